@@ -1,0 +1,35 @@
+# hil: the one entry point. README.md has the two commands a newcomer needs:
+#   make demo   build everything, run an example on the Verilator backend
+#   make test   run every test; the last line is "N passed, N failed"
+# Other targets: all, lint, clean.
+
+ROOT := $(CURDIR)
+DEMO ?= counter
+
+.PHONY: all demo test lint clean deps host host-asan plugin
+
+all: deps host plugin
+
+deps:
+	@sh mk/deps.sh
+
+host: deps
+	@$(MAKE) -s -f mk/host.mk OUT=build VARIANT=release
+
+host-asan: deps
+	@$(MAKE) -s -f mk/host.mk OUT=build/asan VARIANT=asan
+
+plugin: deps
+	@$(MAKE) -s -f mk/plugin.mk OUT=build
+
+demo: all
+	build/bin/hil run --dut examples/$(DEMO) examples/$(DEMO)/test.hil
+
+test: deps host host-asan plugin
+	@sh tests/run.sh
+
+lint: deps
+	verilator --lint-only -Wall gateware/hil_*.v --top-module hil_bridge
+
+clean:
+	rm -rf build

@@ -1,0 +1,180 @@
+// Link layer, transmit side (docs/protocol.md, section 2). Owns the transmit
+// ring's pointers: the engine appends reports at tx_wr, bytes stay until the
+// host acknowledges them, and frames are cut from whatever lies between the
+// send position and the host's limit. There is no timer here: the host asks
+// for a resend with NAK and we go back to its ack (go-back-N), between frames
+// so a frame on the wire is never cut short.
+module hil_link_tx #(
+    parameter TXLOG = 10,
+    parameter RXLOG = 10,
+    parameter MAXPAY = 256
+) (
+    input  wire        clk,
+    input  wire        rst,
+    input  wire        sync,
+    input  wire [15:0] sync_nonce,
+    // from hil_link_rx
+    input  wire        peer_valid,
+    input  wire [15:0] peer_ack,
+    input  wire [15:0] peer_limit,
+    input  wire        peer_nak,
+    input  wire        dropped,
+    input  wire        dup,
+    input  wire [15:0] rx_exp,
+    input  wire [15:0] rx_rd_pos,
+    // the engine's reports, appended to the transmit ring
+    input  wire        m_valid,
+    output wire        m_ready,
+    output wire        ring_we,
+    output wire [15:0] ring_waddr,
+    // the transmit ring's reader
+    output reg         rd_start,
+    output reg  [15:0] rd_start_pos,
+    output wire [15:0] rd_end,
+    input  wire [7:0]  rd_data,
+    input  wire        rd_valid,
+    output wire        rd_ready,
+    input  wire [15:0] rd_pos,
+    // to hil_frame_tx
+    output reg  [7:0]  s_data,
+    output reg         s_valid,
+    output reg         s_last,
+    input  wire        s_ready,
+    input  wire        ftx_busy,
+    output wire        idle
+);
+    localparam [15:0] TXSIZE = 16'd1 << TXLOG;
+    localparam [15:0] RXSIZE = 16'd1 << RXLOG;
+    localparam [7:0]  FL_DATA = 8'h01, FL_NAK = 8'h02, FL_SYNC_ACK = 8'h08;
+    localparam S_IDLE = 2'd0, S_HDR = 2'd1, S_PAY = 2'd2;
+
+    reg [15:0] tx_wr, tx_acked, sent_hi, plimit;
+    reg [15:0] last_ack, last_limit;
+    reg        sync_pend, rewind_pend, nak_req, ack_req;
+    reg [15:0] nonce;
+
+    reg [1:0]  st;
+    reg [2:0]  hi;
+    reg [55:0] hdr;
+    reg [15:0] paylen, sent;
+    reg        is_data;
+
+    assign m_ready    = (tx_wr - tx_acked) < TXSIZE;
+    assign ring_we    = m_valid && m_ready;
+    assign ring_waddr = tx_wr;
+
+    // The frontier: written bytes, but none at or past the host's limit.
+    assign rd_end = ((tx_wr - tx_acked) <= (plimit - tx_acked)) ? tx_wr : plimit;
+    wire [15:0] avail = rd_end - rd_pos;
+    wire [15:0] my_limit = rx_rd_pos + RXSIZE;
+    wire limit_moved = my_limit != last_limit;
+    wire need_ack = rx_exp != last_ack || ack_req ||
+                    (limit_moved && (my_limit - last_limit >= (RXSIZE >> 2) ||
+                                     rx_rd_pos == rx_exp));
+    wire want_data = !rewind_pend && avail != 16'd0;
+
+    assign rd_ready = (st == S_PAY) && s_ready;
+    assign idle = st == S_IDLE && !ftx_busy && !sync_pend && !rewind_pend &&
+                  !want_data && !need_ack && !nak_req;
+
+    wire [15:0] ack_ahead  = peer_ack - tx_acked;
+    wire [15:0] sent_ahead = sent_hi - tx_acked;
+
+    always @(*) begin
+        s_valid = 1'b0;
+        s_last  = 1'b0;
+        s_data  = hdr[7:0];
+        if (st == S_HDR) begin
+            s_valid = 1'b1;
+            s_last  = (hi == 3'd6) && paylen == 16'd0;
+        end else if (st == S_PAY) begin
+            s_valid = rd_valid;
+            s_data  = rd_data;
+            s_last  = sent == paylen - 16'd1;
+        end
+    end
+
+    always @(posedge clk) begin
+        rd_start <= 1'b0;
+        if (rst || sync) begin
+            tx_wr <= 16'd0;
+            tx_acked <= 16'd0;
+            sent_hi <= 16'd0;
+            plimit <= sync ? peer_limit : 16'd0;
+            last_ack <= 16'd0;
+            last_limit <= RXSIZE;
+            sync_pend <= sync;
+            nonce <= sync_nonce;
+            rewind_pend <= 1'b0;
+            nak_req <= 1'b0;
+            ack_req <= 1'b0;
+            st <= S_IDLE;
+            rd_start <= 1'b1;
+            rd_start_pos <= 16'd0;
+        end else begin
+            if (ring_we)
+                tx_wr <= tx_wr + 16'd1;
+            if (dropped)
+                nak_req <= 1'b1;
+            if (dup)
+                ack_req <= 1'b1;
+            if (peer_valid) begin
+                plimit <= peer_limit;
+                if (ack_ahead <= sent_ahead)
+                    tx_acked <= peer_ack;
+                // A NAK always gets an answer, even with nothing to resend:
+                // the host uses it to tell a busy bridge from a dead link.
+                if (peer_nak) begin
+                    rewind_pend <= 1'b1;
+                    ack_req <= 1'b1;
+                end
+            end
+            case (st)
+                S_IDLE: begin
+                    hi <= 3'd0;
+                    sent <= 16'd0;
+                    if (sync_pend) begin
+                        sync_pend <= 1'b0;
+                        hdr <= {my_limit, nonce, rx_exp, FL_SYNC_ACK};
+                        paylen <= 16'd0;
+                        is_data <= 1'b0;
+                        last_ack <= rx_exp;
+                        last_limit <= my_limit;
+                        st <= S_HDR;
+                    end else if (rd_start) begin
+                        // The reader restarts this clock; rd_pos is stale until it has.
+                    end else if (rewind_pend) begin
+                        rewind_pend <= peer_valid && peer_nak;
+                        rd_start <= 1'b1;
+                        rd_start_pos <= (peer_valid && ack_ahead <= sent_ahead) ? peer_ack : tx_acked;
+                    end else if (want_data || need_ack || nak_req) begin
+                        hdr <= {my_limit, rd_pos, rx_exp,
+                                (want_data ? FL_DATA : 8'h00) | (nak_req ? FL_NAK : 8'h00)};
+                        paylen <= !want_data ? 16'd0 :
+                                  (avail > MAXPAY) ? MAXPAY : avail;
+                        is_data <= want_data;
+                        last_ack <= rx_exp;
+                        last_limit <= my_limit;
+                        nak_req <= dropped;
+                        ack_req <= dup;
+                        st <= S_HDR;
+                    end
+                end
+                S_HDR: if (s_ready) begin
+                    hdr <= hdr >> 8;
+                    hi <= hi + 3'd1;
+                    if (hi == 3'd6) begin
+                        st <= (paylen == 16'd0) ? S_IDLE : S_PAY;
+                        if (is_data && (rd_pos + paylen - tx_acked) > sent_ahead)
+                            sent_hi <= rd_pos + paylen;
+                    end
+                end
+                default: if (rd_valid && s_ready) begin
+                    sent <= sent + 16'd1;
+                    if (sent == paylen - 16'd1)
+                        st <= S_IDLE;
+                end
+            endcase
+        end
+    end
+endmodule

@@ -1,0 +1,55 @@
+/* hil ports: the port list of a DUT, as the bridge will see it. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmds.h"
+#include "hil/dut.h"
+#include "hil/ports.h"
+
+int cmd_ports(int argc, char **argv)
+{
+	const char *dir = NULL, *top = NULL;
+	int json = 0;
+	char err[1024];
+	for (int i = 1; i < argc; i++) {
+		if (i + 1 < argc && !strcmp(argv[i], "--dut"))
+			dir = argv[++i];
+		else if (i + 1 < argc && !strcmp(argv[i], "--top"))
+			top = argv[++i];
+		else if (!strcmp(argv[i], "--json"))
+			json = 1;
+		else {
+			fprintf(stderr, "hil ports: unexpected '%s'\n", argv[i]);
+			return 2;
+		}
+	}
+	if (!dir) {
+		fprintf(stderr, "usage: hil ports --dut DIR [--top T] [--json]\n");
+		return 2;
+	}
+	struct dut_build b;
+	struct hil_ports p;
+	if (dut_prepare(dir, top, "ports", &b, err, sizeof(err)) < 0 ||
+	    hil_ports_load(&p, b.ports_json, err, sizeof(err)) < 0) {
+		fprintf(stderr, "hil ports: %s\n", err);
+		return 2;
+	}
+	if (json) {
+		FILE *f = fopen(b.ports_json, "r");
+		int c;
+		while (f && (c = fgetc(f)) != EOF)
+			putchar(c);
+		if (f)
+			fclose(f);
+	} else {
+		printf("DUT %s, clock %s, signature %016" PRIx64 "\n", p.top, p.clock,
+		       p.signature);
+		printf("%5s  %-3s  %5s  %s\n", "index", "dir", "width", "name");
+		for (size_t i = 0; i < p.n; i++)
+			printf("%5zu  %-3s  %5u  %s\n", i, p.port[i].is_input ? "in" : "out",
+			       p.port[i].width, p.port[i].name);
+	}
+	hil_ports_free(&p);
+	return 0;
+}

@@ -1,0 +1,199 @@
+/* hil run: executes a stimulus script (docs/scripts.md) through libhil and
+ * prints the trace. Exit status 0 pass, 1 an expect or wait failed, 2 any
+ * other error. */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmds.h"
+#include "hil/hil.h"
+#include "hil/script.h"
+#include "trace.h"
+
+struct run {
+	hil_t *h;
+	const struct hil_ports *ports;
+	struct hil_script s;
+	struct trace tr;
+	int *watch_line; /* per port: the script line of its active watch */
+	char failure[1024];
+};
+
+static void on_watch(void *user, int port, uint64_t cycle, const uint8_t *val)
+{
+	struct run *r = user;
+	trace_add(&r->tr, cycle, r->watch_line[port], port, val);
+}
+
+static void fmt(const struct run *r, int port, const uint8_t *val, char *out)
+{
+	hil_value_format(val, r->ports->port[port].width, out);
+}
+
+/* Returns 0, 1 on a test failure (message in r->failure), 2 on error. */
+static int exec_cmd(struct run *r, const struct hil_cmd *c)
+{
+	hil_t *h = r->h;
+	const char *path = r->s.path;
+	uint8_t val[HIL_MAX_PORT_BYTES];
+	char a[80], b[80];
+	uint64_t at;
+	int rc = HIL_OK;
+
+	switch (c->kind) {
+	case HIL_CMD_POKE:
+		rc = hil_poke(h, c->port, c->value);
+		break;
+	case HIL_CMD_POKE_AT:
+		rc = hil_poke_at(h, c->port, c->cycle, c->value);
+		break;
+	case HIL_CMD_STEP:
+		rc = hil_step(h, c->cycle);
+		break;
+	case HIL_CMD_RUN:
+		rc = hil_run_until(h, c->cycle);
+		break;
+	case HIL_CMD_PEEK:
+		rc = hil_peek(h, c->port, val);
+		if (rc == HIL_OK)
+			trace_add(&r->tr, hil_now(h), c->line, c->port, val);
+		break;
+	case HIL_CMD_EXPECT:
+		rc = hil_peek(h, c->port, val);
+		if (rc == HIL_OK &&
+		    memcmp(val, c->value, r->ports->port[c->port].nbytes) != 0) {
+			fmt(r, c->port, val, a);
+			fmt(r, c->port, c->value, b);
+			snprintf(r->failure, sizeof(r->failure),
+				 "%s:%d: expect %s at cycle %llu: got %s, expected %s", path,
+				 c->line, r->ports->port[c->port].name,
+				 (unsigned long long)hil_now(h), a, b);
+			return 1;
+		}
+		break;
+	case HIL_CMD_WATCH:
+		r->watch_line[c->port] = c->line;
+		rc = hil_watch(h, c->port, on_watch, r);
+		break;
+	case HIL_CMD_UNWATCH:
+		rc = hil_unwatch(h, c->port);
+		break;
+	case HIL_CMD_WAIT:
+		rc = hil_wait(h, c->port, c->ne, c->value, c->mask, c->cycle, &at);
+		if (rc == HIL_TIMEOUT) {
+			if (hil_peek(h, c->port, val) != HIL_OK)
+				break;
+			fmt(r, c->port, val, a);
+			fmt(r, c->port, c->value, b);
+			snprintf(r->failure, sizeof(r->failure),
+				 "%s:%d: wait timed out at cycle %llu: %s = %s (wanted %s %s)",
+				 path, c->line, (unsigned long long)hil_now(h),
+				 r->ports->port[c->port].name, a, c->ne ? "!=" : "==", b);
+			return 1;
+		}
+		break;
+	}
+	if (rc < 0) {
+		fprintf(stderr, "%s:%d: %s\n", path, c->line, hil_error(h));
+		return 2;
+	}
+	return 0;
+}
+
+static void summary(const struct run *r, int status)
+{
+	json_t *j = json_pack("{s:s, s:I, s:I}", "result",
+			      status == 0 ? "pass" : status == 1 ? "fail" : "error",
+			      "cycles", (json_int_t)(r->h ? hil_now(r->h) : 0),
+			      "reports", (json_int_t)r->tr.total);
+	json_object_set_new(j, "failure",
+			    r->failure[0] ? json_string(r->failure) : json_null());
+	char *s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	if (s)
+		printf("%s\n", s);
+	free(s);
+	json_decref(j);
+}
+
+int cmd_run(int argc, char **argv)
+{
+	const char *dir = NULL, *top = NULL, *vcd_path = NULL, *script = NULL;
+	const char *ports_path = NULL;
+	int json = 0;
+	for (int i = 1; i < argc; i++) {
+		if (i + 1 < argc && !strcmp(argv[i], "--dut"))
+			dir = argv[++i];
+		else if (i + 1 < argc && !strcmp(argv[i], "--top"))
+			top = argv[++i];
+		else if (i + 1 < argc && !strcmp(argv[i], "--vcd"))
+			vcd_path = argv[++i];
+		else if (i + 1 < argc && !strcmp(argv[i], "--ports"))
+			ports_path = argv[++i];
+		else if (!strcmp(argv[i], "--json"))
+			json = 1;
+		else if (argv[i][0] != '-' && !script)
+			script = argv[i];
+		else {
+			fprintf(stderr, "hil run: unexpected '%s'\n", argv[i]);
+			return 2;
+		}
+	}
+	if (!dir || !script) {
+		fprintf(stderr, "usage: hil run --dut DIR [--top T] [--vcd FILE] "
+				"[--json] [--ports PORTS.JSON] SCRIPT\n");
+		return 2;
+	}
+
+	struct run r;
+	memset(&r, 0, sizeof(r));
+	char uri[4200], err[1024];
+	snprintf(uri, sizeof(uri), "sim:%s", dir);
+	struct hil_options opt = {top, ports_path, NULL};
+	if (hil_open(&r.h, uri, &opt, err, sizeof(err)) < 0) {
+		fprintf(stderr, "hil run: %s\n", err);
+		return 2;
+	}
+	r.ports = hil_ports(r.h);
+	int status = 2;
+	FILE *vcd = NULL;
+	if (hil_script_load(&r.s, script, r.ports, err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s\n", err);
+		goto out;
+	}
+	if (vcd_path && !(vcd = fopen(vcd_path, "w"))) {
+		perror(vcd_path);
+		goto out;
+	}
+	r.watch_line = calloc(r.ports->n, sizeof(int));
+	if (!r.watch_line)
+		goto out;
+	trace_init(&r.tr, r.ports, stdout, vcd);
+	status = 0;
+	for (size_t i = 0; i < r.s.ncmds && status == 0; i++)
+		status = exec_cmd(&r, &r.s.cmds[i]);
+	/* Reports still on their way belong to the trace. */
+	if (status != 2 && hil_sync(r.h) < 0) {
+		fprintf(stderr, "hil run: %s\n", hil_error(r.h));
+		status = 2;
+	}
+	trace_flush(&r.tr);
+	if (r.tr.oom) {
+		fprintf(stderr, "hil run: out of memory for the trace\n");
+		status = 2;
+	}
+	if (status == 1)
+		fprintf(stderr, "%s\n", r.failure);
+	if (json)
+		summary(&r, status);
+	trace_free(&r.tr);
+out:
+	if (vcd && fclose(vcd) != 0) {
+		perror(vcd_path);
+		status = 2;
+	}
+	free(r.watch_line);
+	hil_script_free(&r.s);
+	hil_close(r.h);
+	return status;
+}

@@ -1,0 +1,42 @@
+/* hil: the command line. Dispatches to one file per subcommand. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmds.h"
+
+static const struct {
+	const char *name;
+	int (*fn)(int, char **);
+	const char *help;
+} cmds[] = {
+	{"run", cmd_run, "run --dut DIR [--top T] [--vcd FILE] [--json] SCRIPT\n"
+			 "      run a stimulus script (docs/scripts.md) on the DUT"},
+	{"ports", cmd_ports, "ports --dut DIR [--top T] [--json]\n"
+			     "      list the DUT's ports"},
+	{"oracle", cmd_oracle, "oracle --dut DIR [--top T] SCRIPT\n"
+			       "      write the plain Verilog testbench of the bare DUT"},
+	{"wrap", cmd_wrap, "wrap --json DUT_CE.JSON --top T --out DIR\n"
+			   "      generate the bridge top and ports.json (used by the build)"},
+};
+
+static int usage(FILE *f)
+{
+	fprintf(f, "usage: hil COMMAND [OPTIONS]\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		fprintf(f, "  %s\n", cmds[i].help);
+	return f == stdout ? 0 : 2;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		return usage(stderr);
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
+	    !strcmp(argv[1], "help"))
+		return usage(stdout);
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (!strcmp(argv[1], cmds[i].name))
+			return cmds[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "hil: unknown command '%s'\n", argv[1]);
+	return usage(stderr);
+}

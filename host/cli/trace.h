@@ -1,0 +1,38 @@
+/* The trace of `hil run`: reports arrive in cycle order; within a cycle they
+ * are printed by the script line that asked for them (docs/scripts.md), so
+ * the trace only ever holds one cycle's reports. Also writes the VCD. */
+#ifndef HIL_CLI_TRACE_H
+#define HIL_CLI_TRACE_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "hil/ports.h"
+
+struct trace_rec {
+	uint64_t cycle;
+	int line, port;
+	uint8_t val[HIL_MAX_PORT_BYTES];
+};
+
+struct trace {
+	const struct hil_ports *ports;
+	FILE *out, *vcd;
+	struct trace_rec *rec;
+	size_t n, cap;
+	unsigned long total;
+	uint64_t vcd_time;
+	int vcd_started;
+	int oom;
+};
+
+/* vcd may be NULL. */
+void trace_init(struct trace *t, const struct hil_ports *ports, FILE *out,
+		FILE *vcd);
+void trace_add(struct trace *t, uint64_t cycle, int line, int port,
+	       const uint8_t *val);
+/* Prints what is held; call at the end and before reporting a failure. */
+void trace_flush(struct trace *t);
+void trace_free(struct trace *t);
+
+#endif

@@ -1,0 +1,85 @@
+/* libhil: drive a DUT behind the hil bridge, on a board or in the Verilator
+ * model, with cycle-exact results (docs/protocol.md, docs/libhil.md).
+ *
+ * A handle keeps `now`, the cycle at which the next command applies. Pokes
+ * and watches at `now` are queued without a round trip; peek, step, run and
+ * wait block until the bridge answers. Pokes for later cycles wait in the
+ * handle until a run passes them, so commands always reach the bridge in
+ * cycle order. Values are little-endian byte strings of the port's byte
+ * count (hil_ports(h)->port[i].nbytes); bits above the width must be 0.
+ *
+ * Functions return HIL_OK (0) or a negative hil_status; hil_error() then
+ * says what went wrong and what to do. Watch callbacks run inside libhil
+ * calls and must not call libhil themselves. */
+#ifndef HIL_HIL_H
+#define HIL_HIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hil/ports.h"
+
+typedef struct hil hil_t;
+
+enum hil_status {
+	HIL_OK = 0,
+	HIL_TIMEOUT = 1,      /* hil_wait: the condition did not hold in time */
+	HIL_E_ARG = -1,       /* bad port, value, cycle or option */
+	HIL_E_LINK = -2,      /* the link to the target failed */
+	HIL_E_BRIDGE = -3,    /* the bridge refused a command */
+	HIL_E_SIGNATURE = -4, /* the target runs another DUT */
+	HIL_E_OPEN = -5,      /* the target could not be built or started */
+	HIL_E_FULL = -6,      /* too many pokes scheduled ahead */
+};
+
+struct hil_options {
+	const char *top;    /* sim: top module, if not the directory's name */
+	const char *ports;  /* use this ports.json instead of the target's own */
+	const char *faults; /* lossy-link shim, see docs/libhil.md (tests) */
+};
+
+/* Opens a target. URIs: "sim:DIR" builds (if stale) and starts the
+ * Verilator model of the DUT in DIR. On failure *h is NULL and err says why. */
+int hil_open(hil_t **h, const char *uri, const struct hil_options *opt,
+	     char *err, size_t errlen);
+void hil_close(hil_t *h);
+const char *hil_error(const hil_t *h);
+
+const struct hil_ports *hil_ports(const hil_t *h);
+/* Index of a port by name, or HIL_E_ARG. */
+int hil_port(hil_t *h, const char *name);
+uint64_t hil_now(const hil_t *h);
+
+int hil_poke(hil_t *h, int port, const uint8_t *val);
+int hil_poke_at(hil_t *h, int port, uint64_t cycle, const uint8_t *val);
+int hil_peek(hil_t *h, int port, uint8_t *val);
+
+/* now += n without a round trip: the next command carries the new stamp.
+ * With hil_poke this streams stimulus at full link speed. */
+int hil_advance(hil_t *h, uint64_t n);
+int hil_step(hil_t *h, uint64_t n);
+int hil_run_until(hil_t *h, uint64_t cycle);
+
+typedef void (*hil_watch_fn)(void *user, int port, uint64_t cycle,
+			     const uint8_t *val);
+/* Calls fn at every evaluation point where the port's value changed (see
+ * docs/protocol.md section 4), from now on. */
+int hil_watch(hil_t *h, int port, hil_watch_fn fn, void *user);
+int hil_unwatch(hil_t *h, int port);
+
+/* Runs until (port & mask) == (val & mask) (or != if ne), at most `timeout`
+ * cycles. HIL_OK with *at the first cycle where it holds, or HIL_TIMEOUT with
+ * now advanced by timeout. mask NULL means all bits. */
+int hil_wait(hil_t *h, int port, int ne, const uint8_t *val,
+	     const uint8_t *mask, uint64_t timeout, uint64_t *at);
+
+/* Returns once the bridge has executed every command sent so far. */
+int hil_sync(hil_t *h);
+
+struct hil_link_stats {
+	unsigned long frames_in, frames_out, bad_frames, retransmits, naks;
+	unsigned bridge_crc_errors, bridge_seq_errors;
+};
+int hil_stats(hil_t *h, struct hil_link_stats *s);
+
+#endif

@@ -1,0 +1,171 @@
+/* Building a DUT directory into a sim model: locate hil's own tree, pick a
+ * build directory from the DUT's path, and let make (mk/dut.mk) decide what
+ * is stale. A lock file keeps two hil processes from building one DUT at
+ * the same time. */
+#include "hil/dut.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "hil/ports.h"
+
+#ifndef HIL_ROOT
+#error "HIL_ROOT must name hil's source tree"
+#endif
+
+#define ERR(...) (snprintf(err, errlen, __VA_ARGS__), -1)
+
+static const char *root(void)
+{
+	const char *r = getenv("HIL_ROOT");
+	return r && *r ? r : HIL_ROOT;
+}
+
+static int plain_ident(const char *s)
+{
+	if (!*s || (*s >= '0' && *s <= '9'))
+		return 0;
+	for (; *s; s++)
+		if (!(*s == '_' || (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9')))
+			return 0;
+	return 1;
+}
+
+/* Yosys gets the paths inside a script: keep to characters it cannot
+ * misread. */
+static int plain_path(const char *s)
+{
+	for (; *s; s++)
+		if (*s <= ' ' || strchr("\"';\\$`#", *s))
+			return 0;
+	return 1;
+}
+
+static int has_verilog(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return 0;
+	struct dirent *e;
+	int found = 0;
+	while (!found && (e = readdir(d))) {
+		size_t n = strlen(e->d_name);
+		found = n > 2 && !strcmp(e->d_name + n - 2, ".v");
+	}
+	closedir(d);
+	return found;
+}
+
+int dut_prepare(const char *dir, const char *top, const char *what,
+		struct dut_build *b, char *err, size_t errlen)
+{
+	char abs[PATH_MAX], self[PATH_MAX];
+	memset(b, 0, sizeof(*b));
+	if (!realpath(dir, abs))
+		return ERR("DUT directory '%s': %s", dir, strerror(errno));
+	struct stat st;
+	if (stat(abs, &st) != 0 || !S_ISDIR(st.st_mode))
+		return ERR("'%s' is not a directory: --dut wants the directory "
+			   "holding the DUT's .v files", dir);
+	if (!has_verilog(abs))
+		return ERR("DUT directory '%s' holds no .v files", dir);
+	if (!plain_path(abs))
+		return ERR("DUT directory '%s': its path has spaces or shell "
+			   "characters, which the Yosys script cannot take; move it",
+			   abs);
+	if (!top || !*top) {
+		const char *slash = strrchr(abs, '/');
+		top = slash ? slash + 1 : abs;
+	}
+	if (!plain_ident(top) || strlen(top) >= sizeof(b->top))
+		return ERR("top module '%s' is not a plain Verilog identifier: name "
+			   "it with --top", top);
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n < 0)
+		return ERR("cannot find the hil executable: %s", strerror(errno));
+	self[n] = '\0';
+
+	uint32_t hsh = 2166136261u;
+	for (const char *p = abs; *p; p++)
+		hsh = (hsh ^ (uint8_t)*p) * 16777619u;
+	snprintf(b->dir, sizeof(b->dir), "%s", dir);
+	memcpy(b->top, top, strlen(top) + 1); /* its length was checked above */
+	if (snprintf(b->out, sizeof(b->out), "%s/build/dut/%s-%08x", root(), top,
+		     hsh) >= (int)sizeof(b->out))
+		return ERR("hil's tree lies too deep in the file system: %s", root());
+	snprintf(b->ports_json, sizeof(b->ports_json), "%s/ports.json", b->out);
+	snprintf(b->bare_json, sizeof(b->bare_json), "%s/dut_bare.json", b->out);
+	snprintf(b->sim, sizeof(b->sim), "%s/hil-sim", b->out);
+
+	char lock[4200], a_dir[4200], a_top[sizeof(b->top) + 8], a_out[4200], a_hil[4200];
+	snprintf(lock, sizeof(lock), "%s/build/dut", root());
+	mkdir(lock, 0777);
+	snprintf(lock, sizeof(lock), "%s.lock", b->out);
+	int lfd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+	if (lfd < 0 || flock(lfd, LOCK_EX) != 0) {
+		if (lfd >= 0)
+			close(lfd);
+		return ERR("%s: %s", lock, strerror(errno));
+	}
+	snprintf(a_dir, sizeof(a_dir), "DUT_DIR=%s", abs);
+	snprintf(a_top, sizeof(a_top), "TOP=%s", b->top);
+	snprintf(a_out, sizeof(a_out), "OUT=%s", b->out);
+	snprintf(a_hil, sizeof(a_hil), "HIL=%s", self);
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		/* Build messages belong on stderr: stdout carries the trace. */
+		dup2(2, 1);
+		execlp("make", "make", "-s", "--no-print-directory", "-C", root(), "-f",
+		       "mk/dut.mk", a_dir, a_top, a_out, a_hil, what, (char *)NULL);
+		fprintf(stderr, "hil: cannot run make: %s\n", strerror(errno));
+		_exit(127);
+	}
+	int status = 0;
+	if (pid < 0 || waitpid(pid, &status, 0) < 0)
+		status = -1;
+	close(lfd);
+	if (status != 0)
+		return ERR("building DUT '%s' from %s failed (the messages above "
+			   "say why)", top, dir);
+	return 0;
+}
+
+void hil_dut_name_of(uint64_t sig, char *out, size_t outlen)
+{
+	char path[PATH_MAX], msg[256];
+	out[0] = '\0';
+	snprintf(path, sizeof(path), "%s/build/dut", root());
+	DIR *d = opendir(path);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		struct hil_ports p;
+		snprintf(path, sizeof(path), "%s/build/dut/%s/ports.json", root(),
+			 e->d_name);
+		if (access(path, R_OK) != 0 ||
+		    hil_ports_load(&p, path, msg, sizeof(msg)) < 0)
+			continue;
+		int match = p.signature == sig;
+		if (match)
+			snprintf(out, outlen, "'%s' (built in build/dut/%s) ", p.top,
+				 e->d_name);
+		hil_ports_free(&p);
+		if (match)
+			break;
+	}
+	closedir(d);
+}

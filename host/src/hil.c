@@ -1,0 +1,572 @@
+/* libhil's public API (hil/hil.h) over the link layer: keeps `now`, orders
+ * commands by cycle, matches replies, and turns the bridge's halted state
+ * (after a break or an error) back into a running one. */
+#include "hil/hil.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hil/dut.h"
+#include "link.h"
+#include "proto.h"
+
+#define MAX_PENDING 65536
+#define CYCLE_MAX ((1ull << 48) - 1)
+
+struct pend {
+	uint64_t cycle, seq;
+	int port;
+	uint8_t val[HIL_MAX_PORT_BYTES];
+};
+
+struct watcher {
+	hil_watch_fn fn;
+	void *user;
+};
+
+struct hil {
+	struct hil_link link;
+	struct hil_ports ports;
+	uint64_t now;
+	unsigned nbreak;
+
+	struct pend *pend;
+	size_t npend;
+	uint64_t pend_seq;
+
+	struct watcher *watch;
+
+	uint8_t await_op; /* the reply a blocking call waits for, 0 if none */
+	int got;
+	struct hil_report rep;
+	uint8_t repval[HIL_MAX_PORT_BYTES];
+
+	int halted; /* the bridge stopped on a break or error: *stop says which */
+	struct hil_report stop;
+
+	char err[512];
+};
+
+static int seterr(hil_t *h, int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(h->err, sizeof(h->err), fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+static int link_err(hil_t *h)
+{
+	return seterr(h, HIL_E_LINK, "%s", h->link.err);
+}
+
+static int on_msg(void *ctx, const uint8_t *msg, size_t n)
+{
+	hil_t *h = ctx;
+	struct hil_report r;
+	if (hil_report_decode(msg, n, &r) < 0) {
+		snprintf(h->link.err, sizeof(h->link.err), "link: malformed report");
+		return -1;
+	}
+	switch (r.op) {
+	case HIL_RE_WATCH:
+		if (r.port >= h->ports.n || r.len != h->ports.port[r.port].nbytes) {
+			snprintf(h->link.err, sizeof(h->link.err),
+				 "link: watch report for port %u with %u bytes does "
+				 "not match the port list", r.port, r.len);
+			return -1;
+		}
+		if (h->watch[r.port].fn)
+			h->watch[r.port].fn(h->watch[r.port].user, r.port, r.cycle,
+					    r.value);
+		return 0;
+	case HIL_RE_BREAK:
+	case HIL_RE_ERROR:
+		h->halted = 1;
+		h->stop = r;
+		return 0;
+	default:
+		break;
+	}
+	if (r.op != h->await_op || h->got) {
+		snprintf(h->link.err, sizeof(h->link.err),
+			 "link: unexpected report 0x%02x from the bridge", r.op);
+		return -1;
+	}
+	if (r.op == HIL_RE_SAMPLE) {
+		if (r.port >= h->ports.n || r.len != h->ports.port[r.port].nbytes) {
+			snprintf(h->link.err, sizeof(h->link.err),
+				 "link: sample report does not match the port list");
+			return -1;
+		}
+		memcpy(h->repval, r.value, r.len);
+		r.value = h->repval;
+	}
+	h->rep = r;
+	h->got = 1;
+	return 0;
+}
+
+static int send_cmd(hil_t *h, const uint8_t *m, size_t n)
+{
+	return hil_link_send(&h->link, m, n) < 0 ? link_err(h) : HIL_OK;
+}
+
+/* Pumps the link until the awaited reply, or a break or error, arrives. */
+static int await(hil_t *h, uint8_t op)
+{
+	h->await_op = op;
+	h->got = 0;
+	while (!h->got && !(h->halted && op != HIL_RE_RESUME))
+		if (hil_link_pump(&h->link, h->link.t->rto_ms, 1) < 0)
+			return link_err(h);
+	h->await_op = 0;
+	return HIL_OK;
+}
+
+/* Leaves the halted state; returns how many commands the bridge discarded,
+ * or a negative status. */
+static long resume(hil_t *h)
+{
+	uint8_t m[HIL_MSG_MAX];
+	h->halted = 0;
+	int rc = send_cmd(h, m, hil_enc_resume(m));
+	if (rc == HIL_OK)
+		rc = await(h, HIL_RE_RESUME);
+	return rc < 0 ? rc : (long)h->rep.discarded;
+}
+
+static int bridge_refused(hil_t *h)
+{
+	struct hil_report s = h->stop;
+	resume(h);
+	return seterr(h, HIL_E_BRIDGE, "the bridge refused command 0x%02x at "
+		      "cycle %llu: %s", s.cmd_op, (unsigned long long)s.cycle,
+		      hil_bridge_error_name(s.code));
+}
+
+static int check_port(hil_t *h, int port)
+{
+	if (port < 0 || (size_t)port >= h->ports.n)
+		return seterr(h, HIL_E_ARG, "no port with index %d (the DUT has %zu)",
+			      port, h->ports.n);
+	return HIL_OK;
+}
+
+static int check_value(hil_t *h, int port, const uint8_t *val)
+{
+	const struct hil_port *p = &h->ports.port[port];
+	unsigned spare = 8 * p->nbytes - p->width;
+	if (spare && (val[p->nbytes - 1] >> (8 - spare)))
+		return seterr(h, HIL_E_ARG, "value too wide for port '%s' (%u bits)",
+			      p->name, p->width);
+	return HIL_OK;
+}
+
+static int send_poke(hil_t *h, int port, uint64_t cycle, const uint8_t *val)
+{
+	uint8_t m[HIL_MSG_MAX];
+	return send_cmd(h, m, hil_enc_poke(m, (uint8_t)port, cycle, val,
+					   (uint8_t)h->ports.port[port].nbytes));
+}
+
+/* Sends the scheduled pokes stamped up to `upto`, in cycle order. Returns
+ * how many were sent, or a negative status. */
+static long flush_pending(hil_t *h, uint64_t upto)
+{
+	size_t i = 0;
+	for (; i < h->npend && h->pend[i].cycle <= upto; i++) {
+		int rc = send_poke(h, h->pend[i].port, h->pend[i].cycle, h->pend[i].val);
+		if (rc < 0)
+			return rc;
+	}
+	return (long)i;
+}
+
+/* Drops the first n scheduled pokes, which flush_pending() sent. */
+static void drop_pending(hil_t *h, size_t n)
+{
+	memmove(h->pend, h->pend + n, (h->npend - n) * sizeof(*h->pend));
+	h->npend -= n;
+}
+
+static int schedule(hil_t *h, int port, uint64_t cycle, const uint8_t *val)
+{
+	if (h->npend >= MAX_PENDING)
+		return seterr(h, HIL_E_FULL, "more than %d pokes scheduled ahead: "
+			      "run to some of them first", MAX_PENDING);
+	size_t lo = 0, hi = h->npend;
+	while (lo < hi) { /* after every entry with the same or an earlier cycle */
+		size_t mid = (lo + hi) / 2;
+		if (h->pend[mid].cycle <= cycle)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	memmove(h->pend + lo + 1, h->pend + lo, (h->npend - lo) * sizeof(*h->pend));
+	struct pend *e = &h->pend[lo];
+	e->cycle = cycle;
+	e->seq = h->pend_seq++;
+	e->port = port;
+	memcpy(e->val, val, h->ports.port[port].nbytes);
+	h->npend++;
+	return HIL_OK;
+}
+
+/* Before a command stamped `now`: the pokes scheduled for it go first. */
+static int flush_now(hil_t *h)
+{
+	long n = flush_pending(h, h->now);
+	if (n < 0)
+		return (int)n;
+	drop_pending(h, (size_t)n);
+	return HIL_OK;
+}
+
+int hil_poke(hil_t *h, int port, const uint8_t *val)
+{
+	return hil_poke_at(h, port, h->now, val);
+}
+
+int hil_poke_at(hil_t *h, int port, uint64_t cycle, const uint8_t *val)
+{
+	int rc = check_port(h, port);
+	if (rc == HIL_OK && !h->ports.port[port].is_input)
+		rc = seterr(h, HIL_E_ARG, "port '%s' is an output: only inputs take "
+			    "pokes", h->ports.port[port].name);
+	if (rc == HIL_OK)
+		rc = check_value(h, port, val);
+	if (rc == HIL_OK && cycle < h->now)
+		rc = seterr(h, HIL_E_ARG, "poke of '%s' at cycle %llu, but the DUT is "
+			    "at cycle %llu already", h->ports.port[port].name,
+			    (unsigned long long)cycle, (unsigned long long)h->now);
+	if (rc == HIL_OK && cycle > CYCLE_MAX)
+		rc = seterr(h, HIL_E_ARG, "cycle %llu is beyond the 48-bit counter",
+			    (unsigned long long)cycle);
+	if (rc < 0)
+		return rc;
+	if (cycle > h->now)
+		return schedule(h, port, cycle, val);
+	if ((rc = flush_now(h)) < 0)
+		return rc;
+	return send_poke(h, port, cycle, val);
+}
+
+int hil_peek(hil_t *h, int port, uint8_t *val)
+{
+	uint8_t m[HIL_MSG_MAX];
+	int rc = check_port(h, port);
+	if (rc == HIL_OK)
+		rc = flush_now(h);
+	if (rc == HIL_OK)
+		rc = send_cmd(h, m, hil_enc_sample(m, (uint8_t)port, h->now));
+	if (rc == HIL_OK)
+		rc = await(h, HIL_RE_SAMPLE);
+	if (rc < 0)
+		return rc;
+	if (h->halted)
+		return bridge_refused(h);
+	memcpy(val, h->repval, h->ports.port[port].nbytes);
+	return HIL_OK;
+}
+
+int hil_advance(hil_t *h, uint64_t n)
+{
+	if (n > CYCLE_MAX - h->now)
+		return seterr(h, HIL_E_ARG, "cannot advance past the 48-bit counter");
+	h->now += n;
+	return HIL_OK;
+}
+
+/* Sends the pokes scheduled up to `target` and a RUN to it, then waits for
+ * RUN_R or a break. On a break returns HIL_OK with *broke set and the pokes
+ * the bridge discarded scheduled again. */
+static int run_to(hil_t *h, uint64_t target, int *broke)
+{
+	uint8_t m[HIL_MSG_MAX];
+	*broke = 0;
+	if (target < h->now)
+		return seterr(h, HIL_E_ARG, "run to cycle %llu, but the DUT is at "
+			      "cycle %llu already", (unsigned long long)target,
+			      (unsigned long long)h->now);
+	if (target > CYCLE_MAX)
+		return seterr(h, HIL_E_ARG, "cycle %llu is beyond the 48-bit counter",
+			      (unsigned long long)target);
+	long sent = flush_pending(h, target);
+	if (sent < 0)
+		return (int)sent;
+	int rc = send_cmd(h, m, hil_enc_run(m, target));
+	if (rc == HIL_OK)
+		rc = await(h, HIL_RE_RUN);
+	if (rc < 0)
+		return rc;
+	if (!h->halted) {
+		drop_pending(h, (size_t)sent);
+		h->now = target;
+		return HIL_OK;
+	}
+	if (h->stop.op == HIL_RE_ERROR)
+		return bridge_refused(h);
+	uint64_t at = h->stop.cycle;
+	long discarded = resume(h);
+	if (discarded < 0)
+		return (int)discarded;
+	/* The RUN and the last pokes before it did not run: keep those pokes. */
+	long kept = discarded - 1;
+	if (kept < 0 || kept > sent)
+		return seterr(h, HIL_E_LINK, "bridge discarded %ld commands, expected "
+			      "at most %ld", discarded, sent + 1);
+	drop_pending(h, (size_t)(sent - kept));
+	h->now = at;
+	*broke = 1;
+	return HIL_OK;
+}
+
+int hil_step(hil_t *h, uint64_t n)
+{
+	if (n > CYCLE_MAX - h->now)
+		return seterr(h, HIL_E_ARG, "cannot step past the 48-bit counter");
+	return hil_run_until(h, h->now + n);
+}
+
+int hil_run_until(hil_t *h, uint64_t cycle)
+{
+	int broke;
+	int rc = run_to(h, cycle, &broke);
+	if (rc == HIL_OK && broke)
+		return seterr(h, HIL_E_BRIDGE, "a break stopped the run at cycle %llu",
+			      (unsigned long long)h->now);
+	return rc;
+}
+
+static int set_watch(hil_t *h, int port, int on)
+{
+	uint8_t m[HIL_MSG_MAX];
+	int rc = check_port(h, port);
+	if (rc == HIL_OK)
+		rc = flush_now(h);
+	if (rc == HIL_OK)
+		rc = send_cmd(h, m, hil_enc_watch(m, (uint8_t)port, h->now, on));
+	return rc;
+}
+
+int hil_watch(hil_t *h, int port, hil_watch_fn fn, void *user)
+{
+	int rc = set_watch(h, port, 1);
+	if (rc == HIL_OK) {
+		h->watch[port].fn = fn;
+		h->watch[port].user = user;
+	}
+	return rc;
+}
+
+int hil_unwatch(hil_t *h, int port)
+{
+	int rc = set_watch(h, port, 0);
+	/* Reports already on their way still reach the callback until the
+	 * bridge has executed the unwatch. */
+	if (rc == HIL_OK)
+		rc = hil_sync(h);
+	if (rc == HIL_OK)
+		h->watch[port].fn = NULL;
+	return rc;
+}
+
+int hil_wait(hil_t *h, int port, int ne, const uint8_t *val,
+	     const uint8_t *mask, uint64_t timeout, uint64_t *at)
+{
+	uint8_t m[HIL_MSG_MAX], ones[HIL_MAX_PORT_BYTES];
+	int rc = check_port(h, port);
+	if (rc < 0)
+		return rc;
+	const struct hil_port *p = &h->ports.port[port];
+	if ((rc = check_value(h, port, val)) < 0)
+		return rc;
+	if (!mask) {
+		memset(ones, 0xFF, p->nbytes);
+		if (p->width % 8)
+			ones[p->nbytes - 1] = (uint8_t)((1u << (p->width % 8)) - 1);
+		mask = ones;
+	}
+	if (timeout > CYCLE_MAX - h->now)
+		return seterr(h, HIL_E_ARG, "timeout runs past the 48-bit counter");
+	if ((rc = flush_now(h)) < 0)
+		return rc;
+	rc = send_cmd(h, m, hil_enc_break(m, 0, (uint8_t)port, h->now, ne ? 2 : 1,
+					  val, mask, (uint8_t)p->nbytes));
+	int broke = 0;
+	if (rc == HIL_OK)
+		rc = run_to(h, h->now + timeout, &broke);
+	if (rc < 0)
+		return rc;
+	if (broke) {
+		if (at)
+			*at = h->now;
+		return HIL_OK;
+	}
+	/* Timed out: the unit is still armed; disarm it where we stand. */
+	rc = send_cmd(h, m, hil_enc_break(m, 0, 0, h->now, 0, NULL, NULL, 0));
+	return rc < 0 ? rc : HIL_TIMEOUT;
+}
+
+int hil_sync(hil_t *h)
+{
+	uint8_t m[HIL_MSG_MAX];
+	int rc = send_cmd(h, m, hil_enc_status(m));
+	if (rc == HIL_OK)
+		rc = await(h, HIL_RE_STATUS);
+	if (rc == HIL_OK && h->halted)
+		return bridge_refused(h);
+	return rc;
+}
+
+int hil_stats(hil_t *h, struct hil_link_stats *s)
+{
+	int rc = hil_sync(h);
+	if (rc < 0)
+		return rc;
+	s->frames_in = h->link.frames_in;
+	s->frames_out = h->link.frames_out;
+	s->bad_frames = h->link.bad_frames;
+	s->retransmits = h->link.retransmits;
+	s->naks = h->link.naks;
+	s->bridge_crc_errors = h->rep.crc_errors;
+	s->bridge_seq_errors = h->rep.seq_errors;
+	return HIL_OK;
+}
+
+const struct hil_ports *hil_ports(const hil_t *h)
+{
+	return &h->ports;
+}
+
+int hil_port(hil_t *h, const char *name)
+{
+	int i = hil_ports_find(&h->ports, name);
+	if (i < 0)
+		return seterr(h, HIL_E_ARG, "no port named '%s' in DUT '%s'", name,
+			      h->ports.top);
+	return i;
+}
+
+uint64_t hil_now(const hil_t *h)
+{
+	return h->now;
+}
+
+const char *hil_error(const hil_t *h)
+{
+	return h->err;
+}
+
+/* The handshake: protocol version, and the DUT the target really runs. */
+static int hello(hil_t *h, const char *ports_path)
+{
+	uint8_t m[HIL_MSG_MAX];
+	int rc = send_cmd(h, m, hil_enc_hello(m, 0x5A));
+	if (rc == HIL_OK)
+		rc = await(h, HIL_RE_HELLO);
+	if (rc < 0)
+		return rc;
+	if (h->halted)
+		return bridge_refused(h);
+	const struct hil_report *r = &h->rep;
+	if (r->version != HIL_PROTO_VERSION)
+		return seterr(h, HIL_E_OPEN, "the bridge speaks protocol version %u, "
+			      "this hil speaks %u: rebuild the bitstream or model",
+			      r->version, HIL_PROTO_VERSION);
+	if (r->signature != h->ports.signature) {
+		char other[256] = "";
+		hil_dut_name_of(r->signature, other, sizeof(other));
+		return seterr(h, HIL_E_SIGNATURE,
+			      "the target runs DUT %s(signature %016llx), but %s "
+			      "describes DUT '%s' (signature %016llx): rebuild the "
+			      "target for this DUT, or use the ports.json it was "
+			      "built with", other,
+			      (unsigned long long)r->signature, ports_path,
+			      h->ports.top, (unsigned long long)h->ports.signature);
+	}
+	if (r->nports != h->ports.n || r->cycle_bits < 48 || r->nbreak < 1 ||
+	    r->max_payload < 16)
+		return seterr(h, HIL_E_OPEN, "the bridge reports parameters hil "
+			      "cannot use (ports %u, cycle bits %u, break units %u)",
+			      r->nports, r->cycle_bits, r->nbreak);
+	h->nbreak = r->nbreak;
+	h->now = r->cycle;
+	h->link.maxpay = r->max_payload < HIL_FRAME_MAXPAY ? r->max_payload
+							   : HIL_FRAME_MAXPAY;
+	return HIL_OK;
+}
+
+int hil_open(hil_t **out, const char *uri, const struct hil_options *opt,
+	     char *err, size_t errlen)
+{
+	static const struct hil_options none;
+	char msg[1024];
+	struct dut_build b;
+	*out = NULL;
+	if (!opt)
+		opt = &none;
+	if (strncmp(uri, "sim:", 4) != 0 || !uri[4]) {
+		snprintf(err, errlen, "target '%s': hil knows sim:DIR targets (the "
+			 "Verilator model of the DUT in DIR)", uri);
+		return HIL_E_ARG;
+	}
+	if (dut_prepare(uri + 4, opt->top, "sim", &b, msg, sizeof(msg)) < 0) {
+		snprintf(err, errlen, "%s", msg);
+		return HIL_E_OPEN;
+	}
+	hil_t *h = calloc(1, sizeof(*h));
+	if (!h) {
+		snprintf(err, errlen, "out of memory");
+		return HIL_E_OPEN;
+	}
+	const char *ports_path = opt->ports ? opt->ports : b.ports_json;
+	if (hil_ports_load(&h->ports, ports_path, msg, sizeof(msg)) < 0) {
+		snprintf(err, errlen, "%s", msg);
+		free(h);
+		return HIL_E_OPEN;
+	}
+	h->pend = calloc(MAX_PENDING, sizeof(*h->pend));
+	h->watch = calloc(h->ports.n, sizeof(*h->watch));
+	struct hil_transport *t = NULL;
+	if (h->pend && h->watch)
+		t = hil_transport_sim(b.sim, msg, sizeof(msg));
+	else
+		snprintf(msg, sizeof(msg), "out of memory");
+	const char *faults = opt->faults ? opt->faults : getenv("HIL_FAULTS");
+	if (t && faults && *faults) {
+		struct hil_transport *f = hil_transport_fault(t, faults, msg, sizeof(msg));
+		if (!f)
+			t->ops->close(t);
+		t = f;
+	}
+	int rc = HIL_E_OPEN;
+	if (!t) {
+		snprintf(err, errlen, "%s", msg);
+	} else if (hil_link_open(&h->link, t, on_msg, h) < 0) {
+		snprintf(err, errlen, "%s", h->link.err);
+		rc = HIL_E_LINK;
+	} else if ((rc = hello(h, ports_path)) < 0) {
+		snprintf(err, errlen, "%s", h->err);
+	} else {
+		*out = h;
+		return HIL_OK;
+	}
+	hil_close(h);
+	return rc;
+}
+
+void hil_close(hil_t *h)
+{
+	if (!h)
+		return;
+	hil_link_close(&h->link);
+	hil_ports_free(&h->ports);
+	free(h->pend);
+	free(h->watch);
+	free(h);
+}

@@ -1,0 +1,19 @@
+#!/bin/sh
+# Installs the Debian packages hil needs when they are missing, so a fresh
+# machine needs only `make demo` or `make test`. Quiet when all are present.
+set -e
+need="gcc g++ make pkg-config libjansson-dev verilator yosys yosys-dev iverilog"
+missing=""
+for p in $need; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "hil: installing missing packages:$missing"
+if [ "$(id -u)" != 0 ]; then
+	if command -v sudo >/dev/null 2>&1; then SUDO=sudo; else
+		echo "hil: need root to install:$missing (run: apt-get install$missing)" >&2
+		exit 1
+	fi
+fi
+${SUDO:-} apt-get update -qq
+DEBIAN_FRONTEND=noninteractive ${SUDO:-} apt-get install -y -qq --no-install-recommends $missing >/dev/null

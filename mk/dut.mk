@@ -1,0 +1,38 @@
+# Builds one DUT for hil (invoked by the hil CLI through dut_prepare()):
+#   make -f mk/dut.mk DUT_DIR=examples/alu TOP=alu OUT=build/dut/alu-XXXX HIL=build/bin/hil [sim]
+# ports: OUT/ports.json, OUT/hil_top.v, OUT/dut_bare.json (for the oracle)
+# sim:   also OUT/hil-sim, the Verilator model of hil_top behind a socket
+# The DUT goes through our hil_ce Yosys pass and the model simulates exactly
+# what that pass wrote, so CI exercises the clock enables the chip gets.
+
+SRCS := $(sort $(wildcard $(DUT_DIR)/*.v))
+PLUGIN := build/lib/hil_ce.so
+GATEWARE := $(sort $(wildcard gateware/hil_*.v))
+VFLAGS := --cc --exe --build -j 2 --x-assign 0 --x-initial 0 -Wno-fatal -Wno-lint \
+	-Wno-style --top-module hil_top -O3 -CFLAGS -O1
+
+.PHONY: ports sim
+ports: $(OUT)/ports.json $(OUT)/dut_bare.json
+sim: ports $(OUT)/hil-sim
+
+$(OUT)/dut_ce.v $(OUT)/dut_ce.json: $(SRCS) $(PLUGIN)
+	@mkdir -p $(OUT)
+	@yosys -q -m $(PLUGIN) -l $(OUT)/yosys.log -p 'read_verilog $(SRCS); \
+		hierarchy -check -top $(TOP); proc; flatten; opt_clean; memory -nomap; \
+		opt_clean; hil_ce; opt_clean; write_verilog -noattr $(OUT)/dut_ce.v; \
+		write_json $(OUT)/dut_ce.json' >/dev/null 2>&1 || \
+		{ grep -h 'ERROR' $(OUT)/yosys.log >&2; rm -f $(OUT)/dut_ce.v $(OUT)/dut_ce.json; exit 1; }
+
+$(OUT)/dut_bare.json: $(SRCS)
+	@mkdir -p $(OUT)
+	@yosys -q -p 'read_verilog $(SRCS); hierarchy -check -top $(TOP); proc; \
+		write_json $@' >/dev/null
+
+$(OUT)/ports.json $(OUT)/hil_top.v: $(OUT)/dut_ce.json host/src/wrap.c
+	@$(HIL) wrap --json $(OUT)/dut_ce.json --top $(TOP) --out $(OUT)
+
+$(OUT)/hil-sim: $(OUT)/hil_top.v $(OUT)/dut_ce.v $(GATEWARE) host/sim/hil_sim_main.cpp
+	@verilator $(VFLAGS) -Mdir $(OUT)/obj $(GATEWARE) $(OUT)/hil_top.v $(OUT)/dut_ce.v \
+		$(CURDIR)/host/sim/hil_sim_main.cpp -o hil-sim >$(OUT)/verilator.log 2>&1 || \
+		{ tail -30 $(OUT)/verilator.log >&2; exit 1; }
+	@cp $(OUT)/obj/hil-sim $@

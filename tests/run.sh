@@ -1,0 +1,43 @@
+#!/bin/sh
+# Runs every test suite (make test). Each suite prints its own closing line
+# "N passed, M failed"; this script adds them up and prints the total last.
+# Set HIL to test another hil binary (default: the sanitizer build).
+cd "$(dirname "$0")/.." || exit 2
+HIL=${HIL:-build/asan/bin/hil}
+export HIL
+log=build/test-logs
+mkdir -p "$log"
+total_p=0
+total_f=0
+
+suite() {
+	name=$1
+	shift
+	printf '== %s\n' "$name"
+	"$@" >"$log/$name.log" 2>&1
+	rc=$?
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log/$name.log" | tail -n 1)
+	if [ -z "$line" ]; then
+		# A suite that died before its closing line counts as one failure.
+		tail -n 20 "$log/$name.log"
+		line="0 passed, 1 failed"
+	elif [ "$rc" -ne 0 ] || ! echo "$line" | grep -q ' 0 failed'; then
+		grep -vE '^(ok|PASS)' "$log/$name.log" | tail -n 40
+		echo "$line" | grep -q ' 0 failed' && line="$(echo "$line" | cut -d, -f1), 1 failed"
+	fi
+	p=$(echo "$line" | sed -E 's/^([0-9]+) passed.*/\1/')
+	f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
+	printf '   %s\n' "$line"
+	total_p=$((total_p + p))
+	total_f=$((total_f + f))
+}
+
+for t in build/asan/test/test_*; do
+	[ -x "$t" ] && suite "unit-$(basename "$t")" "$t"
+done
+for s in tests/*/run.sh; do
+	[ -x "$s" ] && suite "$(basename "$(dirname "$s")")" "$s"
+done
+
+echo "$total_p passed, $total_f failed"
+[ "$total_f" -eq 0 ]
