@@ -116,11 +116,25 @@ static void summary(const struct run *r, int status)
 	json_decref(j);
 }
 
+static void print_stats(hil_t *h)
+{
+	struct hil_link_stats s;
+	if (hil_stats(h, &s) < 0) {
+		fprintf(stderr, "hil run: %s\n", hil_error(h));
+		return;
+	}
+	fprintf(stderr, "hil: link frames_in=%lu frames_out=%lu bad_frames=%lu "
+			"retransmits=%lu naks=%lu bridge_crc_errors=%u "
+			"bridge_seq_errors=%u\n",
+		s.frames_in, s.frames_out, s.bad_frames, s.retransmits, s.naks,
+		s.bridge_crc_errors, s.bridge_seq_errors);
+}
+
 int cmd_run(int argc, char **argv)
 {
 	const char *dir = NULL, *top = NULL, *vcd_path = NULL, *script = NULL;
 	const char *ports_path = NULL;
-	int json = 0;
+	int json = 0, stats = 0;
 	for (int i = 1; i < argc; i++) {
 		if (i + 1 < argc && !strcmp(argv[i], "--dut"))
 			dir = argv[++i];
@@ -132,6 +146,8 @@ int cmd_run(int argc, char **argv)
 			ports_path = argv[++i];
 		else if (!strcmp(argv[i], "--json"))
 			json = 1;
+		else if (!strcmp(argv[i], "--stats"))
+			stats = 1;
 		else if (argv[i][0] != '-' && !script)
 			script = argv[i];
 		else {
@@ -141,7 +157,7 @@ int cmd_run(int argc, char **argv)
 	}
 	if (!dir || !script) {
 		fprintf(stderr, "usage: hil run --dut DIR [--top T] [--vcd FILE] "
-				"[--json] [--ports PORTS.JSON] SCRIPT\n");
+				"[--json] [--stats] [--ports PORTS.JSON] SCRIPT\n");
 		return 2;
 	}
 
@@ -186,6 +202,8 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "%s\n", r.failure);
 	if (json)
 		summary(&r, status);
+	if (stats && status != 2)
+		print_stats(r.h);
 	trace_free(&r.tr);
 out:
 	if (vcd && fclose(vcd) != 0) {

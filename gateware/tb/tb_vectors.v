@@ -1,0 +1,56 @@
+// Feeds a byte stream (+n=BYTES host-to-bridge frame bytes, $readmemh from
+// +in=FILE) into the generated top, one byte per clock, and writes every byte
+// the bridge sends to +out=FILE, until the bridge has been idle for a while. The
+// checking is done by tests/gateware/vectors.py, which also made the input
+// from tests/vectors/bridge.vec. Runs under Icarus, a third simulator next to
+// Verilator and the oracle.
+`timescale 1ns/1ns
+module tb_vectors;
+    reg clk = 1'b0;
+    reg rst = 1'b1;
+    reg [7:0] rx_data = 8'd0;
+    reg rx_valid = 1'b0;
+    wire [7:0] tx_data;
+    wire tx_valid, idle;
+    wire [47:0] cycle;
+
+    hil_top dut (.clk(clk), .rst(rst), .rx_data(rx_data), .rx_valid(rx_valid),
+                 .tx_data(tx_data), .tx_valid(tx_valid), .tx_ready(1'b1),
+                 .idle(idle), .cycle(cycle));
+
+    reg [7:0] in [0:65535];
+    reg [8*256-1:0] in_path, out_path;
+    integer n_in, i, quiet, fd;
+
+    always #5 clk = !clk;
+
+    always @(posedge clk)
+        if (tx_valid)
+            $fwrite(fd, "%02x\n", tx_data);
+
+    initial begin
+        if (!$value$plusargs("in=%s", in_path) || !$value$plusargs("out=%s", out_path) ||
+            !$value$plusargs("n=%d", n_in) || n_in < 1 || n_in > 65536) begin
+            $display("usage: +in=FILE +n=BYTES +out=FILE");
+            $finish;
+        end
+        $readmemh(in_path, in, 0, n_in - 1);
+        fd = $fopen(out_path, "w");
+        repeat (4) @(posedge clk);
+        rst <= 1'b0;
+        for (i = 0; i < n_in; i = i + 1) begin
+            @(posedge clk);
+            rx_data <= in[i];
+            rx_valid <= 1'b1;
+        end
+        @(posedge clk);
+        rx_valid <= 1'b0;
+        quiet = 0;
+        while (quiet < 200) begin
+            @(posedge clk);
+            quiet = (idle && !tx_valid) ? quiet + 1 : 0;
+        end
+        $fclose(fd);
+        $finish;
+    end
+endmodule

@@ -1,0 +1,33 @@
+#!/bin/sh
+# Gateware tests: Verilator lint of the bridge, and the bridge fed the frames
+# of tests/vectors/bridge.vec under Icarus (gateware/tb/tb_vectors.v) with
+# the generated top of tests/vectors/vcounter.
+cd "$(dirname "$0")/../.." || exit 2
+HIL=${HIL:-build/asan/bin/hil}
+w=build/gateware-tests
+mkdir -p $w
+p=0 f=0
+if verilator --lint-only -Wall gateware/hil_*.v --top-module hil_bridge >$w/lint.log 2>&1; then
+	echo "ok verilator --lint-only -Wall on the bridge"; p=$((p + 1))
+else
+	cat $w/lint.log; echo "FAIL verilator lint"; f=$((f + 1))
+fi
+out=$("$HIL" ports --dut tests/vectors/vcounter --json >/dev/null && ls -d build/dut/vcounter-*/ | head -n 1)
+if [ -z "$out" ] || [ ! -f "$out/hil_top.v" ]; then
+	echo "FAIL building tests/vectors/vcounter"
+	echo "$p passed, $((f + 1)) failed"
+	exit 1
+fi
+python3 tests/gateware/vectors.py input tests/vectors/bridge.vec $w/in.memh &&
+	iverilog -g2005 -o $w/tb_vectors gateware/tb/tb_vectors.v gateware/hil_*.v \
+		"$out/hil_top.v" "$out/dut_ce.v" &&
+	vvp -n $w/tb_vectors +in=$w/in.memh +n=$(wc -l <$w/in.memh) +out=$w/out.hex >$w/vvp.log
+python3 tests/gateware/vectors.py check tests/vectors/bridge.vec $w/out.hex "$out/ports.json" >$w/check.log
+rc=$?
+cat $w/check.log | sed '$d'
+line=$(tail -n 1 $w/check.log)
+cp=$(echo "$line" | cut -d' ' -f1)
+cf=$(echo "$line" | cut -d' ' -f3)
+[ -z "$cp" ] && cp=0 && cf=1
+echo "$((p + cp)) passed, $((f + cf)) failed"
+[ $((f + cf)) -eq 0 ] && [ $rc -eq 0 ]
