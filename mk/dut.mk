@@ -15,18 +15,19 @@ VFLAGS := --cc --exe --build -j 2 --x-assign 0 --x-initial 0 -Wno-fatal -Wno-lin
 ports: $(OUT)/ports.json $(OUT)/dut_bare.json
 sim: ports $(OUT)/hil-sim
 
+# The Yosys scripts, kept on one line each for the shell.
+YS_CE = read_verilog $(SRCS); hierarchy -check -top $(TOP); proc; flatten; opt_clean; memory -nomap; opt_clean; hil_ce; opt_clean; write_verilog -noattr $(OUT)/dut_ce.v; write_json $(OUT)/dut_ce.json
+YS_BARE = read_verilog $(SRCS); hierarchy -check -top $(TOP); proc; write_json $(OUT)/dut_bare.json
+
 $(OUT)/dut_ce.v $(OUT)/dut_ce.json: $(SRCS) $(PLUGIN)
 	@mkdir -p $(OUT)
-	@yosys -q -m $(PLUGIN) -l $(OUT)/yosys.log -p 'read_verilog $(SRCS); \
-		hierarchy -check -top $(TOP); proc; flatten; opt_clean; memory -nomap; \
-		opt_clean; hil_ce; opt_clean; write_verilog -noattr $(OUT)/dut_ce.v; \
-		write_json $(OUT)/dut_ce.json' >/dev/null 2>&1 || \
+	@yosys -q -m $(PLUGIN) -l $(OUT)/yosys.log -p '$(YS_CE)' >/dev/null 2>&1 || \
 		{ grep -h 'ERROR' $(OUT)/yosys.log >&2; rm -f $(OUT)/dut_ce.v $(OUT)/dut_ce.json; exit 1; }
 
 $(OUT)/dut_bare.json: $(SRCS)
 	@mkdir -p $(OUT)
-	@yosys -q -p 'read_verilog $(SRCS); hierarchy -check -top $(TOP); proc; \
-		write_json $@' >/dev/null
+	@yosys -q -l $(OUT)/yosys_bare.log -p '$(YS_BARE)' >/dev/null 2>&1 || \
+		{ grep -h 'ERROR' $(OUT)/yosys_bare.log >&2; rm -f $@; exit 1; }
 
 $(OUT)/ports.json $(OUT)/hil_top.v: $(OUT)/dut_ce.json host/src/wrap.c
 	@$(HIL) wrap --json $(OUT)/dut_ce.json --top $(TOP) --out $(OUT)

@@ -4,5 +4,4 @@ SRC := $(wildcard gateware/yosys/*.cc)
 
 $(OUT)/lib/hil_ce.so: $(SRC)
 	@mkdir -p $(dir $@)
-	yosys-config --build $@ $(SRC) 2>&1 | grep -v '^$$' >&2 || true
-	@test -f $@
+	yosys-config --exec --cxx --cxxflags --ldflags -shared -o $@ $(SRC) --ldlibs

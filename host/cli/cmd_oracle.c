@@ -1,0 +1,52 @@
+/* hil oracle: writes the plain Verilog testbench of the bare DUT for a
+ * script (hil/oracle.h) to standard output. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmds.h"
+#include "hil/dut.h"
+#include "hil/oracle.h"
+#include "hil/ports.h"
+#include "hil/script.h"
+
+int cmd_oracle(int argc, char **argv)
+{
+	const char *dir = NULL, *top = NULL, *script = NULL;
+	char err[1024];
+	for (int i = 1; i < argc; i++) {
+		if (i + 1 < argc && !strcmp(argv[i], "--dut"))
+			dir = argv[++i];
+		else if (i + 1 < argc && !strcmp(argv[i], "--top"))
+			top = argv[++i];
+		else if (argv[i][0] != '-' && !script)
+			script = argv[i];
+		else {
+			fprintf(stderr, "hil oracle: unexpected '%s'\n", argv[i]);
+			return 2;
+		}
+	}
+	if (!dir || !script) {
+		fprintf(stderr, "usage: hil oracle --dut DIR [--top T] SCRIPT\n");
+		return 2;
+	}
+	struct dut_build b;
+	struct hil_ports p;
+	struct hil_script s;
+	if (dut_prepare(dir, top, "ports", &b, err, sizeof(err)) < 0 ||
+	    hil_ports_load(&p, b.ports_json, err, sizeof(err)) < 0) {
+		fprintf(stderr, "hil oracle: %s\n", err);
+		return 2;
+	}
+	int rc = 2;
+	if (hil_script_load(&s, script, &p, err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s\n", err);
+	} else {
+		if (hil_oracle_write(stdout, &s, &p, b.bare_json, err, sizeof(err)) < 0)
+			fprintf(stderr, "hil oracle: %s\n", err);
+		else
+			rc = 0;
+		hil_script_free(&s);
+	}
+	hil_ports_free(&p);
+	return rc;
+}

@@ -1,0 +1,25 @@
+/* The oracle: a plain Verilog testbench of the bare DUT, generated from a
+ * stimulus script, that prints the trace `hil run` must print.
+ *
+ * It applies the script's pokes at the same cycles to the DUT as written (no
+ * bridge, no clock enable, no Yosys pass), evaluates watches and waits at the
+ * evaluation points of docs/protocol.md section 4, and sorts each cycle's
+ * reports as docs/scripts.md says. Run it with Icarus Verilog; it exits with
+ * status 1 when an expect or wait fails, after the same message on stderr. */
+#ifndef HIL_ORACLE_H
+#define HIL_ORACLE_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "hil/ports.h"
+#include "hil/script.h"
+
+/* bare_json: Yosys JSON of the DUT after `hierarchy; proc`, not flattened,
+ * to find the flip-flops and memories the testbench must start at zero (as
+ * the iCE40 and hil's Verilator model do). Returns 0, or -1 with err set. */
+int hil_oracle_write(FILE *out, const struct hil_script *s,
+		     const struct hil_ports *p, const char *bare_json,
+		     char *err, size_t errlen);
+
+#endif
