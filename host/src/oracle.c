@@ -6,6 +6,7 @@
  * applies them when it reaches their cycle. */
 #include "hil/oracle.h"
 
+#include <ctype.h>
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -39,6 +40,46 @@ static void name_part(char *path, size_t cap, const char *name)
 {
 	size_t o = strlen(path);
 	snprintf(path + o, cap - o, plain(name) ? ".%s" : ".\\%s ", name);
+}
+
+/* Yosys records no difference between a reg and a wire that merely aliases
+ * it (`assign bit = r[3]`); only a reg may be assigned from the testbench.
+ * So look at the declaration the netname's src attribute points to: it must
+ * declare a reg. A reg missed here starts at x in the oracle, which shows as
+ * a mismatch, never as a silent pass. */
+static int declared_reg(json_t *net)
+{
+	const char *src = json_string_value(
+		json_object_get(json_object_get(net, "attributes"), "src"));
+	char path[1024], line[4096];
+	if (!src)
+		return 0;
+	const char *bar = strchr(src, '|');
+	size_t len = bar ? (size_t)(bar - src) : strlen(src);
+	if (len >= sizeof(path))
+		return 0;
+	memcpy(path, src, len);
+	path[len] = '\0';
+	char *colon = strrchr(path, ':');
+	if (!colon)
+		return 0;
+	*colon = '\0';
+	long want = strtol(colon + 1, NULL, 10);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return 0;
+	int found = 0;
+	for (long n = 1; fgets(line, sizeof(line), f); n++) {
+		if (n != want)
+			continue;
+		for (char *w = strstr(line, "reg"); w; w = strstr(w + 1, "reg"))
+			if ((w == line || !(isalnum((unsigned char)w[-1]) || w[-1] == '_')) &&
+			    !(isalnum((unsigned char)w[3]) || w[3] == '_'))
+				found = 1;
+		break;
+	}
+	fclose(f);
+	return found;
 }
 
 static long param_int(json_t *cell, const char *name)
@@ -135,7 +176,8 @@ static void zero_state(FILE *out, json_t *modules, const char *mod,
 		json_t *b;
 		int all = n > 0;
 		if (json_integer_value(json_object_get(v, "hide_name")) ||
-		    json_object_get(json_object_get(v, "attributes"), "init"))
+		    json_object_get(json_object_get(v, "attributes"), "init") ||
+		    strchr(name, '$') || !declared_reg(v))
 			continue;
 		json_array_foreach(bits, i, b)
 			all &= json_is_integer(b) && ff[json_integer_value(b)];

@@ -1,0 +1,19 @@
+// A 256 x 16-bit RAM with one write port and one registered read port,
+// written the way Yosys infers a memory: rdata shows the word at raddr one
+// cycle after raddr is applied (read-before-write when both hit one address).
+module mem (
+    input  wire        clk,
+    input  wire        we,
+    input  wire [7:0]  waddr,
+    input  wire [15:0] wdata,
+    input  wire [7:0]  raddr,
+    output reg  [15:0] rdata
+);
+    reg [15:0] ram [0:255];
+
+    always @(posedge clk) begin
+        if (we)
+            ram[waddr] <= wdata;
+        rdata <= ram[raddr];
+    end
+endmodule
