@@ -1,5 +1,6 @@
 /* hil oracle: writes the plain Verilog testbench of the bare DUT for a
- * script (hil/oracle.h) to standard output. */
+ * script (hil/oracle.h) to standard output. Exit status 0, or 2 with a
+ * message on any error. */
 #include <stdio.h>
 #include <string.h>
 
@@ -39,6 +40,7 @@ int cmd_oracle(int argc, char **argv)
 	}
 	int rc = 2;
 	if (hil_script_load(&s, script, &p, err, sizeof(err)) < 0) {
+		/* Already "FILE:LINE:COLUMN: message", as `hil run` prints it. */
 		fprintf(stderr, "%s\n", err);
 	} else {
 		if (hil_oracle_write(stdout, &s, &p, b.bare_json, err, sizeof(err)) < 0)

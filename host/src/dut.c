@@ -90,10 +90,15 @@ int dut_prepare(const char *dir, const char *top, const char *what,
 	if (!plain_ident(top) || strlen(top) >= sizeof(b->top))
 		return ERR("top module '%s' is not a plain Verilog identifier: name "
 			   "it with --top", top);
+	/* The build runs `hil wrap`: this very program when it is hil, else
+	 * (a program linked with libhil) the hil of the same tree. */
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n < 0)
-		return ERR("cannot find the hil executable: %s", strerror(errno));
-	self[n] = '\0';
+	self[n > 0 ? n : 0] = '\0';
+	const char *base = strrchr(self, '/');
+	if (n <= 0 || strcmp(base ? base + 1 : self, "hil") != 0)
+		snprintf(self, sizeof(self), "%s/build/bin/hil", root());
+	if (access(self, X_OK) != 0)
+		return ERR("%s: %s (build it with make)", self, strerror(errno));
 
 	uint32_t hsh = 2166136261u;
 	for (const char *p = abs; *p; p++)

@@ -1,18 +1,33 @@
-/* The oracle testbench generator (hil/oracle.h). The script is unrolled into
- * straight-line Verilog; only runs and waits become loops, because where a
- * wait stops is for the DUT to say. Everything the bridge does at an
- * evaluation point is mirrored by the task eval_point, and pokes scheduled
- * with `at` are kept in a table applied after every edge, as the bridge
- * applies them when it reaches their cycle. */
+/* The oracle testbench generator (hil/oracle.h).
+ *
+ * The script is unrolled into straight-line Verilog in one initial block;
+ * only step, run and wait become loops, because where a wait stops is for
+ * the DUT to say. The tasks mirror the bridge: eval_point is an evaluation
+ * point (docs/protocol.md, section 4), tick one delivered edge followed by
+ * the pokes scheduled for the cycle it starts. What can be decided from the
+ * script alone (which ports are watched, which `at` pokes surely wait, how
+ * many reports one cycle can hold, which runtime checks can fire) is decided
+ * here, so the testbench stays plain and small. */
 #include "hil/oracle.h"
 
-#include <ctype.h>
+#include <errno.h>
 #include <jansson.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#define CYCLE_MAX ((1ull << 48) - 1)
+#define BARE_JSON_MAX (256u << 20)
+/* Verilog forbids recursive instantiation; a damaged JSON might not. */
 #define MAX_DEPTH 64
+#define MAX_INSTANCES 1000000
+#define MAX_HIER 2048
+#define MAX_INIT_BYTES (64u << 20)
+/* Far beyond any real script; past it the testbench would not fit vvp. */
+#define MAX_REPORTS (1u << 22)
+#define STDERR_FD "32'h8000_0002"
 
 __attribute__((format(printf, 3, 4)))
 static int fail(char *err, size_t errlen, const char *fmt, ...)
@@ -24,390 +39,798 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
 	return -1;
 }
 
-static int plain(const char *s)
+/* ---- Power-on state -------------------------------------------------- */
+
+struct buf {
+	char *s;
+	size_t n, cap;
+	int full; /* past MAX_INIT_BYTES, or out of memory */
+};
+
+__attribute__((format(printf, 2, 3)))
+static void bprintf(struct buf *b, const char *fmt, ...)
 {
-	if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_'))
+	va_list ap, aq;
+	if (b->full)
+		return;
+	va_start(ap, fmt);
+	va_copy(aq, ap);
+	int k = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (k < 0 || b->n + (size_t)k + 1 > MAX_INIT_BYTES) {
+		b->full = 1;
+	} else {
+		if (b->n + (size_t)k + 1 > b->cap) {
+			size_t nc = b->cap ? 2 * b->cap : 4096;
+			while (nc < b->n + (size_t)k + 1)
+				nc *= 2;
+			char *t = realloc(b->s, nc);
+			if (!t)
+				b->full = 1;
+			else {
+				b->s = t;
+				b->cap = nc;
+			}
+		}
+		if (!b->full) {
+			vsnprintf(b->s + b->n, (size_t)k + 1, fmt, aq);
+			b->n += (size_t)k;
+		}
+	}
+	va_end(aq);
+}
+
+struct walk {
+	const json_t *modules;
+	struct buf init;
+	size_t instances;
+	const char *json;
+	char *err;
+	size_t errlen;
+};
+
+static int ident_char(char c, int first)
+{
+	return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (!first && ((c >= '0' && c <= '9') || c == '$'));
+}
+
+/* IDENT or IDENT[N]: a name or generate-scope name Verilog reads as is. */
+static int plain_part(const char *s, size_t len)
+{
+	size_t i = 0;
+	if (!len || !ident_char(s[0], 1))
 		return 0;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		      (*s >= '0' && *s <= '9') || *s == '_' || *s == '$'))
+	while (i < len && ident_char(s[i], i == 0))
+		i++;
+	if (i == len)
+		return 1;
+	if (s[i] != '[' || s[len - 1] != ']' || len - i < 3)
+		return 0;
+	for (i++; i < len - 1; i++)
+		if (s[i] < '0' || s[i] > '9')
 			return 0;
 	return 1;
 }
 
-/* Appends one hierarchical name component, escaped if it needs to be. */
-static void name_part(char *path, size_t cap, const char *name)
+/* The hierarchical Verilog name of object `name` in scope `scope`. Yosys
+ * joins generate scopes and named blocks to the object's name with dots
+ * ("g[0].u"), which is how Verilog names them too, so the parts are kept as
+ * they are. A part Verilog cannot read as written is either an escaped
+ * identifier of the source (with `escape`, it is written as one) or one of
+ * Yosys's own wires, like the locals of an inlined function
+ * ("f$func$dut.v:37$2.$result"), which the simulator does not have: then
+ * the function returns 1. It returns -1 if the name is too long or holds
+ * characters no Verilog name can. */
+static int hier(char *out, const char *scope, const char *name, int escape)
 {
-	size_t o = strlen(path);
-	snprintf(path + o, cap - o, plain(name) ? ".%s" : ".\\%s ", name);
-}
-
-/* Yosys records no difference between a reg and a wire that merely aliases
- * it (`assign bit = r[3]`); only a reg may be assigned from the testbench.
- * So look at the declaration the netname's src attribute points to: it must
- * declare a reg. A reg missed here starts at x in the oracle, which shows as
- * a mismatch, never as a silent pass. */
-static int declared_reg(json_t *net)
-{
-	const char *src = json_string_value(
-		json_object_get(json_object_get(net, "attributes"), "src"));
-	char path[1024], line[4096];
-	if (!src)
-		return 0;
-	const char *bar = strchr(src, '|');
-	size_t len = bar ? (size_t)(bar - src) : strlen(src);
-	if (len >= sizeof(path))
-		return 0;
-	memcpy(path, src, len);
-	path[len] = '\0';
-	char *colon = strrchr(path, ':');
-	if (!colon)
-		return 0;
-	*colon = '\0';
-	long want = strtol(colon + 1, NULL, 10);
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return 0;
-	int found = 0;
-	for (long n = 1; fgets(line, sizeof(line), f); n++) {
-		if (n != want)
-			continue;
-		for (char *w = strstr(line, "reg"); w; w = strstr(w + 1, "reg"))
-			if ((w == line || !(isalnum((unsigned char)w[-1]) || w[-1] == '_')) &&
-			    !(isalnum((unsigned char)w[3]) || w[3] == '_'))
-				found = 1;
-		break;
-	}
-	fclose(f);
-	return found;
-}
-
-static long param_int(json_t *cell, const char *name)
-{
-	const char *v = json_string_value(
-		json_object_get(json_object_get(cell, "parameters"), name));
-	if (!v)
-		return json_integer_value(
-			json_object_get(json_object_get(cell, "parameters"), name));
-	return strtol(v, NULL, 2);
-}
-
-static int is_ff(const char *type)
-{
-	static const char *const ffs[] = {
-		"$dff", "$dffe", "$adff", "$adffe", "$sdff", "$sdffe", "$sdffce",
-		"$dffsr", "$dffsre", "$aldff", "$aldffe", NULL,
-	};
-	for (int i = 0; ffs[i]; i++)
-		if (!strcmp(type, ffs[i]))
+	size_t o = (size_t)snprintf(out, MAX_HIER, "%s", scope);
+	for (const char *part = name; part;) {
+		const char *dot = strchr(part, '.');
+		size_t len = dot ? (size_t)(dot - part) : strlen(part);
+		int plain = plain_part(part, len);
+		if (!plain && !escape)
 			return 1;
+		if (!len)
+			return -1;
+		for (size_t i = 0; i < len; i++)
+			if (part[i] <= ' ' || part[i] >= 0x7f)
+				return -1;
+		int k = snprintf(out + o, MAX_HIER - o, plain ? ".%.*s" : ".\\%.*s ",
+				 (int)len, part);
+		if (k < 0 || (size_t)k >= MAX_HIER - o)
+			return -1;
+		o += (size_t)k;
+		part = dot ? dot + 1 : NULL;
+	}
 	return 0;
 }
 
-struct mem_seen {
-	char name[256];
-	long abits;
-	int init;
+static int cmp_long(const void *a, const void *b)
+{
+	long x = *(const long *)a, y = *(const long *)b;
+	return (x > y) - (x < y);
+}
+
+/* A parameter as Yosys writes it: a JSON integer, or a string of binary
+ * digits, 32 of them for a (signed) integer parameter. */
+static int param_long(const json_t *cell, const char *name, long *out)
+{
+	const json_t *v = json_object_get(json_object_get(cell, "parameters"), name);
+	if (json_is_integer(v)) {
+		*out = (long)json_integer_value(v);
+		return 0;
+	}
+	const char *s = json_string_value(v);
+	size_t n = s ? strlen(s) : 0;
+	if (!n || n > 32)
+		return -1;
+	int64_t x = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] != '0' && s[i] != '1')
+			return -1;
+		x = x * 2 + (s[i] - '0');
+	}
+	if (n == 32 && s[0] == '1')
+		x -= (int64_t)1 << 32;
+	*out = (long)x;
+	return 0;
+}
+
+/* MEMID parameter without Yosys's leading backslash, or NULL. */
+static const char *memid(const json_t *cell)
+{
+	const char *id = json_string_value(
+		json_object_get(json_object_get(cell, "parameters"), "MEMID"));
+	return id && id[0] == '\\' ? id + 1 : id;
+}
+
+static int has_meminit(const json_t *cells, const char *mem)
+{
+	const char *name;
+	const json_t *c;
+	json_object_foreach((json_t *)cells, name, c) {
+		const char *type = json_string_value(json_object_get(c, "type"));
+		const char *id = memid(c);
+		if (type && id && !strncmp(type, "$meminit", 8) && !strcmp(id, mem))
+			return 1;
+	}
+	return 0;
+}
+
+static int zero_memory(struct walk *w, const char *scope, const char *mem,
+		       long offset, long size)
+{
+	char path[MAX_HIER];
+	int named = hier(path, scope, mem, 0);
+	if (named > 0)
+		return 0;
+	if (size < 1 || offset < INT32_MIN || offset > INT32_MAX - size)
+		return fail(w->err, w->errlen, "%s: memory '%s' in %s has %ld words "
+			    "from %ld, which a Verilog integer cannot count",
+			    w->json, mem, scope, size, offset);
+	if (named < 0)
+		return fail(w->err, w->errlen, "%s: cannot write the name of memory "
+			    "'%s' in %s in Verilog", w->json, mem, scope);
+	bprintf(&w->init, "        for (hil_i = %ld; hil_i < %ld; hil_i = hil_i + 1) "
+		"%s[hil_i] = 0;\n", offset, offset + size, path);
+	return 0;
+}
+
+/* Wires made only of flip-flop (or latch) outputs, in one module. A wire is
+ * named by force and release rather than by assignment: Yosys gives a reg
+ * and every wire assigned from it the same bits, and Verilog lets only force
+ * write both kinds. Releasing a reg keeps the value; releasing a wire lets
+ * its driver, the zeroed reg, drive it again. */
+static int zero_flops(struct walk *w, const json_t *m, const char *scope)
+{
+	const json_t *cells = json_object_get(m, "cells"), *c, *bit;
+	const char *name;
+	size_t nq = 0, cap = 0, i;
+	long *q = NULL;
+	int rc = 0;
+	json_object_foreach((json_t *)cells, name, c) {
+		const char *type = json_string_value(json_object_get(c, "type"));
+		if (!type || type[0] != '$' || json_object_get(w->modules, type))
+			continue;
+		json_array_foreach(json_object_get(json_object_get(c, "connections"), "Q"),
+				   i, bit) {
+			if (!json_is_integer(bit))
+				continue;
+			if (nq == cap) {
+				size_t nc = cap ? 2 * cap : 256;
+				long *t = realloc(q, nc * sizeof(*q));
+				if (!t) {
+					free(q);
+					return fail(w->err, w->errlen, "out of memory");
+				}
+				q = t;
+				cap = nc;
+			}
+			q[nq++] = (long)json_integer_value(bit);
+		}
+	}
+	if (!nq)
+		return 0;
+	qsort(q, nq, sizeof(*q), cmp_long);
+	json_object_foreach(json_object_get(m, "netnames"), name, c) {
+		const json_t *bits = json_object_get(c, "bits");
+		int all = json_array_size(bits) > 0;
+		if (json_integer_value(json_object_get(c, "hide_name")) ||
+		    json_object_get(json_object_get(c, "attributes"), "init"))
+			continue;
+		json_array_foreach(bits, i, bit) {
+			long b = (long)json_integer_value(bit);
+			if (!json_is_integer(bit) || !bsearch(&b, q, nq, sizeof(*q), cmp_long)) {
+				all = 0;
+				break;
+			}
+		}
+		char path[MAX_HIER];
+		int named = all ? hier(path, scope, name, 0) : 1;
+		if (named > 0)
+			continue;
+		if (named < 0) {
+			rc = fail(w->err, w->errlen, "%s: cannot write the name of "
+				  "register '%s' in %s in Verilog", w->json, name, scope);
+			break;
+		}
+		bprintf(&w->init, "        force %s = 0; release %s;\n", path, path);
+	}
+	free(q);
+	return rc;
+}
+
+static int walk_module(struct walk *w, const char *mod, const char *scope,
+		       int depth)
+{
+	const json_t *m = json_object_get(w->modules, mod), *c;
+	const char *name;
+	if (depth > MAX_DEPTH || ++w->instances > MAX_INSTANCES)
+		return fail(w->err, w->errlen, "%s: more than %d levels or %d "
+			    "instances below the top", w->json, MAX_DEPTH,
+			    MAX_INSTANCES);
+	/* A cell type without a definition here is a black box: no state of
+	 * ours to name. */
+	if (!json_is_object(m))
+		return 0;
+	if (zero_flops(w, m, scope) < 0)
+		return -1;
+
+	const json_t *cells = json_object_get(m, "cells");
+	/* Memories as `proc` leaves them, and as $mem cells if collected. */
+	json_object_foreach(json_object_get(m, "memories"), name, c) {
+		if (json_integer_value(json_object_get(c, "hide_name")) ||
+		    has_meminit(cells, name))
+			continue;
+		if (zero_memory(w, scope, name,
+				(long)json_integer_value(json_object_get(c, "start_offset")),
+				(long)json_integer_value(json_object_get(c, "size"))) < 0)
+			return -1;
+	}
+	json_object_foreach((json_t *)cells, name, c) {
+		const char *type = json_string_value(json_object_get(c, "type"));
+		const char *id = memid(c);
+		const char *init = json_string_value(
+			json_object_get(json_object_get(c, "parameters"), "INIT"));
+		long size, offset;
+		if (!type || !id || (strcmp(type, "$mem") && strcmp(type, "$mem_v2")))
+			continue;
+		if (init && strpbrk(init, "01"))
+			continue;
+		if (param_long(c, "SIZE", &size) || param_long(c, "OFFSET", &offset))
+			return fail(w->err, w->errlen, "%s: memory cell '%s' in %s has "
+				    "no readable SIZE or OFFSET", w->json, name, scope);
+		if (zero_memory(w, scope, id, offset, size) < 0)
+			return -1;
+	}
+	json_object_foreach((json_t *)cells, name, c) {
+		const char *type = json_string_value(json_object_get(c, "type"));
+		char sub[MAX_HIER];
+		if (!type || !json_object_get(w->modules, type))
+			continue;
+		if (hier(sub, scope, name, 1) != 0)
+			return fail(w->err, w->errlen, "%s: cannot write the name of "
+				    "instance '%s' in %s in Verilog", w->json, name, scope);
+		if (walk_module(w, type, sub, depth + 1) < 0)
+			return -1;
+	}
+	if (w->init.full)
+		return fail(w->err, w->errlen, "%s: zeroing the DUT's state takes more "
+			    "than %u MiB of Verilog (or memory ran out)", w->json,
+			    MAX_INIT_BYTES >> 20);
+	return 0;
+}
+
+static json_t *load_bare(const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+	json_error_t jerr;
+	if (stat(path, &st) != 0) {
+		fail(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (st.st_size > BARE_JSON_MAX) {
+		fail(err, errlen, "%s: larger than %u MiB", path, BARE_JSON_MAX >> 20);
+		return NULL;
+	}
+	json_t *root = json_load_file(path, 0, &jerr);
+	if (!root)
+		fail(err, errlen, "%s:%d: %s", path, jerr.line, jerr.text);
+	return root;
+}
+
+/* ---- The script, seen statically ------------------------------------- */
+
+enum at_mode { AT_PENDING, AT_NOW, AT_RUNTIME };
+
+struct plan {
+	size_t nat;
+	size_t *slot;          /* per command: its at-poke slot */
+	size_t *slot_cmd;      /* per slot: its command */
+	unsigned char *mode;   /* per command: enum at_mode, or for step, run
+				* and wait whether the runtime check can fire */
+	unsigned char *watched, *reported, *atpoked; /* per port */
+	size_t maxrep;
+	unsigned maxw;
 };
 
-/* Writes zero assignments for the flip-flops and memories of module `mod`
- * at hierarchical path `path`, then recurses into its instances. */
-static void zero_state(FILE *out, json_t *modules, const char *mod,
-		       const char *path, int depth)
+struct at_key {
+	uint64_t cycle;
+	size_t cmd;
+};
+
+static int cmp_at(const void *a, const void *b)
 {
-	json_t *m = json_object_get(modules, mod);
-	if (!m || depth > MAX_DEPTH)
-		return;
-	json_t *cells = json_object_get(m, "cells");
-	long maxbit = 0;
-	const char *name;
-	json_t *v;
-	json_object_foreach(json_object_get(m, "netnames"), name, v) {
-		size_t i;
-		json_t *b;
-		json_array_foreach(json_object_get(v, "bits"), i, b)
-			if (json_integer_value(b) > maxbit)
-				maxbit = json_integer_value(b);
-	}
-	unsigned char *ff = calloc((size_t)maxbit + 1, 1);
-	struct mem_seen *mems = calloc(json_object_size(cells) + 1, sizeof(*mems));
-	size_t nmem = 0;
-	if (!ff || !mems)
-		goto out;
-	json_object_foreach(cells, name, v) {
-		const char *type = json_string_value(json_object_get(v, "type"));
-		if (!type)
-			continue;
-		if (is_ff(type)) {
-			size_t i;
-			json_t *b;
-			json_array_foreach(json_object_get(json_object_get(v, "connections"), "Q"), i, b)
-				if (json_is_integer(b) && json_integer_value(b) <= maxbit)
-					ff[json_integer_value(b)] = 1;
-		} else if (!strncmp(type, "$mem", 4)) {
-			const char *id = json_string_value(
-				json_object_get(json_object_get(v, "parameters"), "MEMID"));
-			if (!id)
-				continue;
-			if (*id == '\\')
-				id++;
-			size_t k = 0;
-			while (k < nmem && strcmp(mems[k].name, id))
-				k++;
-			if (k == nmem) {
-				snprintf(mems[k].name, sizeof(mems[k].name), "%s", id);
-				nmem++;
-			}
-			if (!strncmp(type, "$meminit", 8))
-				mems[k].init = 1;
-			long ab = param_int(v, "ABITS");
-			if (ab > mems[k].abits && ab <= 24)
-				mems[k].abits = ab;
-		} else if (type[0] != '$') {
-			char sub[2048];
-			snprintf(sub, sizeof(sub), "%s", path);
-			name_part(sub, sizeof(sub), name);
-			zero_state(out, modules, type, sub, depth + 1);
-		}
-	}
-	json_object_foreach(json_object_get(m, "netnames"), name, v) {
-		json_t *bits = json_object_get(v, "bits");
-		size_t i, n = json_array_size(bits);
-		json_t *b;
-		int all = n > 0;
-		if (json_integer_value(json_object_get(v, "hide_name")) ||
-		    json_object_get(json_object_get(v, "attributes"), "init") ||
-		    strchr(name, '$') || !declared_reg(v))
-			continue;
-		json_array_foreach(bits, i, b)
-			all &= json_is_integer(b) && ff[json_integer_value(b)];
-		if (all) {
-			char full[2048];
-			snprintf(full, sizeof(full), "%s", path);
-			name_part(full, sizeof(full), name);
-			fprintf(out, "        %s = 0;\n", full);
-		}
-	}
-	for (size_t k = 0; k < nmem; k++) {
-		if (mems[k].init || mems[k].abits == 0)
-			continue;
-		char full[2048];
-		snprintf(full, sizeof(full), "%s", path);
-		name_part(full, sizeof(full), mems[k].name);
-		fprintf(out, "        for (zi = 0; zi < %ld; zi = zi + 1) %s[zi] = 0;\n",
-			1L << mems[k].abits, full);
-	}
-out:
-	free(ff);
-	free(mems);
+	const struct at_key *x = a, *y = b;
+	if (x->cycle != y->cycle)
+		return x->cycle < y->cycle ? -1 : 1;
+	return (x->cmd > y->cmd) - (x->cmd < y->cmd);
 }
 
-static void literal(FILE *out, const struct hil_port *p, const uint8_t *v)
+static void plan_free(struct plan *pl)
 {
-	char hex[3 + HIL_MAX_PORT_WIDTH / 4 + 1];
-	hil_value_format(v, p->width, hex);
-	fprintf(out, "%u'h%s", p->width, hex + 2);
+	free(pl->slot);
+	free(pl->slot_cmd);
+	free(pl->mode);
+	free(pl->watched);
+	free(pl->reported);
+	free(pl->atpoked);
 }
 
-static void header(FILE *out, const struct hil_script *s, const struct hil_ports *p,
-		   size_t maxrep, size_t nat)
+static uint64_t add_sat(uint64_t a, uint64_t b)
 {
-	fprintf(out, "// Oracle for %s on DUT %s, written by `hil oracle`: the bare DUT\n"
-		     "// and the script's pokes at the script's cycles, nothing else.\n"
-		     "`timescale 1ns/1ns\nmodule hil_oracle_tb;\n    reg %s = 1'b0;\n",
-		s->path, p->top, p->clock);
-	for (size_t i = 0; i < p->n; i++) {
-		const struct hil_port *q = &p->port[i];
-		fprintf(out, "    %s [%u:0] p%zu%s;  // %s\n", q->is_input ? "reg " : "wire",
-			q->width - 1, i, q->is_input ? " = 0" : "", q->name);
-		fprintf(out, "    reg w_on%zu = 0;\n    reg [%u:0] w_prev%zu;\n"
-			     "    integer w_line%zu;\n", i, q->width - 1, i, i);
+	return b > CYCLE_MAX - a ? CYCLE_MAX : a + b;
+}
+
+/* Follows `now` as the interval [lo, hi] it is known to lie in, to decide
+ * the mode of each command, and bounds the reports one cycle can hold: a
+ * cycle collects the peeks made in it and, for each watched port, one
+ * report per evaluation point, and a command holds at most one evaluation
+ * point per cycle. Reports accumulate over the commands that may leave the
+ * cycle unchanged (step 0, a run or a wait that may stop where it starts)
+ * and start again after a step or run that surely moves on. */
+static int make_plan(struct plan *pl, const struct hil_script *s,
+		     const struct hil_ports *p, char *err, size_t errlen)
+{
+	size_t n = s->ncmds, acc = 0, nw = 0;
+	uint64_t lo = 0, hi = 0;
+	unsigned char *on = calloc(p->n, 1);
+	struct at_key *keys = calloc(n ? n : 1, sizeof(*keys));
+	memset(pl, 0, sizeof(*pl));
+	pl->slot = calloc(n ? n : 1, sizeof(*pl->slot));
+	pl->slot_cmd = calloc(n ? n : 1, sizeof(*pl->slot_cmd));
+	pl->mode = calloc(n ? n : 1, 1);
+	pl->watched = calloc(p->n, 1);
+	pl->reported = calloc(p->n, 1);
+	pl->atpoked = calloc(p->n, 1);
+	pl->maxrep = 1;
+	if (!on || !keys || !pl->slot || !pl->slot_cmd || !pl->mode ||
+	    !pl->watched || !pl->reported || !pl->atpoked) {
+		free(on);
+		free(keys);
+		plan_free(pl);
+		return fail(err, errlen, "out of memory");
 	}
-	fprintf(out, "\n    %s dut (\n        .%s(%s)", p->top, p->clock, p->clock);
 	for (size_t i = 0; i < p->n; i++)
-		fprintf(out, ",\n        .%s(p%zu)", p->port[i].name, i);
-	fprintf(out, "\n    );\n\n"
-		     "    reg [63:0] cycle, target, rep_cycle;\n"
-		     "    integer nrep, ri, rj, zi, hit, t_line, t_port;\n"
-		     "    integer rep_line [0:%zu];\n    integer rep_port [0:%zu];\n"
-		     "    reg [255:0] rep_val [0:%zu];\n    reg [255:0] t_val;\n",
-		maxrep, maxrep, maxrep);
-	if (nat)
-		fprintf(out, "    reg pend [0:%zu];\n", nat - 1);
-
-	/* Reports of one cycle, printed in script-line order (stable). */
-	fprintf(out, "\n    task flush;\n        begin\n"
-		     "            for (ri = 1; ri < nrep; ri = ri + 1) begin\n"
-		     "                t_line = rep_line[ri]; t_port = rep_port[ri]; t_val = rep_val[ri];\n"
-		     "                rj = ri;\n"
-		     "                while (rj > 0 && rep_line[rj - 1] > t_line) begin\n"
-		     "                    rep_line[rj] = rep_line[rj - 1]; rep_port[rj] = rep_port[rj - 1];\n"
-		     "                    rep_val[rj] = rep_val[rj - 1]; rj = rj - 1;\n"
-		     "                end\n"
-		     "                rep_line[rj] = t_line; rep_port[rj] = t_port; rep_val[rj] = t_val;\n"
-		     "            end\n"
-		     "            for (ri = 0; ri < nrep; ri = ri + 1)\n"
-		     "                case (rep_port[ri])\n");
-	for (size_t i = 0; i < p->n; i++)
-		fprintf(out, "                %zu: $display(\"%%0d %s 0x%%h\", rep_cycle, rep_val[ri][%u:0]);\n",
-			i, p->port[i].name, p->port[i].width - 1);
-	fprintf(out, "                endcase\n            nrep = 0;\n        end\n    endtask\n\n"
-		     "    task report(input integer line, input integer port, input [255:0] val);\n"
-		     "        begin\n"
-		     "            if (nrep > 0 && rep_cycle != cycle) flush;\n"
-		     "            if (nrep > %zu) begin\n"
-		     "                $fdisplay(32'h80000002, \"hil oracle: report buffer overflow\");\n"
-		     "                $finish_and_return(2);\n"
-		     "            end\n"
-		     "            rep_cycle = cycle; rep_line[nrep] = line; rep_port[nrep] = port;\n"
-		     "            rep_val[nrep] = val; nrep = nrep + 1;\n"
-		     "        end\n    endtask\n\n", maxrep);
-
-	fprintf(out, "    task eval_point;\n        begin\n");
-	for (size_t i = 0; i < p->n; i++)
-		fprintf(out, "            if (w_on%zu && p%zu !== w_prev%zu) begin\n"
-			     "                report(w_line%zu, %zu, p%zu); w_prev%zu = p%zu;\n"
-			     "            end\n", i, i, i, i, i, i, i, i);
-	fprintf(out, "        end\n    endtask\n\n"
-		     "    task tick;\n        begin\n"
-		     "            %s = 1'b1; #1; %s = 1'b0; #1;\n"
-		     "            cycle = cycle + 1;\n", p->clock, p->clock);
-	size_t k = 0;
-	for (size_t i = 0; i < s->ncmds; i++) {
+		if (p->port[i].width > pl->maxw)
+			pl->maxw = p->port[i].width;
+	for (size_t i = 0; i < n; i++) {
 		const struct hil_cmd *c = &s->cmds[i];
-		if (c->kind != HIL_CMD_POKE_AT)
-			continue;
-		fprintf(out, "            if (pend[%zu] && cycle == %llu) begin pend[%zu] = 0; p%d = ",
-			k, (unsigned long long)c->cycle, k, c->port);
-		literal(out, &p->port[c->port], c->value);
-		fprintf(out, "; end\n");
-		k++;
-	}
-	fprintf(out, "            #1;\n        end\n    endtask\n\n"
-		     "    task fail;\n        begin\n"
-		     "            flush;\n            $finish_and_return(1);\n"
-		     "        end\n    endtask\n\n");
-}
-
-static void wait_cond(FILE *out, const struct hil_cmd *c, const struct hil_port *q)
-{
-	fprintf(out, "((p%d & ", c->port);
-	literal(out, q, c->mask);
-	fprintf(out, ") %s (", c->ne ? "!==" : "===");
-	literal(out, q, c->value);
-	fprintf(out, " & ");
-	literal(out, q, c->mask);
-	fprintf(out, "))");
-}
-
-static void body(FILE *out, const struct hil_script *s, const struct hil_ports *p)
-{
-	size_t at = 0;
-	for (size_t i = 0; i < s->ncmds; i++) {
-		const struct hil_cmd *c = &s->cmds[i];
-		const struct hil_port *q = c->port >= 0 ? &p->port[c->port] : NULL;
-		fprintf(out, "        // line %d\n", c->line);
+		int moves = 0;
 		switch (c->kind) {
 		case HIL_CMD_POKE:
-			fprintf(out, "        p%d = ", c->port);
-			literal(out, q, c->value);
-			fprintf(out, "; #1;\n");
 			break;
 		case HIL_CMD_POKE_AT:
-			fprintf(out, "        if (cycle == %llu) begin p%d = ",
-				(unsigned long long)c->cycle, c->port);
-			literal(out, q, c->value);
-			fprintf(out, "; #1; end else pend[%zu] = 1;\n", at++);
+			keys[pl->nat].cycle = c->cycle;
+			keys[pl->nat++].cmd = i;
+			pl->atpoked[c->port] = 1;
+			pl->mode[i] = c->cycle > hi ? AT_PENDING
+				      : lo == hi && c->cycle == lo ? AT_NOW
+								   : AT_RUNTIME;
 			break;
 		case HIL_CMD_STEP:
+			pl->mode[i] = c->cycle > CYCLE_MAX - hi;
+			moves = c->cycle > 0;
+			acc += moves ? 0 : nw;
+			lo = add_sat(lo, c->cycle);
+			hi = add_sat(hi, c->cycle);
+			break;
 		case HIL_CMD_RUN:
-			if (c->kind == HIL_CMD_STEP)
-				fprintf(out, "        target = cycle + %llu;\n",
-					(unsigned long long)c->cycle);
-			else
-				fprintf(out, "        target = %llu;\n", (unsigned long long)c->cycle);
-			fprintf(out, "        while (cycle < target) begin eval_point; tick; end\n"
-				     "        eval_point;\n");
-			break;
-		case HIL_CMD_PEEK:
-			fprintf(out, "        report(%d, %d, p%d);\n", c->line, c->port, c->port);
-			break;
-		case HIL_CMD_EXPECT:
-			fprintf(out, "        if (p%d !== ", c->port);
-			literal(out, q, c->value);
-			fprintf(out, ") begin\n            flush;\n"
-				     "            $fdisplay(32'h80000002, \"%s:%d: expect %s at cycle %%0d: "
-				     "got 0x%%h, expected 0x%%h\", cycle, p%d, ",
-				s->path, c->line, q->name, c->port);
-			literal(out, q, c->value);
-			fprintf(out, ");\n            fail;\n        end\n");
-			break;
-		case HIL_CMD_WATCH:
-			fprintf(out, "        w_on%d = 1; w_prev%d = p%d; w_line%d = %d;\n",
-				c->port, c->port, c->port, c->port, c->line);
-			break;
-		case HIL_CMD_UNWATCH:
-			fprintf(out, "        w_on%d = 0;\n", c->port);
+			pl->mode[i] = c->cycle < hi;
+			moves = c->cycle > hi;
+			acc += moves ? 0 : nw;
+			lo = hi = c->cycle;
 			break;
 		case HIL_CMD_WAIT:
-			fprintf(out, "        target = cycle + %llu;\n        hit = 0;\n"
-				     "        begin : wait_%d\n            forever begin\n"
-				     "                eval_point;\n                if (",
-				(unsigned long long)c->cycle, c->line);
-			wait_cond(out, c, q);
-			fprintf(out, ") begin hit = 1; disable wait_%d; end\n"
-				     "                if (cycle == target) disable wait_%d;\n"
-				     "                tick;\n            end\n        end\n"
-				     "        if (!hit) begin\n            flush;\n"
-				     "            $fdisplay(32'h80000002, \"%s:%d: wait timed out at cycle "
-				     "%%0d: %s = 0x%%h (wanted %s 0x%%h)\", cycle, p%d, ",
-				c->line, c->line, s->path, c->line, q->name, c->ne ? "!=" : "==",
-				c->port);
-			literal(out, q, c->value);
-			fprintf(out, ");\n            fail;\n        end\n");
+			pl->mode[i] = c->cycle > CYCLE_MAX - hi;
+			acc += nw;
+			hi = add_sat(hi, c->cycle);
+			break;
+		case HIL_CMD_PEEK:
+			pl->reported[c->port] = 1;
+			acc++;
+			break;
+		case HIL_CMD_EXPECT:
+			break;
+		case HIL_CMD_WATCH:
+			pl->watched[c->port] = pl->reported[c->port] = 1;
+			nw += !on[c->port];
+			on[c->port] = 1;
+			break;
+		case HIL_CMD_UNWATCH:
+			nw -= on[c->port];
+			on[c->port] = 0;
 			break;
 		}
+		if (moves) {
+			/* The first evaluation point is still in the old cycle. */
+			if (acc + nw > pl->maxrep)
+				pl->maxrep = acc + nw;
+			acc = nw;
+		}
+		if (acc > pl->maxrep)
+			pl->maxrep = acc;
 	}
+	free(on);
+	qsort(keys, pl->nat, sizeof(*keys), cmp_at);
+	for (size_t k = 0; k < pl->nat; k++) {
+		pl->slot[keys[k].cmd] = k;
+		pl->slot_cmd[k] = keys[k].cmd;
+	}
+	free(keys);
+	if (pl->maxrep > MAX_REPORTS) {
+		plan_free(pl);
+		return fail(err, errlen, "%s: one cycle of this script may collect "
+			    "%zu reports, more than the oracle holds (%u): put steps "
+			    "between the waits", s->path, pl->maxrep, MAX_REPORTS);
+	}
+	return 0;
+}
+
+/* ---- Verilog --------------------------------------------------------- */
+
+/* Text inside a Verilog string that $display takes as its format. */
+static void vstring(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '%')
+			fputs("%%", f);
+		else if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20 || c >= 0x7f)
+			fprintf(f, "\\%03o", c);
+		else
+			fputc(c, f);
+	}
+}
+
+static void literal(FILE *f, const struct hil_port *q, const uint8_t *v)
+{
+	char hex[3 + HIL_MAX_PORT_WIDTH / 4 + 1];
+	hil_value_format(v, q->width, hex);
+	fprintf(f, "%u'h%s", q->width, hex + 2);
+}
+
+/* The block that ends the run: the trace so far, then the message
+ * "PATH:LINE: ..." on stderr, then exit status `status`. `args` follows the
+ * format in $fdisplay; the format may use %0d and %h. */
+__attribute__((format(printf, 6, 7)))
+static void end_run(FILE *f, const struct hil_script *s, int line, int status,
+		    const char *args, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fprintf(f, " begin\n            flush;\n            $fdisplay(" STDERR_FD ", \"");
+	vstring(f, s->path);
+	fprintf(f, ":%d: %s\"%s);\n            $finish_and_return(%d);\n"
+		   "            disable main;\n        end\n", line, msg, args, status);
+}
+
+static void write_decls(FILE *f, const struct hil_script *s,
+			const struct hil_ports *p, const struct plan *pl)
+{
+	fprintf(f, "// Generated by `hil oracle` from ");
+	vstring(f, s->path);
+	fprintf(f, " for DUT '%s' (signature %016llx):\n"
+		   "// the bare DUT and the script's pokes at the script's cycles, with\n"
+		   "// the bridge's evaluation points. stdout is the trace; vvp exits\n"
+		   "// as `hil run` does (1: an expect or wait failed, 2: a command\n"
+		   "// could not run).\n"
+		   "module hil_oracle_tb;\n    reg hil_clk;\n",
+		p->top, (unsigned long long)p->signature);
+	for (size_t i = 0; i < p->n; i++)
+		fprintf(f, "    %s [%u:0] p%zu; // %s %s\n",
+			p->port[i].is_input ? "reg " : "wire", p->port[i].width - 1, i,
+			p->port[i].is_input ? "input" : "output", p->port[i].name);
+	fprintf(f, "\n    %s dut (\n        .%s(hil_clk)", p->top, p->clock);
+	for (size_t i = 0; i < p->n; i++)
+		fprintf(f, ",\n        .%s(p%zu)", p->port[i].name, i);
+	fprintf(f, "\n    );\n\n"
+		   "    reg [63:0] now, hil_t, rb_cyc;\n"
+		   "    integer hil_i, hil_f, hil_r, rb_n;\n"
+		   "    // The reports of cycle rb_cyc, in script-line order.\n"
+		   "    integer rb_line [0:%zu];\n    integer rb_port [0:%zu];\n"
+		   "    reg [%u:0] rb_val [0:%zu];\n",
+		pl->maxrep - 1, pl->maxrep - 1, pl->maxw - 1, pl->maxrep - 1);
+	for (size_t i = 0; i < p->n; i++)
+		if (pl->watched[i])
+			fprintf(f, "    reg w_on%zu;\n    reg [%u:0] w_prev%zu;\n"
+				   "    integer w_key%zu;\n", i, p->port[i].width - 1, i, i);
+	if (pl->nat)
+		fprintf(f, "    // Pokes for later cycles, by cycle then script order.\n"
+			   "    reg [63:0] pd_at [0:%zu];\n    integer pd_port [0:%zu];\n"
+			   "    reg [%u:0] pd_val [0:%zu];\n    reg pd_on [0:%zu];\n"
+			   "    integer pd_next;\n",
+			pl->nat - 1, pl->nat - 1, pl->maxw - 1, pl->nat - 1, pl->nat - 1);
+}
+
+static void write_tasks(FILE *f, const struct hil_ports *p, const struct plan *pl)
+{
+	fprintf(f, "\n    task flush;\n        begin\n");
+	int any = 0;
+	for (size_t i = 0; i < p->n; i++)
+		any |= pl->reported[i];
+	if (any) {
+		fprintf(f, "            for (hil_f = 0; hil_f < rb_n; hil_f = hil_f + 1)\n"
+			   "                case (rb_port[hil_f])\n");
+		for (size_t i = 0; i < p->n; i++)
+			if (pl->reported[i])
+				fprintf(f, "                %zu: $display(\"%%0d %s 0x%%h\", "
+					   "rb_cyc, rb_val[hil_f][%u:0]);\n",
+					i, p->port[i].name, p->port[i].width - 1);
+		fprintf(f, "                endcase\n");
+	}
+	fprintf(f, "            rb_n = 0;\n        end\n    endtask\n\n"
+		   "    // Stable: a report goes after those of its line already held.\n"
+		   "    task report(input integer line, input integer port, input [%u:0] val);\n"
+		   "        begin\n"
+		   "            if (rb_n != 0 && rb_cyc != now) flush;\n"
+		   "            rb_cyc = now;\n"
+		   "            hil_r = rb_n;\n"
+		   "            while (hil_r > 0 && rb_line[hil_r - 1] > line) begin\n"
+		   "                rb_line[hil_r] = rb_line[hil_r - 1];\n"
+		   "                rb_port[hil_r] = rb_port[hil_r - 1];\n"
+		   "                rb_val[hil_r] = rb_val[hil_r - 1];\n"
+		   "                hil_r = hil_r - 1;\n"
+		   "            end\n"
+		   "            rb_line[hil_r] = line;\n"
+		   "            rb_port[hil_r] = port;\n"
+		   "            rb_val[hil_r] = val;\n"
+		   "            rb_n = rb_n + 1;\n"
+		   "        end\n    endtask\n\n"
+		   "    // Watched ports that changed since the last evaluation point,\n"
+		   "    // in port order.\n"
+		   "    task eval_point;\n        begin\n", pl->maxw - 1);
+	for (size_t i = 0; i < p->n; i++)
+		if (pl->watched[i])
+			fprintf(f, "            if (w_on%zu && p%zu !== w_prev%zu) begin\n"
+				   "                report(w_key%zu, %zu, p%zu);\n"
+				   "                w_prev%zu = p%zu;\n            end\n",
+				i, i, i, i, i, i, i, i);
+	fprintf(f, "        end\n    endtask\n\n");
+	if (pl->nat) {
+		fprintf(f, "    task poke(input integer port, input [%u:0] val);\n"
+			   "        case (port)\n", pl->maxw - 1);
+		for (size_t i = 0; i < p->n; i++)
+			if (pl->atpoked[i])
+				fprintf(f, "        %zu: p%zu = val[%u:0];\n", i, i,
+					p->port[i].width - 1);
+		fprintf(f, "        endcase\n    endtask\n\n");
+	}
+	fprintf(f, "    // One rising edge; then the pokes waiting for the new cycle,\n"
+		   "    // and time for the DUT to settle.\n"
+		   "    task tick;\n        begin\n"
+		   "            hil_clk = 1'b1;\n"
+		   "            #1 hil_clk = 1'b0;\n"
+		   "            now = now + 1;\n");
+	if (pl->nat)
+		fprintf(f, "            while (pd_next < %zu && pd_at[pd_next] <= now) begin\n"
+			   "                if (pd_on[pd_next]) poke(pd_port[pd_next], pd_val[pd_next]);\n"
+			   "                pd_next = pd_next + 1;\n"
+			   "            end\n", pl->nat);
+	fprintf(f, "            #1;\n        end\n    endtask\n\n"
+		   "    // step and run: an evaluation point at every cycle up to t.\n"
+		   "    task adv(input [63:0] t);\n        begin\n"
+		   "            eval_point;\n"
+		   "            while (now < t) begin\n"
+		   "                tick;\n"
+		   "                eval_point;\n"
+		   "            end\n        end\n    endtask\n\n");
+}
+
+static void write_poke(FILE *f, const struct hil_cmd *c, const struct hil_port *q)
+{
+	fprintf(f, "p%d = ", c->port);
+	literal(f, q, c->value);
+	fprintf(f, "; #1;");
+}
+
+static void write_cmd(FILE *f, const struct hil_script *s, const struct hil_ports *p,
+		      const struct plan *pl, size_t i)
+{
+	const struct hil_cmd *c = &s->cmds[i];
+	const struct hil_port *q = c->port >= 0 ? &p->port[c->port] : NULL;
+	unsigned long long cyc = (unsigned long long)c->cycle;
+	char v[3 + HIL_MAX_PORT_WIDTH / 4 + 1], m[sizeof(v)], vm[sizeof(v)];
+	uint8_t masked[HIL_MAX_PORT_BYTES];
+	int line = c->line;
+
+	switch (c->kind) {
+	case HIL_CMD_POKE:
+		hil_value_format(c->value, q->width, v);
+		fprintf(f, "        // %d: poke %s %s\n        ", line, q->name, v);
+		write_poke(f, c, q);
+		fputc('\n', f);
+		break;
+	case HIL_CMD_POKE_AT:
+		hil_value_format(c->value, q->width, v);
+		fprintf(f, "        // %d: at %llu poke %s %s\n        ", line, cyc, q->name, v);
+		if (pl->mode[i] == AT_NOW) {
+			write_poke(f, c, q);
+			fputc('\n', f);
+		} else if (pl->mode[i] == AT_PENDING) {
+			fprintf(f, "pd_on[%zu] = 1'b1;\n", pl->slot[i]);
+		} else {
+			fprintf(f, "if (now > 64'd%llu)", cyc);
+			end_run(f, s, line, 2, ", now", "poke of '%s' at cycle %llu, but "
+				"the DUT is at cycle %%0d already", q->name, cyc);
+			fprintf(f, "        else if (now == 64'd%llu) begin ", cyc);
+			write_poke(f, c, q);
+			fprintf(f, " end\n        else pd_on[%zu] = 1'b1;\n", pl->slot[i]);
+		}
+		break;
+	case HIL_CMD_STEP:
+		fprintf(f, "        // %d: step %llu\n", line, cyc);
+		if (pl->mode[i]) {
+			fprintf(f, "        if (now > 64'd%llu)", CYCLE_MAX - cyc);
+			end_run(f, s, line, 2, "", "cannot step past the 48-bit counter");
+		}
+		fprintf(f, "        adv(now + 64'd%llu);\n", cyc);
+		break;
+	case HIL_CMD_RUN:
+		fprintf(f, "        // %d: run %llu\n", line, cyc);
+		if (pl->mode[i]) {
+			fprintf(f, "        if (now > 64'd%llu)", cyc);
+			end_run(f, s, line, 2, ", now", "run to cycle %llu, but the DUT "
+				"is at cycle %%0d already", cyc);
+		}
+		fprintf(f, "        adv(64'd%llu);\n", cyc);
+		break;
+	case HIL_CMD_PEEK:
+		fprintf(f, "        // %d: peek %s\n        report(%d, %d, p%d);\n", line,
+			q->name, line, c->port, c->port);
+		break;
+	case HIL_CMD_EXPECT:
+		hil_value_format(c->value, q->width, v);
+		fprintf(f, "        // %d: expect %s %s\n        if (p%d !== ", line,
+			q->name, v, c->port);
+		literal(f, q, c->value);
+		fputc(')', f);
+		char args[32];
+		snprintf(args, sizeof(args), ", now, p%d", c->port);
+		end_run(f, s, line, 1, args, "expect %s at cycle %%0d: got 0x%%h, "
+			"expected %s", q->name, v);
+		break;
+	case HIL_CMD_WATCH:
+		fprintf(f, "        // %d: watch %s\n        w_on%d = 1'b1; w_prev%d = p%d; "
+			   "w_key%d = %d;\n", line, q->name, c->port, c->port, c->port,
+			c->port, line);
+		break;
+	case HIL_CMD_UNWATCH:
+		fprintf(f, "        // %d: unwatch %s\n        w_on%d = 1'b0;\n", line,
+			q->name, c->port);
+		break;
+	case HIL_CMD_WAIT: {
+		for (unsigned b = 0; b < q->nbytes; b++)
+			masked[b] = c->value[b] & c->mask[b];
+		hil_value_format(c->value, q->width, v);
+		hil_value_format(c->mask, q->width, m);
+		hil_value_format(masked, q->width, vm);
+		const char *op = c->ne ? "!=" : "==";
+		char cond[64 + 2 * sizeof(v)], args[32];
+		snprintf(cond, sizeof(cond), "((p%d & %u'h%s) %s %u'h%s)", c->port,
+			 q->width, m + 2, op, q->width, vm + 2);
+		fprintf(f, "        // %d: wait %s %s %s mask %s timeout %llu\n", line,
+			q->name, op, v, m, cyc);
+		if (pl->mode[i]) {
+			fprintf(f, "        if (now > 64'd%llu)", CYCLE_MAX - cyc);
+			end_run(f, s, line, 2, "", "timeout runs past the 48-bit counter");
+		}
+		fprintf(f, "        hil_t = now + 64'd%llu;\n"
+			   "        eval_point;\n"
+			   "        while (%s !== 1'b1 && now < hil_t) begin\n"
+			   "            tick;\n"
+			   "            eval_point;\n"
+			   "        end\n"
+			   "        if (%s !== 1'b1)", cyc, cond, cond);
+		snprintf(args, sizeof(args), ", now, p%d", c->port);
+		end_run(f, s, line, 1, args, "wait timed out at cycle %%0d: %s = 0x%%h "
+			"(wanted %s %s)", q->name, op, v);
+		break;
+	}
+	}
+}
+
+static void write_main(FILE *f, const struct hil_script *s, const struct hil_ports *p,
+		       const struct plan *pl, const struct buf *init)
+{
+	fprintf(f, "    initial begin : main\n        hil_clk = 1'b0;\n");
+	for (size_t i = 0; i < p->n; i++)
+		if (p->port[i].is_input)
+			fprintf(f, "        p%zu = 0;\n", i);
+	fprintf(f, "        now = 0;\n        rb_n = 0;\n");
+	for (size_t i = 0; i < p->n; i++)
+		if (pl->watched[i])
+			fprintf(f, "        w_on%zu = 1'b0;\n", i);
+	if (pl->nat)
+		fprintf(f, "        pd_next = 0;\n");
+	for (size_t k = 0; k < pl->nat; k++) {
+		const struct hil_cmd *c = &s->cmds[pl->slot_cmd[k]];
+		fprintf(f, "        pd_at[%zu] = 64'd%llu; pd_port[%zu] = %d; pd_val[%zu] = ",
+			k, (unsigned long long)c->cycle, k, c->port, k);
+		literal(f, &p->port[c->port], c->value);
+		fprintf(f, "; pd_on[%zu] = 1'b0;\n", k);
+	}
+	fprintf(f, "        // Power-on: flip-flops and memories without an initial\n"
+		   "        // value start at 0, as on the iCE40 and in the model.\n");
+	if (init->n)
+		fwrite(init->s, 1, init->n, f);
+	fprintf(f, "        #1;\n\n");
+	for (size_t i = 0; i < s->ncmds; i++)
+		write_cmd(f, s, p, pl, i);
+	fprintf(f, "        flush;\n        $finish;\n    end\nendmodule\n");
 }
 
 int hil_oracle_write(FILE *out, const struct hil_script *s,
 		     const struct hil_ports *p, const char *bare_json,
 		     char *err, size_t errlen)
 {
-	json_error_t jerr;
-	json_t *root = json_load_file(bare_json, 0, &jerr);
+	struct walk w = {.json = bare_json, .err = err, .errlen = errlen};
+	struct plan pl;
+	json_t *root = load_bare(bare_json, err, errlen);
 	if (!root)
-		return fail(err, errlen, "%s:%d: %s", bare_json, jerr.line, jerr.text);
-	json_t *modules = json_object_get(root, "modules");
-	if (!json_object_get(modules, p->top)) {
-		json_decref(root);
-		return fail(err, errlen, "%s: no module %s", bare_json, p->top);
-	}
-	size_t npeek = 0, nwatch = 0, nrun = 0, nat = 0;
-	for (size_t i = 0; i < s->ncmds; i++) {
-		switch (s->cmds[i].kind) {
-		case HIL_CMD_PEEK: npeek++; break;
-		case HIL_CMD_WATCH: nwatch++; break;
-		case HIL_CMD_STEP:
-		case HIL_CMD_RUN:
-		case HIL_CMD_WAIT: nrun++; break;
-		case HIL_CMD_POKE_AT: nat++; break;
-		default: break;
-		}
-	}
-	/* At one cycle a watch reports at most once per evaluation point: one
-	 * before the edge, one per run that stops there. */
-	size_t maxrep = npeek + nwatch * (nrun + 1) + 1;
-	header(out, s, p, maxrep, nat);
-	fprintf(out, "    initial begin\n        cycle = 0;\n        nrep = 0;\n");
-	for (size_t k = 0; k < nat; k++)
-		fprintf(out, "        pend[%zu] = 0;\n", k);
-	fprintf(out, "        // Power-on state: every flip-flop and memory at 0, as on\n"
-		     "        // the iCE40 and in hil's Verilator model.\n");
-	zero_state(out, modules, p->top, "dut", 0);
-	fprintf(out, "        #1;\n");
-	body(out, s, p);
-	fprintf(out, "        flush;\n        $finish_and_return(0);\n    end\nendmodule\n");
+		return -1;
+	w.modules = json_object_get(root, "modules");
+	int rc = -1;
+	if (!json_is_object(json_object_get(w.modules, p->top)))
+		fail(err, errlen, "%s: no module '%s': is this the Yosys JSON of "
+		     "DUT '%s'?", bare_json, p->top, p->top);
+	else
+		rc = walk_module(&w, p->top, "dut", 0);
 	json_decref(root);
-	return ferror(out) ? fail(err, errlen, "write error") : 0;
+	if (rc == 0 && (rc = make_plan(&pl, s, p, err, errlen)) == 0) {
+		write_decls(out, s, p, &pl);
+		write_tasks(out, p, &pl);
+		write_main(out, s, p, &pl, &w.init);
+		plan_free(&pl);
+		if (fflush(out) != 0 || ferror(out))
+			rc = fail(err, errlen, "writing the testbench: %s", strerror(errno));
+	}
+	free(w.init.s);
+	return rc;
 }
