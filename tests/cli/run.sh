@@ -1,0 +1,60 @@
+#!/bin/sh
+# The CLI's outputs besides the trace: --vcd (checked with GTKWave's own
+# reader when it is installed, and structurally always), --json, hil ports.
+cd "$(dirname "$0")/../.." || exit 2
+HIL=${HIL:-build/asan/bin/hil}
+w=build/cli-tests
+mkdir -p $w
+p=0 f=0
+ok() { echo "ok $1"; p=$((p + 1)); }
+bad() { echo "FAIL $1"; f=$((f + 1)); }
+
+d=examples/alu
+"$HIL" run --dut $d --vcd $w/alu.vcd --json $d/test.hil >$w/alu.out 2>$w/alu.err
+[ $? -eq 0 ] && ok "run with --vcd --json exits 0" || bad "run with --vcd --json"
+tail -n 1 $w/alu.out | python3 -c '
+import json, sys
+j = json.loads(sys.stdin.read())
+assert j["result"] == "pass" and j["failure"] is None
+assert j["cycles"] == 9 and j["reports"] == 10, j
+' && ok "--json summary: pass, 9 cycles, 10 reports" || bad "--json summary"
+grep -q '^\$enddefinitions \$end' $w/alu.vcd && grep -q '^\$var wire 16 .* acc \$end' $w/alu.vcd &&
+	grep -q '^#5$' $w/alu.vcd && ok "VCD header and timestamps" || bad "VCD structure"
+# Every value change in the VCD is a report of the trace, at its cycle.
+python3 - $w/alu.vcd $w/alu.out <<'PY' && ok "VCD values equal the trace" || bad "VCD values"
+import sys
+ids, t, seen = {}, None, []
+for line in open(sys.argv[1]):
+    s = line.split()
+    if s and s[0] == "$var":
+        ids[s[3]] = (s[4], int(s[2]))
+    elif line.startswith("#"):
+        t = int(line[1:])
+    elif line[0] in "01" and t is not None:
+        seen.append((t, ids[line[1:].strip()][0], int(line[0])))
+    elif line[0] == "b":
+        v, i = line[1:].split()
+        seen.append((t, ids[i][0], int(v, 2)))
+trace = []
+for line in open(sys.argv[2]):
+    if line.startswith("{"):
+        continue
+    c, n, v = line.split()
+    trace.append((int(c), n, int(v, 16)))
+assert seen == trace, (seen, trace)
+PY
+if command -v vcd2fst >/dev/null; then
+	vcd2fst $w/alu.vcd $w/alu.fst >/dev/null 2>&1 && ok "GTKWave's vcd2fst reads the VCD" ||
+		bad "vcd2fst rejects the VCD"
+fi
+"$HIL" ports --dut $d >$w/ports.out 2>&1 &&
+	grep -q '^ *8  out *16  acc$' $w/ports.out && grep -q 'clock clk' $w/ports.out &&
+	ok "hil ports lists ports with index, direction and width" || bad "hil ports"
+"$HIL" ports --dut $d --json | python3 -c '
+import json, sys
+j = json.load(sys.stdin)
+assert j["top"] == "alu" and j["clock"] == "clk" and len(j["ports"]) == 9
+assert [p["index"] for p in j["ports"]] == list(range(9))
+' && ok "hil ports --json" || bad "hil ports --json"
+echo "$p passed, $f failed"
+[ $f -eq 0 ]
