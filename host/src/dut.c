@@ -126,16 +126,34 @@ int dut_prepare(const char *dir, const char *top, const char *what,
 	snprintf(a_top, sizeof(a_top), "TOP=%s", b->top);
 	snprintf(a_out, sizeof(a_out), "OUT=%s", b->out);
 	snprintf(a_hil, sizeof(a_hil), "HIL=%s", self);
+	int pfd[2];
+	if (pipe(pfd) != 0) {
+		close(lfd);
+		return ERR("pipe: %s", strerror(errno));
+	}
 	fflush(NULL);
 	pid_t pid = fork();
 	if (pid == 0) {
-		/* Build messages belong on stderr: stdout carries the trace. */
-		dup2(2, 1);
+		dup2(pfd[1], 1);
+		dup2(pfd[1], 2);
+		close(pfd[0]);
 		execlp("make", "make", "-s", "--no-print-directory", "-C", root(), "-f",
 		       "mk/dut.mk", a_dir, a_top, a_out, a_hil, what, (char *)NULL);
 		fprintf(stderr, "hil: cannot run make: %s\n", strerror(errno));
 		_exit(127);
 	}
+	close(pfd[1]);
+	/* The build's messages go to stderr (stdout carries the trace), less
+	 * make's own "*** Error" lines, which say nothing the tools did not. */
+	FILE *msgs = fdopen(pfd[0], "r");
+	char line[4096];
+	while (msgs && fgets(line, sizeof(line), msgs))
+		if (strncmp(line, "make: ", 6) && strncmp(line, "make[", 5))
+			fputs(line, stderr);
+	if (msgs)
+		fclose(msgs);
+	else
+		close(pfd[0]);
 	int status = 0;
 	if (pid < 0 || waitpid(pid, &status, 0) < 0)
 		status = -1;
