@@ -182,13 +182,12 @@ void hil_dut_name_of(uint64_t sig, char *out, size_t outlen)
 		if (access(path, R_OK) != 0 ||
 		    hil_ports_load(&p, path, msg, sizeof(msg)) < 0)
 			continue;
-		int match = p.signature == sig;
-		if (match)
-			snprintf(out, outlen, "'%s' (built in build/dut/%s) ", p.top,
-				 e->d_name);
+		/* Equal port lists give equal signatures: name every match. */
+		size_t o = strlen(out);
+		if (p.signature == sig && o + 1 < outlen)
+			snprintf(out + o, outlen - o, "%s'%s' (built in build/dut/%s) ",
+				 o ? "or " : "", p.top, e->d_name);
 		hil_ports_free(&p);
-		if (match)
-			break;
 	}
 	closedir(d);
 }

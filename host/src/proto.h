@@ -27,7 +27,7 @@ enum {
 };
 
 #define HIL_PROTO_VERSION 1
-#define HIL_MSG_MAX (10 + 2 * 32) /* the longest command: BREAK of 256 bits */
+#define HIL_MSG_MAX (11 + 2 * 32) /* the longest command: BREAK of 256 bits */
 
 /* Command encoders: write into out (HIL_MSG_MAX bytes), return the length. */
 size_t hil_enc_hello(uint8_t *out, uint8_t tag);

@@ -24,8 +24,9 @@ struct dut_build {
 int dut_prepare(const char *dir, const char *top, const char *what,
 		struct dut_build *b, char *err, size_t errlen);
 
-/* Finds a built DUT whose signature is `sig` in build/dut, and writes
- * "'top' in DIR " into out; leaves out empty if there is none. */
+/* Names the DUTs built in build/dut whose signature is `sig` (port lists
+ * alike give signatures alike) as "'top' (built in ...) or ..." in out;
+ * leaves out empty if there is none. */
 void hil_dut_name_of(uint64_t sig, char *out, size_t outlen);
 
 #endif
