@@ -123,5 +123,15 @@ module hil_bridge #(
         .out_data(tx_data), .out_valid(tx_valid), .out_ready(tx_ready),
         .busy(ftx_busy));
 
-    assign idle = eng_blocked && rx_quiet && ltx_idle && tx_quiet;
+    // A received byte takes a few clocks to reach the rings and the link
+    // state (frame end, commit, ack request); idle only after they settled.
+    reg [3:0] rx_settle;
+    always @(posedge clk)
+        if (rst || rx_valid)
+            rx_settle <= 4'd0;
+        else if (rx_settle != 4'd15)
+            rx_settle <= rx_settle + 4'd1;
+
+    assign idle = eng_blocked && rx_quiet && ltx_idle && tx_quiet &&
+                  rx_settle == 4'd15;
 endmodule

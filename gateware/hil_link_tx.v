@@ -71,7 +71,9 @@ module hil_link_tx #(
     wire need_ack = rx_exp != last_ack || ack_req ||
                     (limit_moved && (my_limit - last_limit >= (RXSIZE >> 2) ||
                                      rx_rd_pos == rx_exp));
-    wire want_data = !rewind_pend && avail != 16'd0;
+    // While the engine is still writing a report, wait for a full payload
+    // rather than cutting a frame per byte as the bytes trickle in.
+    wire want_data = !rewind_pend && avail != 16'd0 && (!m_valid || avail >= MAXPAY);
 
     assign rd_ready = (st == S_PAY) && s_ready;
     assign idle = st == S_IDLE && !ftx_busy && !sync_pend && !rewind_pend &&

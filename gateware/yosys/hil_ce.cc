@@ -1,19 +1,26 @@
-// hil_ce: our Yosys pass that puts the DUT under the bridge's controlled
-// clock. Every state element (flip-flop, memory write port, synchronous
-// memory read port) gets the enable `hil_advance`, ANDed with the enable it
-// had, so the DUT and the bridge share one free-running clock that nextpnr
-// times completely, and the DUT only moves when the bridge says so. A gated
-// clock would leave the bridge-to-DUT paths untimed on an iCE40.
+// hil_ce: our Yosys pass that puts the DUT under the bridge's control.
 //
-// It also finds the DUT's one clock (the input port that clocks every state
-// element) and refuses, with the offending name, what it cannot make
-// deterministic: two clocks, a clock made by logic, falling-edge or latch
-// storage, global-clock cells, inout ports. The clock's name goes in the
-// module attribute hil_clock for the wrapper generator.
+// Why it exists: the bridge must be able to stop the DUT between cycles
+// without stopping its own clock. A gated clock would do that, but the iCE40
+// has no glitch-free clock gate and nextpnr would leave every bridge-to-DUT
+// path untimed. So the DUT keeps the bridge's free-running clock and every
+// state element (flip-flop, memory write port, synchronous memory read port)
+// gets the enable `hil_advance` instead, ANDed with the enable it had: one
+// clock domain, timed completely, and the DUT moves only when the bridge says.
 //
-// Asynchronous resets stay asynchronous: in hil they can only come from
-// bridge registers, which change only between DUT cycles, so they act at the
-// same cycle on every backend.
+// That rewrite is exact only for single-clock, rising-edge, edge-triggered
+// designs, so the pass first finds the DUT's one clock and refuses, naming the
+// port, cell or net at fault, everything else: two clocks, a clock made by
+// logic, falling-edge elements, latches, formal global-clock cells, inout
+// ports, and cells it cannot see into. The clock's name goes in the module
+// attribute hil_clock for the wrapper generator (host/src/wrap.c).
+//
+// Asynchronous resets, sets and loads stay asynchronous. They can only change
+// when a DUT input (driven by a bridge register, which changes only between
+// DUT cycles) or DUT state (which changes only on advancing edges) changes,
+// so they act at the same DUT cycle on the board and in every simulator.
+//
+// Expects the flattened top module after proc and memory -nomap (mk/dut.mk).
 
 #include "kernel/ff.h"
 #include "kernel/ffinit.h"
@@ -24,62 +31,100 @@
 USING_YOSYS_NAMESPACE
 PRIVATE_NAMESPACE_BEGIN
 
-struct ClockCheck {
+// Cell names made up by proc ($procdff$12) mean nothing to the engineer, so
+// state elements are named by the signal they hold and their source line.
+static std::string describe(const std::string &kind, const std::string &name,
+			    const RTLIL::AttrObject &obj)
+{
+	std::string src = obj.get_src_attribute();
+	return src.empty() ? stringf("%s %s", kind.c_str(), name.c_str())
+			   : stringf("%s %s (%s)", kind.c_str(), name.c_str(), src.c_str());
+}
+
+static std::string sig_name(const SigSpec &sig)
+{
+	return sig.is_wire() ? log_id(sig.as_wire()->name) : log_signal(sig);
+}
+
+struct ClockFinder {
 	Module *module;
 	SigMap &sigmap;
-	dict<SigBit, Wire *> inputs; // canonical bit -> 1-bit input port
-	SigBit clock;
-	std::string clock_name;
-	bool found = false;
+	dict<SigBit, SigBit> input_bits; // canonical bit -> input port bit
+	Wire *clock = nullptr;
+	std::string clock_user; // the first element on `clock`, for messages
 
-	ClockCheck(Module *m, SigMap &sm) : module(m), sigmap(sm)
+	ClockFinder(Module *m, SigMap &sm) : module(m), sigmap(sm)
 	{
 		for (auto w : module->wires())
-			if (w->port_input && !w->port_output && w->width == 1)
-				inputs[sigmap(SigBit(w, 0))] = w;
+			if (w->port_input)
+				for (int i = 0; i < w->width; i++)
+					input_bits[sigmap(SigBit(w, i))] = SigBit(w, i);
 	}
 
-	void check(SigSpec clk, bool rising, const std::string &what)
+	// Only called on the error path, so a linear search is fine.
+	std::string driver_of(SigBit bit)
 	{
-		if (clk.size() != 1)
-			log_error("%s has a %d-bit clock: hil needs one clock bit\n",
-				  what.c_str(), clk.size());
+		for (auto cell : module->cells())
+			for (auto &conn : cell->connections())
+				if (cell->output(conn.first))
+					for (auto b : sigmap(conn.second))
+						if (b == bit)
+							return stringf("driven by cell %s (%s)",
+								       log_id(cell), log_id(cell->type));
+		return "which nothing in the DUT drives";
+	}
+
+	void check(const SigSpec &clk, bool rising, const std::string &what)
+	{
 		SigBit bit = sigmap(clk[0]);
+		if (bit.wire == nullptr)
+			log_error("%s has a constant clock (%s): hil needs it clocked "
+				  "by the DUT's clock input\n", what.c_str(), log_signal(clk));
 		if (!rising)
-			log_error("%s is clocked on the falling edge: hil supports "
-				  "rising-edge state elements only\n", what.c_str());
-		auto it = inputs.find(bit);
-		if (it == inputs.end())
-			log_error("%s is clocked by %s, which is not an input port of "
-				  "the DUT: hil needs one clock, straight from an input "
-				  "(no derived or gated clocks)\n",
-				  what.c_str(), log_signal(clk));
-		if (!found) {
-			found = true;
-			clock = bit;
-			clock_name = log_id(it->second->name);
-		} else if (bit != clock) {
-			log_error("the DUT has two clocks, %s and %s (%s uses the "
-				  "second): hil bridges single-clock DUTs\n",
-				  clock_name.c_str(), log_id(it->second->name),
-				  what.c_str());
+			log_error("%s is clocked on the falling edge of %s: hil can "
+				  "only pause rising-edge elements; use posedge\n",
+				  what.c_str(), sig_name(clk).c_str());
+		auto it = input_bits.find(bit);
+		if (it == input_bits.end())
+			log_error("%s is clocked by net %s, %s, not directly by an "
+				  "input port: hil needs the clock straight from an input "
+				  "(no derived, divided or gated clocks; use a clock "
+				  "enable instead)\n", what.c_str(), sig_name(clk).c_str(),
+				  driver_of(bit).c_str());
+		Wire *port = it->second.wire;
+		if (port->width != 1)
+			log_error("%s is clocked by bit %d of the %d-bit input port %s: "
+				  "hil needs the clock on a 1-bit input port of its own\n",
+				  what.c_str(), it->second.offset, port->width,
+				  log_id(port->name));
+		if (clock == nullptr) {
+			clock = port;
+			clock_user = what;
+		} else if (port != clock) {
+			log_error("the DUT has two clocks, %s and %s: %s is clocked by "
+				  "%s, %s by %s; hil bridges single-clock DUTs, so make the "
+				  "slower one a clock enable\n", log_id(clock->name),
+				  log_id(port->name), clock_user.c_str(),
+				  log_id(clock->name), what.c_str(), log_id(port->name));
 		}
 	}
 };
 
 struct HilCePass : public Pass {
-	HilCePass() : Pass("hil_ce", "put the DUT under hil's controlled clock") {}
+	HilCePass() : Pass("hil_ce", "put the DUT under hil's clock enable") {}
 
 	void help() override
 	{
 		log("\n");
 		log("    hil_ce\n");
 		log("\n");
-		log("Adds the input hil_advance to the top module and makes every\n");
-		log("flip-flop and memory port advance only while it is 1. Expects a\n");
-		log("flattened design after proc and memory -nomap. Names the clock\n");
-		log("in the module attribute hil_clock; refuses what it cannot make\n");
-		log("deterministic (see gateware/yosys/hil_ce.cc).\n");
+		log("Adds the 1-bit input hil_advance to the top module and makes every\n");
+		log("flip-flop and memory port advance only on clock edges where it is 1\n");
+		log("(synchronous resets included). Checks that one 1-bit input port\n");
+		log("clocks every state element on its rising edge and records that\n");
+		log("port's name in the module attribute hil_clock; refuses anything\n");
+		log("else with an error. Expects a flattened design after proc and\n");
+		log("memory -nomap.\n");
 		log("\n");
 	}
 
@@ -88,45 +133,64 @@ struct HilCePass : public Pass {
 		log_header(design, "Executing HIL_CE pass.\n");
 		extra_args(args, 1, design);
 		Module *module = design->top_module();
-		if (!module)
+		if (module == nullptr)
 			log_error("no top module: run hierarchy -top first\n");
 
+		// The bridge drives every input from a register and samples every
+		// output; a bidirectional pin belongs to the bridge, not the DUT.
 		for (auto w : module->wires())
 			if (w->port_input && w->port_output)
-				log_error("port %s is an inout: hil bridges only inputs "
-					  "and outputs\n", log_id(w->name));
+				log_error("port %s is an inout: hil bridges only inputs and "
+					  "outputs; keep pads and tristates out of the DUT\n",
+					  log_id(w->name));
+		if (module->wire(ID(hil_advance)))
+			log_error("the DUT already has a signal named hil_advance: "
+				  "rename it, hil_ce adds that port\n");
 
 		SigMap sigmap(module);
 		FfInitVals initvals(&sigmap, module);
-		ClockCheck clk(module, sigmap);
+		ClockFinder clk(module, sigmap);
 
-		std::vector<Cell *> ffs;
+		std::vector<FfData> ffs;
 		for (auto cell : module->cells()) {
+			// State inside a blackbox or a kept submodule would not get
+			// the enable and would run ahead of the rest of the DUT.
+			if (!cell->type.begins_with("$"))
+				log_error("cell %s is an instance of %s, which hil_ce cannot "
+					  "see into (blackbox, vendor primitive or kept "
+					  "hierarchy): the DUT must flatten to plain logic\n",
+					  log_id(cell), log_id(cell->type));
 			if (!RTLIL::builtin_ff_cell_types().count(cell->type))
 				continue;
 			FfData ff(&initvals, cell);
-			std::string what = stringf("flip-flop %s (%s)", log_id(cell->name),
-						   log_signal(ff.sig_q));
+			std::string name = sig_name(ff.sig_q);
 			if (ff.has_gclk)
-				log_error("%s uses the formal global clock: not supported\n",
-					  what.c_str());
+				log_error("%s is clocked by the formal global clock "
+					  "(%s): hil needs a real clock input\n",
+					  describe("flip-flop", name, *cell).c_str(),
+					  log_id(cell->type));
+			if (!ff.has_clk && ff.has_aload)
+				log_error("%s: hil needs edge-triggered flip-flops; a latch "
+					  "follows its input whenever its enable is high, which "
+					  "no clock enable can pause (look for a signal not "
+					  "assigned on every path of a combinational always "
+					  "block)\n", describe("latch", name, *cell).c_str());
 			if (!ff.has_clk)
-				log_error("%s is a latch or asynchronous storage: hil "
-					  "needs clocked flip-flops\n", what.c_str());
-			if (ff.has_aload)
-				log_error("%s has an asynchronous load: not supported\n",
-					  what.c_str());
-			clk.check(ff.sig_clk, ff.pol_clk, what);
-			ffs.push_back(cell);
+				log_error("%s is asynchronous storage (%s) with no clock: "
+					  "hil needs clocked flip-flops\n",
+					  describe("element", name, *cell).c_str(),
+					  log_id(cell->type));
+			clk.check(ff.sig_clk, ff.pol_clk, describe("flip-flop", name, *cell));
+			ffs.push_back(ff);
 		}
 
 		std::vector<Mem> mems = Mem::get_all_memories(module);
 		for (auto &mem : mems) {
-			std::string what = stringf("memory %s", log_id(mem.memid));
+			std::string what = describe("memory", log_id(mem.memid), mem);
 			for (auto &wr : mem.wr_ports) {
 				if (!wr.clk_enable)
-					log_error("%s has an asynchronous write port: hil "
-						  "needs clocked writes\n", what.c_str());
+					log_error("%s has an asynchronous write port: hil needs "
+						  "writes on the clock edge\n", what.c_str());
 				clk.check(wr.clk, wr.clk_polarity, what);
 			}
 			for (auto &rd : mem.rd_ports)
@@ -134,49 +198,63 @@ struct HilCePass : public Pass {
 					clk.check(rd.clk, rd.clk_polarity, what);
 		}
 
-		if (!clk.found)
+		if (clk.clock == nullptr)
 			log_error("no clock: the DUT has no flip-flop or memory clocked "
 				  "by an input port; hil needs exactly one clock input\n");
 
-		Wire *adv = module->addWire(ID(hil_advance));
-		adv->port_input = true;
+		SigBit adv = module->addWire(ID(hil_advance));
+		adv.wire->port_input = true;
 		module->fixup_ports();
 
-		for (auto cell : ffs) {
-			FfData ff(&initvals, cell);
-			if (ff.has_ce) {
-				// A sync reset must only act on advancing edges too.
-				if (ff.has_srst && !ff.ce_over_srst)
-					ff.convert_ce_over_srst(true);
-				SigSpec ce = ff.pol_ce ? ff.sig_ce : module->Not(NEW_ID, ff.sig_ce);
-				ff.sig_ce = module->And(NEW_ID, ce, adv);
-			} else {
+		for (auto &ff : ffs) {
+			if (!ff.has_ce) {
 				ff.has_ce = true;
-				ff.ce_over_srst = true;
 				ff.sig_ce = adv;
+			} else {
+				SigSpec ce = ff.pol_ce ? ff.sig_ce : module->Not(NEW_ID, ff.sig_ce);
+				// A reset that overrides the enable would fire on every
+				// edge of the free-running clock; folding it into the
+				// enable lets hil_advance hold it off like everything else.
+				if (ff.has_srst && !ff.ce_over_srst)
+					ce = module->Or(NEW_ID, ce, ff.pol_srst ? ff.sig_srst
+						: module->Not(NEW_ID, ff.sig_srst));
+				ff.sig_ce = module->And(NEW_ID, ce, adv);
 			}
 			ff.pol_ce = true;
+			ff.ce_over_srst = true;
 			ff.emit();
 		}
 
+		int n_mems = 0;
 		for (auto &mem : mems) {
-			for (auto &wr : mem.wr_ports)
-				wr.en = module->And(NEW_ID, wr.en,
-						    SigSpec(SigBit(adv), GetSize(wr.en)));
-			for (int i = 0; i < GetSize(mem.rd_ports); i++) {
-				auto &rd = mem.rd_ports[i];
+			bool gated = false;
+			for (auto &wr : mem.wr_ports) {
+				wr.en = module->And(NEW_ID, wr.en, SigSpec(adv, GetSize(wr.en)));
+				gated = true;
+			}
+			for (auto &rd : mem.rd_ports) {
 				if (!rd.clk_enable)
 					continue;
-				if (rd.srst != State::S0 && !rd.ce_over_srst)
-					mem.emulate_rd_srst_over_ce(i);
-				mem.rd_ports[i].en = module->And(NEW_ID, mem.rd_ports[i].en, adv);
+				// Same reasoning as for flip-flops: the reset must wait for
+				// an advancing edge. Memory enables are active-high.
+				if (rd.srst != State::S0 && !rd.ce_over_srst) {
+					if (rd.en != State::S1)
+						rd.en = module->Or(NEW_ID, rd.en, rd.srst);
+					rd.ce_over_srst = true;
+				}
+				rd.en = rd.en == State::S1 ? SigSpec(adv)
+							   : module->And(NEW_ID, rd.en, adv);
+				gated = true;
 			}
-			mem.emit();
+			if (gated) {
+				mem.emit();
+				n_mems++;
+			}
 		}
 
-		module->set_string_attribute(ID(hil_clock), clk.clock_name);
+		module->set_string_attribute(ID(hil_clock), log_id(clk.clock->name));
 		log("hil_ce: clock %s: %d flip-flops, %d memories gated\n",
-		    clk.clock_name.c_str(), GetSize(ffs), GetSize(mems));
+		    log_id(clk.clock->name), GetSize(ffs), n_mems);
 	}
 } HilCePass;
 

@@ -7,7 +7,10 @@
  * the pokes scheduled for the cycle it starts. What can be decided from the
  * script alone (which ports are watched, which `at` pokes surely wait, how
  * many reports one cycle can hold, which runtime checks can fire) is decided
- * here, so the testbench stays plain and small. */
+ * here, so the testbench stays plain and small. Icarus starts every reg at
+ * x, the chip and the model at 0: the state elements the DUT does not
+ * initialise itself are found in the bare Yosys JSON, instance by instance,
+ * and zeroed by hierarchical name before the first poke. */
 #include "hil/oracle.h"
 
 #include <errno.h>
@@ -185,35 +188,161 @@ static const char *memid(const json_t *cell)
 	return id && id[0] == '\\' ? id + 1 : id;
 }
 
-static int has_meminit(const json_t *cells, const char *mem)
+/* The words of a memory the DUT gives initial values itself (initial
+ * blocks, $readmemh: $meminit cells, or the INIT of a $mem cell), as
+ * address ranges [lo, hi). Those are left to the DUT's own initial block,
+ * and only the rest is zeroed, so the two never write one word at time 0.
+ * `all`: which words are initialised cannot be told, leave them all. */
+struct inits {
+	struct {
+		long lo, hi;
+	} *r;
+	size_t n, cap;
+	int all;
+};
+
+static int add_init(struct inits *in, long lo, long hi)
+{
+	if (in->n && in->r[in->n - 1].hi == lo) {
+		in->r[in->n - 1].hi = hi;
+		return 0;
+	}
+	if (in->n == in->cap) {
+		size_t nc = in->cap ? 2 * in->cap : 16;
+		void *t = realloc(in->r, nc * sizeof(*in->r));
+		if (!t)
+			return -1;
+		in->r = t;
+		in->cap = nc;
+	}
+	in->r[in->n].lo = lo;
+	in->r[in->n++].hi = hi;
+	return 0;
+}
+
+static int cmp_init(const void *a, const void *b)
+{
+	long x = *(const long *)a, y = *(const long *)b;
+	return (x > y) - (x < y);
+}
+
+/* A constant address, its bits listed LSB first; 32 bits are a Verilog
+ * integer, so signed (memories may start below 0). */
+static int const_addr(const json_t *bits, long *out)
+{
+	size_t i, n = json_array_size(bits);
+	const json_t *b;
+	int64_t v = 0;
+	if (n == 0 || n > 62)
+		return -1;
+	json_array_foreach((json_t *)bits, i, b) {
+		const char *s = json_string_value(b);
+		if (!s || (strcmp(s, "0") && strcmp(s, "1")))
+			return -1;
+		v |= (int64_t)(s[0] == '1') << i;
+	}
+	if (n == 32 && v >> 31)
+		v -= (int64_t)1 << 32;
+	*out = (long)v;
+	return 0;
+}
+
+static int all_ones(const json_t *bits)
+{
+	size_t i;
+	const json_t *b;
+	json_array_foreach((json_t *)bits, i, b) {
+		const char *s = json_string_value(b);
+		if (!s || strcmp(s, "1"))
+			return 0;
+	}
+	return 1;
+}
+
+static int meminit_words(const json_t *cells, const char *mem, struct inits *in)
 {
 	const char *name;
 	const json_t *c;
 	json_object_foreach((json_t *)cells, name, c) {
 		const char *type = json_string_value(json_object_get(c, "type"));
 		const char *id = memid(c);
-		if (type && id && !strncmp(type, "$meminit", 8) && !strcmp(id, mem))
-			return 1;
+		const json_t *conn = json_object_get(c, "connections");
+		long addr, words;
+		if (!type || !id || strncmp(type, "$meminit", 8) || strcmp(id, mem))
+			continue;
+		/* Partly enabled words keep x bits in Icarus that the DUT
+		 * would have to zero itself. */
+		if (const_addr(json_object_get(conn, "ADDR"), &addr) ||
+		    param_long(c, "WORDS", &words) || words < 1 ||
+		    !all_ones(json_object_get(conn, "EN"))) {
+			in->all = 1;
+			return 0;
+		}
+		if (add_init(in, addr, addr + words))
+			return -1;
 	}
 	return 0;
 }
 
+/* A $mem cell's INIT: SIZE words of WIDTH bits, MSB first, x where the DUT
+ * sets nothing. */
+static int init_param_words(const json_t *cell, long offset, long size,
+			    struct inits *in)
+{
+	const char *init = json_string_value(
+		json_object_get(json_object_get(cell, "parameters"), "INIT"));
+	long width;
+	if (!init || !strpbrk(init, "01"))
+		return 0;
+	size_t len = strlen(init);
+	if (param_long(cell, "WIDTH", &width) || width < 1 || size < 1 ||
+	    size > INT32_MAX || width > INT32_MAX ||
+	    (size_t)size * (size_t)width != len) {
+		in->all = 1;
+		return 0;
+	}
+	for (long i = 0; i < size; i++) {
+		const char *word = init + len - (size_t)(i + 1) * (size_t)width;
+		if ((memchr(word, '0', (size_t)width) || memchr(word, '1', (size_t)width)) &&
+		    add_init(in, offset + i, offset + i + 1))
+			return -1;
+	}
+	return 0;
+}
+
+static void zero_words(struct walk *w, const char *path, long lo, long hi)
+{
+	if (hi - lo == 1)
+		bprintf(&w->init, "        %s[%ld] = 0;\n", path, lo);
+	else if (hi > lo)
+		bprintf(&w->init, "        for (hil_i = %ld; hil_i < %ld; hil_i = hil_i + 1) "
+			"%s[hil_i] = 0;\n", lo, hi, path);
+}
+
+/* Zeroes the words of memory `mem` (offset, size) outside `in`. */
 static int zero_memory(struct walk *w, const char *scope, const char *mem,
-		       long offset, long size)
+		       long offset, long size, struct inits *in)
 {
 	char path[MAX_HIER];
 	int named = hier(path, scope, mem, 0);
-	if (named > 0)
+	if (named > 0 || in->all)
 		return 0;
 	if (size < 1 || offset < INT32_MIN || offset > INT32_MAX - size)
-		return fail(w->err, w->errlen, "%s: memory '%s' in %s has %ld words "
-			    "from %ld, which a Verilog integer cannot count",
+		return fail(w->err, w->errlen, "%s: memory '%.80s' in %.200s has %ld "
+			    "words from %ld, which a Verilog integer cannot count",
 			    w->json, mem, scope, size, offset);
 	if (named < 0)
 		return fail(w->err, w->errlen, "%s: cannot write the name of memory "
-			    "'%s' in %s in Verilog", w->json, mem, scope);
-	bprintf(&w->init, "        for (hil_i = %ld; hil_i < %ld; hil_i = hil_i + 1) "
-		"%s[hil_i] = 0;\n", offset, offset + size, path);
+			    "'%.80s' in %.200s in Verilog", w->json, mem, scope);
+	if (in->n)
+		qsort(in->r, in->n, sizeof(*in->r), cmp_init);
+	long at = offset, end = offset + size;
+	for (size_t k = 0; k < in->n && at < end; k++) {
+		zero_words(w, path, at, in->r[k].lo < end ? in->r[k].lo : end);
+		if (in->r[k].hi > at)
+			at = in->r[k].hi;
+	}
+	zero_words(w, path, at, end);
 	return 0;
 }
 
@@ -272,7 +401,7 @@ static int zero_flops(struct walk *w, const json_t *m, const char *scope)
 			continue;
 		if (named < 0) {
 			rc = fail(w->err, w->errlen, "%s: cannot write the name of "
-				  "register '%s' in %s in Verilog", w->json, name, scope);
+				  "register '%.80s' in %.200s in Verilog", w->json, name, scope);
 			break;
 		}
 		bprintf(&w->init, "        force %s = 0; release %s;\n", path, path);
@@ -286,10 +415,13 @@ static int walk_module(struct walk *w, const char *mod, const char *scope,
 {
 	const json_t *m = json_object_get(w->modules, mod), *c;
 	const char *name;
-	if (depth > MAX_DEPTH || ++w->instances > MAX_INSTANCES)
-		return fail(w->err, w->errlen, "%s: more than %d levels or %d "
-			    "instances below the top", w->json, MAX_DEPTH,
-			    MAX_INSTANCES);
+	if (depth > MAX_DEPTH)
+		return fail(w->err, w->errlen, "%s: instances nest deeper than %d "
+			    "levels (at %.200s), or in a cycle", w->json, MAX_DEPTH,
+			    scope);
+	if (++w->instances > MAX_INSTANCES)
+		return fail(w->err, w->errlen, "%s: more than %d instances in the "
+			    "DUT", w->json, MAX_INSTANCES);
 	/* A cell type without a definition here is a black box: no state of
 	 * ours to name. */
 	if (!json_is_object(m))
@@ -300,28 +432,37 @@ static int walk_module(struct walk *w, const char *mod, const char *scope,
 	const json_t *cells = json_object_get(m, "cells");
 	/* Memories as `proc` leaves them, and as $mem cells if collected. */
 	json_object_foreach(json_object_get(m, "memories"), name, c) {
-		if (json_integer_value(json_object_get(c, "hide_name")) ||
-		    has_meminit(cells, name))
-			continue;
-		if (zero_memory(w, scope, name,
-				(long)json_integer_value(json_object_get(c, "start_offset")),
-				(long)json_integer_value(json_object_get(c, "size"))) < 0)
+		struct inits in = {0};
+		int rc = 0;
+		if (!json_integer_value(json_object_get(c, "hide_name"))) {
+			if (meminit_words(cells, name, &in) < 0)
+				rc = fail(w->err, w->errlen, "out of memory");
+			else
+				rc = zero_memory(w, scope, name,
+						 (long)json_integer_value(
+							 json_object_get(c, "start_offset")),
+						 (long)json_integer_value(json_object_get(c, "size")),
+						 &in);
+		}
+		free(in.r);
+		if (rc < 0)
 			return -1;
 	}
 	json_object_foreach((json_t *)cells, name, c) {
 		const char *type = json_string_value(json_object_get(c, "type"));
 		const char *id = memid(c);
-		const char *init = json_string_value(
-			json_object_get(json_object_get(c, "parameters"), "INIT"));
+		struct inits in = {0};
 		long size, offset;
 		if (!type || !id || (strcmp(type, "$mem") && strcmp(type, "$mem_v2")))
 			continue;
-		if (init && strpbrk(init, "01"))
-			continue;
 		if (param_long(c, "SIZE", &size) || param_long(c, "OFFSET", &offset))
-			return fail(w->err, w->errlen, "%s: memory cell '%s' in %s has "
-				    "no readable SIZE or OFFSET", w->json, name, scope);
-		if (zero_memory(w, scope, id, offset, size) < 0)
+			return fail(w->err, w->errlen, "%s: memory cell '%.80s' in %.200s "
+				    "has no readable SIZE or OFFSET", w->json, name, scope);
+		int rc = init_param_words(c, offset, size, &in) < 0
+				 ? fail(w->err, w->errlen, "out of memory")
+				 : zero_memory(w, scope, id, offset, size, &in);
+		free(in.r);
+		if (rc < 0)
 			return -1;
 	}
 	json_object_foreach((json_t *)cells, name, c) {
@@ -331,7 +472,7 @@ static int walk_module(struct walk *w, const char *mod, const char *scope,
 			continue;
 		if (hier(sub, scope, name, 1) != 0)
 			return fail(w->err, w->errlen, "%s: cannot write the name of "
-				    "instance '%s' in %s in Verilog", w->json, name, scope);
+				    "instance '%.80s' in %.200s in Verilog", w->json, name, scope);
 		if (walk_module(w, type, sub, depth + 1) < 0)
 			return -1;
 	}
@@ -415,16 +556,18 @@ static int make_plan(struct plan *pl, const struct hil_script *s,
 {
 	size_t n = s->ncmds, acc = 0, nw = 0;
 	uint64_t lo = 0, hi = 0;
-	unsigned char *on = calloc(p->n, 1);
-	struct at_key *keys = calloc(n ? n : 1, sizeof(*keys));
+	size_t nc = n ? n : 1, np = p->n ? p->n : 1;
+	unsigned char *on = calloc(np, 1);
+	struct at_key *keys = calloc(nc, sizeof(*keys));
 	memset(pl, 0, sizeof(*pl));
-	pl->slot = calloc(n ? n : 1, sizeof(*pl->slot));
-	pl->slot_cmd = calloc(n ? n : 1, sizeof(*pl->slot_cmd));
-	pl->mode = calloc(n ? n : 1, 1);
-	pl->watched = calloc(p->n, 1);
-	pl->reported = calloc(p->n, 1);
-	pl->atpoked = calloc(p->n, 1);
+	pl->slot = calloc(nc, sizeof(*pl->slot));
+	pl->slot_cmd = calloc(nc, sizeof(*pl->slot_cmd));
+	pl->mode = calloc(nc, 1);
+	pl->watched = calloc(np, 1);
+	pl->reported = calloc(np, 1);
+	pl->atpoked = calloc(np, 1);
 	pl->maxrep = 1;
+	pl->maxw = 1;
 	if (!on || !keys || !pl->slot || !pl->slot_cmd || !pl->mode ||
 	    !pl->watched || !pl->reported || !pl->atpoked) {
 		free(on);
@@ -510,12 +653,13 @@ static int make_plan(struct plan *pl, const struct hil_script *s,
 
 /* ---- Verilog --------------------------------------------------------- */
 
-/* Text inside a Verilog string that $display takes as its format. */
-static void vstring(FILE *f, const char *s)
+/* Text inside a Verilog string, or with `format` inside one that $display
+ * takes as its format. */
+static void vstring(FILE *f, const char *s, int format)
 {
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
-		if (c == '%')
+		if (c == '%' && format)
 			fputs("%%", f);
 		else if (c == '"' || c == '\\')
 			fprintf(f, "\\%c", c);
@@ -546,7 +690,7 @@ static void end_run(FILE *f, const struct hil_script *s, int line, int status,
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	fprintf(f, " begin\n            flush;\n            $fdisplay(" STDERR_FD ", \"");
-	vstring(f, s->path);
+	vstring(f, s->path, 1);
 	fprintf(f, ":%d: %s\"%s);\n            $finish_and_return(%d);\n"
 		   "            disable main;\n        end\n", line, msg, args, status);
 }
@@ -555,7 +699,7 @@ static void write_decls(FILE *f, const struct hil_script *s,
 			const struct hil_ports *p, const struct plan *pl)
 {
 	fprintf(f, "// Generated by `hil oracle` from ");
-	vstring(f, s->path);
+	vstring(f, s->path, 0);
 	fprintf(f, " for DUT '%s' (signature %016llx):\n"
 		   "// the bare DUT and the script's pokes at the script's cycles, with\n"
 		   "// the bridge's evaluation points. stdout is the trace; vvp exits\n"
@@ -742,8 +886,10 @@ static void write_cmd(FILE *f, const struct hil_script *s, const struct hil_port
 			c->port, line);
 		break;
 	case HIL_CMD_UNWATCH:
-		fprintf(f, "        // %d: unwatch %s\n        w_on%d = 1'b0;\n", line,
-			q->name, c->port);
+		fprintf(f, "        // %d: unwatch %s\n", line, q->name);
+		/* A port the script never watches has no watch state. */
+		if (pl->watched[c->port])
+			fprintf(f, "        w_on%d = 1'b0;\n", c->port);
 		break;
 	case HIL_CMD_WAIT: {
 		for (unsigned b = 0; b < q->nbytes; b++)

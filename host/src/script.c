@@ -48,7 +48,7 @@ struct parser {
 static const char *shown(const char *s, char *buf, size_t cap)
 {
 	size_t n = 0, len = strlen(s);
-	for (; s[n] && n < cap - 4 && n < SHOW_MAX; n++)
+	for (; n < SHOW_MAX && n < cap - 4 && s[n]; n++)
 		buf[n] = (unsigned char)s[n] < 0x20 || s[n] == 0x7f ? '?' : s[n];
 	buf[n] = '\0';
 	if (n < len)
@@ -296,7 +296,7 @@ static int want_kw(struct parser *p, const char *kw, const char *what)
 
 static const char *where(const struct parser *p)
 {
-	return p->exact ? "" : " at the earliest (a wait came before)";
+	return p->exact ? " already" : " at the earliest (a wait came before)";
 }
 
 /* `cycles` more cycles from the script's earliest `now` must stay on the
@@ -397,6 +397,8 @@ static int parse_cmd(struct parser *p, struct hil_cmd *c)
 	int rc = 0;
 	switch (c->kind) {
 	case HIL_CMD_POKE:
+		/* `now` as far as the parser knows it: exact unless after a wait. */
+		c->cycle = p->lo;
 		rc = (c->port = want_port(p, 1)) < 0 ||
 		     want_value(p, c->port, "VALUE", "value", &c->value) < 0;
 		break;
