@@ -1,7 +1,8 @@
 #!/bin/sh
-# Gateware tests: Verilator lint of the bridge, and the bridge fed the frames
-# of tests/vectors/bridge.vec under Icarus (gateware/tb/tb_vectors.v) with
-# the generated top of tests/vectors/vcounter.
+# Gateware tests: Verilator lint of the bridge; the framers against
+# tests/vectors/frames.vec (gateware/tb/tb_frames.v); and the bridge fed the
+# frames of tests/vectors/bridge.vec under Icarus (gateware/tb/tb_vectors.v)
+# with the generated top of tests/vectors/vcounter.
 cd "$(dirname "$0")/../.." || exit 2
 HIL=${HIL:-build/asan/bin/hil}
 w=build/gateware-tests
@@ -12,6 +13,18 @@ if verilator --lint-only -Wall gateware/hil_*.v --top-module hil_bridge >$w/lint
 else
 	cat $w/lint.log; echo "FAIL verilator lint"; f=$((f + 1))
 fi
+# The framers alone against frames.vec.
+n=$(python3 tests/gateware/frames.py input $w) &&
+	iverilog -g2005 -o $w/tb_frames gateware/tb/tb_frames.v gateware/hil_frame_rx.v \
+		gateware/hil_frame_tx.v gateware/hil_crc32.v &&
+	vvp -n $w/tb_frames +dir=$w +nrx=${n% *} +ntx=${n#* } >$w/frames_vvp.log
+python3 tests/gateware/frames.py check $w >$w/frames.log
+sed '$d' $w/frames.log
+fp=$(tail -n 1 $w/frames.log | cut -d' ' -f1)
+ff=$(tail -n 1 $w/frames.log | cut -d' ' -f3)
+[ -z "$fp" ] && fp=0 && ff=1
+p=$((p + fp)) f=$((f + ff))
+
 out=$("$HIL" ports --dut tests/vectors/vcounter --json >/dev/null && ls -d build/dut/vcounter-*/ | head -n 1)
 if [ -z "$out" ] || [ ! -f "$out/hil_top.v" ]; then
 	echo "FAIL building tests/vectors/vcounter"
