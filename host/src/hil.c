@@ -30,7 +30,6 @@ struct hil {
 	struct hil_link link;
 	struct hil_ports ports;
 	uint64_t now;
-	unsigned nbreak;
 
 	struct pend *pend;
 	size_t npend;
@@ -494,7 +493,6 @@ static int hello(hil_t *h, const char *ports_path)
 		return seterr(h, HIL_E_OPEN, "the bridge reports parameters hil "
 			      "cannot use (ports %u, cycle bits %u, break units %u)",
 			      r->nports, r->cycle_bits, r->nbreak);
-	h->nbreak = r->nbreak;
 	h->now = r->cycle;
 	h->link.maxpay = r->max_payload < HIL_FRAME_MAXPAY ? r->max_payload
 							   : HIL_FRAME_MAXPAY;
