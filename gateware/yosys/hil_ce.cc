@@ -18,7 +18,12 @@
 // Asynchronous resets, sets and loads stay asynchronous. They can only change
 // when a DUT input (driven by a bridge register, which changes only between
 // DUT cycles) or DUT state (which changes only on advancing edges) changes,
-// so they act at the same DUT cycle on the board and in every simulator.
+// so they act at the same DUT cycle on the board and in simulation. One
+// caveat, of Verilog models rather than of the chip: an always block only
+// looks at its asynchronous set/reset/load on edges. If one is released while
+// another is held, or load data moves under a held load, the chip follows at
+// once, the transformed DUT on its next free-running clock edge and the
+// original on its next DUT cycle (tests/yosys/gen_tb.py steers clear of it).
 //
 // Expects the flattened top module after proc and memory -nomap (mk/dut.mk).
 
@@ -92,11 +97,14 @@ struct ClockFinder {
 				  "enable instead)\n", what.c_str(), sig_name(clk).c_str(),
 				  driver_of(bit).c_str());
 		Wire *port = it->second.wire;
-		if (port->width != 1)
+		if (port->width != 1) {
+			int off = it->second.offset;
 			log_error("%s is clocked by bit %d of the %d-bit input port %s: "
 				  "hil needs the clock on a 1-bit input port of its own\n",
-				  what.c_str(), it->second.offset, port->width,
-				  log_id(port->name));
+				  what.c_str(), port->start_offset +
+				  (port->upto ? port->width - 1 - off : off),
+				  port->width, log_id(port->name));
+		}
 		if (clock == nullptr) {
 			clock = port;
 			clock_user = what;
