@@ -11,6 +11,7 @@
  * x, the chip and the model at 0: the state elements the DUT does not
  * initialise itself are found in the bare Yosys JSON, instance by instance,
  * and zeroed by hierarchical name before the first poke. */
+#include "errfmt.h"
 #include "hil/oracle.h"
 
 #include <errno.h>
@@ -32,15 +33,6 @@
 #define MAX_REPORTS (1u << 22)
 #define STDERR_FD "32'h8000_0002"
 
-__attribute__((format(printf, 3, 4)))
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 /* ---- Power-on state -------------------------------------------------- */
 
@@ -328,11 +320,11 @@ static int zero_memory(struct walk *w, const char *scope, const char *mem,
 	if (named > 0 || in->all)
 		return 0;
 	if (size < 1 || offset < INT32_MIN || offset > INT32_MAX - size)
-		return fail(w->err, w->errlen, "%s: memory '%.80s' in %.200s has %ld "
+		return hil_fail(w->err, w->errlen, "%s: memory '%.80s' in %.200s has %ld "
 			    "words from %ld, which a Verilog integer cannot count",
 			    w->json, mem, scope, size, offset);
 	if (named < 0)
-		return fail(w->err, w->errlen, "%s: cannot write the name of memory "
+		return hil_fail(w->err, w->errlen, "%s: cannot write the name of memory "
 			    "'%.80s' in %.200s in Verilog", w->json, mem, scope);
 	if (in->n)
 		qsort(in->r, in->n, sizeof(*in->r), cmp_init);
@@ -371,7 +363,7 @@ static int zero_flops(struct walk *w, const json_t *m, const char *scope)
 				long *t = realloc(q, nc * sizeof(*q));
 				if (!t) {
 					free(q);
-					return fail(w->err, w->errlen, "out of memory");
+					return hil_fail(w->err, w->errlen, "out of memory");
 				}
 				q = t;
 				cap = nc;
@@ -400,7 +392,7 @@ static int zero_flops(struct walk *w, const json_t *m, const char *scope)
 		if (named > 0)
 			continue;
 		if (named < 0) {
-			rc = fail(w->err, w->errlen, "%s: cannot write the name of "
+			rc = hil_fail(w->err, w->errlen, "%s: cannot write the name of "
 				  "register '%.80s' in %.200s in Verilog", w->json, name, scope);
 			break;
 		}
@@ -416,11 +408,11 @@ static int walk_module(struct walk *w, const char *mod, const char *scope,
 	const json_t *m = json_object_get(w->modules, mod), *c;
 	const char *name;
 	if (depth > MAX_DEPTH)
-		return fail(w->err, w->errlen, "%s: instances nest deeper than %d "
+		return hil_fail(w->err, w->errlen, "%s: instances nest deeper than %d "
 			    "levels (at %.200s), or in a cycle", w->json, MAX_DEPTH,
 			    scope);
 	if (++w->instances > MAX_INSTANCES)
-		return fail(w->err, w->errlen, "%s: more than %d instances in the "
+		return hil_fail(w->err, w->errlen, "%s: more than %d instances in the "
 			    "DUT", w->json, MAX_INSTANCES);
 	/* A cell type without a definition here is a black box: no state of
 	 * ours to name. */
@@ -436,7 +428,7 @@ static int walk_module(struct walk *w, const char *mod, const char *scope,
 		int rc = 0;
 		if (!json_integer_value(json_object_get(c, "hide_name"))) {
 			if (meminit_words(cells, name, &in) < 0)
-				rc = fail(w->err, w->errlen, "out of memory");
+				rc = hil_fail(w->err, w->errlen, "out of memory");
 			else
 				rc = zero_memory(w, scope, name,
 						 (long)json_integer_value(
@@ -456,10 +448,10 @@ static int walk_module(struct walk *w, const char *mod, const char *scope,
 		if (!type || !id || (strcmp(type, "$mem") && strcmp(type, "$mem_v2")))
 			continue;
 		if (param_long(c, "SIZE", &size) || param_long(c, "OFFSET", &offset))
-			return fail(w->err, w->errlen, "%s: memory cell '%.80s' in %.200s "
+			return hil_fail(w->err, w->errlen, "%s: memory cell '%.80s' in %.200s "
 				    "has no readable SIZE or OFFSET", w->json, name, scope);
 		int rc = init_param_words(c, offset, size, &in) < 0
-				 ? fail(w->err, w->errlen, "out of memory")
+				 ? hil_fail(w->err, w->errlen, "out of memory")
 				 : zero_memory(w, scope, id, offset, size, &in);
 		free(in.r);
 		if (rc < 0)
@@ -471,13 +463,13 @@ static int walk_module(struct walk *w, const char *mod, const char *scope,
 		if (!type || !json_object_get(w->modules, type))
 			continue;
 		if (hier(sub, scope, name, 1) != 0)
-			return fail(w->err, w->errlen, "%s: cannot write the name of "
+			return hil_fail(w->err, w->errlen, "%s: cannot write the name of "
 				    "instance '%.80s' in %.200s in Verilog", w->json, name, scope);
 		if (walk_module(w, type, sub, depth + 1) < 0)
 			return -1;
 	}
 	if (w->init.full)
-		return fail(w->err, w->errlen, "%s: zeroing the DUT's state takes more "
+		return hil_fail(w->err, w->errlen, "%s: zeroing the DUT's state takes more "
 			    "than %u MiB of Verilog (or memory ran out)", w->json,
 			    MAX_INIT_BYTES >> 20);
 	return 0;
@@ -488,16 +480,16 @@ static json_t *load_bare(const char *path, char *err, size_t errlen)
 	struct stat st;
 	json_error_t jerr;
 	if (stat(path, &st) != 0) {
-		fail(err, errlen, "%s: %s", path, strerror(errno));
+		hil_fail(err, errlen, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
 	if (st.st_size > BARE_JSON_MAX) {
-		fail(err, errlen, "%s: larger than %u MiB", path, BARE_JSON_MAX >> 20);
+		hil_fail(err, errlen, "%s: larger than %u MiB", path, BARE_JSON_MAX >> 20);
 		return NULL;
 	}
 	json_t *root = json_load_file(path, 0, &jerr);
 	if (!root)
-		fail(err, errlen, "%s:%d: %s", path, jerr.line, jerr.text);
+		hil_fail(err, errlen, "%s:%d: %s", path, jerr.line, jerr.text);
 	return root;
 }
 
@@ -573,7 +565,7 @@ static int make_plan(struct plan *pl, const struct hil_script *s,
 		free(on);
 		free(keys);
 		plan_free(pl);
-		return fail(err, errlen, "out of memory");
+		return hil_fail(err, errlen, "out of memory");
 	}
 	for (size_t i = 0; i < p->n; i++)
 		if (p->port[i].width > pl->maxw)
@@ -644,7 +636,7 @@ static int make_plan(struct plan *pl, const struct hil_script *s,
 	free(keys);
 	if (pl->maxrep > MAX_REPORTS) {
 		plan_free(pl);
-		return fail(err, errlen, "%s: one cycle of this script may collect "
+		return hil_fail(err, errlen, "%s: one cycle of this script may collect "
 			    "%zu reports, more than the oracle holds (%u): put steps "
 			    "between the waits", s->path, pl->maxrep, MAX_REPORTS);
 	}
@@ -964,7 +956,7 @@ int hil_oracle_write(FILE *out, const struct hil_script *s,
 	w.modules = json_object_get(root, "modules");
 	int rc = -1;
 	if (!json_is_object(json_object_get(w.modules, p->top)))
-		fail(err, errlen, "%s: no module '%s': is this the Yosys JSON of "
+		hil_fail(err, errlen, "%s: no module '%s': is this the Yosys JSON of "
 		     "DUT '%s'?", bare_json, p->top, p->top);
 	else
 		rc = walk_module(&w, p->top, "dut", 0);
@@ -975,7 +967,7 @@ int hil_oracle_write(FILE *out, const struct hil_script *s,
 		write_main(out, s, p, &pl, &w.init);
 		plan_free(&pl);
 		if (fflush(out) != 0 || ferror(out))
-			rc = fail(err, errlen, "writing the testbench: %s", strerror(errno));
+			rc = hil_fail(err, errlen, "writing the testbench: %s", strerror(errno));
 	}
 	free(w.init.s);
 	return rc;

@@ -5,6 +5,7 @@
  * file that was edited or truncated is refused with the reason rather than
  * letting a run talk to the wrong ports. Names end up inside generated
  * Verilog, hence the identifier check. */
+#include "errfmt.h"
 #include "hil/ports.h"
 
 #include <errno.h>
@@ -20,27 +21,7 @@
  * is not a ports.json, and is not worth reading into memory. */
 #define PORTS_JSON_MAX (1u << 20)
 
-__attribute__((format(printf, 3, 4)))
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-#define ERR(...) fail(err, errlen, __VA_ARGS__)
-
-static int is_ident(const char *s)
-{
-	if (!(*s == '_' || (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')))
-		return 0;
-	for (; *s; s++)
-		if (!(*s == '_' || *s == '$' || (*s >= 'a' && *s <= 'z') ||
-		      (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9')))
-			return 0;
-	return 1;
-}
+#define ERR(...) hil_fail(err, errlen, __VA_ARGS__)
 
 static char *read_bounded(const char *path, size_t *len, char *err, size_t errlen)
 {
@@ -80,7 +61,7 @@ static int get_name(const json_t *obj, const char *key, char *out,
 	if (strlen(s) >= HIL_MAX_NAME)
 		return ERR("%s: %s: \"%s\" is longer than %d characters", path, what,
 			   key, HIL_MAX_NAME - 1);
-	if (!is_ident(s))
+	if (!hil_is_ident(s))
 		return ERR("%s: %s: \"%s\" is '%s', not a plain Verilog identifier",
 			   path, what, key, s);
 	memcpy(out, s, strlen(s) + 1);

@@ -1,6 +1,7 @@
 /* The DUT wrapper generator: Yosys JSON in, hil_top.v and ports.json out.
  * The generated Verilog is the only DUT-specific gateware; everything in it
  * is one small block per port, so the bridge itself stays generic. */
+#include "errfmt.h"
 #include "hil/wrap.h"
 
 #include <errno.h>
@@ -11,28 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-__attribute__((format(printf, 3, 4)))
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-#define ERR(...) fail(err, errlen, __VA_ARGS__)
-
-static int valid_ident(const char *s)
-{
-	if (!*s || !(s[0] == '_' || (s[0] >= 'a' && s[0] <= 'z') ||
-		     (s[0] >= 'A' && s[0] <= 'Z')))
-		return 0;
-	for (; *s; s++)
-		if (!(*s == '_' || *s == '$' || (*s >= 'a' && *s <= 'z') ||
-		      (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9')))
-			return 0;
-	return 1;
-}
+#define ERR(...) hil_fail(err, errlen, __VA_ARGS__)
 
 int hil_wrap_read(struct hil_ports *p, const char *json_path, const char *top,
 		  char *err, size_t errlen)
@@ -78,7 +58,7 @@ int hil_wrap_read(struct hil_ports *p, const char *json_path, const char *top,
 			    "outputs; split it into an input and an output", name);
 			goto out;
 		}
-		if (!valid_ident(name) || strlen(name) >= HIL_MAX_NAME) {
+		if (!hil_is_ident(name) || strlen(name) >= HIL_MAX_NAME) {
 			ERR("port '%s': only plain Verilog identifiers shorter than "
 			    "%d characters can be bridged", name, HIL_MAX_NAME);
 			goto out;
