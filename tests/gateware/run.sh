@@ -1,5 +1,6 @@
 #!/bin/sh
-# Gateware tests: Verilator lint of the bridge; the framers against
+# Gateware tests: Verilator lint of the bridge and the UART PHY; the UART
+# PHY bit by bit (gateware/tb/tb_uart.v); the framers against
 # tests/vectors/frames.vec (gateware/tb/tb_frames.v); and the bridge fed the
 # frames of tests/vectors/bridge.vec under Icarus (gateware/tb/tb_vectors.v)
 # with the generated top of tests/vectors/vcounter.
@@ -13,6 +14,27 @@ if verilator --lint-only -Wall gateware/hil_*.v --top-module hil_bridge >$w/lint
 else
 	cat $w/lint.log; echo "FAIL verilator lint"; f=$((f + 1))
 fi
+for m in hil_uart_rx hil_uart_tx; do
+	if verilator --lint-only -Wall gateware/$m.v --top-module $m >$w/lint_$m.log 2>&1; then
+		echo "ok verilator --lint-only -Wall on $m"; p=$((p + 1))
+	else
+		cat $w/lint_$m.log; echo "FAIL verilator lint of $m"; f=$((f + 1))
+	fi
+done
+
+# The UART PHY at the divisors the boards use: 4 (3 Mbaud from 12 MHz, or
+# 12 Mbaud from 48 MHz) and 12 (1 Mbaud from 12 MHz).
+for div in 4 12; do
+	iverilog -g2005 -DDIVISOR=$div -o $w/tb_uart_$div gateware/tb/tb_uart.v \
+		gateware/hil_uart_rx.v gateware/hil_uart_tx.v &&
+		vvp -n $w/tb_uart_$div >$w/uart_$div.log
+	sed "\$d; s/\$/ (divisor $div)/" $w/uart_$div.log
+	up=$(tail -n 1 $w/uart_$div.log | cut -d' ' -f1)
+	uf=$(tail -n 1 $w/uart_$div.log | cut -d' ' -f3)
+	[ -z "$up" ] && up=0 && uf=1
+	p=$((p + up)) f=$((f + uf))
+done
+
 # The framers alone against frames.vec.
 n=$(python3 tests/gateware/frames.py input $w) &&
 	iverilog -g2005 -o $w/tb_frames gateware/tb/tb_frames.v gateware/hil_frame_rx.v \
