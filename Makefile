@@ -1,12 +1,12 @@
 # hil: the one entry point. README.md has the two commands a newcomer needs:
 #   make demo   build everything, run an example on the Verilator backend
 #   make test   run every test; the last line is "N passed, N failed"
-# Other targets: all, lint, clean.
+# Other targets: all, bitstream BOARD=B DUT=DIR, lint, clean.
 
 ROOT := $(CURDIR)
 DEMO ?= counter
 
-.PHONY: all demo test lint clean deps host host-asan plugin
+.PHONY: all demo test lint clean deps host host-asan plugin bitstream
 
 all: deps host plugin
 
@@ -27,6 +27,10 @@ demo: all
 
 test: deps host host-asan plugin
 	@sh tests/run.sh
+
+# make bitstream BOARD=icebreaker DUT=examples/alu
+bitstream: all
+	@$(MAKE) -s -f mk/bitstream.mk BOARD=$(BOARD) DUT=$(DUT)
 
 lint: deps
 	verilator --lint-only -Wall gateware/hil_*.v --top-module hil_bridge

@@ -10,7 +10,7 @@
 int cmd_ports(int argc, char **argv)
 {
 	const char *dir = NULL, *top = NULL;
-	int json = 0;
+	int json = 0, where = 0;
 	char err[1024];
 	for (int i = 1; i < argc; i++) {
 		if (i + 1 < argc && !strcmp(argv[i], "--dut"))
@@ -19,13 +19,15 @@ int cmd_ports(int argc, char **argv)
 			top = argv[++i];
 		else if (!strcmp(argv[i], "--json"))
 			json = 1;
+		else if (!strcmp(argv[i], "--where"))
+			where = 1;
 		else {
 			fprintf(stderr, "hil ports: unexpected '%s'\n", argv[i]);
 			return 2;
 		}
 	}
 	if (!dir) {
-		fprintf(stderr, "usage: hil ports --dut DIR [--top T] [--json]\n");
+		fprintf(stderr, "usage: hil ports --dut DIR [--top T] [--json | --where]\n");
 		return 2;
 	}
 	struct dut_build b;
@@ -35,7 +37,9 @@ int cmd_ports(int argc, char **argv)
 		fprintf(stderr, "hil ports: %s\n", err);
 		return 2;
 	}
-	if (json) {
+	if (where) {
+		printf("%s\n", b.out);
+	} else if (json) {
 		FILE *f = fopen(b.ports_json, "r");
 		int c;
 		while (f && (c = fgetc(f)) != EOF)

@@ -11,8 +11,8 @@ static const struct {
 } cmds[] = {
 	{"run", cmd_run, "run --dut DIR [--top T] [--vcd FILE] [--json] SCRIPT\n"
 			 "      run a stimulus script (docs/scripts.md) on the DUT"},
-	{"ports", cmd_ports, "ports --dut DIR [--top T] [--json]\n"
-			     "      list the DUT's ports"},
+	{"ports", cmd_ports, "ports --dut DIR [--top T] [--json | --where]\n"
+			     "      list the DUT's ports (--where: its build directory)"},
 	{"oracle", cmd_oracle, "oracle --dut DIR [--top T] SCRIPT\n"
 			       "      write the plain Verilog testbench of the bare DUT"},
 	{"wrap", cmd_wrap, "wrap --json DUT_CE.JSON --top T --out DIR\n"

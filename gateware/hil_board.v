@@ -1,0 +1,30 @@
+// The top of a board build: the board's clock, the UART PHY on the FTDI
+// pins, a power-on reset, and the generated hil_top (bridge + DUT). DIV is
+// bridge clocks per UART bit, chosen per board (boards/NAME/board.mk).
+module hil_board #(
+    parameter DIV = 4
+) (
+    input  wire clk,
+    input  wire rxd,
+    output wire txd
+);
+    // iCE40 flip-flops start at 0 after configuration; hold the bridge in
+    // reset for its first clocks so every register starts the same way.
+    reg [3:0] por = 4'd0;
+    wire rst = !por[3];
+    always @(posedge clk)
+        if (rst)
+            por <= por + 4'd1;
+
+    wire [7:0] rx_data, tx_data;
+    wire rx_valid, tx_valid, tx_ready;
+    wire [15:0] frame_errors;
+
+    hil_uart_rx #(.DIV(DIV)) u_rx (.clk(clk), .rst(rst), .rxd(rxd), .data(rx_data),
+                                  .valid(rx_valid), .frame_errors(frame_errors));
+    hil_uart_tx #(.DIV(DIV)) u_tx (.clk(clk), .rst(rst), .data(tx_data),
+                                  .valid(tx_valid), .ready(tx_ready), .txd(txd));
+    hil_top u_top (.clk(clk), .rst(rst), .rx_data(rx_data), .rx_valid(rx_valid),
+                   .tx_data(tx_data), .tx_valid(tx_valid), .tx_ready(tx_ready),
+                   .idle(), .cycle());
+endmodule

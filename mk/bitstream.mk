@@ -1,0 +1,45 @@
+# Builds a bitstream of a DUT inside the bridge for a board:
+#   make bitstream BOARD=icebreaker DUT=examples/alu
+# into build/BOARD/DUT/: hil.bin, hil.json (board, DUT, signature), the
+# nextpnr report and log, and resources.txt. A design that misses timing or
+# does not fit stops the build with the reason; no hil.bin is left behind.
+
+ifeq ($(wildcard boards/$(BOARD)/board.mk),)
+$(error unknown BOARD '$(BOARD)': boards are $(notdir $(wildcard boards/*/board.mk)))
+endif
+include boards/$(BOARD)/board.mk
+
+HIL ?= build/bin/hil
+NAME := $(notdir $(abspath $(DUT)))
+OUT := build/$(BOARD)/$(NAME)
+DUTB := $(shell $(HIL) ports --dut $(DUT) --where)
+GATEWARE := $(sort $(wildcard gateware/hil_*.v))
+YS_SYNTH = read_verilog $(GATEWARE) $(DUTB)/hil_top.v $(DUTB)/dut_ce.v; chparam -set DIV $(DIV) hil_board; synth_ice40 -top hil_board -json $(OUT)/synth.json
+
+.PHONY: all FORCE
+all: $(OUT)/hil.bin
+
+# The board settings in force, rewritten only when they change, so that a
+# different clock or divisor (also given on the command line) rebuilds.
+SETTINGS := $(DEVICE) $(PACKAGE) $(CLK_MHZ) $(DIV) $(BAUD)
+$(OUT)/settings: FORCE
+	@mkdir -p $(OUT)
+	@echo '$(SETTINGS)' | cmp -s - $@ || echo '$(SETTINGS)' >$@
+
+$(OUT)/synth.json: $(GATEWARE) $(DUTB)/hil_top.v $(DUTB)/dut_ce.v $(OUT)/settings
+	@mkdir -p $(OUT)
+	@yosys -q -l $(OUT)/yosys.log -p '$(YS_SYNTH)' >/dev/null 2>&1 || \
+		{ grep -h ERROR $(OUT)/yosys.log >&2; rm -f $@; exit 1; }
+
+$(OUT)/hil.bin: $(OUT)/synth.json boards/$(BOARD)/$(BOARD).pcf $(OUT)/settings
+	@rm -f $@ $(OUT)/hil.asc
+	@nextpnr-ice40 -q --$(DEVICE) --package $(PACKAGE) --pcf boards/$(BOARD)/$(BOARD).pcf \
+		--freq $(CLK_MHZ) --json $< --asc $(OUT)/hil.asc --report $(OUT)/report.json \
+		--log $(OUT)/nextpnr.log >/dev/null 2>&1 || \
+		{ sh mk/nextpnr-why.sh $(OUT)/nextpnr.log $(BOARD) $(NAME) >&2; rm -f $(OUT)/hil.asc; exit 1; }
+	@icepack $(OUT)/hil.asc $@.tmp && mv $@.tmp $@
+	@sh mk/resources.sh $(OUT)/report.json >$(OUT)/resources.txt
+	@printf '{"board": "%s", "dut": "%s", "signature": "%s", "clock_mhz": %s, "baud": %s}\n' \
+		$(BOARD) $(NAME) $$(sed -n 's/.*"signature": "\([0-9a-f]*\)".*/\1/p' $(DUTB)/ports.json) \
+		$(CLK_MHZ) $(BAUD) >$(OUT)/hil.json
+	@echo "$(OUT)/hil.bin: $$(stat -c %s $@) bytes; $$(grep -h 'Max frequency' $(OUT)/nextpnr.log | tail -n 1 | sed 's/^Info: //')"
