@@ -9,7 +9,7 @@ HIL=${HIL:-build/asan/bin/hil}
 w=build/gateware-tests
 mkdir -p $w
 p=0 f=0
-if verilator --lint-only -Wall gateware/hil_*.v --top-module hil_bridge >$w/lint.log 2>&1; then
+if verilator --lint-only -Wall $(ls gateware/hil_*.v | grep -v hil_board) --top-module hil_bridge >$w/lint.log 2>&1; then
 	echo "ok verilator --lint-only -Wall on the bridge"; p=$((p + 1))
 else
 	cat $w/lint.log; echo "FAIL verilator lint"; f=$((f + 1))
