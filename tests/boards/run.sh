@@ -1,8 +1,9 @@
 #!/bin/sh
-# Board builds: a bitstream of examples/counter for the iCEBreaker is made,
-# has the UP5K's bitstream size, passes timing, and records its DUT; the same
-# build with an impossible clock fails, says why, and leaves no hil.bin.
-# Both builds run at once (each takes about a minute of one core).
+# Board builds: a bitstream of examples/counter for the iCEBreaker and for
+# the HX8K breakout is made, has the device's bitstream size, passes timing,
+# and records its DUT; a build with an impossible clock fails, says why, and
+# leaves no hil.bin. Builds run two at a time (each takes about 45 s of one
+# core).
 cd "$(dirname "$0")/../.." || exit 2
 w=build/board-tests
 mkdir -p $w
@@ -12,6 +13,8 @@ bad() { echo "FAIL $1"; f=$((f + 1)); }
 
 make -s -f mk/bitstream.mk BOARD=icebreaker DUT=examples/counter >$w/good.log 2>&1 &
 good=$!
+make -s -f mk/bitstream.mk BOARD=hx8k DUT=examples/counter >$w/hx8k.log 2>&1
+hx8k_rc=$?
 # A copy of the DUT under another name, so the two builds do not share a
 # build directory.
 rm -rf $w/slowcounter && mkdir -p $w/slowcounter
@@ -33,5 +36,9 @@ grep -q "\"signature\": \"$sig\"" build/icebreaker/counter/hil.json && grep -q '
 [ ! -f build/icebreaker/slowcounter/hil.bin ] && ok "impossible clock: no hil.bin left" || bad "stale hil.bin"
 grep -q "timing failed: Max frequency for clock .* MHz (FAIL at 200.00 MHz)" $w/bad.log &&
 	ok "impossible clock: the message names clock, achieved and required" || bad "message: $(cat $w/bad.log)"
+[ $hx8k_rc -eq 0 ] && [ "$(stat -c %s build/hx8k/counter/hil.bin 2>/dev/null)" = 135100 ] &&
+	grep -q "PASS at 12.00 MHz" build/hx8k/counter/nextpnr.log &&
+	ok "bitstream for hx8k/counter: HX8K size (135100 bytes), timing passes" ||
+	bad "hx8k/counter: $(tail -n 3 $w/hx8k.log)"
 echo "$p passed, $f failed"
 [ $f -eq 0 ]
