@@ -11,9 +11,12 @@ GATEWARE := $(sort $(wildcard gateware/hil_*.v))
 VFLAGS := --cc --exe --build -j 2 --x-assign 0 --x-initial 0 -Wno-fatal -Wno-lint \
 	-Wno-style --top-module hil_top -O3 -CFLAGS -O1
 
-.PHONY: ports sim
+.PHONY: ports sim netlist
 ports: $(OUT)/ports.json $(OUT)/dut_bare.json
 sim: ports $(OUT)/hil-sim
+# The gate-level model: the netlist synth_ice40 makes of bridge + DUT for
+# BOARD's chip, simulated with Yosys's iCE40 cell models, same socket harness.
+netlist: ports $(OUT)/netlist-$(BOARD)/hil-sim
 
 # The Yosys scripts, kept on one line each for the shell.
 YS_CE = read_verilog $(SRCS); hierarchy -check -top $(TOP); proc; flatten; opt_clean; memory -nomap; opt_clean; hil_ce; opt_clean; write_verilog -noattr $(OUT)/dut_ce.v; write_json $(OUT)/dut_ce.json
@@ -37,3 +40,20 @@ $(OUT)/hil-sim: $(OUT)/hil_top.v $(OUT)/dut_ce.v $(GATEWARE) host/sim/hil_sim_ma
 		$(CURDIR)/host/sim/hil_sim_main.cpp -o hil-sim >$(OUT)/verilator.log 2>&1 || \
 		{ tail -30 $(OUT)/verilator.log >&2; exit 1; }
 	@cp $(OUT)/obj/hil-sim $@
+
+ifneq ($(BOARD),)
+include boards/$(BOARD)/board.mk
+CELLS := $(shell yosys-config --datdir)/ice40/cells_sim.v
+BRIDGE := $(filter-out gateware/hil_board.v,$(GATEWARE))
+YS_NETLIST = read_verilog $(BRIDGE) $(OUT)/hil_top.v $(OUT)/dut_ce.v; synth_ice40 -device $(SYNTH_DEVICE) -top hil_top; write_verilog -noattr $(OUT)/netlist-$(BOARD)/hil_top_netlist.v
+
+$(OUT)/netlist-$(BOARD)/hil-sim: $(OUT)/hil_top.v $(OUT)/dut_ce.v $(BRIDGE) boards/$(BOARD)/board.mk host/sim/hil_sim_main.cpp
+	@mkdir -p $(OUT)/netlist-$(BOARD)
+	@yosys -q -l $(OUT)/netlist-$(BOARD)/yosys.log -p '$(YS_NETLIST)' >/dev/null 2>&1 || \
+		{ grep -h ERROR $(OUT)/netlist-$(BOARD)/yosys.log >&2; exit 1; }
+	@verilator $(VFLAGS) -DNO_ICE40_DEFAULT_ASSIGNMENTS -Mdir $(OUT)/netlist-$(BOARD)/obj \
+		$(OUT)/netlist-$(BOARD)/hil_top_netlist.v \
+		$(CELLS) $(CURDIR)/host/sim/hil_sim_main.cpp -o hil-sim >$(OUT)/netlist-$(BOARD)/verilator.log 2>&1 || \
+		{ tail -30 $(OUT)/netlist-$(BOARD)/verilator.log >&2; exit 1; }
+	@cp $(OUT)/netlist-$(BOARD)/obj/hil-sim $@
+endif

@@ -7,3 +7,4 @@ BAUD     := 3000000
 DIV      := 4
 USB_ID   := 0403:6010
 USB_IF   := 1
+SYNTH_DEVICE := hx

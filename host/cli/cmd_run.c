@@ -133,7 +133,7 @@ static void print_stats(hil_t *h)
 int cmd_run(int argc, char **argv)
 {
 	const char *dir = NULL, *top = NULL, *vcd_path = NULL, *script = NULL;
-	const char *ports_path = NULL;
+	const char *ports_path = NULL, *target = NULL;
 	int json = 0, stats = 0;
 	for (int i = 1; i < argc; i++) {
 		if (i + 1 < argc && !strcmp(argv[i], "--dut"))
@@ -144,6 +144,8 @@ int cmd_run(int argc, char **argv)
 			vcd_path = argv[++i];
 		else if (i + 1 < argc && !strcmp(argv[i], "--ports"))
 			ports_path = argv[++i];
+		else if (i + 1 < argc && !strcmp(argv[i], "--target"))
+			target = argv[++i];
 		else if (!strcmp(argv[i], "--json"))
 			json = 1;
 		else if (!strcmp(argv[i], "--stats"))
@@ -155,16 +157,21 @@ int cmd_run(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (!dir || !script) {
-		fprintf(stderr, "usage: hil run --dut DIR [--top T] [--vcd FILE] "
-				"[--json] [--stats] [--ports PORTS.JSON] SCRIPT\n");
+	if (!(dir || target) || !script) {
+		fprintf(stderr, "usage: hil run (--dut DIR | --target URI) [--top T] "
+				"[--vcd FILE] [--json] [--stats] [--ports PORTS.JSON] "
+				"SCRIPT\n  URI: sim:DIR (the default for --dut DIR), "
+				"netlist:BOARD:DIR\n");
 		return 2;
 	}
 
 	struct run r;
 	memset(&r, 0, sizeof(r));
 	char uri[4200], err[1024];
-	snprintf(uri, sizeof(uri), "sim:%s", dir);
+	if (target)
+		snprintf(uri, sizeof(uri), "%s", target);
+	else
+		snprintf(uri, sizeof(uri), "sim:%s", dir);
 	struct hil_options opt = {top, ports_path, NULL};
 	if (hil_open(&r.h, uri, &opt, err, sizeof(err)) < 0) {
 		fprintf(stderr, "hil run: %s\n", err);

@@ -9,8 +9,9 @@ static const struct {
 	int (*fn)(int, char **);
 	const char *help;
 } cmds[] = {
-	{"run", cmd_run, "run --dut DIR [--top T] [--vcd FILE] [--json] SCRIPT\n"
-			 "      run a stimulus script (docs/scripts.md) on the DUT"},
+	{"run", cmd_run, "run (--dut DIR | --target URI) [--top T] [--vcd FILE] [--json] SCRIPT\n"
+			 "      run a stimulus script (docs/scripts.md) on the DUT;\n"
+			 "      URI sim:DIR (default) or netlist:BOARD:DIR (gate level)"},
 	{"ports", cmd_ports, "ports --dut DIR [--top T] [--json | --where]\n"
 			     "      list the DUT's ports (--where: its build directory)"},
 	{"oracle", cmd_oracle, "oracle --dut DIR [--top T] SCRIPT\n"

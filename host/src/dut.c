@@ -110,7 +110,21 @@ int dut_prepare(const char *dir, const char *top, const char *what,
 		return ERR("hil's tree lies too deep in the file system: %s", root());
 	snprintf(b->ports_json, sizeof(b->ports_json), "%s/ports.json", b->out);
 	snprintf(b->bare_json, sizeof(b->bare_json), "%s/dut_bare.json", b->out);
-	snprintf(b->sim, sizeof(b->sim), "%s/hil-sim", b->out);
+	/* "netlist:BOARD" builds the gate-level model for that board's chip. */
+	char target[64] = "", a_board[96] = "BOARD=";
+	if (!strncmp(what, "netlist:", 8)) {
+		const char *board = what + 8;
+		if (!plain_ident(board) || strlen(board) > 40)
+			return ERR("board '%s': not a board name", board);
+		snprintf(a_board + 6, sizeof(a_board) - 6, "%s", board);
+		snprintf(target, sizeof(target), "netlist");
+		if (snprintf(b->sim, sizeof(b->sim), "%s/netlist-%s/hil-sim", b->out,
+			     board) >= (int)sizeof(b->sim))
+			return ERR("path too long");
+	} else {
+		snprintf(target, sizeof(target), "%s", what);
+		snprintf(b->sim, sizeof(b->sim), "%s/hil-sim", b->out);
+	}
 
 	char lock[4200], a_dir[4200], a_top[sizeof(b->top) + 8], a_out[4200], a_hil[4200];
 	snprintf(lock, sizeof(lock), "%s/build/dut", root());
@@ -138,7 +152,8 @@ int dut_prepare(const char *dir, const char *top, const char *what,
 		dup2(pfd[1], 2);
 		close(pfd[0]);
 		execlp("make", "make", "-s", "--no-print-directory", "-C", root(), "-f",
-		       "mk/dut.mk", a_dir, a_top, a_out, a_hil, what, (char *)NULL);
+		       "mk/dut.mk", a_dir, a_top, a_out, a_hil, a_board, target,
+		       (char *)NULL);
 		fprintf(stderr, "hil: cannot run make: %s\n", strerror(errno));
 		_exit(127);
 	}

@@ -508,12 +508,22 @@ int hil_open(hil_t **out, const char *uri, const struct hil_options *opt,
 	*out = NULL;
 	if (!opt)
 		opt = &none;
-	if (strncmp(uri, "sim:", 4) != 0 || !uri[4]) {
-		snprintf(err, errlen, "target '%s': hil knows sim:DIR targets (the "
-			 "Verilator model of the DUT in DIR)", uri);
+	char what[64] = "sim";
+	const char *dir = NULL;
+	if (!strncmp(uri, "sim:", 4) && uri[4]) {
+		dir = uri + 4;
+	} else if (!strncmp(uri, "netlist:", 8) && strchr(uri + 8, ':')) {
+		const char *colon = strchr(uri + 8, ':');
+		snprintf(what, sizeof(what), "netlist:%.*s", (int)(colon - uri - 8), uri + 8);
+		dir = colon + 1;
+	}
+	if (!dir || !*dir) {
+		snprintf(err, errlen, "target '%s': hil knows sim:DIR (the Verilator "
+			 "model of the DUT in DIR) and netlist:BOARD:DIR (the "
+			 "netlist Yosys makes for BOARD's chip, simulated)", uri);
 		return HIL_E_ARG;
 	}
-	if (dut_prepare(uri + 4, opt->top, "sim", &b, msg, sizeof(msg)) < 0) {
+	if (dut_prepare(dir, opt->top, what, &b, msg, sizeof(msg)) < 0) {
 		snprintf(err, errlen, "%s", msg);
 		return HIL_E_OPEN;
 	}

@@ -1,0 +1,52 @@
+#!/bin/sh
+# Gate-level identity: for every example, the netlist Yosys makes for the
+# iCEBreaker's and the HX8K's chip (synth_ice40), simulated with Yosys's
+# iCE40 cell models and driven by the same host code and script, must print
+# the trace the RTL model prints (which tests/oracle holds equal to the
+# Icarus oracle of the bare DUT). Two builds run at a time.
+cd "$(dirname "$0")/../.." || exit 2
+HIL=${HIL:-build/asan/bin/hil}
+w=build/netlist-tests
+mkdir -p $w
+p=0 f=0
+
+one() {
+	d=$1 board=$2 n=$(basename "$1")
+	"$HIL" run --dut "$d" "$d/test.hil" >$w/$n.rtl 2>$w/$n.rtl.err
+	echo $? >$w/$n.rtl.rc
+	"$HIL" run --target "netlist:$board:$d" "$d/test.hil" >$w/$n.$board 2>$w/$n.$board.err
+	echo $? >$w/$n.$board.rc
+}
+
+jobs=""
+for board in icebreaker hx8k; do
+	for d in examples/*/; do
+		one "$d" $board &
+		jobs="$jobs $!"
+		if [ $(echo $jobs | wc -w) -ge 2 ]; then
+			wait $jobs
+			jobs=""
+		fi
+	done
+done
+wait $jobs
+
+for board in icebreaker hx8k; do
+	for d in examples/*/; do
+		n=$(basename "$d")
+		if [ "$(cat $w/$n.$board.rc)" != "$(cat $w/$n.rtl.rc)" ]; then
+			echo "FAIL $n on $board: exit $(cat $w/$n.$board.rc), RTL $(cat $w/$n.rtl.rc)"
+			head -n 5 $w/$n.$board.err
+			f=$((f + 1))
+		elif ! cmp -s $w/$n.rtl $w/$n.$board || [ ! -s $w/$n.rtl ]; then
+			echo "FAIL $n on $board: netlist trace differs from RTL"
+			diff $w/$n.rtl $w/$n.$board | head -n 5
+			f=$((f + 1))
+		else
+			echo "ok $n on $board: gate-level trace = RTL trace ($(wc -l <$w/$n.rtl) lines)"
+			p=$((p + 1))
+		fi
+	done
+done
+echo "$p passed, $f failed"
+[ $f -eq 0 ]
