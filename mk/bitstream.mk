@@ -32,11 +32,11 @@ $(OUT)/synth.json: $(GATEWARE) $(DUTB)/hil_top.v $(DUTB)/dut_ce.v $(OUT)/setting
 		{ grep -h ERROR $(OUT)/yosys.log >&2; rm -f $@; exit 1; }
 
 $(OUT)/hil.bin: $(OUT)/synth.json boards/$(BOARD)/$(BOARD).pcf $(OUT)/settings
-	@rm -f $@ $(OUT)/hil.asc
+	@rm -f $@ $(OUT)/hil.asc $(OUT)/report.json $(OUT)/resources.txt
 	@nextpnr-ice40 -q --$(DEVICE) --package $(PACKAGE) --pcf boards/$(BOARD)/$(BOARD).pcf \
 		--freq $(CLK_MHZ) --json $< --asc $(OUT)/hil.asc --report $(OUT)/report.json \
 		--log $(OUT)/nextpnr.log >/dev/null 2>&1 || \
-		{ sh mk/nextpnr-why.sh $(OUT)/nextpnr.log $(BOARD) $(NAME) >&2; rm -f $(OUT)/hil.asc; exit 1; }
+		{ sh mk/nextpnr-why.sh $(OUT)/nextpnr.log $(BOARD) $(NAME) $(DEVICE) >&2; rm -f $(OUT)/hil.asc; exit 1; }
 	@icepack $(OUT)/hil.asc $@.tmp && mv $@.tmp $@
 	@sh mk/resources.sh $(OUT)/report.json >$(OUT)/resources.txt
 	@printf '{"board": "%s", "dut": "%s", "signature": "%s", "clock_mhz": %s, "baud": %s}\n' \
