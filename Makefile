@@ -32,6 +32,12 @@ test: deps host host-asan plugin
 bitstream: all
 	@$(MAKE) -s -f mk/bitstream.mk BOARD=$(BOARD) DUT=$(DUT)
 
+# make resources: LUTs, flip-flops, block RAMs and clock of the bridge + UART
+# PHY on every board (with a minimal DUT); prints them, writes docs/resources.md
+.PHONY: resources
+resources: all
+	@$(MAKE) -s -f mk/resources.mk
+
 lint: deps
 	verilator --lint-only -Wall $$(ls gateware/hil_*.v | grep -v hil_board) --top-module hil_bridge
 
