@@ -2,6 +2,7 @@
 #   make -f mk/dut.mk DUT_DIR=examples/alu TOP=alu OUT=build/dut/alu-XXXX HIL=build/bin/hil [sim]
 # ports: OUT/ports.json, OUT/hil_top.v, OUT/dut_bare.json (for the oracle)
 # sim:   also OUT/hil-sim, the Verilator model of hil_top behind a socket
+# netlist, uart (with BOARD=B): OUT/netlist-B/hil-sim, OUT/uart-B/hil-sim
 # The DUT goes through our hil_ce Yosys pass and the model simulates exactly
 # what that pass wrote, so CI exercises the clock enables the chip gets.
 
@@ -9,14 +10,17 @@ SRCS := $(sort $(wildcard $(DUT_DIR)/*.v))
 PLUGIN := build/lib/hil_ce.so
 GATEWARE := $(sort $(wildcard gateware/hil_*.v))
 VFLAGS := --cc --exe --build -j 2 --x-assign 0 --x-initial 0 -Wno-fatal -Wno-lint \
-	-Wno-style --top-module hil_top -O3 -CFLAGS -O1
+	-Wno-style -O3 -CFLAGS -O1
 
-.PHONY: ports sim netlist
+.PHONY: ports sim netlist uart
 ports: $(OUT)/ports.json $(OUT)/dut_bare.json
 sim: ports $(OUT)/hil-sim
 # The gate-level model: the netlist synth_ice40 makes of bridge + DUT for
 # BOARD's chip, simulated with Yosys's iCE40 cell models, same socket harness.
 netlist: ports $(OUT)/netlist-$(BOARD)/hil-sim
+# The whole board top, UART PHY and power-on reset included, at BOARD's
+# clocks per bit, behind a model of the host's serial chip.
+uart: ports $(OUT)/uart-$(BOARD)/hil-sim
 
 # The Yosys scripts, kept on one line each for the shell.
 YS_CE = read_verilog $(SRCS); hierarchy -check -top $(TOP); proc; flatten; opt_clean; memory -nomap; opt_clean; hil_ce; opt_clean; write_verilog -noattr $(OUT)/dut_ce.v; write_json $(OUT)/dut_ce.json
@@ -36,7 +40,7 @@ $(OUT)/ports.json $(OUT)/hil_top.v: $(OUT)/dut_ce.json host/src/wrap.c
 	@$(HIL) wrap --json $(OUT)/dut_ce.json --top $(TOP) --out $(OUT)
 
 $(OUT)/hil-sim: $(OUT)/hil_top.v $(OUT)/dut_ce.v $(GATEWARE) host/sim/hil_sim_main.cpp
-	@verilator $(VFLAGS) -Mdir $(OUT)/obj $(GATEWARE) $(OUT)/hil_top.v $(OUT)/dut_ce.v \
+	@verilator $(VFLAGS) --top-module hil_top -Mdir $(OUT)/obj $(GATEWARE) $(OUT)/hil_top.v $(OUT)/dut_ce.v \
 		$(CURDIR)/host/sim/hil_sim_main.cpp -o hil-sim >$(OUT)/verilator.log 2>&1 || \
 		{ tail -30 $(OUT)/verilator.log >&2; exit 1; }
 	@cp $(OUT)/obj/hil-sim $@
@@ -51,9 +55,20 @@ $(OUT)/netlist-$(BOARD)/hil-sim: $(OUT)/hil_top.v $(OUT)/dut_ce.v $(BRIDGE) boar
 	@mkdir -p $(OUT)/netlist-$(BOARD)
 	@yosys -q -l $(OUT)/netlist-$(BOARD)/yosys.log -p '$(YS_NETLIST)' >/dev/null 2>&1 || \
 		{ grep -h ERROR $(OUT)/netlist-$(BOARD)/yosys.log >&2; exit 1; }
-	@verilator $(VFLAGS) -DNO_ICE40_DEFAULT_ASSIGNMENTS -Mdir $(OUT)/netlist-$(BOARD)/obj \
+	@verilator $(VFLAGS) --top-module hil_top -DNO_ICE40_DEFAULT_ASSIGNMENTS -Mdir $(OUT)/netlist-$(BOARD)/obj \
 		$(OUT)/netlist-$(BOARD)/hil_top_netlist.v \
 		$(CELLS) $(CURDIR)/host/sim/hil_sim_main.cpp -o hil-sim >$(OUT)/netlist-$(BOARD)/verilator.log 2>&1 || \
 		{ tail -30 $(OUT)/netlist-$(BOARD)/verilator.log >&2; exit 1; }
 	@cp $(OUT)/netlist-$(BOARD)/obj/hil-sim $@
+
+# The files mk/bitstream.mk synthesises, with the same DIV.
+$(OUT)/uart-$(BOARD)/hil-sim: $(OUT)/hil_top.v $(OUT)/dut_ce.v $(GATEWARE) boards/$(BOARD)/board.mk \
+		host/sim/hil_uart_main.cpp host/sim/hil_uart.vlt
+	@mkdir -p $(OUT)/uart-$(BOARD)
+	@verilator $(VFLAGS) --top-module hil_board -GDIV=$(DIV) -CFLAGS -DHIL_DIV=$(DIV) \
+		-Mdir $(OUT)/uart-$(BOARD)/obj $(CURDIR)/host/sim/hil_uart.vlt $(GATEWARE) \
+		$(OUT)/hil_top.v $(OUT)/dut_ce.v $(CURDIR)/host/sim/hil_uart_main.cpp -o hil-sim \
+		>$(OUT)/uart-$(BOARD)/verilator.log 2>&1 || \
+		{ tail -30 $(OUT)/uart-$(BOARD)/verilator.log >&2; exit 1; }
+	@cp $(OUT)/uart-$(BOARD)/obj/hil-sim $@
 endif

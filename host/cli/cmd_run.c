@@ -161,7 +161,7 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "usage: hil run (--dut DIR | --target URI) [--top T] "
 				"[--vcd FILE] [--json] [--stats] [--ports PORTS.JSON] "
 				"SCRIPT\n  URI: sim:DIR (the default for --dut DIR), "
-				"netlist:BOARD:DIR\n");
+				"netlist:BOARD:DIR, uart:BOARD:DIR\n");
 		return 2;
 	}
 

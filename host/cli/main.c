@@ -11,7 +11,8 @@ static const struct {
 } cmds[] = {
 	{"run", cmd_run, "run (--dut DIR | --target URI) [--top T] [--vcd FILE] [--json] SCRIPT\n"
 			 "      run a stimulus script (docs/scripts.md) on the DUT;\n"
-			 "      URI sim:DIR (default) or netlist:BOARD:DIR (gate level)"},
+			 "      URI sim:DIR (default), netlist:BOARD:DIR (gate level) or\n"
+			 "      uart:BOARD:DIR (the board top, its UART driven bit by bit)"},
 	{"ports", cmd_ports, "ports --dut DIR [--top T] [--json | --where]\n"
 			     "      list the DUT's ports (--where: its build directory)"},
 	{"oracle", cmd_oracle, "oracle --dut DIR [--top T] SCRIPT\n"

@@ -110,16 +110,21 @@ int dut_prepare(const char *dir, const char *top, const char *what,
 		return ERR("hil's tree lies too deep in the file system: %s", root());
 	snprintf(b->ports_json, sizeof(b->ports_json), "%s/ports.json", b->out);
 	snprintf(b->bare_json, sizeof(b->bare_json), "%s/dut_bare.json", b->out);
-	/* "netlist:BOARD" builds the gate-level model for that board's chip. */
+	/* "netlist:BOARD" builds the gate-level model for that board's chip,
+	 * "uart:BOARD" the board top with its UART at that board's rate. */
 	char target[64] = "", a_board[96] = "BOARD=";
-	if (!strncmp(what, "netlist:", 8)) {
-		const char *board = what + 8;
+	if (!strncmp(what, "netlist:", 8) || !strncmp(what, "uart:", 5)) {
+		const char *board = strchr(what, ':') + 1;
 		if (!plain_ident(board) || strlen(board) > 40)
 			return ERR("board '%s': not a board name", board);
+		char mk[PATH_MAX];
+		snprintf(mk, sizeof(mk), "%s/boards/%s/board.mk", root(), board);
+		if (access(mk, R_OK) != 0)
+			return ERR("no board '%s': %s: %s", board, mk, strerror(errno));
 		snprintf(a_board + 6, sizeof(a_board) - 6, "%s", board);
-		snprintf(target, sizeof(target), "netlist");
-		if (snprintf(b->sim, sizeof(b->sim), "%s/netlist-%s/hil-sim", b->out,
-			     board) >= (int)sizeof(b->sim))
+		snprintf(target, sizeof(target), "%.*s", (int)(board - 1 - what), what);
+		if (snprintf(b->sim, sizeof(b->sim), "%s/%s-%s/hil-sim", b->out,
+			     target, board) >= (int)sizeof(b->sim))
 			return ERR("path too long");
 	} else {
 		snprintf(target, sizeof(target), "%s", what);

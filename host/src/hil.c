@@ -512,15 +512,18 @@ int hil_open(hil_t **out, const char *uri, const struct hil_options *opt,
 	const char *dir = NULL;
 	if (!strncmp(uri, "sim:", 4) && uri[4]) {
 		dir = uri + 4;
-	} else if (!strncmp(uri, "netlist:", 8) && strchr(uri + 8, ':')) {
-		const char *colon = strchr(uri + 8, ':');
-		snprintf(what, sizeof(what), "netlist:%.*s", (int)(colon - uri - 8), uri + 8);
+	} else if ((!strncmp(uri, "netlist:", 8) || !strncmp(uri, "uart:", 5)) &&
+		   strchr(strchr(uri, ':') + 1, ':')) {
+		const char *colon = strchr(strchr(uri, ':') + 1, ':');
+		snprintf(what, sizeof(what), "%.*s", (int)(colon - uri), uri);
 		dir = colon + 1;
 	}
 	if (!dir || !*dir) {
 		snprintf(err, errlen, "target '%s': hil knows sim:DIR (the Verilator "
-			 "model of the DUT in DIR) and netlist:BOARD:DIR (the "
-			 "netlist Yosys makes for BOARD's chip, simulated)", uri);
+			 "model of the DUT in DIR), netlist:BOARD:DIR (the "
+			 "netlist Yosys makes for BOARD's chip, simulated) and "
+			 "uart:BOARD:DIR (BOARD's top, UART included, driven "
+			 "bit by bit)", uri);
 		return HIL_E_ARG;
 	}
 	if (dut_prepare(dir, opt->top, what, &b, msg, sizeof(msg)) < 0) {

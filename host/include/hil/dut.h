@@ -21,8 +21,9 @@ struct dut_build {
 
 /* what: "ports" builds only ports.json and the bare JSON, "sim" also the
  * RTL model, "netlist:BOARD" the gate-level model of the netlist Yosys makes
- * for that board's chip (b->sim then names it). Returns 0, or -1 with a
- * message in err. */
+ * for that board's chip, "uart:BOARD" the RTL of the board top (UART PHY
+ * included) behind a serial model (b->sim then names it). Returns 0, or -1
+ * with a message in err. */
 int dut_prepare(const char *dir, const char *top, const char *what,
 		struct dut_build *b, char *err, size_t errlen);
 
