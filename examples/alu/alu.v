@@ -1,8 +1,11 @@
-// An ALU with combinational outputs next to a registered accumulator: y,
-// zero and carry follow a, b and op within the cycle they are poked in, acc
-// only changes at an edge. So a trace shows both kinds of timing.
-//   op 0 add, 1 sub, 2 and, 3 or, 4 xor, 5 shift a left by b[2:0],
-//   6 shift a right by b[2:0], 7 pass b
+// alu: an 8-bit ALU with combinational outputs next to a registered 16-bit
+// accumulator. y, zero and carry follow a, b and op within the cycle they are
+// poked in; acc only changes at a rising edge (acc += y when acc_en, cleared
+// by the synchronous reset rst). So a trace shows both kinds of timing.
+//   op 0 add (carry = carry out)   op 1 sub (carry = borrow, a < b)
+//   op 2 and   op 3 or   op 4 xor
+//   op 5 a << b[2:0]   op 6 a >> b[2:0]   op 7 pass b
+//   carry is 0 for ops 2..7; zero is y == 0.
 module alu (
     input  wire        clk,
     input  wire        rst,

@@ -1,5 +1,6 @@
-// An 8-bit counter with synchronous reset and enable; `wrap` is high during
-// the cycle whose edge takes the count from 255 back to 0.
+// counter: an 8-bit up-counter with synchronous reset `rst` (it wins over
+// `en`) and enable `en`. `wrap` pulses high for one cycle: the cycle whose
+// rising edge takes the count from 255 back to 0 (count == 255 and en high).
 module counter (
     input  wire       clk,
     input  wire       rst,

@@ -1,6 +1,8 @@
-// A 256 x 16-bit RAM with one write port and one registered read port,
-// written the way Yosys infers a memory: rdata shows the word at raddr one
-// cycle after raddr is applied (read-before-write when both hit one address).
+// mem: a 256 x 16-bit RAM with one write port and one synchronous read port,
+// written the way Yosys infers a memory ($mem_v2): the array is only written
+// and read inside one clocked block. rdata is registered: it shows the word at
+// raddr one cycle after raddr is applied. When one edge both writes and reads
+// an address, rdata gets the old word (read before write).
 module mem (
     input  wire        clk,
     input  wire        we,

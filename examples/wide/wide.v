@@ -1,5 +1,6 @@
-// Wide ports: two 128-bit inputs, their 129-bit sum registered when `load`
-// is high, and their XOR as a combinational 128-bit output.
+// wide: ports wider than 64 bits. Two 128-bit inputs; sum is a 129-bit
+// register that takes x + y (with the carry out in bit 128) at an edge where
+// load is high and holds otherwise; xor_out is their combinational XOR.
 module wide (
     input  wire         clk,
     input  wire [127:0] x,

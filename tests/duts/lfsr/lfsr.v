@@ -1,6 +1,10 @@
-// A DUT that is not among the examples: a 16-bit Fibonacci LFSR (taps 16,
-// 14, 13, 11: x^16 + x^14 + x^13 + x^11 + 1, maximal length) with a seed
-// load. Its clock is called `ck`, to show hil finds the clock by what it
+// lfsr: a test DUT that is not among the examples. A 16-bit Fibonacci LFSR,
+// x^16 + x^14 + x^13 + x^11 + 1 (maximal length: period 65535), shifting
+// left with the feedback into bit 0. `load` high at an edge loads `seed`
+// (load wins over step_en); `step_en` high at an edge shifts once.
+// bit_out is the bit shifted out next, state[15]. The all-zero state is
+// stuck, as in every XOR LFSR, so load a non-zero seed first.
+// Its clock is called `ck`, not `clk`: hil finds the clock by what it
 // drives, not by its name.
 module lfsr (
     input  wire        ck,
