@@ -43,6 +43,7 @@ module hil_bridge #(
     input  wire [7:0]  w_idx,
     output wire        w_ack,
     output wire        snap,
+    input  wire [15:0] phy_errors,  // counted by the PHY, reported in STATUS_R
     output wire        idle         // nothing will happen until a byte arrives
 );
     wire        b_valid, f_end, f_ok;
@@ -93,7 +94,7 @@ module hil_bridge #(
         .w_set(w_set), .w_on(w_on), .w_clear(w_clear), .w_hit(w_hit),
         .w_idx(w_idx), .w_ack(w_ack), .snap(snap),
         .crc_errors(crc_errors), .seq_errors(seq_errors), .frames_ok(frames_ok),
-        .blocked(eng_blocked));
+        .phy_errors(phy_errors), .blocked(eng_blocked));
 
     wire        tx_we, rd_start, rd_valid, rd_ready, s_valid, s_last, s_ready;
     wire        ftx_busy, ltx_idle, tx_quiet;

@@ -49,21 +49,25 @@ module hil_engine #(
     input  wire [15:0] crc_errors,
     input  wire [15:0] seq_errors,
     input  wire [15:0] frames_ok,
+    input  wire [15:0] phy_errors,  // the PHY's own count, e.g. UART framing errors
     output wire        blocked      // waiting for a command byte or for ring room
 );
     localparam OP_HELLO = 8'h01, OP_POKE = 8'h02, OP_SAMPLE = 8'h03,
                OP_WATCH = 8'h04, OP_BREAK = 8'h05, OP_RUN = 8'h06,
                OP_RESUME = 8'h07, OP_STATUS = 8'h08;
-    localparam E_UNKNOWN_OP = 8'd1, E_BAD_PORT = 8'd2, E_BAD_LEN = 8'd3,
-               E_LATE = 8'd4, E_NOT_INPUT = 8'd5, E_BAD_UNIT = 8'd6,
-               E_BAD_COND = 8'd7;
+    localparam E_UNKNOWN_OP = 3'd1, E_BAD_PORT = 3'd2, E_BAD_LEN = 3'd3,
+               E_LATE = 3'd4, E_NOT_INPUT = 3'd5, E_BAD_UNIT = 3'd6,
+               E_BAD_COND = 3'd7;
 
     localparam ST_OP = 5'd0, ST_FIELDS = 5'd1, ST_CHECK = 5'd2, ST_ADV = 5'd3,
                ST_EXEC = 5'd4, ST_POKEW = 5'd5, ST_BRKW = 5'd6, ST_SKIP = 5'd7,
                ST_EMIT = 5'd8, ST_EMITV = 5'd9, ST_LOST = 5'd10,
                ST_E_WATCH = 5'd11, ST_E_WREP = 5'd12, ST_E_WACK = 5'd13,
                ST_E_BRK = 5'd14, ST_E_BRD = 5'd15, ST_E_BCMP = 5'd16,
-               ST_E_END = 5'd17, ST_E_FIRED = 5'd18;
+               ST_E_END = 5'd17, ST_E_FIRED = 5'd18, ST_RESUMED = 5'd19;
+    // Reports by the low nibble of their opcode (0x81..0x88).
+    localparam R_HELLO = 4'd1, R_SAMPLE = 4'd2, R_WATCH = 4'd3, R_BREAK = 4'd4,
+               R_ERROR = 4'd5, R_RUN = 4'd6, R_RESUME = 4'd7, R_STATUS = 4'd8;
 
     localparam UW = (NBRK > 1) ? $clog2(NBRK) : 1;
     localparam [7:0] NPORTS8 = NPORTS, MAXB8 = 8'd32, NBRK8 = NBRK,
@@ -77,6 +81,7 @@ module hil_engine #(
 
     reg [4:0]   st, em_ret;
     reg [7:0]   op, aux, cond, len;
+    reg [2:0]   code;
     reg [7:0]   unit, port;
     reg [47:0]  stamp;
     reg [3:0]   idx, nfields;
@@ -85,11 +90,12 @@ module hil_engine #(
     reg [8:0]   skip;
     reg [6:0]   bi;
 
-    // Report being sent: header bytes, least significant first, then
-    // em_vn bytes of port p_sel.
-    reg [199:0] em_hdr;
-    reg [4:0]   em_n;
-    reg [6:0]   em_vn;
+    // Report being sent: header byte em_i of report em_k, then (SAMPLE_R,
+    // WATCH_R) the value of port p_sel. Every field is read where it lives
+    // while the report goes out (nothing it shows changes meanwhile: the DUT
+    // is paused), so no copy of the header is kept.
+    reg [3:0]   em_k;
+    reg [4:0]   em_i;
 
     // Break units.
     reg [NBRK-1:0] armed;
@@ -137,11 +143,101 @@ module hil_engine #(
         known_op = o >= OP_HELLO && o <= OP_STATUS;
     endfunction
 
+    function [4:0] hdr_len(input [3:0] k);
+        case (k)
+            R_HELLO: hdr_len = 5'd25;
+            R_SAMPLE, R_WATCH, R_ERROR: hdr_len = 5'd9;
+            R_BREAK: hdr_len = 5'd8;
+            R_RUN: hdr_len = 5'd7;
+            R_RESUME: hdr_len = 5'd3;
+            default: hdr_len = 5'd16;
+        endcase
+    endfunction
+
+    // Where the 6 cycle bytes start in each report (all but RESUME_R).
+    reg  [4:0] cyc_at;
+    always @(*)
+        case (em_k)
+            R_HELLO: cyc_at = 5'd19;
+            R_ERROR: cyc_at = 5'd3;
+            R_RUN, R_STATUS: cyc_at = 5'd1;
+            default: cyc_at = 5'd2;
+        endcase
+    wire [4:0] cyc_i = em_i - cyc_at;
+    reg  [7:0] cyc_b, sig_b;
+    always @(*) begin
+        case (cyc_i[2:0])
+            3'd0: cyc_b = cycle[7:0];
+            3'd1: cyc_b = cycle[15:8];
+            3'd2: cyc_b = cycle[23:16];
+            3'd3: cyc_b = cycle[31:24];
+            3'd4: cyc_b = cycle[39:32];
+            default: cyc_b = cycle[47:40];
+        endcase
+        // The signature is bytes 11..18 of HELLO_R: index em_i - 11 = em_i + 5 (mod 8).
+        case (em_i[2:0] + 3'd5)
+            3'd0: sig_b = SIGNATURE[7:0];
+            3'd1: sig_b = SIGNATURE[15:8];
+            3'd2: sig_b = SIGNATURE[23:16];
+            3'd3: sig_b = SIGNATURE[31:24];
+            3'd4: sig_b = SIGNATURE[39:32];
+            3'd5: sig_b = SIGNATURE[47:40];
+            3'd6: sig_b = SIGNATURE[55:48];
+            default: sig_b = SIGNATURE[63:56];
+        endcase
+    end
+    wire [6:0] em_vn = (em_k == R_SAMPLE || em_k == R_WATCH) ? p_nbytes : 7'd0;
+
+    reg [7:0] hdr_byte;
+    always @(*) begin
+        hdr_byte = 8'd0;
+        if (em_i == 5'd0)
+            hdr_byte = {4'h8, em_k};
+        else if (cyc_i < 5'd6 && em_k != R_RESUME)
+            hdr_byte = cyc_b;
+        else
+            case (em_k)
+                R_HELLO: case (em_i)
+                    5'd1: hdr_byte = aux;
+                    5'd2: hdr_byte = 8'd1;
+                    5'd3: hdr_byte = 8'd48;
+                    5'd4: hdr_byte = NPORTS8;
+                    5'd5: hdr_byte = MAXB8;
+                    5'd6: hdr_byte = NBRK8;
+                    5'd7: hdr_byte = RXLOG8;
+                    5'd8: hdr_byte = TXLOG8;
+                    5'd9: hdr_byte = MAXPAY16[7:0];
+                    5'd10: hdr_byte = MAXPAY16[15:8];
+                    default: hdr_byte = sig_b;
+                endcase
+                R_SAMPLE, R_WATCH: hdr_byte = (em_i == 5'd1) ? p_sel : {1'b0, p_nbytes};
+                R_BREAK: hdr_byte = {{(8-UW){1'b0}}, bu};
+                R_ERROR: hdr_byte = (em_i == 5'd1) ? {5'd0, code} : op;
+                R_RESUME: hdr_byte = (em_i == 5'd1) ? discarded[7:0] : discarded[15:8];
+                default: case (em_i)
+                    5'd7: hdr_byte = crc_errors[7:0];
+                    5'd8: hdr_byte = crc_errors[15:8];
+                    5'd9: hdr_byte = seq_errors[7:0];
+                    5'd10: hdr_byte = seq_errors[15:8];
+                    5'd11: hdr_byte = frames_ok[7:0];
+                    5'd12: hdr_byte = frames_ok[15:8];
+                    5'd13: hdr_byte = {7'd0, halted};
+                    5'd14: hdr_byte = phy_errors[7:0];
+                    default: hdr_byte = phy_errors[15:8];
+                endcase
+            endcase
+    end
+
+    // Stamp bytes come least significant first and are shifted in.
+    wire stamp_byte = (op == OP_RUN)   ? idx < 4'd6 :
+                      (op == OP_BREAK) ? (idx >= 4'd2 && idx < 4'd8) :
+                                         (idx >= 4'd1 && idx < 4'd7);
+
     // Combinational outputs of the state machine.
     always @(*) begin
         c_ready = 1'b0;
         m_valid = 1'b0;
-        m_data  = em_hdr[7:0];
+        m_data  = hdr_byte;
         p_we    = 1'b0;
         advance = 1'b0;
         snap    = 1'b0;
@@ -174,23 +270,22 @@ module hil_engine #(
         endcase
     end
 
-    task emit(input [199:0] hdr, input [4:0] n, input [6:0] vn, input [4:0] ret);
+    task emit(input [3:0] k, input [4:0] ret);
         begin
-            em_hdr <= hdr;
-            em_n <= n;
-            em_vn <= vn;
+            em_k <= k;
+            em_i <= 5'd0;
             em_ret <= ret;
             st <= ST_EMIT;
         end
     endtask
 
-    task fail(input [7:0] code);
+    task fail(input [2:0] c);
         begin
             halted <= 1'b1;
             discarded <= 16'd1;
             skip <= vbytes;
-            emit({128'd0, cycle, op, code, 8'h85}, 5'd9, 7'd0,
-                 vbytes != 9'd0 ? ST_SKIP : ST_OP);
+            code <= c;
+            emit(R_ERROR, vbytes != 9'd0 ? ST_SKIP : ST_OP);
         end
     endtask
 
@@ -212,30 +307,31 @@ module hil_engine #(
                     op <= c_data;
                     idx <= 4'd0;
                     nfields <= nfields_of(c_data);
-                    if (!known_op(c_data))
-                        emit({128'd0, cycle, c_data, E_UNKNOWN_OP, 8'h85}, 5'd9, 7'd0, ST_LOST);
-                    else
+                    if (!known_op(c_data)) begin
+                        code <= E_UNKNOWN_OP;
+                        emit(R_ERROR, ST_LOST);
+                    end else
                         st <= (nfields_of(c_data) == 4'd0) ? ST_CHECK : ST_FIELDS;
                 end
                 ST_FIELDS: if (c_valid) begin
                     idx <= idx + 4'd1;
+                    if (stamp_byte)
+                        stamp <= {c_data, stamp[47:8]};
                     if (op == OP_BREAK) begin
                         case (idx)
                             4'd0: unit <= c_data;
                             4'd1: begin p_sel <= c_data; port <= c_data; end
                             4'd8: cond <= c_data;
                             4'd9: len <= c_data;
-                            default: stamp[8*(idx-4'd2) +: 8] <= c_data;
+                            default: ;
                         endcase
-                    end else if (op == OP_RUN) begin
-                        stamp[8*idx +: 8] <= c_data;
                     end else if (op == OP_HELLO) begin
                         aux <= c_data;
-                    end else begin
+                    end else if (op != OP_RUN) begin
                         case (idx)
                             4'd0: begin p_sel <= c_data; port <= c_data; end
                             4'd7: begin aux <= c_data; len <= c_data; end
-                            default: stamp[8*(idx-4'd1) +: 8] <= c_data;
+                            default: ;
                         endcase
                     end
                     if (idx == nfields - 4'd1)
@@ -247,20 +343,16 @@ module hil_engine #(
                     if (unit < NBRK)
                         bu <= unit[UW-1:0];
                     if (op == OP_RESUME) begin
-                        halted <= 1'b0;
-                        discarded <= 16'd0;
-                        emit({176'd0, discarded, 8'h87}, 5'd3, 7'd0, ST_OP);
+                        // RESUME_R shows the count; it is cleared after.
+                        emit(R_RESUME, ST_RESUMED);
                     end else if (halted) begin
                         discarded <= discarded + 16'd1;
                         skip <= vbytes;
                         st <= (vbytes != 9'd0) ? ST_SKIP : ST_OP;
                     end else if (op == OP_HELLO) begin
-                        emit({cycle, SIGNATURE, MAXPAY16, TXLOG8, RXLOG8,
-                              NBRK8, MAXB8, NPORTS8, 8'd48, 8'd1, aux, 8'h81},
-                             5'd25, 7'd0, ST_OP);
+                        emit(R_HELLO, ST_OP);
                     end else if (op == OP_STATUS) begin
-                        emit({88'd0, 7'd0, halted, frames_ok, seq_errors, crc_errors, cycle, 8'h88},
-                             5'd14, 7'd0, ST_OP);
+                        emit(R_STATUS, ST_OP);
                     end else if (op == OP_BREAK && unit >= NBRK) begin
                         fail(E_BAD_UNIT);
                     end else if (op == OP_BREAK && cond > 8'd2) begin
@@ -297,8 +389,7 @@ module hil_engine #(
                     p_byte <= 6'd0;
                     case (op)
                         OP_POKE: st <= ST_POKEW;
-                        OP_SAMPLE: emit({128'd0, 1'b0, p_nbytes, cycle, p_sel, 8'h82},
-                                        5'd9, p_nbytes, ST_OP);
+                        OP_SAMPLE: emit(R_SAMPLE, ST_OP);
                         OP_BREAK: begin
                             armed[bu] <= 1'b0;
                             brk_port[bu] <= p_sel;
@@ -330,9 +421,8 @@ module hil_engine #(
                         st <= ST_OP;
                 end
                 ST_EMIT: if (m_ready) begin
-                    em_hdr <= em_hdr >> 8;
-                    em_n <= em_n - 5'd1;
-                    if (em_n == 5'd1) begin
+                    em_i <= em_i + 5'd1;
+                    if (em_i == hdr_len(em_k) - 5'd1) begin
                         p_byte <= 6'd0;
                         st <= (em_vn != 7'd0) ? ST_EMITV : em_ret;
                     end
@@ -352,8 +442,7 @@ module hil_engine #(
                         st <= ST_E_BRK;
                     end
                 end
-                ST_E_WREP: emit({128'd0, 1'b0, p_nbytes, cycle, p_sel, 8'h83}, 5'd9,
-                                p_nbytes, ST_E_WACK);
+                ST_E_WREP: emit(R_WATCH, ST_E_WACK);
                 ST_E_WACK: st <= ST_E_WATCH;
                 ST_E_BRK: begin
                     bi <= 7'd0;
@@ -378,7 +467,7 @@ module hil_engine #(
                         st <= ST_E_BRD;
                     end else if ((brk_cond[bu] == 2'd1) == eq_all) begin
                         armed[bu] <= 1'b0;
-                        emit({136'd0, cycle, {{(8-UW){1'b0}}, bu}, 8'h84}, 5'd8, 7'd0, ST_E_FIRED);
+                        emit(R_BREAK, ST_E_FIRED);
                     end else if (bu == LASTU) begin
                         st <= ST_E_END;
                     end else begin
@@ -388,7 +477,7 @@ module hil_engine #(
                 end
                 ST_E_END: begin
                     if (complete)
-                        emit({144'd0, cycle, 8'h86}, 5'd7, 7'd0, ST_OP);
+                        emit(R_RUN, ST_OP);
                     else
                         st <= ST_ADV;
                 end
@@ -397,6 +486,11 @@ module hil_engine #(
                     discarded <= 16'd1;
                     skip <= vbytes;
                     st <= (vbytes != 9'd0) ? ST_SKIP : ST_OP;
+                end
+                ST_RESUMED: begin
+                    halted <= 1'b0;
+                    discarded <= 16'd0;
+                    st <= ST_OP;
                 end
                 default: st <= ST_OP;
             endcase

@@ -55,9 +55,23 @@ module hil_link_tx #(
 
     reg [1:0]  st;
     reg [2:0]  hi;
-    reg [55:0] hdr;
     reg [15:0] paylen, sent;
-    reg        is_data;
+    // The header being sent is read from where its fields live: flags here,
+    // ack and limit in last_ack/last_limit (taken when the frame started),
+    // seq in rd_pos (still while the header goes out) or the SYNC nonce.
+    reg        is_data, is_nak, is_sync_ack;
+    reg [7:0]  hdr_byte;
+    always @(*)
+        case (hi)
+            3'd0: hdr_byte = (is_data ? FL_DATA : 8'h00) | (is_nak ? FL_NAK : 8'h00) |
+                             (is_sync_ack ? FL_SYNC_ACK : 8'h00);
+            3'd1: hdr_byte = last_ack[7:0];
+            3'd2: hdr_byte = last_ack[15:8];
+            3'd3: hdr_byte = is_sync_ack ? nonce[7:0] : rd_pos[7:0];
+            3'd4: hdr_byte = is_sync_ack ? nonce[15:8] : rd_pos[15:8];
+            3'd5: hdr_byte = last_limit[7:0];
+            default: hdr_byte = last_limit[15:8];
+        endcase
 
     assign m_ready    = (tx_wr - tx_acked) < TXSIZE;
     assign ring_we    = m_valid && m_ready;
@@ -85,7 +99,7 @@ module hil_link_tx #(
     always @(*) begin
         s_valid = 1'b0;
         s_last  = 1'b0;
-        s_data  = hdr[7:0];
+        s_data  = hdr_byte;
         if (st == S_HDR) begin
             s_valid = 1'b1;
             s_last  = (hi == 3'd6) && paylen == 16'd0;
@@ -137,9 +151,10 @@ module hil_link_tx #(
                     sent <= 16'd0;
                     if (sync_pend) begin
                         sync_pend <= 1'b0;
-                        hdr <= {my_limit, nonce, rx_exp, FL_SYNC_ACK};
                         paylen <= 16'd0;
                         is_data <= 1'b0;
+                        is_nak <= 1'b0;
+                        is_sync_ack <= 1'b1;
                         last_ack <= rx_exp;
                         last_limit <= my_limit;
                         st <= S_HDR;
@@ -150,11 +165,11 @@ module hil_link_tx #(
                         rd_start <= 1'b1;
                         rd_start_pos <= (peer_valid && ack_ahead <= sent_ahead) ? peer_ack : tx_acked;
                     end else if (want_data || need_ack || nak_req) begin
-                        hdr <= {my_limit, rd_pos, rx_exp,
-                                (want_data ? FL_DATA : 8'h00) | (nak_req ? FL_NAK : 8'h00)};
                         paylen <= !want_data ? 16'd0 :
                                   (avail > MAXPAY) ? MAXPAY : avail;
                         is_data <= want_data;
+                        is_nak <= nak_req;
+                        is_sync_ack <= 1'b0;
                         last_ack <= rx_exp;
                         last_limit <= my_limit;
                         nak_req <= dropped;
@@ -163,7 +178,6 @@ module hil_link_tx #(
                     end
                 end
                 S_HDR: if (s_ready) begin
-                    hdr <= hdr >> 8;
                     hi <= hi + 3'd1;
                     if (hi == 3'd6) begin
                         st <= (paylen == 16'd0) ? S_IDLE : S_PAY;

@@ -16,7 +16,7 @@ module tb_vectors;
 
     hil_top dut (.clk(clk), .rst(rst), .rx_data(rx_data), .rx_valid(rx_valid),
                  .tx_data(tx_data), .tx_valid(tx_valid), .tx_ready(1'b1),
-                 .idle(idle), .cycle(cycle));
+                 .phy_errors(16'd0), .idle(idle), .cycle(cycle));
 
     reg [7:0] in [0:65535];
     reg [8*256-1:0] in_path, out_path;

@@ -125,9 +125,9 @@ static void print_stats(hil_t *h)
 	}
 	fprintf(stderr, "hil: link frames_in=%lu frames_out=%lu bad_frames=%lu "
 			"retransmits=%lu naks=%lu bridge_crc_errors=%u "
-			"bridge_seq_errors=%u\n",
+			"bridge_seq_errors=%u bridge_phy_errors=%u\n",
 		s.frames_in, s.frames_out, s.bad_frames, s.retransmits, s.naks,
-		s.bridge_crc_errors, s.bridge_seq_errors);
+		s.bridge_crc_errors, s.bridge_seq_errors, s.bridge_phy_errors);
 }
 
 int cmd_run(int argc, char **argv)

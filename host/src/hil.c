@@ -434,6 +434,7 @@ int hil_stats(hil_t *h, struct hil_link_stats *s)
 	s->naks = h->link.naks;
 	s->bridge_crc_errors = h->rep.crc_errors;
 	s->bridge_seq_errors = h->rep.seq_errors;
+	s->bridge_phy_errors = h->rep.phy_errors;
 	return HIL_OK;
 }
 

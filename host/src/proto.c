@@ -106,7 +106,7 @@ int hil_msg_len(const uint8_t *p, size_t avail)
 	case HIL_RE_ERROR: n = 9; break;
 	case HIL_RE_RUN: n = 7; break;
 	case HIL_RE_RESUME: n = 3; break;
-	case HIL_RE_STATUS: n = 14; break;
+	case HIL_RE_STATUS: n = 16; break;
 	default: return -1;
 	}
 	return (size_t)n <= avail ? n : 0;
@@ -161,6 +161,7 @@ int hil_report_decode(const uint8_t *p, size_t n, struct hil_report *r)
 		r->seq_errors = (uint16_t)get_le(p + 9, 2);
 		r->frames_ok = (uint16_t)get_le(p + 11, 2);
 		r->halted = p[13];
+		r->phy_errors = (uint16_t)get_le(p + 14, 2);
 		break;
 	}
 	return 0;

@@ -58,7 +58,7 @@ struct hil_report {
 	uint16_t max_payload;
 	uint64_t signature;
 	/* STATUS_R */
-	uint16_t crc_errors, seq_errors, frames_ok;
+	uint16_t crc_errors, seq_errors, frames_ok, phy_errors;
 	uint8_t halted;
 };
 

@@ -141,6 +141,7 @@ static int write_top(const struct hil_ports *p, FILE *f)
 		"    output wire [7:0] tx_data,\n"
 		"    output wire       tx_valid,\n"
 		"    input  wire       tx_ready,\n"
+		"    input  wire [15:0] phy_errors,\n"
 		"    output wire       idle,\n"
 		"    output wire [47:0] cycle\n"
 		");\n"
@@ -158,7 +159,7 @@ static int write_top(const struct hil_ports *p, FILE *f)
 		"        .p_rdata(p_rdata), .p_nbytes(p_nbytes), .p_is_in(p_is_in),\n"
 		"        .p_valid(p_valid), .p_wdata(p_wdata), .p_we(p_we), .w_set(w_set),\n"
 		"        .w_on(w_on), .w_clear(w_clear), .w_hit(w_hit), .w_idx(w_idx),\n"
-		"        .w_ack(w_ack), .snap(snap), .idle(idle));\n",
+		"        .w_ack(w_ack), .snap(snap), .phy_errors(phy_errors), .idle(idle));\n",
 		p->top, p->signature, p->n, p->signature);
 
 	for (size_t i = 0; i < p->n; i++)

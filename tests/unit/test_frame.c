@@ -195,6 +195,7 @@ static void test_bridge_vectors(void)
 		case HIL_OP_HELLO: ne = hil_enc_hello(enc, cmd[1]); break;
 		case HIL_OP_RUN: ne = hil_enc_run(enc, le48(cmd + 1)); break;
 		case HIL_OP_RESUME: ne = hil_enc_resume(enc); break;
+		case HIL_OP_STATUS: ne = hil_enc_status(enc); break;
 		case HIL_OP_SAMPLE: ne = hil_enc_sample(enc, cmd[1], le48(cmd + 2)); break;
 		case HIL_OP_POKE:
 			ne = hil_enc_poke(enc, cmd[1], le48(cmd + 2), cmd + 9, cmd[8]);
@@ -209,6 +210,9 @@ static void test_bridge_vectors(void)
 		struct hil_report r;
 		CHECK(hil_msg_len(rep, nr) == (int)nr);
 		CHECK(hil_report_decode(rep, nr, &r) == 0);
+		if (r.op == HIL_RE_STATUS)
+			CHECK(r.cycle == 10 && r.frames_ok == 13 && r.crc_errors == 0 &&
+			      r.phy_errors == 0 && !r.halted);
 		reports++;
 	}
 	fclose(f);

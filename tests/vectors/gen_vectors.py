@@ -99,6 +99,8 @@ def bridge_vec():
     cmds.append(("late stamp", bytes([0x06]) + le48(2), "85 04 06" + le48(5).hex(), 9))
     cmds.append(("resume", bytes([0x07]), "87 0100", 3))
     cmds.append(("run to 10", bytes([0x06]) + le48(10), "86" + le48(10).hex(), 7))
+    # 13 good frames so far: the SYNC and one DATA frame per command, this one too.
+    cmds.append(("status", bytes([0x08]), "88" + le48(10).hex() + "0000 0000 0d00 00 0000", 16))
     with open("bridge.vec", "w") as out:
         out.write("# A session with the bridge around tests/vectors/vcounter (ports: rst 0,\n"
                   "# en 1, count 2, wrap 3). One command a line:\n"

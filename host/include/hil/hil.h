@@ -79,6 +79,7 @@ int hil_sync(hil_t *h);
 struct hil_link_stats {
 	unsigned long frames_in, frames_out, bad_frames, retransmits, naks;
 	unsigned bridge_crc_errors, bridge_seq_errors;
+	unsigned bridge_phy_errors; /* e.g. UART framing errors seen by the bridge */
 };
 int hil_stats(hil_t *h, struct hil_link_stats *s);
 
