@@ -36,8 +36,15 @@ $(OUT)/dut_bare.json: $(SRCS)
 	@yosys -q -l $(OUT)/yosys_bare.log -p '$(YS_BARE)' >/dev/null 2>&1 || \
 		{ grep -h 'ERROR' $(OUT)/yosys_bare.log >&2; rm -f $@; exit 1; }
 
-$(OUT)/ports.json $(OUT)/hil_top.v: $(OUT)/dut_ce.json host/src/wrap.c
-	@$(HIL) wrap --json $(OUT)/dut_ce.json --top $(TOP) --out $(OUT)
+# The wrapper depends on the generator that writes it: the hil binary. Its
+# outputs are replaced only when their text changes, so relinking hil (or
+# switching between its builds) does not rebuild the model.
+$(OUT)/ports.json $(OUT)/hil_top.v: $(OUT)/dut_ce.json $(HIL)
+	@mkdir -p $(OUT)/wrap.new
+	@$(HIL) wrap --json $(OUT)/dut_ce.json --top $(TOP) --out $(OUT)/wrap.new
+	@for f in ports.json hil_top.v; do \
+		cmp -s $(OUT)/wrap.new/$$f $(OUT)/$$f || mv $(OUT)/wrap.new/$$f $(OUT)/$$f; done
+	@rm -rf $(OUT)/wrap.new
 
 $(OUT)/hil-sim: $(OUT)/hil_top.v $(OUT)/dut_ce.v $(GATEWARE) host/sim/hil_sim_main.cpp
 	@verilator $(VFLAGS) --top-module hil_top -Mdir $(OUT)/obj $(GATEWARE) $(OUT)/hil_top.v $(OUT)/dut_ce.v \
