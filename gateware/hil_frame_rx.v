@@ -21,7 +21,10 @@ module hil_frame_rx #(
 
     reg        esc;
     reg        bad;
-    reg [15:0] pos;
+    // pos stops at MAXLEN + 1, so it needs only PW bits; the outputs carry
+    // zeros above them, which synthesis folds into the link layer's logic.
+    localparam PW = $clog2(MAXLEN + 16'd2);
+    reg [PW-1:0] pos;
     reg [31:0] crc;
     wire [31:0] crc_next;
     reg  [7:0] byte_val;
@@ -40,21 +43,21 @@ module hil_frame_rx #(
         if (rst) begin
             esc <= 1'b0;
             bad <= 1'b0;
-            pos <= 16'd0;
+            pos <= 0;
             crc <= 32'hFFFFFFFF;
             f_ok <= 1'b0;
             f_len <= 16'd0;
         end else if (in_valid) begin
             if (in_data == END) begin
-                if (pos != 16'd0 || bad || esc) begin
+                if (pos != 0 || bad || esc) begin
                     f_end <= 1'b1;
                     f_ok  <= !bad && !esc && crc == 32'hDEBB20E3 &&
-                             pos >= 16'd11 && pos <= MAXLEN;
-                    f_len <= pos;
+                             pos >= 11 && {{(16-PW){1'b0}}, pos} <= MAXLEN;
+                    f_len <= {{(16-PW){1'b0}}, pos};
                 end
                 esc <= 1'b0;
                 bad <= 1'b0;
-                pos <= 16'd0;
+                pos <= 0;
                 crc <= 32'hFFFFFFFF;
             end else if (in_data == ESC && !esc) begin
                 esc <= 1'b1;
@@ -62,13 +65,13 @@ module hil_frame_rx #(
                 if (esc && in_data != ESC_END && in_data != ESC_ESC)
                     bad <= 1'b1;
                 esc <= 1'b0;
-                if (pos > MAXLEN) begin
+                if ({{(16-PW){1'b0}}, pos} > MAXLEN) begin
                     bad <= 1'b1;
                 end else begin
                     b_valid <= 1'b1;
                     b_data  <= byte_val;
-                    b_index <= pos;
-                    pos     <= pos + 16'd1;
+                    b_index <= {{(16-PW){1'b0}}, pos};
+                    pos     <= pos + 1'b1;
                     crc     <= crc_next;
                 end
             end
