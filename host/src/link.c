@@ -94,6 +94,8 @@ static int transmit(struct hil_link *l)
 		if (n > l->maxpay)
 			n = l->maxpay;
 		size_t off = (uint16_t)(l->tx_next - l->tx_acked);
+		if (l->tx_hi == l->tx_acked)
+			l->stall_ms = now_ms();
 		if (send_frame(l, HIL_FL_DATA | (l->want_nak ? HIL_FL_NAK : 0),
 			       l->tx_next, l->tx + off, n) < 0)
 			return -1;
@@ -152,7 +154,7 @@ static int on_frame(struct hil_link *l, const struct hil_frame_hdr *h,
 			memmove(l->tx, l->tx + d, l->tx_len - d);
 			l->tx_len -= d;
 			l->tx_acked = h->ack;
-			l->last_ack_ms = now;
+			l->last_ack_ms = l->stall_ms = now;
 		}
 		if (!within(l->tx_acked, l->tx_next, l->tx_hi))
 			l->tx_next = l->tx_acked;
@@ -243,6 +245,14 @@ int hil_link_pump(struct hil_link *l, int timeout_ms, int expecting)
 		char msg[128];
 		snprintf(msg, sizeof(msg), "link: no answer from the bridge for %d ms",
 			 l->dead_ms);
+		return fail(l, msg);
+	}
+	if (l->tx_hi != l->tx_acked && now - l->stall_ms >= (uint64_t)l->dead_ms) {
+		char msg[256];
+		snprintf(msg, sizeof(msg), "link: the bridge answers but took none of "
+			 "our data for %d ms (%lu spoilt frames, %lu resends): the "
+			 "line loses too much; check the baud rate and the cable",
+			 l->dead_ms, l->bad_frames, l->retransmits);
 		return fail(l, msg);
 	}
 	return transmit(l);

@@ -42,6 +42,10 @@ struct hil_link {
 	int synced;
 	uint16_t nonce;
 	uint64_t last_rx_ms, last_ack_ms, last_nak_ms, last_retx_ms;
+	/* Since when the oldest byte on the wire has waited for its ack: a
+	 * bridge that keeps answering but never takes our data is as dead as
+	 * a silent one. */
+	uint64_t stall_ms;
 	int dead_ms;
 
 	unsigned long frames_in, frames_out, bad_frames, retransmits, naks;

@@ -248,10 +248,30 @@ static void test_send_credit_resend(void)
 	CHECK(hil_link_drained(&lk) && lk.tx_acked == 1100);
 }
 
+/* A bridge that answers every frame but never acknowledges our data (every
+ * data frame spoilt on the way, in a pattern the resends cannot escape) must
+ * end the link with an error, not keep it resending for ever. */
+static void test_answers_but_takes_nothing(void)
+{
+	struct hil_frame_hdr h;
+	uint8_t msg[10] = {0};
+	last_frame(&h);
+	CHECK(hil_link_send(&lk, msg, sizeof(msg)) == 0);
+	CHECK(hil_link_pump(&lk, 0, 1) == 0);
+	CHECK(lk.tx_hi != lk.tx_acked);
+	feed(HIL_FL_NAK, 1100, 0, 1100 + 1024, NULL, 0);
+	CHECK(hil_link_pump(&lk, 0, 1) == 0); /* answered just now: not yet */
+	lk.stall_ms -= (uint64_t)lk.dead_ms;
+	feed(HIL_FL_NAK, 1100, 0, 1100 + 1024, NULL, 0);
+	CHECK(hil_link_pump(&lk, 0, 1) < 0);
+	CHECK(strstr(lk.err, "took none of our data") != NULL);
+}
+
 int main(void)
 {
 	test_sync();
 	test_receive();
 	test_send_credit_resend();
+	test_answers_but_takes_nothing();
 	return CHECK_DONE();
 }
