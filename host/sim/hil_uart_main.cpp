@@ -15,6 +15,12 @@
 // PHY resynchronises on every start edge, so an error of this size must not
 // cost a byte in either direction.
 //
+// HIL_UART_BADSTOP=N sends one byte in N, at random (a fixed seed, so a run
+// repeats), with its stop bit low and then one idle bit: a framing error the
+// board must count, report in STATUS_R and survive, the lost byte recovered
+// by the link layer above. Random, because a fixed period would spoil every
+// frame longer than it, resends included.
+//
 // hil_uart.vlt makes the few internal signals public that tell us nothing
 // will happen until a byte arrives: then we block in poll(), so a paused
 // DUT costs no CPU, as with the sim backend.
@@ -55,6 +61,13 @@ struct SerialTx {
 	long due = BIT;     // units until the current slot ends
 	unsigned frame = 0; // the bits still to send, the current one in bit 0
 	int left = 0;       // how many of them; 0: the line idles high
+	unsigned long badstop = 0;
+	unsigned long rng = 0x2545F491u;
+	bool spoil()
+	{
+		rng = rng * 6364136223846793005ul + 1442695040888963407ul;
+		return badstop && (rng >> 33) % badstop == 0;
+	}
 	bool line() const { return left == 0 || (frame & 1); }
 	// One bridge clock has passed; take the next byte when the line is free.
 	void clock(const unsigned char *in, size_t in_len, size_t &in_pos)
@@ -69,6 +82,10 @@ struct SerialTx {
 		if (!left && in_pos < in_len) {
 			frame = 0x200u | (unsigned)in[in_pos++] << 1; // stop, data, start
 			left = 10;
+			if (spoil()) {
+				frame = (frame & ~0x200u) | 0x400u; // stop low, then idle
+				left = 11;
+			}
 		}
 	}
 };
@@ -149,6 +166,17 @@ int main(int argc, char **argv)
 		}
 		BIT = HIL_DIV * (CLOCK + pm);
 	}
+	SerialTx tx;
+	if (const char *bad = std::getenv("HIL_UART_BADSTOP")) {
+		char *end;
+		long n = std::strtol(bad, &end, 10);
+		if (!*bad || *end || n < 1) {
+			std::fprintf(stderr, "hil-uart: HIL_UART_BADSTOP=%s: want a "
+					     "positive count of bytes\n", bad);
+			return 2;
+		}
+		tx.badstop = (unsigned long)n;
+	}
 	Verilated::commandArgs(1, argv);
 	Vhil_board *top = new Vhil_board;
 	Vhil_board___024root *r = top->rootp;
@@ -158,7 +186,6 @@ int main(int argc, char **argv)
 	unsigned long sent = 0;
 	unsigned since_poll = 0;
 	bool eof = false;
-	SerialTx tx;
 	SerialRx rx;
 
 	top->rxd = 1;

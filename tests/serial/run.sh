@@ -6,7 +6,11 @@
 # equal to the Icarus oracle), with no framing error seen by the model's
 # receiver or the board's. The model's bits are 1.5% long; one run has them
 # 1.5% short instead, and one goes through the lossy link (HIL_FAULTS) as
-# well, which must spoil frames and still give the same trace. Two examples
+# well, which must spoil frames and still give the same trace. A clean run
+# must need no retransmission (a stall shows up as one), and the framing
+# errors the bridge reports in STATUS_R must be its receiver's; one run sends
+# one byte in 150 (at random) with a low stop bit, which the board must count,
+# report and recover from. Two examples
 # are built at a time.
 cd "$(dirname "$0")/../.." || exit 2
 HIL=${HIL:-build/asan/bin/hil}
@@ -30,6 +34,8 @@ check() {
 	n=$1
 	errs=$(sed -n "s/^hil-uart: .*framing errors: \([0-9]*\) seen by the host's receiver, \([0-9]*\) by the board's$/\1 \2/p" $w/$n.uart.err)
 	bad=$(sed -n 's/.*bad_frames=\([0-9]*\).*/\1/p' $w/$n.uart.err)
+	resent=$(sed -n 's/.*retransmits=\([0-9]*\).*/\1/p' $w/$n.uart.err)
+	phy=$(sed -n 's/.*bridge_phy_errors=\([0-9]*\).*/\1/p' $w/$n.uart.err)
 	if [ "$(cat $w/$n.uart.rc)" != "$(cat $w/$n.rtl.rc)" ]; then
 		echo "FAIL $n: exit $(cat $w/$n.uart.rc), RTL $(cat $w/$n.rtl.rc)"
 		head -n 5 $w/$n.uart.err
@@ -38,8 +44,25 @@ check() {
 		echo "FAIL $n: uart trace differs from RTL"
 		diff $w/$n.rtl $w/$n.uart | head -n 5
 		f=$((f + 1))
+	elif [ "$2" = badstop ]; then
+		# STATUS_R is read before the run's last bytes cross the line, so
+		# it may have counted fewer than the receiver did by the end.
+		if [ "${errs% *}" != 0 ] || [ "${errs#* }" -eq 0 ] || [ "${phy:-0}" -eq 0 ] ||
+			[ "$phy" -gt "${errs#* }" ]; then
+			echo "FAIL $n: framing errors: host's receiver, board's: ${errs:-no report}; STATUS_R: ${phy:-nothing}"
+			f=$((f + 1))
+		else
+			echo "ok $n on $board: uart trace = RTL trace through ${errs#* } framing errors (STATUS_R phy_errors=$phy)"
+			p=$((p + 1))
+		fi
 	elif [ "$errs" != "0 0" ]; then
 		echo "FAIL $n: framing errors (host's receiver, board's): ${errs:-no report}"
+		f=$((f + 1))
+	elif [ "$phy" != "${errs#* }" ]; then
+		echo "FAIL $n: the bridge's STATUS_R says ${phy:-nothing} framing errors, its receiver counted ${errs#* }"
+		f=$((f + 1))
+	elif [ "$2" != lossy ] && [ "${resent:-1}" -ne 0 ]; then
+		echo "FAIL $n: ${resent:-?} retransmits on a clean serial line: something stalled until a timeout"
 		f=$((f + 1))
 	elif [ "$2" = lossy ] && [ "${bad:-0}" -eq 0 ]; then
 		echo "FAIL $n: no frame was damaged, the lossy run proved nothing"
@@ -63,11 +86,27 @@ wait $jobs
 one counter-fast examples/counter HIL_UART_SKEW=-15 &
 one alu-lossy examples/alu HIL_FAULTS=rate=1e-2,seed=5,chunk=burst
 wait
+one crc-badstop examples/crc HIL_UART_BADSTOP=150 &
+# A line that spoils one byte in three: frames still reach the board now and
+# then, the bridge answers, but no data frame gets through. hil once resent
+# for ever here; it must give up with an error that says what is wrong.
+timeout 60 env HIL_UART_BADSTOP=3 "$HIL" run --target uart:$board:examples/crc \
+	examples/crc/test.hil >$w/hopeless.out 2>$w/hopeless.err
+hopeless_rc=$?
+wait
 
 for d in examples/*/; do
 	check "$(basename "$d")"
 done
 check counter-fast
 check alu-lossy lossy
+check crc-badstop badstop
+if [ $hopeless_rc -eq 2 ] && grep -q "the bridge answers but took none of our data" $w/hopeless.err; then
+	echo "ok a hopeless line ends the run: $(grep -o 'link: .*' $w/hopeless.err)"
+	p=$((p + 1))
+else
+	echo "FAIL a hopeless line: exit $hopeless_rc (124: it hung), $(tail -n 2 $w/hopeless.err)"
+	f=$((f + 1))
+fi
 echo "$p passed, $f failed"
 [ $f -eq 0 ]
