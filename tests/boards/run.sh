@@ -29,17 +29,14 @@ bin_bytes() {
 board_var() { sed -n "s/^$2[[:space:]]*:=[[:space:]]*//p" boards/$1/board.mk; }
 
 boards=$(ls boards/*/board.mk | cut -d/ -f2)
-jobs=""
+build() {
+	make -s -f mk/bitstream.mk HIL=$HIL_BIN BOARD=$1 DUT=$2 >$w/$1-$3.log 2>&1
+	echo $? >$w/$1-$3.rc
+}
+. tests/two_at_a_time.sh
 for b in $boards; do
 	for d in examples/*/; do
-		n=$(basename "$d")
-		(make -s -f mk/bitstream.mk HIL=$HIL_BIN BOARD=$b DUT=$d >$w/$b-$n.log 2>&1
-		 echo $? >$w/$b-$n.rc) &
-		jobs="$jobs $!"
-		if [ $(echo $jobs | wc -w) -ge 2 ]; then
-			wait $jobs
-			jobs=""
-		fi
+		two build $b $d "$(basename "$d")"
 	done
 done
 # A copy of the counter under another name, so its build directory is its own.
@@ -47,7 +44,7 @@ rm -rf $w/slowcounter && mkdir -p $w/slowcounter
 sed 's/^module counter/module slowcounter/' examples/counter/counter.v >$w/slowcounter/slowcounter.v
 make -s -f mk/bitstream.mk HIL=$HIL_BIN BOARD=icebreaker DUT=$w/slowcounter CLK_MHZ=200 >$w/bad.log 2>&1
 bad_rc=$?
-wait $jobs
+two_wait
 
 for b in $boards; do
 	dev=$(board_var $b DEVICE)

@@ -18,18 +18,13 @@ one() {
 	echo $? >$w/$n.$board.rc
 }
 
-jobs=""
+. tests/two_at_a_time.sh
 for board in icebreaker hx8k; do
 	for d in examples/*/; do
-		one "$d" $board &
-		jobs="$jobs $!"
-		if [ $(echo $jobs | wc -w) -ge 2 ]; then
-			wait $jobs
-			jobs=""
-		fi
+		two one "$d" $board
 	done
 done
-wait $jobs
+two_wait
 
 for board in icebreaker hx8k; do
 	for d in examples/*/; do

@@ -73,16 +73,11 @@ check() {
 	fi
 }
 
-jobs=""
+. tests/two_at_a_time.sh
 for d in examples/*/; do
-	one "$(basename "$d")" "$d" &
-	jobs="$jobs $!"
-	if [ $(echo $jobs | wc -w) -ge 2 ]; then
-		wait $jobs
-		jobs=""
-	fi
+	two one "$(basename "$d")" "$d"
 done
-wait $jobs
+two_wait
 one counter-fast examples/counter HIL_UART_SKEW=-15 &
 one alu-lossy examples/alu HIL_FAULTS=rate=1e-2,seed=5,chunk=burst
 wait
