@@ -1,10 +1,13 @@
-// The top of a board build: the board's clock, the UART PHY on the FTDI
-// pins, a power-on reset, and the generated hil_top (bridge + DUT). DIV is
-// bridge clocks per UART bit, chosen per board (boards/NAME/board.mk).
+// The board's bridge: the UART PHY on the FTDI pins, a power-on reset, and
+// the generated hil_top (bridge + DUT), all on the bridge clock clk. DIV is
+// bridge clocks per UART bit, chosen per board (boards/NAME/board.mk). The
+// chip's top (gateware/ice40/hil_chip.v) makes clk, from a PLL where the
+// board has one, and raises hold while that clock is not yet stable.
 module hil_board #(
     parameter DIV = 4
 ) (
     input  wire clk,
+    input  wire hold,
     input  wire rxd,
     output wire txd
 );
@@ -13,7 +16,9 @@ module hil_board #(
     reg [3:0] por = 4'd0;
     wire rst = !por[3];
     always @(posedge clk)
-        if (rst)
+        if (hold)
+            por <= 4'd0;
+        else if (rst)
             por <= por + 4'd1;
 
     wire [7:0] rx_data, tx_data;

@@ -1,11 +1,11 @@
-// UART receiver, 8N1, for the board PHY. DIV is the bridge clocks per bit
-// (at least 4). The line is synchronised, a start bit is found on its
-// falling edge and checked at mid-bit (a shorter glitch is ignored), and the
-// data bits are sampled at mid-bit from there: each frame resynchronises on
-// its own start edge, so a few percent of baud error do not accumulate. A
-// frame whose stop bit is low (a framing error, or a break) is dropped and
-// counted, and the receiver waits for the line to go idle before it looks for
-// the next start bit.
+// UART receiver, 8N1, for the board PHY. DIV is the bridge clocks per bit,
+// at least 3: with fewer, no clock lands near the middle of a bit. The line
+// is synchronised, a start bit is found on its falling edge and checked at
+// mid-bit (a shorter glitch is ignored), and the data bits are sampled at
+// mid-bit from there: each frame resynchronises on its own start edge, so a
+// few percent of baud error do not accumulate. A frame whose stop bit is low
+// (a framing error, or a break) is dropped and counted, and the receiver
+// waits for the line to go idle before it looks for the next start bit.
 module hil_uart_rx #(
     parameter DIV = 4
 ) (

@@ -1,6 +1,7 @@
 # Builds a bitstream of a DUT inside the bridge for a board:
 #   make bitstream BOARD=icebreaker DUT=examples/alu
-# into build/BOARD/DUT/: hil.bin, hil.json (board, DUT, signature), the
+# into build/BOARD/DUT/: hil.bin, hil.json (board, DUT, signature, clocks,
+# baud rate), the
 # nextpnr report and log, and resources.txt. A design that misses timing or
 # does not fit stops the build with the reason; no hil.bin is left behind.
 
@@ -13,15 +14,24 @@ HIL ?= build/bin/hil
 NAME := $(notdir $(abspath $(DUT)))
 OUT := build/$(BOARD)/$(NAME)
 DUTB := $(shell $(HIL) ports --dut $(DUT) --where)
-GATEWARE := $(sort $(wildcard gateware/hil_*.v))
-YS_SYNTH = read_verilog $(GATEWARE) $(DUTB)/hil_top.v $(DUTB)/dut_ce.v; chparam -set DIV $(DIV) hil_board; synth_ice40 -top hil_board -json $(OUT)/synth.json
+# A board without PLL_* settings runs the bridge on its oscillator.
+OSC_MHZ ?= $(CLK_MHZ)
+PLL ?= 0
+PLL_DIVR ?= 0
+PLL_DIVF ?= 0
+PLL_DIVQ ?= 0
+PLL_FILTER ?= 0
+GATEWARE := $(sort $(wildcard gateware/hil_*.v gateware/ice40/*.v))
+CHPARAM := -set DIV $(DIV) -set PLL $(PLL) -set DIVR $(PLL_DIVR) -set DIVF $(PLL_DIVF) \
+	-set DIVQ $(PLL_DIVQ) -set FILTER_RANGE $(PLL_FILTER)
+YS_SYNTH = read_verilog $(GATEWARE) $(DUTB)/hil_top.v $(DUTB)/dut_ce.v; chparam $(CHPARAM) hil_chip; synth_ice40 -top hil_chip -json $(OUT)/synth.json
 
 .PHONY: all FORCE
 all: $(OUT)/hil.bin
 
 # The board settings in force, rewritten only when they change, so that a
 # different clock or divisor (also given on the command line) rebuilds.
-SETTINGS := $(DEVICE) $(PACKAGE) $(CLK_MHZ) $(DIV) $(BAUD)
+SETTINGS := $(DEVICE) $(PACKAGE) $(OSC_MHZ) $(CLK_MHZ) $(DIV) $(BAUD) $(PLL) $(PLL_DIVR) $(PLL_DIVF) $(PLL_DIVQ) $(PLL_FILTER)
 $(OUT)/settings: FORCE
 	@mkdir -p $(OUT)
 	@echo '$(SETTINGS)' | cmp -s - $@ || echo '$(SETTINGS)' >$@
@@ -39,7 +49,7 @@ $(OUT)/hil.bin: $(OUT)/synth.json boards/$(BOARD)/$(BOARD).pcf $(OUT)/settings
 		{ sh mk/nextpnr-why.sh $(OUT)/nextpnr.log $(BOARD) $(NAME) $(DEVICE) >&2; rm -f $(OUT)/hil.asc; exit 1; }
 	@icepack $(OUT)/hil.asc $@.tmp && mv $@.tmp $@
 	@sh mk/resources.sh $(OUT)/report.json >$(OUT)/resources.txt
-	@printf '{"board": "%s", "dut": "%s", "signature": "%s", "clock_mhz": %s, "baud": %s}\n' \
+	@printf '{"board": "%s", "dut": "%s", "signature": "%s", "osc_mhz": %s, "clock_mhz": %s, "baud": %s}\n' \
 		$(BOARD) $(NAME) $$(sed -n 's/.*"signature": "\([0-9a-f]*\)".*/\1/p' $(DUTB)/ports.json) \
-		$(CLK_MHZ) $(BAUD) >$(OUT)/hil.json
+		$(OSC_MHZ) $(CLK_MHZ) $(BAUD) >$(OUT)/hil.json
 	@echo "$(OUT)/hil.bin: $$(stat -c %s $@) bytes; $$(grep -h 'Max frequency' $(OUT)/nextpnr.log | tail -n 1 | sed 's/^Info: //')"

@@ -1,10 +1,19 @@
 # Lattice iCE40-HX8K breakout board: iCE40HX8K-CT256, 12 MHz oscillator.
 DEVICE   := hx8k
 PACKAGE  := ct256
-CLK_MHZ  := 12
-# 12 MHz / 4 = 3 Mbaud on the FT2232H's channel B UART.
-BAUD     := 3000000
-DIV      := 4
+OSC_MHZ  := 12
+# The bridge runs at 36 MHz from the PLL (12 * 48 / 2^4, VCO 576 MHz: the
+# values `icepll -i 12 -o 36` gives), which the HX8K's timing carries: 36 MHz
+# / 3 = 12 Mbaud, the FT2232H's fastest UART rate. OSC_MHZ is the oscillator,
+# CLK_MHZ the bridge clock nextpnr must meet.
+PLL        := 1
+PLL_DIVR   := 0
+PLL_DIVF   := 47
+PLL_DIVQ   := 4
+PLL_FILTER := 1
+CLK_MHZ  := 36
+BAUD     := 12000000
+DIV      := 3
 USB_ID   := 0403:6010
 USB_IF   := 1
 SYNTH_DEVICE := hx

@@ -188,6 +188,7 @@ int main(int argc, char **argv)
 	bool eof = false;
 	SerialRx rx;
 
+	top->hold = 0;
 	top->rxd = 1;
 	for (;;) {
 		top->clk = 0;

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Board builds: a bitstream of every example for every board in boards/, each
 # of the device's bitstream size, with a passing timing line for every clock
-# and a hil.json that records board and DUT signature; a build with an
+# at the board's bridge clock (from the PLL where the board uses it), and a
+# hil.json that records board and DUT signature; a build with an
 # impossible clock fails, says why, and leaves no hil.bin. A board the bridge
 # does not fit yet (MISFITS) must fail with a message that names the resource,
 # what is needed and what the device has, and leave no hil.bin; if such a
@@ -76,8 +77,10 @@ for b in $boards; do
 		sig=$(sed -n 's/.*"signature": "\([0-9a-f]*\)".*/\1/p' "$($HIL_BIN ports --dut $d --where)/ports.json")
 		if [ "$(stat -c %s $out/hil.bin)" -ne "$size" ]; then
 			bad "$b/$n: hil.bin is $(stat -c %s $out/hil.bin) bytes, the $dev's bitstream is $size"
-		elif [ -z "$clocks" ] || echo "$clocks" | grep -vq PASS; then
-			bad "$b/$n: timing: ${clocks:-no timing line}"
+		elif [ -z "$clocks" ] || echo "$clocks" | grep -vq "PASS at $(board_var $b CLK_MHZ).00 MHz"; then
+			bad "$b/$n: timing at the board's $(board_var $b CLK_MHZ) MHz bridge clock: ${clocks:-no timing line}"
+		elif [ "$(board_var $b PLL)" = 1 ] && ! grep -q "ICESTORM_PLL: *1/" $out/nextpnr.log; then
+			bad "$b/$n: the board's bridge clock comes from the PLL, but nextpnr placed none"
 		elif ! grep -q "\"signature\": \"$sig\"" $out/hil.json || ! grep -q "\"board\": \"$b\"" $out/hil.json; then
 			bad "$b/$n: hil.json does not record board $b and signature $sig"
 		else

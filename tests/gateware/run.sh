@@ -22,9 +22,9 @@ for m in hil_uart_rx hil_uart_tx; do
 	fi
 done
 
-# The UART PHY at the divisors the boards use: 4 (3 Mbaud from 12 MHz, or
-# 12 Mbaud from 48 MHz) and 12 (1 Mbaud from 12 MHz).
-for div in 4 12; do
+# The UART PHY at the divisors the boards use: 3 (12 Mbaud from the HX8K's
+# 36 MHz PLL clock), 4 (3 Mbaud from 12 MHz) and 12 (1 Mbaud from 12 MHz).
+for div in 3 4 12; do
 	iverilog -g2005 -DDIVISOR=$div -o $w/tb_uart_$div gateware/tb/tb_uart.v \
 		gateware/hil_uart_rx.v gateware/hil_uart_tx.v &&
 		vvp -n $w/tb_uart_$div >$w/uart_$div.log

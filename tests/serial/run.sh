@@ -1,6 +1,7 @@
 #!/bin/sh
 # The board top end to end: for every example, hil_board (power-on reset,
-# UART PHY at the iCEBreaker's clocks per bit, bridge, DUT) in Verilator,
+# UART PHY at the iCEBreaker's clocks per bit, bridge, DUT) in Verilator, and
+# for two at the HX8K's (12 Mbaud, the fewest clocks per bit of any board),
 # driven bit by bit by the serial model of host/sim/hil_uart_main.cpp, must
 # print the trace and exit status of the RTL model (which tests/oracle holds
 # equal to the Icarus oracle), with no framing error seen by the model's
@@ -19,19 +20,23 @@ board=icebreaker
 mkdir -p $w
 p=0 f=0
 
-# name, DUT directory, then the environment of the uart run
+# name, DUT directory, then the environment of the uart run; the board is
+# $board unless B= comes first in that environment.
 one() {
 	n=$1 d=$2
 	shift 2
+	b=$board
+	case "$1" in B=*) b=${1#B=}; shift ;; esac
+	echo $b >$w/$n.board
 	"$HIL" run --dut "$d" "$d/test.hil" >$w/$n.rtl 2>$w/$n.rtl.err
 	echo $? >$w/$n.rtl.rc
-	env "$@" "$HIL" run --stats --target "uart:$board:$d" "$d/test.hil" \
+	env "$@" "$HIL" run --stats --target "uart:$b:$d" "$d/test.hil" \
 		>$w/$n.uart 2>$w/$n.uart.err
 	echo $? >$w/$n.uart.rc
 }
 
 check() {
-	n=$1
+	n=$1 on=$(cat $w/$1.board)
 	errs=$(sed -n "s/^hil-uart: .*framing errors: \([0-9]*\) seen by the host's receiver, \([0-9]*\) by the board's$/\1 \2/p" $w/$n.uart.err)
 	bad=$(sed -n 's/.*bad_frames=\([0-9]*\).*/\1/p' $w/$n.uart.err)
 	resent=$(sed -n 's/.*retransmits=\([0-9]*\).*/\1/p' $w/$n.uart.err)
@@ -52,7 +57,7 @@ check() {
 			echo "FAIL $n: framing errors: host's receiver, board's: ${errs:-no report}; STATUS_R: ${phy:-nothing}"
 			f=$((f + 1))
 		else
-			echo "ok $n on $board: uart trace = RTL trace through ${errs#* } framing errors (STATUS_R phy_errors=$phy)"
+			echo "ok $n on $on: uart trace = RTL trace through ${errs#* } framing errors (STATUS_R phy_errors=$phy)"
 			p=$((p + 1))
 		fi
 	elif [ "$errs" != "0 0" ]; then
@@ -68,7 +73,7 @@ check() {
 		echo "FAIL $n: no frame was damaged, the lossy run proved nothing"
 		f=$((f + 1))
 	else
-		echo "ok $n on $board: uart trace = RTL trace ($(wc -l <$w/$n.rtl) lines; $(sed -n 's/^hil-uart: //p' $w/$n.uart.err); $(grep -o 'bad_frames=[0-9]* retransmits=[0-9]*' $w/$n.uart.err))"
+		echo "ok $n on $on: uart trace = RTL trace ($(wc -l <$w/$n.rtl) lines; $(sed -n 's/^hil-uart: //p' $w/$n.uart.err); $(grep -o 'bad_frames=[0-9]* retransmits=[0-9]*' $w/$n.uart.err))"
 		p=$((p + 1))
 	fi
 }
@@ -82,6 +87,11 @@ one counter-fast examples/counter HIL_UART_SKEW=-15 &
 one alu-lossy examples/alu HIL_FAULTS=rate=1e-2,seed=5,chunk=burst
 wait
 one crc-badstop examples/crc HIL_UART_BADSTOP=150 &
+# The HX8K's 12 Mbaud: 3 clocks a bit at its 36 MHz PLL clock, the fewest the
+# receiver takes, with the model's bits 1.5% long and, for mem, 1.5% short.
+one crc-hx8k examples/crc B=hx8k
+wait
+one mem-hx8k-fast examples/mem B=hx8k HIL_UART_SKEW=-15 &
 # A line that spoils one byte in three: frames still reach the board now and
 # then, the bridge answers, but no data frame gets through. hil once resent
 # for ever here; it must give up with an error that says what is wrong.
@@ -96,6 +106,8 @@ done
 check counter-fast
 check alu-lossy lossy
 check crc-badstop badstop
+check crc-hx8k
+check mem-hx8k-fast
 if [ $hopeless_rc -eq 2 ] && grep -q "the bridge answers but took none of our data" $w/hopeless.err; then
 	echo "ok a hopeless line ends the run: $(grep -o 'link: .*' $w/hopeless.err)"
 	p=$((p + 1))
