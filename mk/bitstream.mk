@@ -1,9 +1,13 @@
 # Builds a bitstream of a DUT inside the bridge for a board:
 #   make bitstream BOARD=icebreaker DUT=examples/alu
 # into build/BOARD/DUT/: hil.bin, hil.json (board, DUT, signature, clocks,
-# baud rate), the
-# nextpnr report and log, and resources.txt. A design that misses timing or
-# does not fit stops the build with the reason; no hil.bin is left behind.
+# baud rate), the nextpnr report and log, and resources.txt. hil.bin carries
+# the same facts itself, as the bitstream's comment (the text between its
+# leading FF 00 and 00 FF, which the iCE40 skips on its way to the sync
+# word): "hil board=B device=D dut=N signature=S osc_mhz=.. clock_mhz=..
+# baud=..", so a bitstream apart from its hil.json still says what it is.
+# A design that misses timing or does not fit stops the build with the
+# reason; no hil.bin is left behind.
 
 ifeq ($(wildcard boards/$(BOARD)/board.mk),)
 $(error unknown BOARD '$(BOARD)': boards are $(notdir $(wildcard boards/*/board.mk)))
@@ -41,15 +45,17 @@ $(OUT)/synth.json: $(GATEWARE) $(DUTB)/hil_top.v $(DUTB)/dut_ce.v $(OUT)/setting
 	@yosys -q -l $(OUT)/yosys.log -p '$(YS_SYNTH)' >/dev/null 2>&1 || \
 		{ grep -h ERROR $(OUT)/yosys.log >&2; rm -f $@; exit 1; }
 
-$(OUT)/hil.bin: $(OUT)/synth.json boards/$(BOARD)/$(BOARD).pcf $(OUT)/settings
+$(OUT)/hil.bin: $(OUT)/synth.json boards/$(BOARD)/$(BOARD).pcf $(OUT)/settings mk/bitstream.mk
 	@rm -f $@ $(OUT)/hil.asc $(OUT)/report.json $(OUT)/resources.txt
 	@nextpnr-ice40 -q --$(DEVICE) --package $(PACKAGE) --pcf boards/$(BOARD)/$(BOARD).pcf \
 		--freq $(CLK_MHZ) --json $< --asc $(OUT)/hil.asc --report $(OUT)/report.json \
 		--log $(OUT)/nextpnr.log >/dev/null 2>&1 || \
 		{ sh mk/nextpnr-why.sh $(OUT)/nextpnr.log $(BOARD) $(NAME) $(DEVICE) >&2; rm -f $(OUT)/hil.asc; exit 1; }
-	@icepack $(OUT)/hil.asc $@.tmp && mv $@.tmp $@
+	@sig=$$(sed -n 's/.*"signature": "\([0-9a-f]*\)".*/\1/p' $(DUTB)/ports.json); \
+	awk -v c="hil board=$(BOARD) device=$(DEVICE)-$(PACKAGE) dut=$(NAME) signature=$$sig osc_mhz=$(OSC_MHZ) clock_mhz=$(CLK_MHZ) baud=$(BAUD)" \
+		'NR == 1 {print ".comment"; print c} /^\./ {skip = $$1 == ".comment"} !skip' \
+		$(OUT)/hil.asc | icepack >$@.tmp && mv $@.tmp $@ && \
+	printf '{"board": "%s", "dut": "%s", "signature": "%s", "osc_mhz": %s, "clock_mhz": %s, "baud": %s}\n' \
+		$(BOARD) $(NAME) $$sig $(OSC_MHZ) $(CLK_MHZ) $(BAUD) >$(OUT)/hil.json
 	@sh mk/resources.sh $(OUT)/report.json >$(OUT)/resources.txt
-	@printf '{"board": "%s", "dut": "%s", "signature": "%s", "osc_mhz": %s, "clock_mhz": %s, "baud": %s}\n' \
-		$(BOARD) $(NAME) $$(sed -n 's/.*"signature": "\([0-9a-f]*\)".*/\1/p' $(DUTB)/ports.json) \
-		$(OSC_MHZ) $(CLK_MHZ) $(BAUD) >$(OUT)/hil.json
 	@echo "$(OUT)/hil.bin: $$(stat -c %s $@) bytes; $$(grep -h 'Max frequency' $(OUT)/nextpnr.log | tail -n 1 | sed 's/^Info: //')"

@@ -2,7 +2,7 @@
 # Board builds: a bitstream of every example for every board in boards/, each
 # of the device's bitstream size, with a passing timing line for every clock
 # at the board's bridge clock (from the PLL where the board uses it), and a
-# hil.json that records board and DUT signature; a build with an
+# hil.json and a bitstream comment that record board and DUT signature; a build with an
 # impossible clock fails, says why, and leaves no hil.bin. A board the bridge
 # does not fit yet (MISFITS) must fail with a message that names the resource,
 # what is needed and what the device has, and leave no hil.bin; if such a
@@ -75,8 +75,15 @@ for b in $boards; do
 			awk '{k = $0; sub(/.*clock /, "", k); sub(/:.*/, "", k); last[k] = $0}
 			     END {for (k in last) print last[k]}')
 		sig=$(sed -n 's/.*"signature": "\([0-9a-f]*\)".*/\1/p' "$($HIL_BIN ports --dut $d --where)/ports.json")
-		if [ "$(stat -c %s $out/hil.bin)" -ne "$size" ]; then
-			bad "$b/$n: hil.bin is $(stat -c %s $out/hil.bin) bytes, the $dev's bitstream is $size"
+		# The bitstream opens with our comment, FF 00 text 00 00 FF; the
+		# sync word follows it, and what is left is the device's bitstream.
+		text=$(head -c 512 $out/hil.bin | tail -c +3 | tr '\0' '\n' | head -n 1)
+		sync=$(od -An -tx1 -j $((${#text} + 5)) -N 4 $out/hil.bin | tr -d ' ')
+		if [ "$(od -An -tx1 -N 2 $out/hil.bin | tr -d ' ')" != ff00 ] || [ "$sync" != 7eaa997e ] ||
+			! echo "$text" | grep -q "^hil board=$b device=$dev-$(board_var $b PACKAGE) dut=$n signature=$sig "; then
+			bad "$b/$n: hil.bin's comment does not name board, device, DUT and signature: '$text', then $sync"
+		elif [ "$(($(stat -c %s $out/hil.bin) - ${#text} - 1))" -ne "$size" ]; then
+			bad "$b/$n: hil.bin is $(stat -c %s $out/hil.bin) bytes with a ${#text}-byte comment, the $dev's bitstream is $size"
 		elif [ -z "$clocks" ] || echo "$clocks" | grep -vq "PASS at $(board_var $b CLK_MHZ).00 MHz"; then
 			bad "$b/$n: timing at the board's $(board_var $b CLK_MHZ) MHz bridge clock: ${clocks:-no timing line}"
 		elif [ "$(board_var $b PLL)" = 1 ] && ! grep -q "ICESTORM_PLL: *1/" $out/nextpnr.log; then
@@ -84,7 +91,7 @@ for b in $boards; do
 		elif ! grep -q "\"signature\": \"$sig\"" $out/hil.json || ! grep -q "\"board\": \"$b\"" $out/hil.json; then
 			bad "$b/$n: hil.json does not record board $b and signature $sig"
 		else
-			ok "$b/$n: $size bytes, $(echo "$clocks" | sed 's/.*clock .\([^ ]*\).: \(.*\)/\1 \2/' | tr '\n' ' ')"
+			ok "$b/$n: $size bytes after a ${#text}-byte comment naming board and DUT, $(echo "$clocks" | sed 's/.*clock .\([^ ]*\).: \(.*\)/\1 \2/' | tr '\n' ' ')"
 		fi
 	done
 done
