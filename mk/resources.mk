@@ -44,7 +44,9 @@ all: $(BOARDS:%=$(R)/%.row)
 	echo "  \"LUT4 and DFF\" plus \"DFF only\"); the device has one per logic cell."; \
 	echo "- Block RAMs: ICESTORM_RAM (4 kbit each) used, of those on the device."; \
 	echo "- Clock: the bridge clock's maximum frequency after routing, and the"; \
-	echo "  board's clock (its oscillator). \"not placed\": nextpnr stopped before."; \
+	echo "  frequency the board runs it at (CLK_MHZ in its board.mk: the oscillator,"; \
+	echo "  or the PLL's output where the board uses its PLL). \"not placed\":"; \
+	echo "  nextpnr stopped before."; \
 	echo "- Per board: build/BOARD/$(notdir $(DUT))/ (nextpnr.log, report.json, resources.txt)."; \
 	} >$(R)/resources.md; \
 	echo "Bridge + UART PHY, measured with the minimal DUT $(DUT)/$(notdir $(DUT)).v (one clock, 1-bit in, 1-bit registered out):"; \
