@@ -9,8 +9,8 @@ ROOT := $(CURDIR)
 CC := gcc
 CFLAGS := -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
 	-Wall -Wextra -Werror -Ihost/include -Ihost/src -MMD -MP \
-	-DHIL_ROOT='"$(ROOT)"' $(shell pkg-config --cflags jansson)
-LDLIBS := $(shell pkg-config --libs jansson) -lm
+	-DHIL_ROOT='"$(ROOT)"' $(shell pkg-config --cflags jansson libftdi1 libusb-1.0)
+LDLIBS := $(shell pkg-config --libs jansson libftdi1 libusb-1.0) -lm
 ifeq ($(VARIANT),asan)
 CFLAGS += -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 LDFLAGS += -fsanitize=address,undefined
@@ -26,7 +26,18 @@ LIB_OBJ := $(LIB_SRC:%.c=$(OUT)/obj/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(OUT)/obj/%.o)
 TESTS := $(TEST_SRC:tests/unit/%.c=$(OUT)/test/%)
 
-all: $(OUT)/lib/libhil.a $(OUT)/bin/hil $(TESTS)
+# The emulated FT2232H board the USB tests run hil against (tests/ft2232h):
+# a test fixture, built once, without the sanitizers (GLib's threads and
+# umockdev's preload make their reports noise there).
+EMU_SRC := $(wildcard tests/ft2232h/*.c)
+EMU_OBJ := $(EMU_SRC:%.c=$(OUT)/obj/%.o)
+ifeq ($(VARIANT),release)
+EMU := $(OUT)/bin/hil-ft2232h-emu
+endif
+EMU_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -g -MMD -MP \
+	$(shell pkg-config --cflags umockdev-1.0 glib-2.0)
+
+all: $(OUT)/lib/libhil.a $(OUT)/bin/hil $(TESTS) $(EMU)
 
 $(OUT)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -44,4 +55,12 @@ $(OUT)/test/%: tests/unit/%.c $(OUT)/lib/libhil.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) $< $(OUT)/lib/libhil.a $(LDLIBS) -o $@
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+$(OUT)/obj/tests/ft2232h/%.o: tests/ft2232h/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(EMU_CFLAGS) -c $< -o $@
+
+$(OUT)/bin/hil-ft2232h-emu: $(EMU_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $^ $(shell pkg-config --libs umockdev-1.0 glib-2.0) -o $@
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(EMU_OBJ:.o=.d)

@@ -13,6 +13,10 @@ static const struct {
 			 "      run a stimulus script (docs/scripts.md) on the DUT;\n"
 			 "      URI sim:DIR (default), netlist:BOARD:DIR (gate level) or\n"
 			 "      uart:BOARD:DIR (the board top, its UART driven bit by bit)"},
+	{"list", cmd_list, "list\n"
+			   "      the FTDI devices and boards attached, with their serials"},
+	{"flash", cmd_flash, "flash [--sram] [--board B] [--serial S | --bus N --device N] FILE\n"
+			     "      put a bitstream in the board's SPI flash (verified) or SRAM"},
 	{"ports", cmd_ports, "ports --dut DIR [--top T] [--json | --where]\n"
 			     "      list the DUT's ports (--where: its build directory)"},
 	{"oracle", cmd_oracle, "oracle --dut DIR [--top T] SCRIPT\n"

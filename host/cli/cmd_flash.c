@@ -1,0 +1,155 @@
+/* hil flash: a bitstream into a board's SPI flash (verified, then the FPGA
+ * boots from it) or, with --sram, straight into the FPGA. Exits 0 only
+ * when the image is on the board and the FPGA configured from it. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmds.h"
+#include "hil/bitfile.h"
+#include "hil/dut.h"
+#include "hil/flash.h"
+#include "hil/ports.h"
+#include "hil/usbdev.h"
+#include "usbsel.h"
+
+struct bar {
+	int tty;
+	const char *last;
+	int last_pct;
+};
+
+/* On a terminal, one bar redrawn in place; into a pipe or file, a line
+ * per quarter of each phase, so logs stay short and readable. */
+static void on_progress(void *user, const char *what, size_t done, size_t total)
+{
+	struct bar *b = user;
+	int pct = total ? (int)(done * 100 / total) : 100;
+	if (b->tty) {
+		char fill[41];
+		int k = pct * 40 / 100;
+		memset(fill, '#', (size_t)k);
+		memset(fill + k, '.', (size_t)(40 - k));
+		fill[40] = '\0';
+		fprintf(stderr, "\r%-7s [%s] %3d%% %7zu/%zu", what, fill, pct, done, total);
+		if (done == total)
+			fputc('\n', stderr);
+	} else if (b->last != what || pct / 25 != b->last_pct / 25) {
+		fprintf(stderr, "hil flash: %s %d%% (%zu of %zu bytes)\n", what, pct,
+			done, total);
+	}
+	b->last = what;
+	b->last_pct = pct;
+}
+
+static int usage(void)
+{
+	fprintf(stderr,
+		"usage: hil flash [--sram] [--board B] [--serial S | --bus N --device N]\n"
+		"                 [--dut DIR [--top T]] [--mhz F] FILE\n"
+		"  FILE: a bitstream (build/BOARD/DUT/hil.bin from make bitstream)\n"
+		"  --sram    configure the FPGA directly; lost at power-off\n"
+		"  --board   the board (default: the one the image was built for)\n"
+		"  --dut     refuse the image unless it holds this DUT\n"
+		"  --mhz     SPI clock (default 6)\n");
+	return 2;
+}
+
+int cmd_flash(int argc, char **argv)
+{
+	struct hil_usbsel sel = {0};
+	const char *file = NULL, *board = NULL, *dut = NULL, *top = NULL;
+	int sram = 0;
+	double mhz = 6;
+	for (int i = 1; i < argc; i++) {
+		int s = usbsel_arg(&sel, argc, argv, &i, "flash");
+		if (s < 0)
+			return 2;
+		if (s)
+			continue;
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (!strcmp(argv[i], "--sram"))
+			sram = 1;
+		else if (!strcmp(argv[i], "--board") && v)
+			board = argv[++i];
+		else if (!strcmp(argv[i], "--dut") && v)
+			dut = argv[++i];
+		else if (!strcmp(argv[i], "--top") && v)
+			top = argv[++i];
+		else if (!strcmp(argv[i], "--mhz") && v && sscanf(argv[++i], "%lf", &mhz) == 1 &&
+			 mhz >= 0.1 && mhz <= 30)
+			continue;
+		else if (argv[i][0] != '-' && !file)
+			file = argv[i];
+		else
+			return usage();
+	}
+	if (!file)
+		return usage();
+
+	char err[1024];
+	struct hil_bitfile img;
+	if (hil_bitfile_load(&img, file, err, sizeof(err)) < 0) {
+		fprintf(stderr, "hil flash: %s\n", err);
+		return 2;
+	}
+	int rc = 2;
+	struct hil_board b;
+	struct ftdi_context *f = NULL;
+	uint64_t want = 0;
+	if (!board && !img.board[0]) {
+		fprintf(stderr, "hil flash: %s does not say which board it is for: "
+				"name it with --board\n", file);
+		goto out;
+	}
+	if (hil_board_load(&b, board ? board : img.board, err, sizeof(err)) < 0) {
+		fprintf(stderr, "hil flash: %s\n", err);
+		goto out;
+	}
+	if (dut) {
+		struct dut_build db;
+		struct hil_ports p;
+		if (dut_prepare(dut, top, "ports", &db, err, sizeof(err)) < 0 ||
+		    hil_ports_load(&p, db.ports_json, err, sizeof(err)) < 0) {
+			fprintf(stderr, "hil flash: %s\n", err);
+			goto out;
+		}
+		want = p.signature;
+		hil_ports_free(&p);
+	}
+	if (hil_bitfile_check(&img, &b, want, err, sizeof(err)) < 0) {
+		fprintf(stderr, "hil flash: refusing %s: %s\n", file, err);
+		goto out;
+	}
+	f = hil_usb_open(&b, &sel, b.flash_if, err, sizeof(err));
+	if (!f) {
+		fprintf(stderr, "hil flash: %s\n", err);
+		goto out;
+	}
+	struct bar bar = {isatty(2), NULL, -1};
+	struct hil_flash_opts o = {mhz * 1e6, 1, on_progress, &bar, ""};
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	int r = sram ? hil_flash_sram(f, &b, img.data, img.len, &o, err, sizeof(err))
+		     : hil_flash_spi(f, &b, img.data, img.len, &o, err, sizeof(err));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (r < 0) {
+		fprintf(stderr, "hil flash: FAILED: %s\n", err);
+		goto out;
+	}
+	double s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	if (sram)
+		printf("configured %s (%s) from %s into SRAM in %.2f s; CDONE high\n",
+		       b.name, b.device, file, s);
+	else
+		printf("flashed %s to %s (%s, %s): %zu bytes written and verified in "
+		       "%.2f s; the FPGA booted from it (CDONE high)\n",
+		       file, b.name, b.device, o.chip, img.len, s);
+	rc = 0;
+out:
+	hil_usb_close(f);
+	hil_bitfile_free(&img);
+	return rc;
+}

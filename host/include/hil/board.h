@@ -1,0 +1,25 @@
+/* Board definitions (boards/NAME/board.mk) as the host needs them: the
+ * chip, the USB bridge chip's ID and interfaces, the UART rate, and the
+ * flash channel's pins. board.mk is make syntax; we read its plain
+ * "KEY := VALUE" lines. */
+#ifndef HIL_BOARD_H
+#define HIL_BOARD_H
+
+#include <stddef.h>
+
+struct hil_board {
+	char name[48];
+	char device[16];           /* up5k, hx8k, hx1k */
+	unsigned long baud;
+	unsigned vid, pid;
+	int uart_if, flash_if;     /* 0 = channel A */
+	int sck, mosi, miso, cs, cdone, creset;
+	long image_bytes;          /* the device's bitstream without comment */
+	double housekeeping_us;    /* after CRESET rises, before SRAM data */
+};
+
+int hil_board_load(struct hil_board *b, const char *name, char *err, size_t errlen);
+/* Every board in boards/, sorted; returns how many (at most max). */
+int hil_board_all(struct hil_board *b, int max);
+
+#endif

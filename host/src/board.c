@@ -1,0 +1,135 @@
+/* Reading boards/NAME/board.mk. */
+#include "hil/board.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "errfmt.h"
+
+#ifndef HIL_ROOT
+#error "HIL_ROOT must name hil's source tree"
+#endif
+
+static const char *root(void)
+{
+	const char *r = getenv("HIL_ROOT");
+	return r && *r ? r : HIL_ROOT;
+}
+
+/* Bitstream sizes (icepack's output without a comment) and the wait the
+ * iCE40 family data sheet asks for after CRESET before SPI slave data. */
+static const struct {
+	const char *device;
+	long bytes;
+	double housekeeping_us;
+} devices[] = {
+	{"up5k", 104090, 1200},
+	{"hx8k", 135100, 800},
+	{"hx1k", 32220, 800},
+};
+
+static int plain(const char *s)
+{
+	if (!*s || strlen(s) >= 48)
+		return 0;
+	for (; *s; s++)
+		if (!(*s == '_' || *s == '-' || (*s >= 'a' && *s <= 'z') ||
+		      (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9')))
+			return 0;
+	return 1;
+}
+
+static int set(struct hil_board *b, const char *k, const char *v)
+{
+	char *end;
+	long n = strtol(v, &end, 0);
+	int num = *v && !*end;
+	if (!strcmp(k, "DEVICE"))
+		snprintf(b->device, sizeof(b->device), "%.15s", v);
+	else if (!strcmp(k, "BAUD") && num && n > 0)
+		b->baud = (unsigned long)n;
+	else if (!strcmp(k, "USB_ID"))
+		return sscanf(v, "%4x:%4x", &b->vid, &b->pid) == 2 ? 0 : -1;
+	else if (!strcmp(k, "USB_IF") && num)
+		b->uart_if = (int)n;
+	else if (!strcmp(k, "FLASH_IF") && num)
+		b->flash_if = (int)n;
+	else if (!strcmp(k, "FLASH_SCK") && num)
+		b->sck = (int)n;
+	else if (!strcmp(k, "FLASH_MOSI") && num)
+		b->mosi = (int)n;
+	else if (!strcmp(k, "FLASH_MISO") && num)
+		b->miso = (int)n;
+	else if (!strcmp(k, "FLASH_CS") && num)
+		b->cs = (int)n;
+	else if (!strcmp(k, "FLASH_CDONE") && num)
+		b->cdone = (int)n;
+	else if (!strcmp(k, "FLASH_CRESET") && num)
+		b->creset = (int)n;
+	return 0;
+}
+
+int hil_board_load(struct hil_board *b, const char *name, char *err, size_t errlen)
+{
+	memset(b, 0, sizeof(*b));
+	b->sck = b->mosi = b->miso = b->cs = b->cdone = b->creset = -1;
+	b->uart_if = b->flash_if = -1;
+	if (!plain(name))
+		return hil_fail(err, errlen, "board '%s': not a board name (see "
+				"boards/ for the names)", name);
+	snprintf(b->name, sizeof(b->name), "%s", name);
+	char path[4096], line[512];
+	snprintf(path, sizeof(path), "%s/boards/%s/board.mk", root(), name);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return hil_fail(err, errlen, "no board '%s' (%s: %s); the boards are "
+				"the directories in %s/boards", name, path,
+				strerror(errno), root());
+	while (fgets(line, sizeof(line), f)) {
+		char k[64], v[256];
+		if (sscanf(line, " %63[A-Z0-9_] := %255s", k, v) == 2 &&
+		    set(b, k, v) < 0) {
+			fclose(f);
+			return hil_fail(err, errlen, "%s: bad %s '%s'", path, k, v);
+		}
+	}
+	fclose(f);
+	for (size_t i = 0; i < sizeof(devices) / sizeof(devices[0]); i++)
+		if (!strcmp(b->device, devices[i].device)) {
+			b->image_bytes = devices[i].bytes;
+			b->housekeeping_us = devices[i].housekeeping_us;
+		}
+	if (!b->image_bytes || !b->baud || !b->vid || b->uart_if < 0 ||
+	    b->flash_if < 0 || b->sck < 0 || b->mosi < 0 || b->miso < 0 ||
+	    b->cs < 0 || b->cdone < 0 || b->creset < 0)
+		return hil_fail(err, errlen, "%s lacks DEVICE (one hil knows), BAUD, "
+				"USB_ID, USB_IF or a FLASH_* pin", path);
+	return 0;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(((const struct hil_board *)a)->name,
+		      ((const struct hil_board *)b)->name);
+}
+
+int hil_board_all(struct hil_board *b, int max)
+{
+	char path[4096], msg[256];
+	snprintf(path, sizeof(path), "%s/boards", root());
+	DIR *d = opendir(path);
+	if (!d)
+		return 0;
+	int n = 0;
+	struct dirent *e;
+	while (n < max && (e = readdir(d)))
+		if (e->d_name[0] != '.' && hil_board_load(&b[n], e->d_name, msg,
+							   sizeof(msg)) == 0)
+			n++;
+	closedir(d);
+	qsort(b, (size_t)n, sizeof(*b), by_name);
+	return n;
+}

@@ -1,0 +1,44 @@
+/* The whole emulated board as one struct: the FT2232H, its MPSSE engine,
+ * the SPI flash, the iCE40 and the UART link, plus the USB requests in
+ * flight. usbfs.c serves the kernel's usbdevfs interface from it. */
+#ifndef EMU_EMU_H
+#define EMU_EMU_H
+
+#include <umockdev.h>
+
+#include "chip.h"
+#include "ice40.h"
+#include "mpsse.h"
+#include "spiflash.h"
+#include "uartlink.h"
+
+#define MAX_URBS 256
+
+struct urb {
+	UMockdevIoctlData *data; /* the usbdevfs_urb, its buffer resolved */
+	UMockdevIoctlData *buf;
+	UMockdevIoctlClient *client;
+	double submitted_us;
+	size_t done;  /* OUT: bytes consumed so far */
+	int complete; /* ready to reap, with status and actual_length set */
+};
+
+struct emu {
+	struct chip chip;
+	struct spiflash flash;
+	struct ice40 fpga;
+	struct mpsse mpsse;
+	struct uartlink uart;
+	struct urb urbs[MAX_URBS];
+	int nurbs;
+	/* an unplug after this many bulk bytes (0: never); then every request
+	 * fails with ENODEV, as once the kernel has seen the device go */
+	unsigned long unplug_after, bulk_bytes;
+	int unplugged;
+	unsigned long ioctls;
+};
+
+/* Serves the device's usbdevfs ioctls from handler's signal. */
+void usbfs_attach(struct emu *e, UMockdevIoctlBase *handler);
+
+#endif

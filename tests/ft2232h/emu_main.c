@@ -1,0 +1,239 @@
+/* hil-ft2232h-emu: presents an emulated iCE40 board with an FT2232H to a
+ * command, through umockdev at the USB device-file level, so the command's
+ * real libusb and libftdi talk to it as to a plugged-in board.
+ *
+ *   hil-ft2232h-emu [OPTIONS] -- COMMAND [ARGS]
+ *
+ * Exits with the command's status (or 125 if the emulator failed). On exit
+ * it writes the flash (--flash-out) and one line of what happened on
+ * stderr: "ft2232h-emu: ..." with the counts a test may check. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "emu.h"
+
+static struct emu E;
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: hil-ft2232h-emu [OPTIONS] -- COMMAND [ARGS]\n"
+		"  --serial S         the chip's serial number (HIL00001)\n"
+		"  --description D    its product string (Dual RS232-HS)\n"
+		"  --devnum N         its device number on bus 1 (5)\n"
+		"  --flash-in FILE    the flash holds FILE at 0 at power-on; the\n"
+		"                     FPGA boots from it\n"
+		"  --flash-out FILE   at exit, write the flash up to its last\n"
+		"                     programmed (non-FF) byte\n"
+		"  --uart-model PATH  channel B's board: a hil-sim built for\n"
+		"                     uart:BOARD:DIR\n"
+		"  --baud N           that board's UART rate (3000000)\n"
+		"  --fault F          readback=ADDR | cdone-low | busy | unplug=BYTES\n"
+		"  --sio-bound        ftdi_sio starts bound to both interfaces\n");
+	exit(125);
+}
+
+static int fault(const char *f)
+{
+	char *end;
+	if (!strncmp(f, "readback=", 9)) {
+		E.flash.corrupt_at = strtol(f + 9, &end, 0);
+		return *end ? -1 : 0;
+	}
+	if (!strcmp(f, "cdone-low")) {
+		E.fpga.cdone_stuck_low = 1;
+		return 0;
+	}
+	if (!strcmp(f, "busy")) {
+		E.flash.stuck_busy = 1;
+		return 0;
+	}
+	if (!strncmp(f, "unplug=", 7)) {
+		E.unplug_after = strtoul(f + 7, &end, 0);
+		return *end || !E.unplug_after ? -1 : 0;
+	}
+	return -1;
+}
+
+static void on_config(void *user, int done)
+{
+	(void)user;
+	uartlink_power(&E.uart, done);
+}
+
+static int load_flash(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		fprintf(stderr, "ft2232h-emu: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	size_t n = fread(E.flash.mem, 1, FLASH_SIZE, f);
+	fclose(f);
+	return n ? 0 : -1;
+}
+
+static int dump_flash(const char *path)
+{
+	size_t n = FLASH_SIZE;
+	while (n && E.flash.mem[n - 1] == 0xff)
+		n--;
+	FILE *f = fopen(path, "wb");
+	if (!f || fwrite(E.flash.mem, 1, n, f) != n || fclose(f) != 0) {
+		fprintf(stderr, "ft2232h-emu: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+struct run {
+	GMainLoop *loop;
+	int status;
+};
+
+static void child_done(GPid pid, gint status, gpointer user)
+{
+	struct run *r = user;
+	r->status = status;
+	g_spawn_close_pid(pid);
+	g_main_loop_quit(r->loop);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"serial", 1, 0, 's'}, {"description", 1, 0, 'd'},
+		{"devnum", 1, 0, 'n'}, {"flash-in", 1, 0, 'i'},
+		{"flash-out", 1, 0, 'o'}, {"uart-model", 1, 0, 'm'},
+		{"baud", 1, 0, 'b'}, {"fault", 1, 0, 'f'},
+		{"sio-bound", 0, 0, 'k'}, {0, 0, 0, 0},
+	};
+	const char *flash_in = NULL, *flash_out = NULL, *model = NULL;
+	unsigned long baud = 3000000;
+	int devnum = 5, sio = 0;
+	E.chip.serial = "HIL00001";
+	E.chip.description = "Dual RS232-HS";
+	if (spiflash_init(&E.flash) < 0)
+		return 125;
+	ice40_init(&E.fpga);
+	int c;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 's': E.chip.serial = optarg; break;
+		case 'd': E.chip.description = optarg; break;
+		case 'n': devnum = atoi(optarg); break;
+		case 'i': flash_in = optarg; break;
+		case 'o': flash_out = optarg; break;
+		case 'm': model = optarg; break;
+		case 'b': baud = strtoul(optarg, NULL, 10); break;
+		case 'f':
+			if (fault(optarg) < 0) {
+				fprintf(stderr, "ft2232h-emu: unknown fault '%s'\n", optarg);
+				usage();
+			}
+			break;
+		case 'k': sio = 1; break;
+		default: usage();
+		}
+	}
+	if (optind >= argc || devnum < 1 || devnum > 127 || !baud)
+		usage();
+
+	E.chip.configuration = 1;
+	for (int i = 0; i < 2; i++) {
+		E.chip.ch[i].latency_ms = 16;
+		E.chip.ch[i].baud = 9600;
+		E.chip.ch[i].kernel_driver = sio;
+	}
+	mpsse_init(&E.mpsse, &E.flash, &E.fpga);
+	uartlink_init(&E.uart, model, baud);
+	E.fpga.on_config = on_config;
+	/* Power-on: CRESET is pulled up, so the FPGA boots from the flash. */
+	E.fpga.in_reset = 1;
+	if (flash_in && load_flash(flash_in) < 0)
+		return 125;
+	ice40_creset(&E.fpga, 0, 0, &E.flash);
+
+	UMockdevTestbed *tb = umockdev_testbed_new();
+	char node[64];
+	snprintf(node, sizeof(node), "/dev/bus/usb/001/%03d", devnum);
+	/* umockdev's record format: P the sysfs path, N the device node, E
+	 * the uevent properties, A the sysfs attributes, H binary ones in hex. */
+	uint8_t desc[256];
+	size_t dl = chip_descriptors(&E.chip, desc, sizeof(desc));
+	GString *rec = g_string_new(NULL);
+	g_string_append_printf(rec,
+		"P: /devices/pci0000:00/usb1/1-%d\n"
+		"N: bus/usb/001/%03d\n"
+		"E: DEVNAME=%s\nE: DEVTYPE=usb_device\nE: SUBSYSTEM=usb\n"
+		"E: BUSNUM=001\nE: DEVNUM=%03d\nE: PRODUCT=403/6010/700\n"
+		"A: idVendor=0403\nA: idProduct=6010\nA: bcdDevice=0700\n"
+		"A: busnum=1\nA: devnum=%d\nA: speed=480\nA: dev=189:%d\n"
+		"A: bConfigurationValue=1\nA: bNumConfigurations=1\n"
+		"A: manufacturer=FTDI\nA: product=%s\nA: serial=%s\nH: descriptors=",
+		devnum, devnum, node, devnum, devnum, devnum - 1,
+		E.chip.description, E.chip.serial);
+	for (size_t i = 0; i < dl; i++)
+		g_string_append_printf(rec, "%02X", desc[i]);
+	g_string_append(rec, "\n");
+	GError *err = NULL;
+	if (!umockdev_testbed_add_from_string(tb, rec->str, &err)) {
+		fprintf(stderr, "ft2232h-emu: %s\n", err->message);
+		return 125;
+	}
+	g_string_free(rec, TRUE);
+	UMockdevIoctlBase *handler = umockdev_ioctl_base_new();
+	usbfs_attach(&E, handler);
+	if (!umockdev_testbed_attach_ioctl(tb, node, handler, &err)) {
+		fprintf(stderr, "ft2232h-emu: %s\n", err->message);
+		return 125;
+	}
+
+	/* The command runs with umockdev's preload, which sends its device
+	 * accesses to the testbed; ASan would refuse to start with a library
+	 * loaded before it. */
+	const char *pre = getenv("LD_PRELOAD");
+	char *preload = g_strdup_printf("libumockdev-preload.so.0%s%s", pre && *pre ? ":" : "",
+					pre ? pre : "");
+	setenv("LD_PRELOAD", preload, 1);
+	const char *asan = getenv("ASAN_OPTIONS");
+	char *asan2 = g_strdup_printf("%s%sverify_asan_link_order=0", asan ? asan : "",
+				      asan && *asan ? ":" : "");
+	setenv("ASAN_OPTIONS", asan2, 1);
+	GPid pid;
+	if (!g_spawn_async(NULL, argv + optind, NULL,
+			   G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD |
+				   G_SPAWN_CHILD_INHERITS_STDIN,
+			   NULL, NULL, &pid, &err)) {
+		fprintf(stderr, "ft2232h-emu: %s: %s\n", argv[optind], err->message);
+		return 125;
+	}
+	unsetenv("LD_PRELOAD");
+	struct run r = {g_main_loop_new(NULL, FALSE), 0};
+	g_child_watch_add(pid, child_done, &r);
+	g_main_loop_run(r.loop);
+
+	uartlink_power(&E.uart, 0);
+	int rc = WIFEXITED(r.status) ? WEXITSTATUS(r.status) : 128 + WTERMSIG(r.status);
+	if (flash_out && dump_flash(flash_out) < 0)
+		rc = 125;
+	fprintf(stderr,
+		"ft2232h-emu: exit %d; flash: %lu page programs, %lu erases; "
+		"fpga: cdone %d%s%s; uart: %lu bytes to the board, %lu from it, "
+		"%lu garbled; mpsse: %lu bad opcodes; sio: %s%s\n",
+		rc, E.flash.programs, E.flash.erases, E.fpga.cdone,
+		E.fpga.why[0] ? ", " : "", E.fpga.why, E.uart.to_board,
+		E.uart.from_board, E.uart.garbled, E.mpsse.bad_ops,
+		E.chip.ch[0].kernel_driver ? "A bound" : "A free",
+		E.chip.ch[1].kernel_driver ? ", B bound" : ", B free");
+	umockdev_testbed_detach_ioctl(tb, node, NULL);
+	g_object_unref(handler);
+	g_object_unref(tb);
+	spiflash_free(&E.flash);
+	return rc;
+}
