@@ -2,6 +2,8 @@
  * commands by cycle, matches replies, and turns the bridge's halted state
  * (after a break or an error) back into a running one. */
 #include "hil/hil.h"
+#include "hil/board.h"
+#include "hil/usbdev.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -500,6 +502,41 @@ static int hello(hil_t *h, const char *ports_path)
 	return HIL_OK;
 }
 
+struct board_target {
+	struct hil_board board;
+	struct hil_usbsel sel;
+	char serial[64], tty[200];
+};
+
+/* "BOARD", "BOARD@SERIAL" or "BOARD@BUS/DEV" for ftdi; "BOARD@PATH" for tty. */
+static int parse_board_target(const char *kind, const char *mid,
+			      struct board_target *bt, char *err, size_t errlen)
+{
+	char name[64];
+	memset(bt, 0, sizeof(*bt));
+	const char *at = strchr(mid, '@');
+	snprintf(name, sizeof(name), "%.*s", at ? (int)(at - mid) : (int)strlen(mid), mid);
+	if (hil_board_load(&bt->board, name, err, errlen) < 0)
+		return -1;
+	if (!strcmp(kind, "tty")) {
+		if (!at || at[1] != '/') {
+			snprintf(err, errlen, "target tty:%s: name the serial device, as "
+				 "in tty:%s@/dev/ttyUSB1:DIR", mid, name);
+			return -1;
+		}
+		snprintf(bt->tty, sizeof(bt->tty), "%s", at + 1);
+		return 0;
+	}
+	if (at && sscanf(at + 1, "%d/%d", &bt->sel.bus, &bt->sel.addr) == 2)
+		return 0;
+	bt->sel.bus = bt->sel.addr = 0;
+	if (at) {
+		snprintf(bt->serial, sizeof(bt->serial), "%s", at + 1);
+		bt->sel.serial = bt->serial;
+	}
+	return 0;
+}
+
 int hil_open(hil_t **out, const char *uri, const struct hil_options *opt,
 	     char *err, size_t errlen)
 {
@@ -509,23 +546,37 @@ int hil_open(hil_t **out, const char *uri, const struct hil_options *opt,
 	*out = NULL;
 	if (!opt)
 		opt = &none;
-	char what[64] = "sim";
+	char what[64] = "sim", kind[16] = "sim", mid[256] = "";
 	const char *dir = NULL;
 	if (!strncmp(uri, "sim:", 4) && uri[4]) {
 		dir = uri + 4;
-	} else if ((!strncmp(uri, "netlist:", 8) || !strncmp(uri, "uart:", 5)) &&
+	} else if ((!strncmp(uri, "netlist:", 8) || !strncmp(uri, "uart:", 5) ||
+		    !strncmp(uri, "ftdi:", 5) || !strncmp(uri, "tty:", 4)) &&
 		   strchr(strchr(uri, ':') + 1, ':')) {
-		const char *colon = strchr(strchr(uri, ':') + 1, ':');
+		const char *c1 = strchr(uri, ':'), *colon = strchr(c1 + 1, ':');
+		snprintf(kind, sizeof(kind), "%.*s", (int)(c1 - uri), uri);
+		snprintf(mid, sizeof(mid), "%.*s", (int)(colon - c1 - 1), c1 + 1);
 		snprintf(what, sizeof(what), "%.*s", (int)(colon - uri), uri);
 		dir = colon + 1;
 	}
 	if (!dir || !*dir) {
 		snprintf(err, errlen, "target '%s': hil knows sim:DIR (the Verilator "
 			 "model of the DUT in DIR), netlist:BOARD:DIR (the "
-			 "netlist Yosys makes for BOARD's chip, simulated) and "
+			 "netlist Yosys makes for BOARD's chip, simulated), "
 			 "uart:BOARD:DIR (BOARD's top, UART included, driven "
-			 "bit by bit)", uri);
+			 "bit by bit), ftdi:BOARD[@SERIAL|@BUS/DEV]:DIR (a "
+			 "board on USB) and tty:BOARD@/dev/ttyX:DIR (a board "
+			 "whose UART is a serial device)", uri);
 		return HIL_E_ARG;
+	}
+	/* A real board needs only the DUT's port list: the bitstream that
+	 * holds the bridge was flashed before. */
+	struct board_target bt;
+	int real = !strcmp(kind, "ftdi") || !strcmp(kind, "tty");
+	if (real) {
+		if (parse_board_target(kind, mid, &bt, err, errlen) < 0)
+			return HIL_E_ARG;
+		snprintf(what, sizeof(what), "ports");
 	}
 	if (dut_prepare(dir, opt->top, what, &b, msg, sizeof(msg)) < 0) {
 		snprintf(err, errlen, "%s", msg);
@@ -545,7 +596,11 @@ int hil_open(hil_t **out, const char *uri, const struct hil_options *opt,
 	h->pend = calloc(MAX_PENDING, sizeof(*h->pend));
 	h->watch = calloc(h->ports.n, sizeof(*h->watch));
 	struct hil_transport *t = NULL;
-	if (h->pend && h->watch)
+	if (h->pend && h->watch && real)
+		t = !strcmp(kind, "ftdi")
+			    ? hil_transport_ftdi(&bt.board, &bt.sel, msg, sizeof(msg))
+			    : hil_transport_tty(bt.tty, bt.board.baud, msg, sizeof(msg));
+	else if (h->pend && h->watch)
 		t = hil_transport_sim(b.sim, msg, sizeof(msg));
 	else
 		snprintf(msg, sizeof(msg), "out of memory");

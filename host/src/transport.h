@@ -32,6 +32,18 @@ struct hil_transport {
 struct hil_transport *hil_transport_sim(const char *sim_path, char *err,
 					size_t errlen);
 
+struct hil_board;
+struct hil_usbsel;
+
+/* Board b's UART channel through libftdi (transport_ftdi.c). */
+struct hil_transport *hil_transport_ftdi(const struct hil_board *b,
+					 const struct hil_usbsel *sel, char *err,
+					 size_t errlen);
+
+/* A serial device (/dev/ttyUSB*, /dev/ttyACM*) at baud, raw. */
+struct hil_transport *hil_transport_tty(const char *path, unsigned long baud,
+					char *err, size_t errlen);
+
 /* Wraps `inner` in a shim that damages bytes in both directions, for the
  * lossy-link test: spec is "rate=1e-3,seed=N,chunk=1|burst". Each byte is,
  * with probability rate each, dropped, flipped, duplicated, or followed by a

@@ -1,0 +1,261 @@
+/* The ftdi transport: a board's UART channel through libftdi1, for boards
+ * whose FTDI chip has the bridge's RX/TX on one of its channels. libftdi
+ * opens and sets the channel up (baud rate, 8N1, no flow control, latency
+ * timer 1 ms, buffers purged); the bytes then move through libusb's
+ * asynchronous bulk transfers, several queued each way, so the link's
+ * whole window can be in flight. Each 512-byte packet the chip sends
+ * starts with two modem-status bytes, which we strip. An unplugged cable
+ * ends the transport with a message saying so; it never hangs. */
+#include <ftdi.h>
+#include <libusb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "hil/usbdev.h"
+#include "transport.h"
+
+#define NIN 4
+#define NOUT 4
+#define XFER 16384
+#define RXCAP (256 * 1024)
+
+struct ftdi_tr {
+	struct hil_transport t;
+	struct ftdi_context *ftdi;
+	struct libusb_transfer *in[NIN], *out[NOUT];
+	int in_busy[NIN], out_busy[NOUT];
+	uint8_t inbuf[NIN][XFER], outbuf[NOUT][XFER];
+	uint8_t rx[RXCAP];
+	size_t rx_head, rx_len;
+	unsigned pkt;
+	int gone;
+	char who[128];
+};
+
+static void lost(struct ftdi_tr *f, int status)
+{
+	if (f->gone)
+		return;
+	f->gone = 1;
+	snprintf(f->t.err, sizeof(f->t.err), "the USB link to %s broke (%s): was "
+		 "the board unplugged? Plug it in and run again", f->who,
+		 status == LIBUSB_TRANSFER_NO_DEVICE ? "device gone" : "transfer failed");
+}
+
+static void in_done(struct libusb_transfer *x)
+{
+	struct ftdi_tr *f = x->user_data;
+	int i = (int)(x->buffer - f->inbuf[0]) / XFER;
+	f->in_busy[i] = 0;
+	if (x->status != LIBUSB_TRANSFER_COMPLETED) {
+		if (x->status != LIBUSB_TRANSFER_CANCELLED)
+			lost(f, x->status);
+		return;
+	}
+	for (int o = 0; o < x->actual_length; o += (int)f->pkt) {
+		int n = x->actual_length - o < (int)f->pkt ? x->actual_length - o : (int)f->pkt;
+		for (int k = 2; k < n; k++)
+			f->rx[(f->rx_head + f->rx_len++) % RXCAP] = x->buffer[o + k];
+	}
+}
+
+static void out_done(struct libusb_transfer *x)
+{
+	struct ftdi_tr *f = x->user_data;
+	int i = (int)(x->buffer - f->outbuf[0]) / XFER;
+	f->out_busy[i] = 0;
+	if (x->status != LIBUSB_TRANSFER_COMPLETED ||
+	    x->actual_length != x->length)
+		lost(f, x->status);
+}
+
+/* Keeps every IN transfer queued while the receive buffer could take
+ * what it brings. */
+static int submit_in(struct ftdi_tr *f)
+{
+	for (int i = 0; i < NIN && !f->gone; i++) {
+		if (f->in_busy[i] || RXCAP - f->rx_len < (size_t)XFER * NIN)
+			continue;
+		if (libusb_submit_transfer(f->in[i]) != 0) {
+			lost(f, LIBUSB_TRANSFER_NO_DEVICE);
+			return -1;
+		}
+		f->in_busy[i] = 1;
+	}
+	return f->gone ? -1 : 0;
+}
+
+static ssize_t ftdi_write(struct hil_transport *t, const void *p, size_t n)
+{
+	struct ftdi_tr *f = (struct ftdi_tr *)t;
+	if (f->gone)
+		return -1;
+	for (int i = 0; i < NOUT; i++) {
+		if (f->out_busy[i])
+			continue;
+		size_t k = n < XFER ? n : XFER;
+		memcpy(f->outbuf[i], p, k);
+		f->out[i]->length = (int)k;
+		if (libusb_submit_transfer(f->out[i]) != 0) {
+			lost(f, LIBUSB_TRANSFER_NO_DEVICE);
+			return -1;
+		}
+		f->out_busy[i] = 1;
+		return (ssize_t)k;
+	}
+	return 0;
+}
+
+static ssize_t ftdi_read(struct hil_transport *t, void *p, size_t n)
+{
+	struct ftdi_tr *f = (struct ftdi_tr *)t;
+	struct timeval zero = {0, 0};
+	libusb_handle_events_timeout_completed(f->ftdi->usb_ctx, &zero, NULL);
+	size_t k = n < f->rx_len ? n : f->rx_len;
+	for (size_t i = 0; i < k; i++)
+		((uint8_t *)p)[i] = f->rx[(f->rx_head + i) % RXCAP];
+	f->rx_head = (f->rx_head + k) % RXCAP;
+	f->rx_len -= k;
+	if (submit_in(f) < 0 && !k)
+		return -1;
+	return (ssize_t)k;
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static int free_out(const struct ftdi_tr *f)
+{
+	for (int i = 0; i < NOUT; i++)
+		if (!f->out_busy[i])
+			return 1;
+	return 0;
+}
+
+static int ftdi_wait(struct hil_transport *t, int want_write, int timeout_ms)
+{
+	struct ftdi_tr *f = (struct ftdi_tr *)t;
+	double end = now_ms() + timeout_ms;
+	for (;;) {
+		if (submit_in(f) < 0)
+			return -1;
+		if (f->rx_len || (want_write && free_out(f)))
+			return 0;
+		double left = end - now_ms();
+		if (left <= 0)
+			return 0;
+		struct timeval tv = {0, (long)(left * 1000)};
+		tv.tv_sec = tv.tv_usec / 1000000;
+		tv.tv_usec %= 1000000;
+		if (libusb_handle_events_timeout_completed(f->ftdi->usb_ctx, &tv, NULL) != 0) {
+			snprintf(t->err, sizeof(t->err), "libusb event handling failed "
+				 "on %s", f->who);
+			return -1;
+		}
+	}
+}
+
+static void ftdi_close(struct hil_transport *t)
+{
+	struct ftdi_tr *f = (struct ftdi_tr *)t;
+	for (int i = 0; i < NIN; i++)
+		if (f->in_busy[i])
+			libusb_cancel_transfer(f->in[i]);
+	for (int i = 0; i < NOUT; i++)
+		if (f->out_busy[i])
+			libusb_cancel_transfer(f->out[i]);
+	/* Cancelled transfers still complete: wait for them, but not forever. */
+	double end = now_ms() + 1000;
+	for (;;) {
+		int busy = 0;
+		for (int i = 0; i < NIN; i++)
+			busy |= f->in_busy[i];
+		for (int i = 0; i < NOUT; i++)
+			busy |= f->out_busy[i];
+		if (!busy || now_ms() > end)
+			break;
+		struct timeval tv = {0, 10000};
+		libusb_handle_events_timeout_completed(f->ftdi->usb_ctx, &tv, NULL);
+	}
+	for (int i = 0; i < NIN; i++)
+		libusb_free_transfer(f->in[i]);
+	for (int i = 0; i < NOUT; i++)
+		libusb_free_transfer(f->out[i]);
+	hil_usb_close(f->ftdi);
+	free(f);
+}
+
+static const struct hil_transport_ops ftdi_ops = {
+	ftdi_write, ftdi_read, ftdi_wait, ftdi_close,
+};
+
+static int setup(struct ftdi_tr *f, const struct hil_board *b, char *err, size_t errlen)
+{
+	struct ftdi_context *c = f->ftdi;
+	if (ftdi_usb_reset(c) < 0 || ftdi_set_bitmode(c, 0, BITMODE_RESET) < 0 ||
+	    ftdi_set_baudrate(c, (int)b->baud) < 0 ||
+	    ftdi_set_line_property(c, BITS_8, STOP_BIT_1, NONE) < 0 ||
+	    ftdi_setflowctrl(c, SIO_DISABLE_FLOW_CTRL) < 0 ||
+	    ftdi_set_latency_timer(c, 1) < 0 || ftdi_tcioflush(c) < 0) {
+		snprintf(err, errlen, "cannot set up the UART of %s: %s", f->who,
+			 ftdi_get_error_string(c));
+		return -1;
+	}
+	double r = (double)c->baudrate / (double)b->baud;
+	if (r < 0.97 || r > 1.03) {
+		snprintf(err, errlen, "%s cannot run its UART at board %s's %lu baud "
+			 "(the nearest it has is %d)", f->who, b->name, b->baud,
+			 c->baudrate);
+		return -1;
+	}
+	f->pkt = c->max_packet_size ? c->max_packet_size : 512;
+	for (int i = 0; i < NIN; i++) {
+		f->in[i] = libusb_alloc_transfer(0);
+		if (!f->in[i])
+			return -1;
+		libusb_fill_bulk_transfer(f->in[i], c->usb_dev, (unsigned char)c->out_ep,
+					  f->inbuf[i], XFER, in_done, f, 0);
+	}
+	for (int i = 0; i < NOUT; i++) {
+		f->out[i] = libusb_alloc_transfer(0);
+		if (!f->out[i])
+			return -1;
+		libusb_fill_bulk_transfer(f->out[i], c->usb_dev, (unsigned char)c->in_ep,
+					  f->outbuf[i], 0, out_done, f, 0);
+	}
+	return 0;
+}
+
+struct hil_transport *hil_transport_ftdi(const struct hil_board *b,
+					 const struct hil_usbsel *sel, char *err,
+					 size_t errlen)
+{
+	struct ftdi_tr *f = calloc(1, sizeof(*f));
+	if (!f) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	f->ftdi = hil_usb_open(b, sel, b->uart_if, err, errlen);
+	if (!f->ftdi) {
+		free(f);
+		return NULL;
+	}
+	snprintf(f->who, sizeof(f->who), "board %s (FTDI channel %c)", b->name,
+		 'A' + b->uart_if);
+	if (setup(f, b, err, errlen) < 0 || submit_in(f) < 0) {
+		if (f->gone)
+			snprintf(err, errlen, "%s", f->t.err);
+		f->t.ops = &ftdi_ops;
+		ftdi_close(&f->t);
+		return NULL;
+	}
+	f->t.ops = &ftdi_ops;
+	f->t.rto_ms = 50;
+	return &f->t;
+}
