@@ -87,7 +87,7 @@ int hil_usb_list(struct hil_usbdev *out, int max, char *err, size_t errlen)
 		describe(list[i], &out[k]);
 		k++;
 	}
-	if (n > 0)
+	if (n >= 0)
 		libusb_free_device_list(list, 1);
 	libusb_exit(ctx);
 	return k;
@@ -159,7 +159,7 @@ struct ftdi_context *hil_usb_open(const struct hil_board *b,
 			found = list[i];
 	}
 	int r = found ? ftdi_usb_open_dev(f, found) : 0;
-	if (n > 0)
+	if (n >= 0)
 		libusb_free_device_list(list, 1);
 	if (!found) {
 		if (denied)

@@ -1,0 +1,170 @@
+#!/bin/sh
+# Real boards over USB, against the emulated FT2232H board (tests/ft2232h,
+# presented to hil's real libusb and libftdi by umockdev): hil list finds
+# it; hil flash writes a real UP5K bitstream, verifies it and the flash
+# holds exactly its bytes; every injected fault exits non-zero with a
+# message naming it; --sram configures; wrong images are refused before
+# any USB traffic; hil run over the ftdi transport (and the tty transport,
+# through a pseudo-terminal) gives the sim backend's trace for every
+# example; an unplug mid-run ends with a clear error, not a hang.
+cd "$(dirname "$0")/../.." || exit 2
+HIL=${HIL:-build/asan/bin/hil}
+EMU=build/bin/hil-ft2232h-emu
+w=build/usb-tests
+rm -rf $w && mkdir -p $w
+p=0 f=0
+ok() { echo "ok $1"; p=$((p + 1)); }
+bad() { echo "FAIL $1"; f=$((f + 1)); }
+# Every emulated session gets a time limit: a hang is a failure too.
+emu() { timeout 120 $EMU "$@"; }
+
+board=icebreaker
+for d in examples/*/; do
+	make -s -f mk/bitstream.mk HIL=build/bin/hil BOARD=$board DUT=$d >$w/build.log 2>&1 ||
+		{ cat $w/build.log; bad "bitstream $board $d"; }
+done
+img=build/$board/counter/hil.bin
+
+# hil list
+emu --serial HILTEST42 -- $HIL list >$w/list.out 2>&1
+if grep -q '^0403:6010 001/005 HILTEST42 .*Dual RS232-HS .*icebreaker' $w/list.out; then
+	ok "list: the emulated FT2232H, its serial, bus/device and boards"
+else
+	cat $w/list.out; bad "list"
+fi
+
+# hil flash to SPI flash, verified; the flash holds exactly the file
+emu --flash-out $w/flash.bin -- $HIL flash $img >$w/flash.out 2>$w/flash.err
+rc=$?
+if [ $rc -eq 0 ] && cmp -s $w/flash.bin $img &&
+	grep -q 'written and verified' $w/flash.out && grep -q 'cdone 1' $w/flash.err; then
+	ok "flash: $(stat -c %s $img) bytes of UP5K bitstream written, verified, booted; flash == file"
+else
+	cat $w/flash.out $w/flash.err; bad "flash (exit $rc)"
+fi
+# Output into a pipe: plain progress lines, no carriage returns.
+if grep -q '^hil flash: write 100%' $w/flash.err && ! grep -q "$(printf '\r')" $w/flash.err; then
+	ok "flash: plain progress lines when stderr is not a terminal"
+else
+	bad "flash progress lines"
+fi
+
+# Each fault: non-zero exit and a message that names it.
+fault() {
+	name=$1 msg=$2
+	shift 2
+	emu --fault $name -- $HIL flash "$@" >$w/fault.out 2>&1
+	rc=$?
+	if [ $rc -ne 0 ] && grep -q "$msg" $w/fault.out; then
+		ok "fault $name: exit $rc, \"$msg\""
+	else
+		cat $w/fault.out; bad "fault $name (exit $rc)"
+	fi
+}
+fault readback=0x1234 'verify mismatch at 0x001234' $img
+fault cdone-low 'CDONE stayed low after the FPGA was released' $img
+fault busy 'busy timeout' $img
+fault unplug=30000 'was the board unplugged' $img
+fault cdone-low 'CDONE stayed low after the bitstream went into SRAM' --sram $img
+fault unplug=30000 'was the board unplugged' --sram $img
+
+# SRAM: configured, CDONE high, the flash untouched.
+emu --flash-out $w/sram-flash.bin -- $HIL flash --sram $img >$w/sram.out 2>$w/sram.err
+rc=$?
+if [ $rc -eq 0 ] && grep -q 'CDONE high' $w/sram.out && grep -q 'cdone 1' $w/sram.err &&
+	[ ! -s $w/sram-flash.bin ]; then
+	ok "flash --sram: configured, CDONE high, flash untouched"
+else
+	cat $w/sram.out $w/sram.err; bad "flash --sram (exit $rc)"
+fi
+
+# The kernel's ftdi_sio is given back on the interface we took.
+emu --sio-bound -- $HIL flash --sram $img >$w/sio.out 2>&1
+if grep -q 'sio: A bound, B bound' $w/sio.out; then
+	ok "ftdi_sio detached from channel A for the flash and given back"
+else
+	cat $w/sio.out; bad "ftdi_sio given back"
+fi
+
+# Wrong images are refused before any USB traffic.
+refuse() {
+	what=$1 msg=$2
+	shift 2
+	$HIL flash "$@" >$w/refuse.out 2>&1
+	rc=$?
+	if [ $rc -ne 0 ] && grep -q "$msg" $w/refuse.out; then
+		ok "refused: $what"
+	else
+		cat $w/refuse.out; bad "refuse $what (exit $rc)"
+	fi
+}
+refuse "an image for another chip" 'was built for board icebreaker (up5k), not for hx8k' --board hx8k $img
+head -c 50000 $img >$w/short.bin
+refuse "a cut-short image" 'it is cut short' $w/short.bin
+refuse "another DUT than the one named" 'not the one you named' --dut examples/alu $img
+refuse "a file that is no bitstream" 'is not an iCE40 bitstream' README.md
+
+# hil run over ftdi: the sim backend's trace, for every example.
+for d in examples/*/; do
+	n=$(basename $d)
+	dir=$($HIL ports --dut $d --where) &&
+		$HIL run --target uart:$board:$d $d/test.hil >/dev/null 2>&1 &&
+		$HIL run --dut $d $d/test.hil >$w/$n.sim 2>/dev/null
+	emu --flash-in build/$board/$n/hil.bin --uart-model $dir/uart-$board/hil-sim \
+		--baud 3000000 -- $HIL run --target ftdi:$board@HIL00001:$d $d/test.hil \
+		>$w/$n.ftdi 2>$w/$n.ftdi.err
+	rc=$?
+	if [ $rc -eq 0 ] && [ -s $w/$n.sim ] && cmp -s $w/$n.sim $w/$n.ftdi; then
+		ok "run ftdi:$board@HIL00001:$n: trace == sim ($(wc -l <$w/$n.sim) lines)"
+	else
+		cat $w/$n.ftdi.err | tail -5; bad "run ftdi $n (exit $rc)"
+	fi
+done
+
+# The wrong baud rate on the board's side: garbage, and a clear failure.
+d=examples/counter
+dir=$($HIL ports --dut $d --where)
+emu --flash-in build/$board/counter/hil.bin --uart-model $dir/uart-$board/hil-sim \
+	--baud 1000000 -- $HIL run --target ftdi:$board:$d $d/test.hil >$w/baud.out 2>&1
+rc=$?
+if [ $rc -ne 0 ] && grep -q 'no answer to SYNC' $w/baud.out; then
+	ok "a board at another baud rate: exit $rc, no answer to SYNC"
+else
+	cat $w/baud.out; bad "wrong baud (exit $rc)"
+fi
+
+# Unplugged mid-run: a clear error, not a hang (emu's timeout catches one).
+emu --flash-in build/$board/counter/hil.bin --uart-model $dir/uart-$board/hil-sim \
+	--fault unplug=600 -- $HIL run --target ftdi:$board:$d $d/test.hil >$w/unplug.out 2>&1
+rc=$?
+if [ $rc -eq 2 ] && grep -q 'was the board unplugged' $w/unplug.out; then
+	ok "unplug mid-run: exit 2, \"$(grep -o 'the USB link to [^:]*' $w/unplug.out | head -1)\""
+else
+	cat $w/unplug.out; bad "unplug mid-run (exit $rc)"
+fi
+
+# No board, or a board not attached: a message, exit 2.
+$HIL run --target ftdi:$board@NOSUCH:$d $d/test.hil >$w/none.out 2>&1
+rc=$?
+if [ $rc -eq 2 ] && grep -q 'no USB device with serial NOSUCH is attached' $w/none.out; then
+	ok "no such board: exit 2 with a message"
+else
+	cat $w/none.out; bad "no such board (exit $rc)"
+fi
+
+# tty: the same board top behind a pseudo-terminal.
+for n in counter alu; do
+	d=examples/$n
+	dir=$($HIL ports --dut $d --where)
+	timeout 120 python3 tests/usb/pty_board.py $dir/uart-$board/hil-sim \
+		$HIL run --target tty:$board@PTY:$d $d/test.hil >$w/$n.tty 2>$w/$n.tty.err
+	rc=$?
+	if [ $rc -eq 0 ] && cmp -s $w/$n.sim $w/$n.tty; then
+		ok "run tty:$board@/dev/pts/N:$n: trace == sim"
+	else
+		tail -5 $w/$n.tty.err; bad "run tty $n (exit $rc)"
+	fi
+done
+
+echo "$p passed, $f failed"
+[ $f -eq 0 ]
