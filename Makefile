@@ -38,6 +38,11 @@ bitstream: all
 resources: all
 	@$(MAKE) -s -f mk/resources.mk
 
+# make bench: measurements (docs/benchmarks.md); never part of make test
+.PHONY: bench
+bench: all
+	@sh mk/bench.sh
+
 lint: deps
 	verilator --lint-only -Wall $$(ls gateware/hil_*.v | grep -v hil_board) --top-module hil_bridge
 

@@ -1,0 +1,65 @@
+#!/bin/sh
+# make bench: measurements, never pass/fail. Prints its table and writes it
+# to docs/benchmarks.md with the machine and the date. Each figure is the
+# median of RUNS runs (default 5), with min and max.
+#
+# Flashing: hil flash (write + verify) of a 104,090-byte UP5K image
+# (examples/counter for the iCEBreaker, comment included) under the emulated
+# FT2232H, side by side with Debian's openFPGALoader on the same emulator
+# and image. The emulated flash takes the W25Q128JV's typical page-program
+# and erase times, so both tools wait for the same chip.
+cd "$(dirname "$0")/.." || exit 2
+RUNS=${RUNS:-5}
+EMU=build/bin/hil-ft2232h-emu
+w=build/bench
+mkdir -p $w
+make -s -f mk/bitstream.mk HIL=build/bin/hil BOARD=icebreaker DUT=examples/counter >/dev/null || exit 2
+img=build/icebreaker/counter/hil.bin
+
+# Runs a command RUNS times under the emulator; prints "median min max" in
+# seconds; fails if any run fails or leaves a flash that is not the image.
+timed() {
+	: >$w/times
+	i=0
+	while [ $i -lt "$RUNS" ]; do
+		t0=$(date +%s.%N)
+		$EMU --flash-out $w/flash.bin -- "$@" >$w/run.log 2>&1 || { cat $w/run.log >&2; return 1; }
+		t1=$(date +%s.%N)
+		cmp -s $w/flash.bin $img || { echo "bench: $1 left a flash unlike the image" >&2; return 1; }
+		echo "$t1 - $t0" | bc -l >>$w/times
+		i=$((i + 1))
+	done
+	sort -n $w/times | awk '{a[NR]=$1} END {printf "%.2f %.2f %.2f\n", a[int((NR+1)/2)], a[1], a[NR]}'
+}
+
+hil=$(timed build/bin/hil flash $img) || exit 2
+ofl=$(timed openFPGALoader -b ice40_generic --verify $img) || exit 2
+ratio=$(echo "$hil $ofl" | awk '{printf "%.2f", $1 / $4}')
+
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+{
+	echo "# Benchmarks"
+	echo
+	echo "Written by \`make bench\` on $(date -u +%Y-%m-%d), $(nproc) cores, $cpu."
+	echo "Each figure: median of $RUNS runs (min, max), in seconds."
+	echo
+	echo "## Flashing (write + verify, emulated FT2232H)"
+	echo
+	echo "A $(stat -c %s $img)-byte UP5K image (a 104,090-byte bitstream and"
+	echo "its comment) into the emulated board's W25Q128 (tests/ft2232h), which"
+	echo "takes that chip's typical erase and page-program times. Same emulator,"
+	echo "same image, one after the other. Wall time, process start to exit."
+	echo
+	echo "| tool | median | min | max |"
+	echo "|---|---|---|---|"
+	echo "$hil" | awk '{printf "| hil flash | %s | %s | %s |\n", $1, $2, $3}'
+	echo "$ofl" | awk '{printf "| openFPGALoader -b ice40_generic --verify | %s | %s | %s |\n", $1, $2, $3}'
+	echo
+	echo "hil / openFPGALoader: **$ratio** (the goal: at most 0.33)."
+	echo
+	echo "Measured on the emulator only: no board was attached. On a real"
+	echo "FT2232H the USB round trips cost more than in the emulator, and both"
+	echo "tools pay them. hil sends each erase or page program together with"
+	echo "its write-enable check and first status poll in one USB round trip."
+} >docs/benchmarks.md
+cat docs/benchmarks.md
