@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -34,7 +35,9 @@ static void usage(void)
 		"                     uart:BOARD:DIR\n"
 		"  --baud N           that board's UART rate (3000000)\n"
 		"  --fault F          readback=ADDR | cdone-low | busy | unplug=BYTES\n"
-		"  --sio-bound        ftdi_sio starts bound to both interfaces\n");
+		"  --sio-bound        ftdi_sio starts bound to both interfaces\n"
+		"  --deny-user        run COMMAND as user nobody, with the device\n"
+		"                     node readable by root only (no udev rules)\n");
 	exit(125);
 }
 
@@ -91,6 +94,31 @@ static int dump_flash(const char *path)
 	return 0;
 }
 
+/* As on a machine without hil's udev rules: the node belongs to root, mode
+ * 0600, and the command runs as an ordinary user. That user must still
+ * reach the testbed itself: read it, and create the socket umockdev's
+ * preload uses for udev's event monitor in its root. */
+static int deny_access(UMockdevTestbed *tb, const char *node)
+{
+	gchar *root = umockdev_testbed_get_root_dir(tb);
+	gchar *path = g_strconcat(root, node, NULL);
+	gchar *sock = g_strconcat(root, "/ioctl", node, NULL);
+	int rc = chmod(root, 01777) || chmod(path, 0600) || chmod(sock, 0777) ? -1 : 0;
+	g_free(sock);
+	if (rc < 0)
+		fprintf(stderr, "ft2232h-emu: %s: %s\n", path, strerror(errno));
+	g_free(path);
+	g_free(root);
+	return rc;
+}
+
+static void become_nobody(gpointer unused)
+{
+	(void)unused;
+	if (setgid(65534) != 0 || setuid(65534) != 0)
+		_exit(125);
+}
+
 struct run {
 	GMainLoop *loop;
 	int status;
@@ -111,11 +139,11 @@ int main(int argc, char **argv)
 		{"devnum", 1, 0, 'n'}, {"flash-in", 1, 0, 'i'},
 		{"flash-out", 1, 0, 'o'}, {"uart-model", 1, 0, 'm'},
 		{"baud", 1, 0, 'b'}, {"fault", 1, 0, 'f'},
-		{"sio-bound", 0, 0, 'k'}, {0, 0, 0, 0},
+		{"sio-bound", 0, 0, 'k'}, {"deny-user", 0, 0, 'u'}, {0, 0, 0, 0},
 	};
 	const char *flash_in = NULL, *flash_out = NULL, *model = NULL;
 	unsigned long baud = 3000000;
-	int devnum = 5, sio = 0;
+	int devnum = 5, sio = 0, deny = 0;
 	E.chip.serial = "HIL00001";
 	E.chip.description = "Dual RS232-HS";
 	if (spiflash_init(&E.flash) < 0)
@@ -138,6 +166,7 @@ int main(int argc, char **argv)
 			}
 			break;
 		case 'k': sio = 1; break;
+		case 'u': deny = 1; break;
 		default: usage();
 		}
 	}
@@ -194,6 +223,9 @@ int main(int argc, char **argv)
 		return 125;
 	}
 
+	if (deny && deny_access(tb, node) < 0)
+		return 125;
+
 	/* The command runs with umockdev's preload, which sends its device
 	 * accesses to the testbed; ASan would refuse to start with a library
 	 * loaded before it. */
@@ -209,7 +241,7 @@ int main(int argc, char **argv)
 	if (!g_spawn_async(NULL, argv + optind, NULL,
 			   G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD |
 				   G_SPAWN_CHILD_INHERITS_STDIN,
-			   NULL, NULL, &pid, &err)) {
+			   deny ? become_nobody : NULL, NULL, &pid, &err)) {
 		fprintf(stderr, "ft2232h-emu: %s: %s\n", argv[optind], err->message);
 		return 125;
 	}

@@ -33,6 +33,32 @@ else
 	cat $w/list.out; bad "list"
 fi
 
+# Without udev rules: an ordinary user is told why and what to do. hil,
+# its boards/ and the image go where that user can read them.
+u=$(mktemp -d) && chmod 755 $u && mkdir $u/bin && cp $HIL $u/bin/hil && cp -r boards $u/ && cp $img $u/
+chmod -R a+rX $u
+emu --deny-user -- env HIL_ROOT=$u $u/bin/hil list >$w/deny-list.out 2>&1
+emu --deny-user -- env HIL_ROOT=$u $u/bin/hil flash $u/hil.bin >$w/deny-flash.out 2>&1
+rc=$?
+if grep -q '001/005 ? *(no permission)' $w/deny-list.out &&
+	grep -q 'install hil.s udev rules (sudo cp boards/60-hil.rules' $w/deny-list.out &&
+	[ $rc -eq 2 ] && grep -q 'may not open the device: install hil.s udev rules' $w/deny-flash.out; then
+	ok "no permission: list and flash say so and point at boards/60-hil.rules"
+else
+	cat $w/deny-list.out $w/deny-flash.out; bad "no permission (flash exit $rc)"
+fi
+rm -rf $u
+# The rules cover every board's USB ID.
+for mk in boards/*/board.mk; do
+	id=$(sed -n 's/^USB_ID[[:space:]]*:=[[:space:]]*//p' $mk)
+	if grep 'SUBSYSTEM=="usb"' boards/60-hil.rules | grep "idVendor}==\"${id%:*}\"" |
+		grep -q "${id#*:}"; then
+		ok "udev rules cover $(basename $(dirname $mk)) ($id)"
+	else
+		bad "udev rules lack $(basename $(dirname $mk)) ($id)"
+	fi
+done
+
 # hil flash to SPI flash, verified; the flash holds exactly the file
 emu --flash-out $w/flash.bin -- $HIL flash $img >$w/flash.out 2>$w/flash.err
 rc=$?
