@@ -4,8 +4,12 @@
  * timer 1 ms, buffers purged); the bytes then move through libusb's
  * asynchronous bulk transfers, several queued each way, so the link's
  * whole window can be in flight. Each 512-byte packet the chip sends
- * starts with two modem-status bytes, which we strip. An unplugged cable
- * ends the transport with a message saying so; it never hangs. */
+ * starts with two modem-status bytes, which we strip. When the device goes
+ * away (a cable pulled and put back, a hub that reset), we look for the
+ * same serial number for up to 3 s (HIL_REPLUG_MS), set it up again and
+ * go on: the link layer resends what was lost on the way. If it does not
+ * come back, the transport ends with a message that says so; it never
+ * hangs. */
 #include <ftdi.h>
 #include <libusb.h>
 #include <stdio.h>
@@ -30,8 +34,11 @@ struct ftdi_tr {
 	uint8_t rx[RXCAP];
 	size_t rx_head, rx_len;
 	unsigned pkt;
-	int gone;
-	char who[128];
+	int gone, given_up;
+	unsigned long reopens;
+	struct hil_board board;
+	char serial[40];
+	char who[64];
 };
 
 static void lost(struct ftdi_tr *f, int status)
@@ -42,6 +49,50 @@ static void lost(struct ftdi_tr *f, int status)
 	snprintf(f->t.err, sizeof(f->t.err), "the USB link to %s broke (%s): was "
 		 "the board unplugged? Plug it in and run again", f->who,
 		 status == LIBUSB_TRANSFER_NO_DEVICE ? "device gone" : "transfer failed");
+}
+
+static int setup(struct ftdi_tr *f, char *err, size_t errlen);
+static void release(struct ftdi_tr *f);
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* The device went away: wait for the same serial number to come back. */
+static int reopen(struct ftdi_tr *f)
+{
+	if (f->given_up)
+		return -1;
+	f->given_up = 1;
+	if (!f->serial[0])
+		return -1;
+	release(f);
+	const char *env = getenv("HIL_REPLUG_MS");
+	double limit = env && atoi(env) > 0 ? atoi(env) : 3000;
+	double end = now_ms() + limit;
+	struct hil_usbsel sel = {f->serial, 0, 0};
+	char err[256];
+	while (now_ms() < end) {
+		struct timespec nap = {0, 100 * 1000 * 1000};
+		nanosleep(&nap, NULL);
+		f->ftdi = hil_usb_open(&f->board, &sel, f->board.uart_if, err, sizeof(err));
+		if (!f->ftdi)
+			continue;
+		if (setup(f, err, sizeof(err)) == 0) {
+			f->gone = f->given_up = 0;
+			f->rx_len = f->rx_head = 0;
+			f->reopens++;
+			return 0;
+		}
+		release(f);
+	}
+	snprintf(f->t.err, sizeof(f->t.err), "the USB link to %.60s broke: the board "
+		 "(serial %.40s) was unplugged and did not come back within %.0f s; "
+		 "plug it in and run again", f->who, f->serial, limit / 1000);
+	return -1;
 }
 
 static void in_done(struct libusb_transfer *x)
@@ -90,7 +141,7 @@ static int submit_in(struct ftdi_tr *f)
 static ssize_t ftdi_write(struct hil_transport *t, const void *p, size_t n)
 {
 	struct ftdi_tr *f = (struct ftdi_tr *)t;
-	if (f->gone)
+	if (f->gone && reopen(f) < 0)
 		return -1;
 	for (int i = 0; i < NOUT; i++) {
 		if (f->out_busy[i])
@@ -118,16 +169,9 @@ static ssize_t ftdi_read(struct hil_transport *t, void *p, size_t n)
 		((uint8_t *)p)[i] = f->rx[(f->rx_head + i) % RXCAP];
 	f->rx_head = (f->rx_head + k) % RXCAP;
 	f->rx_len -= k;
-	if (submit_in(f) < 0 && !k)
+	if (submit_in(f) < 0 && !k && reopen(f) < 0)
 		return -1;
 	return (ssize_t)k;
-}
-
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
 static int free_out(const struct ftdi_tr *f)
@@ -143,7 +187,7 @@ static int ftdi_wait(struct hil_transport *t, int want_write, int timeout_ms)
 	struct ftdi_tr *f = (struct ftdi_tr *)t;
 	double end = now_ms() + timeout_ms;
 	for (;;) {
-		if (submit_in(f) < 0)
+		if (submit_in(f) < 0 && reopen(f) < 0)
 			return -1;
 		if (f->rx_len || (want_write && free_out(f)))
 			return 0;
@@ -161,16 +205,18 @@ static int ftdi_wait(struct hil_transport *t, int want_write, int timeout_ms)
 	}
 }
 
-static void ftdi_close(struct hil_transport *t)
+/* Cancels what is in flight, waits (a bounded time) for the cancelled
+ * transfers to complete, and closes the device. */
+static void release(struct ftdi_tr *f)
 {
-	struct ftdi_tr *f = (struct ftdi_tr *)t;
+	if (!f->ftdi)
+		return;
 	for (int i = 0; i < NIN; i++)
 		if (f->in_busy[i])
 			libusb_cancel_transfer(f->in[i]);
 	for (int i = 0; i < NOUT; i++)
 		if (f->out_busy[i])
 			libusb_cancel_transfer(f->out[i]);
-	/* Cancelled transfers still complete: wait for them, but not forever. */
 	double end = now_ms() + 1000;
 	for (;;) {
 		int busy = 0;
@@ -183,11 +229,24 @@ static void ftdi_close(struct hil_transport *t)
 		struct timeval tv = {0, 10000};
 		libusb_handle_events_timeout_completed(f->ftdi->usb_ctx, &tv, NULL);
 	}
-	for (int i = 0; i < NIN; i++)
+	for (int i = 0; i < NIN; i++) {
 		libusb_free_transfer(f->in[i]);
-	for (int i = 0; i < NOUT; i++)
+		f->in[i] = NULL;
+		f->in_busy[i] = 0;
+	}
+	for (int i = 0; i < NOUT; i++) {
 		libusb_free_transfer(f->out[i]);
+		f->out[i] = NULL;
+		f->out_busy[i] = 0;
+	}
 	hil_usb_close(f->ftdi);
+	f->ftdi = NULL;
+}
+
+static void ftdi_close(struct hil_transport *t)
+{
+	struct ftdi_tr *f = (struct ftdi_tr *)t;
+	release(f);
 	free(f);
 }
 
@@ -195,8 +254,9 @@ static const struct hil_transport_ops ftdi_ops = {
 	ftdi_write, ftdi_read, ftdi_wait, ftdi_close,
 };
 
-static int setup(struct ftdi_tr *f, const struct hil_board *b, char *err, size_t errlen)
+static int setup(struct ftdi_tr *f, char *err, size_t errlen)
 {
+	const struct hil_board *b = &f->board;
 	struct ftdi_context *c = f->ftdi;
 	if (ftdi_usb_reset(c) < 0 || ftdi_set_bitmode(c, 0, BITMODE_RESET) < 0 ||
 	    ftdi_set_baudrate(c, (int)b->baud) < 0 ||
@@ -246,9 +306,17 @@ struct hil_transport *hil_transport_ftdi(const struct hil_board *b,
 		free(f);
 		return NULL;
 	}
-	snprintf(f->who, sizeof(f->who), "board %s (FTDI channel %c)", b->name,
+	f->board = *b;
+	snprintf(f->who, sizeof(f->who), "board %.40s (FTDI channel %c)", b->name,
 		 'A' + b->uart_if);
-	if (setup(f, b, err, errlen) < 0 || submit_in(f) < 0) {
+	/* The serial number finds the board again after a replug. */
+	struct libusb_device_descriptor dd;
+	if (libusb_get_device_descriptor(libusb_get_device(f->ftdi->usb_dev), &dd) == 0 &&
+	    dd.iSerialNumber)
+		libusb_get_string_descriptor_ascii(f->ftdi->usb_dev, dd.iSerialNumber,
+						   (unsigned char *)f->serial,
+						   sizeof(f->serial));
+	if (setup(f, err, errlen) < 0 || submit_in(f) < 0) {
 		if (f->gone)
 			snprintf(err, errlen, "%s", f->t.err);
 		f->t.ops = &ftdi_ops;

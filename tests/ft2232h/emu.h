@@ -18,6 +18,7 @@ struct urb {
 	UMockdevIoctlData *data; /* the usbdevfs_urb, its buffer resolved */
 	UMockdevIoctlData *buf;
 	UMockdevIoctlClient *client;
+	int generation; /* the plug-in it was submitted to */
 	double submitted_us;
 	size_t done;  /* OUT: bytes consumed so far */
 	int complete; /* ready to reap, with status and actual_length set */
@@ -32,9 +33,13 @@ struct emu {
 	struct urb urbs[MAX_URBS];
 	int nurbs;
 	/* an unplug after this many bulk bytes (0: never); then every request
-	 * fails with ENODEV, as once the kernel has seen the device go */
+	 * fails with ENODEV, as once the kernel has seen the device go. With
+	 * replug, the device comes back 300 ms later under a new device number
+	 * (the board keeps its power: the FPGA runs on); file handles opened
+	 * before stay dead. */
 	unsigned long unplug_after, bulk_bytes;
-	int unplugged;
+	int unplugged, replug, generation;
+	void (*on_unplug)(struct emu *e);
 	unsigned long ioctls;
 };
 

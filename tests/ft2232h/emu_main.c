@@ -19,6 +19,11 @@
 #include "emu.h"
 
 static struct emu E;
+static UMockdevTestbed *tb;
+static UMockdevIoctlBase *handler;
+static char node[64], sysdev[96];
+static int devnum_now;
+
 
 static void usage(void)
 {
@@ -35,6 +40,7 @@ static void usage(void)
 		"                     uart:BOARD:DIR\n"
 		"  --baud N           that board's UART rate (3000000)\n"
 		"  --fault F          readback=ADDR | cdone-low | busy | unplug=BYTES\n"
+		"                     | replug=BYTES (back after 300 ms, board powered)\n"
 		"  --sio-bound        ftdi_sio starts bound to both interfaces\n"
 		"  --deny-user        run COMMAND as user nobody, with the device\n"
 		"                     node readable by root only (no udev rules)\n");
@@ -56,7 +62,8 @@ static int fault(const char *f)
 		E.flash.stuck_busy = 1;
 		return 0;
 	}
-	if (!strncmp(f, "unplug=", 7)) {
+	if (!strncmp(f, "unplug=", 7) || !strncmp(f, "replug=", 7)) {
+		E.replug = f[0] == 'r';
 		E.unplug_after = strtoul(f + 7, &end, 0);
 		return *end || !E.unplug_after ? -1 : 0;
 	}
@@ -98,7 +105,7 @@ static int dump_flash(const char *path)
  * 0600, and the command runs as an ordinary user. That user must still
  * reach the testbed itself: read it, and create the socket umockdev's
  * preload uses for udev's event monitor in its root. */
-static int deny_access(UMockdevTestbed *tb, const char *node)
+static int deny_access(void)
 {
 	gchar *root = umockdev_testbed_get_root_dir(tb);
 	gchar *path = g_strconcat(root, node, NULL);
@@ -117,6 +124,74 @@ static void become_nobody(gpointer unused)
 	(void)unused;
 	if (setgid(65534) != 0 || setuid(65534) != 0)
 		_exit(125);
+}
+
+/* Plugs the chip in as device devnum on bus 1: its sysfs entry and device
+ * node, in umockdev's record format (P the sysfs path, N the node, E the
+ * uevent properties, A the sysfs attributes, H binary ones in hex), and
+ * our ioctl handler behind the node. */
+static int plug(int devnum)
+{
+	uint8_t desc[256];
+	size_t dl = chip_descriptors(&E.chip, desc, sizeof(desc));
+	snprintf(node, sizeof(node), "/dev/bus/usb/001/%03d", devnum);
+	snprintf(sysdev, sizeof(sysdev), "/sys/devices/pci0000:00/usb1/1-%d", devnum);
+	GString *rec = g_string_new(NULL);
+	g_string_append_printf(rec,
+		"P: %s\n"
+		"N: bus/usb/001/%03d\n"
+		"E: DEVNAME=%s\nE: DEVTYPE=usb_device\nE: SUBSYSTEM=usb\n"
+		"E: BUSNUM=001\nE: DEVNUM=%03d\nE: PRODUCT=403/6010/700\n"
+		"A: idVendor=0403\nA: idProduct=6010\nA: bcdDevice=0700\n"
+		"A: busnum=1\nA: devnum=%d\nA: speed=480\nA: dev=189:%d\n"
+		"A: bConfigurationValue=1\nA: bNumConfigurations=1\n"
+		"A: manufacturer=FTDI\nA: product=%s\nA: serial=%s\nH: descriptors=",
+		sysdev + 4, devnum, node, devnum, devnum, devnum - 1,
+		E.chip.description, E.chip.serial);
+	for (size_t i = 0; i < dl; i++)
+		g_string_append_printf(rec, "%02X", desc[i]);
+	g_string_append(rec, "\n");
+	GError *err = NULL;
+	int ok = umockdev_testbed_add_from_string(tb, rec->str, &err) &&
+		 umockdev_testbed_attach_ioctl(tb, node, handler, &err);
+	g_string_free(rec, TRUE);
+	if (!ok) {
+		fprintf(stderr, "ft2232h-emu: %s\n", err->message);
+		g_error_free(err);
+		return -1;
+	}
+	devnum_now = devnum;
+	return 0;
+}
+
+/* The replug: the chip comes back reset (as after power-on), its
+ * channels' buffers empty, the kernel's driver bound again; the board
+ * behind it kept its power. */
+static gboolean replug(gpointer unused)
+{
+	(void)unused;
+	for (int i = 0; i < 2; i++) {
+		struct chan *ch = &E.chip.ch[i];
+		ch->bitmode = 0;
+		ch->latency_ms = 16;
+		ch->baud = 9600;
+		ch->in_len = ch->in_head = 0;
+		ch->claimed_by = NULL;
+		ch->kernel_driver = 1;
+	}
+	E.generation++;
+	E.unplugged = 0;
+	if (plug(devnum_now + 1) < 0)
+		exit(125);
+	return G_SOURCE_REMOVE;
+}
+
+static void on_unplug(struct emu *e)
+{
+	umockdev_testbed_detach_ioctl(tb, node, NULL);
+	umockdev_testbed_remove_device(tb, sysdev);
+	if (e->replug)
+		g_timeout_add(300, replug, NULL);
 }
 
 struct run {
@@ -188,42 +263,14 @@ int main(int argc, char **argv)
 		return 125;
 	ice40_creset(&E.fpga, 0, 0, &E.flash);
 
-	UMockdevTestbed *tb = umockdev_testbed_new();
-	char node[64];
-	snprintf(node, sizeof(node), "/dev/bus/usb/001/%03d", devnum);
-	/* umockdev's record format: P the sysfs path, N the device node, E
-	 * the uevent properties, A the sysfs attributes, H binary ones in hex. */
-	uint8_t desc[256];
-	size_t dl = chip_descriptors(&E.chip, desc, sizeof(desc));
-	GString *rec = g_string_new(NULL);
-	g_string_append_printf(rec,
-		"P: /devices/pci0000:00/usb1/1-%d\n"
-		"N: bus/usb/001/%03d\n"
-		"E: DEVNAME=%s\nE: DEVTYPE=usb_device\nE: SUBSYSTEM=usb\n"
-		"E: BUSNUM=001\nE: DEVNUM=%03d\nE: PRODUCT=403/6010/700\n"
-		"A: idVendor=0403\nA: idProduct=6010\nA: bcdDevice=0700\n"
-		"A: busnum=1\nA: devnum=%d\nA: speed=480\nA: dev=189:%d\n"
-		"A: bConfigurationValue=1\nA: bNumConfigurations=1\n"
-		"A: manufacturer=FTDI\nA: product=%s\nA: serial=%s\nH: descriptors=",
-		devnum, devnum, node, devnum, devnum, devnum - 1,
-		E.chip.description, E.chip.serial);
-	for (size_t i = 0; i < dl; i++)
-		g_string_append_printf(rec, "%02X", desc[i]);
-	g_string_append(rec, "\n");
-	GError *err = NULL;
-	if (!umockdev_testbed_add_from_string(tb, rec->str, &err)) {
-		fprintf(stderr, "ft2232h-emu: %s\n", err->message);
-		return 125;
-	}
-	g_string_free(rec, TRUE);
-	UMockdevIoctlBase *handler = umockdev_ioctl_base_new();
+	tb = umockdev_testbed_new();
+	handler = umockdev_ioctl_base_new();
 	usbfs_attach(&E, handler);
-	if (!umockdev_testbed_attach_ioctl(tb, node, handler, &err)) {
-		fprintf(stderr, "ft2232h-emu: %s\n", err->message);
+	E.on_unplug = on_unplug;
+	if (plug(devnum) < 0)
 		return 125;
-	}
 
-	if (deny && deny_access(tb, node) < 0)
+	if (deny && deny_access() < 0)
 		return 125;
 
 	/* The command runs with umockdev's preload, which sends its device
@@ -238,6 +285,7 @@ int main(int argc, char **argv)
 				      asan && *asan ? ":" : "");
 	setenv("ASAN_OPTIONS", asan2, 1);
 	GPid pid;
+	GError *err = NULL;
 	if (!g_spawn_async(NULL, argv + optind, NULL,
 			   G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD |
 				   G_SPAWN_CHILD_INHERITS_STDIN,
@@ -263,7 +311,8 @@ int main(int argc, char **argv)
 		E.uart.from_board, E.uart.garbled, E.mpsse.bad_ops,
 		E.chip.ch[0].kernel_driver ? "A bound" : "A free",
 		E.chip.ch[1].kernel_driver ? ", B bound" : ", B free");
-	umockdev_testbed_detach_ioctl(tb, node, NULL);
+	if (!E.unplugged)
+		umockdev_testbed_detach_ioctl(tb, node, NULL);
 	g_object_unref(handler);
 	g_object_unref(tb);
 	spiflash_free(&E.flash);

@@ -42,7 +42,14 @@ static void count_bulk(struct emu *e, size_t n)
 	e->bulk_bytes += n;
 	if (e->unplug_after && e->bulk_bytes >= e->unplug_after && !e->unplugged) {
 		e->unplugged = 1;
-		uartlink_power(&e->uart, 0);
+		e->unplug_after = 0;
+		if (!e->replug)
+			uartlink_power(&e->uart, 0);
+		for (int i = 0; i < e->nurbs; i++)
+			if (!e->urbs[i].complete)
+				finish(&e->urbs[i], -ENODEV, 0);
+		if (e->on_unplug)
+			e->on_unplug(e);
 	}
 }
 
@@ -57,7 +64,7 @@ static void pump(struct emu *e)
 		int c = chan_of(k->endpoint);
 		if (u->complete || c < 0)
 			continue;
-		if (e->unplugged) {
+		if (e->unplugged || u->generation != e->generation) {
 			finish(u, -ENODEV, 0);
 			continue;
 		}
@@ -123,6 +130,7 @@ static int submit(struct emu *e, UMockdevIoctlClient *client, UMockdevIoctlData 
 	u->data = g_object_ref(d);
 	u->buf = buf;
 	u->client = client;
+	u->generation = e->generation;
 	u->submitted_us = emu_now_us();
 	k = urb_of(u);
 	if (k->type == USBDEVFS_URB_TYPE_CONTROL) {
@@ -143,7 +151,8 @@ static int submit(struct emu *e, UMockdevIoctlClient *client, UMockdevIoctlData 
 	return 0;
 }
 
-static int reap(struct emu *e, UMockdevIoctlClient *client, UMockdevIoctlData *arg)
+static int reap(struct emu *e, UMockdevIoctlClient *client, UMockdevIoctlData *arg,
+		int stale)
 {
 	pump(e);
 	for (int i = 0; i < e->nurbs; i++) {
@@ -154,7 +163,7 @@ static int reap(struct emu *e, UMockdevIoctlClient *client, UMockdevIoctlData *a
 		drop(e, i);
 		return 0;
 	}
-	return e->unplugged ? -ENODEV : -EAGAIN;
+	return e->unplugged || stale ? -ENODEV : -EAGAIN;
 }
 
 static int discard(struct emu *e, UMockdevIoctlData *arg)
@@ -188,7 +197,7 @@ static int claim(struct emu *e, UMockdevIoctlClient *client, unsigned n)
 }
 
 static int request(struct emu *e, UMockdevIoctlClient *client, unsigned long req,
-		   UMockdevIoctlData *arg)
+		   UMockdevIoctlData *arg, int stale)
 {
 	GError *err = NULL;
 	UMockdevIoctlData *d = NULL;
@@ -200,7 +209,8 @@ static int request(struct emu *e, UMockdevIoctlClient *client, unsigned long req
 			return -EFAULT;
 		}
 	}
-	if (e->unplugged && req != USBDEVFS_REAPURBNDELAY && req != USBDEVFS_REAPURB)
+	if ((e->unplugged || stale) && req != USBDEVFS_REAPURBNDELAY &&
+	    req != USBDEVFS_REAPURB)
 		return -ENODEV;
 	switch (req) {
 	case USBDEVFS_GET_CAPABILITIES:
@@ -267,7 +277,7 @@ static int request(struct emu *e, UMockdevIoctlClient *client, unsigned long req
 		return submit(e, client, d);
 	case USBDEVFS_REAPURB:
 	case USBDEVFS_REAPURBNDELAY:
-		return reap(e, client, d);
+		return reap(e, client, d, stale);
 	case USBDEVFS_DISCARDURB:
 		return discard(e, arg);
 	}
@@ -281,7 +291,14 @@ static gboolean on_ioctl(UMockdevIoctlBase *h, UMockdevIoctlClient *client,
 	struct emu *e = user;
 	e->ioctls++;
 	unsigned long req = umockdev_ioctl_client_get_request(client);
-	int r = request(e, client, req, umockdev_ioctl_client_get_arg(client));
+	/* A handle opened before a replug stays dead, as on Linux. */
+	int gen = GPOINTER_TO_INT(g_object_get_data(G_OBJECT(client), "generation"));
+	if (!gen) {
+		gen = e->generation + 1;
+		g_object_set_data(G_OBJECT(client), "generation", GINT_TO_POINTER(gen));
+	}
+	int r = request(e, client, req, umockdev_ioctl_client_get_arg(client),
+			gen != e->generation + 1);
 	umockdev_ioctl_client_complete(client, r < 0 ? -1 : r, r < 0 ? -r : 0);
 	return TRUE;
 }

@@ -6,7 +6,8 @@
 # message naming it; --sram configures; wrong images are refused before
 # any USB traffic; hil run over the ftdi transport (and the tty transport,
 # through a pseudo-terminal) gives the sim backend's trace for every
-# example; an unplug mid-run ends with a clear error, not a hang.
+# example; an unplug mid-run ends with a clear error, not a hang, and a
+# replug mid-run (the board kept its power) lets the run go on.
 cd "$(dirname "$0")/../.." || exit 2
 HIL=${HIL:-build/asan/bin/hil}
 EMU=build/bin/hil-ft2232h-emu
@@ -163,10 +164,22 @@ fi
 emu --flash-in build/$board/counter/hil.bin --uart-model $dir/uart-$board/hil-sim \
 	--fault unplug=600 -- $HIL run --target ftdi:$board:$d $d/test.hil >$w/unplug.out 2>&1
 rc=$?
-if [ $rc -eq 2 ] && grep -q 'was the board unplugged' $w/unplug.out; then
-	ok "unplug mid-run: exit 2, \"$(grep -o 'the USB link to [^:]*' $w/unplug.out | head -1)\""
+if [ $rc -eq 2 ] && grep -q 'was unplugged and did not come back within 3 s' $w/unplug.out; then
+	ok "unplug mid-run: exit 2, \"$(grep -o 'the board (serial [^;]*' $w/unplug.out | head -1)\""
 else
 	cat $w/unplug.out; bad "unplug mid-run (exit $rc)"
+fi
+# Replugged mid-run, the board powered all along: found again by its
+# serial number under a new device number, and the run goes on to the
+# same trace (the link layer resends what was lost).
+emu --flash-in build/$board/counter/hil.bin --uart-model $dir/uart-$board/hil-sim \
+	--fault replug=600 -- $HIL run --stats --target ftdi:$board:$d $d/test.hil \
+	>$w/replug.trace 2>$w/replug.err
+rc=$?
+if [ $rc -eq 0 ] && cmp -s $w/replug.trace $w/counter.sim; then
+	ok "replug mid-run: the run goes on, trace == sim ($(grep -o 'retransmits=[0-9]*' $w/replug.err))"
+else
+	cat $w/replug.err; bad "replug mid-run (exit $rc)"
 fi
 
 # No board, or a board not attached: a message, exit 2.
