@@ -3,6 +3,7 @@
  * when the image is on the board and the FPGA configured from it. */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -78,9 +79,16 @@ int cmd_flash(int argc, char **argv)
 			dut = argv[++i];
 		else if (!strcmp(argv[i], "--top") && v)
 			top = argv[++i];
-		else if (!strcmp(argv[i], "--mhz") && v && sscanf(argv[++i], "%lf", &mhz) == 1 &&
-			 mhz >= 0.1 && mhz <= 30)
-			continue;
+		else if (!strcmp(argv[i], "--mhz")) {
+			char *end;
+			mhz = v ? strtod(v, &end) : 0;
+			if (!v || *end || mhz < 1 || mhz > 30) {
+				fprintf(stderr, "hil flash: --mhz wants the SPI clock in "
+						"MHz, from 1 to 30\n");
+				return 2;
+			}
+			i++;
+		}
 		else if (argv[i][0] != '-' && !file)
 			file = argv[i];
 		else
@@ -88,6 +96,8 @@ int cmd_flash(int argc, char **argv)
 	}
 	if (!file)
 		return usage();
+	if (usbsel_check(&sel, "flash") < 0)
+		return 2;
 
 	char err[1024];
 	struct hil_bitfile img;
@@ -129,7 +139,7 @@ int cmd_flash(int argc, char **argv)
 		goto out;
 	}
 	struct bar bar = {isatty(2), NULL, -1};
-	struct hil_flash_opts o = {mhz * 1e6, 1, on_progress, &bar, ""};
+	struct hil_flash_opts o = {mhz * 1e6, on_progress, &bar, ""};
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	int r = sram ? hil_flash_sram(f, &b, img.data, img.len, &o, err, sizeof(err))

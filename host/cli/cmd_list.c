@@ -38,6 +38,7 @@ int cmd_list(int argc, char **argv)
 		       *boards ? boards : "-");
 	}
 	if (denied)
-		fprintf(stderr, "hil list: %s\n", hil_usb_access_help());
+		fprintf(stderr, "hil list: this user may not open the devices marked "
+				"(no permission): %s\n", hil_usb_access_help());
 	return 0;
 }

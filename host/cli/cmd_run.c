@@ -10,6 +10,7 @@
 #include "hil/hil.h"
 #include "hil/script.h"
 #include "trace.h"
+#include "usbsel.h"
 
 struct run {
 	hil_t *h;
@@ -135,7 +136,13 @@ int cmd_run(int argc, char **argv)
 	const char *dir = NULL, *top = NULL, *vcd_path = NULL, *script = NULL;
 	const char *ports_path = NULL, *target = NULL;
 	int json = 0, stats = 0;
+	struct hil_usbsel sel = {0};
 	for (int i = 1; i < argc; i++) {
+		int u = usbsel_arg(&sel, argc, argv, &i, "run");
+		if (u < 0)
+			return 2;
+		if (u)
+			continue;
 		if (i + 1 < argc && !strcmp(argv[i], "--dut"))
 			dir = argv[++i];
 		else if (i + 1 < argc && !strcmp(argv[i], "--top"))
@@ -160,15 +167,34 @@ int cmd_run(int argc, char **argv)
 	if (!(dir || target) || !script) {
 		fprintf(stderr, "usage: hil run (--dut DIR | --target URI) [--top T] "
 				"[--vcd FILE] [--json] [--stats] [--ports PORTS.JSON] "
-				"SCRIPT\n  URI: sim:DIR (the default for --dut DIR), "
-				"netlist:BOARD:DIR, uart:BOARD:DIR\n");
+				"[--serial S | --bus N --device N] SCRIPT\n"
+				"  URI: sim:DIR (the default for --dut DIR), "
+				"netlist:BOARD:DIR, uart:BOARD:DIR,\n"
+				"       ftdi:BOARD[@SERIAL|@BUS/DEV]:DIR, tty:BOARD@/dev/ttyX:DIR\n");
 		return 2;
 	}
 
+	if (usbsel_check(&sel, "run") < 0)
+		return 2;
 	struct run r;
 	memset(&r, 0, sizeof(r));
 	char uri[4200], err[1024];
-	if (target)
+	const char *colon = target ? strchr(target, ':') : NULL;
+	const char *dircolon = colon ? strchr(colon + 1, ':') : NULL;
+	if ((sel.serial || sel.bus) && (!target || strncmp(target, "ftdi:", 5) || !dircolon ||
+					memchr(colon, '@', (size_t)(dircolon - colon)))) {
+		fprintf(stderr, "hil run: --serial, --bus and --device choose the board "
+				"of an ftdi:BOARD:DIR target (one that does not choose "
+				"it with @ already)\n");
+		return 2;
+	}
+	if (target && sel.serial)
+		snprintf(uri, sizeof(uri), "%.*s@%s%s", (int)(dircolon - target), target,
+			 sel.serial, dircolon);
+	else if (target && sel.bus)
+		snprintf(uri, sizeof(uri), "%.*s@%d/%d%s", (int)(dircolon - target), target,
+			 sel.bus, sel.addr, dircolon);
+	else if (target)
 		snprintf(uri, sizeof(uri), "%s", target);
 	else
 		snprintf(uri, sizeof(uri), "sim:%s", dir);

@@ -12,7 +12,9 @@ static const struct {
 	{"run", cmd_run, "run (--dut DIR | --target URI) [--top T] [--vcd FILE] [--json] SCRIPT\n"
 			 "      run a stimulus script (docs/scripts.md) on the DUT;\n"
 			 "      URI sim:DIR (default), netlist:BOARD:DIR (gate level) or\n"
-			 "      uart:BOARD:DIR (the board top, its UART driven bit by bit)"},
+			 "      uart:BOARD:DIR (the board top, its UART driven bit by bit),\n"
+			 "      ftdi:BOARD[@SERIAL|@BUS/DEV]:DIR (a board on USB; or --serial S,\n"
+			 "      --bus N --device N) or tty:BOARD@/dev/ttyX:DIR"},
 	{"list", cmd_list, "list\n"
 			   "      the FTDI devices and boards attached, with their serials"},
 	{"flash", cmd_flash, "flash [--sram] [--board B] [--serial S | --bus N --device N] FILE\n"

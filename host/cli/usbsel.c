@@ -41,3 +41,13 @@ int usbsel_arg(struct hil_usbsel *s, int argc, char **argv, int *i, const char *
 	(*i)++;
 	return 1;
 }
+
+int usbsel_check(const struct hil_usbsel *s, const char *cmd)
+{
+	if ((s->bus > 0) != (s->addr > 0)) {
+		fprintf(stderr, "hil %s: --bus and --device go together (both as hil "
+				"list shows them)\n", cmd);
+		return -1;
+	}
+	return 0;
+}

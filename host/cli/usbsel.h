@@ -8,5 +8,8 @@
 /* If argv[*i] is a selection option, consumes it (and its value) and
  * returns 1; returns -1 on a bad value (after saying why), else 0. */
 int usbsel_arg(struct hil_usbsel *s, int argc, char **argv, int *i, const char *cmd);
+/* After the options: --bus and --device go together. Returns -1 (after
+ * saying why) if not. */
+int usbsel_check(const struct hil_usbsel *s, const char *cmd);
 
 #endif

@@ -19,16 +19,14 @@ static const char *root(void)
 	return r && *r ? r : HIL_ROOT;
 }
 
-/* Bitstream sizes (icepack's output without a comment) and the wait the
- * iCE40 family data sheet asks for after CRESET before SPI slave data. */
+/* Bitstream sizes: icepack's output without a comment. */
 static const struct {
 	const char *device;
 	long bytes;
-	double housekeeping_us;
 } devices[] = {
-	{"up5k", 104090, 1200},
-	{"hx8k", 135100, 800},
-	{"hx1k", 32220, 800},
+	{"up5k", 104090},
+	{"hx8k", 135100},
+	{"hx1k", 32220},
 };
 
 static int plain(const char *s)
@@ -98,15 +96,19 @@ int hil_board_load(struct hil_board *b, const char *name, char *err, size_t errl
 	}
 	fclose(f);
 	for (size_t i = 0; i < sizeof(devices) / sizeof(devices[0]); i++)
-		if (!strcmp(b->device, devices[i].device)) {
+		if (!strcmp(b->device, devices[i].device))
 			b->image_bytes = devices[i].bytes;
-			b->housekeeping_us = devices[i].housekeeping_us;
-		}
 	if (!b->image_bytes || !b->baud || !b->vid || b->uart_if < 0 ||
 	    b->flash_if < 0 || b->sck < 0 || b->mosi < 0 || b->miso < 0 ||
 	    b->cs < 0 || b->cdone < 0 || b->creset < 0)
 		return hil_fail(err, errlen, "%s lacks DEVICE (one hil knows), BAUD, "
 				"USB_ID, USB_IF or a FLASH_* pin", path);
+	/* MPSSE has its SPI on ADBUS 0-2; the rest are GPIOs of that byte. */
+	if (b->sck != 0 || b->mosi != 1 || b->miso != 2 || b->cs > 7 ||
+	    b->cdone > 7 || b->creset > 7)
+		return hil_fail(err, errlen, "%s: FLASH_SCK, FLASH_MOSI and FLASH_MISO "
+				"must be 0, 1 and 2 (MPSSE's SPI pins), and CS, "
+				"CDONE and CRESET on ADBUS 0-7", path);
 	return 0;
 }
 

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <ftdi.h>
+
 #include "errfmt.h"
 #include "mpsse.h"
 
@@ -108,15 +110,31 @@ static void queue_status(struct mpsse *m)
 	mpsse_read(m, POLL_BYTES);
 }
 
-/* Before the first write-enable: a flash still busy ignores it. */
+/* Before the first write-enable: a flash still busy ignores it, and one
+ * whose block-protect bits are set takes write-enable but then ignores
+ * the erases and programs. */
 static int wait_ready(struct mpsse *m, char *err, size_t errlen)
 {
 	uint8_t st[POLL_BYTES];
 	queue_status(m);
 	if (mpsse_recv(m, st, POLL_BYTES) < 0)
 		return hil_fail(err, errlen, "%s", m->err);
-	return poll_busy(m, st[POLL_BYTES - 1], "before the first erase, at", 0,
-			 1.0, err, errlen);
+	if (poll_busy(m, st[POLL_BYTES - 1], "before the first erase, at", 0, 1.0,
+		      err, errlen) < 0)
+		return -1;
+	static const uint8_t rdsr = 0x05;
+	mpsse_cs(m, 1);
+	mpsse_write(m, &rdsr, 1);
+	mpsse_read(m, 1);
+	mpsse_cs(m, 0);
+	if (mpsse_recv(m, st, 1) < 0)
+		return hil_fail(err, errlen, "%s", m->err);
+	if (st[0] & 0x1c)
+		return hil_fail(err, errlen, "the flash is write-protected (status "
+				"register %02x: block-protect bits set); clear them "
+				"with a flash tool that writes the status register, "
+				"then flash again", st[0]);
+	return 0;
 }
 
 /* Reads the write-enable's status answer (the queued operation has gone
@@ -151,6 +169,9 @@ static int identify(struct mpsse *m, struct hil_flash_opts *o, char *err, size_t
 	cmd(m, ff, sizeof(ff));
 	cmd(m, rst, 1);
 	cmd(m, rst + 1, 1);
+	/* The reset takes tRST (30 us on the W25Q, more on others; it waits
+	 * for a program or erase in progress): give it a millisecond. */
+	mpsse_clocks(m, (unsigned long)(m->hz * 1e-3) + 8);
 	cmd(m, &wake, 1);
 	/* tRES1 (wake-up) is 3 us at most: clock it away. */
 	mpsse_clocks(m, (unsigned long)(m->hz * 5e-6) + 8);
@@ -233,8 +254,14 @@ static int verify(struct mpsse *m, const uint8_t *img, size_t len,
 	return 0;
 }
 
-/* CDONE, read a few times over up to limit_s: the FPGA takes a while to
- * read a bitstream from flash. */
+static void nap_us(long us)
+{
+	struct timespec t = {us / 1000000, (us % 1000000) * 1000};
+	nanosleep(&t, NULL);
+}
+
+/* CDONE, read every millisecond for up to limit_s: the FPGA takes a while
+ * to read a bitstream from flash. */
 static int cdone(struct mpsse *m, double limit_s, int *level)
 {
 	double deadline = now_s() + limit_s;
@@ -246,15 +273,18 @@ static int cdone(struct mpsse *m, double limit_s, int *level)
 		*level = (p & m->cdone) != 0;
 		if (*level || now_s() > deadline)
 			return 0;
-		mpsse_clocks(m, (unsigned long)(m->hz * 1e-3));
+		nap_us(1000);
 	}
 }
 
 static int start(struct mpsse *m, struct ftdi_context *f, const struct hil_board *b,
 		 struct hil_flash_opts *o, char *err, size_t errlen)
 {
-	if (mpsse_open(m, f, b, o->hz > 0 ? o->hz : 6e6) < 0)
+	if (mpsse_open(m, f, b, o->hz > 0 ? o->hz : 6e6) < 0) {
+		/* the pins may already be driven: let go of them */
+		ftdi_set_bitmode(f, 0, BITMODE_RESET);
 		return hil_fail(err, errlen, "%s", m->err);
+	}
 	return 0;
 }
 
@@ -274,9 +304,11 @@ int hil_flash_spi(struct ftdi_context *f, const struct hil_board *b,
 		rc = erase(&m, len, o, err, errlen);
 	if (rc == 0)
 		rc = program(&m, img, len, o, err, errlen);
-	if (rc == 0 && o->verify)
+	if (rc == 0)
 		rc = verify(&m, img, len, o, err, errlen);
 	if (rc == 0) {
+		/* Booting from flash, the FPGA drives SCK and MOSI itself. */
+		mpsse_release_bus(&m);
 		mpsse_creset(&m, 0);
 		int level;
 		if (cdone(&m, 1.0, &level) < 0)
@@ -310,13 +342,17 @@ int hil_flash_sram(struct ftdi_context *f, const struct hil_board *b,
 			      "reset: CRESET or CDONE is not on the pins the board "
 			      "definition names");
 	if (rc == 0) {
+		/* The housekeeping time: no clock may reach the FPGA before it
+		 * has passed. 1200 us covers every iCE40 (the Linux driver's
+		 * figure too). */
 		mpsse_creset(&m, 0);
-		/* the housekeeping time, counted in clocks on the wire */
-		mpsse_clocks(&m, (unsigned long)(m.hz * b->housekeeping_us * 1e-6) + 8);
+		if (mpsse_flush(&m) < 0)
+			rc = hil_fail(err, errlen, "%s", m.err);
+		nap_us(1200);
 		mpsse_cs(&m, 0);
 		mpsse_clocks(&m, 8);
 		mpsse_cs(&m, 1);
-		for (size_t a = 0; a < len; a += BLOCK) {
+		for (size_t a = 0; a < len && rc == 0; a += BLOCK) {
 			size_t k = len - a < BLOCK ? len - a : BLOCK;
 			mpsse_write(&m, img + a, k);
 			if (mpsse_flush(&m) < 0) {

@@ -527,9 +527,17 @@ static int parse_board_target(const char *kind, const char *mid,
 		snprintf(bt->tty, sizeof(bt->tty), "%s", at + 1);
 		return 0;
 	}
-	if (at && sscanf(at + 1, "%d/%d", &bt->sel.bus, &bt->sel.addr) == 2)
+	char rest;
+	if (at && strchr(at, '/')) {
+		if (sscanf(at + 1, "%d/%d%c", &bt->sel.bus, &bt->sel.addr, &rest) != 2 ||
+		    bt->sel.bus < 1 || bt->sel.bus > 255 || bt->sel.addr < 1 ||
+		    bt->sel.addr > 255) {
+			snprintf(err, errlen, "target ftdi:%s: after @ comes a serial "
+				 "number or BUS/DEVICE as hil list shows them (1/5)", mid);
+			return -1;
+		}
 		return 0;
-	bt->sel.bus = bt->sel.addr = 0;
+	}
 	if (at) {
 		snprintf(bt->serial, sizeof(bt->serial), "%s", at + 1);
 		bt->sel.serial = bt->serial;
@@ -554,6 +562,11 @@ int hil_open(hil_t **out, const char *uri, const struct hil_options *opt,
 		    !strncmp(uri, "ftdi:", 5) || !strncmp(uri, "tty:", 4)) &&
 		   strchr(strchr(uri, ':') + 1, ':')) {
 		const char *c1 = strchr(uri, ':'), *colon = strchr(c1 + 1, ':');
+		/* A board's serial device may have colons in its path
+		 * (/dev/serial/by-path/...): its DUT directory is what
+		 * follows the last one. */
+		if (!strncmp(uri, "tty:", 4))
+			colon = strrchr(uri, ':');
 		snprintf(kind, sizeof(kind), "%.*s", (int)(c1 - uri), uri);
 		snprintf(mid, sizeof(mid), "%.*s", (int)(colon - c1 - 1), c1 + 1);
 		snprintf(what, sizeof(what), "%.*s", (int)(colon - uri), uri);

@@ -79,6 +79,12 @@ void mpsse_close(struct mpsse *m)
 	ftdi_set_bitmode(m->ftdi, 0, BITMODE_RESET);
 }
 
+void mpsse_release_bus(struct mpsse *m)
+{
+	m->dir = (uint8_t)(m->dir & ~(m->sck | m->mosi));
+	pins(m);
+}
+
 void mpsse_cs(struct mpsse *m, int low)
 {
 	m->dir = low ? (uint8_t)(m->dir | m->cs) : (uint8_t)(m->dir & ~m->cs);
@@ -148,19 +154,18 @@ void mpsse_pins(struct mpsse *m)
 int mpsse_flush(struct mpsse *m)
 {
 	size_t o = 0;
-	while (o < m->n) {
+	while (o < m->n && !m->failed) {
 		int r = ftdi_write_data(m->ftdi, m->buf + o, (int)(m->n - o));
 		if (r <= 0) {
 			snprintf(m->err, sizeof(m->err), "USB write to the FTDI chip "
 				 "failed: %s (was the board unplugged?)",
 				 r < 0 ? ftdi_get_error_string(m->ftdi) : "short write");
-			m->n = 0;
-			return -1;
+			m->failed = 1;
 		}
-		o += (size_t)r;
+		o += r > 0 ? (size_t)r : 0;
 	}
 	m->n = 0;
-	return 0;
+	return m->failed ? -1 : 0;
 }
 
 int mpsse_recv(struct mpsse *m, uint8_t *out, size_t n)
@@ -170,6 +175,7 @@ int mpsse_recv(struct mpsse *m, uint8_t *out, size_t n)
 	if (mpsse_flush(m) < 0)
 		return -1;
 	size_t got = 0;
+	/* Two seconds without a byte: the chip stopped answering. */
 	double deadline = now_s() + 2.0;
 	while (got < n) {
 		int r = ftdi_read_data(m->ftdi, out + got, (int)(n - got));
@@ -177,12 +183,17 @@ int mpsse_recv(struct mpsse *m, uint8_t *out, size_t n)
 			snprintf(m->err, sizeof(m->err), "USB read from the FTDI chip "
 				 "failed: %s (was the board unplugged?)",
 				 ftdi_get_error_string(m->ftdi));
+			m->failed = 1;
 			return -1;
 		}
 		got += (size_t)r;
+		if (r > 0)
+			deadline = now_s() + 2.0;
 		if (r == 0 && now_s() > deadline) {
 			snprintf(m->err, sizeof(m->err), "the FTDI chip sent %zu of %zu "
-				 "answer bytes in 2 s: it stopped answering", got, n);
+				 "answer bytes, then nothing for 2 s: it stopped "
+				 "answering", got, n);
+			m->failed = 1;
 			return -1;
 		}
 	}

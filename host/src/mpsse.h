@@ -22,6 +22,7 @@ struct mpsse {
 	double hz;
 	uint8_t buf[MPSSE_BUF];
 	size_t n;
+	int failed; /* a transfer failed: everything after it fails too */
 	char err[256];
 };
 
@@ -32,6 +33,9 @@ int mpsse_open(struct mpsse *m, struct ftdi_context *f, const struct hil_board *
 void mpsse_close(struct mpsse *m);
 
 void mpsse_cs(struct mpsse *m, int low);
+/* Stops driving SCK and MOSI, so the FPGA may drive them (booting from
+ * flash, it is the SPI master). */
+void mpsse_release_bus(struct mpsse *m);
 void mpsse_creset(struct mpsse *m, int low);
 /* Queues n bytes out (MSB first, mode 0). */
 void mpsse_write(struct mpsse *m, const uint8_t *p, size_t n);
@@ -41,7 +45,7 @@ void mpsse_read(struct mpsse *m, size_t n);
 void mpsse_clocks(struct mpsse *m, unsigned long n);
 /* Queues a read of the low pins. */
 void mpsse_pins(struct mpsse *m);
-/* Sends what is queued. */
+/* Sends what is queued; -1 if this or any earlier transfer failed. */
 int mpsse_flush(struct mpsse *m);
 /* Sends what is queued and reads exactly n answer bytes. */
 int mpsse_recv(struct mpsse *m, uint8_t *out, size_t n);

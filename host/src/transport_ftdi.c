@@ -35,9 +35,8 @@ struct ftdi_tr {
 	size_t rx_head, rx_len;
 	unsigned pkt;
 	int gone, given_up;
-	unsigned long reopens;
 	struct hil_board board;
-	char serial[40];
+	char serial[64];
 	char who[64];
 };
 
@@ -52,7 +51,7 @@ static void lost(struct ftdi_tr *f, int status)
 }
 
 static int setup(struct ftdi_tr *f, char *err, size_t errlen);
-static void release(struct ftdi_tr *f);
+static int release(struct ftdi_tr *f);
 
 static double now_ms(void)
 {
@@ -67,9 +66,8 @@ static int reopen(struct ftdi_tr *f)
 	if (f->given_up)
 		return -1;
 	f->given_up = 1;
-	if (!f->serial[0])
+	if (!f->serial[0] || release(f) < 0)
 		return -1;
-	release(f);
 	const char *env = getenv("HIL_REPLUG_MS");
 	double limit = env && atoi(env) > 0 ? atoi(env) : 3000;
 	double end = now_ms() + limit;
@@ -84,13 +82,13 @@ static int reopen(struct ftdi_tr *f)
 		if (setup(f, err, sizeof(err)) == 0) {
 			f->gone = f->given_up = 0;
 			f->rx_len = f->rx_head = 0;
-			f->reopens++;
 			return 0;
 		}
-		release(f);
+		if (release(f) < 0)
+			break;
 	}
 	snprintf(f->t.err, sizeof(f->t.err), "the USB link to %.60s broke: the board "
-		 "(serial %.40s) was unplugged and did not come back within %.0f s; "
+		 "(serial %.63s) was unplugged and did not come back within %.0f s; "
 		 "plug it in and run again", f->who, f->serial, limit / 1000);
 	return -1;
 }
@@ -163,6 +161,8 @@ static ssize_t ftdi_read(struct hil_transport *t, void *p, size_t n)
 {
 	struct ftdi_tr *f = (struct ftdi_tr *)t;
 	struct timeval zero = {0, 0};
+	if (!f->ftdi)
+		return -1;
 	libusb_handle_events_timeout_completed(f->ftdi->usb_ctx, &zero, NULL);
 	size_t k = n < f->rx_len ? n : f->rx_len;
 	for (size_t i = 0; i < k; i++)
@@ -206,11 +206,12 @@ static int ftdi_wait(struct hil_transport *t, int want_write, int timeout_ms)
 }
 
 /* Cancels what is in flight, waits (a bounded time) for the cancelled
- * transfers to complete, and closes the device. */
-static void release(struct ftdi_tr *f)
+ * transfers to complete, and closes the device. Returns -1 if some never
+ * completed: then nothing is freed, since libusb may still call back. */
+static int release(struct ftdi_tr *f)
 {
 	if (!f->ftdi)
-		return;
+		return 0;
 	for (int i = 0; i < NIN; i++)
 		if (f->in_busy[i])
 			libusb_cancel_transfer(f->in[i]);
@@ -224,8 +225,10 @@ static void release(struct ftdi_tr *f)
 			busy |= f->in_busy[i];
 		for (int i = 0; i < NOUT; i++)
 			busy |= f->out_busy[i];
-		if (!busy || now_ms() > end)
+		if (!busy)
 			break;
+		if (now_ms() > end)
+			return -1;
 		struct timeval tv = {0, 10000};
 		libusb_handle_events_timeout_completed(f->ftdi->usb_ctx, &tv, NULL);
 	}
@@ -241,13 +244,14 @@ static void release(struct ftdi_tr *f)
 	}
 	hil_usb_close(f->ftdi);
 	f->ftdi = NULL;
+	return 0;
 }
 
 static void ftdi_close(struct hil_transport *t)
 {
 	struct ftdi_tr *f = (struct ftdi_tr *)t;
-	release(f);
-	free(f);
+	if (release(f) == 0)
+		free(f);
 }
 
 static const struct hil_transport_ops ftdi_ops = {
@@ -263,29 +267,26 @@ static int setup(struct ftdi_tr *f, char *err, size_t errlen)
 	    ftdi_set_line_property(c, BITS_8, STOP_BIT_1, NONE) < 0 ||
 	    ftdi_setflowctrl(c, SIO_DISABLE_FLOW_CTRL) < 0 ||
 	    ftdi_set_latency_timer(c, 1) < 0 || ftdi_tcioflush(c) < 0) {
-		snprintf(err, errlen, "cannot set up the UART of %s: %s", f->who,
-			 ftdi_get_error_string(c));
-		return -1;
-	}
-	double r = (double)c->baudrate / (double)b->baud;
-	if (r < 0.97 || r > 1.03) {
-		snprintf(err, errlen, "%s cannot run its UART at board %s's %lu baud "
-			 "(the nearest it has is %d)", f->who, b->name, b->baud,
-			 c->baudrate);
+		snprintf(err, errlen, "cannot set up the UART of %s at %lu baud: %s",
+			 f->who, b->baud, ftdi_get_error_string(c));
 		return -1;
 	}
 	f->pkt = c->max_packet_size ? c->max_packet_size : 512;
 	for (int i = 0; i < NIN; i++) {
 		f->in[i] = libusb_alloc_transfer(0);
-		if (!f->in[i])
+		if (!f->in[i]) {
+			snprintf(err, errlen, "out of memory");
 			return -1;
+		}
 		libusb_fill_bulk_transfer(f->in[i], c->usb_dev, (unsigned char)c->out_ep,
 					  f->inbuf[i], XFER, in_done, f, 0);
 	}
 	for (int i = 0; i < NOUT; i++) {
 		f->out[i] = libusb_alloc_transfer(0);
-		if (!f->out[i])
+		if (!f->out[i]) {
+			snprintf(err, errlen, "out of memory");
 			return -1;
+		}
 		libusb_fill_bulk_transfer(f->out[i], c->usb_dev, (unsigned char)c->in_ep,
 					  f->outbuf[i], 0, out_done, f, 0);
 	}

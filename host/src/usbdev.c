@@ -9,7 +9,7 @@
 
 const char *hil_usb_access_help(void)
 {
-	return "this user may not open the device: install hil's udev rules "
+	return "install hil's udev rules "
 	       "(sudo cp boards/60-hil.rules /etc/udev/rules.d/ && sudo udevadm "
 	       "control --reload && sudo udevadm trigger), then replug the board; "
 	       "they give the logged-in user access (uaccess), and members of "
@@ -143,6 +143,8 @@ struct ftdi_context *hil_usb_open(const struct hil_board *b,
 		ftdi_free(f);
 		return NULL;
 	}
+	struct hil_board bs[32];
+	int nb = hil_board_all(bs, 32);
 	libusb_device **list;
 	ssize_t n = libusb_get_device_list(f->usb_ctx, &list);
 	libusb_device *found = NULL;
@@ -151,8 +153,14 @@ struct ftdi_context *hil_usb_open(const struct hil_board *b,
 	describe_sel(sel, b, what, sizeof(what));
 	for (ssize_t i = 0; i < n && !found; i++) {
 		struct hil_usbdev d;
+		struct libusb_device_descriptor dd;
+		if (libusb_get_device_descriptor(list[i], &dd) != 0 ||
+		    !is_candidate(dd.idVendor, dd.idProduct, bs, nb))
+			continue;
+		/* A device we may not open could be the one with that
+		 * serial number: we cannot read it to know. */
 		if (describe(list[i], &d) == LIBUSB_ERROR_ACCESS) {
-			denied |= !(sel && sel->serial && *sel->serial) && selected(sel, b, &d);
+			denied |= (sel && sel->serial && *sel->serial) || selected(sel, b, &d);
 			continue;
 		}
 		if (selected(sel, b, &d))
@@ -163,7 +171,8 @@ struct ftdi_context *hil_usb_open(const struct hil_board *b,
 		libusb_free_device_list(list, 1);
 	if (!found) {
 		if (denied)
-			hil_fail(err, errlen, "found a USB device %s, but %s", what,
+			hil_fail(err, errlen, "no USB device %s that this user may open, "
+				 "and at least one this user may not: %s", what,
 				 hil_usb_access_help());
 		else
 			hil_fail(err, errlen, "no USB device %s is attached (hil list "

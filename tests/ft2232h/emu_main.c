@@ -261,7 +261,7 @@ int main(int argc, char **argv)
 	E.fpga.in_reset = 1;
 	if (flash_in && load_flash(flash_in) < 0)
 		return 125;
-	ice40_creset(&E.fpga, 0, 0, &E.flash);
+	ice40_creset(&E.fpga, 0, 0, 0, &E.flash);
 
 	tb = umockdev_testbed_new();
 	handler = umockdev_ioctl_base_new();

@@ -21,7 +21,7 @@ static void reset_parser(struct ice40 *c)
 	c->payload_left = 0;
 	c->data_left = 0;
 	c->bank_width = c->bank_height = 0;
-	c->bytes = c->early_bytes = c->clocks_after = 0;
+	c->bytes = c->clocks_after = 0;
 	c->comment_len = 0;
 	c->in_comment = 0;
 	c->why[0] = '\0';
@@ -85,10 +85,6 @@ void ice40_byte(struct ice40 *c, uint8_t b)
 {
 	if (c->in_reset || !c->slave)
 		return;
-	if (emu_now_us() < c->released_us + c->housekeeping_us) {
-		c->early_bytes++;
-		return;
-	}
 	c->bytes++;
 	if (c->failed || c->woke) {
 		if (c->woke)
@@ -136,6 +132,8 @@ void ice40_byte(struct ice40 *c, uint8_t b)
 
 void ice40_clocks(struct ice40 *c, unsigned long n)
 {
+	if (!c->in_reset && c->slave && emu_now_us() < c->released_us + c->housekeeping_us)
+		fail(c, "SPI clocks during the housekeeping time after CRESET rose");
 	if (c->in_reset || !c->woke || c->failed || c->cdone)
 		return;
 	c->clocks_after += n;
@@ -143,7 +141,8 @@ void ice40_clocks(struct ice40 *c, unsigned long n)
 		set_cdone(c, 1);
 }
 
-void ice40_creset(struct ice40 *c, int low, int cs_low, struct spiflash *f)
+void ice40_creset(struct ice40 *c, int low, int cs_low, int host_sck,
+		  struct spiflash *f)
 {
 	if (low) {
 		c->in_reset = 1;
@@ -162,6 +161,10 @@ void ice40_creset(struct ice40 *c, int low, int cs_low, struct spiflash *f)
 	}
 	/* Master mode: the chip reads the flash itself, from address 0, and
 	 * clocks on by itself after the wakeup. */
+	if (host_sck) {
+		fail(c, "the host drives SCK while the FPGA boots from flash");
+		return;
+	}
 	c->slave = 1;
 	c->released_us = emu_now_us() - c->housekeeping_us;
 	for (uint32_t a = 0; a < FLASH_SIZE && !c->cdone && !c->failed; a++)

@@ -4,8 +4,10 @@
  * The bitstream is parsed as the chip does (sync word, commands, the
  * CRAM/BRAM data lengths, CRC-16 over everything after a CRC reset), and
  * CDONE rises only for a whole, well-formed bitstream with a good CRC,
- * followed by at least 49 clocks. Bytes sent during the housekeeping time
- * after CRESET rises (1200 us on the UP5K) are lost, as on the chip. */
+ * followed by at least 49 clocks. No clock may come during the
+ * housekeeping time after CRESET rises (1200 us): the configuration then
+ * fails. Booting from flash, the chip is the SPI master: if the host still
+ * drives SCK then, the boot fails. */
 #ifndef EMU_ICE40_H
 #define EMU_ICE40_H
 
@@ -17,7 +19,7 @@
 struct ice40 {
 	int in_reset, slave, cdone, cdone_stuck_low;
 	double released_us, housekeeping_us;
-	unsigned long bytes, early_bytes, clocks_after;
+	unsigned long bytes, clocks_after;
 	/* the parser */
 	int synced, woke, failed;
 	uint32_t sync_shift;
@@ -34,8 +36,10 @@ struct ice40 {
 };
 
 void ice40_init(struct ice40 *c);
-/* CRESET's level changed; cs_low: SPI_SS at that moment. */
-void ice40_creset(struct ice40 *c, int low, int cs_low, struct spiflash *f);
+/* CRESET's level changed; cs_low: SPI_SS at that moment; host_sck: the
+ * host drives SCK. */
+void ice40_creset(struct ice40 *c, int low, int cs_low, int host_sck,
+		  struct spiflash *f);
 /* A byte clocked in with SPI_SS low. */
 void ice40_byte(struct ice40 *c, uint8_t b);
 /* n SPI clocks passed (with or without data). */

@@ -39,7 +39,8 @@ static void pins_changed(struct mpsse *m)
 	if (cs_low && !m->cs_low)
 		spiflash_select(m->flash);
 	if (creset_low != m->creset_low)
-		ice40_creset(m->fpga, creset_low, cs_low, m->flash);
+		ice40_creset(m->fpga, creset_low, cs_low, bit(m->lo_dir, m->pin.sck),
+			     m->flash);
 	if (!cs_low && m->cs_low)
 		spiflash_deselect(m->flash);
 	m->cs_low = cs_low;
@@ -54,11 +55,12 @@ static uint8_t read_lo(const struct mpsse *m)
 	return v;
 }
 
+/* The FPGA sees the clocks begin now; then their time passes. */
 static void clocks(struct mpsse *m, unsigned long n)
 {
 	double hz = (m->div5 ? 12e6 : 60e6) / ((1.0 + m->divisor) * 2.0);
-	emu_add_us((double)n * 1e6 / hz);
 	ice40_clocks(m->fpga, n);
+	emu_add_us((double)n * 1e6 / hz);
 }
 
 static uint8_t reverse(uint8_t b)
@@ -112,8 +114,7 @@ static int known(uint8_t op)
 	return 0;
 }
 
-/* Runs an opcode whose header is complete; returns 0 if it needs more
- * data bytes (the shift commands). */
+/* Runs an opcode that takes no data bytes, once its header is complete. */
 static void run_simple(struct mpsse *m, struct chan *ch)
 {
 	switch (m->op) {
@@ -160,14 +161,15 @@ size_t mpsse_feed(struct mpsse *m, struct chan *ch, const uint8_t *p, size_t n)
 			if (rd && !chan_room(ch))
 				return i;
 			if (op & 0x02 || op & 0x40) {
-				/* A bit shift: its bits go out as part of a byte;
-				 * flashers use them only for dummy clocks. */
+				/* A bit shift: only its clocks are modelled (the
+				 * flashers use bit shifts for dummy clocks), not its
+				 * bits on the bus. */
 				if (wr && i == n)
 					return i;
-				uint8_t v = wr ? p[i++] : 0;
+				if (wr)
+					i++;
 				unsigned nbits = m->hdr[0] + 1u;
 				clocks(m, nbits > 8 ? 8 : nbits);
-				(void)v;
 				if (rd)
 					answer(ch, 0xff);
 				m->data_left = 0;

@@ -10,6 +10,7 @@
 #define T_4K 45000.0
 #define T_32K 120000.0
 #define T_64K 150000.0
+#define T_RST 30.0
 
 int spiflash_init(struct spiflash *f)
 {
@@ -64,8 +65,23 @@ void spiflash_deselect(struct spiflash *f)
 			f->powered_down = 0;
 		return;
 	}
+	if (emu_now_us() < f->reset_until_us)
+		return;
 	int b = busy(f);
+	if (f->op != 0x66 && f->op != 0x99)
+		f->reset_enabled = 0;
 	switch (f->op) {
+	case 0x66:
+		f->reset_enabled = 1;
+		break;
+	case 0x99:
+		if (f->reset_enabled) {
+			f->wel = 0;
+			f->busy_until_us = 0;
+			f->reset_until_us = emu_now_us() + T_RST;
+		}
+		f->reset_enabled = 0;
+		break;
 	case 0x06:
 		if (!b)
 			f->wel = 1;
@@ -128,6 +144,11 @@ uint8_t spiflash_xfer(struct spiflash *f, uint8_t in)
 	}
 	if (f->powered_down)
 		return f->op == 0xab && n >= 4 ? 0x17 : 0xff;
+	if (emu_now_us() < f->reset_until_us) {
+		if (n == 1)
+			f->ignored++;
+		return 0xff;
+	}
 	switch (f->op) {
 	case 0x9f:
 		return n <= 3 ? f->jedec[n - 1] : 0xff;

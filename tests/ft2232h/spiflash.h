@@ -4,7 +4,8 @@
  * page, erases set whole sectors or blocks to FF, and the chip stays busy
  * for its typical program and erase times. Deep power-down ignores
  * everything but the wake command (0xAB); continuous-read mode swallows the
- * next transaction's opcode until an FF opcode resets it. */
+ * next transaction's opcode until an FF opcode resets it. After a software
+ * reset (66 then 99) the chip takes no command for tRST, 30 us. */
 #ifndef EMU_SPIFLASH_H
 #define EMU_SPIFLASH_H
 
@@ -18,6 +19,8 @@ struct spiflash {
 	uint8_t jedec[3];
 	int wel, powered_down, cont_read;
 	double busy_until_us; /* on the emulator's clock (emu_now_us) */
+	double reset_until_us; /* a software reset (66 99) takes tRST */
+	int reset_enabled;
 	/* the transaction in progress */
 	int active;
 	uint8_t op;
@@ -27,7 +30,7 @@ struct spiflash {
 	/* faults */
 	int stuck_busy;
 	long corrupt_at; /* read-back of this address returns it inverted, or -1 */
-	unsigned long programs, erases, reads;
+	unsigned long programs, erases, reads, ignored;
 };
 
 int spiflash_init(struct spiflash *f);

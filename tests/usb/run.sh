@@ -43,7 +43,7 @@ emu --deny-user -- env HIL_ROOT=$u $u/bin/hil flash $u/hil.bin >$w/deny-flash.ou
 rc=$?
 if grep -q '001/005 ? *(no permission)' $w/deny-list.out &&
 	grep -q 'install hil.s udev rules (sudo cp boards/60-hil.rules' $w/deny-list.out &&
-	[ $rc -eq 2 ] && grep -q 'may not open the device: install hil.s udev rules' $w/deny-flash.out; then
+	[ $rc -eq 2 ] && grep -q 'this user may not: install hil.s udev rules' $w/deny-flash.out; then
 	ok "no permission: list and flash say so and point at boards/60-hil.rules"
 else
 	cat $w/deny-list.out $w/deny-flash.out; bad "no permission (flash exit $rc)"
@@ -113,6 +113,22 @@ else
 	cat $w/sio.out; bad "ftdi_sio given back"
 fi
 
+# Choosing the device: by bus and device number, by serial number.
+emu --devnum 7 -- $HIL flash --sram --bus 1 --device 7 $img >$w/sel.out 2>&1
+rc1=$?
+emu --devnum 7 -- $HIL flash --sram --bus 1 --device 5 $img >$w/sel2.out 2>&1
+rc2=$?
+emu --serial BOARD7 -- $HIL flash --sram --serial BOARD7 $img >$w/sel3.out 2>&1
+rc3=$?
+$HIL flash --sram --bus 1 $img >$w/sel4.out 2>&1
+rc4=$?
+if [ $rc1 -eq 0 ] && [ $rc2 -eq 2 ] && grep -q 'no USB device at bus 1 device 5 is attached' $w/sel2.out &&
+	[ $rc3 -eq 0 ] && [ $rc4 -eq 2 ] && grep -q -- '--bus and --device go together' $w/sel4.out; then
+	ok "selection: --bus/--device and --serial pick the device; a wrong one is not found"
+else
+	cat $w/sel.out $w/sel2.out $w/sel3.out $w/sel4.out; bad "selection ($rc1 $rc2 $rc3 $rc4)"
+fi
+
 # Wrong images are refused before any USB traffic.
 refuse() {
 	what=$1 msg=$2
@@ -148,9 +164,19 @@ for d in examples/*/; do
 	fi
 done
 
-# The wrong baud rate on the board's side: garbage, and a clear failure.
+# hil run takes the same selection options.
 d=examples/counter
 dir=$($HIL ports --dut $d --where)
+emu --serial BOARD7 --flash-in build/$board/counter/hil.bin --uart-model $dir/uart-$board/hil-sim \
+	-- $HIL run --target ftdi:$board:$d --serial BOARD7 $d/test.hil >$w/runsel.trace 2>$w/runsel.err
+rc=$?
+if [ $rc -eq 0 ] && cmp -s $w/runsel.trace $w/counter.sim; then
+	ok "run --serial: trace == sim"
+else
+	cat $w/runsel.err; bad "run --serial (exit $rc)"
+fi
+
+# The wrong baud rate on the board's side: garbage, and a clear failure.
 emu --flash-in build/$board/counter/hil.bin --uart-model $dir/uart-$board/hil-sim \
 	--baud 1000000 -- $HIL run --target ftdi:$board:$d $d/test.hil >$w/baud.out 2>&1
 rc=$?

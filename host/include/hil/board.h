@@ -15,7 +15,6 @@ struct hil_board {
 	int uart_if, flash_if;     /* 0 = channel A */
 	int sck, mosi, miso, cs, cdone, creset;
 	long image_bytes;          /* the device's bitstream without comment */
-	double housekeeping_us;    /* after CRESET rises, before SRAM data */
 };
 
 int hil_board_load(struct hil_board *b, const char *name, char *err, size_t errlen);

@@ -21,7 +21,6 @@ typedef void (*hil_progress_fn)(void *user, const char *what, size_t done,
 
 struct hil_flash_opts {
 	double hz;            /* SPI clock; 0: 6 MHz */
-	int verify;           /* read back and compare (flash only) */
 	hil_progress_fn progress;
 	void *user;
 	char chip[64];        /* out: the flash chip found */
