@@ -148,6 +148,14 @@ static int on_frame(struct hil_link *l, const struct hil_frame_hdr *h,
 	if (!l->synced)
 		return 0;
 	l->last_rx_ms = now;
+	/* The bridge takes each ack from its receive offset when a frame
+	 * starts, so acks never go back while it lives. One that does comes
+	 * from a bridge that started afresh: its board was reset or lost
+	 * power, and the DUT's state went with it. */
+	if ((uint16_t)(l->tx_acked - h->ack) - 1u < 0x7fffu)
+		return fail(l, "link: the bridge has restarted (it acknowledges "
+			       "less than it did): its board was reset or lost "
+			       "power, and the DUT's state is gone; run again");
 	if (within(l->tx_acked, h->ack, l->tx_hi)) {
 		uint16_t d = (uint16_t)(h->ack - l->tx_acked);
 		if (d) {

@@ -38,7 +38,7 @@ struct emu {
 	 * (the board keeps its power: the FPGA runs on); file handles opened
 	 * before stay dead. */
 	unsigned long unplug_after, bulk_bytes;
-	int unplugged, replug, generation;
+	int unplugged, replug, power_cycle, generation;
 	void (*on_unplug)(struct emu *e);
 	unsigned long ioctls;
 };

@@ -41,6 +41,8 @@ static void usage(void)
 		"  --baud N           that board's UART rate (3000000)\n"
 		"  --fault F          readback=ADDR | cdone-low | busy | unplug=BYTES\n"
 		"                     | replug=BYTES (back after 300 ms, board powered)\n"
+		"                     | powercycle=BYTES (back after 300 ms, the board\n"
+		"                     lost power: the FPGA boots again from flash)\n"
 		"  --sio-bound        ftdi_sio starts bound to both interfaces\n"
 		"  --deny-user        run COMMAND as user nobody, with the device\n"
 		"                     node readable by root only (no udev rules)\n");
@@ -65,6 +67,11 @@ static int fault(const char *f)
 	if (!strncmp(f, "unplug=", 7) || !strncmp(f, "replug=", 7)) {
 		E.replug = f[0] == 'r';
 		E.unplug_after = strtoul(f + 7, &end, 0);
+		return *end || !E.unplug_after ? -1 : 0;
+	}
+	if (!strncmp(f, "powercycle=", 11)) {
+		E.replug = E.power_cycle = 1;
+		E.unplug_after = strtoul(f + 11, &end, 0);
 		return *end || !E.unplug_after ? -1 : 0;
 	}
 	return -1;
@@ -181,6 +188,10 @@ static gboolean replug(gpointer unused)
 	}
 	E.generation++;
 	E.unplugged = 0;
+	if (E.power_cycle) {
+		ice40_creset(&E.fpga, 1, 0, 0, &E.flash);
+		ice40_creset(&E.fpga, 0, 0, 0, &E.flash);
+	}
 	if (plug(devnum_now + 1) < 0)
 		exit(125);
 	return G_SOURCE_REMOVE;

@@ -208,6 +208,17 @@ else
 	cat $w/replug.err; bad "replug mid-run (exit $rc)"
 fi
 
+# Replugged with a power cut: the FPGA booted again from flash and the
+# bridge started afresh. The run ends, saying so.
+emu --flash-in build/$board/counter/hil.bin --uart-model $dir/uart-$board/hil-sim \
+	--fault powercycle=600 -- $HIL run --target ftdi:$board:$d $d/test.hil >$w/power.out 2>&1
+rc=$?
+if [ $rc -eq 2 ] && grep -q 'the bridge has restarted' $w/power.out; then
+	ok "power cut mid-run: exit 2, \"the bridge has restarted ...\""
+else
+	cat $w/power.out; bad "power cut mid-run (exit $rc)"
+fi
+
 # No board, or a board not attached: a message, exit 2.
 $HIL run --target ftdi:$board@NOSUCH:$d $d/test.hil >$w/none.out 2>&1
 rc=$?
