@@ -1,21 +1,32 @@
-/* FT2232H descriptors and vendor requests, after FTDI's data sheet and
- * AN232B-05 (baud rate divisors). */
+/* FT2232H and FT232H descriptors and vendor requests, after FTDI's data
+ * sheets and AN232B-05 (baud rate divisors). */
 #include "chip.h"
 
 #include <string.h>
 
 #define VID 0x0403
-#define PID 0x6010
-#define BCD 0x0700 /* what tells libftdi it is a 2232H */
 
-static const uint8_t dev_desc[18] = {
-	18, 1, 0x00, 0x02, 0, 0, 0, 64, VID & 0xff, VID >> 8, PID & 0xff, PID >> 8,
-	BCD & 0xff, BCD >> 8, 1, 2, 3, 1,
+/* bcdDevice is what tells libftdi which chip it is: 0x0700 a 2232H,
+ * 0x0900 a 232H. */
+static const uint8_t dev_2232h[18] = {
+	18, 1, 0x00, 0x02, 0, 0, 0, 64, VID & 0xff, VID >> 8, 0x10, 0x60,
+	0x00, 0x07, 1, 2, 3, 1,
+};
+static const uint8_t dev_232h[18] = {
+	18, 1, 0x00, 0x02, 0, 0, 0, 64, VID & 0xff, VID >> 8, 0x14, 0x60,
+	0x00, 0x09, 1, 2, 3, 1,
 };
 
 /* One configuration, two vendor-class interfaces, each with a bulk IN and
  * OUT endpoint of 512 bytes: A = 0x81/0x02, B = 0x83/0x04. */
-static const uint8_t cfg_desc[55] = {
+static const uint8_t cfg_232h[32] = {
+	9, 2, 32, 0, 1, 1, 0, 0x80, 50,
+	9, 4, 0, 0, 2, 0xff, 0xff, 0xff, 2,
+	7, 5, 0x81, 2, 0x00, 0x02, 0,
+	7, 5, 0x02, 2, 0x00, 0x02, 0,
+};
+
+static const uint8_t cfg_2232h[55] = {
 	9, 2, 55, 0, 2, 1, 0, 0x80, 50,
 	9, 4, 0, 0, 2, 0xff, 0xff, 0xff, 2,
 	7, 5, 0x81, 2, 0x00, 0x02, 0,
@@ -25,14 +36,41 @@ static const uint8_t cfg_desc[55] = {
 	7, 5, 0x04, 2, 0x00, 0x02, 0,
 };
 
+static const uint8_t *dev_desc(const struct chip *c)
+{
+	return c->ft232h ? dev_232h : dev_2232h;
+}
+
+static const uint8_t *cfg_desc(const struct chip *c, size_t *n)
+{
+	*n = c->ft232h ? sizeof(cfg_232h) : sizeof(cfg_2232h);
+	return c->ft232h ? cfg_232h : cfg_2232h;
+}
+
+unsigned chip_pid(const struct chip *c)
+{
+	return c->ft232h ? 0x6014 : 0x6010;
+}
+
+unsigned chip_bcd(const struct chip *c)
+{
+	return c->ft232h ? 0x0900 : 0x0700;
+}
+
+int chip_uart_chan(const struct chip *c)
+{
+	return c->ft232h ? 0 : 1;
+}
+
 size_t chip_descriptors(const struct chip *c, uint8_t *out, size_t cap)
 {
-	(void)c;
-	if (cap < sizeof(dev_desc) + sizeof(cfg_desc))
+	size_t cn;
+	const uint8_t *cfg = cfg_desc(c, &cn);
+	if (cap < 18 + cn)
 		return 0;
-	memcpy(out, dev_desc, sizeof(dev_desc));
-	memcpy(out + sizeof(dev_desc), cfg_desc, sizeof(cfg_desc));
-	return sizeof(dev_desc) + sizeof(cfg_desc);
+	memcpy(out, dev_desc(c), 18);
+	memcpy(out + 18, cfg, cn);
+	return 18 + cn;
 }
 
 static int string_desc(const char *s, uint8_t *data, int len)
@@ -58,11 +96,12 @@ static int get_descriptor(struct chip *c, int type, int index, uint8_t *data,
 	const uint8_t *d = NULL;
 	int n = 0;
 	if (type == 1) {
-		d = dev_desc;
-		n = sizeof(dev_desc);
+		d = dev_desc(c);
+		n = 18;
 	} else if (type == 2 && index == 0) {
-		d = cfg_desc;
-		n = sizeof(cfg_desc);
+		size_t cn;
+		d = cfg_desc(c, &cn);
+		n = (int)cn;
 	} else if (type == 3) {
 		static const uint8_t langs[4] = {4, 3, 0x09, 0x04};
 		if (index == 0) {
@@ -123,7 +162,7 @@ int chip_control(struct chip *c, const uint8_t *s, uint8_t *data)
 		return 0;
 	/* FTDI's vendor requests name the channel in wIndex's low byte: 1 A, 2 B. */
 	int i = (int)(index & 0xff) - 1;
-	if ((type & 0x60) != 0x40 || i < 0 || i > 1)
+	if ((type & 0x60) != 0x40 || i < 0 || i > (c->ft232h ? 0 : 1))
 		return -1;
 	struct chan *ch = &c->ch[i];
 	if (type == 0x40) {

@@ -1,8 +1,11 @@
-/* The emulated FT2232H as the USB host sees it: descriptors, FTDI vendor
- * requests and two channels. Channel A (interface 0) runs the MPSSE engine
- * wired to the board's SPI flash and the iCE40's configuration port;
- * channel B (interface 1) is the UART wired to the Verilator model of the
- * board top. usbfs.c calls in here; nothing here knows about ioctls. */
+/* The emulated FTDI chip as the USB host sees it: descriptors, FTDI vendor
+ * requests and its channels. On the FT2232H (iCEBreaker, HX8K breakout),
+ * channel A (interface 0) runs the MPSSE engine wired to the board's SPI
+ * flash and the iCE40's configuration port, and channel B (interface 1)
+ * is the UART wired to the Verilator model of the board top. The FT232H
+ * (UPduino v3) has channel A only: MPSSE for flashing, and the UART, over
+ * the same pins, in its reset mode. usbfs.c calls in here; nothing here
+ * knows about ioctls. */
 #ifndef EMU_CHIP_H
 #define EMU_CHIP_H
 
@@ -23,6 +26,7 @@ struct chan {
 };
 
 struct chip {
+	int ft232h;   /* else an FT2232H */
 	const char *serial, *description;
 	struct chan ch[2];
 	int configuration;
@@ -31,6 +35,10 @@ struct chip {
 /* The descriptor bytes the kernel would put in sysfs (device, then the
  * whole configuration). */
 size_t chip_descriptors(const struct chip *c, uint8_t *out, size_t cap);
+unsigned chip_pid(const struct chip *c);
+unsigned chip_bcd(const struct chip *c);
+/* The channel whose UART reaches the board's RX/TX. */
+int chip_uart_chan(const struct chip *c);
 
 /* A control transfer. setup: the 8 setup bytes; data: wLength bytes (in
  * for OUT requests, filled for IN ones). Returns the bytes of data

@@ -29,8 +29,11 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: hil-ft2232h-emu [OPTIONS] -- COMMAND [ARGS]\n"
+		"  --ft232h           an FT232H (0403:6014, one channel, as on the\n"
+		"                     UPduino v3) instead of an FT2232H\n"
 		"  --serial S         the chip's serial number (HIL00001)\n"
-		"  --description D    its product string (Dual RS232-HS)\n"
+		"  --description D    its product string (Dual RS232-HS, or Single\n"
+		"                     RS232-HS for the FT232H)\n"
 		"  --devnum N         its device number on bus 1 (5)\n"
 		"  --flash-in FILE    the flash holds FILE at 0 at power-on; the\n"
 		"                     FPGA boots from it\n"
@@ -148,12 +151,13 @@ static int plug(int devnum)
 		"P: %s\n"
 		"N: bus/usb/001/%03d\n"
 		"E: DEVNAME=%s\nE: DEVTYPE=usb_device\nE: SUBSYSTEM=usb\n"
-		"E: BUSNUM=001\nE: DEVNUM=%03d\nE: PRODUCT=403/6010/700\n"
-		"A: idVendor=0403\nA: idProduct=6010\nA: bcdDevice=0700\n"
+		"E: BUSNUM=001\nE: DEVNUM=%03d\nE: PRODUCT=403/%x/%x\n"
+		"A: idVendor=0403\nA: idProduct=%04x\nA: bcdDevice=%04x\n"
 		"A: busnum=1\nA: devnum=%d\nA: speed=480\nA: dev=189:%d\n"
 		"A: bConfigurationValue=1\nA: bNumConfigurations=1\n"
 		"A: manufacturer=FTDI\nA: product=%s\nA: serial=%s\nH: descriptors=",
-		sysdev + 4, devnum, node, devnum, devnum, devnum - 1,
+		sysdev + 4, devnum, node, devnum, chip_pid(&E.chip), chip_bcd(&E.chip),
+		chip_pid(&E.chip), chip_bcd(&E.chip), devnum, devnum - 1,
 		E.chip.description, E.chip.serial);
 	for (size_t i = 0; i < dl; i++)
 		g_string_append_printf(rec, "%02X", desc[i]);
@@ -225,13 +229,14 @@ int main(int argc, char **argv)
 		{"devnum", 1, 0, 'n'}, {"flash-in", 1, 0, 'i'},
 		{"flash-out", 1, 0, 'o'}, {"uart-model", 1, 0, 'm'},
 		{"baud", 1, 0, 'b'}, {"fault", 1, 0, 'f'},
-		{"sio-bound", 0, 0, 'k'}, {"deny-user", 0, 0, 'u'}, {0, 0, 0, 0},
+		{"sio-bound", 0, 0, 'k'}, {"deny-user", 0, 0, 'u'},
+		{"ft232h", 0, 0, 'h'}, {0, 0, 0, 0},
 	};
 	const char *flash_in = NULL, *flash_out = NULL, *model = NULL;
 	unsigned long baud = 3000000;
 	int devnum = 5, sio = 0, deny = 0;
 	E.chip.serial = "HIL00001";
-	E.chip.description = "Dual RS232-HS";
+	E.chip.description = NULL;
 	if (spiflash_init(&E.flash) < 0)
 		return 125;
 	ice40_init(&E.fpga);
@@ -253,11 +258,14 @@ int main(int argc, char **argv)
 			break;
 		case 'k': sio = 1; break;
 		case 'u': deny = 1; break;
+		case 'h': E.chip.ft232h = 1; break;
 		default: usage();
 		}
 	}
 	if (optind >= argc || devnum < 1 || devnum > 127 || !baud)
 		usage();
+	if (!E.chip.description)
+		E.chip.description = E.chip.ft232h ? "Single RS232-HS" : "Dual RS232-HS";
 
 	E.chip.configuration = 1;
 	for (int i = 0; i < 2; i++) {
@@ -321,7 +329,7 @@ int main(int argc, char **argv)
 		E.fpga.why[0] ? ", " : "", E.fpga.why, E.uart.to_board,
 		E.uart.from_board, E.uart.garbled, E.mpsse.bad_ops,
 		E.chip.ch[0].kernel_driver ? "A bound" : "A free",
-		E.chip.ch[1].kernel_driver ? ", B bound" : ", B free");
+		E.chip.ft232h ? "" : E.chip.ch[1].kernel_driver ? ", B bound" : ", B free");
 	if (!E.unplugged)
 		umockdev_testbed_detach_ioctl(tb, node, NULL);
 	g_object_unref(handler);

@@ -13,13 +13,13 @@
 #include "clock.h"
 #include "emu.h"
 
-static int chan_of(int ep)
+static int chan_of(const struct emu *e, int ep)
 {
 	switch (ep) {
 	case 0x81: case 0x02:
 		return 0;
 	case 0x83: case 0x04:
-		return 1;
+		return e->chip.ft232h ? -1 : 1;
 	}
 	return -1;
 }
@@ -56,12 +56,14 @@ static void count_bulk(struct emu *e, size_t n)
 /* Moves bytes between the pending transfers and the chip. */
 static void pump(struct emu *e)
 {
-	uartlink_poll(&e->uart, &e->chip.ch[1]);
+	int uc = chip_uart_chan(&e->chip);
+	if (e->chip.ch[uc].bitmode == 0)
+		uartlink_poll(&e->uart, &e->chip.ch[uc]);
 	double now = emu_now_us();
 	for (int i = 0; i < e->nurbs; i++) {
 		struct urb *u = &e->urbs[i];
 		struct usbdevfs_urb *k = urb_of(u);
-		int c = chan_of(k->endpoint);
+		int c = chan_of(e, k->endpoint);
 		if (u->complete || c < 0)
 			continue;
 		if (e->unplugged || u->generation != e->generation) {
@@ -76,7 +78,7 @@ static void pump(struct emu *e)
 				size_t took;
 				if (c == 0 && ch->bitmode == 2)
 					took = mpsse_feed(&e->mpsse, ch, p + u->done, len - u->done);
-				else if (c == 1 && ch->bitmode == 0)
+				else if (c == uc && ch->bitmode == 0)
 					took = uartlink_write(&e->uart, ch, p + u->done, len - u->done);
 				else
 					took = len - u->done;
@@ -91,7 +93,7 @@ static void pump(struct emu *e)
 		}
 		/* IN: data as soon as there is some; with none, the chip still
 		 * answers its status bytes when the latency timer runs out. */
-		if (c == 1)
+		if (c == uc && ch->bitmode == 0)
 			uartlink_poll(&e->uart, ch);
 		if (ch->in_len || now - u->submitted_us >= ch->latency_ms * 1000.0) {
 			size_t got = chan_pull(ch, p, len);
@@ -142,7 +144,7 @@ static int submit(struct emu *e, UMockdevIoctlClient *client, UMockdevIoctlData 
 		finish(u, r < 0 ? -EPIPE : 0, r < 0 ? 0 : r);
 		return 0;
 	}
-	if (k->type != USBDEVFS_URB_TYPE_BULK || chan_of(k->endpoint) < 0) {
+	if (k->type != USBDEVFS_URB_TYPE_BULK || chan_of(e, k->endpoint) < 0) {
 		e->nurbs--;
 		g_object_unref(u->data);
 		return -EINVAL;
@@ -179,7 +181,7 @@ static int discard(struct emu *e, UMockdevIoctlData *arg)
 
 static struct chan *iface(struct emu *e, unsigned n)
 {
-	return n < 2 ? &e->chip.ch[n] : NULL;
+	return n < (e->chip.ft232h ? 1u : 2u) ? &e->chip.ch[n] : NULL;
 }
 
 static int claim(struct emu *e, UMockdevIoctlClient *client, unsigned n)

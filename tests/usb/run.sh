@@ -33,6 +33,12 @@ if grep -q '^0403:6010 001/005 HILTEST42 .*Dual RS232-HS .*icebreaker' $w/list.o
 else
 	cat $w/list.out; bad "list"
 fi
+emu --ft232h --devnum 9 -- $HIL list >$w/list2.out 2>&1
+if grep -q '^0403:6014 001/009 HIL00001 .*Single RS232-HS .*upduino3$' $w/list2.out; then
+	ok "list: an FT232H is the UPduino's"
+else
+	cat $w/list2.out; bad "list FT232H"
+fi
 
 # Without udev rules: an ordinary user is told why and what to do. hil,
 # its boards/ and the image go where that user can read them.
@@ -74,6 +80,14 @@ if grep -q '^hil flash: write 100%' $w/flash.err && ! grep -q "$(printf '\r')" $
 	ok "flash: plain progress lines when stderr is not a terminal"
 else
 	bad "flash progress lines"
+fi
+
+# On a terminal: one bar redrawn in place.
+emu -- script -qec "$HIL flash --sram $img" /dev/null >$w/tty.out 2>&1
+if grep -q "$(printf '\r')sram *\[########################################\] 100%" $w/tty.out; then
+	ok "flash: a progress bar redrawn in place on a terminal"
+else
+	od -c $w/tty.out | head; bad "flash progress bar"
 fi
 
 # Each fault: non-zero exit and a message that names it.
@@ -218,6 +232,30 @@ if [ $rc -eq 2 ] && grep -q 'the bridge has restarted' $w/power.out; then
 else
 	cat $w/power.out; bad "power cut mid-run (exit $rc)"
 fi
+
+# The other boards: the HX8K breakout (FT2232H, its UART at 12 Mbaud) and
+# the UPduino v3 (an FT232H: flashing and the UART take turns on its one
+# channel), flashed and run with examples/counter.
+other() {
+	b=$1 baud=$2
+	shift 2
+	make -s -f mk/bitstream.mk HIL=build/bin/hil BOARD=$b DUT=$d >$w/build.log 2>&1 ||
+		{ cat $w/build.log; bad "bitstream $b"; return; }
+	$HIL run --target uart:$b:$d $d/test.hil >/dev/null 2>&1
+	emu "$@" --flash-out $w/$b.flash -- $HIL flash build/$b/counter/hil.bin >$w/$b.out 2>&1
+	rc1=$?
+	emu "$@" --flash-in build/$b/counter/hil.bin --uart-model $dir/uart-$b/hil-sim --baud $baud \
+		-- $HIL run --target ftdi:$b:$d $d/test.hil >$w/$b.trace 2>$w/$b.err
+	rc2=$?
+	if [ $rc1 -eq 0 ] && cmp -s $w/$b.flash build/$b/counter/hil.bin &&
+		[ $rc2 -eq 0 ] && cmp -s $w/$b.trace $w/counter.sim; then
+		ok "$b ($*): flashed, flash == file; run at $baud baud, trace == sim"
+	else
+		cat $w/$b.out $w/$b.err | tail -8; bad "$b (flash exit $rc1, run exit $rc2)"
+	fi
+}
+other hx8k 12000000
+other upduino3 3000000 --ft232h
 
 # No board, or a board not attached: a message, exit 2.
 $HIL run --target ftdi:$board@NOSUCH:$d $d/test.hil >$w/none.out 2>&1
