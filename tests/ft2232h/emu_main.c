@@ -42,7 +42,8 @@ static void usage(void)
 		"  --uart-model PATH  channel B's board: a hil-sim built for\n"
 		"                     uart:BOARD:DIR\n"
 		"  --baud N           that board's UART rate (3000000)\n"
-		"  --fault F          readback=ADDR | cdone-low | busy | unplug=BYTES\n"
+		"  --fault F          readback=ADDR | cdone-low | busy | protected |\n"
+		"                     no-flash | unplug=BYTES\n"
 		"                     | replug=BYTES (back after 300 ms, board powered)\n"
 		"                     | powercycle=BYTES (back after 300 ms, the board\n"
 		"                     lost power: the FPGA boots again from flash)\n"
@@ -65,6 +66,14 @@ static int fault(const char *f)
 	}
 	if (!strcmp(f, "busy")) {
 		E.flash.stuck_busy = 1;
+		return 0;
+	}
+	if (!strcmp(f, "protected")) {
+		E.flash.protect = 1;
+		return 0;
+	}
+	if (!strcmp(f, "no-flash")) {
+		E.flash.absent = 1;
 		return 0;
 	}
 	if (!strncmp(f, "unplug=", 7) || !strncmp(f, "replug=", 7)) {

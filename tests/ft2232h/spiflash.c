@@ -95,20 +95,20 @@ void spiflash_deselect(struct spiflash *f)
 			f->powered_down = 1;
 		break;
 	case 0x02:
-		if (f->wel && !b && f->n > 4) {
+		if (f->wel && !b && f->n > 4 && !f->protect) {
 			f->busy_until_us = emu_now_us() + T_PAGE;
 			f->programs++;
 		}
 		f->wel = 0;
 		break;
 	case 0x20: case 0x52: case 0xd8:
-		if (f->wel && !b && f->n == 4)
+		if (f->wel && !b && f->n == 4 && !f->protect)
 			erase(f, f->op == 0x20 ? 4096 : f->op == 0x52 ? 32768 : 65536,
 			      f->op == 0x20 ? T_4K : f->op == 0x52 ? T_32K : T_64K);
 		f->wel = 0;
 		break;
 	case 0x60: case 0xc7:
-		if (f->wel && !b) {
+		if (f->wel && !b && !f->protect) {
 			memset(f->mem, 0xff, FLASH_SIZE);
 			f->busy_until_us = emu_now_us() + 40e6;
 			f->erases++;
@@ -122,7 +122,7 @@ void spiflash_deselect(struct spiflash *f)
  * past the page's end the address wraps to its start. */
 static void program(struct spiflash *f, uint8_t in)
 {
-	if (!f->wel || busy(f))
+	if (!f->wel || busy(f) || f->protect)
 		return;
 	uint32_t a = f->page_base | (f->addr & 0xff);
 	f->mem[a] &= in;
@@ -131,7 +131,7 @@ static void program(struct spiflash *f, uint8_t in)
 
 uint8_t spiflash_xfer(struct spiflash *f, uint8_t in)
 {
-	if (!f->active)
+	if (!f->active || f->absent)
 		return 0xff;
 	unsigned n = f->n++;
 	if (n == 0) {
@@ -153,7 +153,7 @@ uint8_t spiflash_xfer(struct spiflash *f, uint8_t in)
 	case 0x9f:
 		return n <= 3 ? f->jedec[n - 1] : 0xff;
 	case 0x05:
-		return (uint8_t)((busy(f) ? 1 : 0) | (f->wel ? 2 : 0));
+		return (uint8_t)((busy(f) ? 1 : 0) | (f->wel ? 2 : 0) | (f->protect ? 0x1c : 0));
 	case 0x35:
 		return 0x02; /* QE set, as these boards ship */
 	case 0xab:

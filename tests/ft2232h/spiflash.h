@@ -29,6 +29,8 @@ struct spiflash {
 	uint32_t page_base;
 	/* faults */
 	int stuck_busy;
+	int protect;     /* block-protect bits set: erases and programs ignored */
+	int absent;      /* no chip on the bus: MISO floats high */
 	long corrupt_at; /* read-back of this address returns it inverted, or -1 */
 	unsigned long programs, erases, reads, ignored;
 };

@@ -105,6 +105,8 @@ fault() {
 fault readback=0x1234 'verify mismatch at 0x001234' $img
 fault cdone-low 'CDONE stayed low after the FPGA was released' $img
 fault busy 'busy timeout' $img
+fault protected 'the flash is write-protected (status register 1c' $img
+fault no-flash 'bad flash ID ffffff' $img
 fault unplug=30000 'was the board unplugged' $img
 fault cdone-low 'CDONE stayed low after the bitstream went into SRAM' --sram $img
 fault unplug=30000 'was the board unplugged' --sram $img
