@@ -48,6 +48,8 @@ static void usage(void)
 		"                     | powercycle=BYTES (back after 300 ms, the board\n"
 		"                     lost power: the FPGA boots again from flash)\n"
 		"  --sio-bound        ftdi_sio starts bound to both interfaces\n"
+		"  --lenient-sck      let the FPGA boot from flash while the host\n"
+		"                     still drives SCK (as some flashers do)\n"
 		"  --deny-user        run COMMAND as user nobody, with the device\n"
 		"                     node readable by root only (no udev rules)\n");
 	exit(125);
@@ -239,7 +241,7 @@ int main(int argc, char **argv)
 		{"flash-out", 1, 0, 'o'}, {"uart-model", 1, 0, 'm'},
 		{"baud", 1, 0, 'b'}, {"fault", 1, 0, 'f'},
 		{"sio-bound", 0, 0, 'k'}, {"deny-user", 0, 0, 'u'},
-		{"ft232h", 0, 0, 'h'}, {0, 0, 0, 0},
+		{"ft232h", 0, 0, 'h'}, {"lenient-sck", 0, 0, 'l'}, {0, 0, 0, 0},
 	};
 	const char *flash_in = NULL, *flash_out = NULL, *model = NULL;
 	unsigned long baud = 3000000;
@@ -268,6 +270,7 @@ int main(int argc, char **argv)
 		case 'k': sio = 1; break;
 		case 'u': deny = 1; break;
 		case 'h': E.chip.ft232h = 1; break;
+		case 'l': E.fpga.sck_lenient = 1; break;
 		default: usage();
 		}
 	}

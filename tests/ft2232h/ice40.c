@@ -161,7 +161,7 @@ void ice40_creset(struct ice40 *c, int low, int cs_low, int host_sck,
 	}
 	/* Master mode: the chip reads the flash itself, from address 0, and
 	 * clocks on by itself after the wakeup. */
-	if (host_sck) {
+	if (host_sck && !c->sck_lenient) {
 		fail(c, "the host drives SCK while the FPGA boots from flash");
 		return;
 	}

@@ -18,6 +18,7 @@
 
 struct ice40 {
 	int in_reset, slave, cdone, cdone_stuck_low;
+	int sck_lenient; /* let a boot from flash pass with the host on SCK */
 	double released_us, housekeeping_us;
 	unsigned long bytes, clocks_after;
 	/* the parser */
