@@ -41,20 +41,27 @@ else
 fi
 
 # Without udev rules: an ordinary user is told why and what to do. hil,
-# its boards/ and the image go where that user can read them.
-u=$(mktemp -d) && chmod 755 $u && mkdir $u/bin && cp $HIL $u/bin/hil && cp -r boards $u/ && cp $img $u/
-chmod -R a+rX $u
-emu --deny-user -- env HIL_ROOT=$u $u/bin/hil list >$w/deny-list.out 2>&1
-emu --deny-user -- env HIL_ROOT=$u $u/bin/hil flash $u/hil.bin >$w/deny-flash.out 2>&1
-rc=$?
-if grep -q '001/005 ? *(no permission)' $w/deny-list.out &&
-	grep -q 'install hil.s udev rules (sudo cp boards/60-hil.rules' $w/deny-list.out &&
-	[ $rc -eq 2 ] && grep -q 'this user may not: install hil.s udev rules' $w/deny-flash.out; then
-	ok "no permission: list and flash say so and point at boards/60-hil.rules"
+# its boards/ and the image go where that user can read them. Becoming
+# that user takes root: elsewhere the check is skipped, and says so.
+if [ "$(id -u)" = 0 ]; then
+	u=$(mktemp -d) && chmod 755 $u && mkdir $u/bin && cp $HIL $u/bin/hil &&
+		cp -r boards $u/ && cp $img $u/
+	chmod -R a+rX $u
+	emu --deny-user -- env HIL_ROOT=$u $u/bin/hil list >$w/deny-list.out 2>&1
+	emu --deny-user -- env HIL_ROOT=$u $u/bin/hil flash $u/hil.bin >$w/deny-flash.out 2>&1
+	rc=$?
+	if grep -q '001/005 ? *(no permission)' $w/deny-list.out &&
+		grep -q 'install hil.s udev rules (sudo cp boards/60-hil.rules' $w/deny-list.out &&
+		[ $rc -eq 2 ] && grep -q 'this user may not: install hil.s udev rules' $w/deny-flash.out; then
+		ok "no permission: list and flash say so and point at boards/60-hil.rules"
+	else
+		cat $w/deny-list.out $w/deny-flash.out; bad "no permission (flash exit $rc)"
+	fi
+	rm -rf $u
 else
-	cat $w/deny-list.out $w/deny-flash.out; bad "no permission (flash exit $rc)"
+	echo "skip no-permission check: it needs root to run hil as nobody"
 fi
-rm -rf $u
+
 # The rules cover every board's USB ID.
 for mk in boards/*/board.mk; do
 	id=$(sed -n 's/^USB_ID[[:space:]]*:=[[:space:]]*//p' $mk)
