@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,33 +41,45 @@ static int plain(const char *s)
 	return 1;
 }
 
+/* The small integers of board.mk: FTDI interfaces and ADBUS pin numbers. */
+static const struct {
+	const char *key;
+	size_t off;
+} small[] = {
+	{"USB_IF", offsetof(struct hil_board, uart_if)},
+	{"FLASH_IF", offsetof(struct hil_board, flash_if)},
+	{"FLASH_SCK", offsetof(struct hil_board, sck)},
+	{"FLASH_MOSI", offsetof(struct hil_board, mosi)},
+	{"FLASH_MISO", offsetof(struct hil_board, miso)},
+	{"FLASH_CS", offsetof(struct hil_board, cs)},
+	{"FLASH_CDONE", offsetof(struct hil_board, cdone)},
+	{"FLASH_CRESET", offsetof(struct hil_board, creset)},
+};
+
+/* Takes one "KEY := VALUE"; -1 for a value the key cannot have. Keys the
+ * host does not need (the build's) are passed over. */
 static int set(struct hil_board *b, const char *k, const char *v)
 {
 	char *end;
 	long n = strtol(v, &end, 0);
 	int num = *v && !*end;
-	if (!strcmp(k, "DEVICE"))
+	if (!strcmp(k, "DEVICE")) {
 		snprintf(b->device, sizeof(b->device), "%.15s", v);
-	else if (!strcmp(k, "BAUD") && num && n > 0)
-		b->baud = (unsigned long)n;
-	else if (!strcmp(k, "USB_ID"))
+		return 0;
+	}
+	if (!strcmp(k, "BAUD")) {
+		b->baud = num && n > 0 ? (unsigned long)n : 0;
+		return b->baud ? 0 : -1;
+	}
+	if (!strcmp(k, "USB_ID"))
 		return sscanf(v, "%4x:%4x", &b->vid, &b->pid) == 2 ? 0 : -1;
-	else if (!strcmp(k, "USB_IF") && num)
-		b->uart_if = (int)n;
-	else if (!strcmp(k, "FLASH_IF") && num)
-		b->flash_if = (int)n;
-	else if (!strcmp(k, "FLASH_SCK") && num)
-		b->sck = (int)n;
-	else if (!strcmp(k, "FLASH_MOSI") && num)
-		b->mosi = (int)n;
-	else if (!strcmp(k, "FLASH_MISO") && num)
-		b->miso = (int)n;
-	else if (!strcmp(k, "FLASH_CS") && num)
-		b->cs = (int)n;
-	else if (!strcmp(k, "FLASH_CDONE") && num)
-		b->cdone = (int)n;
-	else if (!strcmp(k, "FLASH_CRESET") && num)
-		b->creset = (int)n;
+	for (size_t i = 0; i < sizeof(small) / sizeof(small[0]); i++)
+		if (!strcmp(k, small[i].key)) {
+			if (!num || n < 0 || n > 7)
+				return -1;
+			*(int *)((char *)b + small[i].off) = (int)n;
+			return 0;
+		}
 	return 0;
 }
 
@@ -104,11 +117,9 @@ int hil_board_load(struct hil_board *b, const char *name, char *err, size_t errl
 		return hil_fail(err, errlen, "%s lacks DEVICE (one hil knows), BAUD, "
 				"USB_ID, USB_IF or a FLASH_* pin", path);
 	/* MPSSE has its SPI on ADBUS 0-2; the rest are GPIOs of that byte. */
-	if (b->sck != 0 || b->mosi != 1 || b->miso != 2 || b->cs > 7 ||
-	    b->cdone > 7 || b->creset > 7)
+	if (b->sck != 0 || b->mosi != 1 || b->miso != 2)
 		return hil_fail(err, errlen, "%s: FLASH_SCK, FLASH_MOSI and FLASH_MISO "
-				"must be 0, 1 and 2 (MPSSE's SPI pins), and CS, "
-				"CDONE and CRESET on ADBUS 0-7", path);
+				"must be 0, 1 and 2 (MPSSE's SPI pins)", path);
 	return 0;
 }
 
