@@ -39,7 +39,8 @@ struct hil_options {
 };
 
 /* Opens a target. URIs: "sim:DIR" builds (if stale) and starts the
- * Verilator model of the DUT in DIR. On failure *h is NULL and err says why. */
+ * Verilator model of the DUT in DIR; netlist:, uart:, ftdi: and tty: are
+ * in docs/libhil.md. On failure *h is NULL and err says why. */
 int hil_open(hil_t **h, const char *uri, const struct hil_options *opt,
 	     char *err, size_t errlen);
 void hil_close(hil_t *h);
