@@ -20,10 +20,12 @@ endif
 
 LIB_SRC := $(wildcard host/src/*.c)
 CLI_SRC := $(wildcard host/cli/*.c)
+HILD_SRC := $(wildcard host/hild/*.c)
 TEST_SRC := $(wildcard tests/unit/test_*.c)
 
 LIB_OBJ := $(LIB_SRC:%.c=$(OUT)/obj/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(OUT)/obj/%.o)
+HILD_OBJ := $(HILD_SRC:%.c=$(OUT)/obj/%.o)
 TESTS := $(TEST_SRC:tests/unit/%.c=$(OUT)/test/%)
 
 # The emulated FT2232H board the USB tests run hil against (tests/ft2232h):
@@ -37,7 +39,7 @@ endif
 EMU_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -g -MMD -MP \
 	$(shell pkg-config --cflags umockdev-1.0 glib-2.0)
 
-all: $(OUT)/lib/libhil.a $(OUT)/bin/hil $(TESTS) $(EMU)
+all: $(OUT)/lib/libhil.a $(OUT)/bin/hil $(OUT)/bin/hild $(TESTS) $(EMU)
 
 $(OUT)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -48,6 +50,10 @@ $(OUT)/lib/libhil.a: $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
 $(OUT)/bin/hil: $(CLI_OBJ) $(OUT)/lib/libhil.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(OUT)/bin/hild: $(HILD_OBJ) $(OUT)/lib/libhil.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
@@ -63,4 +69,4 @@ $(OUT)/bin/hil-ft2232h-emu: $(EMU_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $^ $(shell pkg-config --libs umockdev-1.0 glib-2.0) -o $@
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(EMU_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(HILD_OBJ:.o=.d) $(EMU_OBJ:.o=.d)
