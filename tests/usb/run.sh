@@ -199,9 +199,14 @@ else
 	cat $w/runsel.err; bad "run --serial (exit $rc)"
 fi
 
+# The emulated iCEBreaker booted from examples/counter's bitstream, its
+# UART wired to that DUT's board-top model; more emu options may follow.
+counter_board() {
+	emu --flash-in build/$board/counter/hil.bin --uart-model $dir/uart-$board/hil-sim "$@"
+}
+
 # The wrong baud rate on the board's side: garbage, and a clear failure.
-emu --flash-in build/$board/counter/hil.bin --uart-model $dir/uart-$board/hil-sim \
-	--baud 1000000 -- $HIL run --target ftdi:$board:$d $d/test.hil >$w/baud.out 2>&1
+counter_board --baud 1000000 -- $HIL run --target ftdi:$board:$d $d/test.hil >$w/baud.out 2>&1
 rc=$?
 if [ $rc -ne 0 ] && grep -q 'no answer to SYNC' $w/baud.out; then
 	ok "a board at another baud rate: exit $rc, no answer to SYNC"
@@ -210,8 +215,7 @@ else
 fi
 
 # Unplugged mid-run: a clear error, not a hang (emu's timeout catches one).
-emu --flash-in build/$board/counter/hil.bin --uart-model $dir/uart-$board/hil-sim \
-	--fault unplug=600 -- $HIL run --target ftdi:$board:$d $d/test.hil >$w/unplug.out 2>&1
+counter_board --fault unplug=600 -- $HIL run --target ftdi:$board:$d $d/test.hil >$w/unplug.out 2>&1
 rc=$?
 if [ $rc -eq 2 ] && grep -q 'was unplugged and did not come back within 3 s' $w/unplug.out; then
 	ok "unplug mid-run: exit 2, \"$(grep -o 'the board (serial [^;]*' $w/unplug.out | head -1)\""
@@ -221,8 +225,7 @@ fi
 # Replugged mid-run, the board powered all along: found again by its
 # serial number under a new device number, and the run goes on to the
 # same trace (the link layer resends what was lost).
-emu --flash-in build/$board/counter/hil.bin --uart-model $dir/uart-$board/hil-sim \
-	--fault replug=600 -- $HIL run --stats --target ftdi:$board:$d $d/test.hil \
+counter_board --fault replug=600 -- $HIL run --stats --target ftdi:$board:$d $d/test.hil \
 	>$w/replug.trace 2>$w/replug.err
 rc=$?
 if [ $rc -eq 0 ] && cmp -s $w/replug.trace $w/counter.sim; then
@@ -233,8 +236,7 @@ fi
 
 # Replugged with a power cut: the FPGA booted again from flash and the
 # bridge started afresh. The run ends, saying so.
-emu --flash-in build/$board/counter/hil.bin --uart-model $dir/uart-$board/hil-sim \
-	--fault powercycle=600 -- $HIL run --target ftdi:$board:$d $d/test.hil >$w/power.out 2>&1
+counter_board --fault powercycle=600 -- $HIL run --target ftdi:$board:$d $d/test.hil >$w/power.out 2>&1
 rc=$?
 if [ $rc -eq 2 ] && grep -q 'the bridge has restarted' $w/power.out; then
 	ok "power cut mid-run: exit 2, \"the bridge has restarted ...\""
