@@ -9,6 +9,7 @@
 #include "cmds.h"
 #include "hil/hil.h"
 #include "hil/script.h"
+#include "hildc.h"
 #include "trace.h"
 #include "usbsel.h"
 
@@ -131,11 +132,20 @@ static void print_stats(hil_t *h)
 		s.bridge_crc_errors, s.bridge_seq_errors, s.bridge_phy_errors);
 }
 
+/* Is a hild answering where clients look for one? */
+static int hild_running(void)
+{
+	char err[256];
+	struct hildc *c = hildc_connect(NULL, "hil-probe", err, sizeof(err));
+	hildc_close(c);
+	return c != NULL;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	const char *dir = NULL, *top = NULL, *vcd_path = NULL, *script = NULL;
-	const char *ports_path = NULL, *target = NULL;
-	int json = 0, stats = 0;
+	const char *ports_path = NULL, *target = NULL, *record = NULL;
+	int json = 0, stats = 0, direct = 0;
 	struct hil_usbsel sel = {0};
 	for (int i = 1; i < argc; i++) {
 		int u = usbsel_arg(&sel, argc, argv, &i, "run");
@@ -153,6 +163,10 @@ int cmd_run(int argc, char **argv)
 			ports_path = argv[++i];
 		else if (i + 1 < argc && !strcmp(argv[i], "--target"))
 			target = argv[++i];
+		else if (i + 1 < argc && !strcmp(argv[i], "--record"))
+			record = argv[++i];
+		else if (!strcmp(argv[i], "--direct"))
+			direct = 1;
 		else if (!strcmp(argv[i], "--json"))
 			json = 1;
 		else if (!strcmp(argv[i], "--stats"))
@@ -167,10 +181,12 @@ int cmd_run(int argc, char **argv)
 	if (!(dir || target) || !script) {
 		fprintf(stderr, "usage: hil run (--dut DIR | --target URI) [--top T] "
 				"[--vcd FILE] [--json] [--stats] [--ports PORTS.JSON] "
-				"[--serial S | --bus N --device N] SCRIPT\n"
+				"[--serial S | --bus N --device N] [--record LOG] "
+				"[--direct] SCRIPT\n"
 				"  URI: sim:DIR (the default for --dut DIR), "
 				"netlist:BOARD:DIR, uart:BOARD:DIR,\n"
-				"       ftdi:BOARD[@SERIAL|@BUS/DEV]:DIR, tty:BOARD@/dev/ttyX:DIR\n");
+				"       ftdi:BOARD[@SERIAL|@BUS/DEV]:DIR, tty:BOARD@/dev/ttyX:DIR,\n"
+				"       hild:BOARD, hild:type=T, hild:sim:DIR (through hild)\n");
 		return 2;
 	}
 
@@ -196,9 +212,17 @@ int cmd_run(int argc, char **argv)
 			 sel.bus, sel.addr, dircolon);
 	else if (target)
 		snprintf(uri, sizeof(uri), "%s", target);
+	else if (!direct && !top && hild_running())
+		snprintf(uri, sizeof(uri), "hild:sim:%s", dir);
 	else
 		snprintf(uri, sizeof(uri), "sim:%s", dir);
-	struct hil_options opt = {top, ports_path, NULL};
+	if (!strncmp(uri, "hild:", 5)) {
+		char where[4096];
+		hildc_default(where, sizeof(where));
+		fprintf(stderr, "hil run: target %s, through hild at %s%s\n", uri, where,
+			target ? "" : " (--direct runs without it)");
+	}
+	struct hil_options opt = {top, ports_path, NULL, record};
 	if (hil_open(&r.h, uri, &opt, err, sizeof(err)) < 0) {
 		fprintf(stderr, "hil run: %s\n", err);
 		return 2;

@@ -9,5 +9,12 @@ int cmd_wrap(int argc, char **argv);
 int cmd_oracle(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_flash(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
+int cmd_trace(int argc, char **argv);
+int cmd_boards(int argc, char **argv);
+int cmd_submit(int argc, char **argv);
+int cmd_jobs(int argc, char **argv);
+int cmd_wait(int argc, char **argv);
+int cmd_result(int argc, char **argv);
 
 #endif

@@ -9,16 +9,34 @@ static const struct {
 	int (*fn)(int, char **);
 	const char *help;
 } cmds[] = {
-	{"run", cmd_run, "run (--dut DIR | --target URI) [--top T] [--vcd FILE] [--json] SCRIPT\n"
+	{"run", cmd_run, "run (--dut DIR | --target URI) [--top T] [--vcd FILE] [--json]\n"
+			 "      [--record LOG] [--direct] SCRIPT\n"
 			 "      run a stimulus script (docs/scripts.md) on the DUT;\n"
 			 "      URI sim:DIR (default), netlist:BOARD:DIR (gate level) or\n"
 			 "      uart:BOARD:DIR (the board top, its UART driven bit by bit),\n"
 			 "      ftdi:BOARD[@SERIAL|@BUS/DEV]:DIR (a board on USB; or --serial S,\n"
-			 "      --bus N --device N) or tty:BOARD@/dev/ttyX:DIR"},
+			 "      --bus N --device N), tty:BOARD@/dev/ttyX:DIR, or through hild:\n"
+			 "      hild:BOARD, hild:type=T, hild:sim:DIR. --dut DIR runs through a\n"
+			 "      hild that is running, unless --direct"},
 	{"list", cmd_list, "list\n"
 			   "      the FTDI devices and boards attached, with their serials"},
 	{"flash", cmd_flash, "flash [--sram] [--board B] [--serial S | --bus N --device N] FILE\n"
 			     "      put a bitstream in the board's SPI flash (verified) or SRAM"},
+	{"replay", cmd_replay, "replay LOG --target URI\n"
+			       "      re-apply a recorded session on another target; prints\n"
+			       "      'identical' or the first cycle and port that differ"},
+	{"trace", cmd_trace, "trace export (LOG | JOB) --vcd FILE\n"
+			     "      a session log (or a job's) as a VCD for GTKWave"},
+	{"boards", cmd_boards, "boards [--json]\n"
+			       "      the boards hild owns: state, lease, queue, DUT"},
+	{"submit", cmd_submit, "submit SCRIPT --dut DIR (--board NAME | --board-type T | --sim)\n"
+			       "      queue a script run with hild; prints the job id"},
+	{"jobs", cmd_jobs, "jobs\n"
+			   "      hild's jobs, newest first"},
+	{"wait", cmd_wait, "wait JOB\n"
+			   "      wait for a job; exits with its status (0 pass, 1 fail, 2 error)"},
+	{"result", cmd_result, "result JOB\n"
+			       "      a finished job's trace and summary"},
 	{"ports", cmd_ports, "ports --dut DIR [--top T] [--json | --where]\n"
 			     "      list the DUT's ports (--where: its build directory)"},
 	{"oracle", cmd_oracle, "oracle --dut DIR [--top T] SCRIPT\n"

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "hil/ports.h"
+#include "vcd.h"
 
 struct trace_rec {
 	uint64_t cycle;
@@ -17,12 +18,12 @@ struct trace_rec {
 
 struct trace {
 	const struct hil_ports *ports;
-	FILE *out, *vcd;
+	FILE *out;
+	struct vcd vcd;
+	int has_vcd;
 	struct trace_rec *rec;
 	size_t n, cap;
 	unsigned long total;
-	uint64_t vcd_time;
-	int vcd_started;
 	int oom;
 };
 

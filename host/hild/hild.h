@@ -1,12 +1,25 @@
-/* hild, the daemon: one event loop (host/src/reactor.c) that owns the
- * listening socket and every client connection. This file holds the
- * state they share; listen.c accepts, conn.c moves framed messages,
- * requests.c answers them (docs/client-protocol.md). */
+/* hild, the daemon: one event loop (host/src/reactor.c) owns the listening
+ * sockets, every client connection, every session's worker and every job
+ * runner. The layers, one file each:
+ *   stream.c   a connection object: moves bytes, bounded both ways
+ *   frames.c   the protocol object: length-prefixed JSON messages
+ *   client.c   a client: handshake, token, requests in flight, events
+ *   ops.c      the operations clients ask for (docs/client-protocol.md)
+ *   boards.c   the board table, the FIFO of waiters, leases
+ *   session.c  a lease's worker process, requests to it, its events
+ *   topics.c   subscriptions with wildcards, publishing
+ *   jobs.c     the job queue and results on disk, job runners
+ *   worker.c   (child process) runs one session through libhil
+ *   jobrun.c   (child process) runs one job, writes its result
+ * A session's board link lives in its worker process, so a board whose
+ * USB stack hangs or crashes costs that session and nothing else. */
 #ifndef HILD_HILD_H
 #define HILD_HILD_H
 
+#include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "reactor.h"
 
@@ -14,42 +27,172 @@
 
 struct hild_config {
 	const char *socket_path;
-	const char *group;  /* the socket's group, or NULL to keep ours */
+	const char *group;      /* the socket's group, or NULL to keep ours */
+	const char *tcp;        /* [ADDR:]PORT to listen on too, or NULL */
+	const char *token_file; /* what TCP clients must present */
+	const char *config;     /* the boards file */
+	const char *state;      /* jobs and session logs */
 	int max_clients;
-	size_t max_msg;     /* the largest message either way */
-	size_t max_out;     /* bytes queued for one client before it is dropped */
+	int max_inflight;       /* requests of one client awaiting replies */
+	int max_sims;           /* simulator sessions at once */
+	long max_events;        /* events queued for one subscriber */
+	long lease_idle_s;      /* a lease whose owner is silent this long ends */
+	size_t max_msg;         /* the largest message either way */
+	size_t max_out;         /* bytes queued for one client before it is dropped */
 };
 
-struct conn;
+struct stream;
+struct client;
+struct board;
+struct session;
+struct waiter;
+struct job;
+struct sub;
 
 struct hild {
 	struct hild_config cfg;
 	struct hil_reactor *r;
-	int lfd;
+	int lfd, tfd;
+	char token[256];
+	char hil_path[4096]; /* the hil CLI that job runners run */
+	char self[4096];     /* this hild, for workers and runners */
 	int max_fds;
-	struct conn **conns; /* by file descriptor */
+	struct client **clients; /* by descriptor */
 	int nclients;
-	unsigned long accepted, dropped;
+	unsigned long accepted, dropped, next_client;
+
+	struct board *boards; /* configured and on-demand sim boards */
+	int nsims;
+	unsigned long next_sim, next_session, next_sub;
+	struct waiter *wait_head, *wait_tail;
+	unsigned long wait_seq;
+	struct session *sessions;
+	struct sub *subs;
+	struct job *jobs;
+	unsigned long next_job;
+	int stopping;
 };
+
+/* stream.c: bytes in and out of one descriptor. on_msg gets each whole
+ * message (frames.c does the framing) and returns -1 to end the stream;
+ * on_close runs once when the stream ends for any other reason. */
+typedef int (*stream_msg_fn)(void *owner, const char *msg, size_t n);
+typedef void (*stream_close_fn)(void *owner, const char *why);
+struct stream *stream_new(struct hild *d, int fd, size_t max_msg, size_t max_out,
+			  stream_msg_fn on_msg, stream_close_fn on_close, void *owner);
+/* Queues one message; -1 (and the stream is marked to end) if it does not
+ * fit in what may be queued. */
+int stream_send(struct stream *s, const char *msg, size_t n);
+/* Serialises j (and drops the reference). */
+int stream_send_json(struct stream *s, json_t *j);
+size_t stream_queued(const struct stream *s);
+void stream_pause(struct stream *s, int paused);
+/* Sends what is queued, then ends (on_close runs). */
+void stream_close_after(struct stream *s);
+/* Ends now, without on_close. */
+void stream_free(struct stream *s);
+
+/* frames.c: takes every whole frame from buf; returns the bytes used, or
+ * -1 with a reason in why on a frame that breaks the rules. */
+long frames_take(const uint8_t *buf, size_t len, size_t max_msg,
+		 int (*on_msg)(void *owner, const char *msg, size_t n), void *owner,
+		 const char **why);
+/* A frame header for n bytes. */
+void frames_head(uint8_t head[4], size_t n);
 
 /* listen.c */
 int hild_listen(struct hild *d, char *err, size_t errlen);
 void hild_unlisten(struct hild *d);
 
-/* conn.c */
-struct conn *conn_new(struct hild *d, int fd);
-/* Queues one message (a JSON text); drops the client if its queue would
- * pass max_out. Returns -1 if the connection is gone. */
-int conn_send(struct conn *c, const char *json, size_t n);
-/* Sends what is queued, then closes. */
-void conn_close_after(struct conn *c);
-void conn_free(struct conn *c);
-int conn_fd(const struct conn *c);
-int conn_greeted(const struct conn *c);
-void conn_set_greeted(struct conn *c);
+/* client.c */
+struct client *client_new(struct hild *d, int fd, int tcp);
+void client_free(struct client *c, const char *why);
+unsigned long client_id(const struct client *c);
+const char *client_name(const struct client *c);
+int client_reply_ok(struct client *c, json_t *id, json_t *result);
+int client_reply_error(struct client *c, json_t *id, const char *code, const char *msg);
+/* Sends a reply a worker wrote (raw JSON text). */
+int client_reply_raw(struct client *c, const char *msg, size_t n);
+/* One event to subscription sub; `body` is `"topic":...,"event":...}`. */
+void client_event(struct client *c, unsigned long sub, const char *body, size_t n);
+/* A request that got its reply late (a session op, an open, a job wait). */
+void client_done(struct client *c);
+struct session *client_session(struct client *c);
+void client_set_session(struct client *c, struct session *s);
+struct waiter *client_waiter(struct client *c);
+void client_set_waiter(struct client *c, struct waiter *w);
+void hild_close_all(struct hild *d);
 
-/* requests.c: one message from c; returns -1 to close the connection
- * (after the reply queued). */
-int hild_request(struct hild *d, struct conn *c, const char *msg, size_t n);
+/* ops.c: one request; returns 1 when the reply comes later (client_done
+ * then), 0 when answered, -1 to end the connection. */
+int ops_request(struct hild *d, struct client *c, json_t *req);
+
+/* boards.c */
+struct board *boards_find(struct hild *d, const char *name);
+int boards_load(struct hild *d, char *err, size_t errlen);
+json_t *boards_list(struct hild *d);
+/* Queues a client's open (board name, type, or sim DUT directory). */
+int boards_wait(struct hild *d, struct client *c, json_t *id, json_t *req,
+		char *err, size_t errlen);
+int boards_wait_job(struct hild *d, struct job *j);
+void boards_unwait(struct hild *d, struct waiter *w);
+/* The same, answering the open that waited. */
+void boards_cancel_wait(struct hild *d, struct waiter *w);
+/* Grants free boards to waiters, first come first served. */
+void boards_dispatch(struct hild *d);
+/* A lease ended and its worker or runner is gone: the board is free
+ * again (or offline, if `offline_why`), an on-demand sim board goes. */
+void boards_release(struct hild *d, struct board *b, const char *offline_why);
+const char *board_name(const struct board *b);
+const char *board_uri(const struct board *b);
+const char *board_bitstream(const struct board *b);
+int board_is_sim(const struct board *b);
+void boards_set_job(struct board *b, struct job *j);
+/* The lease ended; the worker or runner is on its way out. */
+void boards_mark_resetting(struct board *b);
+void boards_free(struct hild *d);
+
+/* session.c */
+struct session *session_start(struct hild *d, struct board *b, struct client *owner,
+			      json_t *open_id);
+/* A session op from its owner, passed on to the worker. */
+int session_forward(struct session *s, json_t *id, const char *msg, size_t n);
+void session_end(struct session *s, const char *reason);
+/* SIGCHLD: the worker exited. Returns 1 if pid was a worker. */
+int session_reaped(struct hild *d, pid_t pid, int status);
+void session_touch(struct session *s);
+/* At exit: ends every session and waits for the workers. */
+void sessions_stop_all(struct hild *d);
+unsigned long session_id(const struct session *s);
+
+/* topics.c */
+int topic_match(const char *pattern, const char *topic);
+int topic_valid_pattern(const char *pattern);
+unsigned long topics_subscribe(struct hild *d, struct client *c, const char *pattern);
+int topics_unsubscribe(struct hild *d, struct client *c, unsigned long id);
+void topics_drop_client(struct hild *d, struct client *c);
+/* Publishes event (reference dropped) on topic to every matching sub. */
+void topics_publish(struct hild *d, const char *topic, json_t *event);
+
+/* jobs.c */
+int jobs_load(struct hild *d, char *err, size_t errlen);
+int jobs_submit(struct hild *d, json_t *req, unsigned long *id, char *err, size_t errlen);
+json_t *jobs_list(struct hild *d);
+json_t *jobs_result(struct hild *d, unsigned long id, char *err, size_t errlen);
+/* Answers once the job has finished; 1 if the reply comes later. */
+int jobs_wait(struct hild *d, struct client *c, json_t *id, unsigned long job);
+void jobs_drop_client(struct hild *d, struct client *c);
+void jobs_start(struct hild *d, struct job *j, struct board *b);
+int jobs_reaped(struct hild *d, pid_t pid, int status);
+/* What the job asked for: kind is "board", "type" or "sim". */
+const char *job_target(const struct job *j, char *kind, size_t kindlen);
+unsigned long job_id(const struct job *j);
+void jobs_free(struct hild *d);
+
+/* worker.c, jobrun.c: the child processes' mains. */
+int worker_main(int argc, char **argv);
+int jobrun_main(int argc, char **argv);
+
+void hild_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -1,42 +1,76 @@
-/* hild: the daemon. Serves clients on a Unix socket from one event loop
- * until SIGTERM or SIGINT, then removes its socket and exits 0.
+/* hild: the daemon. Serves clients on a Unix socket (and TCP when asked)
+ * from one event loop until SIGTERM or SIGINT. See docs/hild.md.
  *
- *   hild [--socket PATH] [--group G] [--max-clients N] [--max-msg BYTES]
+ *   hild [--socket PATH] [--group G] [--tcp [ADDR:]PORT --token-file F]
+ *        [--config FILE] [--state DIR] [--max-clients N] [--max-inflight N]
+ *        [--max-sims N] [--max-events N] [--lease-idle S] [--max-msg BYTES]
  *        [--max-out BYTES] [--foreground]
  */
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "hild.h"
 
+void hild_log(const char *fmt, ...)
+{
+	/* Under systemd stderr is the journal, which stamps lines itself. */
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "hild: %s\n", msg);
+}
+
 static void on_signal(struct hil_reactor *r, int fd, unsigned ev, void *user)
 {
-	(void)ev, (void)user;
+	(void)ev;
+	struct hild *d = user;
 	struct signalfd_siginfo si;
-	if (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si))
-		hil_reactor_stop(r);
+	while (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (si.ssi_signo != SIGCHLD) {
+			hil_reactor_stop(r);
+			continue;
+		}
+		int st;
+		for (pid_t pid; (pid = waitpid(-1, &st, WNOHANG)) > 0;)
+			if (!session_reaped(d, pid, st))
+				jobs_reaped(d, pid, st);
+	}
 }
 
 static int usage(void)
 {
 	fprintf(stderr,
-		"usage: hild [--socket PATH] [--group G] [--max-clients N]\n"
-		"            [--max-msg BYTES] [--max-out BYTES] [--foreground]\n"
-		"  --socket       where clients connect (default /run/hil/hild.sock,\n"
-		"                 or $XDG_RUNTIME_DIR/hild.sock for a user)\n"
-		"  --group        the socket's group (mode 0660)\n"
-		"  --max-clients  clients at once (default 256)\n"
-		"  --max-msg      the largest message (default 1048576)\n"
-		"  --max-out      replies queued for one client before it is\n"
-		"                 dropped (default 4194304)\n"
-		"  --foreground   stay attached to the terminal (hild always does\n"
-		"                 for now; systemd runs it so)\n");
+		"usage: hild [OPTIONS]   (docs/hild.md)\n"
+		"  --socket PATH      where clients connect (default /run/hil/hild.sock,\n"
+		"                     or $XDG_RUNTIME_DIR/hild.sock for a user)\n"
+		"  --group G          the socket's group (mode 0660)\n"
+		"  --tcp [ADDR:]PORT  also listen on TCP (ADDR default 127.0.0.1)\n"
+		"  --token-file F     the token TCP clients must send (mode 0600)\n"
+		"  --config FILE      the boards (default /etc/hil/boards.json, or\n"
+		"                     ~/.config/hil/boards.json for a user)\n"
+		"  --state DIR        jobs and session logs (default /var/lib/hil, or\n"
+		"                     ~/.local/state/hil for a user)\n"
+		"  --max-clients N    clients at once (default 256)\n"
+		"  --max-inflight N   unanswered requests of one client (default 64)\n"
+		"  --max-sims N       simulator sessions at once (default 2 per CPU)\n"
+		"  --max-events N     events queued for one subscriber (default 65536)\n"
+		"  --lease-idle S     end a lease whose owner is silent S s (default 600)\n"
+		"  --max-msg BYTES    the largest message (default 1048576)\n"
+		"  --max-out BYTES    bytes queued for one client (default 8388608)\n"
+		"  --foreground       stay attached (hild always does; systemd runs it so)\n");
 	return 2;
 }
 
@@ -50,16 +84,88 @@ static int number(const char *v, long lo, long hi, long *out)
 	return 0;
 }
 
+static int read_token(struct hild *d, char *err, size_t errlen)
+{
+	struct stat st;
+	FILE *f = fopen(d->cfg.token_file, "r");
+	if (!f || fstat(fileno(f), &st) != 0) {
+		snprintf(err, errlen, "token file %s: %s", d->cfg.token_file, strerror(errno));
+		if (f)
+			fclose(f);
+		return -1;
+	}
+	size_t n = fread(d->token, 1, sizeof(d->token) - 1, f);
+	fclose(f);
+	d->token[n] = '\0';
+	while (n && (d->token[n - 1] == '\n' || d->token[n - 1] == '\r' || d->token[n - 1] == ' '))
+		d->token[--n] = '\0';
+	if (st.st_mode & 077) {
+		snprintf(err, errlen, "token file %s may be read by others (mode %03o): "
+			 "chmod 600 it", d->cfg.token_file, (unsigned)(st.st_mode & 0777));
+		return -1;
+	}
+	if (n < 16 || strchr(d->token, '\n')) {
+		snprintf(err, errlen, "token file %s: the token must be one line of at "
+			 "least 16 characters (e.g. head -c 24 /dev/urandom | base64)",
+			 d->cfg.token_file);
+		return -1;
+	}
+	return 0;
+}
+
+static void paths(struct hild *d, char *sock, char *config, char *state, size_t cap)
+{
+	const char *xdg = getenv("XDG_RUNTIME_DIR"), *home = getenv("HOME");
+	const char *cfg = getenv("XDG_CONFIG_HOME"), *st = getenv("XDG_STATE_HOME");
+	int user = getuid() != 0;
+	if (user && xdg && *xdg)
+		snprintf(sock, cap, "%s/hild.sock", xdg);
+	else
+		snprintf(sock, cap, "/run/hil/hild.sock");
+	if (user && cfg && *cfg)
+		snprintf(config, cap, "%s/hil/boards.json", cfg);
+	else if (user && home)
+		snprintf(config, cap, "%s/.config/hil/boards.json", home);
+	else
+		snprintf(config, cap, "/etc/hil/boards.json");
+	if (user && st && *st)
+		snprintf(state, cap, "%s/hil", st);
+	else if (user && home)
+		snprintf(state, cap, "%s/.local/state/hil", home);
+	else
+		snprintf(state, cap, "/var/lib/hil");
+	(void)d;
+}
+
+static int mkparents(const char *dir)
+{
+	char p[4096];
+	snprintf(p, sizeof(p), "%s", dir);
+	for (char *s = p + 1; *s; s++)
+		if (*s == '/') {
+			*s = '\0';
+			if (mkdir(p, 0755) && errno != EEXIST)
+				return -1;
+			*s = '/';
+		}
+	return mkdir(p, 0755) && errno != EEXIST ? -1 : 0;
+}
+
 int main(int argc, char **argv)
 {
-	char defpath[4096];
-	const char *xdg = getenv("XDG_RUNTIME_DIR");
-	if (getuid() != 0 && xdg && *xdg)
-		snprintf(defpath, sizeof(defpath), "%s/hild.sock", xdg);
-	else
-		snprintf(defpath, sizeof(defpath), "/run/hil/hild.sock");
-	struct hild d = {.lfd = -1};
-	d.cfg = (struct hild_config){defpath, NULL, 256, 1 << 20, 4 << 20};
+	if (argc > 1 && !strcmp(argv[1], "--worker"))
+		return worker_main(argc, argv);
+	if (argc > 1 && !strcmp(argv[1], "--run-job"))
+		return jobrun_main(argc, argv);
+	static char sock[4096], config[4096], state[4096];
+	struct hild d = {.lfd = -1, .tfd = -1};
+	paths(&d, sock, config, state, sizeof(sock));
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	d.cfg = (struct hild_config){.socket_path = sock, .state = state, .max_clients = 256,
+				     .max_inflight = 64, .max_sims = ncpu > 0 ? 2 * (int)ncpu : 2,
+				     .max_events = 65536, .lease_idle_s = 600,
+				     .max_msg = 1 << 20, .max_out = 8 << 20};
+	int config_given = 0;
 	for (int i = 1; i < argc; i++) {
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
 		long n;
@@ -67,8 +173,24 @@ int main(int argc, char **argv)
 			d.cfg.socket_path = argv[++i];
 		else if (!strcmp(argv[i], "--group") && v)
 			d.cfg.group = argv[++i];
+		else if (!strcmp(argv[i], "--tcp") && v)
+			d.cfg.tcp = argv[++i];
+		else if (!strcmp(argv[i], "--token-file") && v)
+			d.cfg.token_file = argv[++i];
+		else if (!strcmp(argv[i], "--config") && v)
+			d.cfg.config = argv[++i], config_given = 1;
+		else if (!strcmp(argv[i], "--state") && v)
+			d.cfg.state = argv[++i];
 		else if (!strcmp(argv[i], "--max-clients") && !number(v, 1, 100000, &n))
 			d.cfg.max_clients = (int)n, i++;
+		else if (!strcmp(argv[i], "--max-inflight") && !number(v, 1, 65536, &n))
+			d.cfg.max_inflight = (int)n, i++;
+		else if (!strcmp(argv[i], "--max-sims") && !number(v, 1, 4096, &n))
+			d.cfg.max_sims = (int)n, i++;
+		else if (!strcmp(argv[i], "--max-events") && !number(v, 1, 1l << 30, &n))
+			d.cfg.max_events = n, i++;
+		else if (!strcmp(argv[i], "--lease-idle") && !number(v, 1, 1l << 30, &n))
+			d.cfg.lease_idle_s = n, i++;
 		else if (!strcmp(argv[i], "--max-msg") && !number(v, 64, 64 << 20, &n))
 			d.cfg.max_msg = (size_t)n, i++;
 		else if (!strcmp(argv[i], "--max-out") && !number(v, 1024, 1l << 30, &n))
@@ -78,14 +200,38 @@ int main(int argc, char **argv)
 		else
 			return usage();
 	}
+	char err[1024];
 	if (d.cfg.max_out < d.cfg.max_msg + 4) {
 		fprintf(stderr, "hild: --max-out must be at least --max-msg + 4\n");
 		return 2;
 	}
-	/* Every client is a descriptor: make room for them all. */
+	if (!!d.cfg.tcp != !!d.cfg.token_file) {
+		fprintf(stderr, "hild: --tcp needs --token-file (and the other way round): "
+				"TCP clients must prove they may use the boards\n");
+		return 2;
+	}
+	if (d.cfg.tcp && read_token(&d, err, sizeof(err)) < 0) {
+		fprintf(stderr, "hild: %s\n", err);
+		return 2;
+	}
+	if (!config_given && access(config, F_OK) == 0)
+		d.cfg.config = config;
+	ssize_t n = readlink("/proc/self/exe", d.self, sizeof(d.self) - 1);
+	if (n <= 0) {
+		fprintf(stderr, "hild: cannot find its own executable\n");
+		return 1;
+	}
+	d.self[n] = '\0';
+	snprintf(d.hil_path, sizeof(d.hil_path), "%.*s/hil",
+		 (int)(strrchr(d.self, '/') - d.self), d.self);
+	if (mkparents(d.cfg.state) < 0) {
+		fprintf(stderr, "hild: state directory %s: %s\n", d.cfg.state, strerror(errno));
+		return 1;
+	}
+	/* Every client is a descriptor, and every session has a worker. */
 	struct rlimit rl;
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
-		rlim_t want = (rlim_t)d.cfg.max_clients + 64;
+		rlim_t want = 2 * (rlim_t)d.cfg.max_clients + 64;
 		if (rl.rlim_cur < want && rl.rlim_max >= want) {
 			rl.rlim_cur = want;
 			setrlimit(RLIMIT_NOFILE, &rl);
@@ -93,9 +239,9 @@ int main(int argc, char **argv)
 		getrlimit(RLIMIT_NOFILE, &rl);
 	}
 	d.max_fds = rl.rlim_cur > 1 << 20 ? 1 << 20 : (int)rl.rlim_cur;
-	d.conns = calloc((size_t)d.max_fds, sizeof(*d.conns));
-	d.r = hil_reactor_new(d.max_fds, 1024);
-	if (!d.conns || !d.r) {
+	d.clients = calloc((size_t)d.max_fds, sizeof(*d.clients));
+	d.r = hil_reactor_new(d.max_fds, 4 * d.cfg.max_clients + 1024);
+	if (!d.clients || !d.r) {
 		fprintf(stderr, "hild: out of memory\n");
 		return 1;
 	}
@@ -103,29 +249,37 @@ int main(int argc, char **argv)
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	int sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
-	char err[512];
-	if (sfd < 0 || hil_reactor_watch(d.r, sfd, HIL_EV_READ, on_signal, NULL) != 0) {
+	if (sfd < 0 || hil_reactor_watch(d.r, sfd, HIL_EV_READ, on_signal, &d) != 0) {
 		fprintf(stderr, "hild: signalfd: %s\n", strerror(errno));
 		return 1;
 	}
-	if (hild_listen(&d, err, sizeof(err)) < 0) {
+	if (boards_load(&d, err, sizeof(err)) < 0 || hild_listen(&d, err, sizeof(err)) < 0 ||
+	    jobs_load(&d, err, sizeof(err)) < 0) {
 		fprintf(stderr, "hild: %s\n", err);
+		hild_unlisten(&d);
 		return 1;
 	}
-	fprintf(stderr, "hild: serving %s (protocol %d, at most %d clients)\n",
-		d.cfg.socket_path, HILD_PROTOCOL, d.cfg.max_clients);
+	hild_log("serving %s%s%s (protocol %d); boards from %s; state in %s",
+		 d.cfg.socket_path, d.cfg.tcp ? " and TCP " : "", d.cfg.tcp ? d.cfg.tcp : "",
+		 HILD_PROTOCOL, d.cfg.config ? d.cfg.config : "(none: sim on demand only)",
+		 d.cfg.state);
+	boards_dispatch(&d);
 	int rc = hil_reactor_run(d.r);
+	d.stopping = 1;
 	hild_unlisten(&d);
-	for (int fd = 0; fd < d.max_fds; fd++)
-		if (d.conns[fd])
-			conn_free(d.conns[fd]);
-	fprintf(stderr, "hild: stopped; %lu clients served, %lu dropped\n", d.accepted,
-		d.dropped);
+	hild_close_all(&d);
+	sessions_stop_all(&d);
+	/* Workers see their sockets close and exit; job runners carry on and
+	 * the next hild collects their results. */
+	hild_log("stopped; %lu clients served, %lu dropped", d.accepted, d.dropped);
 	close(sfd);
+	jobs_free(&d);
+	boards_free(&d);
 	hil_reactor_free(d.r);
-	free(d.conns);
+	free(d.clients);
 	return rc < 0 ? 1 : 0;
 }

@@ -11,46 +11,10 @@
 #include <string.h>
 
 #include "hil/dut.h"
-#include "link.h"
+#include "hil_impl.h"
 #include "proto.h"
 
-#define MAX_PENDING 65536
-#define CYCLE_MAX ((1ull << 48) - 1)
-
-struct pend {
-	uint64_t cycle, seq;
-	int port;
-	uint8_t val[HIL_MAX_PORT_BYTES];
-};
-
-struct watcher {
-	hil_watch_fn fn;
-	void *user;
-};
-
-struct hil {
-	struct hil_link link;
-	struct hil_ports ports;
-	uint64_t now;
-
-	struct pend *pend;
-	size_t npend;
-	uint64_t pend_seq;
-
-	struct watcher *watch;
-
-	uint8_t await_op; /* the reply a blocking call waits for, 0 if none */
-	int got;
-	struct hil_report rep;
-	uint8_t repval[HIL_MAX_PORT_BYTES];
-
-	int halted; /* the bridge stopped on a break or error: *stop says which */
-	struct hil_report stop;
-
-	char err[512];
-};
-
-static int seterr(hil_t *h, int code, const char *fmt, ...)
+int hil_seterr(hil_t *h, int code, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -61,7 +25,17 @@ static int seterr(hil_t *h, int code, const char *fmt, ...)
 
 static int link_err(hil_t *h)
 {
-	return seterr(h, HIL_E_LINK, "%s", h->link.err);
+	return hil_seterr(h, HIL_E_LINK, "%s", h->link.err);
+}
+
+int hil_record(hil_t *h, enum hil_log_kind kind, int port, uint64_t cycle,
+	       const uint8_t *val)
+{
+	if (hil_log_put(&h->log, kind, cycle, port, val) < 0)
+		return hil_seterr(h, HIL_E_RECORD, "session log %s: a write failed (is the "
+			      "disk full?); the run stops rather than go on unrecorded",
+			      h->log.path);
+	return HIL_OK;
 }
 
 static int on_msg(void *ctx, const uint8_t *msg, size_t n)
@@ -80,6 +54,8 @@ static int on_msg(void *ctx, const uint8_t *msg, size_t n)
 				 "not match the port list", r.port, r.len);
 			return -1;
 		}
+		/* A write failure shows at the next call, through record(). */
+		hil_log_put(&h->log, HIL_LOG_REPORT, r.cycle, r.port, r.value);
 		if (h->watch[r.port].fn)
 			h->watch[r.port].fn(h->watch[r.port].user, r.port, r.cycle,
 					    r.value);
@@ -144,7 +120,7 @@ static int bridge_refused(hil_t *h)
 {
 	struct hil_report s = h->stop;
 	resume(h);
-	return seterr(h, HIL_E_BRIDGE, "the bridge refused command 0x%02x at "
+	return hil_seterr(h, HIL_E_BRIDGE, "the bridge refused command 0x%02x at "
 		      "cycle %llu: %s", s.cmd_op, (unsigned long long)s.cycle,
 		      hil_bridge_error_name(s.code));
 }
@@ -152,7 +128,7 @@ static int bridge_refused(hil_t *h)
 static int check_port(hil_t *h, int port)
 {
 	if (port < 0 || (size_t)port >= h->ports.n)
-		return seterr(h, HIL_E_ARG, "no port with index %d (the DUT has %zu)",
+		return hil_seterr(h, HIL_E_ARG, "no port with index %d (the DUT has %zu)",
 			      port, h->ports.n);
 	return HIL_OK;
 }
@@ -162,7 +138,7 @@ static int check_value(hil_t *h, int port, const uint8_t *val)
 	const struct hil_port *p = &h->ports.port[port];
 	unsigned spare = 8 * p->nbytes - p->width;
 	if (spare && (val[p->nbytes - 1] >> (8 - spare)))
-		return seterr(h, HIL_E_ARG, "value too wide for port '%s' (%u bits)",
+		return hil_seterr(h, HIL_E_ARG, "value too wide for port '%s' (%u bits)",
 			      p->name, p->width);
 	return HIL_OK;
 }
@@ -197,7 +173,7 @@ static void drop_pending(hil_t *h, size_t n)
 static int schedule(hil_t *h, int port, uint64_t cycle, const uint8_t *val)
 {
 	if (h->npend >= MAX_PENDING)
-		return seterr(h, HIL_E_FULL, "more than %d pokes scheduled ahead: "
+		return hil_seterr(h, HIL_E_FULL, "more than %d pokes scheduled ahead: "
 			      "run to some of them first", MAX_PENDING);
 	size_t lo = 0, hi = h->npend;
 	while (lo < hi) { /* after every entry with the same or an earlier cycle */
@@ -236,19 +212,23 @@ int hil_poke_at(hil_t *h, int port, uint64_t cycle, const uint8_t *val)
 {
 	int rc = check_port(h, port);
 	if (rc == HIL_OK && !h->ports.port[port].is_input)
-		rc = seterr(h, HIL_E_ARG, "port '%s' is an output: only inputs take "
+		rc = hil_seterr(h, HIL_E_ARG, "port '%s' is an output: only inputs take "
 			    "pokes", h->ports.port[port].name);
 	if (rc == HIL_OK)
 		rc = check_value(h, port, val);
 	if (rc == HIL_OK && cycle < h->now)
-		rc = seterr(h, HIL_E_ARG, "poke of '%s' at cycle %llu, but the DUT is "
+		rc = hil_seterr(h, HIL_E_ARG, "poke of '%s' at cycle %llu, but the DUT is "
 			    "at cycle %llu already", h->ports.port[port].name,
 			    (unsigned long long)cycle, (unsigned long long)h->now);
 	if (rc == HIL_OK && cycle > CYCLE_MAX)
-		rc = seterr(h, HIL_E_ARG, "cycle %llu is beyond the 48-bit counter",
+		rc = hil_seterr(h, HIL_E_ARG, "cycle %llu is beyond the 48-bit counter",
 			    (unsigned long long)cycle);
+	if (rc == HIL_OK)
+		rc = hil_record(h, HIL_LOG_POKE, port, cycle, val);
 	if (rc < 0)
 		return rc;
+	if (h->remote)
+		return remote_poke_at(h, port, cycle, val);
 	if (cycle > h->now)
 		return schedule(h, port, cycle, val);
 	if ((rc = flush_now(h)) < 0)
@@ -260,6 +240,10 @@ int hil_peek(hil_t *h, int port, uint8_t *val)
 {
 	uint8_t m[HIL_MSG_MAX];
 	int rc = check_port(h, port);
+	if (rc == HIL_OK && h->remote) {
+		rc = remote_peek(h, port, val);
+		return rc < 0 ? rc : hil_record(h, HIL_LOG_SAMPLE, port, h->now, val);
+	}
 	if (rc == HIL_OK)
 		rc = flush_now(h);
 	if (rc == HIL_OK)
@@ -271,13 +255,13 @@ int hil_peek(hil_t *h, int port, uint8_t *val)
 	if (h->halted)
 		return bridge_refused(h);
 	memcpy(val, h->repval, h->ports.port[port].nbytes);
-	return HIL_OK;
+	return hil_record(h, HIL_LOG_SAMPLE, port, h->now, val);
 }
 
 int hil_advance(hil_t *h, uint64_t n)
 {
 	if (n > CYCLE_MAX - h->now)
-		return seterr(h, HIL_E_ARG, "cannot advance past the 48-bit counter");
+		return hil_seterr(h, HIL_E_ARG, "cannot advance past the 48-bit counter");
 	h->now += n;
 	return HIL_OK;
 }
@@ -290,12 +274,19 @@ static int run_to(hil_t *h, uint64_t target, int *broke)
 	uint8_t m[HIL_MSG_MAX];
 	*broke = 0;
 	if (target < h->now)
-		return seterr(h, HIL_E_ARG, "run to cycle %llu, but the DUT is at "
+		return hil_seterr(h, HIL_E_ARG, "run to cycle %llu, but the DUT is at "
 			      "cycle %llu already", (unsigned long long)target,
 			      (unsigned long long)h->now);
 	if (target > CYCLE_MAX)
-		return seterr(h, HIL_E_ARG, "cycle %llu is beyond the 48-bit counter",
+		return hil_seterr(h, HIL_E_ARG, "cycle %llu is beyond the 48-bit counter",
 			      (unsigned long long)target);
+	if (h->remote) {
+		int rc = remote_run_until(h, target);
+		if (rc < 0)
+			return rc;
+		h->now = target;
+		return hil_record(h, HIL_LOG_TIME, -1, h->now, NULL);
+	}
 	long sent = flush_pending(h, target);
 	if (sent < 0)
 		return (int)sent;
@@ -307,7 +298,7 @@ static int run_to(hil_t *h, uint64_t target, int *broke)
 	if (!h->halted) {
 		drop_pending(h, (size_t)sent);
 		h->now = target;
-		return HIL_OK;
+		return hil_record(h, HIL_LOG_TIME, -1, h->now, NULL);
 	}
 	if (h->stop.op == HIL_RE_ERROR)
 		return bridge_refused(h);
@@ -318,18 +309,18 @@ static int run_to(hil_t *h, uint64_t target, int *broke)
 	/* The RUN and the last pokes before it did not run: keep those pokes. */
 	long kept = discarded - 1;
 	if (kept < 0 || kept > sent)
-		return seterr(h, HIL_E_LINK, "bridge discarded %ld commands, expected "
+		return hil_seterr(h, HIL_E_LINK, "bridge discarded %ld commands, expected "
 			      "at most %ld", discarded, sent + 1);
 	drop_pending(h, (size_t)(sent - kept));
 	h->now = at;
 	*broke = 1;
-	return HIL_OK;
+	return hil_record(h, HIL_LOG_TIME, -1, h->now, NULL);
 }
 
 int hil_step(hil_t *h, uint64_t n)
 {
 	if (n > CYCLE_MAX - h->now)
-		return seterr(h, HIL_E_ARG, "cannot step past the 48-bit counter");
+		return hil_seterr(h, HIL_E_ARG, "cannot step past the 48-bit counter");
 	return hil_run_until(h, h->now + n);
 }
 
@@ -338,7 +329,7 @@ int hil_run_until(hil_t *h, uint64_t cycle)
 	int broke;
 	int rc = run_to(h, cycle, &broke);
 	if (rc == HIL_OK && broke)
-		return seterr(h, HIL_E_BRIDGE, "a break stopped the run at cycle %llu",
+		return hil_seterr(h, HIL_E_BRIDGE, "a break stopped the run at cycle %llu",
 			      (unsigned long long)h->now);
 	return rc;
 }
@@ -347,10 +338,14 @@ static int set_watch(hil_t *h, int port, int on)
 {
 	uint8_t m[HIL_MSG_MAX];
 	int rc = check_port(h, port);
-	if (rc == HIL_OK)
+	if (rc == HIL_OK && h->remote)
+		rc = remote_watch(h, port, on);
+	else if (rc == HIL_OK)
 		rc = flush_now(h);
-	if (rc == HIL_OK)
+	if (rc == HIL_OK && !h->remote)
 		rc = send_cmd(h, m, hil_enc_watch(m, (uint8_t)port, h->now, on));
+	if (rc == HIL_OK)
+		rc = hil_record(h, on ? HIL_LOG_WATCH : HIL_LOG_UNWATCH, port, h->now, NULL);
 	return rc;
 }
 
@@ -393,7 +388,12 @@ int hil_wait(hil_t *h, int port, int ne, const uint8_t *val,
 		mask = ones;
 	}
 	if (timeout > CYCLE_MAX - h->now)
-		return seterr(h, HIL_E_ARG, "timeout runs past the 48-bit counter");
+		return hil_seterr(h, HIL_E_ARG, "timeout runs past the 48-bit counter");
+	if (h->remote) {
+		rc = remote_wait(h, port, ne, val, mask, timeout, at);
+		int r2 = rc < 0 ? rc : hil_record(h, HIL_LOG_TIME, -1, h->now, NULL);
+		return r2 < 0 ? r2 : rc;
+	}
 	if ((rc = flush_now(h)) < 0)
 		return rc;
 	rc = send_cmd(h, m, hil_enc_break(m, 0, (uint8_t)port, h->now, ne ? 2 : 1,
@@ -416,6 +416,8 @@ int hil_wait(hil_t *h, int port, int ne, const uint8_t *val,
 int hil_sync(hil_t *h)
 {
 	uint8_t m[HIL_MSG_MAX];
+	if (h->remote)
+		return remote_sync(h);
 	int rc = send_cmd(h, m, hil_enc_status(m));
 	if (rc == HIL_OK)
 		rc = await(h, HIL_RE_STATUS);
@@ -426,6 +428,8 @@ int hil_sync(hil_t *h)
 
 int hil_stats(hil_t *h, struct hil_link_stats *s)
 {
+	if (h->remote)
+		return remote_stats(h, s);
 	int rc = hil_sync(h);
 	if (rc < 0)
 		return rc;
@@ -449,7 +453,7 @@ int hil_port(hil_t *h, const char *name)
 {
 	int i = hil_ports_find(&h->ports, name);
 	if (i < 0)
-		return seterr(h, HIL_E_ARG, "no port named '%s' in DUT '%s'", name,
+		return hil_seterr(h, HIL_E_ARG, "no port named '%s' in DUT '%s'", name,
 			      h->ports.top);
 	return i;
 }
@@ -477,13 +481,13 @@ static int hello(hil_t *h, const char *ports_path)
 		return bridge_refused(h);
 	const struct hil_report *r = &h->rep;
 	if (r->version != HIL_PROTO_VERSION)
-		return seterr(h, HIL_E_OPEN, "the bridge speaks protocol version %u, "
+		return hil_seterr(h, HIL_E_OPEN, "the bridge speaks protocol version %u, "
 			      "this hil speaks %u: rebuild the bitstream or model",
 			      r->version, HIL_PROTO_VERSION);
 	if (r->signature != h->ports.signature) {
 		char other[256] = "";
 		hil_dut_name_of(r->signature, other, sizeof(other));
-		return seterr(h, HIL_E_SIGNATURE,
+		return hil_seterr(h, HIL_E_SIGNATURE,
 			      "the target runs DUT %s(signature %016llx), but %s "
 			      "describes DUT '%s' (signature %016llx): rebuild the "
 			      "target for this DUT, or use the ports.json it was "
@@ -493,7 +497,7 @@ static int hello(hil_t *h, const char *ports_path)
 	}
 	if (r->nports != h->ports.n || r->cycle_bits < 48 || r->nbreak < 1 ||
 	    r->max_payload < 16)
-		return seterr(h, HIL_E_OPEN, "the bridge reports parameters hil "
+		return hil_seterr(h, HIL_E_OPEN, "the bridge reports parameters hil "
 			      "cannot use (ports %u, cycle bits %u, break units %u)",
 			      r->nports, r->cycle_bits, r->nbreak);
 	h->now = r->cycle;
@@ -545,6 +549,33 @@ static int parse_board_target(const char *kind, const char *mid,
 	return 0;
 }
 
+static int open_remote(hil_t **out, const char *uri, const struct hil_options *opt,
+		       char *err, size_t errlen)
+{
+	hil_t *h = calloc(1, sizeof(*h));
+	if (!h) {
+		snprintf(err, errlen, "out of memory");
+		return HIL_E_OPEN;
+	}
+	int rc = remote_open(h, uri, opt, err, errlen);
+	if (rc == HIL_OK) {
+		h->watch = calloc(h->ports.n + 1, sizeof(*h->watch));
+		if (!h->watch) {
+			snprintf(err, errlen, "out of memory");
+			rc = HIL_E_OPEN;
+		}
+	}
+	if (rc == HIL_OK && opt->record &&
+	    hil_log_create(&h->log, opt->record, uri, &h->ports, h->now, err, errlen) < 0)
+		rc = HIL_E_RECORD;
+	if (rc == HIL_OK) {
+		*out = h;
+		return HIL_OK;
+	}
+	hil_close(h);
+	return rc;
+}
+
 int hil_open(hil_t **out, const char *uri, const struct hil_options *opt,
 	     char *err, size_t errlen)
 {
@@ -554,6 +585,8 @@ int hil_open(hil_t **out, const char *uri, const struct hil_options *opt,
 	*out = NULL;
 	if (!opt)
 		opt = &none;
+	if (!strncmp(uri, "hild:", 5))
+		return open_remote(out, uri, opt, err, errlen);
 	char what[64] = "sim", kind[16] = "sim", mid[256] = "";
 	const char *dir = NULL;
 	if (!strncmp(uri, "sim:", 4) && uri[4]) {
@@ -632,6 +665,10 @@ int hil_open(hil_t **out, const char *uri, const struct hil_options *opt,
 		rc = HIL_E_LINK;
 	} else if ((rc = hello(h, ports_path)) < 0) {
 		snprintf(err, errlen, "%s", h->err);
+	} else if (opt->record &&
+		   hil_log_create(&h->log, opt->record, uri, &h->ports, h->now, err,
+				  errlen) < 0) {
+		rc = HIL_E_RECORD;
 	} else {
 		*out = h;
 		return HIL_OK;
@@ -644,7 +681,11 @@ void hil_close(hil_t *h)
 {
 	if (!h)
 		return;
-	hil_link_close(&h->link);
+	hil_log_finish(&h->log, h->now);
+	if (h->remote)
+		remote_close(h);
+	else
+		hil_link_close(&h->link);
 	hil_ports_free(&h->ports);
 	free(h->pend);
 	free(h->watch);

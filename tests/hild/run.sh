@@ -14,7 +14,7 @@ ok() { echo "ok $1"; p=$((p + 1)); }
 bad() { echo "FAIL $1"; f=$((f + 1)); }
 
 start() {
-	$HILD "$@" --foreground 2>>$w/hild.log &
+	$HILD "$@" --state $w/state --foreground 2>>$w/hild.log &
 	pid=$!
 	i=0
 	while [ ! -S "$2" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done

@@ -30,12 +30,14 @@ enum hil_status {
 	HIL_E_SIGNATURE = -4, /* the target runs another DUT */
 	HIL_E_OPEN = -5,      /* the target could not be built or started */
 	HIL_E_FULL = -6,      /* too many pokes scheduled ahead */
+	HIL_E_RECORD = -7,    /* the session log could not be written */
 };
 
 struct hil_options {
 	const char *top;    /* sim: top module, if not the directory's name */
 	const char *ports;  /* use this ports.json instead of the target's own */
 	const char *faults; /* lossy-link shim, see docs/libhil.md (tests) */
+	const char *record; /* write the session log (hil/log.h) to this file */
 };
 
 /* Opens a target. URIs: "sim:DIR" builds (if stale) and starts the

@@ -1,0 +1,226 @@
+/* The job queue of hild: hil submit, hil jobs, hil wait, hil result.
+ * A job is a script that hild runs on a board (or a simulator) when one
+ * is free and keeps the result of, on disk, across restarts. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmds.h"
+#include "hildc.h"
+
+#define MAX_SCRIPT (512u << 10)
+
+static struct hildc *connect_or_say(const char *sock, const char *cmd)
+{
+	char err[1024];
+	struct hildc *c = hildc_connect(sock, "hil", err, sizeof(err));
+	if (!c)
+		fprintf(stderr, "hil %s: %s\n", cmd, err);
+	return c;
+}
+
+static json_t *call(struct hildc *c, json_t *req, const char *cmd)
+{
+	char err[1024];
+	json_t *ok = hildc_call(c, req, err, sizeof(err));
+	if (!ok)
+		fprintf(stderr, "hil %s: %s\n", cmd, err);
+	return ok;
+}
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		fprintf(stderr, "hil submit: %s: %s\n", path, strerror(errno));
+		return NULL;
+	}
+	char *buf = malloc(MAX_SCRIPT + 1);
+	size_t n = buf ? fread(buf, 1, MAX_SCRIPT + 1, f) : 0;
+	fclose(f);
+	if (!buf || n > MAX_SCRIPT) {
+		fprintf(stderr, "hil submit: %s: longer than %u KiB; a job's script is "
+				"sent whole\n", path, MAX_SCRIPT >> 10);
+		free(buf);
+		return NULL;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+int cmd_submit(int argc, char **argv)
+{
+	const char *script = NULL, *dut = NULL, *board = NULL, *type = NULL, *sock = NULL;
+	int sim = 0;
+	for (int i = 1; i < argc; i++) {
+		if (i + 1 < argc && !strcmp(argv[i], "--dut"))
+			dut = argv[++i];
+		else if (i + 1 < argc && !strcmp(argv[i], "--board"))
+			board = argv[++i];
+		else if (i + 1 < argc && !strcmp(argv[i], "--board-type"))
+			type = argv[++i];
+		else if (i + 1 < argc && !strcmp(argv[i], "--socket"))
+			sock = argv[++i];
+		else if (!strcmp(argv[i], "--sim"))
+			sim = 1;
+		else if (argv[i][0] != '-' && !script)
+			script = argv[i];
+		else
+			script = NULL, argc = 0;
+	}
+	char abs[PATH_MAX];
+	if (!script || !dut || !!board + !!type + sim != 1) {
+		fprintf(stderr, "usage: hil submit SCRIPT --dut DIR (--board NAME | "
+				"--board-type T | --sim) [--socket PATH]\n"
+				"  queues the script with hild and prints the job id\n");
+		return 2;
+	}
+	if (!realpath(dut, abs)) {
+		fprintf(stderr, "hil submit: %s: %s\n", dut, strerror(errno));
+		return 2;
+	}
+	char *text = slurp(script);
+	if (!text)
+		return 2;
+	struct hildc *c = connect_or_say(sock, "submit");
+	json_t *req = json_pack("{s:s,s:s,s:s,s:s}", "op", "submit", "script", text, "name",
+				script, "dut", abs);
+	free(text);
+	if (board)
+		json_object_set_new(req, "board", json_string(board));
+	else if (type)
+		json_object_set_new(req, "type", json_string(type));
+	else
+		json_object_set_new(req, "sim", json_true());
+	json_t *ok = c ? call(c, req, "submit") : (json_decref(req), NULL);
+	hildc_close(c);
+	if (!ok)
+		return 2;
+	printf("%lld\n", (long long)json_integer_value(json_object_get(ok, "job")));
+	json_decref(ok);
+	return 0;
+}
+
+static void print_job(json_t *j)
+{
+	const char *board = json_string_value(json_object_get(j, "board"));
+	const char *status = json_string_value(json_object_get(j, "status"));
+	printf("%-6lld %-8s %-6s %-28s %-12s %s\n",
+	       (long long)json_integer_value(json_object_get(j, "job")),
+	       json_string_value(json_object_get(j, "state")),
+	       json_string_value(json_object_get(j, "kind")),
+	       json_string_value(json_object_get(j, "target")), board ? board : "-",
+	       status ? status : "-");
+}
+
+int cmd_jobs(int argc, char **argv)
+{
+	const char *sock = NULL;
+	if (argc == 3 && !strcmp(argv[1], "--socket"))
+		sock = argv[2];
+	else if (argc != 1) {
+		fprintf(stderr, "usage: hil jobs [--socket PATH]\n");
+		return 2;
+	}
+	struct hildc *c = connect_or_say(sock, "jobs");
+	json_t *ok = c ? call(c, json_pack("{s:s}", "op", "jobs"), "jobs") : NULL;
+	hildc_close(c);
+	if (!ok)
+		return 2;
+	size_t i;
+	json_t *j;
+	printf("%-6s %-8s %-6s %-28s %-12s %s\n", "JOB", "STATE", "KIND", "TARGET", "BOARD",
+	       "STATUS");
+	json_array_foreach(json_object_get(ok, "jobs"), i, j)
+		print_job(j);
+	json_decref(ok);
+	return 0;
+}
+
+static int job_args(int argc, char **argv, const char *cmd, long long *job, const char **sock)
+{
+	*job = 0;
+	*sock = NULL;
+	for (int i = 1; i < argc; i++) {
+		char *end;
+		if (i + 1 < argc && !strcmp(argv[i], "--socket"))
+			*sock = argv[++i];
+		else if (!*job && (*job = strtoll(argv[i], &end, 10)) > 0 && !*end)
+			continue;
+		else
+			*job = -1;
+	}
+	if (*job <= 0) {
+		fprintf(stderr, "usage: hil %s JOB [--socket PATH]\n", cmd);
+		return -1;
+	}
+	return 0;
+}
+
+/* The job's own exit status: 0 pass, 1 a check failed, 2 an error. */
+int cmd_wait(int argc, char **argv)
+{
+	long long job;
+	const char *sock;
+	if (job_args(argc, argv, "wait", &job, &sock) < 0)
+		return 2;
+	struct hildc *c = connect_or_say(sock, "wait");
+	json_t *ok = c ? call(c, json_pack("{s:s,s:I}", "op", "job_wait", "job", (json_int_t)job),
+			      "wait")
+		       : NULL;
+	hildc_close(c);
+	if (!ok)
+		return 2;
+	int code = (int)json_integer_value(json_object_get(ok, "exit"));
+	fprintf(stderr, "hil wait: job %lld %s on %s (exit %d)\n", job,
+		json_string_value(json_object_get(ok, "status")),
+		json_string_value(json_object_get(ok, "board")), code);
+	json_decref(ok);
+	return code >= 0 && code <= 2 ? code : 2;
+}
+
+int cmd_result(int argc, char **argv)
+{
+	long long job;
+	const char *sock;
+	if (job_args(argc, argv, "result", &job, &sock) < 0)
+		return 2;
+	struct hildc *c = connect_or_say(sock, "result");
+	json_t *ok = c ? call(c, json_pack("{s:s,s:I}", "op", "result", "job", (json_int_t)job),
+			      "result")
+		       : NULL;
+	hildc_close(c);
+	if (!ok)
+		return 2;
+	const char *state = json_string_value(json_object_get(ok, "state"));
+	const char *trace = json_string_value(json_object_get(ok, "trace"));
+	const char *msg = json_string_value(json_object_get(ok, "message"));
+	int rc = 0;
+	if (strcmp(state, "done")) {
+		fprintf(stderr, "hil result: job %lld is %s; hil wait %lld waits for it\n", job,
+			state, job);
+		rc = 2;
+	} else {
+		if (trace)
+			fputs(trace, stdout);
+		else
+			printf("(the trace is too long for a reply: %s)\n",
+			       json_string_value(json_object_get(ok, "trace_file")));
+		json_t *s = json_pack("{s:I,s:s,s:O,s:O,s:s,s:s}", "job", (json_int_t)job,
+				      "status", json_string_value(json_object_get(ok, "status")),
+				      "exit", json_object_get(ok, "exit"), "board",
+				      json_object_get(ok, "board"), "log",
+				      json_string_value(json_object_get(ok, "log")), "dir",
+				      json_string_value(json_object_get(ok, "dir")));
+		if (msg)
+			json_object_set_new(s, "message", json_string(msg));
+		char *t = json_dumps(s, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		printf("%s\n", t ? t : "{}");
+		free(t);
+		json_decref(s);
+	}
+	json_decref(ok);
+	return rc;
+}

@@ -1,0 +1,236 @@
+/* A client of hild: its stream, the handshake (and, over TCP, the token),
+ * how many of its requests await replies, and what it holds: a session,
+ * a place in the queue, subscriptions, job waits. A client that has
+ * --max-inflight requests unanswered is not read from until replies go
+ * out, so it slows down instead of growing hild's memory. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hild.h"
+
+struct client {
+	struct hild *d;
+	struct stream *s;
+	int fd, tcp, greeted;
+	unsigned long id;
+	char name[64];
+	int inflight;
+	long events; /* events queued since its output was last empty */
+	struct session *sess;
+	struct waiter *wait;
+};
+
+unsigned long client_id(const struct client *c)
+{
+	return c->id;
+}
+
+const char *client_name(const struct client *c)
+{
+	return c->name;
+}
+
+struct session *client_session(struct client *c)
+{
+	return c->sess;
+}
+
+void client_set_session(struct client *c, struct session *s)
+{
+	c->sess = s;
+}
+
+struct waiter *client_waiter(struct client *c)
+{
+	return c->wait;
+}
+
+void client_set_waiter(struct client *c, struct waiter *w)
+{
+	c->wait = w;
+}
+
+void client_free(struct client *c, const char *why)
+{
+	struct hild *d = c->d;
+	if (c->wait)
+		boards_unwait(d, c->wait);
+	if (c->sess)
+		session_end(c->sess, why ? why : "its client left");
+	topics_drop_client(d, c);
+	jobs_drop_client(d, c);
+	d->clients[c->fd] = NULL;
+	d->nclients--;
+	stream_free(c->s);
+	free(c);
+}
+
+static void on_close(void *owner, const char *why)
+{
+	struct client *c = owner;
+	if (why && strstr(why, "did not read")) {
+		c->d->dropped++;
+		hild_log("client %lu (%s) dropped: %s", c->id, c->name, why);
+	}
+	client_free(c, why);
+}
+
+static int send_json(struct client *c, json_t *j)
+{
+	return stream_send_json(c->s, j);
+}
+
+/* An error with no request to answer: the connection ends after it. */
+static int fatal(struct client *c, const char *code, const char *msg)
+{
+	send_json(c, json_pack("{s:{s:s,s:s}}", "error", "code", code, "message", msg));
+	return -1;
+}
+
+int client_reply_error(struct client *c, json_t *id, const char *code, const char *msg)
+{
+	return send_json(c, json_pack("{s:O,s:{s:s,s:s}}", "id", id, "error", "code",
+				      code, "message", msg));
+}
+
+int client_reply_ok(struct client *c, json_t *id, json_t *result)
+{
+	return send_json(c, json_pack("{s:O,s:o}", "id", id, "ok", result ? result : json_object()));
+}
+
+int client_reply_raw(struct client *c, const char *msg, size_t n)
+{
+	return stream_send(c->s, msg, n);
+}
+
+void client_done(struct client *c)
+{
+	if (c->inflight-- == c->d->cfg.max_inflight)
+		stream_pause(c->s, 0);
+}
+
+void client_event(struct client *c, unsigned long sub, const char *body, size_t n)
+{
+	char head[40];
+	if (stream_queued(c->s) == 0)
+		c->events = 0;
+	if (c->events >= c->d->cfg.max_events) {
+		if (c->events++ == c->d->cfg.max_events) {
+			hild_log("client %lu (%s) dropped: more than %ld events wait for it",
+				 c->id, c->name, c->d->cfg.max_events);
+			c->d->dropped++;
+			/* Past the limit nothing more is queued; the stream ends. */
+			static const char slow[] = "{\"error\":{\"code\":\"slow\",\"message\":"
+				"\"dropped: too many events waited for this client to read them "
+				"(hild --max-events)\"}}";
+			stream_send(c->s, slow, sizeof(slow) - 1);
+			stream_close_after(c->s);
+		}
+		return;
+	}
+	int h = snprintf(head, sizeof(head), "{\"sub\":%lu,", sub);
+	char *m = malloc((size_t)h + n);
+	if (!m)
+		return;
+	memcpy(m, head, (size_t)h);
+	memcpy(m + h, body, n);
+	if (stream_send(c->s, m, (size_t)h + n) == 0)
+		c->events++;
+	free(m);
+}
+
+static int hello(struct client *c, json_t *m)
+{
+	json_t *v = json_object_get(m, "hello");
+	if (!json_is_integer(v))
+		return fatal(c, "handshake", "the first message must be "
+			     "{\"hello\": 1, \"client\": NAME}");
+	if (json_integer_value(v) != HILD_PROTOCOL) {
+		char msg[160];
+		snprintf(msg, sizeof(msg), "this hild speaks protocol %d, the client "
+			 "%lld: use a hil and hild of the same release", HILD_PROTOCOL,
+			 (long long)json_integer_value(v));
+		return fatal(c, "version", msg);
+	}
+	if (c->tcp) {
+		const char *tok = json_string_value(json_object_get(m, "token"));
+		size_t n = strlen(c->d->token);
+		unsigned diff = !tok || strlen(tok) != n;
+		for (size_t i = 0; tok && i < n && tok[i]; i++)
+			diff |= (unsigned)(tok[i] ^ c->d->token[i]);
+		if (diff) {
+			hild_log("client %lu over TCP refused: %s token", c->id,
+				 tok ? "wrong" : "no");
+			return fatal(c, "auth", tok ? "wrong token" :
+				     "over TCP the handshake must carry \"token\": the "
+				     "contents of hild's --token-file");
+		}
+	}
+	const char *name = json_string_value(json_object_get(m, "client"));
+	snprintf(c->name, sizeof(c->name), "%s", name ? name : "client");
+	for (char *p = c->name; *p; p++)
+		if ((unsigned char)*p < 0x20)
+			*p = '?';
+	c->greeted = 1;
+	return send_json(c, json_pack("{s:i,s:s}", "hello", HILD_PROTOCOL, "server", "hild"));
+}
+
+static int on_msg(void *owner, const char *msg, size_t n)
+{
+	struct client *c = owner;
+	json_error_t e;
+	json_t *m = json_loadb(msg, n, JSON_REJECT_DUPLICATES, &e);
+	int rc;
+	if (!json_is_object(m)) {
+		json_decref(m);
+		return fatal(c, "bad_frame", "a message must be one JSON object");
+	}
+	if (!c->greeted) {
+		rc = hello(c, m);
+		json_decref(m);
+		return rc < 0 ? -1 : 0;
+	}
+	json_t *id = json_object_get(m, "id");
+	if (!json_is_integer(id) || json_integer_value(id) < 0) {
+		json_decref(m);
+		return fatal(c, "bad_frame", "a request needs \"id\", a whole number "
+			     "of 0 or more, which its reply will carry");
+	}
+	if (c->sess)
+		session_touch(c->sess);
+	rc = ops_request(c->d, c, m);
+	json_decref(m);
+	if (rc == 1 && ++c->inflight == c->d->cfg.max_inflight)
+		stream_pause(c->s, 1);
+	return rc < 0 ? -1 : 0;
+}
+
+struct client *client_new(struct hild *d, int fd, int tcp)
+{
+	if (fd >= d->max_fds || d->nclients >= d->cfg.max_clients)
+		return NULL;
+	struct client *c = calloc(1, sizeof(*c));
+	if (!c)
+		return NULL;
+	c->d = d;
+	c->fd = fd;
+	c->tcp = tcp;
+	c->id = ++d->next_client;
+	snprintf(c->name, sizeof(c->name), "client");
+	c->s = stream_new(d, fd, d->cfg.max_msg, d->cfg.max_out, on_msg, on_close, c);
+	if (!c->s) {
+		free(c);
+		return NULL;
+	}
+	d->clients[fd] = c;
+	d->nclients++;
+	return c;
+}
+
+void hild_close_all(struct hild *d)
+{
+	for (int fd = 0; fd < d->max_fds; fd++)
+		if (d->clients[fd])
+			client_free(d->clients[fd], "hild is stopping");
+}

@@ -1,0 +1,573 @@
+/* Jobs: scripts queued to run on a board (or a simulator) when one is
+ * free, kept on disk so that hild can be killed at any moment.
+ *
+ * STATE/jobs/ID/ holds job.json (what to run, where), script.hil, and
+ * once it has run trace.txt, stderr.txt, run.hlog (the session log) and
+ * result.json. A submission is written to .new-ID and renamed into place
+ * before it is acknowledged, so a job a client was told about exists.
+ * A job runs through a runner (jobrun.c) that first creates "claim" with
+ * O_EXCL: whoever makes that file runs the job, nobody else ever does.
+ * The runner lives in its own session and writes result.json itself
+ * (renamed into place), so a hild that dies mid-run loses nothing: the
+ * next hild finds the result, or the runner still running (and waits for
+ * it through a pidfd), or a claim whose runner died with the machine, a
+ * run it reports as interrupted rather than run twice. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hild.h"
+
+enum jstate { QUEUED, RUNNING, DONE };
+static const char *const jstate_names[] = {"queued", "running", "done"};
+
+struct jwait {
+	struct client *c;
+	json_t *id;
+	struct jwait *next;
+};
+
+struct job {
+	struct hild *d;
+	unsigned long id;
+	char dir[4400];
+	char kind[8];      /* board, type or sim */
+	char what[1024];   /* its name, type or DUT directory */
+	char dut[1024];
+	char board[64];    /* where it runs or ran */
+	enum jstate state;
+	pid_t pid;         /* the runner */
+	int pidfd;         /* an adopted runner, not our child */
+	int exit_code;
+	char status[16];
+	struct jwait *waits;
+	struct job *next;
+};
+
+unsigned long job_id(const struct job *j)
+{
+	return j->id;
+}
+
+const char *job_target(const struct job *j, char *kind, size_t kindlen)
+{
+	if (kind)
+		snprintf(kind, kindlen, "%s", j->kind);
+	return j->what;
+}
+
+static int fsync_dir(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	int rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+/* Writes a whole file and makes it durable. */
+static int write_file(const char *path, const char *data, size_t n)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -1;
+	size_t off = 0;
+	while (off < n) {
+		ssize_t w = write(fd, data + off, n - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			close(fd);
+			return -1;
+		}
+		off += (size_t)w;
+	}
+	int rc = fsync(fd);
+	return close(fd) | rc;
+}
+
+static struct job *find(struct hild *d, unsigned long id)
+{
+	for (struct job *j = d->jobs; j; j = j->next)
+		if (j->id == id)
+			return j;
+	return NULL;
+}
+
+static void publish(struct job *j, json_t *event)
+{
+	char topic[48];
+	snprintf(topic, sizeof(topic), "job/%lu", j->id);
+	topics_publish(j->d, topic, event);
+}
+
+static json_t *summary(const struct job *j)
+{
+	json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:s}", "job", (json_int_t)j->id, "state",
+			      jstate_names[j->state], "kind", j->kind, "target", j->what,
+			      "dut", j->dut);
+	if (j->board[0])
+		json_object_set_new(o, "board", json_string(j->board));
+	if (j->state == DONE) {
+		json_object_set_new(o, "status", json_string(j->status));
+		json_object_set_new(o, "exit", json_integer(j->exit_code));
+	}
+	return o;
+}
+
+/* Reads result.json into j; -1 if there is none. */
+static int load_result(struct job *j)
+{
+	char path[4500];
+	snprintf(path, sizeof(path), "%s/result.json", j->dir);
+	json_t *r = json_load_file(path, 0, NULL);
+	if (!r)
+		return -1;
+	j->exit_code = (int)json_integer_value(json_object_get(r, "exit"));
+	snprintf(j->status, sizeof(j->status), "%s",
+		 json_is_string(json_object_get(r, "status"))
+			 ? json_string_value(json_object_get(r, "status")) : "error");
+	const char *b = json_string_value(json_object_get(r, "board"));
+	if (b)
+		snprintf(j->board, sizeof(j->board), "%s", b);
+	json_decref(r);
+	return 0;
+}
+
+/* A claim whose runner is gone without a result: the run was cut off
+ * (the machine went down, or someone killed the runner). */
+static void interrupted(struct job *j, const char *why)
+{
+	char path[4500], tmp[4500];
+	snprintf(path, sizeof(path), "%s/result.json", j->dir);
+	snprintf(tmp, sizeof(tmp), "%s/result.json.tmp", j->dir);
+	json_t *r = json_pack("{s:I,s:s,s:i,s:s,s:s}", "job", (json_int_t)j->id, "status",
+			      "error", "exit", 2, "board", j->board, "message", why);
+	char *t = json_dumps(r, JSON_COMPACT);
+	json_decref(r);
+	if (t && write_file(tmp, t, strlen(t)) == 0 && rename(tmp, path) == 0)
+		fsync_dir(j->dir);
+	free(t);
+	load_result(j);
+}
+
+static void finish(struct job *j)
+{
+	struct hild *d = j->d;
+	if (load_result(j) < 0)
+		interrupted(j, "the job's runner ended without a result (see stderr.txt)");
+	j->state = DONE;
+	j->pid = 0;
+	hild_log("job %lu: %s (exit %d) on %s", j->id, j->status, j->exit_code, j->board);
+	publish(j, json_pack("{s:s,s:s,s:i}", "state", "done", "status", j->status, "exit",
+			     j->exit_code));
+	while (j->waits) {
+		struct jwait *w = j->waits;
+		j->waits = w->next;
+		client_reply_ok(w->c, w->id, summary(j));
+		client_done(w->c);
+		json_decref(w->id);
+		free(w);
+	}
+	struct board *b = j->board[0] ? boards_find(d, j->board) : NULL;
+	if (b)
+		boards_release(d, b, NULL);
+}
+
+static void on_pidfd(struct hil_reactor *r, int fd, unsigned ev, void *user)
+{
+	(void)ev;
+	struct job *j = user;
+	hil_reactor_unwatch(r, fd);
+	close(fd);
+	j->pidfd = -1;
+	finish(j);
+}
+
+/* Follows a runner that is not our child (it outlived an earlier hild). */
+static int adopt(struct job *j, pid_t pid)
+{
+	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (fd < 0)
+		return -1;
+	j->pid = pid;
+	j->pidfd = fd;
+	j->state = RUNNING;
+	if (hil_reactor_watch(j->d->r, fd, HIL_EV_READ, on_pidfd, j) != 0) {
+		close(fd);
+		return -1;
+	}
+	return 0;
+}
+
+/* The pid and board a claim names, if its runner is alive. */
+static pid_t claimant(struct job *j)
+{
+	char path[4500], cmd[4096];
+	snprintf(path, sizeof(path), "%s/claim", j->dir);
+	FILE *f = fopen(path, "r");
+	int pid = 0;
+	char board[64] = "";
+	if (!f)
+		return 0;
+	if (fscanf(f, "%d %63s", &pid, board) < 1)
+		pid = 0;
+	fclose(f);
+	snprintf(j->board, sizeof(j->board), "%s", board);
+	if (pid <= 0)
+		return -1;
+	/* The pid must still be a runner of this job, not a recycled one. */
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
+	f = fopen(path, "r");
+	size_t n = f ? fread(cmd, 1, sizeof(cmd) - 1, f) : 0;
+	if (f)
+		fclose(f);
+	cmd[n] = '\0';
+	for (size_t i = 0; i + 1 < n; i++)
+		if (!cmd[i])
+			cmd[i] = ' ';
+	return strstr(cmd, "--run-job") && strstr(cmd, j->dir) ? pid : -1;
+}
+
+static struct job *load_one(struct hild *d, const char *jobs, unsigned long id)
+{
+	char path[4500];
+	struct job *j = calloc(1, sizeof(*j));
+	if (!j)
+		return NULL;
+	j->d = d;
+	j->id = id;
+	j->pidfd = -1;
+	snprintf(j->dir, sizeof(j->dir), "%s/%lu", jobs, id);
+	snprintf(path, sizeof(path), "%s/job.json", j->dir);
+	json_t *m = json_load_file(path, 0, NULL);
+	const char *kind = json_string_value(json_object_get(m, "kind"));
+	const char *what = json_string_value(json_object_get(m, "target"));
+	const char *dut = json_string_value(json_object_get(m, "dut"));
+	if (!kind || !what || !dut) {
+		hild_log("job %lu: %s is unreadable; skipping the job", id, path);
+		json_decref(m);
+		free(j);
+		return NULL;
+	}
+	snprintf(j->kind, sizeof(j->kind), "%s", kind);
+	snprintf(j->what, sizeof(j->what), "%s", what);
+	snprintf(j->dut, sizeof(j->dut), "%s", dut);
+	json_decref(m);
+	return j;
+}
+
+static int by_id(const void *a, const void *b)
+{
+	unsigned long x = *(const unsigned long *)a, y = *(const unsigned long *)b;
+	return (x > y) - (x < y);
+}
+
+int jobs_load(struct hild *d, char *err, size_t errlen)
+{
+	char jobs[4200], path[4800];
+	snprintf(jobs, sizeof(jobs), "%s/jobs", d->cfg.state);
+	snprintf(path, sizeof(path), "%s/sessions", d->cfg.state);
+	if ((mkdir(d->cfg.state, 0755) && errno != EEXIST) ||
+	    (mkdir(jobs, 0755) && errno != EEXIST) || (mkdir(path, 0755) && errno != EEXIST)) {
+		snprintf(err, errlen, "state directory %s: %s (hild --state DIR)",
+			 d->cfg.state, strerror(errno));
+		return -1;
+	}
+	DIR *dir = opendir(jobs);
+	if (!dir) {
+		snprintf(err, errlen, "%s: %s", jobs, strerror(errno));
+		return -1;
+	}
+	unsigned long *ids = NULL;
+	size_t n = 0, cap = 0;
+	for (struct dirent *e; (e = readdir(dir));) {
+		char *end;
+		if (!strncmp(e->d_name, ".new-", 5)) {
+			/* A submission nobody was told about: never a job. */
+			char cmd[4500];
+			snprintf(cmd, sizeof(cmd), "%s/%s", jobs, e->d_name);
+			snprintf(path, sizeof(path), "%s/job.json", cmd);
+			unlink(path);
+			snprintf(path, sizeof(path), "%s/script.hil", cmd);
+			unlink(path);
+			rmdir(cmd);
+			continue;
+		}
+		unsigned long id = strtoul(e->d_name, &end, 10);
+		if (!id || *end)
+			continue;
+		if (n == cap) {
+			unsigned long *m = realloc(ids, (cap = cap ? 2 * cap : 64) * sizeof(*ids));
+			if (!m)
+				break;
+			ids = m;
+		}
+		ids[n++] = id;
+	}
+	closedir(dir);
+	if (n)
+		qsort(ids, n, sizeof(*ids), by_id);
+	struct job **tail = &d->jobs;
+	unsigned queued = 0, running = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct job *j = load_one(d, jobs, ids[i]);
+		if (!j)
+			continue;
+		if (ids[i] > d->next_job)
+			d->next_job = ids[i];
+		*tail = j;
+		tail = &j->next;
+		pid_t pid;
+		if (load_result(j) == 0) {
+			j->state = DONE;
+		} else if ((pid = claimant(j)) > 0 && adopt(j, pid) == 0) {
+			running++;
+			struct board *b = boards_find(d, j->board);
+			if (b && !board_is_sim(b))
+				boards_set_job(b, j);
+		} else if (pid != 0) {
+			interrupted(j, "the run was cut off: its runner died before it "
+				    "finished (hild does not run a job twice)");
+			j->state = DONE;
+		} else {
+			queued++;
+			boards_wait_job(d, j);
+		}
+	}
+	free(ids);
+	if (n)
+		hild_log("jobs: %zu on disk, %u queued, %u still running", n, queued, running);
+	return 0;
+}
+
+int jobs_submit(struct hild *d, json_t *req, unsigned long *out, char *err, size_t errlen)
+{
+	const char *script = json_string_value(json_object_get(req, "script"));
+	const char *dut = json_string_value(json_object_get(req, "dut"));
+	const char *board = json_string_value(json_object_get(req, "board"));
+	const char *type = json_string_value(json_object_get(req, "type"));
+	int sim = json_is_true(json_object_get(req, "sim"));
+	if (!script || !dut || dut[0] != '/' || strlen(dut) >= 1000 || access(dut, R_OK | X_OK)) {
+		snprintf(err, errlen, "submit needs \"script\" (its text) and \"dut\", the "
+			 "absolute path of a DUT directory hild can read");
+		return -1;
+	}
+	if (!!board + !!type + sim != 1) {
+		snprintf(err, errlen, "submit takes one of \"board\": NAME, \"type\": T or "
+			 "\"sim\": true");
+		return -1;
+	}
+	struct board *b = board ? boards_find(d, board) : NULL;
+	if (board && (!b || board_is_sim(b))) {
+		snprintf(err, errlen, "hild has no board called '%s'", board);
+		return -1;
+	}
+	if (type) {
+		json_t *l = boards_list(d), *e;
+		size_t i;
+		int found = 0;
+		json_array_foreach(json_object_get(l, "boards"), i, e)
+			found |= !strcmp(json_string_value(json_object_get(e, "type")), type) &&
+				 !json_is_true(json_object_get(e, "on_demand"));
+		json_decref(l);
+		if (!found) {
+			snprintf(err, errlen, "hild has no board of type '%s'", type);
+			return -1;
+		}
+	}
+	/* A board job's DUT must be the one the board runs. */
+	if (b && strcmp(strrchr(board_uri(b), ':') + 1, dut))
+		hild_log("job for %s: DUT %s, the board's URI names %s; the run checks "
+			 "the signature", board, dut, strrchr(board_uri(b), ':') + 1);
+	struct job *j = calloc(1, sizeof(*j));
+	if (!j) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	j->d = d;
+	j->id = d->next_job + 1;
+	j->pidfd = -1;
+	snprintf(j->kind, sizeof(j->kind), "%s", board ? "board" : type ? "type" : "sim");
+	snprintf(j->what, sizeof(j->what), "%s", board ? board : type ? type : dut);
+	snprintf(j->dut, sizeof(j->dut), "%s", dut);
+	char tmp[4500], path[4600];
+	snprintf(j->dir, sizeof(j->dir), "%s/jobs/%lu", d->cfg.state, j->id);
+	snprintf(tmp, sizeof(tmp), "%s/jobs/.new-%lu", d->cfg.state, j->id);
+	json_t *m = json_pack("{s:I,s:s,s:s,s:s,s:s,s:I}", "job", (json_int_t)j->id, "kind",
+			      j->kind, "target", j->what, "dut", dut, "name",
+			      json_is_string(json_object_get(req, "name"))
+				      ? json_string_value(json_object_get(req, "name")) : "script",
+			      "submitted", (json_int_t)time(NULL));
+	char *text = json_dumps(m, JSON_COMPACT);
+	json_decref(m);
+	int ok = text && mkdir(tmp, 0755) == 0;
+	snprintf(path, sizeof(path), "%s/job.json", tmp);
+	ok = ok && write_file(path, text, strlen(text)) == 0;
+	snprintf(path, sizeof(path), "%s/script.hil", tmp);
+	ok = ok && write_file(path, script, strlen(script)) == 0;
+	snprintf(path, sizeof(path), "%s/jobs", d->cfg.state);
+	ok = ok && rename(tmp, j->dir) == 0 && fsync_dir(path) == 0;
+	free(text);
+	if (!ok) {
+		snprintf(err, errlen, "cannot store the job in %s: %s", j->dir, strerror(errno));
+		free(j);
+		return -1;
+	}
+	d->next_job = j->id;
+	j->next = d->jobs;
+	d->jobs = j;
+	*out = j->id;
+	hild_log("job %lu queued: %s %s", j->id, j->kind, j->what);
+	publish(j, json_pack("{s:s}", "state", "queued"));
+	boards_wait_job(d, j);
+	boards_dispatch(d);
+	return 0;
+}
+
+void jobs_start(struct hild *d, struct job *j, struct board *b)
+{
+	snprintf(j->board, sizeof(j->board), "%s", board_name(b));
+	boards_set_job(b, j);
+	pid_t pid = fork();
+	if (pid == 0) {
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		/* Its own session: a signal meant for hild's terminal or
+		 * process group does not cut the run short. */
+		setsid();
+		execl(d->self, d->self, "--run-job", j->dir, board_uri(b), board_name(b),
+		      d->hil_path, (char *)NULL);
+		_exit(127);
+	}
+	if (pid < 0) {
+		interrupted(j, "hild could not start a runner (fork failed)");
+		finish(j);
+		return;
+	}
+	j->pid = pid;
+	j->state = RUNNING;
+	hild_log("job %lu running on %s (runner %d)", j->id, board_name(b), (int)pid);
+	publish(j, json_pack("{s:s,s:s}", "state", "running", "board", board_name(b)));
+}
+
+int jobs_reaped(struct hild *d, pid_t pid, int status)
+{
+	struct job *j = d->jobs;
+	while (j && !(j->pid == pid && j->pidfd < 0))
+		j = j->next;
+	if (!j)
+		return 0;
+	/* Exit 5: another runner holds the claim (one that outlived the last
+	 * hild); that one is followed instead. */
+	pid_t other;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 5 && (other = claimant(j)) > 0 &&
+	    adopt(j, other) == 0)
+		return 1;
+	finish(j);
+	return 1;
+}
+
+json_t *jobs_list(struct hild *d)
+{
+	json_t *a = json_array();
+	size_t n = 0;
+	/* Newest first; the list is bounded so its reply always fits. */
+	for (struct job *j = d->jobs; j && n < 1000; j = j->next, n++)
+		json_array_append_new(a, summary(j));
+	return json_pack("{s:o}", "jobs", a);
+}
+
+json_t *jobs_result(struct hild *d, unsigned long id, char *err, size_t errlen)
+{
+	struct job *j = find(d, id);
+	if (!j) {
+		snprintf(err, errlen, "hild has no job %lu", id);
+		return NULL;
+	}
+	json_t *o = summary(j);
+	char path[4500];
+	json_object_set_new(o, "dir", json_string(j->dir));
+	snprintf(path, sizeof(path), "%s/run.hlog", j->dir);
+	json_object_set_new(o, "log", json_string(path));
+	if (j->state != DONE)
+		return o;
+	snprintf(path, sizeof(path), "%s/result.json", j->dir);
+	json_t *r = json_load_file(path, 0, NULL);
+	const char *msg = json_string_value(json_object_get(r, "message"));
+	if (msg)
+		json_object_set_new(o, "message", json_string(msg));
+	json_decref(r);
+	/* The trace itself when it fits in a reply, else where it is. */
+	snprintf(path, sizeof(path), "%s/trace.txt", j->dir);
+	json_object_set_new(o, "trace_file", json_string(path));
+	FILE *f = fopen(path, "r");
+	size_t cap = d->cfg.max_msg / 2;
+	char *buf = f ? malloc(cap + 1) : NULL;
+	size_t n = buf ? fread(buf, 1, cap + 1, f) : 0;
+	if (f)
+		fclose(f);
+	if (buf && n <= cap)
+		json_object_set_new(o, "trace", json_stringn(buf, n));
+	free(buf);
+	return o;
+}
+
+int jobs_wait(struct hild *d, struct client *c, json_t *id, unsigned long job)
+{
+	struct job *j = find(d, job);
+	if (!j)
+		return client_reply_error(c, id, "no_job", "hild has no such job");
+	if (j->state == DONE)
+		return client_reply_ok(c, id, summary(j));
+	struct jwait *w = calloc(1, sizeof(*w));
+	if (!w)
+		return client_reply_error(c, id, "internal", "out of memory");
+	w->c = c;
+	w->id = json_incref(id);
+	w->next = j->waits;
+	j->waits = w;
+	return 1;
+}
+
+void jobs_drop_client(struct hild *d, struct client *c)
+{
+	for (struct job *j = d->jobs; j; j = j->next)
+		for (struct jwait **p = &j->waits; *p;) {
+			if ((*p)->c == c) {
+				struct jwait *w = *p;
+				*p = w->next;
+				json_decref(w->id);
+				free(w);
+			} else
+				p = &(*p)->next;
+		}
+}
+
+void jobs_free(struct hild *d)
+{
+	while (d->jobs) {
+		struct job *j = d->jobs;
+		d->jobs = j->next;
+		while (j->waits) {
+			struct jwait *w = j->waits;
+			j->waits = w->next;
+			json_decref(w->id);
+			free(w);
+		}
+		if (j->pidfd >= 0)
+			close(j->pidfd);
+		free(j);
+	}
+}

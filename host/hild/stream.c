@@ -1,0 +1,269 @@
+/* A connection object: one descriptor in the event loop, an input buffer
+ * that holds at most one message and an output buffer of at most max_out
+ * bytes; both start small and grow only up to those limits. A peer that sends a frame over
+ * the limit, or does not read what it is sent, ends its own stream and
+ * nobody else's. The stream knows bytes; frames.c knows messages. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hild.h"
+
+struct stream {
+	struct hild *d;
+	int fd;
+	uint8_t *in;
+	size_t in_len, in_cap, max_msg;
+	uint8_t *out;
+	size_t out_len, out_cap, out_max;
+	int closing, paused;
+	int in_cb;   /* inside on_io: frees and drops wait until it returns */
+	int freed;   /* the owner let go of it during on_io */
+	int dropped; /* over its output limit: ends soon, with `why` */
+	const char *why;
+	uint64_t timer;
+	stream_msg_fn on_msg;
+	stream_close_fn on_close;
+	void *owner;
+};
+
+static void on_io(struct hil_reactor *r, int fd, unsigned ev, void *user);
+
+#define START_CAP 4096
+
+/* Makes *buf hold at least `need` bytes, doubling. */
+static int grow(uint8_t **buf, size_t *cap, size_t need)
+{
+	if (need <= *cap)
+		return 0;
+	size_t c = *cap;
+	while (c < need)
+		c *= 2;
+	uint8_t *m = realloc(*buf, c);
+	if (!m)
+		return -1;
+	*buf = m;
+	*cap = c;
+	return 0;
+}
+
+void stream_free(struct stream *s)
+{
+	if (!s)
+		return;
+	if (s->in_cb) {
+		s->freed = 1;
+		return;
+	}
+	if (s->timer)
+		hil_reactor_cancel(s->d->r, s->timer);
+	hil_reactor_unwatch(s->d->r, s->fd);
+	close(s->fd);
+	free(s->in);
+	free(s->out);
+	free(s);
+}
+
+/* Ends the stream; the owner's on_close frees it. */
+static void end(struct stream *s, const char *why)
+{
+	stream_close_fn cb = s->on_close;
+	s->on_close = NULL;
+	if (cb)
+		cb(s->owner, why);
+	else
+		stream_free(s);
+}
+
+static void rewatch(struct stream *s)
+{
+	unsigned ev = (s->closing || s->paused ? 0u : HIL_EV_READ) |
+		      (s->out_len ? HIL_EV_WRITE : 0u);
+	hil_reactor_watch(s->d->r, s->fd, ev, on_io, s);
+}
+
+/* A drop found while another stream's callback runs ends this one from
+ * the loop, not from under the caller. */
+static long drop_later(struct hil_reactor *r, uint64_t id, void *user)
+{
+	(void)r, (void)id;
+	struct stream *s = user;
+	s->timer = 0;
+	end(s, s->why);
+	return -1;
+}
+
+int stream_send(struct stream *s, const char *msg, size_t n)
+{
+	if (s->dropped || s->freed)
+		return -1;
+	if (n > s->max_msg || s->out_len + 4 + n > s->out_max) {
+		s->dropped = 1;
+		s->why = "it did not read what it was sent";
+		if (!s->in_cb)
+			s->timer = hil_reactor_timer(s->d->r, 0, drop_later, s);
+		return -1;
+	}
+	if (grow(&s->out, &s->out_cap, s->out_len + 4 + n) < 0) {
+		s->dropped = 1;
+		s->why = "hild is out of memory";
+		if (!s->in_cb)
+			s->timer = hil_reactor_timer(s->d->r, 0, drop_later, s);
+		return -1;
+	}
+	frames_head(s->out + s->out_len, n);
+	memcpy(s->out + s->out_len + 4, msg, n);
+	s->out_len += 4 + n;
+	if (!s->in_cb)
+		rewatch(s);
+	return 0;
+}
+
+int stream_send_json(struct stream *s, json_t *j)
+{
+	char *t = j ? json_dumps(j, JSON_COMPACT) : NULL;
+	json_decref(j);
+	int rc = t ? stream_send(s, t, strlen(t)) : -1;
+	free(t);
+	return rc;
+}
+
+size_t stream_queued(const struct stream *s)
+{
+	return s->out_len;
+}
+
+void stream_pause(struct stream *s, int paused)
+{
+	s->paused = paused;
+	if (!s->in_cb && !s->dropped)
+		rewatch(s);
+}
+
+void stream_close_after(struct stream *s)
+{
+	s->closing = 1;
+	if (!s->in_cb && !s->dropped)
+		rewatch(s);
+}
+
+/* Sends what it can; -1 if the peer is gone. */
+static int flush(struct stream *s)
+{
+	size_t off = 0;
+	while (off < s->out_len) {
+		ssize_t w = write(s->fd, s->out + off, s->out_len - off);
+		if (w < 0 && (errno == EAGAIN || errno == EINTR))
+			break;
+		if (w <= 0)
+			return -1;
+		off += (size_t)w;
+	}
+	memmove(s->out, s->out + off, s->out_len - off);
+	s->out_len -= off;
+	return 0;
+}
+
+static int deliver(void *owner, const char *msg, size_t n)
+{
+	struct stream *s = owner;
+	if (s->freed || s->dropped || s->closing)
+		return -1;
+	int rc = s->on_msg(s->owner, msg, n);
+	if (rc < 0)
+		s->closing = 1;
+	return s->freed || s->dropped ? -1 : rc;
+}
+
+static void take(struct stream *s)
+{
+	const char *why = NULL;
+	long used = frames_take(s->in, s->in_len, s->max_msg, deliver, s, &why);
+	if (used >= 0) {
+		memmove(s->in, s->in + used, s->in_len - (size_t)used);
+		s->in_len -= (size_t)used;
+		return;
+	}
+	if (why && !s->freed && !s->dropped) {
+		char msg[160];
+		int n = snprintf(msg, sizeof(msg), "{\"error\":{\"code\":\"bad_frame\","
+				 "\"message\":\"%s\"}}", why);
+		stream_send(s, msg, (size_t)n);
+	}
+	s->closing = 1;
+	s->in_len = 0;
+}
+
+static void on_io(struct hil_reactor *r, int fd, unsigned ev, void *user)
+{
+	(void)r, (void)fd;
+	struct stream *s = user;
+	const char *gone = NULL;
+	s->in_cb = 1;
+	if (ev & HIL_EV_READ && !s->closing && !s->paused) {
+		/* Room for the frame under way (its header says how long),
+		 * within the limit frames.c enforces. */
+		size_t want = s->in_len + START_CAP;
+		if (s->in_len >= 4) {
+			size_t n = (size_t)s->in[0] << 24 | (size_t)s->in[1] << 16 |
+				   (size_t)s->in[2] << 8 | s->in[3];
+			if (n <= s->max_msg && 4 + n > want)
+				want = 4 + n;
+		}
+		if (want > 4 + s->max_msg)
+			want = 4 + s->max_msg;
+		if (want > s->in_cap && grow(&s->in, &s->in_cap, want) < 0)
+			want = s->in_cap;
+		ssize_t got = s->in_cap > s->in_len
+				      ? read(s->fd, s->in + s->in_len, s->in_cap - s->in_len)
+				      : -2;
+		if (got == -2)
+			gone = "hild is out of memory";
+		else if (got == 0 || (got < 0 && errno != EAGAIN && errno != EINTR))
+			gone = "it closed the connection";
+		else if (got > 0) {
+			s->in_len += (size_t)got;
+			take(s);
+		}
+	}
+	if (!gone && !s->freed && !s->dropped && flush(s) < 0)
+		gone = "the connection broke";
+	s->in_cb = 0;
+	if (s->freed) {
+		s->on_close = NULL;
+		stream_free(s);
+	} else if (s->dropped)
+		end(s, s->why);
+	else if (gone || (s->closing && !s->out_len))
+		end(s, gone ? gone : "closed");
+	else
+		rewatch(s);
+}
+
+struct stream *stream_new(struct hild *d, int fd, size_t max_msg, size_t max_out,
+			  stream_msg_fn on_msg, stream_close_fn on_close, void *owner)
+{
+	struct stream *s = calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	s->d = d;
+	s->fd = fd;
+	s->max_msg = max_msg;
+	s->in_cap = START_CAP;
+	s->out_cap = START_CAP;
+	s->out_max = max_out;
+	s->on_msg = on_msg;
+	s->on_close = on_close;
+	s->owner = owner;
+	s->in = malloc(s->in_cap);
+	s->out = malloc(s->out_cap);
+	if (!s->in || !s->out || hil_reactor_watch(d->r, fd, HIL_EV_READ, on_io, s) != 0) {
+		free(s->in);
+		free(s->out);
+		free(s);
+		return NULL;
+	}
+	return s;
+}

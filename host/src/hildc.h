@@ -1,0 +1,33 @@
+/* A blocking client of hild's protocol (docs/client-protocol.md), for
+ * libhil's hild: targets and the CLI's daemon commands. Requests carry
+ * ids this client numbers; a reply for another id than the one awaited
+ * is kept until asked for, and events go to a callback as they come.
+ * Requests sent with hildc_send_async are not waited for: their replies
+ * are consumed as they arrive, the first error kept for hildc_error. */
+#ifndef HIL_HILDC_H
+#define HIL_HILDC_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+struct hildc;
+
+typedef void (*hildc_event_fn)(void *user, long sub, const char *topic, json_t *event);
+
+/* `where`: a socket path, "tcp:HOST:PORT" (the token then comes from
+ * $HIL_TOKEN_FILE), or NULL for $HIL_HILD or the default socket. */
+struct hildc *hildc_connect(const char *where, const char *client, char *err, size_t errlen);
+void hildc_close(struct hildc *c);
+void hildc_on_event(struct hildc *c, hildc_event_fn fn, void *user);
+/* Where a default hild listens: $HIL_HILD, else the path hild picks. */
+void hildc_default(char *buf, size_t n);
+
+/* Sends req (taking the reference) and waits for its reply: the "ok"
+ * object (a new reference), or NULL with "code: message" in err. */
+json_t *hildc_call(struct hildc *c, json_t *req, char *err, size_t errlen);
+/* Sends req without waiting; -1 if the connection is gone. */
+int hildc_send_async(struct hildc *c, json_t *req);
+/* Waits until every async reply is in; -1 with the first error. */
+int hildc_flush(struct hildc *c, char *err, size_t errlen);
+
+#endif
