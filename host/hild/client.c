@@ -16,7 +16,8 @@ struct client {
 	unsigned long id;
 	char name[64];
 	int inflight;
-	long events; /* events queued since its output was last empty */
+	long events; /* events queued since its output was last empty: an
+		      * upper bound on those still waiting */
 	struct session *sess;
 	struct waiter *wait;
 };
@@ -102,6 +103,20 @@ int client_reply_ok(struct client *c, json_t *id, json_t *result)
 int client_reply_raw(struct client *c, const char *msg, size_t n)
 {
 	return stream_send(c->s, msg, n);
+}
+
+int client_backlogged(const struct client *c)
+{
+	return c->events >= c->d->cfg.max_events / 2;
+}
+
+/* Everything queued has gone out. */
+static void on_drain(void *owner)
+{
+	struct client *c = owner;
+	c->events = 0;
+	if (c->sess)
+		session_resume(c->sess);
 }
 
 void client_done(struct client *c)
@@ -223,6 +238,7 @@ struct client *client_new(struct hild *d, int fd, int tcp)
 		free(c);
 		return NULL;
 	}
+	stream_on_drain(c->s, on_drain);
 	d->clients[fd] = c;
 	d->nclients++;
 	return c;

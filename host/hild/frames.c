@@ -26,10 +26,13 @@ long frames_take(const uint8_t *buf, size_t len, size_t max_msg,
 		if (len - off - 4 < n)
 			break;
 		off += 4 + n;
-		if (on_msg(owner, (const char *)p + 4, n) < 0) {
+		int rc = on_msg(owner, (const char *)p + 4, n);
+		if (rc < 0) {
 			*why = NULL;
 			return -1;
 		}
+		if (rc > 0) /* the owner wants no more for now */
+			break;
 	}
 	return (long)off;
 }

@@ -74,8 +74,10 @@ struct hild {
 };
 
 /* stream.c: bytes in and out of one descriptor. on_msg gets each whole
- * message (frames.c does the framing) and returns -1 to end the stream;
- * on_close runs once when the stream ends for any other reason. */
+ * message (frames.c does the framing) and returns 0, -1 to end the
+ * stream, or 1 after pausing it (the rest waits in the stream until
+ * stream_pause(s, 0)); on_close runs once when the stream ends for any
+ * other reason. */
 typedef int (*stream_msg_fn)(void *owner, const char *msg, size_t n);
 typedef void (*stream_close_fn)(void *owner, const char *why);
 struct stream *stream_new(struct hild *d, int fd, size_t max_msg, size_t max_out,
@@ -87,13 +89,16 @@ int stream_send(struct stream *s, const char *msg, size_t n);
 int stream_send_json(struct stream *s, json_t *j);
 size_t stream_queued(const struct stream *s);
 void stream_pause(struct stream *s, int paused);
+/* fn runs whenever everything queued has been written. */
+void stream_on_drain(struct stream *s, void (*fn)(void *owner));
 /* Sends what is queued, then ends (on_close runs). */
 void stream_close_after(struct stream *s);
 /* Ends now, without on_close. */
 void stream_free(struct stream *s);
 
-/* frames.c: takes every whole frame from buf; returns the bytes used, or
- * -1 with a reason in why on a frame that breaks the rules. */
+/* frames.c: takes every whole frame from buf (stopping after one whose
+ * on_msg returns 1); returns the bytes used, or -1 with a reason in why
+ * on a frame that breaks the rules. */
 long frames_take(const uint8_t *buf, size_t len, size_t max_msg,
 		 int (*on_msg)(void *owner, const char *msg, size_t n), void *owner,
 		 const char **why);
@@ -115,6 +120,8 @@ int client_reply_error(struct client *c, json_t *id, const char *code, const cha
 int client_reply_raw(struct client *c, const char *msg, size_t n);
 /* One event to subscription sub; `body` is `"topic":...,"event":...}`. */
 void client_event(struct client *c, unsigned long sub, const char *body, size_t n);
+/* The client has this many events queued: its session's worker waits. */
+int client_backlogged(const struct client *c);
 /* A request that got its reply late (a session op, an open, a job wait). */
 void client_done(struct client *c);
 struct session *client_session(struct client *c);
@@ -161,6 +168,8 @@ void session_end(struct session *s, const char *reason);
 /* SIGCHLD: the worker exited. Returns 1 if pid was a worker. */
 int session_reaped(struct hild *d, pid_t pid, int status);
 void session_touch(struct session *s);
+/* The owner has read its backlog: the worker may go on. */
+void session_resume(struct session *s);
 /* At exit: ends every session and waits for the workers. */
 void sessions_stop_all(struct hild *d);
 unsigned long session_id(const struct session *s);

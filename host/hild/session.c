@@ -18,7 +18,7 @@
 
 #include "hild.h"
 
-#define KILL_AFTER_MS 10000
+#define KILL_AFTER_MS 3000
 
 struct session {
 	struct hild *d;
@@ -27,7 +27,7 @@ struct session {
 	struct client *owner;
 	pid_t pid;
 	struct stream *w;
-	int ready, ending;
+	int ready, ending, paused, killed;
 	json_t *open_id;
 	json_t **pending; /* ids of the owner's requests at the worker, oldest first */
 	int npend, head;
@@ -105,6 +105,12 @@ static int on_msg(void *owner, const char *msg, size_t n)
 	const char *fail = json_string_value(json_object_get(m, "fail"));
 	if (ev) {
 		publish(s, ev, json_incref(json_object_get(m, "data")));
+		/* An owner behind on its events holds its own DUT: the worker
+		 * waits (the DUT with it) instead of hild queueing without end. */
+		if (s->owner && client_backlogged(s->owner)) {
+			s->paused = 1;
+			stream_pause(s->w, 1);
+		}
 	} else if (json_object_get(m, "ready") && !s->ready) {
 		ready(s, m);
 	} else if (fail) {
@@ -119,6 +125,14 @@ static int on_msg(void *owner, const char *msg, size_t n)
 	}
 	json_decref(m);
 	return 0;
+}
+
+void session_resume(struct session *s)
+{
+	if (s->paused && s->w) {
+		s->paused = 0;
+		stream_pause(s->w, 0);
+	}
 }
 
 static void on_worker_close(void *owner, const char *why)
@@ -151,7 +165,9 @@ static long kill_worker(struct hil_reactor *r, uint64_t id, void *user)
 	(void)r, (void)id;
 	struct session *s = user;
 	s->kill_timer = 0;
-	hild_log("session %lu: worker %d did not exit; killing it", s->id, (int)s->pid);
+	hild_log("session %lu: worker %d is still busy with its last request; "
+		 "killing it", s->id, (int)s->pid);
+	s->killed = 1;
 	kill(s->pid, SIGKILL);
 	return -1;
 }
@@ -278,7 +294,7 @@ int session_reaped(struct hild *d, pid_t pid, int status)
 	int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 	const char *off = NULL;
 	char why[640];
-	if (!board_is_sim(s->b) && (code == 3 || code == 4 || code < 0)) {
+	if (!board_is_sim(s->b) && (code == 3 || code == 4 || (code < 0 && !s->killed))) {
 		snprintf(why, sizeof(why), "%s", s->fatal[0] ? s->fatal
 				: code < 0 ? "its worker was killed" : "its link failed");
 		off = why;

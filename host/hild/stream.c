@@ -24,12 +24,16 @@ struct stream {
 	int dropped; /* over its output limit: ends soon, with `why` */
 	const char *why;
 	uint64_t timer;
+	uint64_t resume_timer;
 	stream_msg_fn on_msg;
 	stream_close_fn on_close;
+	void (*on_drain)(void *owner);
 	void *owner;
 };
 
 static void on_io(struct hil_reactor *r, int fd, unsigned ev, void *user);
+static int flush(struct stream *s);
+static void take(struct stream *s);
 
 #define START_CAP 4096
 
@@ -59,6 +63,8 @@ void stream_free(struct stream *s)
 	}
 	if (s->timer)
 		hil_reactor_cancel(s->d->r, s->timer);
+	if (s->resume_timer)
+		hil_reactor_cancel(s->d->r, s->resume_timer);
 	hil_reactor_unwatch(s->d->r, s->fd);
 	close(s->fd);
 	free(s->in);
@@ -116,8 +122,17 @@ int stream_send(struct stream *s, const char *msg, size_t n)
 	frames_head(s->out + s->out_len, n);
 	memcpy(s->out + s->out_len + 4, msg, n);
 	s->out_len += 4 + n;
-	if (!s->in_cb)
+	if (!s->in_cb) {
+		/* Straight to the socket when it takes it: a reader that keeps
+		 * up never has anything waiting here. */
+		if (flush(s) < 0) {
+			s->dropped = 1;
+			s->why = "the connection broke";
+			s->timer = hil_reactor_timer(s->d->r, 0, drop_later, s);
+			return -1;
+		}
 		rewatch(s);
+	}
 	return 0;
 }
 
@@ -135,11 +150,41 @@ size_t stream_queued(const struct stream *s)
 	return s->out_len;
 }
 
+/* Frames that waited in the buffer while the stream was paused. */
+static long resume_later(struct hil_reactor *r, uint64_t id, void *user)
+{
+	(void)r, (void)id;
+	struct stream *s = user;
+	s->resume_timer = 0;
+	if (s->paused || s->freed || s->dropped)
+		return -1;
+	s->in_cb = 1;
+	take(s);
+	s->in_cb = 0;
+	if (s->freed) {
+		s->on_close = NULL;
+		stream_free(s);
+	} else if (s->dropped)
+		end(s, s->why);
+	else if (s->closing && !s->out_len)
+		end(s, "closed");
+	else
+		rewatch(s);
+	return -1;
+}
+
 void stream_pause(struct stream *s, int paused)
 {
 	s->paused = paused;
+	if (!paused && s->in_len >= 4 && !s->resume_timer)
+		s->resume_timer = hil_reactor_timer(s->d->r, 0, resume_later, s);
 	if (!s->in_cb && !s->dropped)
 		rewatch(s);
+}
+
+void stream_on_drain(struct stream *s, void (*fn)(void *owner))
+{
+	s->on_drain = fn;
 }
 
 void stream_close_after(struct stream *s)
@@ -174,7 +219,7 @@ static int deliver(void *owner, const char *msg, size_t n)
 	int rc = s->on_msg(s->owner, msg, n);
 	if (rc < 0)
 		s->closing = 1;
-	return s->freed || s->dropped ? -1 : rc;
+	return s->freed || s->dropped ? -1 : s->paused ? 1 : rc;
 }
 
 static void take(struct stream *s)
@@ -228,8 +273,11 @@ static void on_io(struct hil_reactor *r, int fd, unsigned ev, void *user)
 			take(s);
 		}
 	}
+	int had = s->out_len != 0;
 	if (!gone && !s->freed && !s->dropped && flush(s) < 0)
 		gone = "the connection broke";
+	if (had && !s->out_len && !gone && !s->freed && !s->dropped && s->on_drain)
+		s->on_drain(s->owner);
 	s->in_cb = 0;
 	if (s->freed) {
 		s->on_close = NULL;

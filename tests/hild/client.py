@@ -5,67 +5,13 @@ once. Prints "ok ..." / "FAIL ..." lines and the closing count.
 
     client.py SOCKET [MAX_CLIENTS_SOCKET [SMALL_QUEUE_SOCKET]]
 """
-import json
 import os
-import socket
 import stat
 import struct
 import sys
 import threading
 
-passed = failed = 0
-
-
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-        print("ok", what)
-    else:
-        failed += 1
-        print("FAIL", what)
-
-
-def frame(obj):
-    data = obj if isinstance(obj, bytes) else json.dumps(obj).encode()
-    return struct.pack(">I", len(data)) + data
-
-
-def recv_exact(s, n):
-    buf = b""
-    while len(buf) < n:
-        got = s.recv(n - len(buf))
-        if not got:
-            return None
-        buf += got
-    return buf
-
-
-def recv_msg(s):
-    head = recv_exact(s, 4)
-    if head is None:
-        return None
-    body = recv_exact(s, struct.unpack(">I", head)[0])
-    return None if body is None else json.loads(body)
-
-
-def closed(s):
-    s.settimeout(5)
-    try:
-        return s.recv(1) == b""
-    except OSError:
-        return True
-
-
-def connect(path, hello=True):
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.settimeout(10)
-    s.connect(path)
-    if hello:
-        s.sendall(frame({"hello": 1, "client": "test"}))
-        r = recv_msg(s)
-        assert r == {"hello": 1, "server": "hild"}, r
-    return s
+from hildproto import check, closed, connect, frame, recv_msg, summary
 
 
 def main():
@@ -175,8 +121,7 @@ def main():
                 dropped = True
         check(dropped, "a client that never reads its replies is dropped")
 
-    print("%d passed, %d failed" % (passed, failed))
-    sys.exit(1 if failed else 0)
+    summary()
 
 
 main()

@@ -1,11 +1,11 @@
 #!/bin/sh
-# hild, the daemon, as far as it goes yet (issue 5): its socket, the
-# client protocol's handshake and request/reply matching, the errors that
-# end one connection and leave the rest served, its client limit, a client
-# that never reads dropped, 200 clients at once, and a clean stop on
-# SIGTERM. tests/hild/client.py does
-# the talking and counts; this script adds the start and stop checks.
+# hild, the daemon (issue 5). client.py checks the client protocol's
+# framing, handshake and limits; sessions.py the sessions, the fair queue,
+# monitors, a board going offline, slow subscribers, TCP with its token
+# and the jobs surviving a SIGKILL; this script adds the CLI through hild,
+# replay and trace export, and the start and stop checks.
 cd "$(dirname "$0")/../.." || exit 2
+HIL=${HIL:-build/asan/bin/hil}
 HILD=${HILD:-$(dirname "${HIL:-build/asan/bin/hil}")/hild}
 w=build/hild-tests
 rm -rf $w && mkdir -p $w
@@ -34,6 +34,63 @@ cf=$(echo "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
 [ -n "$cp" ] || { cp=0; cf=1; }
 p=$((p + cp))
 f=$((f + cf))
+
+# Sessions, the queue, monitors, limits, TCP and jobs (sessions.py).
+mkdir -p $w/sessions
+timeout 1200 python3 tests/hild/sessions.py $HILD $HIL $w/sessions >$w/sessions.out 2>&1
+cat $w/sessions.out
+line=$(tail -n 1 $w/sessions.out)
+sp=$(echo "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
+sf=$(echo "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+[ -n "$sp" ] || { sp=0; sf=1; }
+p=$((p + sp))
+f=$((f + sf))
+
+# The CLI through a running hild: hil run --dut uses it and says so, the
+# session is recorded, and the recording replays identically on the
+# netlist backend; a changed recording shows its first difference.
+start --socket $w/cli.sock
+cli=$pid
+export HIL_HILD=$w/cli.sock
+$HIL run --dut examples/alu examples/alu/test.hil >$w/via.txt 2>$w/via.err
+$HIL run --direct --dut examples/alu examples/alu/test.hil >$w/direct.txt 2>&1
+if grep -q "target hild:sim:examples/alu, through hild at $w/cli.sock" $w/via.err &&
+	cmp -s $w/via.txt $w/direct.txt; then
+	ok "hil run --dut goes through the running hild, says so, and prints the direct run's trace"
+else
+	cat $w/via.err; bad "hil run through hild"
+fi
+log=$(ls $w/state/sessions/*-sim-*.hlog 2>/dev/null | tail -n 1)
+$HIL replay "$log" --target netlist:icebreaker:examples/alu >$w/replay.out 2>&1
+if [ -n "$log" ] && grep -q '^identical' $w/replay.out; then
+	ok "the recorded sim session replays on the netlist backend: $(cat $w/replay.out)"
+else
+	cat $w/replay.out; bad "replay on netlist"
+fi
+# Flip the low bit of the first sample's value.
+awk '!done && /^s / { l = substr($4, length($4)); $4 = substr($4, 1, length($4) - 1) (l == "0" ? "1" : "0"); done = 1 } { print }' "$log" >$w/changed.hlog
+$HIL replay $w/changed.hlog --target sim:examples/alu >$w/replay2.out 2>&1
+rc=$?
+if [ $rc -eq 1 ] && grep -q '^first difference at cycle [0-9]*, port ' $w/replay2.out; then
+	ok "a changed recording: exit 1, $(cat $w/replay2.out)"
+else
+	cat $w/replay2.out; bad "replay of a changed recording (exit $rc)"
+fi
+$HIL trace export "$log" --vcd $w/alu.vcd >$w/export.out 2>&1
+if grep -q 'enddefinitions' $w/alu.vcd && [ "$(grep -c '^#' $w/alu.vcd)" -gt 2 ]; then
+	ok "hil trace export writes the session's VCD"
+else
+	cat $w/export.out; bad "trace export"
+fi
+kill -TERM $cli
+wait $cli
+unset HIL_HILD
+$HIL run --dut examples/alu examples/alu/test.hil >/dev/null 2>$w/nohild.err
+if ! grep -q 'through hild' $w/nohild.err; then
+	ok "with no hild running, hil run --dut runs directly"
+else
+	bad "hil run with no hild"
+fi
 
 # A second hild on a live socket refuses, and leaves the first alone.
 $HILD --socket $w/a.sock --foreground >$w/second.out 2>&1

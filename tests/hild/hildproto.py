@@ -1,0 +1,116 @@
+"""Helpers the hild tests share: framing, a blocking client of hild's
+protocol (docs/client-protocol.md) that keeps events apart from replies,
+and the ok/FAIL counting with the closing line the CI reads."""
+import json
+import socket
+import struct
+import sys
+
+counts = {"passed": 0, "failed": 0}
+
+
+def check(cond, what):
+    if cond:
+        counts["passed"] += 1
+        print("ok", what, flush=True)
+    else:
+        counts["failed"] += 1
+        print("FAIL", what, flush=True)
+    return cond
+
+
+def summary():
+    print("%d passed, %d failed" % (counts["passed"], counts["failed"]))
+    sys.exit(1 if counts["failed"] else 0)
+
+
+def frame(obj):
+    data = obj if isinstance(obj, bytes) else json.dumps(obj).encode()
+    return struct.pack(">I", len(data)) + data
+
+
+def recv_exact(s, n):
+    buf = b""
+    while len(buf) < n:
+        got = s.recv(n - len(buf))
+        if not got:
+            return None
+        buf += got
+    return buf
+
+
+def recv_msg(s):
+    head = recv_exact(s, 4)
+    if head is None:
+        return None
+    body = recv_exact(s, struct.unpack(">I", head)[0])
+    return None if body is None else json.loads(body)
+
+
+def closed(s):
+    s.settimeout(5)
+    try:
+        return s.recv(1) == b""
+    except OSError:
+        return True
+
+
+def connect(path, hello=True, token=None):
+    if isinstance(path, tuple):
+        s = socket.create_connection(path)
+    else:
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.connect(path)
+    s.settimeout(60)
+    if hello:
+        h = {"hello": 1, "client": "test"}
+        if token is not None:
+            h["token"] = token
+        s.sendall(frame(h))
+        r = recv_msg(s)
+        assert r == {"hello": 1, "server": "hild"}, r
+    return s
+
+
+class Client:
+    """One connection: call() sends a request and returns its reply,
+    keeping events (in order) in self.events."""
+
+    def __init__(self, path, name="test", timeout=120):
+        self.s = connect(path)
+        self.s.settimeout(timeout)
+        self.next = 1
+        self.events = []
+        self.replies = {}
+
+    def send(self, op, **args):
+        i = self.next
+        self.next += 1
+        args.update(id=i, op=op)
+        self.s.sendall(frame(args))
+        return i
+
+    def reply(self, i):
+        while i not in self.replies:
+            m = recv_msg(self.s)
+            if m is None:
+                raise EOFError("hild closed the connection")
+            if "sub" in m and "id" not in m:
+                self.events.append(m)
+            elif "id" in m:
+                self.replies[m["id"]] = m
+            else:
+                raise RuntimeError("unexpected %r" % m)
+        return self.replies.pop(i)
+
+    def call(self, op, **args):
+        return self.reply(self.send(op, **args))
+
+    def ok(self, op, **args):
+        r = self.call(op, **args)
+        if "ok" not in r:
+            raise RuntimeError("%s: %r" % (op, r))
+        return r["ok"]
+
+    def close(self):
+        self.s.close()
