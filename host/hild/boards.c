@@ -58,6 +58,11 @@ int board_is_sim(const struct board *b)
 	return b->ondemand;
 }
 
+void boards_set_session(struct board *b, struct session *s)
+{
+	b->sess = s;
+}
+
 void boards_set_job(struct board *b, struct job *j)
 {
 	b->job = j;
@@ -369,12 +374,13 @@ void boards_dispatch(struct hild *d)
 		if (!b)
 			continue;
 		b->state = LEASED;
+		announce(d, b);
 		unlink_waiter(d, w);
+		/* A start that fails releases the board, which may free it. */
 		if (w->job)
 			jobs_start(d, w->job, b);
 		else
-			b->sess = session_start(d, b, w->c, w->id);
-		announce(d, b);
+			session_start(d, b, w->c, w->id);
 		json_decref(w->id);
 		free(w);
 		next = d->wait_head; /* starting may have changed the queue */

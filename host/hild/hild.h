@@ -155,6 +155,7 @@ const char *board_uri(const struct board *b);
 const char *board_bitstream(const struct board *b);
 int board_is_sim(const struct board *b);
 void boards_set_job(struct board *b, struct job *j);
+void boards_set_session(struct board *b, struct session *s);
 /* The lease ended; the worker or runner is on its way out. */
 void boards_mark_resetting(struct board *b);
 void boards_free(struct hild *d);

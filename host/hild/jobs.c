@@ -318,7 +318,6 @@ int jobs_load(struct hild *d, char *err, size_t errlen)
 	closedir(dir);
 	if (n)
 		qsort(ids, n, sizeof(*ids), by_id);
-	struct job **tail = &d->jobs;
 	unsigned queued = 0, running = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct job *j = load_one(d, jobs, ids[i]);
@@ -326,8 +325,9 @@ int jobs_load(struct hild *d, char *err, size_t errlen)
 			continue;
 		if (ids[i] > d->next_job)
 			d->next_job = ids[i];
-		*tail = j;
-		tail = &j->next;
+		/* Newest first, as submissions are added. */
+		j->next = d->jobs;
+		d->jobs = j;
 		pid_t pid;
 		if (load_result(j) == 0) {
 			j->state = DONE;

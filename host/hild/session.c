@@ -222,6 +222,7 @@ struct session *session_start(struct hild *d, struct board *b, struct client *ow
 		return NULL;
 	}
 	s->pid = pid;
+	boards_set_session(b, s);
 	client_set_session(owner, s);
 	session_touch(s);
 	s->idle_timer = hil_reactor_timer(d->r, d->cfg.lease_idle_s * 1000, idle_check, s);
