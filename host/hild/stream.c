@@ -150,6 +150,21 @@ size_t stream_queued(const struct stream *s)
 	return s->out_len;
 }
 
+/* After our own callback: carries out what happened inside it (a free,
+ * a drop, the end of a close) or watches on. */
+static void settle(struct stream *s, const char *gone)
+{
+	if (s->freed) {
+		s->on_close = NULL;
+		stream_free(s);
+	} else if (s->dropped)
+		end(s, s->why);
+	else if (gone || (s->closing && !s->out_len))
+		end(s, gone ? gone : "closed");
+	else
+		rewatch(s);
+}
+
 /* Frames that waited in the buffer while the stream was paused. */
 static long resume_later(struct hil_reactor *r, uint64_t id, void *user)
 {
@@ -161,15 +176,7 @@ static long resume_later(struct hil_reactor *r, uint64_t id, void *user)
 	s->in_cb = 1;
 	take(s);
 	s->in_cb = 0;
-	if (s->freed) {
-		s->on_close = NULL;
-		stream_free(s);
-	} else if (s->dropped)
-		end(s, s->why);
-	else if (s->closing && !s->out_len)
-		end(s, "closed");
-	else
-		rewatch(s);
+	settle(s, NULL);
 	return -1;
 }
 
@@ -279,15 +286,7 @@ static void on_io(struct hil_reactor *r, int fd, unsigned ev, void *user)
 	if (had && !s->out_len && !gone && !s->freed && !s->dropped && s->on_drain)
 		s->on_drain(s->owner);
 	s->in_cb = 0;
-	if (s->freed) {
-		s->on_close = NULL;
-		stream_free(s);
-	} else if (s->dropped)
-		end(s, s->why);
-	else if (gone || (s->closing && !s->out_len))
-		end(s, gone ? gone : "closed");
-	else
-		rewatch(s);
+	settle(s, gone);
 }
 
 struct stream *stream_new(struct hild *d, int fd, size_t max_msg, size_t max_out,

@@ -26,25 +26,25 @@ start --socket $w/b.sock --max-clients 2
 b=$pid
 start --socket $w/c.sock --max-msg 1024 --max-out 2048
 c=$pid
-timeout 120 python3 tests/hild/client.py $w/a.sock $w/b.sock $w/c.sock >$w/client.out 2>&1
-cat $w/client.out
-line=$(tail -n 1 $w/client.out)
-cp=$(echo "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
-cf=$(echo "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
-[ -n "$cp" ] || { cp=0; cf=1; }
-p=$((p + cp))
-f=$((f + cf))
+# Adds a Python part's closing line to our counts (no line: one failure).
+part() {
+	out=$1
+	shift
+	"$@" >$out 2>&1
+	cat $out
+	line=$(tail -n 1 $out)
+	np=$(echo "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
+	nf=$(echo "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+	[ -n "$np" ] || { np=0; nf=1; }
+	p=$((p + np))
+	f=$((f + nf))
+}
+
+part $w/client.out timeout 120 python3 tests/hild/client.py $w/a.sock $w/b.sock $w/c.sock
 
 # Sessions, the queue, monitors, limits, TCP and jobs (sessions.py).
 mkdir -p $w/sessions
-timeout 1200 python3 tests/hild/sessions.py $HILD $HIL $w/sessions >$w/sessions.out 2>&1
-cat $w/sessions.out
-line=$(tail -n 1 $w/sessions.out)
-sp=$(echo "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
-sf=$(echo "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
-[ -n "$sp" ] || { sp=0; sf=1; }
-p=$((p + sp))
-f=$((f + sf))
+part $w/sessions.out timeout 1200 python3 tests/hild/sessions.py $HILD $HIL $w/sessions
 
 # The CLI through a running hild: hil run --dut uses it and says so, the
 # session is recorded, and the recording replays identically on the
