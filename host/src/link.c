@@ -302,6 +302,10 @@ int hil_link_open(struct hil_link *l, struct hil_transport *t,
 	uint64_t start = now_ms(), last = 0;
 	while (!l->synced) {
 		uint64_t now = now_ms();
+		if (now - start > SYNC_TRIES_MS && l->frames_in)
+			return fail(l, "link: the bridge answers but none of our SYNC "
+				       "frames got through: the line loses too much; "
+				       "check the baud rate and the cable");
 		if (now - start > SYNC_TRIES_MS)
 			return fail(l, "link: no answer to SYNC: is the target running "
 				       "hil's bridge gateware?");

@@ -66,8 +66,14 @@ static int reopen(struct ftdi_tr *f)
 	if (f->given_up)
 		return -1;
 	f->given_up = 1;
-	if (!f->serial[0] || release(f) < 0)
+	if (!f->serial[0])
 		return -1;
+	if (release(f) < 0) {
+		snprintf(f->t.err, sizeof(f->t.err), "the USB link to %.60s broke and "
+			 "libusb did not give back its transfers within 1 s; unplug "
+			 "the board, plug it in and run again", f->who);
+		return -1;
+	}
 	const char *env = getenv("HIL_REPLUG_MS");
 	double limit = env && atoi(env) > 0 ? atoi(env) : 3000;
 	double end = now_ms() + limit;
@@ -147,9 +153,12 @@ static ssize_t ftdi_write(struct hil_transport *t, const void *p, size_t n)
 		size_t k = n < XFER ? n : XFER;
 		memcpy(f->outbuf[i], p, k);
 		f->out[i]->length = (int)k;
+		/* A failed submit is how an unplug often shows first: wait
+		 * for the board as a failed transfer would, and let the link
+		 * layer send again what was lost. */
 		if (libusb_submit_transfer(f->out[i]) != 0) {
 			lost(f, LIBUSB_TRANSFER_NO_DEVICE);
-			return -1;
+			return reopen(f) < 0 ? -1 : 0;
 		}
 		f->out_busy[i] = 1;
 		return (ssize_t)k;

@@ -39,6 +39,8 @@ struct emu {
 	 * before stay dead. */
 	unsigned long unplug_after, bulk_bytes;
 	int unplugged, replug, power_cycle, generation;
+	/* the unplug shows as a refused OUT submit, not a failed transfer */
+	int unplug_at_submit;
 	void (*on_unplug)(struct emu *e);
 	unsigned long ioctls;
 };

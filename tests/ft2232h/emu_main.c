@@ -47,6 +47,8 @@ static void usage(void)
 		"                     | replug=BYTES (back after 300 ms, board powered)\n"
 		"                     | powercycle=BYTES (back after 300 ms, the board\n"
 		"                     lost power: the FPGA boots again from flash)\n"
+		"                     | replug-at-submit=BYTES (as replug, but it\n"
+		"                     shows as the next OUT submit refused)\n"
 		"  --sio-bound        ftdi_sio starts bound to both interfaces\n"
 		"  --lenient-sck      let the FPGA boot from flash while the host\n"
 		"                     still drives SCK (as some flashers do)\n"
@@ -81,6 +83,11 @@ static int fault(const char *f)
 	if (!strncmp(f, "unplug=", 7) || !strncmp(f, "replug=", 7)) {
 		E.replug = f[0] == 'r';
 		E.unplug_after = strtoul(f + 7, &end, 0);
+		return *end || !E.unplug_after ? -1 : 0;
+	}
+	if (!strncmp(f, "replug-at-submit=", 17)) {
+		E.replug = E.unplug_at_submit = 1;
+		E.unplug_after = strtoul(f + 17, &end, 0);
 		return *end || !E.unplug_after ? -1 : 0;
 	}
 	if (!strncmp(f, "powercycle=", 11)) {

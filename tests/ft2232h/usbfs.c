@@ -37,20 +37,25 @@ static void finish(struct urb *u, int status, int actual)
 	u->complete = 1;
 }
 
+static void unplug(struct emu *e)
+{
+	e->unplugged = 1;
+	e->unplug_after = 0;
+	if (!e->replug)
+		uartlink_power(&e->uart, 0);
+	for (int i = 0; i < e->nurbs; i++)
+		if (!e->urbs[i].complete)
+			finish(&e->urbs[i], -ENODEV, 0);
+	if (e->on_unplug)
+		e->on_unplug(e);
+}
+
 static void count_bulk(struct emu *e, size_t n)
 {
 	e->bulk_bytes += n;
-	if (e->unplug_after && e->bulk_bytes >= e->unplug_after && !e->unplugged) {
-		e->unplugged = 1;
-		e->unplug_after = 0;
-		if (!e->replug)
-			uartlink_power(&e->uart, 0);
-		for (int i = 0; i < e->nurbs; i++)
-			if (!e->urbs[i].complete)
-				finish(&e->urbs[i], -ENODEV, 0);
-		if (e->on_unplug)
-			e->on_unplug(e);
-	}
+	if (e->unplug_after && e->bulk_bytes >= e->unplug_after && !e->unplugged &&
+	    !e->unplug_at_submit)
+		unplug(e);
 }
 
 /* Moves bytes between the pending transfers and the chip. */
@@ -117,6 +122,11 @@ static int submit(struct emu *e, UMockdevIoctlClient *client, UMockdevIoctlData 
 	if (e->nurbs == MAX_URBS)
 		return -ENOMEM;
 	struct usbdevfs_urb *k = (struct usbdevfs_urb *)d->data;
+	if (e->unplug_at_submit && e->unplug_after && e->bulk_bytes >= e->unplug_after &&
+	    k->type == USBDEVFS_URB_TYPE_BULK && !(k->endpoint & 0x80)) {
+		unplug(e);
+		return -ENODEV;
+	}
 	GError *err = NULL;
 	UMockdevIoctlData *buf = NULL;
 	if (k->buffer_length > 0) {

@@ -234,6 +234,18 @@ else
 	cat $w/replug.err; bad "replug mid-run (exit $rc)"
 fi
 
+# The same replug seen first as a refused submit rather than a failed
+# transfer (as on a loaded machine, where hil writes before it reaps):
+# hil once gave up at once here instead of waiting for the board.
+counter_board --fault replug-at-submit=600 -- $HIL run --target ftdi:$board:$d $d/test.hil \
+	>$w/replug-submit.trace 2>$w/replug-submit.err
+rc=$?
+if [ $rc -eq 0 ] && cmp -s $w/replug-submit.trace $w/counter.sim; then
+	ok "replug seen at a submit: the run goes on, trace == sim"
+else
+	cat $w/replug-submit.err; bad "replug seen at a submit (exit $rc)"
+fi
+
 # Replugged with a power cut: the FPGA booted again from flash and the
 # bridge started afresh. The run ends, saying so.
 counter_board --fault powercycle=600 -- $HIL run --target ftdi:$board:$d $d/test.hil >$w/power.out 2>&1
