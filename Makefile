@@ -6,7 +6,7 @@
 ROOT := $(CURDIR)
 DEMO ?= counter
 
-.PHONY: all demo test lint clean deps host host-asan plugin bitstream
+.PHONY: all demo test lint clean deps host host-asan plugin bitstream fuzzers
 
 all: deps host plugin
 
@@ -25,8 +25,18 @@ plugin: deps
 demo: all
 	build/bin/hil run --dut examples/$(DEMO) examples/$(DEMO)/test.hil
 
-test: deps host host-asan plugin
+test: deps host host-asan plugin fuzzers
 	@sh tests/run.sh
+
+# The libFuzzer targets (clang) that tests/fuzz/run.sh runs briefly.
+fuzzers: deps
+	@$(MAKE) -s -f mk/fuzz.mk
+
+# make fuzz [FUZZ_SECONDS=600]: every fuzz target for that long, two at a
+# time; crashes land in build/fuzz/crashes. Not part of make test.
+.PHONY: fuzz
+fuzz: fuzzers host-asan
+	@sh mk/fuzz.sh $(FUZZ_SECONDS)
 
 # make bitstream BOARD=icebreaker DUT=examples/alu
 bitstream: all

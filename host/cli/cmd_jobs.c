@@ -9,6 +9,7 @@
 
 #include "cmds.h"
 #include "hildc.h"
+#include "readfile.h"
 
 #define MAX_SCRIPT (512u << 10)
 
@@ -32,22 +33,15 @@ static json_t *call(struct hildc *c, json_t *req, const char *cmd)
 
 static char *slurp(const char *path)
 {
-	FILE *f = fopen(path, "r");
-	if (!f) {
-		fprintf(stderr, "hil submit: %s: %s\n", path, strerror(errno));
-		return NULL;
-	}
-	char *buf = malloc(MAX_SCRIPT + 1);
-	size_t n = buf ? fread(buf, 1, MAX_SCRIPT + 1, f) : 0;
-	fclose(f);
-	if (!buf || n > MAX_SCRIPT) {
+	char *buf, err[512];
+	size_t n;
+	int rc = hil_read_file(path, MAX_SCRIPT, &buf, &n, err, sizeof(err));
+	if (rc == -2)
 		fprintf(stderr, "hil submit: %s: longer than %u KiB; a job's script is "
 				"sent whole\n", path, MAX_SCRIPT >> 10);
-		free(buf);
-		return NULL;
-	}
-	buf[n] = '\0';
-	return buf;
+	else if (rc < 0)
+		fprintf(stderr, "hil submit: %s\n", err);
+	return rc < 0 ? NULL : buf;
 }
 
 int cmd_submit(int argc, char **argv)

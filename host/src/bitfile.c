@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "errfmt.h"
+#include "readfile.h"
 
 static void field(const char *c, const char *key, char *out, size_t n)
 {
@@ -28,22 +29,13 @@ static void field(const char *c, const char *key, char *out, size_t n)
 int hil_bitfile_load(struct hil_bitfile *f, const char *path, char *err, size_t errlen)
 {
 	memset(f, 0, sizeof(*f));
-	FILE *in = fopen(path, "rb");
-	if (!in)
-		return hil_fail(err, errlen, "%s: %s", path, strerror(errno));
-	f->data = malloc(HIL_BITFILE_MAX + 1);
-	if (!f->data) {
-		fclose(in);
-		return hil_fail(err, errlen, "out of memory");
-	}
-	f->len = fread(f->data, 1, HIL_BITFILE_MAX + 1, in);
-	int bad = ferror(in);
-	fclose(in);
-	if (bad || f->len > HIL_BITFILE_MAX) {
-		hil_bitfile_free(f);
-		return hil_fail(err, errlen, "%s: %s", path,
-				bad ? "read error" : "larger than any iCE40 bitstream (4 MiB)");
-	}
+	char *data;
+	int rc = hil_read_file(path, HIL_BITFILE_MAX, &data, &f->len, err, errlen);
+	if (rc == -2)
+		return hil_fail(err, errlen, "%s: larger than any iCE40 bitstream (4 MiB)", path);
+	if (rc < 0)
+		return -1;
+	f->data = (uint8_t *)data;
 	size_t sync = 0;
 	for (size_t i = 0; i + 4 <= f->len && i < 4096 && !sync; i++)
 		if (!memcmp(f->data + i, "\x7e\xaa\x99\x7e", 4))

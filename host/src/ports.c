@@ -7,6 +7,7 @@
  * Verilog, hence the identifier check. */
 #include "errfmt.h"
 #include "hil/ports.h"
+#include "readfile.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -22,34 +23,6 @@
 #define PORTS_JSON_MAX (1u << 20)
 
 #define ERR(...) hil_fail(err, errlen, __VA_ARGS__)
-
-static char *read_bounded(const char *path, size_t *len, char *err, size_t errlen)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		ERR("%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	char *buf = malloc(PORTS_JSON_MAX + 1);
-	size_t n = buf ? fread(buf, 1, PORTS_JSON_MAX + 1, f) : 0;
-	int bad = ferror(f);
-	fclose(f);
-	if (!buf) {
-		ERR("%s: out of memory", path);
-		return NULL;
-	}
-	if (bad || n > PORTS_JSON_MAX) {
-		free(buf);
-		if (bad)
-			ERR("%s: read error", path);
-		else
-			ERR("%s: larger than %u bytes, which no port list is: is this "
-			    "the ports.json that `hil wrap` wrote?", path, PORTS_JSON_MAX);
-		return NULL;
-	}
-	*len = n;
-	return buf;
-}
 
 /* A name field: a plain Verilog identifier that fits struct hil_port. */
 static int get_name(const json_t *obj, const char *key, char *out,
@@ -140,8 +113,12 @@ int hil_ports_load(struct hil_ports *p, const char *path, char *err, size_t errl
 {
 	memset(p, 0, sizeof(*p));
 	size_t len;
-	char *text = read_bounded(path, &len, err, errlen);
-	if (!text)
+	char *text;
+	int got = hil_read_file(path, PORTS_JSON_MAX, &text, &len, err, errlen);
+	if (got == -2)
+		return ERR("%s: larger than %u bytes, which no port list is: is this "
+			   "the ports.json that `hil wrap` wrote?", path, PORTS_JSON_MAX);
+	if (got < 0)
 		return -1;
 	json_error_t jerr;
 	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);

@@ -170,8 +170,9 @@ int hil_report_decode(const uint8_t *p, size_t n, struct hil_report *r)
 const char *hil_bridge_error_name(uint8_t code)
 {
 	static const char *const names[] = {
-		"?", "unknown opcode", "no such port", "value length differs from "
-		"the port's", "stamp before the current cycle", "poke to an output",
+		"?", "unknown opcode", "no such port",
+		"value length differs from the port's", "stamp before the current cycle",
+		"poke to an output",
 		"no such break unit", "bad break condition",
 	};
 	return code < sizeof(names) / sizeof(names[0]) ? names[code] : "unknown error";

@@ -7,6 +7,7 @@
  * `now` depend on the DUT, so from there on only a lower bound is known and
  * the runtime (libhil, the oracle) checks the rest. */
 #include "hil/script.h"
+#include "readfile.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -545,37 +546,15 @@ int hil_script_load(struct hil_script *s, const char *path,
 		    const struct hil_ports *ports, char *err, size_t errlen)
 {
 	memset(s, 0, sizeof(*s));
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	char *text;
+	size_t len;
+	int rc = hil_read_file(path, MAX_SCRIPT, &text, &len, err, errlen);
+	if (rc == -2)
+		snprintf(err, errlen, "%s: larger than %u MiB, too large for a script", path,
+			 MAX_SCRIPT >> 20);
+	if (rc < 0)
 		return -1;
-	}
-	size_t cap = 1 << 16, len = 0;
-	char *text = malloc(cap), *t;
-	int rc = -1;
-	while (text) {
-		len += fread(text + len, 1, cap - 1 - len, f);
-		if (ferror(f)) {
-			snprintf(err, errlen, "%s: read error", path);
-			goto out;
-		}
-		if (len > MAX_SCRIPT) {
-			snprintf(err, errlen, "%s: larger than %u MiB, too large for a "
-				 "script", path, MAX_SCRIPT >> 20);
-			goto out;
-		}
-		if (len < cap - 1)
-			break;
-		if (!(t = realloc(text, 2 * cap)))
-			break;
-		text = t;
-		cap *= 2;
-	}
-	if (!text || len == cap - 1) {
-		snprintf(err, errlen, "%s: out of memory", path);
-		goto out;
-	}
-	text[len] = '\0';
+	rc = -1;
 	const char *nul = memchr(text, '\0', len);
 	if (nul) {
 		int line = 1;
@@ -592,7 +571,6 @@ int hil_script_load(struct hil_script *s, const char *path,
 	rc = hil_script_parse(s, path, text, ports, err, errlen);
 out:
 	free(text);
-	fclose(f);
 	return rc;
 }
 
