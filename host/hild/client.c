@@ -105,9 +105,13 @@ int client_reply_raw(struct client *c, const char *msg, size_t n)
 	return stream_send(c->s, msg, n);
 }
 
+/* Only while something waits in the queue: the session's worker stays
+ * paused until the queue drains, and an empty queue never drains again
+ * (the events count alone once held a worker for ever after a direct
+ * write had emptied the queue). */
 int client_backlogged(const struct client *c)
 {
-	return c->events >= c->d->cfg.max_events / 2;
+	return c->events >= c->d->cfg.max_events / 2 && stream_queued(c->s) > 0;
 }
 
 /* Everything queued has gone out. */

@@ -37,6 +37,7 @@ struct hild_config {
 	int max_sims;           /* simulator sessions at once */
 	long max_events;        /* events queued for one subscriber */
 	long lease_idle_s;      /* a lease whose owner is silent this long ends */
+	long keep_jobs;         /* finished jobs held in memory (the rest on disk) */
 	size_t max_msg;         /* the largest message either way */
 	size_t max_out;         /* bytes queued for one client before it is dropped */
 };

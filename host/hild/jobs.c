@@ -104,6 +104,42 @@ static struct job *find(struct hild *d, unsigned long id)
 	return NULL;
 }
 
+static struct job *load_one(struct hild *d, const char *jobs, unsigned long id);
+static int load_result(struct job *j);
+
+/* A finished job that memory no longer holds, read back from its
+ * directory for one answer; the caller frees it. NULL if there is none. */
+static struct job *from_disk(struct hild *d, unsigned long id)
+{
+	char jobs[4200];
+	snprintf(jobs, sizeof(jobs), "%s/jobs", d->cfg.state);
+	struct job *j = id && id <= d->next_job ? load_one(d, jobs, id) : NULL;
+	if (j && load_result(j) < 0) {
+		free(j);
+		return NULL;
+	}
+	if (j)
+		j->state = DONE;
+	return j;
+}
+
+/* Memory keeps every queued and running job and the newest --keep-jobs
+ * finished ones, so that hild's size stays flat however long it runs;
+ * older results stay on disk and are read back when asked for. */
+static void forget_old(struct hild *d)
+{
+	long kept = 0;
+	for (struct job **p = &d->jobs; *p;) {
+		struct job *j = *p;
+		if (j->state != DONE || ++kept <= d->cfg.keep_jobs) {
+			p = &j->next;
+			continue;
+		}
+		*p = j->next;
+		free(j);
+	}
+}
+
 static void publish(struct job *j, json_t *event)
 {
 	char topic[48];
@@ -182,6 +218,7 @@ static void finish(struct job *j)
 	struct board *b = j->board[0] ? boards_find(d, j->board) : NULL;
 	if (b)
 		boards_release(d, b, NULL);
+	forget_old(d);
 }
 
 static void on_pidfd(struct hil_reactor *r, int fd, unsigned ev, void *user)
@@ -346,6 +383,7 @@ int jobs_load(struct hild *d, char *err, size_t errlen)
 		}
 	}
 	free(ids);
+	forget_old(d);
 	if (n)
 		hild_log("jobs: %zu on disk, %u queued, %u still running", n, queued, running);
 	return 0;
@@ -491,7 +529,7 @@ json_t *jobs_list(struct hild *d)
 
 json_t *jobs_result(struct hild *d, unsigned long id, char *err, size_t errlen)
 {
-	struct job *j = find(d, id);
+	struct job *j = find(d, id), *old = j ? NULL : (j = from_disk(d, id));
 	if (!j) {
 		snprintf(err, errlen, "hild has no job %lu", id);
 		return NULL;
@@ -521,12 +559,18 @@ json_t *jobs_result(struct hild *d, unsigned long id, char *err, size_t errlen)
 	if (buf && n <= cap)
 		json_object_set_new(o, "trace", json_stringn(buf, n));
 	free(buf);
+	free(old);
 	return o;
 }
 
 int jobs_wait(struct hild *d, struct client *c, json_t *id, unsigned long job)
 {
 	struct job *j = find(d, job);
+	if (!j && (j = from_disk(d, job))) {
+		int rc = client_reply_ok(c, id, summary(j));
+		free(j);
+		return rc;
+	}
 	if (!j)
 		return client_reply_error(c, id, "no_job", "hild has no such job");
 	if (j->state == DONE)

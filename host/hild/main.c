@@ -3,7 +3,8 @@
  *
  *   hild [--socket PATH] [--group G] [--tcp [ADDR:]PORT --token-file F]
  *        [--config FILE] [--state DIR] [--max-clients N] [--max-inflight N]
- *        [--max-sims N] [--max-events N] [--lease-idle S] [--max-msg BYTES]
+ *        [--max-sims N] [--max-events N] [--lease-idle S] [--keep-jobs N]
+ *        [--max-msg BYTES]
  *        [--max-out BYTES] [--foreground]
  */
 #include <errno.h>
@@ -68,6 +69,8 @@ static int usage(void)
 		"  --max-sims N       simulator sessions at once (default 2 per CPU)\n"
 		"  --max-events N     events queued for one subscriber (default 65536)\n"
 		"  --lease-idle S     end a lease whose owner is silent S s (default 600)\n"
+		"  --keep-jobs N      finished jobs held in memory and listed; older\n"
+		"                     results stay on disk (default 1000)\n"
 		"  --max-msg BYTES    the largest message (default 1048576)\n"
 		"  --max-out BYTES    bytes queued for one client (default 8388608)\n"
 		"  --foreground       stay attached (hild always does; systemd runs it so)\n");
@@ -163,7 +166,7 @@ int main(int argc, char **argv)
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	d.cfg = (struct hild_config){.socket_path = sock, .state = state, .max_clients = 256,
 				     .max_inflight = 64, .max_sims = ncpu > 0 ? 2 * (int)ncpu : 2,
-				     .max_events = 65536, .lease_idle_s = 600,
+				     .max_events = 65536, .lease_idle_s = 600, .keep_jobs = 1000,
 				     .max_msg = 1 << 20, .max_out = 8 << 20};
 	int config_given = 0;
 	for (int i = 1; i < argc; i++) {
@@ -191,6 +194,8 @@ int main(int argc, char **argv)
 			d.cfg.max_events = n, i++;
 		else if (!strcmp(argv[i], "--lease-idle") && !number(v, 1, 1l << 30, &n))
 			d.cfg.lease_idle_s = n, i++;
+		else if (!strcmp(argv[i], "--keep-jobs") && !number(v, 1, 1l << 30, &n))
+			d.cfg.keep_jobs = n, i++;
 		else if (!strcmp(argv[i], "--max-msg") && !number(v, 64, 64 << 20, &n))
 			d.cfg.max_msg = (size_t)n, i++;
 		else if (!strcmp(argv[i], "--max-out") && !number(v, 1024, 1l << 30, &n))

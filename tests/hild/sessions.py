@@ -278,6 +278,44 @@ def slow_subscriber():
     check(d.stop() == 0, "hild stops cleanly")
 
 
+def owner_backlog():
+    """An owner that reads its events in slow bursts holds its worker back
+    (the back-pressure of --max-events) and must always be let go again:
+    a worker once stayed paused for ever when a direct write had emptied
+    the owner's queue, and the run's reply never came (found by make soak)."""
+    d = Hild("backlog", "--max-events", "40")
+    c = Client(d.sock)
+    c.ok("open", sim=COUNTER)
+    c.ok("poke", port="rst", value=0)
+    c.ok("poke", port="en", value=1)
+    c.ok("watch", port="count")
+    n, rounds, stuck = 30000, 4, []
+    for r in range(rounds):
+        c.s.sendall(frame({"id": 1000 + r, "op": "step", "n": n}))
+        c.s.settimeout(20)
+        events, reply = 0, None
+        try:
+            while reply is None:
+                m = recv_msg(c.s)
+                if m is None:
+                    break
+                if m.get("id") == 1000 + r:
+                    reply = m
+                else:
+                    events += 1
+                    if events % 200 == 0:
+                        time.sleep(0.002)
+        except OSError:
+            pass
+        if reply is None or events != n:
+            stuck.append((r, events, reply))
+    check(not stuck, "an owner reading its events in slow bursts gets every event and "
+          "every reply (%d runs of %d cycles, --max-events 40; stuck: %s)"
+          % (rounds, n, stuck[:2]))
+    c.close()
+    check(d.stop() == 0, "hild stops cleanly")
+
+
 def tcp():
     tok = os.path.join(W, "token")
     with open(tok, "w") as f:
@@ -359,7 +397,9 @@ def jobs():
         time.sleep(0.05)
     finished_before = json.load(open(first))
     d.kill()
-    d2 = Hild("jobs2", config=cfg, state=state)
+    # It keeps only the two newest finished jobs in memory: the others
+    # must still be found on disk.
+    d2 = Hild("jobs2", "--keep-jobs", "2", config=cfg, state=state)
     env["HIL_HILD"] = d2.sock
     bad = []
     for j in ids:
@@ -372,6 +412,12 @@ def jobs():
             bad.append((j, w.returncode, w.stderr[-200:]))
     check(not bad, "hild SIGKILLed with jobs queued and running, restarted: all %d "
           "finish, each trace equal to the direct run %s" % (len(ids), bad[:2]))
+    listed = subprocess.run([HIL, "jobs"], capture_output=True, text=True, env=env,
+                            timeout=60).stdout
+    shown = [int(w.split()[0]) for w in listed.splitlines() if w.split() and w.split()[0].isdigit()]
+    check(shown == sorted(ids)[-2:][::-1],
+          "--keep-jobs 2: hil jobs lists the two newest finished jobs %s; wait and "
+          "result found the %d older ones on disk" % (shown, len(ids) - 2))
     check(json.load(open(first)) == finished_before,
           "the result finished before the kill is intact")
     logs = open(d.log).read() + open(d2.log).read()
@@ -407,6 +453,7 @@ def main():
     offline(d)
     check(d.stop() == 0, "hild stops cleanly")
     slow_subscriber()
+    owner_backlog()
     tcp()
     jobs()
     summary()
