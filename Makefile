@@ -48,6 +48,12 @@ bitstream: all
 resources: all
 	@$(MAKE) -s -f mk/resources.mk
 
+# make soak [MINUTES=10]: random clients and jobs through hild over the
+# lossy link, checked against clean runs; never part of make test
+.PHONY: soak
+soak: all
+	@python3 tests/soak/soak.py $(or $(MINUTES),10)
+
 # make bench: measurements (docs/benchmarks.md); never part of make test
 .PHONY: bench
 bench: all

@@ -1,72 +1,43 @@
 #!/bin/sh
-# make bench: measurements, never pass/fail. Prints its table and writes it
-# to docs/benchmarks.md with the machine and the date. Each figure is the
-# median of RUNS runs (default 5), with min and max.
-#
-# Flashing: hil flash (write + verify) of a 104,090-byte UP5K image
-# (examples/counter for the iCEBreaker, comment included) under the emulated
-# FT2232H, side by side with Debian's openFPGALoader on the same emulator
-# and image. The emulated flash takes the W25Q128JV's typical page-program
-# and erase times, so both tools wait for the same chip.
+# make bench: measurements, never pass/fail. Runs the parts below, each of
+# which writes a section into build/bench/, then prints one document and
+# writes it to docs/benchmarks.md with the machine and the date. Each
+# figure is the median of RUNS runs (default 5), with min and max.
+#   mk/bench_sim.sh     DUT cycles per second against the Verilator ceiling,
+#                       and the round trip of a peek, direct and via hild
+#   mk/bench_fanout.sh  events per second from hild to 1, 10, 100 subscribers
+#   mk/bench_link.sh    bytes per poke, report and step on the UART link
+#   mk/resources.mk     the bridge's size and Fmax on every board
+#   mk/bench_flash.sh   hil flash against openFPGALoader
 cd "$(dirname "$0")/.." || exit 2
-RUNS=${RUNS:-5}
-EMU=build/bin/hil-ft2232h-emu
-w=build/bench
-mkdir -p $w
-make -s -f mk/bitstream.mk HIL=build/bin/hil BOARD=icebreaker DUT=examples/counter >/dev/null || exit 2
-img=build/icebreaker/counter/hil.bin
-
-# Runs a command RUNS times under the emulator; prints "median min max" in
-# seconds; fails if any run fails, leaves a flash that is not the image, or
-# ends with the FPGA unconfigured. The emulator lets the FPGA boot with SCK
-# still driven, as openFPGALoader leaves it: both tools are timed on a
-# whole, successful flash.
-timed() {
-	: >$w/times
-	i=0
-	while [ $i -lt "$RUNS" ]; do
-		t0=$(date +%s.%N)
-		$EMU --lenient-sck --flash-out $w/flash.bin -- "$@" >$w/run.log 2>&1 || { cat $w/run.log >&2; return 1; }
-		grep -q 'fpga: cdone 1' $w/run.log || { echo "bench: $1 left the FPGA unconfigured" >&2; return 1; }
-		t1=$(date +%s.%N)
-		cmp -s $w/flash.bin $img || { echo "bench: $1 left a flash unlike the image" >&2; return 1; }
-		echo "$t1 - $t0" | bc -l >>$w/times
-		i=$((i + 1))
-	done
-	sort -n $w/times | awk '{a[NR]=$1} END {printf "%.2f %.2f %.2f\n", a[int((NR+1)/2)], a[1], a[NR]}'
-}
-
-hil=$(timed build/bin/hil flash $img) || exit 2
-ofl=$(timed openFPGALoader -b ice40_generic --verify $img) || exit 2
-ratio=$(echo "$hil $ofl" | awk '{printf "%.2f", $1 / $4}')
+. mk/bench_common.sh
+start=$(date +%s)
+for part in sim fanout link flash; do
+	echo "bench: $part" >&2
+	sh mk/bench_$part.sh || { echo "bench: mk/bench_$part.sh failed" >&2; exit 1; }
+done
+echo "bench: resources" >&2
+make -s -f mk/resources.mk >$b/resources.out 2>&1 || { cat $b/resources.out >&2; exit 1; }
 
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 {
 	echo "# Benchmarks"
 	echo
-	echo "Written by \`make bench\` on $(date -u +%Y-%m-%d), $(nproc) cores, $cpu."
-	echo "Each figure: median of $RUNS runs (min, max), in seconds."
+	echo "Written by \`make bench\` on $(date -u +%Y-%m-%d) (commit"
+	echo "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)), $(nproc) cores, $cpu;"
+	echo "the whole run took $((($(date +%s) - start) / 60)) minutes. Each figure: median of"
+	echo "$RUNS runs (min-max) unless a section says otherwise. Every figure comes"
+	echo "from simulation or emulation on this machine: no board was attached."
 	echo
-	echo "## Flashing (write + verify, emulated FT2232H)"
+	cat $b/sim.md $b/fanout.md $b/link.md
 	echo
-	echo "A $(stat -c %s $img)-byte UP5K image (a 104,090-byte bitstream and"
-	echo "its comment) into the emulated board's W25Q128 (tests/ft2232h), which"
-	echo "takes that chip's typical erase and page-program times. Same emulator,"
-	echo "same image, one after the other. Wall time, process start to exit."
-	echo "Every run counted ended with the flash equal to the image and the"
-	echo "FPGA configured from it (the emulator lets it boot with SCK still"
-	echo "driven, as openFPGALoader leaves it)."
+	echo "## Bridge size and speed"
 	echo
-	echo "| tool | median | min | max |"
-	echo "|---|---|---|---|"
-	echo "$hil" | awk '{printf "| hil flash | %s | %s | %s |\n", $1, $2, $3}'
-	echo "$ofl" | awk '{printf "| openFPGALoader -b ice40_generic --verify | %s | %s | %s |\n", $1, $2, $3}'
+	echo "The bridge and UART PHY around the minimal DUT, as \`make resources\`"
+	echo "placed and routed them in this run (one run: nextpnr is deterministic"
+	echo "for a given seed); docs/resources.md says what each column counts."
 	echo
-	echo "hil / openFPGALoader: **$ratio** (the goal: at most 0.33)."
-	echo
-	echo "Measured on the emulator only: no board was attached. On a real"
-	echo "FT2232H the USB round trips cost more than in the emulator, and both"
-	echo "tools pay them. hil sends each erase or page program together with"
-	echo "its write-enable check and first status poll in one USB round trip."
+	sed -n '/^| board/,/^$/p' docs/resources.md
+	cat $b/flash.md
 } >docs/benchmarks.md
 cat docs/benchmarks.md

@@ -35,11 +35,13 @@ EMU_SRC := $(wildcard tests/ft2232h/*.c)
 EMU_OBJ := $(EMU_SRC:%.c=$(OUT)/obj/%.o)
 ifeq ($(VARIANT),release)
 EMU := $(OUT)/bin/hil-ft2232h-emu
+# make bench's drivers (tests/bench), optimised like what they measure.
+BENCH := $(patsubst tests/bench/%.c,$(OUT)/bin/%,$(wildcard tests/bench/*.c))
 endif
 EMU_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -g -MMD -MP \
 	$(shell pkg-config --cflags umockdev-1.0 glib-2.0)
 
-all: $(OUT)/lib/libhil.a $(OUT)/bin/hil $(OUT)/bin/hild $(TESTS) $(EMU)
+all: $(OUT)/lib/libhil.a $(OUT)/bin/hil $(OUT)/bin/hild $(TESTS) $(EMU) $(BENCH)
 
 $(OUT)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -60,6 +62,10 @@ $(OUT)/bin/hild: $(HILD_OBJ) $(OUT)/lib/libhil.a
 $(OUT)/test/%: tests/unit/%.c $(OUT)/lib/libhil.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) $< $(OUT)/lib/libhil.a $(LDLIBS) -o $@
+
+$(OUT)/bin/bench_%: tests/bench/bench_%.c $(OUT)/lib/libhil.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) $< $(OUT)/lib/libhil.a $(LDLIBS) -o $@
 
 $(OUT)/obj/tests/ft2232h/%.o: tests/ft2232h/%.c
 	@mkdir -p $(dir $@)

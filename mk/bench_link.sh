@@ -1,0 +1,78 @@
+#!/bin/sh
+# make bench, link cost: bytes on the wire per poke, per watch report and
+# per step, measured on the bit-level board simulation (the iCEBreaker's
+# top with its UART PHY, driven by host/sim/hil_uart_main.cpp, which counts
+# the bytes on the line), and the rates they allow at 3 and 12 Mbaud (8N1:
+# 10 bits a byte). Each figure is the difference between a script of 2N
+# and one of N operations, divided by N, so the handshake and the end of
+# the run cancel out. Writes build/bench/link.md.
+cd "$(dirname "$0")/.." || exit 2
+. mk/bench_common.sh
+HIL=build/bin/hil
+d=examples/counter
+N=2000
+
+pokes() {
+	i=1
+	while [ $i -le $1 ]; do echo "at $i poke en $((i % 2))"; i=$((i + 1)); done
+	echo "run $(($1 + 1))"
+}
+reports() {
+	printf 'poke rst 0\npoke en 1\nwatch count\nrun %d\n' $1
+}
+steps() {
+	i=0
+	while [ $i -lt $1 ]; do echo "step 1"; i=$((i + 1)); done
+}
+
+# bytes KIND COUNT: "to_board from_board" for a script of COUNT of KIND.
+bytes() {
+	$1 $2 >$b/link-$1-$2.hil
+	"$HIL" run --target uart:icebreaker:$d $b/link-$1-$2.hil >/dev/null 2>$b/link.err ||
+		{ cat $b/link.err >&2; return 1; }
+	sed -n "s/^hil-uart: \([0-9]*\) bytes to the board, \([0-9]*\) from it.*/\1 \2/p" $b/link.err
+}
+
+# per KIND: "to from" bytes per operation
+per() {
+	one=$(bytes $1 $N) && two=$(bytes $1 $((2 * N))) || return 1
+	echo "$one $two" | awk -v n=$N '{printf "%.2f %.2f\n", ($3 - $1) / n, ($4 - $2) / n}'
+}
+
+poke=$(stats2 per pokes) || exit 1
+rep=$(stats2 per reports) || exit 1
+step=$(stats2 per steps) || exit 1
+set -- $poke
+pk=$1
+set -- $rep
+rp=$4
+set -- $step
+stt=$1 stf=$4
+rate() { echo "$1 $2" | awk '{printf "%.0f", $1 / 10 / $2 / 1000}'; }
+{
+	echo
+	echo "## Link cost (UART)"
+	echo
+	echo "Bytes on the serial line per operation, measured on the bit-level"
+	echo "simulation of the iCEBreaker's board top (examples/counter): the"
+	echo "difference between scripts of $((2 * N)) and $N operations, over $N"
+	echo "(median of $RUNS; every run gave the same bytes, the link being"
+	echo "deterministic on a clean line). A poke is \`at C poke en V\` at"
+	echo "successive cycles, then a \`run\` past the last, packed into frames as"
+	echo "the link streams them; a"
+	echo "report is one watch report of \`count\` changing every cycle; a step is"
+	echo "\`step 1\`, which waits for its answer. Rates: bytes per second at 8N1"
+	echo "(baud / 10) over the bytes per operation."
+	echo
+	echo "| operation | bytes to the board | bytes from the board | thousands a second at 3 Mbaud | at 12 Mbaud |"
+	echo "|---|---|---|---|---|"
+	echo "| poke (1-byte port) | $pk | $(echo $poke | cut -d' ' -f4) | $(rate 3000000 $pk) | $(rate 12000000 $pk) |"
+	echo "| watch report (8-bit port) | $(echo $rep | cut -d' ' -f1) | $rp | $(rate 3000000 $rp) | $(rate 12000000 $rp) |"
+	echo "| step (with its answer) | $stt | $stf | $(rate 3000000 $stt) | $(rate 12000000 $stt) |"
+	echo
+	echo "From the protocol (docs/protocol.md): a poke is 9 bytes plus the"
+	echo "value's, a watch report 9 plus the value's, RUN and RUN_R 7 each; a"
+	echo "frame adds 13 (header, CRC, two ENDs) plus escapes, and acks ride in"
+	echo "the headers of frames going the other way. A step's rate is bound by"
+	echo "its round trip (the FTDI latency timer on a board), not by bytes."
+} >$b/link.md

@@ -1,0 +1,83 @@
+#!/bin/sh
+# make bench, simulation: for every example, DUT cycles per second of the
+# ceiling (the bare DUT in a Verilator C++ loop, tests/bench/ceiling.py),
+# and of hil's sim backend free-running, streaming and in lock-step
+# (build/bin/bench_sim), each with its ratio to the ceiling; then the
+# round trip of a peek, direct and through hild. Writes build/bench/sim.md.
+cd "$(dirname "$0")/.." || exit 2
+. mk/bench_common.sh
+HIL=build/bin/hil
+B=build/bin/bench_sim
+VFLAGS="--cc --exe --build -j 2 --x-assign 0 --x-initial 0 -Wno-fatal -Wno-lint -Wno-style -O3 -CFLAGS -O1"
+FREE=10000000 STREAM=1000000 LOCK=20000 RTT=100000
+
+{
+	echo "## Simulation throughput (DUT cycles per second)"
+	echo
+	echo "Millions of DUT cycles per second, median of $RUNS runs (min-max)."
+	echo "*Ceiling*: the bare DUT (no bridge) built by Verilator with the flags"
+	echo "hil's models use (mk/dut.mk), clocked $FREE times in a C++ loop that"
+	echo "applies the stimulus in compiled code: in cycle c, input c mod"
+	echo "(number of inputs) gets lcg(c). *Free run*: \`hil_run_until\` over"
+	echo "$FREE cycles with a watch on the DUT's last output. *Streaming*: the"
+	echo "same stimulus as the ceiling, one \`hil_poke\` and one \`hil_advance(1)\`"
+	echo "a cycle for $STREAM cycles, then \`hil_sync\`. *Lock-step*: per cycle a"
+	echo "poke, \`hil_step(1)\` and \`hil_peek\`, each waiting for its answer,"
+	echo "$LOCK cycles. Ratio: to the ceiling (goals: free run 0.8, streaming"
+	echo "0.25)."
+	echo
+	echo "| example | ceiling | free run | ratio | streaming | ratio | lock-step (k/s) | ratio |"
+	echo "|---|---|---|---|---|---|---|---|"
+} >$b/sim.md
+
+for d in examples/*/; do
+	e=$(basename $d)
+	"$HIL" run --dut $d $d/test.hil >/dev/null 2>&1 || { echo "bench: $e does not run" >&2; exit 1; }
+	dir=$("$HIL" ports --dut $d --where)
+	top=$(sed -n 's/.*"top": *"\([^"]*\)".*/\1/p' $dir/ports.json | head -n 1)
+	c=$b/ceiling-$e
+	mkdir -p $c
+	python3 tests/bench/ceiling.py $dir/ports.json $c/main.cpp &&
+		verilator $VFLAGS --top-module $top -Mdir $c/obj $d/*.v $PWD/$c/main.cpp -o ceiling \
+			>$c/verilator.log 2>&1 || { tail $c/verilator.log >&2; exit 1; }
+	ceil=$(stats $c/obj/ceiling $FREE) || exit 1
+	free=$(stats $B sim:$d free $FREE) || exit 1
+	strm=$(stats $B sim:$d stream $STREAM) || exit 1
+	lock=$(stats $B sim:$d lockstep $LOCK) || exit 1
+	m=${ceil%% *}
+	ratio() { echo "${1%% *} $m" | awk '{printf "%.3f", $1 / $2}'; }
+	echo "| $e | $(cell "$ceil" 1e6) | $(cell "$free" 1e6) | $(ratio "$free") |" \
+		"$(cell "$strm" 1e6 3) | $(ratio "$strm") | $(cell "$lock" 1e3 1) | $(ratio "$lock") |" >>$b/sim.md
+	echo "bench: $e done" >&2
+done
+
+# Round trip: direct, and through a hild of our own on a private socket.
+d=$PWD/examples/counter
+direct=$(stats2 $B sim:$d rtt $RTT) || exit 1
+st=$b/hild-state
+rm -rf $st && mkdir -p $st
+build/bin/hild --socket $b/hild.sock --state $st >$b/hild.log 2>&1 &
+hp=$!
+i=0
+while [ ! -S $b/hild.sock ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+via=$(HIL_HILD=$b/hild.sock stats2 $B hild:sim:$d rtt $RTT)
+rc=$?
+kill $hp
+wait $hp 2>/dev/null
+[ $rc -eq 0 ] || { cat $b/hild.log >&2; exit 1; }
+{
+	echo
+	echo "## Round trip of a peek (microseconds)"
+	echo
+	echo "$RTT \`hil_peek\` calls on examples/counter, each timed; median of $RUNS"
+	echo "runs (min-max) of each run's median and 99th percentile. Through hild:"
+	echo "a \`hild:sim:DIR\` session over hild's Unix socket, hild and its worker"
+	echo "on the same machine (goal: median under 30 µs)."
+	echo
+	echo "| path | median | 99th percentile |"
+	echo "|---|---|---|"
+	set -- $direct
+	echo "| libhil direct to the sim backend | $1 ($2-$3) | $4 ($5-$6) |"
+	set -- $via
+	echo "| libhil through hild | $1 ($2-$3) | $4 ($5-$6) |"
+} >>$b/sim.md
