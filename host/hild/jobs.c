@@ -36,13 +36,15 @@ struct jwait {
 	struct jwait *next;
 };
 
+/* The strings are allocated to their length: hild may hold a thousand
+ * finished jobs (--keep-jobs). */
 struct job {
 	struct hild *d;
 	unsigned long id;
-	char dir[4400];
+	char *dir;
 	char kind[8];      /* board, type or sim */
-	char what[1024];   /* its name, type or DUT directory */
-	char dut[1024];
+	char *what;        /* its name, type or DUT directory */
+	char *dut;
 	char board[64];    /* where it runs or ran */
 	enum jstate state;
 	pid_t pid;         /* the runner */
@@ -52,6 +54,39 @@ struct job {
 	struct jwait *waits;
 	struct job *next;
 };
+
+static struct job *job_new(struct hild *d, unsigned long id, const char *jobs,
+			   const char *kind, const char *what, const char *dut)
+{
+	struct job *j = calloc(1, sizeof(*j));
+	if (!j)
+		return NULL;
+	j->d = d;
+	j->id = id;
+	j->pidfd = -1;
+	snprintf(j->kind, sizeof(j->kind), "%s", kind);
+	size_t n = strlen(jobs) + 24;
+	j->what = strdup(what);
+	j->dut = strdup(dut);
+	if ((j->dir = malloc(n)))
+		snprintf(j->dir, n, "%s/%lu", jobs, id);
+	if (!j->what || !j->dut || !j->dir) {
+		free(j->what);
+		free(j->dut);
+		free(j->dir);
+		free(j);
+		return NULL;
+	}
+	return j;
+}
+
+static void job_free(struct job *j)
+{
+	free(j->what);
+	free(j->dut);
+	free(j->dir);
+	free(j);
+}
 
 unsigned long job_id(const struct job *j)
 {
@@ -115,7 +150,7 @@ static struct job *from_disk(struct hild *d, unsigned long id)
 	snprintf(jobs, sizeof(jobs), "%s/jobs", d->cfg.state);
 	struct job *j = id && id <= d->next_job ? load_one(d, jobs, id) : NULL;
 	if (j && load_result(j) < 0) {
-		free(j);
+		job_free(j);
 		return NULL;
 	}
 	if (j)
@@ -136,7 +171,7 @@ static void forget_old(struct hild *d)
 			continue;
 		}
 		*p = j->next;
-		free(j);
+		job_free(j);
 	}
 }
 
@@ -279,27 +314,14 @@ static pid_t claimant(struct job *j)
 static struct job *load_one(struct hild *d, const char *jobs, unsigned long id)
 {
 	char path[4500];
-	struct job *j = calloc(1, sizeof(*j));
-	if (!j)
-		return NULL;
-	j->d = d;
-	j->id = id;
-	j->pidfd = -1;
-	snprintf(j->dir, sizeof(j->dir), "%s/%lu", jobs, id);
-	snprintf(path, sizeof(path), "%s/job.json", j->dir);
+	snprintf(path, sizeof(path), "%s/%lu/job.json", jobs, id);
 	json_t *m = json_load_file(path, 0, NULL);
 	const char *kind = json_string_value(json_object_get(m, "kind"));
 	const char *what = json_string_value(json_object_get(m, "target"));
 	const char *dut = json_string_value(json_object_get(m, "dut"));
-	if (!kind || !what || !dut) {
+	struct job *j = kind && what && dut ? job_new(d, id, jobs, kind, what, dut) : NULL;
+	if (!j)
 		hild_log("job %lu: %s is unreadable; skipping the job", id, path);
-		json_decref(m);
-		free(j);
-		return NULL;
-	}
-	snprintf(j->kind, sizeof(j->kind), "%s", kind);
-	snprintf(j->what, sizeof(j->what), "%s", what);
-	snprintf(j->dut, sizeof(j->dut), "%s", dut);
 	json_decref(m);
 	return j;
 }
@@ -428,19 +450,15 @@ int jobs_submit(struct hild *d, json_t *req, unsigned long *out, char *err, size
 	if (b && strcmp(strrchr(board_uri(b), ':') + 1, dut))
 		hild_log("job for %s: DUT %s, the board's URI names %s; the run checks "
 			 "the signature", board, dut, strrchr(board_uri(b), ':') + 1);
-	struct job *j = calloc(1, sizeof(*j));
+	char jobs[4200];
+	snprintf(jobs, sizeof(jobs), "%s/jobs", d->cfg.state);
+	struct job *j = job_new(d, d->next_job + 1, jobs, board ? "board" : type ? "type" : "sim",
+				board ? board : type ? type : dut, dut);
 	if (!j) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	j->d = d;
-	j->id = d->next_job + 1;
-	j->pidfd = -1;
-	snprintf(j->kind, sizeof(j->kind), "%s", board ? "board" : type ? "type" : "sim");
-	snprintf(j->what, sizeof(j->what), "%s", board ? board : type ? type : dut);
-	snprintf(j->dut, sizeof(j->dut), "%s", dut);
 	char tmp[4500], path[4600];
-	snprintf(j->dir, sizeof(j->dir), "%s/jobs/%lu", d->cfg.state, j->id);
 	snprintf(tmp, sizeof(tmp), "%s/jobs/.new-%lu", d->cfg.state, j->id);
 	json_t *m = json_pack("{s:I,s:s,s:s,s:s,s:s,s:I}", "job", (json_int_t)j->id, "kind",
 			      j->kind, "target", j->what, "dut", dut, "name",
@@ -459,7 +477,7 @@ int jobs_submit(struct hild *d, json_t *req, unsigned long *out, char *err, size
 	free(text);
 	if (!ok) {
 		snprintf(err, errlen, "cannot store the job in %s: %s", j->dir, strerror(errno));
-		free(j);
+		job_free(j);
 		return -1;
 	}
 	d->next_job = j->id;
@@ -559,7 +577,8 @@ json_t *jobs_result(struct hild *d, unsigned long id, char *err, size_t errlen)
 	if (buf && n <= cap)
 		json_object_set_new(o, "trace", json_stringn(buf, n));
 	free(buf);
-	free(old);
+	if (old)
+		job_free(old);
 	return o;
 }
 
@@ -568,7 +587,7 @@ int jobs_wait(struct hild *d, struct client *c, json_t *id, unsigned long job)
 	struct job *j = find(d, job);
 	if (!j && (j = from_disk(d, job))) {
 		int rc = client_reply_ok(c, id, summary(j));
-		free(j);
+		job_free(j);
 		return rc;
 	}
 	if (!j)
@@ -612,6 +631,6 @@ void jobs_free(struct hild *d)
 		}
 		if (j->pidfd >= 0)
 			close(j->pidfd);
-		free(j);
+		job_free(j);
 	}
 }

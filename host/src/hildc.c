@@ -297,11 +297,11 @@ int hildc_send_async(struct hildc *c, json_t *req)
 	while (c->nasync == MAX_ASYNC)
 		if (pump(c, NULL, 0, 1) < 0)
 			return -1;
-	long id = send_req(c, req);
-	if (id < 0)
-		return -1;
-	c->async_ids[(c->async_head + c->nasync++) % MAX_ASYNC] = id;
-	return 0;
+	/* Counted before it is sent: sending reads too, and the reply may
+	 * come before the last byte of the request has gone (it once went to
+	 * the stash then, and hildc_flush waited for it for ever). */
+	c->async_ids[(c->async_head + c->nasync++) % MAX_ASYNC] = c->next_id;
+	return send_req(c, req) < 0 ? -1 : 0;
 }
 
 int hildc_flush(struct hildc *c, char *err, size_t errlen)

@@ -164,7 +164,8 @@ def main():
                            timeout=900)
         r = subprocess.run([HIL, "result", str(job)], capture_output=True, text=True, env=env,
                            timeout=60)
-        trace = r.stdout.rsplit("\n", 2)[0] + "\n" if r.stdout else ""
+        # hil result prints the trace, then one line of summary.
+        trace = r.stdout[:r.stdout.rstrip("\n").rfind("\n") + 1]
         if (w.returncode, trace) != twins[c["script"]]:
             lost.append((c["script"], job, w.returncode))
     check(jobs and not lost, "%d jobs submitted, every one finished with its twin's trace "
