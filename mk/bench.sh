@@ -34,8 +34,9 @@ cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 	echo "## Bridge size and speed"
 	echo
 	echo "The bridge and UART PHY around the minimal DUT, as \`make resources\`"
-	echo "placed and routed them in this run (one run: nextpnr is deterministic"
-	echo "for a given seed); docs/resources.md says what each column counts."
+	echo "reports them, placed and routed from the current sources (it rebuilds"
+	echo "what changed; one run, nextpnr being deterministic for its seed);"
+	echo "docs/resources.md says what each column counts."
 	echo
 	sed -n '/^| board/,/^$/p' docs/resources.md
 	cat $b/flash.md

@@ -45,7 +45,7 @@ for d in examples/*/; do
 	strm=$(stats $B sim:$d stream $STREAM) || exit 1
 	lock=$(stats $B sim:$d lockstep $LOCK) || exit 1
 	m=${ceil%% *}
-	ratio() { echo "${1%% *} $m" | awk '{printf "%.3f", $1 / $2}'; }
+	ratio() { echo "${1%% *} $m" | awk '{printf "%.2g", $1 / $2}'; }
 	echo "| $e | $(cell "$ceil" 1e6) | $(cell "$free" 1e6) | $(ratio "$free") |" \
 		"$(cell "$strm" 1e6 3) | $(ratio "$strm") | $(cell "$lock" 1e3 1) | $(ratio "$lock") |" >>$b/sim.md
 	echo "bench: $e done" >&2
