@@ -6,7 +6,8 @@ RUNS=${RUNS:-5}
 b=build/bench
 mkdir -p $b
 
-stats() {
+# Runs "$@" RUNS times into $b/samples, one output line a run.
+sample() {
 	: >$b/samples
 	i=0
 	while [ $i -lt "$RUNS" ]; do
@@ -15,20 +16,22 @@ stats() {
 		echo "$v" >>$b/samples
 		i=$((i + 1))
 	done
-	sort -g $b/samples | awk '{a[NR]=$1} END {printf "%s %s %s\n", a[int((NR+1)/2)], a[1], a[NR]}'
+}
+
+# "median min max" of field $1 of the samples.
+summary() {
+	cut -d' ' -f$1 $b/samples | sort -g |
+		awk '{a[NR]=$1} END {printf "%s %s %s", a[int((NR+1)/2)], a[1], a[NR]}'
+}
+
+stats() {
+	sample "$@" || return 1
+	echo "$(summary 1)"
 }
 
 stats2() {
-	: >$b/samples
-	i=0
-	while [ $i -lt "$RUNS" ]; do
-		v=$("$@") || return 1
-		echo "$v" >>$b/samples
-		i=$((i + 1))
-	done
-	one=$(cut -d' ' -f1 $b/samples | sort -g | awk '{a[NR]=$1} END {printf "%s %s %s", a[int((NR+1)/2)], a[1], a[NR]}')
-	two=$(cut -d' ' -f2 $b/samples | sort -g | awk '{a[NR]=$1} END {printf "%s %s %s", a[int((NR+1)/2)], a[1], a[NR]}')
-	echo "$one $two"
+	sample "$@" || return 1
+	echo "$(summary 1) $(summary 2)"
 }
 
 # "median (min-max)" of a stats line, scaled: fmt "1234 1000 1500" 1e6 -> 0.00123 ...

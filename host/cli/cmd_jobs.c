@@ -133,14 +133,17 @@ int cmd_jobs(int argc, char **argv)
 	return 0;
 }
 
-static int job_args(int argc, char **argv, const char *cmd, long long *job, const char **sock)
+/* hil wait and hil result: JOB [--socket PATH], then op on that job;
+ * the reply's "ok", or NULL once the user has been told why. */
+static json_t *job_request(int argc, char **argv, const char *cmd, const char *op,
+			   long long *job)
 {
+	const char *sock = NULL;
 	*job = 0;
-	*sock = NULL;
 	for (int i = 1; i < argc; i++) {
 		char *end;
 		if (i + 1 < argc && !strcmp(argv[i], "--socket"))
-			*sock = argv[++i];
+			sock = argv[++i];
 		else if (!*job && (*job = strtoll(argv[i], &end, 10)) > 0 && !*end)
 			continue;
 		else
@@ -148,23 +151,20 @@ static int job_args(int argc, char **argv, const char *cmd, long long *job, cons
 	}
 	if (*job <= 0) {
 		fprintf(stderr, "usage: hil %s JOB [--socket PATH]\n", cmd);
-		return -1;
+		return NULL;
 	}
-	return 0;
+	struct hildc *c = connect_or_say(sock, cmd);
+	json_t *ok = c ? call(c, json_pack("{s:s,s:I}", "op", op, "job", (json_int_t)*job), cmd)
+		       : NULL;
+	hildc_close(c);
+	return ok;
 }
 
 /* The job's own exit status: 0 pass, 1 a check failed, 2 an error. */
 int cmd_wait(int argc, char **argv)
 {
 	long long job;
-	const char *sock;
-	if (job_args(argc, argv, "wait", &job, &sock) < 0)
-		return 2;
-	struct hildc *c = connect_or_say(sock, "wait");
-	json_t *ok = c ? call(c, json_pack("{s:s,s:I}", "op", "job_wait", "job", (json_int_t)job),
-			      "wait")
-		       : NULL;
-	hildc_close(c);
+	json_t *ok = job_request(argc, argv, "wait", "job_wait", &job);
 	if (!ok)
 		return 2;
 	int code = (int)json_integer_value(json_object_get(ok, "exit"));
@@ -178,14 +178,7 @@ int cmd_wait(int argc, char **argv)
 int cmd_result(int argc, char **argv)
 {
 	long long job;
-	const char *sock;
-	if (job_args(argc, argv, "result", &job, &sock) < 0)
-		return 2;
-	struct hildc *c = connect_or_say(sock, "result");
-	json_t *ok = c ? call(c, json_pack("{s:s,s:I}", "op", "result", "job", (json_int_t)job),
-			      "result")
-		       : NULL;
-	hildc_close(c);
+	json_t *ok = job_request(argc, argv, "result", "result", &job);
 	if (!ok)
 		return 2;
 	const char *state = json_string_value(json_object_get(ok, "state"));

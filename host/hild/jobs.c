@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "hild.h"
+#include "readfile.h"
 
 enum jstate { QUEUED, RUNNING, DONE };
 static const char *const jstate_names[] = {"queued", "running", "done"};
@@ -568,15 +569,12 @@ json_t *jobs_result(struct hild *d, unsigned long id, char *err, size_t errlen)
 	/* The trace itself when it fits in a reply, else where it is. */
 	snprintf(path, sizeof(path), "%s/trace.txt", j->dir);
 	json_object_set_new(o, "trace_file", json_string(path));
-	FILE *f = fopen(path, "r");
-	size_t cap = d->cfg.max_msg / 2;
-	char *buf = f ? malloc(cap + 1) : NULL;
-	size_t n = buf ? fread(buf, 1, cap + 1, f) : 0;
-	if (f)
-		fclose(f);
-	if (buf && n <= cap)
+	char *buf, e[256];
+	size_t n;
+	if (hil_read_file(path, d->cfg.max_msg / 2, &buf, &n, e, sizeof(e)) == 0) {
 		json_object_set_new(o, "trace", json_stringn(buf, n));
-	free(buf);
+		free(buf);
+	}
 	if (old)
 		job_free(old);
 	return o;
