@@ -1,7 +1,7 @@
 # hil: the one entry point. README.md has the two commands a newcomer needs:
 #   make demo   build everything, run an example on the Verilator backend
 #   make test   run every test; the last line is "N passed, N failed"
-# Other targets: all, bitstream BOARD=B DUT=DIR, lint, clean.
+# Other targets: all, firmware, bitstream BOARD=B DUT=DIR, lint, clean.
 
 ROOT := $(CURDIR)
 DEMO ?= counter
@@ -25,7 +25,7 @@ plugin: deps
 demo: all
 	build/bin/hil run --dut examples/$(DEMO) examples/$(DEMO)/test.hil
 
-test: deps host host-asan plugin fuzzers
+test: deps host host-asan plugin fuzzers firmware
 	@sh tests/run.sh
 
 # The libFuzzer targets (clang) that tests/fuzz/run.sh runs briefly.
@@ -37,6 +37,14 @@ fuzzers: deps
 .PHONY: fuzz
 fuzz: fuzzers host-asan
 	@sh mk/fuzz.sh $(FUZZ_SECONDS)
+
+# make firmware [BOARD=B]: hil's FX2 firmware (firmware/fx2) with sdcc for
+# every board with an FX2 (boards/*/fx2_pins.h), checked to fit its RAM;
+# build/firmware/BOARD/hil-fx2.ihx
+FX2_BOARDS := $(patsubst boards/%/fx2_pins.h,%,$(wildcard boards/*/fx2_pins.h))
+.PHONY: firmware
+firmware: deps
+	@for b in $(or $(BOARD),$(FX2_BOARDS)); do $(MAKE) -s -f mk/firmware.mk BOARD=$$b || exit 1; done
 
 # make bitstream BOARD=icebreaker DUT=examples/alu
 bitstream: all

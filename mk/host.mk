@@ -63,6 +63,22 @@ $(OUT)/test/%: tests/unit/%.c $(OUT)/lib/libhil.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) $< $(OUT)/lib/libhil.a $(LDLIBS) -o $@
 
+# The FX2 firmware's chip-independent logic, compiled for the host and run
+# against the emulator's iCE40 with a real bitstream of a tiny design.
+FX2_HOST_SRC := firmware/fx2/descriptors.c firmware/fx2/setup.c firmware/fx2/iceconf.c \
+	tests/ft2232h/ice40.c tests/ft2232h/clock.c
+$(OUT)/test/test_fx2: tests/unit/test_fx2.c $(FX2_HOST_SRC) $(OUT)/fixtures/tiny.bin
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/unit -Ifirmware/fx2 -Itests/ft2232h \
+		-DFX2_FIXTURE='"$(ROOT)/$(OUT)/fixtures/tiny.bin"' $(LDFLAGS) \
+		$(filter %.c,$^) $(LDLIBS) -o $@
+
+$(OUT)/fixtures/tiny.bin: tests/unit/fixtures/tiny.v
+	@mkdir -p $(dir $@)
+	@yosys -q -p 'synth_ice40 -top tiny -json $(@:.bin=.json)' $< >/dev/null
+	@nextpnr-ice40 -q --hx8k --package bg121 --json $(@:.bin=.json) --asc $(@:.bin=.asc) 2>/dev/null
+	@icepack $(@:.bin=.asc) $@
+
 $(OUT)/bin/bench_%: tests/bench/bench_%.c $(OUT)/lib/libhil.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) $< $(OUT)/lib/libhil.a $(LDLIBS) -o $@
