@@ -70,10 +70,13 @@ static void fifo_reset(void)
 	SYNCDELAY();
 	EP6AUTOINLENL = highspeed() ? 0x00 : 0x40;
 	SYNCDELAY();
-	/* 8-bit bus (WORDWIDE off), AUTOOUT; AUTOIN with zero-length packets */
+	/* 8-bit bus (WORDWIDE off), AUTOOUT; AUTOIN with zero-length
+	 * packets, and EP6's full flag one byte early (INFM1): the PHY
+	 * (gateware/hil_fx2_fifo.v) acts on flags two clocks old and counts
+	 * on that byte */
 	EP2FIFOCFG = 0x10;
 	SYNCDELAY();
-	EP6FIFOCFG = 0x0C;
+	EP6FIFOCFG = 0x4C;
 	SYNCDELAY();
 }
 

@@ -1,6 +1,7 @@
 #!/bin/sh
-# Gateware tests: Verilator lint of the bridge and the UART PHY; the UART
-# PHY bit by bit (gateware/tb/tb_uart.v); the framers against
+# Gateware tests: Verilator lint of the bridge and the PHYs; the UART
+# PHY bit by bit (gateware/tb/tb_uart.v); the FX2 PHY against a model of
+# the FX2's slave FIFOs (gateware/tb/tb_fx2.v); the framers against
 # tests/vectors/frames.vec (gateware/tb/tb_frames.v); and the bridge fed the
 # frames of tests/vectors/bridge.vec under Icarus (gateware/tb/tb_vectors.v)
 # with the generated top of tests/vectors/vcounter.
@@ -14,7 +15,7 @@ if verilator --lint-only -Wall $(ls gateware/hil_*.v | grep -v hil_board) --top-
 else
 	cat $w/lint.log; echo "FAIL verilator lint"; f=$((f + 1))
 fi
-for m in hil_uart_rx hil_uart_tx; do
+for m in hil_uart_rx hil_uart_tx hil_fx2_fifo; do
 	if verilator --lint-only -Wall gateware/$m.v --top-module $m >$w/lint_$m.log 2>&1; then
 		echo "ok verilator --lint-only -Wall on $m"; p=$((p + 1))
 	else
@@ -33,6 +34,18 @@ for div in 3 4 12; do
 	uf=$(tail -n 1 $w/uart_$div.log | cut -d' ' -f3)
 	[ -z "$up" ] && up=0 && uf=1
 	p=$((p + up)) f=$((f + uf))
+done
+
+# The FX2 slave-FIFO PHY against a cycle model of the FX2's FIFOs, with
+# high-speed (512) and full-speed (64) packets.
+for pkt in 512 64; do
+	iverilog -g2005 -Ptb_fx2.PKT=$pkt -o $w/tb_fx2_$pkt gateware/tb/tb_fx2.v gateware/hil_fx2_fifo.v &&
+		vvp -n $w/tb_fx2_$pkt >$w/fx2_$pkt.log
+	grep -v '^#' $w/fx2_$pkt.log | sed "\$d; s/\$/ (FX2, $pkt-byte packets)/"
+	fp=$(tail -n 1 $w/fx2_$pkt.log | cut -d' ' -f1)
+	ff=$(tail -n 1 $w/fx2_$pkt.log | cut -d' ' -f3)
+	[ -z "$fp" ] && fp=0 && ff=1
+	p=$((p + fp)) f=$((f + ff))
 done
 
 # The framers alone against frames.vec.
