@@ -78,7 +78,12 @@ module hil_link_tx #(
     assign ring_waddr = tx_wr;
 
     // The frontier: written bytes, but none at or past the host's limit.
-    assign rd_end = ((tx_wr - tx_acked) <= (plimit - tx_acked)) ? tx_wr : plimit;
+    // The reader sees it a clock late (rd_end is a register), which keeps
+    // its chain of 16-bit subtractions out of the paths behind it; the
+    // frontier only moves forward, so a late one is merely cautious.
+    wire [15:0] frontier = ((tx_wr - tx_acked) <= (plimit - tx_acked)) ? tx_wr : plimit;
+    reg  [15:0] rd_end_q;
+    assign rd_end = rd_end_q;
     wire [15:0] avail = rd_end - rd_pos;
     wire [15:0] my_limit = rx_rd_pos + RXSIZE;
     wire limit_moved = my_limit != last_limit;
@@ -91,7 +96,7 @@ module hil_link_tx #(
 
     assign rd_ready = (st == S_PAY) && s_ready;
     assign idle = st == S_IDLE && !ftx_busy && !sync_pend && !rewind_pend &&
-                  !want_data && !need_ack && !nak_req;
+                  !want_data && !need_ack && !nak_req && rd_end_q == frontier;
 
     wire [15:0] ack_ahead  = peer_ack - tx_acked;
     wire [15:0] sent_ahead = sent_hi - tx_acked;
@@ -109,6 +114,9 @@ module hil_link_tx #(
             s_last  = sent == paylen - 16'd1;
         end
     end
+
+    always @(posedge clk)
+        rd_end_q <= (rst || sync) ? 16'd0 : frontier;
 
     always @(posedge clk) begin
         rd_start <= 1'b0;

@@ -1,9 +1,9 @@
-# What the bridge and the UART PHY take on each board's chip:
+# What the bridge and its PHY (UART or FX2 slave FIFO) take on each board's chip:
 #   make resources
 # For every board in boards/*/, builds the bitstream of the minimal DUT
 # tests/duts/min (one clock, a 1-bit input, a 1-bit registered output) with
 # mk/bitstream.mk, into build/BOARD/min/, then prints one table (board,
-# device, LUTs, flip-flops, block RAMs, clock achieved / required) and
+# device, link, LUTs, flip-flops, block RAMs, clock achieved / required) and
 # writes it into docs/resources.md. A board the design does not fit, or
 # misses timing on, gets a row that says so, with the numbers. A board whose
 # row cannot be made (the build failed for another reason) is reported on
@@ -26,15 +26,16 @@ all: $(BOARDS:%=$(R)/%.row)
 	{ \
 	echo "# Resources"; \
 	echo; \
-	echo "What the bridge and the UART PHY take on each board's chip. They are built"; \
+	echo "What the bridge and its PHY (the link: UART, or the FX2's slave FIFO) take"; \
+	echo "on each board's chip. They are built"; \
 	echo "around the minimal DUT \`$(DUT)/$(notdir $(DUT)).v\` (one clock, a 1-bit input, a 1-bit"; \
 	echo "registered output), so the figures are the bridge's and the PHY's own plus"; \
 	echo "that one flip-flop. Produced by \`make resources\` on $$(date -u +%Y-%m-%d)"; \
 	echo "(commit $$rev; $$(yosys -V | cut -d' ' -f1,2),"; \
 	echo "nextpnr-ice40 $$(nextpnr-ice40 --version 2>&1 | sed -n 's/.*(Version \(.*\)).*/\1/p' | head -n 1)); run it again to regenerate this file."; \
 	echo; \
-	echo "| board | device | LUTs (logic cells) | flip-flops | block RAMs | clock: achieved / required |"; \
-	echo "|---|---|---|---|---|---|"; \
+	echo "| board | device | link | LUTs (logic cells) | flip-flops | block RAMs | clock: achieved / required |"; \
+	echo "|---|---|---|---|---|---|---|"; \
 	for b in $(BOARDS); do [ -f $(R)/$$b.row ] && cat $(R)/$$b.row; done; \
 	echo; \
 	echo "- LUTs: nextpnr's logic cells (ICESTORM_LC) used, of those on the device;"; \
@@ -45,11 +46,12 @@ all: $(BOARDS:%=$(R)/%.row)
 	echo "- Block RAMs: ICESTORM_RAM (4 kbit each) used, of those on the device."; \
 	echo "- Clock: the bridge clock's maximum frequency after routing, and the"; \
 	echo "  frequency the board runs it at (CLK_MHZ in its board.mk: the oscillator,"; \
-	echo "  or the PLL's output where the board uses its PLL). \"not placed\":"; \
+	echo "  the PLL's output where the board uses its PLL, or the FX2's IFCLK)."; \
+	echo "  \"not placed\":"; \
 	echo "  nextpnr stopped before."; \
 	echo "- Per board: build/BOARD/$(notdir $(DUT))/ (nextpnr.log, report.json, resources.txt)."; \
 	} >$(R)/resources.md; \
-	echo "Bridge + UART PHY, measured with the minimal DUT $(DUT)/$(notdir $(DUT)).v (one clock, 1-bit in, 1-bit registered out):"; \
+	echo "Bridge + PHY, measured with the minimal DUT $(DUT)/$(notdir $(DUT)).v (one clock, 1-bit in, 1-bit registered out):"; \
 	sed -n '/^| board/,/^$$/p' $(R)/resources.md | sed '$$d'; \
 	if [ $$ok = 1 ]; then \
 		cp $(R)/resources.md $(DOC); echo "written to $(DOC)"; \
@@ -72,7 +74,8 @@ $(R)/%.row: FORCE
 	else \
 		ok=0; touch $(R)/$*.txt; \
 	fi; \
-	awk -v board=$* -v device=$(call bv,$*,DEVICE)-$(call bv,$*,PACKAGE) -v mhz=$(call bv,$*,CLK_MHZ) -v ok=$$ok ' \
+	awk -v board=$* -v device=$(call bv,$*,DEVICE)-$(call bv,$*,PACKAGE) \
+		-v link=$(or $(call bv,$*,LINK),uart) -v mhz=$(call bv,$*,CLK_MHZ) -v ok=$$ok ' \
 		/^LUTs/ { lu = $$2; la = $$4 } \
 		/^flip-flops/ { ff = $$2 } \
 		/^block RAMs/ { ru = $$3; ra = $$5 } \
@@ -85,7 +88,7 @@ $(R)/%.row: FORCE
 			if (ach == "") clock = sprintf("not placed / %.1f MHz", mhz); \
 			else { clock = ach " / " req " MHz"; if (ach + 0 < req + 0) { clock = clock " (**misses timing**)"; bad = 1 } } \
 			if (!ok && !bad) exit 1; \
-			printf "| %s | %s | %s | %s | %s | %s |\n", board, device, luts, ff, rams, clock \
+			printf "| %s | %s | %s | %s | %s | %s | %s |\n", board, device, link, luts, ff, rams, clock \
 		}' $(R)/$*.txt >$@.tmp && mv $@.tmp $@ || \
 	{ rm -f $@.tmp; echo "hil resources: $*: no row, the build failed:" >&2; sed 's/^/    /' $(R)/$*.log >&2; }
 

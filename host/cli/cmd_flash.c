@@ -114,7 +114,8 @@ int cmd_flash(int argc, char **argv)
 				"name it with --board\n", file);
 		goto out;
 	}
-	if (hil_board_load(&b, board ? board : img.board, err, sizeof(err)) < 0) {
+	if (hil_board_load(&b, board ? board : img.board, err, sizeof(err)) < 0 ||
+	    hil_board_ftdi(&b, err, sizeof(err)) < 0) {
 		fprintf(stderr, "hil flash: %s\n", err);
 		goto out;
 	}

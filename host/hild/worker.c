@@ -224,6 +224,7 @@ static int configure(const char *uri, const char *bitstream, char *err, size_t e
 	}
 	struct hil_bitfile img;
 	if (hil_board_load(&b, name, err, errlen) < 0 ||
+	    hil_board_ftdi(&b, err, errlen) < 0 ||
 	    hil_bitfile_load(&img, bitstream, err, errlen) < 0)
 		return -1;
 	int rc = hil_bitfile_check(&img, &b, 0, err, errlen);

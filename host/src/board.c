@@ -67,6 +67,12 @@ static int set(struct hil_board *b, const char *k, const char *v)
 		snprintf(b->device, sizeof(b->device), "%.15s", v);
 		return 0;
 	}
+	if (!strcmp(k, "LINK")) {
+		if (strcmp(v, "uart") && strcmp(v, "fx2"))
+			return -1;
+		snprintf(b->link, sizeof(b->link), "%.7s", v);
+		return 0;
+	}
 	if (!strcmp(k, "BAUD")) {
 		b->baud = num && n > 0 ? (unsigned long)n : 0;
 		return b->baud ? 0 : -1;
@@ -86,6 +92,7 @@ static int set(struct hil_board *b, const char *k, const char *v)
 int hil_board_load(struct hil_board *b, const char *name, char *err, size_t errlen)
 {
 	memset(b, 0, sizeof(*b));
+	snprintf(b->link, sizeof(b->link), "uart");
 	b->sck = b->mosi = b->miso = b->cs = b->cdone = b->creset = -1;
 	b->uart_if = b->flash_if = -1;
 	if (!plain(name))
@@ -111,6 +118,12 @@ int hil_board_load(struct hil_board *b, const char *name, char *err, size_t errl
 	for (size_t i = 0; i < sizeof(devices) / sizeof(devices[0]); i++)
 		if (!strcmp(b->device, devices[i].device))
 			b->image_bytes = devices[i].bytes;
+	if (!strcmp(b->link, "fx2")) {
+		if (!b->image_bytes || !b->vid)
+			return hil_fail(err, errlen, "%s lacks DEVICE (one hil knows) or "
+					"USB_ID", path);
+		return 0;
+	}
 	if (!b->image_bytes || !b->baud || !b->vid || b->uart_if < 0 ||
 	    b->flash_if < 0 || b->sck < 0 || b->mosi < 0 || b->miso < 0 ||
 	    b->cs < 0 || b->cdone < 0 || b->creset < 0)
@@ -121,6 +134,16 @@ int hil_board_load(struct hil_board *b, const char *name, char *err, size_t errl
 		return hil_fail(err, errlen, "%s: FLASH_SCK, FLASH_MOSI and FLASH_MISO "
 				"must be 0, 1 and 2 (MPSSE's SPI pins)", path);
 	return 0;
+}
+
+int hil_board_ftdi(const struct hil_board *b, char *err, size_t errlen)
+{
+	if (strcmp(b->link, "fx2"))
+		return 0;
+	return hil_fail(err, errlen, "board %s is reached through its FX2 (LINK := "
+			"fx2 in its board.mk), not an FTDI chip, and hil's usb "
+			"transport for FX2 boards is not built yet (docs/fx2.md)",
+			b->name);
 }
 
 static int by_name(const void *a, const void *b)

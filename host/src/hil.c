@@ -520,7 +520,8 @@ static int parse_board_target(const char *kind, const char *mid,
 	memset(bt, 0, sizeof(*bt));
 	const char *at = strchr(mid, '@');
 	snprintf(name, sizeof(name), "%.*s", at ? (int)(at - mid) : (int)strlen(mid), mid);
-	if (hil_board_load(&bt->board, name, err, errlen) < 0)
+	if (hil_board_load(&bt->board, name, err, errlen) < 0 ||
+	    hil_board_ftdi(&bt->board, err, errlen) < 0)
 		return -1;
 	if (!strcmp(kind, "tty")) {
 		if (!at || at[1] != '/') {

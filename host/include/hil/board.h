@@ -1,6 +1,7 @@
 /* Board definitions (boards/NAME/board.mk) as the host needs them: the
- * chip, the USB bridge chip's ID and interfaces, the UART rate, and the
- * flash channel's pins. board.mk is make syntax; we read its plain
+ * chip, how the host reaches it (LINK: uart through an FTDI chip, the
+ * default, or fx2), the USB chip's ID and interfaces, the UART rate, and
+ * the flash channel's pins. board.mk is make syntax; we read its plain
  * "KEY := VALUE" lines. */
 #ifndef HIL_BOARD_H
 #define HIL_BOARD_H
@@ -10,6 +11,7 @@
 struct hil_board {
 	char name[48];
 	char device[16];           /* up5k, hx8k, hx1k */
+	char link[8];              /* uart, fx2 */
 	unsigned long baud;
 	unsigned vid, pid;
 	int uart_if, flash_if;     /* 0 = channel A */
@@ -18,6 +20,9 @@ struct hil_board {
 };
 
 int hil_board_load(struct hil_board *b, const char *name, char *err, size_t errlen);
+/* 0 if the host reaches b through an FTDI chip (UART and SPI flash), else
+ * -1 with the reason in err. */
+int hil_board_ftdi(const struct hil_board *b, char *err, size_t errlen);
 /* Every board in boards/, sorted; returns how many (at most max). */
 int hil_board_all(struct hil_board *b, int max);
 
