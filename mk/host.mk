@@ -34,7 +34,7 @@ TESTS := $(TEST_SRC:tests/unit/%.c=$(OUT)/test/%)
 EMU_SRC := $(wildcard tests/ft2232h/*.c)
 EMU_OBJ := $(EMU_SRC:%.c=$(OUT)/obj/%.o)
 ifeq ($(VARIANT),release)
-EMU := $(OUT)/bin/hil-ft2232h-emu
+EMU := $(OUT)/bin/hil-ft2232h-emu $(OUT)/bin/hil-fx2-emu
 # make bench's drivers (tests/bench), optimised like what they measure.
 BENCH := $(patsubst tests/bench/%.c,$(OUT)/bin/%,$(wildcard tests/bench/*.c))
 endif
@@ -66,10 +66,10 @@ $(OUT)/test/%: tests/unit/%.c $(OUT)/lib/libhil.a
 # The FX2 firmware's chip-independent logic, compiled for the host and run
 # against the emulator's iCE40 with a real bitstream of a tiny design.
 FX2_HOST_SRC := firmware/fx2/descriptors.c firmware/fx2/setup.c firmware/fx2/iceconf.c \
-	tests/ft2232h/ice40.c tests/ft2232h/clock.c
+	tests/fx2/pins_model.c tests/ft2232h/ice40.c tests/ft2232h/clock.c
 $(OUT)/test/test_fx2: tests/unit/test_fx2.c $(FX2_HOST_SRC) $(OUT)/fixtures/tiny.bin
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/unit -Ifirmware/fx2 -Itests/ft2232h \
+	$(CC) $(CFLAGS) -Itests/unit -Ifirmware/fx2 -Itests/ft2232h -Itests/fx2 \
 		-DFX2_FIXTURE='"$(ROOT)/$(OUT)/fixtures/tiny.bin"' $(LDFLAGS) \
 		$(filter %.c,$^) $(LDLIBS) -o $@
 
@@ -86,6 +86,16 @@ $(OUT)/bin/bench_%: tests/bench/bench_%.c $(OUT)/lib/libhil.a
 $(OUT)/obj/tests/ft2232h/%.o: tests/ft2232h/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(EMU_CFLAGS) -c $< -o $@
+
+# The emulated FX2 (tests/fx2): its chip glue, the firmware's own logic,
+# the iCE40 model and the Intel HEX reader, built like the FT2232H's.
+FX2EMU_SRC := $(wildcard tests/fx2/*.c) firmware/fx2/descriptors.c firmware/fx2/setup.c \
+	firmware/fx2/iceconf.c tests/ft2232h/ice40.c tests/ft2232h/clock.c host/src/ihex.c \
+	host/src/errfmt.c
+$(OUT)/bin/hil-fx2-emu: $(FX2EMU_SRC) $(wildcard tests/fx2/*.h firmware/fx2/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(EMU_CFLAGS) -Itests/fx2 -Ifirmware/fx2 -Itests/ft2232h -Ihost/include \
+		$(FX2EMU_SRC) $(shell pkg-config --libs umockdev-1.0 glib-2.0) -o $@
 
 $(OUT)/bin/hil-ft2232h-emu: $(EMU_OBJ)
 	@mkdir -p $(dir $@)

@@ -12,6 +12,7 @@
 #include "hil/bitfile.h"
 #include "hil/dut.h"
 #include "hil/flash.h"
+#include "hil/fx2.h"
 #include "hil/ports.h"
 #include "hil/usbdev.h"
 #include "usbsel.h"
@@ -56,6 +57,30 @@ static int usage(void)
 		"  --dut     refuse the image unless it holds this DUT\n"
 		"  --mhz     SPI clock (default 6)\n");
 	return 2;
+}
+
+/* An FX2 board (Glasgow): its FPGA has no flash of its own; hil's
+ * firmware configures it, loaded first unless it runs already. */
+static int flash_fx2(const struct hil_board *b, const struct hil_bitfile *img,
+		     const char *file, int sram)
+{
+	char err[1024];
+	struct hil_fx2_done d;
+	if (!sram) {
+		fprintf(stderr, "hil flash: %s's FPGA has no flash to write: configure it "
+			"with hil flash --sram %s (it keeps the bitstream until the "
+			"board loses power)\n", b->name, file);
+		return 2;
+	}
+	if (hil_fx2_sram(b, img->data, img->len, &d, err, sizeof(err)) < 0) {
+		fprintf(stderr, "hil flash: FAILED: %s\n", err);
+		return 2;
+	}
+	printf("%s: hil's firmware (API %u, build %08x) %s; %s %s\n", b->name, d.api,
+	       d.build, d.firmware_loaded ? "loaded" : "was running already",
+	       file, d.bitstream_loaded ? "configured into SRAM; CDONE high"
+					: "was in the FPGA already (same CRC-32)");
+	return 0;
 }
 
 int cmd_flash(int argc, char **argv)
@@ -114,8 +139,7 @@ int cmd_flash(int argc, char **argv)
 				"name it with --board\n", file);
 		goto out;
 	}
-	if (hil_board_load(&b, board ? board : img.board, err, sizeof(err)) < 0 ||
-	    hil_board_ftdi(&b, err, sizeof(err)) < 0) {
+	if (hil_board_load(&b, board ? board : img.board, err, sizeof(err)) < 0) {
 		fprintf(stderr, "hil flash: %s\n", err);
 		goto out;
 	}
@@ -132,6 +156,10 @@ int cmd_flash(int argc, char **argv)
 	}
 	if (hil_bitfile_check(&img, &b, want, err, sizeof(err)) < 0) {
 		fprintf(stderr, "hil flash: refusing %s: %s\n", file, err);
+		goto out;
+	}
+	if (!strcmp(b.link, "fx2")) {
+		rc = flash_fx2(&b, &img, file, sram);
 		goto out;
 	}
 	f = hil_usb_open(&b, &sel, b.flash_if, err, sizeof(err));

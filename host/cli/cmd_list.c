@@ -20,7 +20,7 @@ int cmd_list(int argc, char **argv)
 		return 2;
 	}
 	if (n == 0) {
-		printf("no FTDI device or board is attached\n");
+		printf("no FTDI device, FX2 or board is attached\n");
 		return 0;
 	}
 	int denied = 0;

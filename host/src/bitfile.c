@@ -58,7 +58,10 @@ int hil_bitfile_load(struct hil_bitfile *f, const char *path, char *err, size_t 
 		field(c, "board", f->board, sizeof(f->board));
 		field(c, "device", f->device, sizeof(f->device));
 		/* "up5k-sg48": the chip, then its package */
-		f->device[strcspn(f->device, "-")] = '\0';
+		size_t dash = strcspn(f->device, "-");
+		if (f->device[dash])
+			snprintf(f->package, sizeof(f->package), "%s", f->device + dash + 1);
+		f->device[dash] = '\0';
 		field(c, "dut", f->dut, sizeof(f->dut));
 		field(c, "signature", sig, sizeof(sig));
 		f->signature = strtoull(sig, NULL, 16);
@@ -76,11 +79,14 @@ int hil_bitfile_check(const struct hil_bitfile *f, const struct hil_board *b,
 		      uint64_t want_sig, char *err, size_t errlen)
 {
 	size_t bytes = f->len - f->comment_bytes;
-	if (f->has_hil && strcmp(f->device, b->device))
-		return hil_fail(err, errlen, "the image was built for board %s (%s), "
-				"not for %s (%s): build it with make bitstream "
-				"BOARD=%s", f->board, f->device, b->name, b->device,
-				b->name);
+	/* The same die in another package has its I/O on other balls. */
+	if (f->has_hil && (strcmp(f->device, b->device) ||
+			   (f->package[0] && b->package[0] && strcmp(f->package, b->package))))
+		return hil_fail(err, errlen, "the image was built for board %s (%s%s%s), "
+				"not for %s (%s%s%s): build it with make bitstream "
+				"BOARD=%s", f->board, f->device, f->package[0] ? "-" : "",
+				f->package, b->name, b->device, b->package[0] ? "-" : "",
+				b->package, b->name);
 	if (bytes != (size_t)b->image_bytes)
 		return hil_fail(err, errlen, "the image holds %zu bytes of bitstream; "
 				"an %s (board %s) takes exactly %ld: it was built "

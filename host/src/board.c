@@ -67,6 +67,10 @@ static int set(struct hil_board *b, const char *k, const char *v)
 		snprintf(b->device, sizeof(b->device), "%.15s", v);
 		return 0;
 	}
+	if (!strcmp(k, "PACKAGE")) {
+		snprintf(b->package, sizeof(b->package), "%.15s", v);
+		return 0;
+	}
 	if (!strcmp(k, "LINK")) {
 		if (strcmp(v, "uart") && strcmp(v, "fx2"))
 			return -1;
@@ -79,6 +83,8 @@ static int set(struct hil_board *b, const char *k, const char *v)
 	}
 	if (!strcmp(k, "USB_ID"))
 		return sscanf(v, "%4x:%4x", &b->vid, &b->pid) == 2 ? 0 : -1;
+	if (!strcmp(k, "USB_ID_BOOT"))
+		return sscanf(v, "%4x:%4x", &b->boot_vid, &b->boot_pid) == 2 ? 0 : -1;
 	for (size_t i = 0; i < sizeof(small) / sizeof(small[0]); i++)
 		if (!strcmp(k, small[i].key)) {
 			if (!num || n < 0 || n > 7)

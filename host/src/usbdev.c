@@ -22,7 +22,8 @@ static int is_candidate(unsigned vid, unsigned pid, const struct hil_board *bs, 
 			      pid == 0x6014 || pid == 0x6015))
 		return 1;
 	for (int i = 0; i < nb; i++)
-		if (bs[i].vid == vid && bs[i].pid == pid)
+		if ((bs[i].vid == vid && bs[i].pid == pid) ||
+		    (bs[i].boot_vid && bs[i].boot_vid == vid && bs[i].boot_pid == pid))
 			return 1;
 	return 0;
 }
@@ -98,11 +99,14 @@ void hil_usb_boards_of(const struct hil_usbdev *d, char *out, size_t n)
 	struct hil_board bs[32];
 	int nb = hil_board_all(bs, 32);
 	out[0] = '\0';
-	for (int i = 0; i < nb; i++)
-		if (bs[i].vid == d->vid && bs[i].pid == d->pid) {
+	for (int i = 0; i < nb; i++) {
+		int boot = bs[i].boot_vid && bs[i].boot_vid == d->vid && bs[i].boot_pid == d->pid;
+		if ((bs[i].vid == d->vid && bs[i].pid == d->pid) || boot) {
 			size_t o = strlen(out);
-			snprintf(out + o, n - o, "%s%s", o ? "," : "", bs[i].name);
+			snprintf(out + o, n - o, "%s%s%s", o ? "," : "", bs[i].name,
+				 boot ? " (no firmware yet)" : "");
 		}
+	}
 }
 
 static int selected(const struct hil_usbsel *sel, const struct hil_board *b,

@@ -1,8 +1,9 @@
 /* The FX2 firmware's chip-independent logic, compiled for the host: its
  * descriptors, how it answers every SETUP packet, and the iCE40
  * configuration sequence, run against the emulator's model of the iCE40
- * (tests/ft2232h/ice40.c) with a real bitstream (FX2_FIXTURE, made by
- * yosys, nextpnr and icepack from fixtures/tiny.v). */
+ * (tests/ft2232h/ice40.c, behind tests/fx2/pins_model.c) with a real
+ * bitstream (FX2_FIXTURE, made by yosys, nextpnr and icepack from
+ * fixtures/tiny.v). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,61 +13,9 @@
 #include "descriptors.h"
 #include "ice40.h"
 #include "iceconf.h"
-#include "pins.h"
+#include "pins_model.h"
 #include "hilfx2.h"
 #include "setup.h"
-
-/* ---- the pins, on the model ---- */
-
-static struct ice40 fpga;
-static int ss_high = 1, creset_high = 1, cdone_stuck_high;
-static unsigned long bytes_on_bus, clocks_on_bus;
-
-void pins_init(void)
-{
-}
-
-void pins_creset(uint8_t high)
-{
-	if (high == creset_high)
-		return;
-	creset_high = high;
-	/* The FX2 drives SCK all the time: it is an output of the port. */
-	ice40_creset(&fpga, !high, !ss_high, 1, NULL);
-}
-
-void pins_ss(uint8_t high)
-{
-	ss_high = high;
-}
-
-uint8_t pins_cdone(void)
-{
-	return (uint8_t)(fpga.cdone || cdone_stuck_high);
-}
-
-void pins_spi_byte(uint8_t b)
-{
-	if (!ss_high) {
-		ice40_byte(&fpga, b);
-		bytes_on_bus++;
-	}
-	ice40_clocks(&fpga, 8);
-	clocks_on_bus += 8;
-	emu_add_us(8 / 6.0); /* a bit-banged SCK near 6 MHz */
-}
-
-void pins_spi_clocks(uint8_t n)
-{
-	ice40_clocks(&fpga, n);
-	clocks_on_bus += n;
-	emu_add_us(n / 6.0);
-}
-
-void pins_delay_us(uint16_t us)
-{
-	emu_add_us(us);
-}
 
 /* ---- helpers ---- */
 
@@ -258,7 +207,7 @@ static void test_iceconf(void)
 	}
 	struct iceconf c;
 	uint8_t st[HILFX2_STATUS_LEN];
-	ice40_init(&fpga);
+	pins_model_reset();
 	iceconf_init(&c);
 	iceconf_status(&c, 0, st);
 	CHECK(st[0] == HILFX2_ST_IDLE && le32(st + 8) == 0);
@@ -267,11 +216,11 @@ static void test_iceconf(void)
 	CHECK(c.state == HILFX2_ST_LOADING);
 	send(&c, img, len);
 	iceconf_end(&c);
-	CHECK(fpga.cdone && !fpga.failed);
-	if (fpga.failed)
-		fprintf(stderr, "test_fx2: the model says: %s\n", fpga.why);
+	CHECK(pins_model.fpga.cdone && !pins_model.fpga.failed);
+	if (pins_model.fpga.failed)
+		fprintf(stderr, "test_fx2: the model says: %s\n", pins_model.fpga.why);
 	CHECK(c.state == HILFX2_ST_DONE && c.error == HILFX2_E_NONE);
-	CHECK(bytes_on_bus == len);
+	CHECK(pins_model.bytes == len);
 	iceconf_status(&c, HILFX2_F_CDONE, st);
 	CHECK(st[0] == HILFX2_ST_DONE && st[2] == HILFX2_F_CDONE);
 	CHECK(le32(st + 4) == len && le32(st + 8) == 0x12345678);
@@ -281,7 +230,7 @@ static void test_iceconf(void)
 	begin(&c, (uint32_t)len, 1);
 	send(&c, img, len);
 	iceconf_end(&c);
-	CHECK(!fpga.cdone && c.state == HILFX2_ST_FAILED && c.error == HILFX2_E_NO_CDONE);
+	CHECK(!pins_model.fpga.cdone && c.state == HILFX2_ST_FAILED && c.error == HILFX2_E_NO_CDONE);
 	iceconf_status(&c, 0, st);
 	CHECK(le32(st + 8) == 0); /* no CRC claimed for what failed */
 	img[len / 2] ^= 0x10;
@@ -293,7 +242,7 @@ static void test_iceconf(void)
 	begin(&c, (uint32_t)len, 1);
 	send(&c, img, len - 1);
 	iceconf_end(&c);
-	CHECK(c.state == HILFX2_ST_FAILED && c.error == HILFX2_E_SHORT && !fpga.cdone);
+	CHECK(c.state == HILFX2_ST_FAILED && c.error == HILFX2_E_SHORT && !pins_model.fpga.cdone);
 	iceconf_init(&c);
 	iceconf_data(&c, img, 64);
 	CHECK(c.state == HILFX2_ST_FAILED && c.error == HILFX2_E_NOT_LOADING);
@@ -302,17 +251,17 @@ static void test_iceconf(void)
 	begin(&c, (uint32_t)len, 7);
 	send(&c, img, len);
 	iceconf_end(&c);
-	CHECK(fpga.cdone && c.state == HILFX2_ST_DONE && c.crc == 7);
+	CHECK(pins_model.fpga.cdone && c.state == HILFX2_ST_DONE && c.crc == 7);
 
 	/* CDONE high while CRESET is low: a wiring fault, said so, and
 	 * nothing is clocked into the FPGA. */
-	cdone_stuck_high = 1;
-	unsigned long before = bytes_on_bus;
+	pins_model.cdone_stuck_high = 1;
+	unsigned long before = pins_model.bytes;
 	begin(&c, (uint32_t)len, 7);
 	send(&c, img, len);
 	CHECK(c.state == HILFX2_ST_FAILED && c.error == HILFX2_E_CDONE_HIGH);
-	CHECK(bytes_on_bus == before);
-	cdone_stuck_high = 0;
+	CHECK(pins_model.bytes == before);
+	pins_model.cdone_stuck_high = 0;
 	free(img);
 }
 

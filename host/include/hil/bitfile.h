@@ -18,7 +18,7 @@ struct hil_bitfile {
 	size_t len;
 	size_t comment_bytes; /* what the comment adds to the device's size */
 	int has_hil;          /* the comment is one of our builds' */
-	char board[48], device[16], dut[64];
+	char board[48], device[16], package[16], dut[64];
 	uint64_t signature;
 };
 

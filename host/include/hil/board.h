@@ -11,9 +11,11 @@
 struct hil_board {
 	char name[48];
 	char device[16];           /* up5k, hx8k, hx1k */
+	char package[16];          /* sg48, ct256, bg121, tq144 */
 	char link[8];              /* uart, fx2 */
 	unsigned long baud;
 	unsigned vid, pid;
+	unsigned boot_vid, boot_pid; /* USB_ID_BOOT: the chip before its firmware */
 	int uart_if, flash_if;     /* 0 = channel A */
 	int sck, mosi, miso, cs, cdone, creset;
 	long image_bytes;          /* the device's bitstream without comment */

@@ -1,0 +1,28 @@
+/* FX2 boards (Glasgow) from the host, through libusb and hil's firmware
+ * (firmware/fx2, docs/fx2.md): the firmware loaded into the FX2's RAM with
+ * the boot ROM's 0xA0 request unless the same build already runs, then the
+ * FPGA configured through the firmware unless it already holds the same
+ * bitstream (by CRC-32). */
+#ifndef HIL_FX2_H
+#define HIL_FX2_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hil/board.h"
+
+struct hil_fx2_done {
+	int firmware_loaded;  /* 0: the same build was running already */
+	int bitstream_loaded; /* 0: the FPGA held this bitstream already */
+	unsigned api;
+	uint32_t build;
+};
+
+/* build/firmware/BOARD/hil-fx2.ihx under hil's tree (HIL_ROOT). */
+void hil_fx2_firmware_path(const struct hil_board *b, char *out, size_t n);
+
+/* Loads hil's firmware if needed and configures the FPGA with img. */
+int hil_fx2_sram(const struct hil_board *b, const uint8_t *img, size_t len,
+		 struct hil_fx2_done *done, char *err, size_t errlen);
+
+#endif

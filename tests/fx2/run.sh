@@ -1,0 +1,121 @@
+#!/bin/sh
+# FX2 boards through the real libusb against the emulated Glasgow
+# (build/bin/hil-fx2-emu, tests/fx2): hil's firmware loaded through the
+# FX2's boot ROM (0xA0, CPUCS), the re-enumeration as 1209:0001, the FPGA
+# configured through the firmware with a real Glasgow bitstream (the
+# firmware's own request and configuration code answers, on the emulator's
+# iCE40 model), nothing loaded twice, another firmware build replaced,
+# and the failures said plainly. The bulk data path is not emulated yet.
+cd "$(dirname "$0")/../.." || exit 2
+HIL=${HIL:-build/asan/bin/hil}
+EMU=build/bin/hil-fx2-emu
+FW=build/firmware/glasgow-revc/hil-fx2.ihx
+w=build/fx2-tests
+rm -rf $w && mkdir -p $w
+p=0 f=0
+ok() { echo "ok $1"; p=$((p + 1)); }
+bad() { echo "FAIL $1"; f=$((f + 1)); }
+
+for d in counter alu; do
+	make -s -f mk/bitstream.mk HIL=build/bin/hil BOARD=glasgow-revc DUT=examples/$d >$w/build-$d.log 2>&1 ||
+		{ cat $w/build-$d.log; echo "FAIL building the glasgow-revc bitstream of $d"; echo "$p passed, 1 failed"; exit 1; }
+done
+cnt=build/glasgow-revc/counter/hil.bin
+alu=build/glasgow-revc/alu/hil.bin
+
+# what the emulator printed at its exit
+emu_says() { grep -q "$2" $w/$1.err; }
+
+# Power-on: a blank FX2 and an unconfigured FPGA; one command loads the
+# firmware, configures, and a second finds both done.
+$EMU --firmware $FW -- sh -c "$HIL list; $HIL flash --sram $cnt && $HIL flash --sram $cnt &&
+	$HIL list && $HIL flash --sram $alu" >$w/first.out 2>$w/first.err
+rc=$?
+[ $rc -eq 0 ] && grep -q "firmware (API 1, build [0-9a-f]*) loaded; $cnt configured into SRAM; CDONE high" $w/first.out &&
+	ok "hil flash --sram: firmware loaded through the boot ROM, the FPGA configured (CDONE high)" ||
+	{ cat $w/first.out $w/first.err; bad "first hil flash --sram (exit $rc)"; }
+grep -q "04b4:8613 .*glasgow-revc (no firmware yet)" $w/first.out &&
+	ok "hil list shows the blank FX2 as glasgow-revc with no firmware yet" || bad "hil list before loading"
+grep -q "1209:0001 .*hil FX2 bridge .*glasgow-revc" $w/first.out &&
+	ok "hil list shows hil's firmware running on glasgow-revc" || bad "hil list after loading"
+grep -q "was running already; $cnt was in the FPGA already (same CRC-32)" $w/first.out &&
+	ok "the same firmware and bitstream again: neither is loaded twice" || bad "second load not skipped"
+grep -q "was running already; $alu configured into SRAM" $w/first.out &&
+	ok "another bitstream: configured, the firmware kept" || bad "alu after counter"
+emu_says first "loads [0-9]*, cpu starts 1, re-enumerations 1; configurations 2, .*cdone 1" &&
+	ok "the emulator saw one CPU start, one re-enumeration, two configurations: $(sed 's/^fx2-emu: //' $w/first.err | tail -n 1)" ||
+	{ cat $w/first.err; bad "emulator counts"; }
+
+# Another build of the firmware already running: hil hands EP0 back to the
+# ROM and loads its own. The other build: hil's image with another build id.
+mkdir -p $w/other/build/firmware/glasgow-revc && cp -r boards $w/other/
+python3 - $FW $w/other/build/firmware/glasgow-revc/hil-fx2.ihx <<'PY'
+import sys
+out, done = [], False
+for line in open(sys.argv[1]):
+    line = line.strip()
+    b = bytearray.fromhex(line[1:])
+    if not done and b[3] == 0 and b"HILF" in b[4:-1]:
+        i = b.index(b"HILF", 4)
+        if i + 12 <= len(b) - 1:
+            b[i + 8] ^= 0xff  # the build id's low byte
+            b[-1] = (-sum(b[:-1])) & 0xff
+            done = True
+    out.append(":" + b.hex().upper())
+open(sys.argv[2], "w").write("\n".join(out) + "\n")
+sys.exit(0 if done else 1)
+PY
+[ $? -eq 0 ] || bad "making another firmware build"
+$EMU --firmware $FW --firmware $w/other/build/firmware/glasgow-revc/hil-fx2.ihx -- sh -c \
+	"HIL_ROOT=$PWD/$w/other $HIL flash --sram $cnt && $HIL flash --sram $cnt" >$w/other.out 2>$w/other.err
+rc=$?
+[ $rc -eq 0 ] && [ "$(grep -c 'firmware (API 1, build [0-9a-f]*) loaded' $w/other.out)" -eq 2 ] &&
+	emu_says other "cpu starts 2, re-enumerations 2; configurations 2, .*cdone 1" &&
+	ok "another firmware build running: replaced through the boot ROM, the FPGA configured again" ||
+	{ cat $w/other.out $w/other.err; bad "replacing another build (exit $rc)"; }
+
+# An image that is not hil's firmware: it never comes back on the bus.
+$EMU -- $HIL flash --sram $cnt >$w/alien.out 2>$w/alien.err
+rc=$?
+[ $rc -eq 2 ] && grep -q "did not come back as hil's firmware (1209:0001) within 5 s" $w/alien.err &&
+	emu_says alien "running an unknown image" &&
+	ok "an FX2 that does not run the image: $(grep -o "did not come back.*" $w/alien.err | head -n 1)" ||
+	{ cat $w/alien.out $w/alien.err; bad "unknown image (exit $rc)"; }
+
+# A damaged bitstream: the iCE40 model's CRC check fails, CDONE stays low.
+python3 -c "import sys; b = bytearray(open(sys.argv[1], 'rb').read()); b[len(b) // 2] ^= 0x10; open(sys.argv[2], 'wb').write(b)" $cnt $w/damaged.bin
+$EMU --firmware $FW -- $HIL flash --sram $w/damaged.bin >$w/damaged.out 2>$w/damaged.err
+rc=$?
+[ $rc -eq 2 ] && grep -q "CDONE stayed low after the bitstream went into SRAM" $w/damaged.err &&
+	emu_says damaged "cdone 0" &&
+	ok "a damaged bitstream: exit 2, CDONE low, said so" ||
+	{ cat $w/damaged.out $w/damaged.err; bad "damaged bitstream (exit $rc)"; }
+
+# CDONE wired wrong (reads high with CRESET low).
+$EMU --firmware $FW --fault cdone-high -- $HIL flash --sram $cnt >$w/cdone.out 2>$w/cdone.err
+rc=$?
+[ $rc -eq 2 ] && grep -q "CDONE is high while the FPGA is held in reset" $w/cdone.err &&
+	ok "CDONE stuck high: exit 2, said so" || { cat $w/cdone.out $w/cdone.err; bad "cdone-high (exit $rc)"; }
+
+# No board at all (no emulator): where to look, what to plug.
+$HIL flash --sram $cnt >$w/none.out 2>$w/none.err
+rc=$?
+[ $rc -eq 2 ] && grep -q "no FX2 for board glasgow-revc on USB: looked for 1209:0001 (hil's firmware) and 04b4:8613" $w/none.err &&
+	ok "no board: $(sed 's/^hil flash: FAILED: //' $w/none.err)" || { cat $w/none.err; bad "no board (exit $rc)"; }
+
+# No flash on the board; a bitstream for another board; the ftdi target.
+$HIL flash $cnt >$w/noflash.out 2>$w/noflash.err
+[ $? -eq 2 ] && grep -q "glasgow-revc's FPGA has no flash to write: configure it with hil flash --sram" $w/noflash.err &&
+	ok "hil flash without --sram: refused, says to use --sram" || { cat $w/noflash.err; bad "flash without --sram"; }
+make -s -f mk/bitstream.mk HIL=build/bin/hil BOARD=hx8k DUT=examples/counter >$w/hx8k.log 2>&1
+$EMU --firmware $FW -- $HIL flash --sram --board glasgow-revc build/hx8k/counter/hil.bin >$w/wrong.out 2>$w/wrong.err
+rc=$?
+[ $rc -eq 2 ] && grep -q "refusing build/hx8k/counter/hil.bin" $w/wrong.err && emu_says wrong "loads 0" &&
+	ok "a bitstream built for another board: refused before any USB traffic" ||
+	{ cat $w/wrong.out $w/wrong.err; bad "wrong board's bitstream (exit $rc)"; }
+$HIL run --target ftdi:glasgow-revc:examples/counter examples/counter/test.hil >$w/ftdi.out 2>$w/ftdi.err
+[ $? -eq 2 ] && grep -q "board glasgow-revc is reached through its FX2" $w/ftdi.err &&
+	ok "ftdi:glasgow-revc refused: $(sed 's/^hil run: //' $w/ftdi.err)" || { cat $w/ftdi.err; bad "ftdi target on an FX2 board"; }
+
+echo "$p passed, $f failed"
+[ $f -eq 0 ]
