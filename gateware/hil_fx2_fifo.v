@@ -32,10 +32,10 @@ module hil_fx2_fifo #(
     output reg        fd_oe,
     input  wire       flaga_n,
     input  wire       flagc_n,
-    output reg        sloe_n,
-    output reg        slrd_n,
-    output reg        slwr_n,
-    output reg        pktend_n,
+    output wire       sloe_n,
+    output wire       slrd_n,
+    output wire       slwr_n,
+    output wire       pktend_n,
     output reg  [1:0] fifoadr,
     // the bridge's side
     output reg  [7:0] rx_data,
@@ -48,6 +48,15 @@ module hil_fx2_fifo #(
                WRITE = 4'd4, FLUSH = 4'd5, TO_READ = 4'd6, TO_READ2 = 4'd7,
                TO_READ3 = 4'd8;
 
+    // The strobes are held active high and inverted on the way out: iCE40
+    // flip-flops start at 0 after configuration, and so the FX2 sees none
+    // of them asserted in the clocks before reset takes hold.
+    reg oe, rd, wr, pe;
+    assign sloe_n = !oe;
+    assign slrd_n = !rd;
+    assign slwr_n = !wr;
+    assign pktend_n = !pe;
+
     reg [7:0] fd_q;
     reg       empty_q, full_q, popped, wr_prev;
     reg [3:0] state;
@@ -55,7 +64,7 @@ module hil_fx2_fifo #(
     reg       dirty;  // bytes written since the last commit
 
     wire room = !full_q;
-    wire wr_now = !slwr_n;                     // the write the FX2 takes at this edge
+    wire wr_now = wr;                          // the write the FX2 takes at this edge
     wire settled = !wr_now && !wr_prev;        // full_q shows every write
     wire others = burst == 0 && !empty_q;      // the host waits: its turn
     assign tx_ready = state == WRITE && tx_valid && room && !(wr_now && wr_prev) && !others;
@@ -65,7 +74,7 @@ module hil_fx2_fifo #(
         empty_q <= !flaga_n;
         full_q <= !flagc_n;
         // The strobe that was on the pins until this edge popped fd_q's byte.
-        popped <= !slrd_n;
+        popped <= rd;
         wr_prev <= wr_now;
         rx_valid <= popped && !empty_q;
         rx_data <= fd_q;
@@ -76,31 +85,31 @@ module hil_fx2_fifo #(
             state <= READ;
             fd_oe <= 1'b0;
             fd_o <= 8'd0;
-            sloe_n <= 1'b1;
-            slrd_n <= 1'b1;
-            slwr_n <= 1'b1;
-            pktend_n <= 1'b1;
+            oe <= 1'b0;
+            rd <= 1'b0;
+            wr <= 1'b0;
+            pe <= 1'b0;
             fifoadr <= 2'b00;
             burst <= BURST[6:0];
             dirty <= 1'b0;
         end else begin
-            slwr_n <= 1'b1;
-            pktend_n <= 1'b1;
+            wr <= 1'b0;
+            pe <= 1'b0;
             case (state)
             READ: begin
-                sloe_n <= 1'b0;
+                oe <= 1'b1;
                 if ((tx_valid || dirty) && (empty_q || burst == 0)) begin
-                    slrd_n <= 1'b1;
+                    rd <= 1'b0;
                     state <= TO_WRITE;
                 end else begin
-                    slrd_n <= empty_q;
-                    if (!empty_q && !slrd_n && burst != 0)
+                    rd <= !empty_q;
+                    if (!empty_q && rd && burst != 0)
                         burst <= burst - 7'd1;
                 end
             end
             // the last read lands while SLOE and FIFOADR still hold
             TO_WRITE: begin
-                sloe_n <= 1'b1;
+                oe <= 1'b0;
                 fifoadr <= 2'b10;
                 state <= TO_WRITE2;
             end
@@ -115,7 +124,7 @@ module hil_fx2_fifo #(
             WRITE: begin
                 if (tx_ready) begin
                     fd_o <= tx_data;
-                    slwr_n <= 1'b0;
+                    wr <= 1'b1;
                     dirty <= 1'b1;
                     if (burst != 0)
                         burst <= burst - 7'd1;
@@ -127,7 +136,7 @@ module hil_fx2_fifo #(
             // shows the last write, with FIFOADR unchanged.
             FLUSH: begin
                 if (settled && room) begin
-                    pktend_n <= 1'b0;
+                    pe <= 1'b1;
                     dirty <= 1'b0;
                     state <= TO_READ;
                 end else if (tx_valid && !others) begin
@@ -146,7 +155,7 @@ module hil_fx2_fifo #(
                 state <= TO_READ3;
             end
             TO_READ3: begin
-                sloe_n <= 1'b0;
+                oe <= 1'b1;
                 burst <= BURST[6:0];
                 state <= READ;
             end

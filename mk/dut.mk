@@ -2,7 +2,8 @@
 #   make -f mk/dut.mk DUT_DIR=examples/alu TOP=alu OUT=build/dut/alu-XXXX HIL=build/bin/hil [sim]
 # ports: OUT/ports.json, OUT/hil_top.v, OUT/dut_bare.json (for the oracle)
 # sim:   also OUT/hil-sim, the Verilator model of hil_top behind a socket
-# netlist, uart (with BOARD=B): OUT/netlist-B/hil-sim, OUT/uart-B/hil-sim
+# netlist, uart, fx2 (with BOARD=B): OUT/netlist-B/hil-sim, OUT/uart-B/hil-sim,
+#   OUT/fx2-B/hil-sim
 # The DUT goes through our hil_ce Yosys pass and the model simulates exactly
 # what that pass wrote, so CI exercises the clock enables the chip gets.
 
@@ -12,7 +13,7 @@ GATEWARE := $(sort $(wildcard gateware/hil_*.v))
 VFLAGS := --cc --exe --build -j 2 --x-assign 0 --x-initial 0 -Wno-fatal -Wno-lint \
 	-Wno-style -O3 -CFLAGS -O1
 
-.PHONY: ports sim netlist uart
+.PHONY: ports sim netlist uart fx2
 ports: $(OUT)/ports.json $(OUT)/dut_bare.json
 sim: ports $(OUT)/hil-sim
 # The gate-level model: the netlist synth_ice40 makes of bridge + DUT for
@@ -21,6 +22,9 @@ netlist: ports $(OUT)/netlist-$(BOARD)/hil-sim
 # The whole board top, UART PHY and power-on reset included, at BOARD's
 # clocks per bit, behind a model of the host's serial chip.
 uart: ports $(OUT)/uart-$(BOARD)/hil-sim
+# An FX2 board's top (slave-FIFO PHY included) behind a cycle model of the
+# FX2's FIFOs.
+fx2: ports $(OUT)/fx2-$(BOARD)/hil-sim
 
 # The Yosys scripts, kept on one line each for the shell.
 YS_CE = read_verilog $(SRCS); hierarchy -check -top $(TOP); proc; flatten; opt_clean; memory -nomap; opt_clean; hil_ce; opt_clean; write_verilog -noattr $(OUT)/dut_ce.v; write_json $(OUT)/dut_ce.json
@@ -78,4 +82,15 @@ $(OUT)/uart-$(BOARD)/hil-sim: $(OUT)/hil_top.v $(OUT)/dut_ce.v $(GATEWARE) board
 		>$(OUT)/uart-$(BOARD)/verilator.log 2>&1 || \
 		{ tail -30 $(OUT)/uart-$(BOARD)/verilator.log >&2; exit 1; }
 	@cp $(OUT)/uart-$(BOARD)/obj/hil-sim $@
+
+$(OUT)/fx2-$(BOARD)/hil-sim: $(OUT)/hil_top.v $(OUT)/dut_ce.v $(GATEWARE) boards/$(BOARD)/board.mk \
+		host/sim/hil_fx2_main.cpp host/sim/hil_fx2.vlt
+	@[ "$(LINK)" = fx2 ] || { echo "board $(BOARD) has no FX2 (its LINK is $(or $(LINK),uart))" >&2; exit 1; }
+	@mkdir -p $(OUT)/fx2-$(BOARD)
+	@verilator $(VFLAGS) --top-module hil_board_fx2 \
+		-Mdir $(OUT)/fx2-$(BOARD)/obj $(CURDIR)/host/sim/hil_fx2.vlt $(GATEWARE) \
+		$(OUT)/hil_top.v $(OUT)/dut_ce.v $(CURDIR)/host/sim/hil_fx2_main.cpp -o hil-sim \
+		>$(OUT)/fx2-$(BOARD)/verilator.log 2>&1 || \
+		{ tail -30 $(OUT)/fx2-$(BOARD)/verilator.log >&2; exit 1; }
+	@cp $(OUT)/fx2-$(BOARD)/obj/hil-sim $@
 endif

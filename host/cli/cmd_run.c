@@ -184,7 +184,7 @@ int cmd_run(int argc, char **argv)
 				"[--serial S | --bus N --device N] [--record LOG] "
 				"[--direct] SCRIPT\n"
 				"  URI: sim:DIR (the default for --dut DIR), "
-				"netlist:BOARD:DIR, uart:BOARD:DIR,\n"
+				"netlist:BOARD:DIR, uart:BOARD:DIR, fx2:BOARD:DIR,\n"
 				"       ftdi:BOARD[@SERIAL|@BUS/DEV]:DIR, tty:BOARD@/dev/ttyX:DIR,\n"
 				"       hild:BOARD, hild:type=T, hild:sim:DIR (through hild)\n");
 		return 2;

@@ -14,12 +14,13 @@ static const struct {
 			 "      run a stimulus script (docs/scripts.md) on the DUT;\n"
 			 "      URI sim:DIR (default), netlist:BOARD:DIR (gate level) or\n"
 			 "      uart:BOARD:DIR (the board top, its UART driven bit by bit),\n"
+			 "      fx2:BOARD:DIR (an FX2 board's top behind a model of its FIFOs),\n"
 			 "      ftdi:BOARD[@SERIAL|@BUS/DEV]:DIR (a board on USB; or --serial S,\n"
 			 "      --bus N --device N), tty:BOARD@/dev/ttyX:DIR, or through hild:\n"
 			 "      hild:BOARD, hild:type=T, hild:sim:DIR. --dut DIR runs through a\n"
 			 "      hild that is running, unless --direct"},
 	{"list", cmd_list, "list\n"
-			   "      the FTDI devices and boards attached, with their serials"},
+			   "      the FTDI devices, FX2s and boards attached, with their serials"},
 	{"flash", cmd_flash, "flash [--sram] [--board B] [--serial S | --bus N --device N] FILE\n"
 			     "      put a bitstream in the board's SPI flash (verified) or SRAM"},
 	{"replay", cmd_replay, "replay LOG --target URI\n"

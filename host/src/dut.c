@@ -41,6 +41,19 @@ static int plain_ident(const char *s)
 	return 1;
 }
 
+/* A board's name as boards/ spells it: letters, digits, _ and -, not
+ * starting with -, so it is safe in a make argument and a path. */
+static int board_name(const char *s)
+{
+	if (!*s || *s == '-')
+		return 0;
+	for (; *s; s++)
+		if (!(*s == '_' || *s == '-' || (*s >= 'a' && *s <= 'z') ||
+		      (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9')))
+			return 0;
+	return 1;
+}
+
 /* Yosys gets the paths inside a script: keep to characters it cannot
  * misread. */
 static int plain_path(const char *s)
@@ -111,11 +124,13 @@ int dut_prepare(const char *dir, const char *top, const char *what,
 	snprintf(b->ports_json, sizeof(b->ports_json), "%s/ports.json", b->out);
 	snprintf(b->bare_json, sizeof(b->bare_json), "%s/dut_bare.json", b->out);
 	/* "netlist:BOARD" builds the gate-level model for that board's chip,
-	 * "uart:BOARD" the board top with its UART at that board's rate. */
+	 * "uart:BOARD" the board top with its UART at that board's rate,
+	 * "fx2:BOARD" an FX2 board's top behind a model of the FX2's FIFOs. */
 	char target[64] = "", a_board[96] = "BOARD=";
-	if (!strncmp(what, "netlist:", 8) || !strncmp(what, "uart:", 5)) {
+	if (!strncmp(what, "netlist:", 8) || !strncmp(what, "uart:", 5) ||
+	    !strncmp(what, "fx2:", 4)) {
 		const char *board = strchr(what, ':') + 1;
-		if (!plain_ident(board) || strlen(board) > 40)
+		if (!board_name(board) || strlen(board) > 40)
 			return ERR("board '%s': not a board name", board);
 		char mk[PATH_MAX];
 		snprintf(mk, sizeof(mk), "%s/boards/%s/board.mk", root(), board);

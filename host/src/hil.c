@@ -593,6 +593,7 @@ int hil_open(hil_t **out, const char *uri, const struct hil_options *opt,
 	if (!strncmp(uri, "sim:", 4) && uri[4]) {
 		dir = uri + 4;
 	} else if ((!strncmp(uri, "netlist:", 8) || !strncmp(uri, "uart:", 5) ||
+		    !strncmp(uri, "fx2:", 4) ||
 		    !strncmp(uri, "ftdi:", 5) || !strncmp(uri, "tty:", 4)) &&
 		   strchr(strchr(uri, ':') + 1, ':')) {
 		const char *c1 = strchr(uri, ':'), *colon = strchr(c1 + 1, ':');
@@ -611,7 +612,8 @@ int hil_open(hil_t **out, const char *uri, const struct hil_options *opt,
 			 "model of the DUT in DIR), netlist:BOARD:DIR (the "
 			 "netlist Yosys makes for BOARD's chip, simulated), "
 			 "uart:BOARD:DIR (BOARD's top, UART included, driven "
-			 "bit by bit), ftdi:BOARD[@SERIAL|@BUS/DEV]:DIR (a "
+			 "bit by bit), fx2:BOARD:DIR (an FX2 board's top "
+			 "behind a model of the FX2's FIFOs), ftdi:BOARD[@SERIAL|@BUS/DEV]:DIR (a "
 			 "board on USB) and tty:BOARD@/dev/ttyX:DIR (a board "
 			 "whose UART is a serial device)", uri);
 		return HIL_E_ARG;
