@@ -147,9 +147,8 @@ int hil_board_ftdi(const struct hil_board *b, char *err, size_t errlen)
 	if (strcmp(b->link, "fx2"))
 		return 0;
 	return hil_fail(err, errlen, "board %s is reached through its FX2 (LINK := "
-			"fx2 in its board.mk), not an FTDI chip, and hil's usb "
-			"transport for FX2 boards is not built yet (docs/fx2.md)",
-			b->name);
+			"fx2 in its board.mk), not an FTDI chip: its target is "
+			"usb:%s:DIR (docs/fx2.md)", b->name, b->name);
 }
 
 static int by_name(const void *a, const void *b)

@@ -28,6 +28,15 @@ void hil_fx2_firmware_path(const struct hil_board *b, char *out, size_t n)
 	snprintf(out, n, "%s/build/firmware/%s/hil-fx2.ihx", root(), b->name);
 }
 
+void hil_fx2_bitstream_path(const struct hil_board *b, const char *dut_dir, char *out,
+			    size_t n)
+{
+	char abs[4096];
+	const char *d = realpath(dut_dir, abs) ? abs : dut_dir;
+	const char *name = strrchr(d, '/');
+	snprintf(out, n, "%s/build/%s/%s/hil.bin", root(), b->name, name ? name + 1 : d);
+}
+
 static uint32_t le32(const uint8_t *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
@@ -225,14 +234,15 @@ static int status(libusb_device_handle *h, uint8_t *st, char *err, size_t errlen
 }
 
 static int configure(libusb_device_handle *h, const struct hil_board *b,
-		     const uint8_t *img, size_t len, struct hil_fx2_done *done,
+		     const uint8_t *img, size_t len, int again, struct hil_fx2_done *done,
 		     char *err, size_t errlen)
 {
 	uint8_t st[HILFX2_STATUS_LEN];
 	uint32_t crc = hil_crc32(img, len);
 	if (status(h, st, err, errlen) < 0)
 		return -1;
-	if (st[0] == HILFX2_ST_DONE && (st[2] & HILFX2_F_CDONE) && le32(st + 8) == crc)
+	if (!again && st[0] == HILFX2_ST_DONE && (st[2] & HILFX2_F_CDONE) &&
+	    le32(st + 8) == crc)
 		return 0;
 	uint8_t begin[8] = {(uint8_t)len, (uint8_t)(len >> 8), (uint8_t)(len >> 16),
 			    (uint8_t)(len >> 24), (uint8_t)crc, (uint8_t)(crc >> 8),
@@ -267,8 +277,9 @@ static int configure(libusb_device_handle *h, const struct hil_board *b,
 	}
 }
 
-int hil_fx2_sram(const struct hil_board *b, const uint8_t *img, size_t len,
-		 struct hil_fx2_done *done, char *err, size_t errlen)
+int hil_fx2_open(const struct hil_board *b, const uint8_t *img, size_t len, int again,
+		 struct hil_fx2_done *done, libusb_context **ctxp,
+		 libusb_device_handle **hp, char *err, size_t errlen)
 {
 	char path[4096];
 	memset(done, 0, sizeof(*done));
@@ -280,12 +291,29 @@ int hil_fx2_sram(const struct hil_board *b, const uint8_t *img, size_t len,
 	struct hil_ihex *fw = malloc(sizeof(*fw));
 	int rc = fw ? boot(&ctx, b, path, fw, &h, done, err, errlen)
 		    : hil_fail(err, errlen, "out of memory");
-	if (rc == 0)
-		rc = configure(h, b, img, len, done, err, errlen);
-	if (h)
-		libusb_close(h);
-	if (ctx)
-		libusb_exit(ctx);
 	free(fw);
-	return rc;
+	if (rc == 0)
+		rc = configure(h, b, img, len, again, done, err, errlen);
+	if (rc < 0) {
+		if (h)
+			libusb_close(h);
+		if (ctx)
+			libusb_exit(ctx);
+		return -1;
+	}
+	*ctxp = ctx;
+	*hp = h;
+	return 0;
+}
+
+int hil_fx2_sram(const struct hil_board *b, const uint8_t *img, size_t len,
+		 struct hil_fx2_done *done, char *err, size_t errlen)
+{
+	libusb_context *ctx;
+	libusb_device_handle *h;
+	if (hil_fx2_open(b, img, len, 0, done, &ctx, &h, err, errlen) < 0)
+		return -1;
+	libusb_close(h);
+	libusb_exit(ctx);
+	return 0;
 }

@@ -2,7 +2,9 @@
  * commands by cycle, matches replies, and turns the bridge's halted state
  * (after a break or an error) back into a running one. */
 #include "hil/hil.h"
+#include "hil/bitfile.h"
 #include "hil/board.h"
+#include "hil/fx2.h"
 #include "hil/usbdev.h"
 
 #include <stdarg.h>
@@ -520,8 +522,23 @@ static int parse_board_target(const char *kind, const char *mid,
 	memset(bt, 0, sizeof(*bt));
 	const char *at = strchr(mid, '@');
 	snprintf(name, sizeof(name), "%.*s", at ? (int)(at - mid) : (int)strlen(mid), mid);
-	if (hil_board_load(&bt->board, name, err, errlen) < 0 ||
-	    hil_board_ftdi(&bt->board, err, errlen) < 0)
+	if (hil_board_load(&bt->board, name, err, errlen) < 0)
+		return -1;
+	if (!strcmp(kind, "usb")) {
+		if (strcmp(bt->board.link, "fx2")) {
+			snprintf(err, errlen, "board %s has no FX2: its target is "
+				 "ftdi:%s:DIR", name, name);
+			return -1;
+		}
+		if (at) {
+			snprintf(err, errlen, "target usb:%s: hil finds the one FX2 "
+				 "board attached; choosing among several is not "
+				 "built yet", mid);
+			return -1;
+		}
+		return 0;
+	}
+	if (hil_board_ftdi(&bt->board, err, errlen) < 0)
 		return -1;
 	if (!strcmp(kind, "tty")) {
 		if (!at || at[1] != '/') {
@@ -548,6 +565,28 @@ static int parse_board_target(const char *kind, const char *mid,
 		bt->sel.serial = bt->serial;
 	}
 	return 0;
+}
+
+/* An FX2 board has no flash: every session configures its FPGA (unless
+ * it holds the image already) with the DUT's bitstream for that board. */
+static struct hil_transport *usb_target(const struct hil_board *b, const char *dir,
+					uint64_t signature, char *err, size_t errlen)
+{
+	char path[4200], why[512];
+	struct hil_bitfile img;
+	hil_fx2_bitstream_path(b, dir, path, sizeof(path));
+	if (hil_bitfile_load(&img, path, why, sizeof(why)) < 0) {
+		snprintf(err, errlen, "%s: build the DUT's bitstream for %s first: make "
+			 "bitstream BOARD=%s DUT=%s", why, b->name, b->name, dir);
+		return NULL;
+	}
+	struct hil_transport *t = NULL;
+	if (hil_bitfile_check(&img, b, signature, why, sizeof(why)) < 0)
+		snprintf(err, errlen, "%.300s: %.500s", path, why);
+	else
+		t = hil_transport_usb(b, img.data, img.len, err, errlen);
+	hil_bitfile_free(&img);
+	return t;
 }
 
 static int open_remote(hil_t **out, const char *uri, const struct hil_options *opt,
@@ -594,7 +633,8 @@ int hil_open(hil_t **out, const char *uri, const struct hil_options *opt,
 		dir = uri + 4;
 	} else if ((!strncmp(uri, "netlist:", 8) || !strncmp(uri, "uart:", 5) ||
 		    !strncmp(uri, "fx2:", 4) ||
-		    !strncmp(uri, "ftdi:", 5) || !strncmp(uri, "tty:", 4)) &&
+		    !strncmp(uri, "ftdi:", 5) || !strncmp(uri, "tty:", 4) ||
+		    !strncmp(uri, "usb:", 4)) &&
 		   strchr(strchr(uri, ':') + 1, ':')) {
 		const char *c1 = strchr(uri, ':'), *colon = strchr(c1 + 1, ':');
 		/* A board's serial device may have colons in its path
@@ -621,7 +661,7 @@ int hil_open(hil_t **out, const char *uri, const struct hil_options *opt,
 	/* A real board needs only the DUT's port list: the bitstream that
 	 * holds the bridge was flashed before. */
 	struct board_target bt;
-	int real = !strcmp(kind, "ftdi") || !strcmp(kind, "tty");
+	int real = !strcmp(kind, "ftdi") || !strcmp(kind, "tty") || !strcmp(kind, "usb");
 	if (real) {
 		if (parse_board_target(kind, mid, &bt, err, errlen) < 0)
 			return HIL_E_ARG;
@@ -645,7 +685,9 @@ int hil_open(hil_t **out, const char *uri, const struct hil_options *opt,
 	h->pend = calloc(MAX_PENDING, sizeof(*h->pend));
 	h->watch = calloc(h->ports.n, sizeof(*h->watch));
 	struct hil_transport *t = NULL;
-	if (h->pend && h->watch && real)
+	if (h->pend && h->watch && real && !strcmp(kind, "usb"))
+		t = usb_target(&bt.board, dir, h->ports.signature, msg, sizeof(msg));
+	else if (h->pend && h->watch && real)
 		t = !strcmp(kind, "ftdi")
 			    ? hil_transport_ftdi(&bt.board, &bt.sel, msg, sizeof(msg))
 			    : hil_transport_tty(bt.tty, bt.board.baud, msg, sizeof(msg));

@@ -5,6 +5,7 @@
 #define HIL_TRANSPORT_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 struct hil_transport;
@@ -39,6 +40,11 @@ struct hil_usbsel;
 struct hil_transport *hil_transport_ftdi(const struct hil_board *b,
 					 const struct hil_usbsel *sel, char *err,
 					 size_t errlen);
+
+/* An FX2 board's bulk endpoints (transport_usb.c), its FPGA configured
+ * with img first unless it holds it already. */
+struct hil_transport *hil_transport_usb(const struct hil_board *b, const uint8_t *img,
+					size_t len, char *err, size_t errlen);
 
 /* A serial device (/dev/ttyUSB*, /dev/ttyACM*) at baud, raw. */
 struct hil_transport *hil_transport_tty(const char *path, unsigned long baud,

@@ -7,9 +7,10 @@
  *
  *   hil-fx2-emu [--firmware IHX]... [--devnum N] [--fault cdone-high] -- COMMAND [ARGS]
  *
- * Exits with the command's status (125 if the emulator failed) and prints
- * one line of counts on stderr: "fx2-emu: exit N; ...". Only control
- * transfers are served: the bulk endpoints are not emulated yet. */
+ * With --model, the configured FPGA is that fx2:BOARD:DIR model
+ * (boardmodel.c) and the bulk endpoints carry its bytes: EP2 OUT into it,
+ * EP6 IN out of it. Exits with the command's status (125 if the emulator
+ * failed) and prints one line of counts on stderr: "fx2-emu: exit N; ...". */
 #include <errno.h>
 #include <getopt.h>
 #include <linux/usbdevice_fs.h>
@@ -22,16 +23,20 @@
 #include <umockdev.h>
 #include <unistd.h>
 
+#include "boardmodel.h"
 #include "fx2chip.h"
+#include "hilfx2.h"
 #include "pins.h"
 #include "pins_model.h"
 
 #define MAX_URBS 64
 
 struct urb {
-	UMockdevIoctlData *data;
+	UMockdevIoctlData *data, *buf;
 	UMockdevIoctlClient *client;
 	int generation;
+	size_t done;  /* OUT: bytes the board took so far */
+	int complete; /* ready to reap */
 };
 
 static struct fx2chip chip;
@@ -42,6 +47,7 @@ static char node[64], sysdev[96];
 static int devnum_now, generation, plugged;
 static struct urb urbs[MAX_URBS];
 static int nurbs;
+static struct boardmodel model;
 
 static void usage(void)
 {
@@ -52,6 +58,8 @@ static void usage(void)
 		"                   two builds; any other image runs as code that\n"
 		"                   never enumerates\n"
 		"  --devnum N       its first device number on bus 1 (7)\n"
+		"  --model PATH     the FPGA, once configured: a hil-sim built for\n"
+		"                   fx2:glasgow-revc:DIR, behind the bulk endpoints\n"
 		"  --fault F        cdone-high: CDONE reads high whatever the FPGA does\n");
 	exit(125);
 }
@@ -106,31 +114,102 @@ static gboolean renumerate(gpointer unused)
 	return G_SOURCE_REMOVE;
 }
 
+static struct usbdevfs_urb *urb_of(struct urb *u)
+{
+	return (struct usbdevfs_urb *)u->data->data;
+}
+
+static void finish(struct urb *u, int status, int actual)
+{
+	urb_of(u)->status = status;
+	urb_of(u)->actual_length = actual;
+	u->complete = 1;
+}
+
+/* Moves bytes between the bulk transfers and the board: EP2 OUT as far as
+ * the board takes them, EP6 IN with whatever it has sent (a transfer ends
+ * at a short packet, as the PHY's PKTEND makes them). */
+static void pump(void)
+{
+	for (int i = 0; i < nurbs; i++) {
+		struct urb *u = &urbs[i];
+		struct usbdevfs_urb *k = urb_of(u);
+		if (u->complete || k->type != USBDEVFS_URB_TYPE_BULK)
+			continue;
+		if (u->generation != generation) {
+			finish(u, -ENODEV, 0);
+			continue;
+		}
+		if (model.fd < 0)
+			continue; /* no FPGA behind the FIFOs: the FX2 NAKs */
+		uint8_t *p = u->buf->data;
+		size_t len = (size_t)k->buffer_length;
+		if (!(k->endpoint & 0x80)) {
+			while (u->done < len) {
+				ssize_t n = write(model.fd, p + u->done, len - u->done);
+				if (n <= 0)
+					break;
+				u->done += (size_t)n;
+				model.to_board += (size_t)n;
+			}
+			if (u->done == len)
+				finish(u, 0, (int)len);
+			continue;
+		}
+		ssize_t n = read(model.fd, p, len);
+		if (n > 0) {
+			model.from_board += (size_t)n;
+			finish(u, 0, (int)n);
+		}
+	}
+}
+
 static int submit(UMockdevIoctlClient *client, UMockdevIoctlData *d)
 {
 	struct usbdevfs_urb *k = (struct usbdevfs_urb *)d->data;
 	if (nurbs == MAX_URBS)
 		return -ENOMEM;
-	if (k->type != USBDEVFS_URB_TYPE_CONTROL || k->buffer_length < 8)
+	int bulk = k->type == USBDEVFS_URB_TYPE_BULK &&
+		   (k->endpoint == HILFX2_EP_OUT || k->endpoint == HILFX2_EP_IN);
+	if (bulk && chip.state != FX2_FIRMWARE)
+		return -ENOENT; /* the boot ROM has no such endpoints */
+	if (!bulk && (k->type != USBDEVFS_URB_TYPE_CONTROL || k->buffer_length < 8))
 		return -EINVAL;
 	GError *err = NULL;
-	UMockdevIoctlData *buf = umockdev_ioctl_data_resolve(
-		d, offsetof(struct usbdevfs_urb, buffer), (gsize)k->buffer_length, &err);
-	if (!buf) {
-		g_clear_error(&err);
-		return -EFAULT;
+	UMockdevIoctlData *buf = NULL;
+	if (k->buffer_length > 0) {
+		buf = umockdev_ioctl_data_resolve(d, offsetof(struct usbdevfs_urb, buffer),
+						  (gsize)k->buffer_length, &err);
+		if (!buf) {
+			g_clear_error(&err);
+			return -EFAULT;
+		}
+	}
+	struct urb *u = &urbs[nurbs++];
+	memset(u, 0, sizeof(*u));
+	u->data = g_object_ref(d);
+	u->buf = buf;
+	u->client = client;
+	u->generation = generation;
+	if (bulk) {
+		pump();
+		return 0;
 	}
 	uint8_t *s = buf->data;
 	unsigned wlength = (unsigned)s[6] | (unsigned)s[7] << 8;
-	if (wlength + 8 > (unsigned)k->buffer_length)
-		return -EINVAL;
+	if (wlength + 8 > (unsigned)k->buffer_length) {
+		finish(u, -EINVAL, 0);
+		return 0;
+	}
+	unsigned long resets = chip.resets;
 	int r = fx2chip_control(&chip, s, s + 8);
-	k->status = r < 0 ? -EPIPE : 0;
-	k->actual_length = r < 0 ? 0 : r;
-	urbs[nurbs].data = g_object_ref(d);
-	urbs[nurbs].client = client;
-	urbs[nurbs].generation = generation;
-	nurbs++;
+	finish(u, r < 0 ? -EPIPE : 0, r < 0 ? 0 : r);
+	/* FIFORESET drops what sat in EP6 for the host. */
+	if (chip.resets != resets && model.fd >= 0) {
+		uint8_t junk[4096];
+		while (read(model.fd, junk, sizeof(junk)) > 0)
+			;
+	}
 	if (chip.renumerate) {
 		chip.renumerate = 0;
 		g_timeout_add(50, renumerate, NULL);
@@ -140,8 +219,9 @@ static int submit(UMockdevIoctlClient *client, UMockdevIoctlData *d)
 
 static int reap(UMockdevIoctlClient *client, UMockdevIoctlData *arg, int stale)
 {
+	pump();
 	for (int i = 0; i < nurbs; i++) {
-		if (urbs[i].client != client)
+		if (urbs[i].client != client || !urbs[i].complete)
 			continue;
 		umockdev_ioctl_data_set_ptr(arg, 0, urbs[i].data);
 		g_object_unref(urbs[i].data);
@@ -150,6 +230,17 @@ static int reap(UMockdevIoctlClient *client, UMockdevIoctlData *arg, int stale)
 		return 0;
 	}
 	return stale ? -ENODEV : -EAGAIN;
+}
+
+static int discard(UMockdevIoctlData *arg)
+{
+	unsigned long addr = *(unsigned long *)arg->data;
+	for (int i = 0; i < nurbs; i++)
+		if (urbs[i].data->client_addr == addr && !urbs[i].complete) {
+			finish(&urbs[i], -ENOENT, 0);
+			return 0;
+		}
+	return -EINVAL;
 }
 
 static int request(UMockdevIoctlClient *client, unsigned long req,
@@ -194,7 +285,7 @@ static int request(UMockdevIoctlClient *client, unsigned long req,
 	case USBDEVFS_REAPURBNDELAY:
 		return reap(client, d, stale);
 	case USBDEVFS_DISCARDURB:
-		return -EINVAL; /* every URB here completes when it is submitted */
+		return discard(arg);
 	}
 	return -ENOTTY;
 }
@@ -215,6 +306,12 @@ static gboolean on_ioctl(UMockdevIoctlBase *h, UMockdevIoctlClient *client, gpoi
 	return TRUE;
 }
 
+static void on_config(void *user, int done)
+{
+	(void)user;
+	boardmodel_power(&model, done);
+}
+
 struct run {
 	GMainLoop *loop;
 	int status;
@@ -232,10 +329,11 @@ int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"firmware", 1, 0, 'w'}, {"devnum", 1, 0, 'n'},
-		{"fault", 1, 0, 'f'}, {0, 0, 0, 0},
+		{"fault", 1, 0, 'f'}, {"model", 1, 0, 'm'}, {0, 0, 0, 0},
 	};
 	int devnum = 7, c;
 	char err[256];
+	const char *model_path = NULL;
 	pins_model_reset();
 	fx2chip_init(&chip);
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -251,6 +349,7 @@ int main(int argc, char **argv)
 			chip.nfirmware++;
 			break;
 		case 'n': devnum = atoi(optarg); break;
+		case 'm': model_path = optarg; break;
 		case 'f':
 			if (strcmp(optarg, "cdone-high"))
 				usage();
@@ -261,6 +360,8 @@ int main(int argc, char **argv)
 	}
 	if (optind >= argc || devnum < 1 || devnum > 100)
 		usage();
+	boardmodel_init(&model, model_path);
+	pins_model.fpga.on_config = on_config;
 	/* Power-on: CRESET is pulled down, the FPGA waits unconfigured. */
 	pins_creset(0);
 
@@ -297,10 +398,12 @@ int main(int argc, char **argv)
 	fprintf(stderr,
 		"fx2-emu: exit %d; running %s; loads %lu, cpu starts %lu, "
 		"re-enumerations %lu; configurations %lu, fifo resets %lu; "
-		"fpga: cdone %d%s%s\n",
+		"fpga: cdone %d%s%s; bulk: %lu bytes to the board, %lu from it\n",
 		rc, states[chip.state], chip.loads, chip.runs, chip.renumerations,
 		chip.configs, chip.resets, pins_model.fpga.cdone,
-		pins_model.fpga.why[0] ? ", " : "", pins_model.fpga.why);
+		pins_model.fpga.why[0] ? ", " : "", pins_model.fpga.why,
+		model.to_board, model.from_board);
+	boardmodel_power(&model, 0);
 	if (plugged)
 		umockdev_testbed_detach_ioctl(tb, node, NULL);
 	g_object_unref(handler);

@@ -20,6 +20,20 @@ struct hil_fx2_done {
 
 /* build/firmware/BOARD/hil-fx2.ihx under hil's tree (HIL_ROOT). */
 void hil_fx2_firmware_path(const struct hil_board *b, char *out, size_t n);
+/* build/BOARD/NAME/hil.bin, where make bitstream puts DUT_DIR's image. */
+void hil_fx2_bitstream_path(const struct hil_board *b, const char *dut_dir, char *out,
+			    size_t n);
+
+struct libusb_context;
+struct libusb_device_handle;
+
+/* As hil_fx2_sram, and leaves the device open in *h (in context *ctx)
+ * for the caller to use and close. With again, the FPGA is configured
+ * even if it holds img already: a session must start from the state
+ * configuration gives, and nothing else resets an FX2 board's bridge. */
+int hil_fx2_open(const struct hil_board *b, const uint8_t *img, size_t len, int again,
+		 struct hil_fx2_done *done, struct libusb_context **ctx,
+		 struct libusb_device_handle **h, char *err, size_t errlen);
 
 /* Loads hil's firmware if needed and configures the FPGA with img. */
 int hil_fx2_sram(const struct hil_board *b, const uint8_t *img, size_t len,
