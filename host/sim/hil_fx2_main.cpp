@@ -75,7 +75,7 @@ int main(int argc, char **argv)
 	static unsigned char in[BUF], out[BUF];
 	size_t in_len = 0, in_pos = 0, out_len = 0;
 	unsigned since_poll = 0;
-	unsigned long clock = 0;
+	unsigned long clock = 0, to_board = 0, from_board = 0;
 	bool eof = false;
 	Fx2 fx2;
 
@@ -89,9 +89,11 @@ int main(int argc, char **argv)
 			size_t n = in_len - in_pos < PKT ? in_len - in_pos : PKT;
 			fx2.ep2.insert(fx2.ep2.end(), in + in_pos, in + in_pos + n);
 			in_pos += n;
+			to_board += n;
 		}
 		// ...and every committed EP6 packet taken at once.
 		while (!fx2.ep6_packets.empty() && out_len + PKT <= BUF) {
+			from_board += fx2.ep6_packets.front();
 			for (unsigned k = fx2.ep6_packets.front(); k; k--) {
 				out[out_len++] = fx2.ep6.front();
 				fx2.ep6.pop_front();
@@ -178,6 +180,9 @@ int main(int argc, char **argv)
 		if (eof)
 			break;
 	}
+	// For make bench (mk/bench_usb.sh): what crossed the FX2's FIFOs.
+	std::fprintf(stderr, "hil-fx2: %lu bytes to the board, %lu from it, %lu clocks\n",
+		     to_board, from_board, clock);
 	top->final();
 	delete top;
 	return 0;
