@@ -38,3 +38,27 @@ stats2() {
 cell() {
 	echo "$1" | awk -v s="${2:-1}" -v d="${3:-2}" '{printf "%.*f (%.*f-%.*f)", d, $1/s, d, $2/s, d, $3/s}'
 }
+
+# Scripts of N operations for the link-cost figures (bench_link.sh,
+# bench_usb.sh): pokes at successive cycles, then a run past the last;
+# one watch report a cycle; steps, each waiting for its answer.
+pokes() {
+	i=1
+	while [ $i -le $1 ]; do echo "at $i poke en $((i % 2))"; i=$((i + 1)); done
+	echo "run $(($1 + 1))"
+}
+reports() {
+	printf 'poke rst 0\npoke en 1\nwatch count\nrun %d\n' $1
+}
+steps() {
+	i=0
+	while [ $i -lt $1 ]; do echo "step 1"; i=$((i + 1)); done
+}
+
+# per KIND: "to from" bytes per operation, from `bytes KIND COUNT` (which
+# the caller defines for its link) at N and 2N operations, so that the
+# handshake and the end of the run cancel out.
+per() {
+	one=$(bytes $1 $N) && two=$(bytes $1 $((2 * N))) || return 1
+	echo "$one $two" | awk -v n=$N '{printf "%.2f %.2f\n", ($3 - $1) / n, ($4 - $2) / n}'
+}

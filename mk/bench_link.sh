@@ -12,31 +12,12 @@ HIL=build/bin/hil
 d=examples/counter
 N=2000
 
-pokes() {
-	i=1
-	while [ $i -le $1 ]; do echo "at $i poke en $((i % 2))"; i=$((i + 1)); done
-	echo "run $(($1 + 1))"
-}
-reports() {
-	printf 'poke rst 0\npoke en 1\nwatch count\nrun %d\n' $1
-}
-steps() {
-	i=0
-	while [ $i -lt $1 ]; do echo "step 1"; i=$((i + 1)); done
-}
-
 # bytes KIND COUNT: "to_board from_board" for a script of COUNT of KIND.
 bytes() {
 	$1 $2 >$b/link-$1-$2.hil
 	"$HIL" run --target uart:icebreaker:$d $b/link-$1-$2.hil >/dev/null 2>$b/link.err ||
 		{ cat $b/link.err >&2; return 1; }
 	sed -n "s/^hil-uart: \([0-9]*\) bytes to the board, \([0-9]*\) from it.*/\1 \2/p" $b/link.err
-}
-
-# per KIND: "to from" bytes per operation
-per() {
-	one=$(bytes $1 $N) && two=$(bytes $1 $((2 * N))) || return 1
-	echo "$one $two" | awk -v n=$N '{printf "%.2f %.2f\n", ($3 - $1) / n, ($4 - $2) / n}'
 }
 
 poke=$(stats2 per pokes) || exit 1

@@ -26,27 +26,11 @@ strm=$(stats emu $B usb:glasgow-revc:$d stream $STREAM) || exit 1
 rtt=$(stats2 emu $B usb:glasgow-revc:$d rtt $RTT) || exit 1
 
 # bytes KIND COUNT: "to_board from_board" across the FX2's FIFOs.
-pokes() {
-	i=1
-	while [ $i -le $1 ]; do echo "at $i poke en $((i % 2))"; i=$((i + 1)); done
-	echo "run $(($1 + 1))"
-}
-reports() {
-	printf 'poke rst 0\npoke en 1\nwatch count\nrun %d\n' $1
-}
-steps() {
-	i=0
-	while [ $i -lt $1 ]; do echo "step 1"; i=$((i + 1)); done
-}
 bytes() {
 	$1 $2 >$b/usb-$1-$2.hil
 	"$HIL" run --target fx2:glasgow-revc:$d $b/usb-$1-$2.hil >/dev/null 2>$b/usb.err ||
 		{ cat $b/usb.err >&2; return 1; }
 	sed -n "s/^hil-fx2: \([0-9]*\) bytes to the board, \([0-9]*\) from it.*/\1 \2/p" $b/usb.err
-}
-per() {
-	one=$(bytes $1 $N) && two=$(bytes $1 $((2 * N))) || return 1
-	echo "$one $two" | awk -v n=$N '{printf "%.2f %.2f\n", ($3 - $1) / n, ($4 - $2) / n}'
 }
 set -- $(per pokes) && pk=$1 pkf=$2 &&
 	set -- $(per reports) && rpt=$1 rp=$2 &&

@@ -50,7 +50,7 @@ $(OUT)/ports.json $(OUT)/hil_top.v: $(OUT)/dut_ce.json $(HIL)
 		cmp -s $(OUT)/wrap.new/$$f $(OUT)/$$f || mv $(OUT)/wrap.new/$$f $(OUT)/$$f; done
 	@rm -rf $(OUT)/wrap.new
 
-$(OUT)/hil-sim: $(OUT)/hil_top.v $(OUT)/dut_ce.v $(GATEWARE) host/sim/hil_sim_main.cpp
+$(OUT)/hil-sim: $(OUT)/hil_top.v $(OUT)/dut_ce.v $(GATEWARE) host/sim/hil_sim_main.cpp host/sim/hil_socket.h
 	@verilator $(VFLAGS) --top-module hil_top -Mdir $(OUT)/obj $(GATEWARE) $(OUT)/hil_top.v $(OUT)/dut_ce.v \
 		$(CURDIR)/host/sim/hil_sim_main.cpp -o hil-sim >$(OUT)/verilator.log 2>&1 || \
 		{ tail -30 $(OUT)/verilator.log >&2; exit 1; }
@@ -62,7 +62,7 @@ CELLS := $(shell yosys-config --datdir)/ice40/cells_sim.v
 BRIDGE := $(filter-out gateware/hil_board.v,$(GATEWARE))
 YS_NETLIST = read_verilog $(BRIDGE) $(OUT)/hil_top.v $(OUT)/dut_ce.v; synth_ice40 -device $(SYNTH_DEVICE) -top hil_top; write_verilog -noattr $(OUT)/netlist-$(BOARD)/hil_top_netlist.v
 
-$(OUT)/netlist-$(BOARD)/hil-sim: $(OUT)/hil_top.v $(OUT)/dut_ce.v $(BRIDGE) boards/$(BOARD)/board.mk host/sim/hil_sim_main.cpp
+$(OUT)/netlist-$(BOARD)/hil-sim: $(OUT)/hil_top.v $(OUT)/dut_ce.v $(BRIDGE) boards/$(BOARD)/board.mk host/sim/hil_sim_main.cpp host/sim/hil_socket.h
 	@mkdir -p $(OUT)/netlist-$(BOARD)
 	@yosys -q -l $(OUT)/netlist-$(BOARD)/yosys.log -p '$(YS_NETLIST)' >/dev/null 2>&1 || \
 		{ grep -h ERROR $(OUT)/netlist-$(BOARD)/yosys.log >&2; exit 1; }
@@ -74,7 +74,7 @@ $(OUT)/netlist-$(BOARD)/hil-sim: $(OUT)/hil_top.v $(OUT)/dut_ce.v $(BRIDGE) boar
 
 # The files mk/bitstream.mk synthesises, with the same DIV.
 $(OUT)/uart-$(BOARD)/hil-sim: $(OUT)/hil_top.v $(OUT)/dut_ce.v $(GATEWARE) boards/$(BOARD)/board.mk \
-		host/sim/hil_uart_main.cpp host/sim/hil_uart.vlt
+		host/sim/hil_uart_main.cpp host/sim/hil_uart.vlt host/sim/hil_socket.h
 	@mkdir -p $(OUT)/uart-$(BOARD)
 	@verilator $(VFLAGS) --top-module hil_board -GDIV=$(DIV) -CFLAGS -DHIL_DIV=$(DIV) \
 		-Mdir $(OUT)/uart-$(BOARD)/obj $(CURDIR)/host/sim/hil_uart.vlt $(GATEWARE) \
@@ -84,7 +84,7 @@ $(OUT)/uart-$(BOARD)/hil-sim: $(OUT)/hil_top.v $(OUT)/dut_ce.v $(GATEWARE) board
 	@cp $(OUT)/uart-$(BOARD)/obj/hil-sim $@
 
 $(OUT)/fx2-$(BOARD)/hil-sim: $(OUT)/hil_top.v $(OUT)/dut_ce.v $(GATEWARE) boards/$(BOARD)/board.mk \
-		host/sim/hil_fx2_main.cpp host/sim/hil_fx2.vlt
+		host/sim/hil_fx2_main.cpp host/sim/hil_fx2.vlt host/sim/hil_socket.h
 	@[ "$(LINK)" = fx2 ] || { echo "board $(BOARD) has no FX2 (its LINK is $(or $(LINK),uart))" >&2; exit 1; }
 	@mkdir -p $(OUT)/fx2-$(BOARD)
 	@verilator $(VFLAGS) --top-module hil_board_fx2 \

@@ -23,17 +23,12 @@
 
 #include "Vhil_board_fx2.h"
 #include "Vhil_board_fx2___024root.h"
+#include "hil_socket.h"
 #include "verilated.h"
 
 static const size_t BUF = 1 << 16;
 static const unsigned PKT = 512, BUFS = 2;
 static const unsigned POLL_EVERY = 1024;
-
-static void die(const char *what)
-{
-	std::fprintf(stderr, "hil-fx2: %s: %s\n", what, std::strerror(errno));
-	std::exit(2);
-}
 
 static void broke(const char *rule, unsigned long clock)
 {
@@ -76,7 +71,7 @@ int main(int argc, char **argv)
 	size_t in_len = 0, in_pos = 0, out_len = 0;
 	unsigned since_poll = 0;
 	unsigned long clock = 0, to_board = 0, from_board = 0;
-	bool eof = false;
+	HilSocket sock = {fd, "hil-fx2", false};
 	Fx2 fx2;
 
 	// Settle the outputs the model computes from its flip-flops' power-on
@@ -149,35 +144,9 @@ int main(int argc, char **argv)
 			continue;
 		since_poll = 0;
 
-		if (out_len) {
-			size_t off = 0;
-			while (off < out_len) {
-				ssize_t n = write(fd, out + off, out_len - off);
-				if (n < 0 && errno == EINTR)
-					continue;
-				if (n < 0)
-					die("write");
-				off += (size_t)n;
-			}
-			out_len = 0;
-		}
-		if (in_pos == in_len && !eof) {
-			in_pos = in_len = 0;
-			struct pollfd p = {fd, POLLIN, 0};
-			int n = poll(&p, 1, idle ? -1 : 0);
-			if (n < 0 && errno != EINTR)
-				die("poll");
-			if (n > 0) {
-				ssize_t k = read(fd, in, BUF);
-				if (k < 0 && errno != EINTR && errno != EAGAIN)
-					die("read");
-				if (k == 0)
-					eof = true;
-				if (k > 0)
-					in_len = (size_t)k;
-			}
-		}
-		if (eof)
+		sock.flush(out, out_len);
+		sock.fill(in, BUF, in_pos, in_len, idle);
+		if (sock.eof)
 			break;
 	}
 	// For make bench (mk/bench_usb.sh): what crossed the FX2's FIFOs.

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "Vhil_top.h"
+#include "hil_socket.h"
 #include "verilated.h"
 
 static const size_t BUF = 1 << 16;
@@ -19,12 +20,6 @@ static const size_t BUF = 1 << 16;
 // output again: few enough to keep latency low, many enough that syscalls
 // do not dominate a free-running DUT.
 static const unsigned POLL_EVERY = 1024;
-
-static void die(const char *what)
-{
-	std::fprintf(stderr, "hil-sim: %s: %s\n", what, std::strerror(errno));
-	std::exit(2);
-}
 
 int main(int argc, char **argv)
 {
@@ -40,7 +35,7 @@ int main(int argc, char **argv)
 	static unsigned char in[BUF], out[BUF];
 	size_t in_len = 0, in_pos = 0, out_len = 0;
 	unsigned since_poll = 0;
-	bool eof = false;
+	HilSocket sock = {fd, "hil-sim", false};
 
 	auto tick = [&]() {
 		top->clk = 0;
@@ -75,36 +70,11 @@ int main(int argc, char **argv)
 			continue;
 		since_poll = 0;
 
-		if (out_len && (idle || out_len >= BUF / 2 || !top->tx_valid)) {
-			size_t off = 0;
-			while (off < out_len) {
-				ssize_t n = write(fd, out + off, out_len - off);
-				if (n < 0 && errno == EINTR)
-					continue;
-				if (n < 0)
-					die("write");
-				off += (size_t)n;
-			}
-			out_len = 0;
-		}
-		if (in_pos == in_len && !eof) {
-			in_pos = in_len = 0;
-			struct pollfd p = {fd, POLLIN, 0};
-			int r = poll(&p, 1, idle ? -1 : 0);
-			if (r < 0 && errno != EINTR)
-				die("poll");
-			if (r > 0) {
-				ssize_t n = read(fd, in, BUF);
-				if (n < 0 && errno != EINTR && errno != EAGAIN)
-					die("read");
-				if (n == 0)
-					eof = true;
-				if (n > 0)
-					in_len = (size_t)n;
-			}
-		}
+		if (out_len && (idle || out_len >= BUF / 2 || !top->tx_valid))
+			sock.flush(out, out_len);
+		sock.fill(in, BUF, in_pos, in_len, idle);
 		// The host is gone: nobody will read what the DUT does next.
-		if (eof)
+		if (sock.eof)
 			break;
 	}
 	top->final();

@@ -34,6 +34,7 @@
 
 #include "Vhil_board.h"
 #include "Vhil_board___024root.h"
+#include "hil_socket.h"
 #include "verilated.h"
 
 #ifndef HIL_DIV
@@ -48,12 +49,6 @@ static long BIT = HIL_DIV * (CLOCK + 15);
 // How many clocks may pass while busy before we look for input or flush
 // output again (a byte takes about 10 * HIL_DIV clocks on the wire).
 static const unsigned POLL_EVERY = 1024;
-
-static void die(const char *what)
-{
-	std::fprintf(stderr, "hil-uart: %s: %s\n", what, std::strerror(errno));
-	std::exit(2);
-}
 
 // The host's transmitter: the line is a run of bit slots on its own bit
 // clock; a frame starts at the first slot boundary after a byte is there.
@@ -185,7 +180,7 @@ int main(int argc, char **argv)
 	size_t in_len = 0, in_pos = 0, out_len = 0;
 	unsigned long sent = 0;
 	unsigned since_poll = 0;
-	bool eof = false;
+	HilSocket sock = {fd, "hil-uart", false};
 	SerialRx rx;
 
 	top->hold = 0;
@@ -218,40 +213,10 @@ int main(int argc, char **argv)
 			continue;
 		since_poll = 0;
 
-		// A host that closed its end while we still had bytes for it is
-		// gone as surely as one we read the end of stream from: we still
-		// want to report, so no SIGPIPE.
-		size_t off = 0;
-		while (off < out_len && !eof) {
-			ssize_t n = send(fd, out + off, out_len - off, MSG_NOSIGNAL);
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n < 0 && (errno == EPIPE || errno == ECONNRESET))
-				eof = true;
-			else if (n < 0)
-				die("write");
-			else
-				off += (size_t)n;
-		}
-		out_len = 0;
-		if (in_pos == in_len && !eof) {
-			in_pos = in_len = 0;
-			struct pollfd p = {fd, POLLIN, 0};
-			int n = poll(&p, 1, idle ? -1 : 0);
-			if (n < 0 && errno != EINTR)
-				die("poll");
-			if (n > 0) {
-				ssize_t got = read(fd, in, BUF);
-				if (got < 0 && errno != EINTR && errno != EAGAIN)
-					die("read");
-				if (got == 0)
-					eof = true;
-				if (got > 0)
-					in_len = (size_t)got;
-			}
-		}
+		sock.flush(out, out_len);
+		sock.fill(in, BUF, in_pos, in_len, idle);
 		// The host is gone: nobody will read what the DUT does next.
-		if (eof)
+		if (sock.eof)
 			break;
 	}
 	// The board counts the frames its receiver dropped; so do we.
