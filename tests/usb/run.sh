@@ -164,7 +164,7 @@ refuse() {
 		cat $w/refuse.out; bad "refuse $what (exit $rc)"
 	fi
 }
-refuse "an image for another chip" 'was built for board icebreaker (up5k), not for hx8k' --board hx8k $img
+refuse "an image for another chip" 'was built for board icebreaker (up5k-sg48), not for hx8k (hx8k-ct256)' --board hx8k $img
 head -c 50000 $img >$w/short.bin
 refuse "a cut-short image" 'it is cut short' $w/short.bin
 refuse "another DUT than the one named" 'not the one you named' --dut examples/alu $img
