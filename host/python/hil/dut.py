@@ -1,0 +1,580 @@
+"""A session on one DUT through hild: the DUT's ports as attributes, pokes,
+peeks, runs, watches, per-cycle callbacks and the trace, with the cycle
+semantics of docs/scripts.md. The asyncio side is in aio.py."""
+import os
+
+from . import aio
+from .errors import HilError, Timeout
+from .wire import Connection
+
+# Pokes go without waiting for their replies; past this many unanswered,
+# the client reads replies first, staying inside hild's --max-inflight.
+MAX_PIPELINED = 32
+# A wait with no timeout is a series of waits this long (the bridge's
+# cycle counter has 48 bits).
+WAIT_CHUNK = 1 << 40
+CYCLE_LIMIT = 1 << 48
+
+
+class Condition:
+    """port == value or port != value (optionally under a mask), for
+    run_until() and wait(). It has no truth value: compare port.value."""
+
+    def __init__(self, port, ne, value, mask=None):
+        port._check_value(value, "compare with")
+        if mask is not None:
+            port._check_value(mask, "mask")
+        self.port, self.ne, self.value, self.mask = port, ne, value, mask
+
+    def holds(self, value):
+        m = self.mask if self.mask is not None else (1 << self.port.width) - 1
+        return ((value & m) == (self.value & m)) != self.ne
+
+    def __bool__(self):
+        raise TypeError("%r is a condition for dut.run_until() or dut.wait(), not a "
+                        "truth value: compare dut.%s.value to test the port now"
+                        % (self, self.port.name))
+
+    def __repr__(self):
+        mask = "" if self.mask is None else " & %#x" % self.mask
+        return "(%s%s %s %#x)" % (self.port.name, mask, "!=" if self.ne else "==", self.value)
+
+
+class Masked:
+    """port & mask, to be compared: (dut.flags & 0x4) == 0x4."""
+
+    def __init__(self, port, mask):
+        self.port, self.mask = port, mask
+
+    def __eq__(self, value):
+        return Condition(self.port, False, value, self.mask)
+
+    def __ne__(self, value):
+        return Condition(self.port, True, value, self.mask)
+
+    __hash__ = object.__hash__
+
+
+class Port:
+    """One port of the DUT. .value reads it at the current cycle (a peek)
+    or, for an input, sets it at the current cycle (a poke)."""
+
+    def __init__(self, dut, name, direction, width):
+        self._dut = dut
+        self.name = name
+        self.direction = direction
+        self.width = width
+
+    @property
+    def is_input(self):
+        return self.direction == "in"
+
+    @property
+    def value(self):
+        return self._dut._peek(self, record=False)
+
+    @value.setter
+    def value(self, v):
+        self._dut._poke(self, v, None)
+
+    def poke(self, value, at=None):
+        """Sets this input to value at cycle at (default: the current one).
+        A later cycle is kept by hild and applied when a run gets there."""
+        self._dut._poke(self, value, at)
+
+    def peek(self):
+        """The value at the current cycle, also written to the trace (as a
+        script's `peek`)."""
+        return self._dut._peek(self, record=True)
+
+    def _check_value(self, v, what):
+        if isinstance(v, bool) or not isinstance(v, int):
+            raise TypeError("%s %s: a value is an int, not %r" % (what, self.name, v))
+        if v < 0 or v >> self.width:
+            raise ValueError("%s %s: %d does not fit its %d bit%s" %
+                             (what, self.name, v, self.width, "" if self.width == 1 else "s"))
+
+    def __eq__(self, value):
+        if isinstance(value, Port):
+            return self is value
+        return Condition(self, False, value)
+
+    def __ne__(self, value):
+        if isinstance(value, Port):
+            return self is not value
+        return Condition(self, True, value)
+
+    def __and__(self, mask):
+        self._check_value(mask, "mask")
+        return Masked(self, mask)
+
+    __hash__ = object.__hash__
+
+    def __repr__(self):
+        return "<port %s: %s, %d bit%s>" % (self.name, self.direction, self.width,
+                                          "" if self.width == 1 else "s")
+
+
+class Values(dict):
+    """Port values by name, also as attributes: values.valid."""
+
+    def __getattr__(self, name):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+class _Watch:
+    """What wants a port's reports: the trace (with the order key of the
+    watch that asked), callbacks, and the per-cycle callbacks' tracker."""
+
+    def __init__(self):
+        self.trace_key = None
+        self.callbacks = []
+        self.steppers = 0
+
+
+class Dut:
+    """A leased DUT. Use as a context manager; see hil.open()."""
+
+    def __init__(self, conn, info, target):
+        self._conn = conn
+        self.target = target
+        self.session = info["session"]
+        self.board = info["board"]
+        self.top = info["top"]
+        self.signature = info["signature"]
+        self.log = info.get("log")
+        self._now = info["now"]
+        self._sub = info["sub"]
+        self.ports = {}
+        self._inflight = []
+        self._watches = {}
+        self._keys = 0
+        self._trace = []
+        self._steppers = []
+        self._history = {}
+        self._in_callback = 0
+        self._cb_error = None
+        self._ended = None
+        self.sched = aio.Scheduler(self)
+        # Ports become attributes unless the name is taken by the API
+        # (dut.port(name) reaches those too).
+        for p in info["ports"]:
+            port = Port(self, p["name"], p["dir"], p["width"])
+            self.ports[port.name] = port
+            if not hasattr(self, port.name) and not port.name.startswith("_"):
+                setattr(self, port.name, port)
+        conn.on_event(self._sub, self._event)
+
+    # -- time ---------------------------------------------------------------
+
+    @property
+    def cycle(self):
+        """The current cycle: pokes without `at` land in it, peeks read it."""
+        return self._now
+
+    def step(self, n=1):
+        """Runs n cycles; returns the new cycle."""
+        self._sync_only("step")
+        return self._run("step", n=self._count(n, "step"))
+
+    def run_until(self, until, timeout=None):
+        """run_until(CYCLE) runs to that cycle. run_until(CONDITION,
+        timeout=N) runs until the condition holds (checked from the current
+        cycle on, after its pokes), at most N cycles, and returns the cycle
+        where it held; hil.Timeout if it did not."""
+        self._sync_only("run_until")
+        if isinstance(until, Condition):
+            return self._wait(until, timeout)
+        until = self._count(until, "run_until")
+        if until < self._now:
+            raise ValueError("run_until(%d): the DUT is already at cycle %d" % (until, self._now))
+        return self._run("run", until=until)
+
+    # -- ports --------------------------------------------------------------
+
+    def port(self, name):
+        """The port called name (also for names that clash with methods)."""
+        try:
+            return self.ports[name]
+        except KeyError:
+            raise HilError("bad_arg", "DUT %s has no port '%s'; its ports: %s" %
+                           (self.top, name, ", ".join(self.ports))) from None
+
+    def __getitem__(self, name):
+        return self.port(name)
+
+    def _port(self, p):
+        if isinstance(p, Port):
+            if p._dut is not self:
+                raise HilError("bad_arg", "%r belongs to another DUT" % p)
+            return p
+        return self.port(p)
+
+    def _poke(self, port, value, at):
+        self._io("poke")
+        if not port.is_input:
+            raise HilError("bad_arg", "port '%s' is an output: only inputs take pokes"
+                           % port.name)
+        port._check_value(value, "poke")
+        args = {"port": port.name, "value": "%#x" % value}
+        if at is not None:
+            at = self._count(at, "poke at")
+            if at < self._now:
+                raise ValueError("poke %s at %d: the DUT is already at cycle %d"
+                                 % (port.name, at, self._now))
+            args["at"] = at
+        self._inflight.append(self._conn.send("poke", **args))
+        if len(self._inflight) >= MAX_PIPELINED:
+            self._settle_pokes()
+
+    def _peek(self, port, record):
+        self._io("peek")
+        r = self._call("peek", port=port.name)
+        v = int(r["value"], 16)
+        if record:
+            self._record(r["cycle"], self._key(), port, v)
+        return v
+
+    # -- watches, per-cycle callbacks, the trace -----------------------------
+
+    def watch(self, port, callback=None):
+        """Reports every cycle where port changes (docs/scripts.md, "What a
+        cycle means") to the trace and, if given, to callback(cycle, value)
+        as the reports arrive. Callbacks must not call the DUT; react with
+        run_until() or the asyncio side instead."""
+        self._io("watch")
+        port = self._port(port)
+        w = self._watch_of(port)
+        w.trace_key = self._key()
+        if callback is not None:
+            w.callbacks.append(callback)
+
+    def unwatch(self, port, callback=None):
+        """Stops watching port (or only stops calling callback)."""
+        self._io("unwatch")
+        port = self._port(port)
+        w = self._watches.get(port.name)
+        if w is None:
+            return
+        if callback is None:
+            w.trace_key = None
+            w.callbacks = []
+        elif callback in w.callbacks:
+            w.callbacks.remove(callback)
+        self._drop_watch(port, w)
+
+    def on_step(self, callback, *ports):
+        """callback(cycle, values) once for every cycle the DUT moves through
+        (cycle n: the state after edge n), values holding the listed ports
+        as that cycle ended. Built from watch reports, so a step(1000) costs
+        one round trip, not a thousand. Returns a handle for remove_on_step."""
+        self._io("on_step")
+        ps = [self._port(p) for p in ports]
+        for p in ps:
+            w = self._watch_of(p)
+            w.steppers += 1
+            if p.name not in self._history:
+                self._history[p.name] = [(self._now, self._peek(p, record=False))]
+        handle = (callback, ps)
+        self._steppers.append(handle)
+        return handle
+
+    def remove_on_step(self, handle):
+        self._steppers.remove(handle)
+        for p in handle[1]:
+            w = self._watches[p.name]
+            w.steppers -= 1
+            self._drop_watch(p, w)
+            if not any(p in h[1] for h in self._steppers):
+                self._history.pop(p.name, None)
+
+    @property
+    def trace(self):
+        """The reports so far as (cycle, port name, value), in the order
+        `hil run` prints them: by cycle, then by the watch or peek call that
+        asked (as a script's lines), then as they came."""
+        return [(c, p.name, v) for c, _, _, p, v in sorted(self._trace)]
+
+    def trace_text(self):
+        """The trace in `hil run`'s format: CYCLE PORT 0xHEX a line."""
+        return "".join("%d %s 0x%0*x\n" % (c, p.name, (p.width + 3) // 4, v)
+                       for c, _, _, p, v in sorted(self._trace))
+
+    def write_trace(self, path):
+        with open(path, "w") as f:
+            f.write(self.trace_text())
+
+    # -- hild's topics --------------------------------------------------------
+
+    def subscribe(self, pattern, callback):
+        """callback(topic, event) for hild's events on topics matching
+        pattern (docs/client-protocol.md, "Topics"). Returns the sub id."""
+        self._io("subscribe")
+        sub = self._call("subscribe", topic=pattern)["sub"]
+        self._conn.on_event(sub, lambda _s, topic, ev: self._callback(callback, topic, ev))
+        return sub
+
+    def unsubscribe(self, sub):
+        self._io("unsubscribe")
+        self._call("unsubscribe", sub=sub)
+        self._conn.on_event(sub, None)
+
+    def sync(self):
+        """Returns once the board has carried out everything sent."""
+        self._io("sync")
+        return self._call("sync")["cycle"]
+
+    def stats(self):
+        """The link's counters (frames, bad frames, resends, NAKs)."""
+        self._io("stats")
+        return self._call("stats")
+
+    # -- asyncio ----------------------------------------------------------------
+
+    async def astep(self, n=1):
+        """Resumes this coroutine n cycles later. Other coroutines run in
+        the same cycles: the DUT moves only when every one of them waits."""
+        return await self.sched.at(self._now + self._count(n, "astep"))
+
+    async def arun_until(self, cycle):
+        cycle = self._count(cycle, "arun_until")
+        if cycle < self._now:
+            raise ValueError("arun_until(%d): the DUT is already at cycle %d" % (cycle, self._now))
+        return await self.sched.at(cycle)
+
+    async def wait(self, cond, timeout=None):
+        """Resumes when cond holds (from the current cycle on), at most
+        timeout cycles later; returns that cycle, or raises hil.Timeout."""
+        if not isinstance(cond, Condition):
+            raise TypeError("wait() takes a condition such as dut.done == 1")
+        deadline = None if timeout is None else self._now + self._count(timeout, "timeout")
+        return await self.sched.until(cond, deadline)
+
+    def event(self):
+        """An asyncio event whose set() and wait() land in the same cycle."""
+        return aio.Event(self)
+
+    # -- the end ------------------------------------------------------------------
+
+    def close(self):
+        """Ends the session (hild resets the board for the next one)."""
+        if self._conn.closed:
+            return
+        try:
+            self._settle_pokes()
+            self._call("close")
+        finally:
+            self._conn.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+    def __repr__(self):
+        return "<hil.Dut %s on %s (session %s), cycle %d>" % (self.top, self.board,
+                                                             self.session, self._now)
+
+    # -- inside ---------------------------------------------------------------
+
+    def _io(self, what):
+        if self._in_callback:
+            raise HilError("bad_call", "%s() from inside a watch, on_step or topic callback: "
+                           "callbacks run while the client reads hild's messages and "
+                           "must not call the DUT" % what)
+        if self._ended is not None:
+            raise self._ended
+        if self._conn.closed:
+            raise HilError("closed", "this session is closed")
+
+    def _sync_only(self, what):
+        self._io(what)
+        if self.sched.busy():
+            raise HilError("bad_call", "%s() while coroutines wait on the DUT: inside "
+                           "asyncio code use await dut.astep(), dut.arun_until() or "
+                           "dut.wait()" % what)
+
+    @staticmethod
+    def _count(n, what):
+        if isinstance(n, bool) or not isinstance(n, int) or n < 0 or n >= CYCLE_LIMIT:
+            raise ValueError("%s: %r is not a cycle count (a whole number below 2^48)"
+                             % (what, n))
+        return n
+
+    def _key(self):
+        self._keys += 1
+        return self._keys
+
+    def _record(self, cycle, key, port, value):
+        self._trace.append((cycle, key, len(self._trace), port, value))
+
+    def _call(self, op, **args):
+        i = self._conn.send(op, **args)
+        try:
+            r = self._conn.reply(i)
+        finally:
+            self._settle_pokes()
+        if "cycle" in r:
+            self._now = r["cycle"]
+        self._raise_callback_error()
+        return r
+
+    def _raise_callback_error(self):
+        if self._cb_error is not None:
+            e, self._cb_error = self._cb_error, None
+            raise e
+
+    def _settle_pokes(self):
+        """Collects the replies of pipelined pokes; the first error raises."""
+        err = None
+        while self._inflight:
+            i = self._inflight.pop(0)
+            try:
+                self._conn.reply(i)
+            except HilError as e:
+                err = err or e
+        if err is not None:
+            raise err
+
+    def _run(self, op, **args):
+        before = self._now
+        self._call(op, **args)
+        self._fire_steppers(before)
+        return self._now
+
+    def _wait(self, cond, timeout):
+        """One break-unit wait; returns the cycle, or raises Timeout."""
+        if timeout is None:
+            while True:
+                hit = self._wait_once(cond, WAIT_CHUNK)
+                if hit is not None:
+                    return hit
+        hit = self._wait_once(cond, self._count(timeout, "timeout"))
+        if hit is None:
+            raise Timeout("%r did not hold by cycle %d" % (cond, self._now), self._now)
+        return hit
+
+    def _wait_once(self, cond, n):
+        before = self._now
+        args = {"port": cond.port.name, "cmp": "!=" if cond.ne else "==",
+                "value": "%#x" % cond.value, "timeout": n}
+        if cond.mask is not None:
+            args["mask"] = "%#x" % cond.mask
+        r = self._call("wait", **args)
+        self._fire_steppers(before)
+        return r["cycle"] if r["hit"] else None
+
+    def _watch_of(self, port):
+        w = self._watches.get(port.name)
+        if w is None:
+            self._call("watch", port=port.name)
+            w = self._watches[port.name] = _Watch()
+        return w
+
+    def _drop_watch(self, port, w):
+        if w.trace_key is None and not w.callbacks and not w.steppers:
+            del self._watches[port.name]
+            self._call("unwatch", port=port.name)
+
+    def _event(self, _sub, topic, ev):
+        parts = (topic or "").split("/")
+        if len(parts) == 4 and parts[2] == "port":
+            self._report(parts[3], ev)
+        elif len(parts) == 3 and parts[2] == "session" and ev.get("state") == "closed":
+            self._ended = HilError("session_ended", "the session ended: %s" %
+                                   ev.get("reason", "hild closed it"))
+
+    def _report(self, name, ev):
+        port = self.ports.get(name)
+        w = self._watches.get(name)
+        if port is None or w is None:
+            return
+        cycle, value = ev["cycle"], int(ev["value"], 16)
+        if w.trace_key is not None:
+            self._record(cycle, w.trace_key, port, value)
+        if name in self._history:
+            self._history[name].append((cycle, value))
+        for cb in list(w.callbacks):
+            self._callback(cb, cycle, value)
+
+    def _callback(self, cb, *args):
+        # An exception in a callback waits for the call that read the event
+        # to finish reading its reply, so the session stays in step.
+        self._in_callback += 1
+        try:
+            cb(*args)
+        except Exception as e:
+            if self._cb_error is None:
+                self._cb_error = e
+        finally:
+            self._in_callback -= 1
+
+    def _fire_steppers(self, before):
+        """Calls the per-cycle callbacks for cycles before+1 .. now, each
+        with the values its ports ended that cycle with."""
+        if not self._steppers or self._now <= before:
+            return
+        hist = {}
+        for name, h in self._history.items():
+            h.sort(key=lambda cv: cv[0])
+            hist[name] = h
+        pos = {name: 0 for name in hist}
+        cur = {}
+        for name, h in hist.items():
+            i = 0
+            while i + 1 < len(h) and h[i + 1][0] <= before:
+                i += 1
+            cur[name], pos[name] = h[i][1], i + 1
+        for c in range(before + 1, self._now + 1):
+            for name, h in hist.items():
+                i = pos[name]
+                while i < len(h) and h[i][0] <= c:
+                    cur[name] = h[i][1]
+                    i += 1
+                pos[name] = i
+            for cb, ps in list(self._steppers):
+                self._callback(cb, c, Values((p.name, cur[p.name]) for p in ps))
+        for name, h in hist.items():
+            last = cur[name]
+            h[:] = [(self._now, last)] + [cv for cv in h if cv[0] > self._now]
+        self._raise_callback_error()
+
+
+def _split_target(target):
+    """hil.open's target: the open request's arguments and a description."""
+    t = target[5:] if target.startswith("hild:") else target
+    if t.startswith("sim:"):
+        d = os.path.abspath(t[4:])
+        if not os.path.isdir(d):
+            raise HilError("bad_arg", "%s: no DUT directory %s" % (target, d))
+        return {"sim": d}
+    if t.startswith("type="):
+        return {"type": t[5:]}
+    if target.startswith("hild:") and t and ":" not in t:
+        return {"board": t}
+    raise HilError("bad_arg", "%s: the Python client reaches targets through hild: "
+                   "sim:DIR, hild:sim:DIR, hild:BOARD or hild:type=T. For another "
+                   "backend (netlist:, uart:, ftdi:, ...) list it as a board in hild's "
+                   "boards file (docs/hild.md) and open hild:NAME" % target)
+
+
+def open_session(target, address=None, token=None, timeout=None, client="python"):
+    """Opens a session: sim:DIR (a simulator of the DUT in DIR that hild
+    starts), hild:BOARD, hild:type=T (the first free board of type T), or
+    hild:sim:DIR. Waits for the lease when others hold it. address is
+    where hild listens (default $HIL_HILD, else its default socket);
+    timeout (seconds) bounds every wait for hild, None waits for ever."""
+    args = _split_target(target)
+    conn = Connection(address, client=client, token=token, timeout=timeout)
+    try:
+        info = conn.call("open", **args)
+    except BaseException:
+        conn.close()
+        raise
+    return Dut(conn, info, target)
+

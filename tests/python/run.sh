@@ -1,0 +1,138 @@
+#!/bin/sh
+# The Python client (host/python, issue 8) under Debian's pytest:
+#  - every example's Python tests and tests/python on the simulator, through
+#    a hild the pytest fixture starts because none runs;
+#  - each example's test_script prints the trace `hil run` prints for its
+#    test.hil;
+#  - the same tests on the netlist backend (boards of a running hild), with
+#    the same traces; tests/python with --hil-target board on a configured
+#    board of the marker's type;
+#  - no hild and a wrong address: the error says how to start one;
+#  - `pip install` of the package: pytest finds the plugin by itself.
+cd "$(dirname "$0")/../.." || exit 2
+ROOT=$(pwd)
+HIL=${HIL:-build/asan/bin/hil}
+HILD=${HILD:-$(dirname "$HIL")/hild}
+HILD=$(cd "$(dirname "$HILD")" && pwd)/$(basename "$HILD")
+PY=python3
+/usr/bin/python3 -c 'import pytest' 2>/dev/null && PY=/usr/bin/python3
+w=build/python-tests
+rm -rf $w && mkdir -p $w
+p=0 f=0
+ok() { echo "ok $1"; p=$((p + 1)); }
+bad() { echo "FAIL $1"; f=$((f + 1)); }
+
+# Runs pytest; each test's PASSED/FAILED/ERROR line counts, as does pytest's
+# exit status when no test line came out.
+pyt() {
+	name=$1
+	shift
+	timeout 900 env PYTHONPATH="$ROOT/host/python${EXTRA_PATH:+:$EXTRA_PATH}" \
+		HIL_HILD_BIN=$HILD $PY -m pytest -v -p no:cacheprovider "$@" >$w/$name.log 2>&1
+	rc=$?
+	n=0
+	for t in $(sed -n 's/^\([^ ]*::[^ ]*\) PASSED.*/\1/p' $w/$name.log); do
+		ok "$name: $t"
+		n=$((n + 1))
+	done
+	for t in $(sed -n 's/^\([^ ]*::[^ ]*\) \(FAILED\|ERROR\).*/\1/p' $w/$name.log); do
+		bad "$name: $t"
+		n=$((n + 1))
+	done
+	if [ $n -eq 0 ] || { [ $rc -ne 0 ] && ! grep -qE ' (FAILED|ERROR)' $w/$name.log; }; then
+		bad "$name: pytest exited $rc"
+		tail -n 30 $w/$name.log | sed 's/^/    /'
+	elif [ $rc -ne 0 ]; then
+		grep -E '^(E  |FAILED|ERROR)' $w/$name.log | head -n 30 | sed 's/^/    /'
+	fi
+}
+
+same() {
+	if cmp -s "$2" "$3"; then ok "$1"; else
+		bad "$1"
+		diff "$2" "$3" | head -n 10 | sed 's/^/    /'
+	fi
+}
+
+# With HIL_HILD at a socket nobody serves, the fixture starts its own hild.
+HIL_HILD=$ROOT/$w/nobody.sock pyt sim -p hil.pytest_plugin --hil-trace-dir $w/sim \
+	examples tests/python
+for d in examples/*/; do
+	n=$(basename "$d")
+	"$HIL" run --direct --dut "$d" "$d/test.hil" >$w/$n.run 2>$w/$n.run.err
+	same "$n: the Python test prints the trace hil run prints for test.hil" \
+		$w/$n.run $w/sim/$n.test_script.trace
+done
+
+# A lab's hild: every example as a netlist board, and stamp as a board of
+# the type tests/python's marker names.
+cfg=$w/boards.json
+{
+	printf '{"boards": [\n'
+	for d in examples/*/; do
+		n=$(basename "$d")
+		printf '  {"name": "%s-netlist", "type": "netlist-%s", "uri": "netlist:icebreaker:%s"},\n' \
+			"$n" "$n" "$ROOT/examples/$n"
+	done
+	printf '  {"name": "stamp-0", "type": "icebreaker", "uri": "sim:%s"}\n]}\n' \
+		"$ROOT/tests/duts/stamp"
+} >$cfg
+$HILD --foreground --socket $w/lab.sock --state $w/lab-state --config $cfg 2>$w/lab.log &
+lab=$!
+i=0
+while [ ! -S $w/lab.sock ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+for d in examples/*/; do
+	n=$(basename "$d")
+	pyt netlist-$n -p hil.pytest_plugin --hil-hild $w/lab.sock --hil-target $n-netlist \
+		--hil-trace-dir $w/netlist "$d"
+done
+for t in $w/sim/*.trace; do
+	case $t in */stamp.*) continue ;; esac
+	same "netlist: $(basename "$t" .trace) prints the simulator's trace" \
+		$t $w/netlist/$(basename "$t")
+done
+pyt board -p hil.pytest_plugin --hil-hild $w/lab.sock --hil-target board tests/python
+grep -q "stamp-0 leased to client .* (pytest tests/python/" $w/lab.log &&
+	ok "--hil-target board: the tests ran on board stamp-0 of hild's boards file" ||
+	bad "--hil-target board: no session on stamp-0 in hild's log"
+kill $lab
+wait $lab
+
+# No hild where the test was told to look: the message says how to start one.
+HIL_HILD_BIN=$HILD PYTHONPATH=$ROOT/host/python $PY -m pytest -q -p no:cacheprovider \
+	-p hil.pytest_plugin --hil-hild $w/nobody.sock examples/counter >$w/nohild.log 2>&1
+rc=$?
+if [ $rc -ne 0 ] && grep -q "no hild answers at $w/nobody.sock" $w/nohild.log &&
+	grep -q 'start one with `hild --foreground`' $w/nohild.log; then
+	ok "no hild at --hil-hild: the test errs, naming the socket and how to start hild"
+else
+	bad "no hild at --hil-hild: exit $rc, without the message that says how to start hild"
+	tail -n 20 $w/nohild.log | sed 's/^/    /'
+fi
+
+# pip install (from a copy, so the build leaves the tree alone); then an
+# example copied out of the tree, away from examples/conftest.py: pytest
+# loads the plugin from the package's entry point.
+cp -r host/python $w/src
+if $PY -m pip install -q --no-build-isolation --no-index --target $w/site $w/src \
+	>$w/pip.log 2>&1; then
+	ok "pip install ./host/python"
+	mkdir -p $w/installed && cp -r examples/counter $w/installed/counter
+	if (cd $w/installed && HIL_HILD=$ROOT/$w/nobody.sock HIL_HILD_BIN=$HILD \
+		PYTHONPATH=$ROOT/$w/site $PY -m pytest -q -p no:cacheprovider \
+		--hil-trace-dir $ROOT/$w/installed-trace counter) >$w/installed.log 2>&1 &&
+		grep -q "1 passed" $w/installed.log; then
+		ok "installed: pytest loads the plugin by its entry point and the test passes"
+	else
+		bad "installed: the example did not pass"
+		tail -n 20 $w/installed.log | sed 's/^/    /'
+	fi
+	same "installed: the same trace as hil run" $w/counter.run \
+		$w/installed-trace/counter.test_script.trace
+else
+	bad "pip install ./host/python"
+	tail -n 20 $w/pip.log | sed 's/^/    /'
+fi
+
+echo "$p passed, $f failed"
+[ $f -eq 0 ]
