@@ -77,7 +77,11 @@ cfg=$w/boards.json
 	printf '  {"name": "stamp-0", "type": "icebreaker", "uri": "sim:%s"}\n]}\n' \
 		"$ROOT/tests/duts/stamp"
 } >$cfg
-$HILD --foreground --socket $w/lab.sock --state $w/lab-state --config $cfg 2>$w/lab.log &
+port=$($PY -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >$w/token
+chmod 600 $w/token
+$HILD --foreground --socket $w/lab.sock --state $w/lab-state --config $cfg \
+	--tcp 127.0.0.1:$port --token-file $w/token 2>$w/lab.log &
 lab=$!
 i=0
 while [ ! -S $w/lab.sock ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
@@ -91,6 +95,20 @@ for t in $w/sim/*.trace; do
 	same "netlist: $(basename "$t" .trace) prints the simulator's trace" \
 		$t $w/netlist/$(basename "$t")
 done
+HIL_TOKEN_FILE=$w/token pyt tcp -p hil.pytest_plugin --hil-hild tcp:127.0.0.1:$port \
+	--hil-trace-dir $w/tcp examples/counter
+same "tcp: the trace over TCP with the token" $w/counter.run $w/tcp/counter.test_script.trace
+echo wrong >$w/wrong-token
+if HIL_TOKEN_FILE=$w/wrong-token PYTHONPATH=$ROOT/host/python $PY -c '
+import sys, hil
+try:
+    hil.open("sim:examples/counter", address=sys.argv[1])
+except hil.HilError as e:
+    print(e.code, e.message)' tcp:127.0.0.1:$port 2>&1 | grep -q '^auth '; then
+	ok "tcp: a wrong token is refused with hild's code auth"
+else
+	bad "tcp: a wrong token was not refused with auth"
+fi
 pyt board -p hil.pytest_plugin --hil-hild $w/lab.sock --hil-target board tests/python
 grep -q "stamp-0 leased to client .* (pytest tests/python/" $w/lab.log &&
 	ok "--hil-target board: the tests ran on board stamp-0 of hild's boards file" ||

@@ -114,3 +114,12 @@ def test_monitor_sees_what_the_owner_sees(dut, hil_client):
     while len(monitor) < len(owner) and hil_client.poll(5):
         pass
     assert len(owner) >= 9 and monitor == owner
+
+
+def test_trace_limit(dut):
+    dut.trace_limit = 3
+    dut.watch(dut.irq)
+    with pytest.raises(hil.HilError) as e:
+        dut.step(40)
+    assert e.value.code == "trace_full" and "trace_limit" in e.value.message
+    assert dut.trace == [(5, "irq", 1), (6, "irq", 0), (13, "irq", 1)] and dut.cycle == 40

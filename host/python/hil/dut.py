@@ -138,8 +138,9 @@ class _Watch:
 class Dut:
     """A leased DUT. Use as a context manager; see hil.open()."""
 
-    def __init__(self, conn, info, target):
+    def __init__(self, conn, info, target, trace_limit=1000000):
         self._conn = conn
+        self.trace_limit = trace_limit
         self.target = target
         self.session = info["session"]
         self.board = info["board"]
@@ -372,8 +373,13 @@ class Dut:
     def __enter__(self):
         return self
 
-    def __exit__(self, *exc):
-        self.close()
+    def __exit__(self, etype, evalue, tb):
+        try:
+            self.close()
+        except HilError:
+            # The error that ended the block says more than the close after it.
+            if etype is None:
+                raise
         return False
 
     def __repr__(self):
@@ -411,6 +417,13 @@ class Dut:
         return self._keys
 
     def _record(self, cycle, key, port, value):
+        if self.trace_limit is not None and len(self._trace) >= self.trace_limit:
+            if self._cb_error is None:
+                self._cb_error = HilError("trace_full", "the trace holds %d reports, its "
+                                          "limit: unwatch what you do not need, or open "
+                                          "with a larger trace_limit (None: no limit)"
+                                          % len(self._trace))
+            return
         self._trace.append((cycle, key, len(self._trace), port, value))
 
     def _call(self, op, **args):
@@ -563,12 +576,15 @@ def _split_target(target):
                    "boards file (docs/hild.md) and open hild:NAME" % target)
 
 
-def open_session(target, address=None, token=None, timeout=None, client="python"):
+def open_session(target, address=None, token=None, timeout=None, client="python",
+                 trace_limit=1000000):
     """Opens a session: sim:DIR (a simulator of the DUT in DIR that hild
     starts), hild:BOARD, hild:type=T (the first free board of type T), or
     hild:sim:DIR. Waits for the lease when others hold it. address is
     where hild listens (default $HIL_HILD, else its default socket);
-    timeout (seconds) bounds every wait for hild, None waits for ever."""
+    timeout (seconds) bounds every wait for hild, None waits for ever.
+    The trace keeps at most trace_limit reports (None: no limit); past it
+    the next call raises HilError "trace_full"."""
     args = _split_target(target)
     conn = Connection(address, client=client, token=token, timeout=timeout)
     try:
@@ -576,5 +592,5 @@ def open_session(target, address=None, token=None, timeout=None, client="python"
     except BaseException:
         conn.close()
         raise
-    return Dut(conn, info, target)
+    return Dut(conn, info, target, trace_limit)
 
