@@ -153,15 +153,23 @@ int boards_load(struct hild *d, char *err, size_t errlen)
 		}
 		if (!uri || (strncmp(uri, "sim:", 4) && strncmp(uri, "netlist:", 8) &&
 			     strncmp(uri, "uart:", 5) && strncmp(uri, "ftdi:", 5) &&
-			     strncmp(uri, "tty:", 4)) || strlen(uri) >= 1024) {
+			     strncmp(uri, "tty:", 4) && strncmp(uri, "usb:", 4) &&
+			     strncmp(uri, "fx2:", 4)) || strlen(uri) >= 1024) {
 			snprintf(err, errlen, "%s: board %s: \"uri\" must be a hil target: "
-				 "ftdi:BOARD[@SERIAL]:DIR, tty:BOARD@DEV:DIR, sim:DIR, "
-				 "netlist:BOARD:DIR or uart:BOARD:DIR", path, name);
+				 "ftdi:BOARD[@SERIAL]:DIR, tty:BOARD@DEV:DIR, usb:BOARD:DIR, "
+				 "sim:DIR, netlist:BOARD:DIR, uart:BOARD:DIR or fx2:BOARD:DIR",
+				 path, name);
 			goto out;
 		}
 		if (bs && (!json_is_string(bs) || json_string_length(bs) >= 1024)) {
 			snprintf(err, errlen, "%s: board %s: \"bitstream\" must be a path",
 				 path, name);
+			goto out;
+		}
+		if (bs && !strncmp(uri, "usb:", 4)) {
+			snprintf(err, errlen, "%s: board %s: a usb: board's FPGA is configured "
+				 "at every session with its DUT's bitstream (make bitstream "
+				 "BOARD=... DUT=...): leave \"bitstream\" out", path, name);
 			goto out;
 		}
 		if (bs && access(json_string_value(bs), R_OK) != 0) {

@@ -158,6 +158,41 @@ for d in examples/*/; do
 	fi
 done
 
+# hild with the Glasgow as a board of its file: two sessions through
+# hild:glasgow-0, each on a freshly configured FPGA, traces == sim; a
+# usb: board given a bitstream of its own is refused with the reason.
+HILD=$(dirname "$HIL")/hild
+d=examples/counter
+printf '{"boards": [{"name": "glasgow-0", "type": "glasgow-revc", "uri": "usb:glasgow-revc:%s"}]}\n' \
+	"$(pwd)/$d" >$w/boards.json
+cat >$w/hild-usb.sh <<EOS
+$HILD --foreground --socket $w/h.sock --state $w/hstate --config $w/boards.json 2>$w/hild.log &
+hp=\$!
+i=0
+while [ ! -S $w/h.sock ] && [ \$i -lt 200 ]; do sleep 0.05; i=\$((i + 1)); done
+HIL_HILD=$w/h.sock $HIL run --target hild:glasgow-0 $d/test.hil >$w/hild1.out &&
+	HIL_HILD=$w/h.sock $HIL run --target hild:glasgow-0 $d/test.hil >$w/hild2.out
+rc=\$?
+kill \$hp
+wait \$hp
+exit \$rc
+EOS
+model=$($HIL ports --dut $d --where)/fx2-glasgow-revc/hil-sim
+$EMU --firmware $FW --model $model -- sh $w/hild-usb.sh 2>$w/hild-usb.err
+rc=$?
+if [ $rc -eq 0 ] && cmp -s $w/sim-counter.out $w/hild1.out && cmp -s $w/sim-counter.out $w/hild2.out &&
+	emu_says hild-usb "configurations 2," && grep -q "glasgow-0 leased" $w/hild.log; then
+	ok "hild with a usb: board: two sessions through hild:glasgow-0, each configured, traces == sim"
+else
+	cat $w/hild-usb.err $w/hild.log; bad "hild with a usb: board (exit $rc)"
+fi
+printf '{"boards": [{"name": "g", "type": "glasgow-revc", "uri": "usb:glasgow-revc:%s", "bitstream": "%s"}]}\n' \
+	"$(pwd)/$d" "$(pwd)/$cnt" >$w/boards-bit.json
+$HILD --foreground --socket $w/h2.sock --state $w/hstate2 --config $w/boards-bit.json 2>$w/hild-bit.err
+[ $? -ne 0 ] && grep -q "a usb: board's FPGA is configured at every session .*leave \"bitstream\" out" $w/hild-bit.err &&
+	ok "hild refuses a usb: board with a bitstream of its own, saying why" ||
+	{ cat $w/hild-bit.err; bad "hild took a usb: board with a bitstream"; }
+
 # A DUT whose bitstream was not built for the board: said, with the fix.
 rm -rf $w/nobit && mkdir -p $w/nobit/nobitdut && cp examples/counter/counter.v $w/nobit/nobitdut/ &&
 	sed -i 's/^module counter/module nobitdut/' $w/nobit/nobitdut/counter.v
