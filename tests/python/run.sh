@@ -74,6 +74,7 @@ cfg=$w/boards.json
 		printf '  {"name": "%s-netlist", "type": "netlist-%s", "uri": "netlist:icebreaker:%s"},\n' \
 			"$n" "$n" "$ROOT/examples/$n"
 	done
+	printf '  {"name": "alu-0", "type": "alu-sim", "uri": "sim:%s"},\n' "$ROOT/examples/alu"
 	printf '  {"name": "stamp-0", "type": "icebreaker", "uri": "sim:%s"}\n]}\n' \
 		"$ROOT/tests/duts/stamp"
 } >$cfg
@@ -90,10 +91,13 @@ for d in examples/*/; do
 	pyt netlist-$n -p hil.pytest_plugin --hil-hild $w/lab.sock --hil-target $n-netlist \
 		--hil-trace-dir $w/netlist "$d"
 done
-for t in $w/sim/*.trace; do
-	case $t in */stamp.*) continue ;; esac
+n=$(cat examples/*/test_*.py | grep -c '^def test_')
+[ "$(ls $w/netlist/*.trace | wc -l)" -eq "$n" ] &&
+	ok "netlist: a trace from each of the examples' $n Python tests" ||
+	bad "netlist: $(ls $w/netlist/*.trace | wc -l) traces from the examples' $n Python tests"
+for t in $w/netlist/*.trace; do
 	same "netlist: $(basename "$t" .trace) prints the simulator's trace" \
-		$t $w/netlist/$(basename "$t")
+		$w/sim/$(basename "$t") $t
 done
 HIL_TOKEN_FILE=$w/token pyt tcp -p hil.pytest_plugin --hil-hild tcp:127.0.0.1:$port \
 	--hil-trace-dir $w/tcp examples/counter
@@ -129,14 +133,15 @@ else
 fi
 
 # pip install (from a copy, so the build leaves the tree alone); then an
-# example copied out of the tree, away from examples/conftest.py: pytest
-# loads the plugin from the package's entry point.
+# example copied out of the tree, away from its conftest.py and pytest.ini:
+# pytest loads the plugin from the package's entry point.
 cp -r host/python $w/src
+out=$(mktemp -d)
 if $PY -m pip install -q --no-build-isolation --no-index --target $w/site $w/src \
 	>$w/pip.log 2>&1; then
 	ok "pip install ./host/python"
-	mkdir -p $w/installed && cp -r examples/counter $w/installed/counter
-	if (cd $w/installed && HIL_HILD=$ROOT/$w/nobody.sock HIL_HILD_BIN=$HILD \
+	cp -r examples/counter $out/counter
+	if (cd $out && HIL_HILD=$ROOT/$w/nobody.sock HIL_HILD_BIN=$HILD \
 		PYTHONPATH=$ROOT/$w/site $PY -m pytest -q -p no:cacheprovider \
 		--hil-trace-dir $ROOT/$w/installed-trace counter) >$w/installed.log 2>&1 &&
 		grep -q "1 passed" $w/installed.log; then
@@ -150,6 +155,17 @@ if $PY -m pip install -q --no-build-isolation --no-index --target $w/site $w/src
 else
 	bad "pip install ./host/python"
 	tail -n 20 $w/pip.log | sed 's/^/    /'
+fi
+rm -rf $out
+
+# From the root with nothing but `pytest`: conftest.py and pytest.ini find
+# the plugin and the tests (here only the counter's, to stay short).
+if HIL_HILD=$ROOT/$w/nobody.sock HIL_HILD_BIN=$HILD $PY -m pytest -q -p no:cacheprovider \
+	examples/counter >$w/bare.log 2>&1 && grep -q "1 passed" $w/bare.log; then
+	ok "plain pytest from the source tree finds the plugin"
+else
+	bad "plain pytest from the source tree"
+	tail -n 20 $w/bare.log | sed 's/^/    /'
 fi
 
 echo "$p passed, $f failed"

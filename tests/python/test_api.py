@@ -1,9 +1,13 @@
 """The blocking API on tests/duts/stamp (now = the cycle number, irq high
 in cycles 5, 13, 21, ...): watches, per-cycle callbacks, hild's topics and
 monitors, and errors as exceptions carrying the daemon's code."""
+import os
+
 import pytest
 
 import hil
+
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 pytestmark = pytest.mark.hil(dut="../duts/stamp", board_type="icebreaker")
 
@@ -29,9 +33,10 @@ def test_on_step_is_called_every_cycle_without_a_round_trip_each(dut):
     sent = dut._conn._next
     dut.step(1000)
     assert dut._conn._next - sent == 1            # one request for 1000 cycles
-    assert [c for c, _, _ in calls] == list(range(1, 1001))
+    # Cycles 0..999 have ended; 1000, where the run stopped, has not.
+    assert [c for c, _, _ in calls] == list(range(0, 1000))
     assert all(now == c for c, now, _ in calls)
-    assert [c for c, _, irq in calls if irq] == list(range(5, 1001, 8))
+    assert [c for c, _, irq in calls if irq] == list(range(5, 1000, 8))
 
 
 def test_poke_at_a_later_cycle(dut):
@@ -85,7 +90,8 @@ def test_no_such_board(hild):
 
 def test_no_hild(tmp_path):
     with pytest.raises(hil.NotRunning) as e:
-        hil.open("sim:examples/counter", address=str(tmp_path / "none.sock"))
+        hil.open("sim:" + os.path.join(HERE, "..", "duts", "stamp"),
+                 address=str(tmp_path / "none.sock"))
     assert "hild --foreground" in str(e.value) and e.value.code == "not_running"
 
 
@@ -97,6 +103,7 @@ def test_subscribe_with_a_wildcard(dut, hil_client):
     dut.step(20)
     while len(seen) < len(mine) and hil_client.poll(5):
         pass
+    assert mine == [(5, 1), (6, 0), (13, 1), (14, 0)]
     topic = "board/%s/port/irq" % dut.board
     assert [(t, e["cycle"], int(e["value"], 16)) for t, e in seen] == \
         [(topic, c, v) for c, v in mine]
@@ -123,3 +130,74 @@ def test_trace_limit(dut):
         dut.step(40)
     assert e.value.code == "trace_full" and "trace_limit" in e.value.message
     assert dut.trace == [(5, "irq", 1), (6, "irq", 0), (13, "irq", 1)] and dut.cycle == 40
+
+
+def test_on_step_sees_how_a_cycle_ended_after_its_pokes(dut):
+    calls = []
+    dut.on_step(lambda c, v: calls.append((c, v.seen, v.got)), dut.seen, dut.got)
+    dut.step(3)
+    dut.ack.value = 1          # poked in cycle 3, after the run stopped there
+    dut.step(2)
+    assert calls == [(0, 0, 0), (1, 0, 0), (2, 0, 0), (3, 0, 0), (4, 1, 3)]
+
+
+@pytest.mark.hil(dut="../../examples/alu", board_type="alu-sim")
+def test_a_watch_after_on_step_traces_as_hil_run_does(dut):
+    # y = a + b follows a in the cycle of the poke; a watch started after
+    # that poke must not report the change, whether or not on_step already
+    # watches y (hild then holds an older baseline for it).
+    traces = []
+    for with_on_step in (False, True):
+        dut.a.value = 1
+        dut.step()
+        if with_on_step:
+            dut.on_step(lambda c, v: None, dut.y)
+        dut.a.value = 2
+        dut.watch(dut.y)
+        dut.step(2)
+        dut.y.peek()
+        dut.unwatch(dut.y)
+        traces.append(dut.trace)
+    assert traces[0] == [(3, "y", 2)]
+    assert traces[1] == [(3, "y", 2), (6, "y", 2)]
+
+
+def test_a_failed_poke_leaves_the_session_in_step(dut):
+    calls = []
+    dut.on_step(lambda c, v: calls.append(c), dut.irq)
+    for i in range(65536):
+        dut.ack.poke(0, at=1000 + i)
+    dut.ack.poke(0, at=900000)               # one more than hild keeps
+    with pytest.raises(hil.HilError) as e:
+        dut.step(5)
+    assert e.value.code == "full"
+    assert dut.cycle == 5 == dut.sync() and calls == [0, 1, 2, 3, 4]
+
+
+def test_a_failing_callback_loses_no_cycle(dut):
+    calls = []
+    dut.on_step(lambda c, v: calls.append(c), dut.now)
+
+    def boom(cycle, value):
+        if cycle == 5:
+            raise AssertionError("irq at 5")
+
+    dut.watch(dut.irq, boom)
+    with pytest.raises(AssertionError):
+        dut.step(10)
+    assert dut.cycle == 10
+    dut.step(2)
+    assert calls == list(range(0, 12))
+
+
+def test_event_set_in_a_callback_is_refused(dut):
+    ev = dut.event()
+    dut.watch(dut.irq, lambda c, v: ev.set())
+    with pytest.raises(hil.HilError) as e:
+        dut.step(8)
+    assert e.value.code == "bad_call" and not ev.is_set()
+
+
+def test_submit_needs_a_target(hil_client):
+    with pytest.raises(ValueError):
+        hil_client.submit("step 1\n", dut=os.path.join(HERE, "..", "duts", "stamp"))

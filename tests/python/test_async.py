@@ -130,3 +130,41 @@ def test_blocking_step_while_coroutines_wait_is_refused(dut):
 
     _, code = run(sleeper(), rogue())
     assert code == "bad_call" and dut.cycle == 5
+
+
+def test_coroutines_left_waiting_do_not_move_the_dut(dut):
+    async def forever():
+        while True:
+            await dut.astep(1)
+
+    async def never():
+        await dut.wait(dut.seen == 1)
+
+    async def main():
+        asyncio.get_running_loop().create_task(forever())
+        asyncio.get_running_loop().create_task(never())
+        await dut.astep(3)
+
+    asyncio.run(main())
+    assert dut.cycle == 3 and not dut.sched.busy()
+    assert dut.step(2) == 5                 # the blocking API works again
+
+
+def test_a_closed_loop_leaves_nothing_behind(dut):
+    async def forever():
+        while True:
+            await dut.astep(1)
+
+    async def main():
+        asyncio.get_running_loop().create_task(forever())
+        await dut.astep(3)
+
+    loop = asyncio.new_event_loop()
+    loop.run_until_complete(main())
+    loop.close()
+    assert dut.cycle == 3 and not dut.sched.busy()
+
+    async def again():
+        return await asyncio.wait_for(dut.astep(2), 30)
+
+    assert asyncio.run(again()) == 5

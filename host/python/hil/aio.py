@@ -8,7 +8,7 @@ import asyncio
 import heapq
 import itertools
 
-from .errors import Timeout
+from .errors import HilError, Timeout
 
 # Rounds of the event loop given to coroutines before the DUT moves, when
 # the loop does not show its ready queue (not CPython's asyncio loop).
@@ -42,7 +42,9 @@ class Scheduler:
         self._task = None
 
     def busy(self):
-        return bool(self._timers or self._conds)
+        """Whether coroutines of a running event loop wait on the DUT."""
+        return any(_live(f) for _, _, f in self._timers) or \
+            any(_live(f) for _, _, f in self._conds)
 
     def at(self, cycle):
         fut = asyncio.get_running_loop().create_future()
@@ -57,8 +59,14 @@ class Scheduler:
         return fut
 
     def _kick(self):
-        if self._task is None or self._task.done():
-            self._task = asyncio.get_running_loop().create_task(self._drive())
+        loop = asyncio.get_running_loop()
+        if self._task is not None and not self._task.done() and self._task.get_loop() is loop:
+            return
+        # Waits left by an event loop that has ended can never complete.
+        self._timers = [t for t in self._timers if t[2].get_loop() is loop]
+        heapq.heapify(self._timers)
+        self._conds = [c for c in self._conds if c[2].get_loop() is loop]
+        self._task = loop.create_task(self._drive())
 
     def _fail_all(self, e):
         for _, _, fut in self._timers:
@@ -69,18 +77,27 @@ class Scheduler:
                 fut.set_exception(e)
         self._timers, self._conds = [], []
 
+    def _prune(self):
+        self._timers = [t for t in self._timers if not t[2].done()]
+        heapq.heapify(self._timers)
+        self._conds = [c for c in self._conds if not c[2].done()]
+
     async def _drive(self):
+        loop = asyncio.get_running_loop()
         try:
             while True:
                 await _settle()
-                self._timers = [t for t in self._timers if not t[2].done()]
-                heapq.heapify(self._timers)
-                self._conds = [c for c in self._conds if not c[2].done()]
-                if not self._timers and not self._conds:
+                self._prune()
+                # The loop stops once the coroutine it runs has returned:
+                # coroutines still waiting then must not move the DUT.
+                if not self._timers and not self._conds or getattr(loop, "_stopping", False):
                     return
                 self._move()
+                self.dut._raise_pending()
         except Exception as e:
             self._fail_all(e)
+        finally:
+            self._prune()
 
     def _move(self):
         """Moves the DUT to the next cycle where a coroutine wakes, and wakes
@@ -126,6 +143,13 @@ class Scheduler:
                 fut.set_result(dut.cycle)
 
 
+def _live(fut):
+    if fut.done():
+        return False
+    loop = fut.get_loop()
+    return loop.is_running() and not loop.is_closed()
+
+
 class Event:
     """An event coroutines set and wait for within one DUT cycle: the DUT
     does not move between set() and the waiters' reaction, so an answer
@@ -138,6 +162,10 @@ class Event:
         self.cycle = None
 
     def set(self):
+        if self._dut._in_callback:
+            raise HilError("bad_call", "Event.set() from inside a watch, on_step or topic "
+                           "callback: the callback runs before the DUT reaches the "
+                           "cycle it reports; set events from coroutines")
         self.cycle = self._dut.cycle
         self._ev.set()
 

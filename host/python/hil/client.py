@@ -43,12 +43,14 @@ class Client:
         """Queues a run of a script (its text) on a board, a board type or
         a simulator; returns the job id."""
         args = {"script": script, "name": name, "dut": os.path.abspath(dut)}
+        if [board is not None, board_type is not None, bool(sim)].count(True) != 1:
+            raise ValueError("submit: give one of board=NAME, board_type=T or sim=True")
         if board is not None:
             args["board"] = board
         elif board_type is not None:
             args["type"] = board_type
         else:
-            args["sim"] = bool(sim) or True
+            args["sim"] = True
         return self._conn.call("submit", **args)["job"]
 
     def job_wait(self, job):

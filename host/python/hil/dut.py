@@ -1,6 +1,7 @@
 """A session on one DUT through hild: the DUT's ports as attributes, pokes,
 peeks, runs, watches, per-cycle callbacks and the trace, with the cycle
 semantics of docs/scripts.md. The asyncio side is in aio.py."""
+import functools
 import os
 
 from . import aio
@@ -135,6 +136,22 @@ class _Watch:
         self.steppers = 0
 
 
+def _op(fn):
+    """A public call that talks to hild: refused from inside callbacks and
+    on a closed session; an error deferred while it ran (a pipelined poke's,
+    a callback's) is raised when it returns, after the session's state has
+    caught up with hild's."""
+    name = fn.__name__.strip("_")
+
+    @functools.wraps(fn)
+    def call(self, *args, **kwargs):
+        self._io(name)
+        result = fn(self, *args, **kwargs)
+        self._raise_pending()
+        return result
+    return call
+
+
 class Dut:
     """A leased DUT. Use as a context manager; see hil.open()."""
 
@@ -156,8 +173,9 @@ class Dut:
         self._trace = []
         self._steppers = []
         self._history = {}
+        self._next_fire = self._now
         self._in_callback = 0
-        self._cb_error = None
+        self._pending = None
         self._ended = None
         self.sched = aio.Scheduler(self)
         # Ports become attributes unless the name is taken by the API
@@ -176,11 +194,13 @@ class Dut:
         """The current cycle: pokes without `at` land in it, peeks read it."""
         return self._now
 
+    @_op
     def step(self, n=1):
         """Runs n cycles; returns the new cycle."""
         self._sync_only("step")
         return self._run("step", n=self._count(n, "step"))
 
+    @_op
     def run_until(self, until, timeout=None):
         """run_until(CYCLE) runs to that cycle. run_until(CONDITION,
         timeout=N) runs until the condition holds (checked from the current
@@ -214,8 +234,8 @@ class Dut:
             return p
         return self.port(p)
 
+    @_op
     def _poke(self, port, value, at):
-        self._io("poke")
         if not port.is_input:
             raise HilError("bad_arg", "port '%s' is an output: only inputs take pokes"
                            % port.name)
@@ -229,33 +249,38 @@ class Dut:
             args["at"] = at
         self._inflight.append(self._conn.send("poke", **args))
         if len(self._inflight) >= MAX_PIPELINED:
-            self._settle_pokes()
+            self._collect_pokes()
 
+    @_op
     def _peek(self, port, record):
-        self._io("peek")
-        r = self._call("peek", port=port.name)
-        v = int(r["value"], 16)
-        if record:
-            self._record(r["cycle"], self._key(), port, v)
-        return v
+        return self._read(port, record)
 
     # -- watches, per-cycle callbacks, the trace -----------------------------
 
+    @_op
     def watch(self, port, callback=None):
         """Reports every cycle where port changes (docs/scripts.md, "What a
         cycle means") to the trace and, if given, to callback(cycle, value)
-        as the reports arrive. Callbacks must not call the DUT; react with
-        run_until() or the asyncio side instead."""
-        self._io("watch")
+        as the reports arrive. Watching a port already watched starts its
+        watch again at the current cycle, as a script's `watch` does.
+        Callbacks must not call the DUT; react with run_until() or the
+        asyncio side instead."""
         port = self._port(port)
-        w = self._watch_of(port)
+        w = self._watches.get(port.name)
+        if w is None:
+            w = self._watch_of(port)
+        else:
+            self._call("unwatch", port=port.name)
+            self._call("watch", port=port.name)
+            if port.name in self._history:
+                self._history[port.name].append((self._now, self._read(port, False)))
         w.trace_key = self._key()
         if callback is not None:
             w.callbacks.append(callback)
 
+    @_op
     def unwatch(self, port, callback=None):
         """Stops watching port (or only stops calling callback)."""
-        self._io("unwatch")
         port = self._port(port)
         w = self._watches.get(port.name)
         if w is None:
@@ -267,22 +292,27 @@ class Dut:
             w.callbacks.remove(callback)
         self._drop_watch(port, w)
 
+    @_op
     def on_step(self, callback, *ports):
-        """callback(cycle, values) once for every cycle the DUT moves through
-        (cycle n: the state after edge n), values holding the listed ports
-        as that cycle ended. Built from watch reports, so a step(1000) costs
-        one round trip, not a thousand. Returns a handle for remove_on_step."""
-        self._io("on_step")
+        """callback(cycle, values) once for every cycle that ends from now
+        on, when the DUT moves past it (at its edge), values holding the
+        listed ports as that cycle ended, after all its pokes. Built from
+        watch reports, so a step(1000) costs one round trip, not a
+        thousand. The cycle a run stops at has not ended: its callback
+        comes with the next move. Returns a handle for remove_on_step."""
         ps = [self._port(p) for p in ports]
+        if not self._steppers:
+            self._next_fire = self._now
         for p in ps:
             w = self._watch_of(p)
             w.steppers += 1
             if p.name not in self._history:
-                self._history[p.name] = [(self._now, self._peek(p, record=False))]
-        handle = (callback, ps)
+                self._history[p.name] = [(self._now, self._read(p, False))]
+        handle = (callback, ps, self._now)
         self._steppers.append(handle)
         return handle
 
+    @_op
     def remove_on_step(self, handle):
         self._steppers.remove(handle)
         for p in handle[1]:
@@ -310,27 +340,27 @@ class Dut:
 
     # -- hild's topics --------------------------------------------------------
 
+    @_op
     def subscribe(self, pattern, callback):
         """callback(topic, event) for hild's events on topics matching
         pattern (docs/client-protocol.md, "Topics"). Returns the sub id."""
-        self._io("subscribe")
         sub = self._call("subscribe", topic=pattern)["sub"]
         self._conn.on_event(sub, lambda _s, topic, ev: self._callback(callback, topic, ev))
         return sub
 
+    @_op
     def unsubscribe(self, sub):
-        self._io("unsubscribe")
         self._call("unsubscribe", sub=sub)
         self._conn.on_event(sub, None)
 
+    @_op
     def sync(self):
         """Returns once the board has carried out everything sent."""
-        self._io("sync")
         return self._call("sync")["cycle"]
 
+    @_op
     def stats(self):
         """The link's counters (frames, bad frames, resends, NAKs)."""
-        self._io("stats")
         return self._call("stats")
 
     # -- asyncio ----------------------------------------------------------------
@@ -365,10 +395,11 @@ class Dut:
         if self._conn.closed:
             return
         try:
-            self._settle_pokes()
+            self._collect_pokes()
             self._call("close")
         finally:
             self._conn.close()
+        self._raise_pending()
 
     def __enter__(self):
         return self
@@ -399,7 +430,6 @@ class Dut:
             raise HilError("closed", "this session is closed")
 
     def _sync_only(self, what):
-        self._io(what)
         if self.sched.busy():
             raise HilError("bad_call", "%s() while coroutines wait on the DUT: inside "
                            "asyncio code use await dut.astep(), dut.arun_until() or "
@@ -416,48 +446,56 @@ class Dut:
         self._keys += 1
         return self._keys
 
+    def _defer(self, e):
+        if self._pending is None:
+            self._pending = e
+
+    def _raise_pending(self):
+        if self._pending is not None:
+            e, self._pending = self._pending, None
+            raise e
+
     def _record(self, cycle, key, port, value):
         if self.trace_limit is not None and len(self._trace) >= self.trace_limit:
-            if self._cb_error is None:
-                self._cb_error = HilError("trace_full", "the trace holds %d reports, its "
-                                          "limit: unwatch what you do not need, or open "
-                                          "with a larger trace_limit (None: no limit)"
-                                          % len(self._trace))
+            self._defer(HilError("trace_full", "the trace holds %d reports, its limit: "
+                                 "unwatch what you do not need, or open with a larger "
+                                 "trace_limit (None: no limit)" % len(self._trace)))
             return
         self._trace.append((cycle, key, len(self._trace), port, value))
 
     def _call(self, op, **args):
+        """One request and its reply. Raises only the request's own error;
+        the pipelined pokes' errors are deferred (see _op)."""
         i = self._conn.send(op, **args)
         try:
             r = self._conn.reply(i)
         finally:
-            self._settle_pokes()
+            self._collect_pokes()
         if "cycle" in r:
             self._now = r["cycle"]
-        self._raise_callback_error()
         return r
 
-    def _raise_callback_error(self):
-        if self._cb_error is not None:
-            e, self._cb_error = self._cb_error, None
-            raise e
-
-    def _settle_pokes(self):
-        """Collects the replies of pipelined pokes; the first error raises."""
-        err = None
+    def _collect_pokes(self):
+        """Takes the replies of pipelined pokes; an error is deferred."""
         while self._inflight:
             i = self._inflight.pop(0)
             try:
                 self._conn.reply(i)
             except HilError as e:
-                err = err or e
-        if err is not None:
-            raise err
+                self._defer(e)
+
+    def _read(self, port, record):
+        r = self._call("peek", port=port.name)
+        v = int(r["value"], 16)
+        if record:
+            self._record(r["cycle"], self._key(), port, v)
+        return v
 
     def _run(self, op, **args):
-        before = self._now
-        self._call(op, **args)
-        self._fire_steppers(before)
+        try:
+            self._call(op, **args)
+        finally:
+            self._fire_steppers()
         return self._now
 
     def _wait(self, cond, timeout):
@@ -473,13 +511,14 @@ class Dut:
         return hit
 
     def _wait_once(self, cond, n):
-        before = self._now
         args = {"port": cond.port.name, "cmp": "!=" if cond.ne else "==",
                 "value": "%#x" % cond.value, "timeout": n}
         if cond.mask is not None:
             args["mask"] = "%#x" % cond.mask
-        r = self._call("wait", **args)
-        self._fire_steppers(before)
+        try:
+            r = self._call("wait", **args)
+        finally:
+            self._fire_steppers()
         return r["cycle"] if r["hit"] else None
 
     def _watch_of(self, port):
@@ -516,46 +555,49 @@ class Dut:
             self._callback(cb, cycle, value)
 
     def _callback(self, cb, *args):
-        # An exception in a callback waits for the call that read the event
-        # to finish reading its reply, so the session stays in step.
+        # An exception in a callback is deferred to the end of the call that
+        # read the event, so the session stays in step with hild.
         self._in_callback += 1
         try:
             cb(*args)
         except Exception as e:
-            if self._cb_error is None:
-                self._cb_error = e
+            self._defer(e)
         finally:
             self._in_callback -= 1
 
-    def _fire_steppers(self, before):
-        """Calls the per-cycle callbacks for cycles before+1 .. now, each
-        with the values its ports ended that cycle with."""
-        if not self._steppers or self._now <= before:
+    def _fire_steppers(self):
+        """Calls the per-cycle callbacks for the cycles that have ended
+        since the last call (all before the current one), each with the
+        values its ports ended that cycle with: the last report at or
+        before it (reports are sorted stably, so a cycle reported twice,
+        at a stop and again after pokes there, ends with the second)."""
+        first, end = self._next_fire, self._now
+        if not self._steppers or end <= first:
+            self._next_fire = max(first, end)
             return
         hist = {}
         for name, h in self._history.items():
             h.sort(key=lambda cv: cv[0])
             hist[name] = h
-        pos = {name: 0 for name in hist}
-        cur = {}
+        pos, cur = {}, {}
         for name, h in hist.items():
             i = 0
-            while i + 1 < len(h) and h[i + 1][0] <= before:
+            while i + 1 < len(h) and h[i + 1][0] < first:
                 i += 1
-            cur[name], pos[name] = h[i][1], i + 1
-        for c in range(before + 1, self._now + 1):
+            cur[name], pos[name] = h[i][1], i + 1 if h[i][0] < first else i
+        for c in range(first, end):
             for name, h in hist.items():
                 i = pos[name]
                 while i < len(h) and h[i][0] <= c:
                     cur[name] = h[i][1]
                     i += 1
                 pos[name] = i
-            for cb, ps in list(self._steppers):
-                self._callback(cb, c, Values((p.name, cur[p.name]) for p in ps))
+            for cb, ps, since in list(self._steppers):
+                if c >= since:
+                    self._callback(cb, c, Values((p.name, cur[p.name]) for p in ps))
+        self._next_fire = end
         for name, h in hist.items():
-            last = cur[name]
-            h[:] = [(self._now, last)] + [cv for cv in h if cv[0] > self._now]
-        self._raise_callback_error()
+            h[:] = [(end - 1, cur[name])] + [cv for cv in h if cv[0] >= end]
 
 
 def _split_target(target):

@@ -110,7 +110,10 @@ class Connection:
             try:
                 got = self._sock.recv(max(65536, n - len(self._buf)))
             except socket.timeout:
-                raise HilError("timeout", "no answer from hild within the timeout") from None
+                # A reply may still come: the connection is out of step, so end it.
+                self.close()
+                raise ConnectionLost("timeout", "no answer from hild within the timeout; "
+                                     "the connection is closed") from None
             except OSError as e:
                 self._lost("reading from hild failed: %s" % (e.strerror or e))
             if not got:
