@@ -62,3 +62,15 @@ per() {
 	one=$(bytes $1 $N) && two=$(bytes $1 $((2 * N))) || return 1
 	echo "$one $two" | awk -v n=$N '{printf "%.2f %.2f\n", ($3 - $1) / n, ($4 - $2) / n}'
 }
+
+# Starts a hild of our own on $b/NAME.sock (state in $b/NAME-state, log in
+# $b/NAME-hild.log) with any further options; its pid in $hp.
+hild_start() {
+	name=$1
+	shift
+	rm -rf $b/$name-state $b/$name.sock && mkdir -p $b/$name-state
+	build/bin/hild --socket $b/$name.sock --state $b/$name-state "$@" >$b/$name-hild.log 2>&1 &
+	hp=$!
+	i=0
+	while [ ! -S $b/$name.sock ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+}

@@ -5,13 +5,8 @@
 cd "$(dirname "$0")/.." || exit 2
 . mk/bench_common.sh
 N=20000
-st=$b/fanout-state
-rm -rf $st $b/fanout.sock && mkdir -p $st
 # Subscribers may fall N events behind while the session runs flat out.
-build/bin/hild --socket $b/fanout.sock --state $st --max-events $((2 * N)) >$b/fanout-hild.log 2>&1 &
-hp=$!
-i=0
-while [ ! -S $b/fanout.sock ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+hild_start fanout --max-events $((2 * N))
 {
 	echo
 	echo "## Fan-out through hild (events per second)"

@@ -7,12 +7,7 @@ cd "$(dirname "$0")/.." || exit 2
 N=20000
 PY=python3
 /usr/bin/python3 -c 'import sys; assert sys.version_info >= (3, 10)' 2>/dev/null && PY=/usr/bin/python3
-st=$b/python-state
-rm -rf $st $b/python.sock && mkdir -p $st
-build/bin/hild --socket $b/python.sock --state $st >$b/python-hild.log 2>&1 &
-hp=$!
-i=0
-while [ ! -S $b/python.sock ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+hild_start python
 {
 	echo
 	echo "## The Python client (thousands a second)"

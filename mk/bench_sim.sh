@@ -69,17 +69,12 @@ done
 # Round trip: direct, and through a hild of our own on a private socket.
 d=$PWD/examples/counter
 direct=$(stats2 $B sim:$d rtt $RTT) || exit 1
-st=$b/hild-state
-rm -rf $st && mkdir -p $st
-build/bin/hild --socket $b/hild.sock --state $st >$b/hild.log 2>&1 &
-hp=$!
-i=0
-while [ ! -S $b/hild.sock ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-via=$(HIL_HILD=$b/hild.sock stats2 $B hild:sim:$d rtt $RTT)
+hild_start rtt
+via=$(HIL_HILD=$b/rtt.sock stats2 $B hild:sim:$d rtt $RTT)
 rc=$?
 kill $hp
 wait $hp 2>/dev/null
-[ $rc -eq 0 ] || { cat $b/hild.log >&2; exit 1; }
+[ $rc -eq 0 ] || { cat $b/rtt-hild.log >&2; exit 1; }
 # The floor under both: a byte bounced through the same number of processes.
 P=build/bin/bench_pingpong
 floor1=$(stats2 $P 1 $RTT) || exit 1
