@@ -14,9 +14,9 @@ hild_start python
 	echo
 	echo "A Python test bench on examples/counter's simulator through hild,"
 	echo "$N of each; median of $RUNS (min-max). *lock-step*: per cycle a poke,"
-	echo "\`step()\` and a read of \`count\` (two round trips: the step's and the"
-	echo "read's; cocotb's per-cycle loop is the comparison: about 7-9 k cycles/s"
-	echo "on Verilator in published figures, with no socket in between);"
+	echo "\`step()\` and a read of \`count\` (one round trip: the read comes with"
+	echo "the step's reply; cocotb's per-cycle loop is the comparison: about 7-9 k"
+	echo "cycles/s on Verilator in published figures, with no socket in between);"
 	echo "*astep*: a coroutine poking and awaiting \`astep(1)\` (one round trip a"
 	echo "cycle); *stream*: pokes at successive cycles with \`at=\`, sent without"
 	echo "waiting, then one run; *on_step*: one \`step($N)\` with a per-cycle"

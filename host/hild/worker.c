@@ -135,7 +135,7 @@ static int count_arg(json_t *req, const char *key, uint64_t *n, char *err, size_
 }
 
 /* Carries out one op; returns its result, or NULL with *rc or err set. */
-static json_t *execute(const char *op, json_t *req, int *rc, char *err, size_t errlen)
+static json_t *run_op(const char *op, json_t *req, int *rc, char *err, size_t errlen)
 {
 	uint8_t val[HIL_MAX_PORT_BYTES], mask[HIL_MAX_PORT_BYTES];
 	uint64_t n, at;
@@ -200,6 +200,52 @@ static json_t *execute(const char *op, json_t *req, int *rc, char *err, size_t e
 	if (*rc < 0)
 		return NULL;
 	return json_pack("{s:I}", "cycle", (json_int_t)hil_now(h));
+}
+
+/* run_op, and "peek": [PORT, ...] on step, run or wait: the reply also
+ * holds those ports' values where the DUT stopped, read as a peek right
+ * after would read them, so a client that reads ports after every step
+ * saves a round trip through hild for each. */
+static json_t *execute(const char *op, json_t *req, int *rc, char *err, size_t errlen)
+{
+	json_t *list = json_object_get(req, "peek");
+	int ports[HIL_MAX_PORTS];
+	size_t n = 0;
+	if (list) {
+		if (strcmp(op, "step") && strcmp(op, "run") && strcmp(op, "wait")) {
+			snprintf(err, errlen, "\"peek\" goes with step, run or wait");
+			return NULL;
+		}
+		if (!json_is_array(list) || json_array_size(list) > HIL_MAX_PORTS) {
+			snprintf(err, errlen, "\"peek\" must be a list of port names");
+			return NULL;
+		}
+		for (; n < json_array_size(list); n++) {
+			const char *name = json_string_value(json_array_get(list, n));
+			ports[n] = name ? hil_ports_find(hil_ports(h), name) : -1;
+			if (ports[n] < 0) {
+				snprintf(err, errlen, "\"peek\" must name ports of DUT '%s'",
+					 hil_ports(h)->top);
+				return NULL;
+			}
+		}
+	}
+	json_t *res = run_op(op, req, rc, err, errlen);
+	if (!res || !n)
+		return res;
+	json_t *vals = json_object();
+	for (size_t i = 0; i < n; i++) {
+		uint8_t val[HIL_MAX_PORT_BYTES];
+		if ((*rc = hil_peek(h, ports[i], val)) < 0) {
+			json_decref(vals);
+			json_decref(res);
+			return NULL;
+		}
+		json_object_set_new(vals, hil_ports(h)->port[ports[i]].name,
+				    value_json(ports[i], val));
+	}
+	json_object_set_new(res, "values", vals);
+	return res;
 }
 
 /* Configures a real board's FPGA with the board's bitstream, so the

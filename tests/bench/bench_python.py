@@ -4,7 +4,7 @@ examples/counter through the hild at SOCKET.
     bench_python.py SOCKET DUT_DIR MODE N
 
 MODE lockstep: per cycle a poke, a step and a read (what a cocotb test
-bench does every cycle); stream: N pokes at successive cycles, then one
+bench does every cycle; the read comes with the step's reply); stream: N pokes at successive cycles, then one
 run past them; on_step: one step of N cycles with a per-cycle callback;
 astep: a coroutine that pokes and awaits astep(1) N times."""
 import asyncio

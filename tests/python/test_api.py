@@ -201,3 +201,28 @@ def test_event_set_in_a_callback_is_refused(dut):
 def test_submit_needs_a_target(hil_client):
     with pytest.raises(ValueError):
         hil_client.submit("step 1\n", dut=os.path.join(HERE, "..", "duts", "stamp"))
+
+
+def test_a_read_after_each_step_rides_on_the_step(dut):
+    sent = dut._conn._next
+    for _ in range(50):
+        dut.ack.value = 0
+        dut.step()
+        assert dut.now.value == dut.cycle
+    # A poke and a step a cycle; only the first read was a request of its own.
+    assert dut._conn._next - sent == 2 * 50 + 1
+
+
+@pytest.mark.hil(dut="../../examples/alu", board_type="alu-sim")
+def test_a_poke_after_the_step_is_seen_by_the_next_read(dut):
+    dut.a.value = 1
+    dut.step()
+    assert dut.y.value == 1                # learnt: y is read after steps
+    dut.step()
+    assert dut.y.value == 1                # came with the step
+    dut.a.value = 5                        # y follows a in this very cycle
+    assert dut.y.value == 5
+    dut.step()
+    dut.a.value = 7
+    assert (dut.y.value, dut.y.peek()) == (7, 7)
+    assert dut.trace == [(3, "y", 7)]
