@@ -226,3 +226,13 @@ def test_a_poke_after_the_step_is_seen_by_the_next_read(dut):
     dut.a.value = 7
     assert (dut.y.value, dut.y.peek()) == (7, 7)
     assert dut.trace == [(3, "y", 7)]
+
+
+def test_peek_on_a_run_is_checked_before_the_run(dut):
+    for op, args in (("step", {"n": 3, "peek": ["nope"]}), ("step", {"n": 3, "peek": "now"}),
+                     ("sync", {"peek": ["now"]})):
+        with pytest.raises(hil.HilError) as e:
+            dut._call(op, **args)
+        assert e.value.code == "bad_arg" and "peek" in e.value.message
+    assert dut.sync() == 0
+    assert dut._call("step", n=3, peek=["now", "irq"])["values"] == {"now": "0x0003", "irq": "0x0"}
