@@ -10,6 +10,9 @@ import itertools
 
 from .errors import HilError, Timeout
 
+# A wait with no bound is a series of waits this long (dut.py's, too).
+WAIT_CHUNK = 1 << 40
+
 # Rounds of the event loop given to coroutines before the DUT moves, when
 # the loop does not show its ready queue (not CPython's asyncio loop).
 FALLBACK_ROUNDS = 64
@@ -112,8 +115,7 @@ class Scheduler:
                 bound = deadline
         if len(self._conds) == 1:
             cond, deadline, fut = self._conds[0]
-            n = (bound - now) if bound is not None else None
-            hit = dut._wait_once(cond, n if n is not None else (1 << 40))
+            hit = dut._wait_once(cond, bound - now if bound is not None else WAIT_CHUNK)
             if hit is not None:
                 fut.set_result(hit)
                 self._conds = []

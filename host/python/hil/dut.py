@@ -5,15 +5,13 @@ import functools
 import os
 
 from . import aio
+from .aio import WAIT_CHUNK
 from .errors import HilError, Timeout
 from .wire import Connection
 
 # Pokes go without waiting for their replies; past this many unanswered,
 # the client reads replies first, staying inside hild's --max-inflight.
 MAX_PIPELINED = 32
-# A wait with no timeout is a series of waits this long (the bridge's
-# cycle counter has 48 bits).
-WAIT_CHUNK = 1 << 40
 CYCLE_LIMIT = 1 << 48
 
 

@@ -191,9 +191,6 @@ class Connection:
             raise HilError(e.get("code", "error"), e.get("message", ""))
         return m.get("ok", {})
 
-    def has_reply(self, i):
-        return i in self._replies
-
     def call(self, op, **args):
         return self.reply(self.send(op, **args))
 
