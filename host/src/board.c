@@ -30,9 +30,9 @@ static const struct {
 	{"hx1k", 32220},
 };
 
-static int plain(const char *s)
+int hil_board_name_ok(const char *s)
 {
-	if (!*s || strlen(s) >= 48)
+	if (!*s || *s == '-' || strlen(s) > 40)
 		return 0;
 	for (; *s; s++)
 		if (!(*s == '_' || *s == '-' || (*s >= 'a' && *s <= 'z') ||
@@ -101,7 +101,7 @@ int hil_board_load(struct hil_board *b, const char *name, char *err, size_t errl
 	snprintf(b->link, sizeof(b->link), "uart");
 	b->sck = b->mosi = b->miso = b->cs = b->cdone = b->creset = -1;
 	b->uart_if = b->flash_if = -1;
-	if (!plain(name))
+	if (!hil_board_name_ok(name))
 		return hil_fail(err, errlen, "board '%s': not a board name (see "
 				"boards/ for the names)", name);
 	snprintf(b->name, sizeof(b->name), "%s", name);

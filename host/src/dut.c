@@ -2,6 +2,7 @@
  * build directory from the DUT's path, and let make (mk/dut.mk) decide what
  * is stale. A lock file keeps two hil processes from building one DUT at
  * the same time. */
+#include "hil/board.h"
 #include "hil/dut.h"
 
 #include <dirent.h>
@@ -37,19 +38,6 @@ static int plain_ident(const char *s)
 	for (; *s; s++)
 		if (!(*s == '_' || (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
 		      (*s >= '0' && *s <= '9')))
-			return 0;
-	return 1;
-}
-
-/* A board's name as boards/ spells it: letters, digits, _ and -, not
- * starting with -, so it is safe in a make argument and a path. */
-static int board_name(const char *s)
-{
-	if (!*s || *s == '-')
-		return 0;
-	for (; *s; s++)
-		if (!(*s == '_' || *s == '-' || (*s >= 'a' && *s <= 'z') ||
-		      (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9')))
 			return 0;
 	return 1;
 }
@@ -130,7 +118,7 @@ int dut_prepare(const char *dir, const char *top, const char *what,
 	if (!strncmp(what, "netlist:", 8) || !strncmp(what, "uart:", 5) ||
 	    !strncmp(what, "fx2:", 4)) {
 		const char *board = strchr(what, ':') + 1;
-		if (!board_name(board) || strlen(board) > 40)
+		if (!hil_board_name_ok(board))
 			return ERR("board '%s': not a board name", board);
 		char mk[PATH_MAX];
 		snprintf(mk, sizeof(mk), "%s/boards/%s/board.mk", root(), board);

@@ -22,6 +22,10 @@ struct hil_board {
 };
 
 int hil_board_load(struct hil_board *b, const char *name, char *err, size_t errlen);
+/* 1 if s can name a board as boards/ spells it: letters, digits, _ and -,
+ * not starting with -, at most 40 characters (safe in a make argument and
+ * a path). */
+int hil_board_name_ok(const char *s);
 /* 0 if the host reaches b through an FTDI chip (UART and SPI flash), else
  * -1 with the reason in err. */
 int hil_board_ftdi(const struct hil_board *b, char *err, size_t errlen);
