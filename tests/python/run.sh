@@ -134,9 +134,11 @@ fi
 
 # pip install (from a copy, so the build leaves the tree alone); then an
 # example copied out of the tree, away from its conftest.py and pytest.ini:
-# pytest loads the plugin from the package's entry point.
+# pytest loads the plugin from the package's entry point. The copy's path
+# stays the same from run to run, so its model is built once, not once a run.
 cp -r host/python $w/src
-out=$(mktemp -d)
+out=${TMPDIR:-/tmp}/hil-python-tests-$(id -u)
+rm -rf $out && mkdir -p $out
 if $PY -m pip install -q --no-build-isolation --no-index --target $w/site $w/src \
 	>$w/pip.log 2>&1; then
 	ok "pip install ./host/python"
