@@ -44,7 +44,11 @@ module hil_bridge #(
     output wire        w_ack,
     output wire        snap,
     input  wire [15:0] phy_errors,  // counted by the PHY, reported in STATUS_R
-    output wire        idle         // nothing will happen until a byte arrives
+    output wire        idle,        // nothing will happen until a byte arrives
+    // fast-forward, simulation only (hil_engine.v); tie ff_add to 0 on a chip
+    input  wire [47:0] ff_add,
+    output wire        ff_ok,
+    output wire [47:0] ff_left
 );
     wire        b_valid, f_end, f_ok;
     wire [7:0]  b_data;
@@ -94,7 +98,8 @@ module hil_bridge #(
         .w_set(w_set), .w_on(w_on), .w_clear(w_clear), .w_hit(w_hit),
         .w_idx(w_idx), .w_ack(w_ack), .snap(snap),
         .crc_errors(crc_errors), .seq_errors(seq_errors), .frames_ok(frames_ok),
-        .phy_errors(phy_errors), .blocked(eng_blocked));
+        .phy_errors(phy_errors), .blocked(eng_blocked),
+        .ff_add(ff_add), .ff_ok(ff_ok), .ff_left(ff_left));
 
     wire        tx_we, rd_start, rd_valid, rd_ready, s_valid, s_last, s_ready;
     wire        ftx_busy, ltx_idle, tx_quiet;

@@ -7,6 +7,15 @@
 // no break is armed, an evaluation point costs nothing and the DUT advances
 // once per clock. Reports are written into the transmit ring with back
 // pressure: while the ring is full the engine waits, and so does the DUT.
+//
+// Fast-forward (simulation only; ff_add is tied to 0 on the chip, where
+// synthesis removes it): while ff_ok holds, the engine is only counting
+// cycles toward a stamp ff_left cycles away, with no break armed. A
+// simulator that clocks the DUT on its own may then give it ff_add more
+// edges than the bridge takes clocks; the advancing edge adds them to the
+// cycle counter, so the engine ends where ff_add + 1 single steps would
+// have left it. The simulator must stop short of the stamp, and before any
+// watched port changes.
 module hil_engine #(
     parameter NPORTS = 1,
     parameter NBRK = 2,
@@ -50,7 +59,11 @@ module hil_engine #(
     input  wire [15:0] seq_errors,
     input  wire [15:0] frames_ok,
     input  wire [15:0] phy_errors,  // the PHY's own count, e.g. UART framing errors
-    output wire        blocked      // waiting for a command byte or for ring room
+    output wire        blocked,     // waiting for a command byte or for ring room
+    // fast-forward, see above
+    input  wire [47:0] ff_add,
+    output wire        ff_ok,
+    output wire [47:0] ff_left
 );
     localparam OP_HELLO = 8'h01, OP_POKE = 8'h02, OP_SAMPLE = 8'h03,
                OP_WATCH = 8'h04, OP_BREAK = 8'h05, OP_RUN = 8'h06,
@@ -121,6 +134,8 @@ module hil_engine #(
     assign w_on    = aux[0];
     assign w_clear = sync;
     assign blocked = (c_ready && !c_valid) || (m_valid && !m_ready);
+    assign ff_ok   = st == ST_ADV && armed == 0;
+    assign ff_left = stamp - cycle;
 
     wire byte_eq = ((p_rdata ^ bval_q) & bmask_q) == 8'd0;
     wire eq_all  = beq && byte_eq;
@@ -293,7 +308,7 @@ module hil_engine #(
         if (rst)
             cycle <= 48'd0;
         else if (advance)
-            cycle <= cycle + 48'd1;
+            cycle <= cycle + 48'd1 + ff_add;
 
         if (rst || sync) begin
             st <= ST_OP;

@@ -8,9 +8,9 @@ CC := clang
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 CFLAGS := -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
 	-Wall -Wextra -Werror -Ihost/include -Ihost/src -Ihost/hild -MMD -MP \
-	-DHIL_ROOT='"$(ROOT)"' -O1 -g -fno-omit-frame-pointer $(SAN) -fsanitize=fuzzer-no-link \
-	$(shell pkg-config --cflags jansson libftdi1 libusb-1.0)
-LDLIBS := $(shell pkg-config --libs jansson libftdi1 libusb-1.0) -lm
+	-O1 -g -fno-omit-frame-pointer $(SAN) -fsanitize=fuzzer-no-link \
+	$(shell pkg-config --cflags jansson libftdi1 libusb-1.0 libcrypto)
+LDLIBS := $(shell pkg-config --libs jansson libftdi1 libusb-1.0 libcrypto) -lm
 
 LIB_OBJ := $(patsubst %.c,$(OUT)/obj/%.o,$(wildcard host/src/*.c))
 HILD_OBJ := $(patsubst %.c,$(OUT)/obj/%.o,$(filter-out host/hild/main.c,$(wildcard host/hild/*.c)))

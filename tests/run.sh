@@ -5,6 +5,10 @@
 cd "$(dirname "$0")/.." || exit 2
 HIL=${HIL:-build/asan/bin/hil}
 export HIL
+# Models build into a cache of the test run's own, so each run starts clean
+# and nothing lands in the user's ~/.cache.
+HIL_CACHE=${HIL_CACHE:-$PWD/build/cache}
+export HIL_CACHE
 log=build/test-logs
 mkdir -p "$log"
 total_p=0

@@ -1,4 +1,4 @@
-/* hil wrap: the wrapper generator's command line, run by mk/dut.mk. */
+/* hil wrap: the wrapper generator on its own (the build runs it in-process). */
 #include <stdio.h>
 #include <string.h>
 

@@ -9,16 +9,7 @@
 #include <string.h>
 
 #include "errfmt.h"
-
-#ifndef HIL_ROOT
-#error "HIL_ROOT must name hil's source tree"
-#endif
-
-static const char *root(void)
-{
-	const char *r = getenv("HIL_ROOT");
-	return r && *r ? r : HIL_ROOT;
-}
+#include "root.h"
 
 /* Bitstream sizes: icepack's output without a comment. */
 static const struct {
@@ -71,6 +62,16 @@ static int set(struct hil_board *b, const char *k, const char *v)
 		snprintf(b->package, sizeof(b->package), "%.15s", v);
 		return 0;
 	}
+	if (!strcmp(k, "SYNTH_DEVICE")) {
+		if (strcmp(v, "u") && strcmp(v, "hx") && strcmp(v, "lp"))
+			return -1;
+		snprintf(b->synth, sizeof(b->synth), "%.3s", v);
+		return 0;
+	}
+	if (!strcmp(k, "DIV")) {
+		b->div = num && n > 0 && n < 1000 ? (unsigned)n : 0;
+		return b->div ? 0 : -1;
+	}
 	if (!strcmp(k, "LINK")) {
 		if (strcmp(v, "uart") && strcmp(v, "fx2"))
 			return -1;
@@ -106,12 +107,12 @@ int hil_board_load(struct hil_board *b, const char *name, char *err, size_t errl
 				"boards/ for the names)", name);
 	snprintf(b->name, sizeof(b->name), "%s", name);
 	char path[4096], line[512];
-	snprintf(path, sizeof(path), "%s/boards/%s/board.mk", root(), name);
+	snprintf(path, sizeof(path), "%s/boards/%s/board.mk", hil_root(), name);
 	FILE *f = fopen(path, "r");
 	if (!f)
 		return hil_fail(err, errlen, "no board '%s' (%s: %s); the boards are "
 				"the directories in %s/boards", name, path,
-				strerror(errno), root());
+				strerror(errno), hil_root());
 	while (fgets(line, sizeof(line), f)) {
 		char k[64], v[256];
 		if (sscanf(line, " %63[A-Z0-9_] := %255s", k, v) == 2 &&
@@ -160,7 +161,7 @@ static int by_name(const void *a, const void *b)
 int hil_board_all(struct hil_board *b, int max)
 {
 	char path[4096], msg[256];
-	snprintf(path, sizeof(path), "%s/boards", root());
+	snprintf(path, sizeof(path), "%s/boards", hil_root());
 	DIR *d = opendir(path);
 	if (!d)
 		return 0;

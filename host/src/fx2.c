@@ -9,6 +9,7 @@
 #include "../../firmware/fx2/hilfx2.h"
 #include "crc32.h"
 #include "errfmt.h"
+#include "root.h"
 #include "hil/ihex.h"
 
 #define ROM_VID 0x04b4
@@ -17,15 +18,9 @@
 #define CHUNK 1023          /* what fxload sends at once */
 #define RENUM_WAIT_MS 5000  /* the firmware leaves and rejoins the bus */
 
-static const char *root(void)
-{
-	const char *r = getenv("HIL_ROOT");
-	return r && *r ? r : HIL_ROOT;
-}
-
 void hil_fx2_firmware_path(const struct hil_board *b, char *out, size_t n)
 {
-	snprintf(out, n, "%s/build/firmware/%s/hil-fx2.ihx", root(), b->name);
+	snprintf(out, n, "%s/build/firmware/%s/hil-fx2.ihx", hil_root(), b->name);
 }
 
 void hil_fx2_bitstream_path(const struct hil_board *b, const char *dut_dir, char *out,
@@ -34,7 +29,7 @@ void hil_fx2_bitstream_path(const struct hil_board *b, const char *dut_dir, char
 	char abs[4096];
 	const char *d = realpath(dut_dir, abs) ? abs : dut_dir;
 	const char *name = strrchr(d, '/');
-	snprintf(out, n, "%s/build/%s/%s/hil.bin", root(), b->name, name ? name + 1 : d);
+	snprintf(out, n, "%s/build/%s/%s/hil.bin", hil_root(), b->name, name ? name + 1 : d);
 }
 
 static uint32_t le32(const uint8_t *p)

@@ -620,7 +620,7 @@ int hil_open(hil_t **out, const char *uri, const struct hil_options *opt,
 	     char *err, size_t errlen)
 {
 	static const struct hil_options none;
-	char msg[1024];
+	char msg[2048];
 	struct dut_build b;
 	*out = NULL;
 	if (!opt)
@@ -629,8 +629,9 @@ int hil_open(hil_t **out, const char *uri, const struct hil_options *opt,
 		return open_remote(out, uri, opt, err, errlen);
 	char what[64] = "sim", kind[16] = "sim", mid[256] = "";
 	const char *dir = NULL;
-	if (!strncmp(uri, "sim:", 4) && uri[4]) {
-		dir = uri + 4;
+	if ((!strncmp(uri, "sim:", 4) || !strncmp(uri, "ce:", 3)) && strchr(uri, ':')[1]) {
+		dir = strchr(uri, ':') + 1;
+		snprintf(what, sizeof(what), "%.*s", (int)(dir - 1 - uri), uri);
 	} else if ((!strncmp(uri, "netlist:", 8) || !strncmp(uri, "uart:", 5) ||
 		    !strncmp(uri, "fx2:", 4) ||
 		    !strncmp(uri, "ftdi:", 5) || !strncmp(uri, "tty:", 4) ||
@@ -649,7 +650,8 @@ int hil_open(hil_t **out, const char *uri, const struct hil_options *opt,
 	}
 	if (!dir || !*dir) {
 		snprintf(err, errlen, "target '%s': hil knows sim:DIR (the Verilator "
-			 "model of the DUT in DIR), netlist:BOARD:DIR (the "
+			 "model of the DUT in DIR), ce:DIR (the model of the DUT after "
+			 "the clock-enable pass the chip gets), netlist:BOARD:DIR (the "
 			 "netlist Yosys makes for BOARD's chip, simulated), "
 			 "uart:BOARD:DIR (BOARD's top, UART included, driven "
 			 "bit by bit), fx2:BOARD:DIR (an FX2 board's top "
@@ -691,6 +693,8 @@ int hil_open(hil_t **out, const char *uri, const struct hil_options *opt,
 		t = !strcmp(kind, "ftdi")
 			    ? hil_transport_ftdi(&bt.board, &bt.sel, msg, sizeof(msg))
 			    : hil_transport_tty(bt.tty, bt.board.baud, msg, sizeof(msg));
+	else if (h->pend && h->watch && !strcmp(what, "sim"))
+		t = hil_transport_model(b.sim, msg, sizeof(msg));
 	else if (h->pend && h->watch)
 		t = hil_transport_sim(b.sim, msg, sizeof(msg));
 	else

@@ -29,7 +29,13 @@ struct hil_transport {
 	char err[256];
 };
 
-/* Starts the Verilator model `sim_path` on a socketpair. */
+/* Loads the Verilator model `so_path` (hil-model.so) into this process
+ * (transport_model.c). */
+struct hil_transport *hil_transport_model(const char *so_path, char *err,
+					  size_t errlen);
+
+/* Starts the Verilator model `sim_path` on a socketpair (the ce: model and
+ * the board-level ones). */
 struct hil_transport *hil_transport_sim(const char *sim_path, char *err,
 					size_t errlen);
 

@@ -53,9 +53,8 @@ expect "missing DUT directory" 2 "tests/duts/nope" "$HIL" run --dut tests/duts/n
 
 # A target built for one DUT, checked against another DUT's port list: the
 # message names both.
-"$HIL" ports --dut tests/duts/lfsr >/dev/null 2>&1
-lfsr_ports=$(ls -d build/dut/lfsr-*/ports.json 2>/dev/null | head -n 1)
-if [ -n "$lfsr_ports" ]; then
+lfsr_ports=$("$HIL" ports --dut tests/duts/lfsr --where 2>/dev/null)/ports.json
+if [ -f "$lfsr_ports" ]; then
 	expect "signature mismatch names both DUTs" 2 "describes DUT 'lfsr'" \
 		"$HIL" run --dut $v --ports "$lfsr_ports" $w/wait.hil
 	grep -qF "'vcounter' (built in" $w/err && { echo "ok mismatch names vcounter"; p=$((p + 1)); } ||

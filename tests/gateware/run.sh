@@ -60,7 +60,7 @@ ff=$(tail -n 1 $w/frames.log | cut -d' ' -f3)
 [ -z "$fp" ] && fp=0 && ff=1
 p=$((p + fp)) f=$((f + ff))
 
-out=$("$HIL" ports --dut tests/vectors/vcounter --json >/dev/null && ls -d build/dut/vcounter-*/ | head -n 1)
+out=$("$HIL" ports --dut tests/vectors/vcounter --where)
 if [ -z "$out" ] || [ ! -f "$out/hil_top.v" ]; then
 	echo "FAIL building tests/vectors/vcounter"
 	echo "$p passed, $((f + 1)) failed"

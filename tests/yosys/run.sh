@@ -1,6 +1,6 @@
 #!/bin/sh
 # Tests our Yosys pass hil_ce (gateware/yosys/hil_ce.cc) through the flow of
-# mk/dut.mk. For each DUT in duts/: the pass logs the expected counts
+# the DUT build (host/src/dut.c). For each DUT in duts/: the pass logs the expected counts
 # (expect.txt), Icarus finds the transformed DUT cycle-equivalent to the
 # original one run on a clock that only ticks when hil_advance would be 1
 # (gen_tb.py), and Verilator lints the transformed DUT without errors. For each
@@ -15,7 +15,7 @@ w=build/yosys-tests
 sim=$(yosys-config --datdir)
 CYCLES=4000
 # DUTs that instantiate Yosys cells need read_verilog -icells; the others go
-# through exactly the script of mk/dut.mk.
+# through the script of the DUT build.
 ICELLS=" cells mem_cells asyncwrite "
 p=0 f=0
 
@@ -31,7 +31,7 @@ bad() {
 	f=$((f + 1))
 }
 
-# flow DIR TOP OUT: the Yosys script of mk/dut.mk, messages in OUT/yosys.out.
+# flow DIR TOP OUT: the DUT build's Yosys script, messages in OUT/yosys.out.
 flow() {
 	read=read_verilog
 	case "$ICELLS" in *" $2 "*) read="read_verilog -icells" ;; esac

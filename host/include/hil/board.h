@@ -13,6 +13,8 @@ struct hil_board {
 	char device[16];           /* up5k, hx8k, hx1k */
 	char package[16];          /* sg48, ct256, bg121, tq144 */
 	char link[8];              /* uart, fx2 */
+	char synth[8];             /* SYNTH_DEVICE: synth_ice40's -device (u, hx, lp) */
+	unsigned div;              /* DIV: bridge clocks per UART bit */
 	unsigned long baud;
 	unsigned vid, pid;
 	unsigned boot_vid, boot_pid; /* USB_ID_BOOT: the chip before its firmware */

@@ -1,9 +1,11 @@
 /* Finding and building a DUT directory.
  *
  * A DUT directory holds the DUT's .v files; its top module is the directory's
- * base name unless the user names another. dut_prepare() brings the build
- * products in build/dut/<top>-<hash of the directory's path>/ up to date
- * (through mk/dut.mk, so make decides what is stale) and returns their paths. */
+ * base name unless the user names another. dut_prepare() builds what a
+ * target needs into the build cache ($HIL_CACHE, else $XDG_CACHE_HOME/hil,
+ * else ~/.cache/hil), keyed by the sources' content, the top, the tools and
+ * hil's own gateware, and returns the paths. Every tool runs from an argv
+ * on a copy of the sources; nothing is written into the DUT directory. */
 #ifndef HIL_DUT_H
 #define HIL_DUT_H
 
@@ -13,21 +15,28 @@
 struct dut_build {
 	char dir[4096];        /* the DUT directory as given */
 	char top[256];         /* top module */
-	char out[3072];        /* build directory */
+	char out[3072];        /* the DUT's folder in the cache */
 	char ports_json[4096]; /* ports.json: the port list and signature */
 	char bare_json[4096];  /* Yosys JSON of the bare DUT after proc, not flattened */
-	char sim[4096];        /* the Verilator model executable */
+	char sim[4096];        /* the model: hil-model.so (sim), else an executable */
 };
 
-/* what: "ports" builds only ports.json and the bare JSON, "sim" also the
- * RTL model, "netlist:BOARD" the gate-level model of the netlist Yosys makes
- * for that board's chip, "uart:BOARD" the RTL of the board top (UART PHY
- * included) behind a serial model (b->sim then names it). Returns 0, or -1
- * with a message in err. */
+/* what: "ports" builds only ports.json and the bare JSON; "sim" also the
+ * RTL model, a shared library run in-process (the DUT's own RTL, clocked on
+ * advancing cycles); "ce" the model of the DUT after the hil_ce pass, as a
+ * process; "netlist:BOARD" the gate-level model of the netlist Yosys makes
+ * for that board's chip; "uart:BOARD" the RTL of the board top (UART PHY
+ * included) behind a serial model; "fx2:BOARD" an FX2 board's top behind a
+ * model of its FIFOs. b->sim then names the model. A first build says on a
+ * terminal what it is doing. Returns 0, or -1 with the reason in err: a
+ * tool's own messages (file:line) with the DUT's paths as the user gave them. */
 int dut_prepare(const char *dir, const char *top, const char *what,
 		struct dut_build *b, char *err, size_t errlen);
 
-/* Names the DUTs built in build/dut whose signature is `sig` (port lists
+/* The build cache's folder, created if missing; -1 with the reason in err. */
+int hil_cache_dir(char *out, size_t outlen, char *err, size_t errlen);
+
+/* Names the DUTs built in the cache whose signature is `sig` (port lists
  * alike give signatures alike) as "'top' (built in ...) or ..." in out;
  * leaves out empty if there is none. */
 void hil_dut_name_of(uint64_t sig, char *out, size_t outlen);

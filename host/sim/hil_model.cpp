@@ -1,0 +1,158 @@
+// The Verilator backend, in-process: the bridge shell (Vshell: bridge and
+// port registers, generated as hil_shell.v) and the DUT's own RTL (Vdut) as
+// two models, joined by hil_glue.h. The DUT gets a rising edge exactly on
+// the bridge's advancing clocks, which in simulation is the same as the
+// chip's clock enable, and costs nothing on the others.
+//
+// Fast-forward: while the engine is only counting toward a stamp with no
+// break armed (ff_ok), the DUT is clocked alone, up to the clock before the
+// stamp and only while no watched output changes; the one bridge clock that
+// follows adds those cycles to its counter (ff_add, hil_engine.v). A free
+// run thus costs the DUT's evaluation and little else.
+#include <cstdint>
+#include <cstdio>
+#include <new>
+
+#include "Vdut.h"
+#include "Vshell.h"
+#include "hil_model.h"
+#include "verilated.h"
+
+#include "hil_glue.h"
+
+// A fast-forward stretch ends after this many DUT cycles, so that the
+// caller's clock budget (and with it its timers) still bites.
+static const uint64_t FF_MAX = 1u << 16;
+
+struct hil_model {
+	VerilatedContext ctx;
+	Vshell *sh;
+	Vdut *dut;
+	uint64_t skipped;
+};
+
+static void dut_edge(hil_model *m)
+{
+	m->dut->HIL_GLUE_CLOCK = 1;
+	m->dut->eval();
+	m->dut->HIL_GLUE_CLOCK = 0;
+	m->dut->eval();
+}
+
+// One bridge clock; returns whether the DUT advanced.
+static void bridge_clock(hil_model *m)
+{
+	Vshell *sh = m->sh;
+	bool adv = sh->dut_advance, poked = sh->dut_poked;
+	uint64_t extra = 0;
+	if (adv) {
+		hil_glue_inputs(m->dut, sh);
+		dut_edge(m);
+		if (sh->ff_ok) {
+			uint64_t room = (uint64_t)sh->ff_left - 1;
+			if (room > FF_MAX)
+				room = FF_MAX;
+			while (extra < room && !hil_glue_watched_changed(sh, m->dut)) {
+				dut_edge(m);
+				extra++;
+			}
+			m->skipped += extra;
+		}
+	}
+	sh->ff_add = extra;
+	sh->clk = 1;
+	sh->eval();
+	sh->ff_add = 0;
+	if (poked) {
+		hil_glue_inputs(m->dut, sh);
+		m->dut->eval();
+	}
+	if (adv || poked)
+		hil_glue_outputs(sh, m->dut);
+	sh->clk = 0;
+}
+
+extern "C" unsigned hil_model_abi(void)
+{
+	return HIL_MODEL_ABI;
+}
+
+extern "C" hil_model *hil_model_new(char *err, size_t errlen)
+{
+	hil_model *m = new (std::nothrow) hil_model;
+	if (!m) {
+		std::snprintf(err, errlen, "out of memory for the model");
+		return nullptr;
+	}
+	m->sh = new (std::nothrow) Vshell(&m->ctx, "shell");
+	m->dut = new (std::nothrow) Vdut(&m->ctx, "dut");
+	m->skipped = 0;
+	if (!m->sh || !m->dut) {
+		std::snprintf(err, errlen, "out of memory for the model");
+		hil_model_free(m);
+		return nullptr;
+	}
+	m->sh->rst = 1;
+	m->sh->clk = 0;
+	m->sh->eval();
+	for (int i = 0; i < 4; i++) {
+		bridge_clock(m);
+		m->sh->eval();
+	}
+	m->sh->rst = 0;
+	hil_glue_inputs(m->dut, m->sh);
+	m->dut->eval();
+	hil_glue_outputs(m->sh, m->dut);
+	m->sh->eval();
+	return m;
+}
+
+extern "C" void hil_model_free(hil_model *m)
+{
+	if (!m)
+		return;
+	if (m->sh)
+		m->sh->final();
+	if (m->dut)
+		m->dut->final();
+	delete m->sh;
+	delete m->dut;
+	delete m;
+}
+
+extern "C" int hil_model_run(hil_model *m, const uint8_t *in, size_t in_len, size_t *taken,
+			     uint8_t *out, size_t cap, size_t *made, unsigned long clocks)
+{
+	Vshell *sh = m->sh;
+	size_t pos = 0, n = 0;
+	int idle = 0;
+	for (unsigned long c = 0; c < clocks; c++) {
+		// This clock's inputs, from the state after the last edge.
+		sh->rx_valid = pos < in_len;
+		sh->rx_data = pos < in_len ? in[pos] : 0;
+		sh->tx_ready = n < cap;
+		sh->eval();
+		bool took = sh->rx_valid, gave = sh->tx_valid && sh->tx_ready;
+		uint8_t tx = sh->tx_data;
+		bridge_clock(m);
+		if (took)
+			pos++;
+		if (gave)
+			out[n++] = tx;
+		sh->eval();
+		if (sh->idle && pos == in_len && !sh->tx_valid) {
+			idle = 1;
+			break;
+		}
+		if (n && (!sh->tx_valid || n == cap))
+			break;
+	}
+	*taken = pos;
+	*made = n;
+	return idle;
+}
+
+extern "C" uint64_t hil_model_skipped(const hil_model *m)
+{
+	return m->skipped;
+}

@@ -1,0 +1,39 @@
+/* The simulator as a shared library (hil-model.so): the C ABI between libhil
+ * (transport_model.c, which dlopens it) and host/sim/hil_model.cpp, built
+ * per DUT with the DUT's RTL and the bridge shell. Bytes in, bytes out, as
+ * on the sim byte port; nothing else crosses. */
+#ifndef HIL_MODEL_H
+#define HIL_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Bumped whenever this interface changes; a model of another version is
+ * refused (and rebuilt: the number is part of the build cache's key). */
+#define HIL_MODEL_ABI 1
+
+struct hil_model;
+
+unsigned hil_model_abi(void);
+/* A model out of reset, or NULL with a message in err. */
+struct hil_model *hil_model_new(char *err, size_t errlen);
+void hil_model_free(struct hil_model *m);
+/* Clocks the bridge at most `clocks` times, feeding it in[0..in_len) a byte
+ * a clock as it takes them and collecting what it sends into out[0..cap).
+ * Returns early once it has output and the bridge has paused sending, or
+ * when it is idle: nothing will happen until more bytes come. Sets *taken
+ * and *made; returns 1 when idle, else 0. */
+int hil_model_run(struct hil_model *m, const uint8_t *in, size_t in_len, size_t *taken,
+		  uint8_t *out, size_t cap, size_t *made, unsigned long clocks);
+/* DUT cycles the model ran without clocking the bridge (fast-forward). */
+uint64_t hil_model_skipped(const struct hil_model *m);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
