@@ -16,21 +16,25 @@ extern "C" {
  * refused (and rebuilt: the number is part of the build cache's key). */
 #define HIL_MODEL_ABI 1
 
+/* The model is compiled with hidden symbols (calls inside it then need no
+ * indirection); these are the ones it exports. */
+#define HIL_MODEL_API __attribute__((visibility("default")))
+
 struct hil_model;
 
-unsigned hil_model_abi(void);
+HIL_MODEL_API unsigned hil_model_abi(void);
 /* A model out of reset, or NULL with a message in err. */
-struct hil_model *hil_model_new(char *err, size_t errlen);
-void hil_model_free(struct hil_model *m);
+HIL_MODEL_API struct hil_model *hil_model_new(char *err, size_t errlen);
+HIL_MODEL_API void hil_model_free(struct hil_model *m);
 /* Clocks the bridge at most `clocks` times, feeding it in[0..in_len) a byte
  * a clock as it takes them and collecting what it sends into out[0..cap).
  * Returns early once it has output and the bridge has paused sending, or
  * when it is idle: nothing will happen until more bytes come. Sets *taken
  * and *made; returns 1 when idle, else 0. */
-int hil_model_run(struct hil_model *m, const uint8_t *in, size_t in_len, size_t *taken,
+HIL_MODEL_API int hil_model_run(struct hil_model *m, const uint8_t *in, size_t in_len, size_t *taken,
 		  uint8_t *out, size_t cap, size_t *made, unsigned long clocks);
 /* DUT cycles the model ran without clocking the bridge (fast-forward). */
-uint64_t hil_model_skipped(const struct hil_model *m);
+HIL_MODEL_API uint64_t hil_model_skipped(const struct hil_model *m);
 
 #ifdef __cplusplus
 }

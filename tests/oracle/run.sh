@@ -1,7 +1,9 @@
 #!/bin/sh
 # The oracle test: the trace and exit status of `hil run` (bridge + DUT under
-# Verilator) must equal, byte for byte, those of the plain Icarus testbench of
-# the bare DUT that `hil oracle` writes for the same script. The cases are
+# Verilator, the DUT's own RTL clocked on advancing cycles) must equal, byte
+# for byte, those of the model of the DUT after the clock-enable pass the chip
+# gets (target ce:DIR) and those of the plain Icarus testbench of the bare DUT
+# that `hil oracle` writes for the same script. The cases are
 # every example and test DUT with a test.hil, and scripts below, run against
 # tests/vectors/vcounter, for the corners the examples do not reach: failures,
 # commands that cannot run, several evaluation points in one cycle.
@@ -16,6 +18,15 @@ check() {
 	n=$1 d=$2 s=$3
 	"$HIL" run --dut "$d" "$s" >$w/$n.run.out 2>$w/$n.run.err
 	hrc=$?
+	"$HIL" run --target "ce:$d" "$s" >$w/$n.ce.out 2>$w/$n.ce.err
+	crc=$?
+	if [ $crc -ne $hrc ] || ! cmp -s $w/$n.run.out $w/$n.ce.out; then
+		echo "FAIL $n: the RTL model exits $hrc, the clock-enable model $crc; trace diff (- RTL, + CE):"
+		diff -u $w/$n.run.out $w/$n.ce.out | tail -n +3 | head -n 20 | sed 's/^/    /'
+		sed "s/^/    ce stderr: /" $w/$n.ce.err | head -n 5
+		f=$((f + 1))
+		return
+	fi
 	if ! "$HIL" oracle --dut "$d" "$s" >$w/$n.tb.v 2>$w/$n.gen.err; then
 		echo "FAIL $n: hil oracle: $(head -n 3 $w/$n.gen.err)"
 		f=$((f + 1))
@@ -29,7 +40,7 @@ check() {
 	vvp -n $w/$n.vvp >$w/$n.oracle.out 2>$w/$n.oracle.err
 	orc=$?
 	if [ $hrc -eq $orc ] && cmp -s $w/$n.run.out $w/$n.oracle.out; then
-		echo "PASS $n: $(wc -l <$w/$n.oracle.out) trace lines, exit $orc"
+		echo "PASS $n: RTL = CE = oracle, $(wc -l <$w/$n.oracle.out) trace lines, exit $orc"
 		p=$((p + 1))
 		return
 	fi
