@@ -39,7 +39,8 @@ static void dut_edge(hil_model *m)
 	m->dut->eval();
 }
 
-// One bridge clock; returns whether the DUT advanced.
+// One rising edge of the bridge's clock, the DUT's with it when it
+// advances; leaves the clock low for the next evaluation.
 static void bridge_clock(hil_model *m)
 {
 	Vshell *sh = m->sh;
@@ -127,18 +128,11 @@ extern "C" int hil_model_run(hil_model *m, const uint8_t *in, size_t in_len, siz
 	size_t pos = 0, n = 0;
 	int idle = 0;
 	for (unsigned long c = 0; c < clocks; c++) {
-		// This clock's inputs, from the state after the last edge.
+		// This clock's inputs, from the state after the last edge; one
+		// evaluation settles them and the falling edge together.
 		sh->rx_valid = pos < in_len;
 		sh->rx_data = pos < in_len ? in[pos] : 0;
 		sh->tx_ready = n < cap;
-		sh->eval();
-		bool took = sh->rx_valid, gave = sh->tx_valid && sh->tx_ready;
-		uint8_t tx = sh->tx_data;
-		bridge_clock(m);
-		if (took)
-			pos++;
-		if (gave)
-			out[n++] = tx;
 		sh->eval();
 		if (sh->idle && pos == in_len && !sh->tx_valid) {
 			idle = 1;
@@ -146,6 +140,13 @@ extern "C" int hil_model_run(hil_model *m, const uint8_t *in, size_t in_len, siz
 		}
 		if (n && (!sh->tx_valid || n == cap))
 			break;
+		bool took = sh->rx_valid, gave = sh->tx_valid && sh->tx_ready;
+		uint8_t tx = sh->tx_data;
+		bridge_clock(m);
+		if (took)
+			pos++;
+		if (gave)
+			out[n++] = tx;
 	}
 	*taken = pos;
 	*made = n;

@@ -1,0 +1,117 @@
+#!/bin/sh
+# make bench, cocotb comparison: the same lock-step loop on examples/alu
+# (per cycle: poke a, b and op, one clock, read y) written as a cocotb test
+# on Verilator (tests/bench/cocotb/test_alu_lockstep.py, through cocotb's
+# own Makefile flow) and with hil's Python client through hild
+# (tests/bench/cocotb/hil_alu_lockstep.py). Both check every y against the
+# ALU's function and print a CRC-32 of the y values, which must agree.
+# Writes build/bench/cocotb.md.
+#
+# cocotb 1.9.2: used from build/cocotb if it is there, else from Debian's
+# python3 if that has it (pip install cocotb==1.9.2), else installed into
+# build/cocotb from the release sources in COCOTB_SRC (cocotb-1.9.2.tar.gz
+# and find_libpython-0.4.1.tar.gz; needs python3-dev, python3-pip,
+# python3-setuptools, g++).
+cd "$(dirname "$0")/.." || exit 2
+. mk/bench_common.sh
+COCOTB_SRC=${COCOTB_SRC:-../shared/third_party}
+N=20000
+PY=/usr/bin/python3
+CC=$PWD/build/cocotb
+T=$PWD/tests/bench/cocotb
+S=$PWD/$b/cocotb-sim
+
+# cocotb's version as Debian's python3 sees it with PYTHONPATH $1 (may be empty).
+cocotb_version() {
+	PYTHONPATH=$1 "$PY" -m cocotb.config --version 2>/dev/null
+}
+
+if [ "$(cocotb_version "$CC")" = 1.9.2 ] && [ -x "$CC/bin/cocotb-config" ]; then
+	ccpath=$CC ccbin=$CC/bin:
+elif [ "$(cocotb_version "")" = 1.9.2 ] && command -v cocotb-config >/dev/null 2>&1; then
+	ccpath="" ccbin=""
+else
+	src=$(cd "$COCOTB_SRC" 2>/dev/null && pwd) &&
+		[ -f "$src/cocotb-1.9.2.tar.gz" ] && [ -f "$src/find_libpython-0.4.1.tar.gz" ] || {
+		echo "bench: no cocotb 1.9.2: pip install cocotb==1.9.2, or set COCOTB_SRC to a" \
+			"directory with cocotb-1.9.2.tar.gz and find_libpython-0.4.1.tar.gz" >&2
+		exit 1
+	}
+	echo "bench: installing cocotb 1.9.2 into build/cocotb" >&2
+	u=$b/cocotb-src
+	rm -rf "$u" "$CC" && mkdir -p "$u" || exit 1
+	(cd "$u" && tar xzf "$src/find_libpython-0.4.1.tar.gz" && tar xzf "$src/cocotb-1.9.2.tar.gz") &&
+		"$PY" -m pip install --no-cache-dir --no-build-isolation --no-deps --target "$CC" \
+			"$u/find_libpython-0.4.1" "$u/cocotb-1.9.2" >$b/cocotb-pip.log 2>&1 &&
+		[ "$(cocotb_version "$CC")" = 1.9.2 ] || {
+		tail -20 $b/cocotb-pip.log >&2
+		rm -rf "$CC"
+		exit 1
+	}
+	rm -rf "$u"
+	ccpath=$CC ccbin=$CC/bin:
+fi
+
+# One run of the cocotb test: "cycles-per-second crc". The first run also
+# builds the model (cocotb's Makefile rebuilds only what changed).
+cocotb_run() {
+	rm -f "$S/rate" "$S/results.xml"
+	PATH="$ccbin$PATH" PYTHONPATH="${ccpath:+$ccpath:}$T" ALU_LOOP_CYCLES=$N ALU_LOOP_OUT="$S/rate" \
+		make -C "$S" -f "$T/Makefile" ALU_DIR="$PWD/examples/alu" >"$S/run.log" 2>&1 || {
+		tail -30 "$S/run.log" >&2
+		return 1
+	}
+	# cocotb's make exits 0 when a test fails; the rate is only written
+	# when every y checked, and results.xml must hold no failure.
+	if [ ! -s "$S/rate" ] || grep -q '<failure' "$S/results.xml"; then
+		grep -i -B2 -A10 'fail\|error' "$S/run.log" | tail -30 >&2
+		return 1
+	fi
+	cat "$S/rate"
+}
+
+mkdir -p "$S"
+cc=$(stats2 cocotb_run) || { echo "bench: the cocotb loop failed ($S/run.log)" >&2; exit 1; }
+crc_cc=$(cut -d' ' -f2 $b/samples | sort -u)
+vlt=$(sed -n 's/.*Running on Verilator version \([^ ]*\).*/\1/p' "$S/run.log" | head -n 1)
+
+hild_start cocotb
+hl=$(stats2 env PYTHONPATH=host/python "$PY" "$T/hil_alu_lockstep.py" $b/cocotb.sock \
+	"$PWD/examples/alu" $N) || { kill $hp; cat $b/cocotb-hild.log >&2; exit 1; }
+crc_hl=$(cut -d' ' -f2 $b/samples | sort -u)
+kill $hp
+wait $hp 2>/dev/null
+# stats2's summary of the CRC field is meaningless; each side's runs and
+# both sides must have given the same one.
+[ "$(echo "$crc_cc" | wc -l)" -eq 1 ] && [ "$crc_cc" = "$crc_hl" ] || {
+	echo "bench: the y values differ: cocotb CRC-32 $crc_cc, hil $crc_hl" >&2
+	exit 1
+}
+m=${cc%% *}
+ratio() { echo "${1%% *} $m" | awk '{printf "%.2f", $1 / $2}'; }
+{
+	echo
+	echo "## Lock-step against cocotb (thousand cycles a second)"
+	echo
+	echo "One loop on examples/alu, $N cycles: per cycle poke a, b and op with"
+	echo "values from a 32-bit LCG, advance the clock one cycle, read y. Median"
+	echo "of $RUNS runs (min-max), the loop alone timed (not the build, the"
+	echo "simulator's start or the check). *cocotb*: cocotb 1.9.2"
+	echo "(\`pip install cocotb==1.9.2\`) on Verilator $vlt through cocotb's own"
+	echo "Makefile flow (SIM=verilator, its default flags), a test that starts a"
+	echo "\`Clock\` on clk and per cycle writes the three inputs and awaits"
+	echo "\`RisingEdge(dut.clk)\` (tests/bench/cocotb). *hil*: the same loop with"
+	echo "hil's Python client on the ALU's simulator through a hild on the same"
+	echo "machine, per cycle three pokes, \`step()\` and \`dut.y.value\` (the pokes"
+	echo "go without waiting and y comes with the step's reply: one round trip"
+	echo "a cycle over hild's socket). Both check every y against the ALU's"
+	echo "function and agree on the CRC-32 of the y values ($crc_cc). cocotb"
+	echo "1.9.2's documentation asks for Verilator 5.022 or later (its Makefile"
+	echo "accepts 4.106 on); this loop ran and checked on $vlt."
+	echo
+	echo "| loop | cycles per second (thousands) | ratio to cocotb |"
+	echo "|---|---|---|"
+	echo "| cocotb 1.9.2 + Verilator | $(cell "$cc" 1e3 1) | 1 |"
+	echo "| hil Python through hild | $(cell "$hl" 1e3 1) | $(ratio "$hl") |"
+} >$b/cocotb.md
+exit 0
