@@ -7,6 +7,8 @@
 #                       and the round trip of a peek, direct and via hild
 #   mk/bench_fanout.sh  events per second from hild to 1, 10, 100 subscribers
 #   mk/bench_python.sh  the Python client: lock-step, astep, streaming, on_step
+#   mk/bench_cocotb.sh  a lock-step loop on examples/alu: cocotb 1.9.2 on
+#                       Verilator against hil's Python client through hild
 #   mk/bench_link.sh    bytes per poke, report and step on the UART link
 #   mk/bench_usb.sh     the usb link of FX2 boards, on the emulated FX2
 #   mk/resources.mk     the bridge's size and Fmax on every board
@@ -14,7 +16,7 @@
 cd "$(dirname "$0")/.." || exit 2
 . mk/bench_common.sh
 start=$(date +%s)
-for part in sim fanout python link usb flash; do
+for part in sim fanout python cocotb link usb flash; do
 	echo "bench: $part" >&2
 	sh mk/bench_$part.sh || { echo "bench: mk/bench_$part.sh failed" >&2; exit 1; }
 done
@@ -31,7 +33,7 @@ cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 	echo "$RUNS runs (min-max) unless a section says otherwise. Every figure comes"
 	echo "from simulation or emulation on this machine: no board was attached."
 	echo
-	cat $b/sim.md $b/fanout.md $b/python.md $b/link.md $b/usb.md
+	cat $b/sim.md $b/fanout.md $b/python.md $b/cocotb.md $b/link.md $b/usb.md
 	echo
 	echo "## Bridge size and speed"
 	echo
