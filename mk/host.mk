@@ -8,7 +8,7 @@ ROOT := $(CURDIR)
 
 CC := gcc
 CFLAGS := -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
-	-Wall -Wextra -Werror -Ihost/include -Ihost/src -MMD -MP \
+	-Wall -Wextra -Werror -Ihost/include -Ihost/src -MMD -MP -fPIC \
 	$(shell pkg-config --cflags jansson libftdi1 libusb-1.0 libcrypto)
 LDLIBS := $(shell pkg-config --libs jansson libftdi1 libusb-1.0 libcrypto) -lm
 ifeq ($(VARIANT),asan)
@@ -35,13 +35,16 @@ EMU_SRC := $(wildcard tests/ft2232h/*.c)
 EMU_OBJ := $(EMU_SRC:%.c=$(OUT)/obj/%.o)
 ifeq ($(VARIANT),release)
 EMU := $(OUT)/bin/hil-ft2232h-emu $(OUT)/bin/hil-fx2-emu
+# libhil as a shared library, for the Python client's in-process sessions
+# (ctypes); not in the sanitizer build, whose runtime a host would lack.
+SHARED := $(OUT)/lib/libhil.so
 # make bench's drivers (tests/bench), optimised like what they measure.
 BENCH := $(patsubst tests/bench/%.c,$(OUT)/bin/%,$(wildcard tests/bench/*.c))
 endif
 EMU_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -g -MMD -MP \
 	$(shell pkg-config --cflags umockdev-1.0 glib-2.0)
 
-all: $(OUT)/lib/libhil.a $(OUT)/bin/hil $(OUT)/bin/hild $(TESTS) $(EMU) $(BENCH)
+all: $(OUT)/lib/libhil.a $(SHARED) $(OUT)/bin/hil $(OUT)/bin/hild $(TESTS) $(EMU) $(BENCH)
 
 $(OUT)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -50,6 +53,10 @@ $(OUT)/obj/%.o: %.c
 $(OUT)/lib/libhil.a: $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
+
+$(OUT)/lib/libhil.so: $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) -shared $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 $(OUT)/bin/hil: $(CLI_OBJ) $(OUT)/lib/libhil.a
 	@mkdir -p $(dir $@)

@@ -1,5 +1,6 @@
 /* hil: the command line. Dispatches to one file per subcommand. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmds.h"
@@ -12,7 +13,9 @@ static const struct {
 	{"run", cmd_run, "run (--dut DIR | --target URI) [--top T] [--vcd FILE] [--json]\n"
 			 "      [--record LOG] [--direct] SCRIPT\n"
 			 "      run a stimulus script (docs/scripts.md) on the DUT;\n"
-			 "      URI sim:DIR (default), netlist:BOARD:DIR (gate level) or\n"
+			 "      URI sim:DIR (default: the DUT's RTL, in-process), ce:DIR (the\n"
+			 "      DUT after the clock-enable pass the chip gets), netlist:BOARD:DIR\n"
+			 "      (gate level) or\n"
 			 "      uart:BOARD:DIR (the board top, its UART driven bit by bit),\n"
 			 "      fx2:BOARD:DIR (an FX2 board's top behind a model of its FIFOs),\n"
 			 "      ftdi:BOARD[@SERIAL|@BUS/DEV]:DIR (a board on USB; or --serial S,\n"
@@ -48,7 +51,9 @@ static const struct {
 
 static int usage(FILE *f)
 {
-	fprintf(f, "usage: hil COMMAND [OPTIONS]\n\ncommands:\n");
+	fprintf(f, "usage: hil [--cache DIR] COMMAND [OPTIONS]\n\n"
+		   "--cache DIR: build DUT models into DIR (default $HIL_CACHE, else\n"
+		   "$XDG_CACHE_HOME/hil, else ~/.cache/hil)\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		fprintf(f, "  %s\n", cmds[i].help);
 	return f == stdout ? 0 : 2;
@@ -56,6 +61,11 @@ static int usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+	if (argc >= 3 && !strcmp(argv[1], "--cache")) {
+		setenv("HIL_CACHE", argv[2], 1);
+		argc -= 2;
+		argv += 2;
+	}
 	if (argc < 2)
 		return usage(stderr);
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||

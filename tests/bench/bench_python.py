@@ -14,7 +14,7 @@ import time
 import hil
 
 sock, dut_dir, mode, n = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
-with hil.open("sim:" + dut_dir, address=sock) as dut:
+with hil.open("hild:sim:" + dut_dir, address=sock) as dut:
     dut.rst.value = 0
     dut.step()
     t = time.perf_counter()

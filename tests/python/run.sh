@@ -4,6 +4,8 @@
 #    a hild the pytest fixture starts because none runs;
 #  - each example's test_script prints the trace `hil run` prints for its
 #    test.hil;
+#  - the examples' Python tests in pytest's own process (--hil-target
+#    local, sim: through libhil) with no hild to be had, the same traces;
 #  - the same tests on the netlist backend (boards of a running hild), with
 #    the same traces; tests/python with --hil-target board on a configured
 #    board of the marker's type;
@@ -64,6 +66,34 @@ for d in examples/*/; do
 		$w/$n.run $w/sim/$n.test_script.trace
 done
 
+# In-process: no hild answers and none can be started (HIL_HILD_BIN is a
+# program that fails), yet every example's tests pass with hil run's traces.
+HIL_HILD=$ROOT/$w/nobody.sock pyt local -p hil.pytest_plugin \
+	--hil-target local --hil-hild-bin /bin/false --hil-trace-dir $w/local examples
+n=$(cat examples/*/test_*.py | grep -c '^def test_')
+[ "$(ls $w/local/*.trace | wc -l)" -eq "$n" ] &&
+	ok "local: a trace from each of the examples' $n Python tests" ||
+	bad "local: $(ls $w/local/*.trace | wc -l) traces from the examples' $n Python tests"
+for t in $w/local/*.trace; do
+	same "local: $(basename "$t" .trace) prints the trace it prints through hild" \
+		$w/sim/$(basename "$t") $t
+done
+if PYTHONPATH=$ROOT/host/python HIL_HILD=$ROOT/$w/nobody.sock $PY -c '
+import sys, hil
+with hil.open("sim:examples/counter") as dut:
+    dut.rst.value = 1
+    dut.step()
+    dut.rst.value = 0
+    dut.en.value = 1
+    dut.step(300)
+    assert dut.count.value == 300 % 256, dut.count.value
+    assert dut.session == "local"
+print("in-process")' 2>&1 | grep -qx in-process; then
+	ok "hil.open(\"sim:DIR\") runs in this process with no hild"
+else
+	bad "hil.open(\"sim:DIR\") did not run in-process"
+fi
+
 # A lab's hild: every example as a netlist board, and stamp as a board of
 # the type tests/python's marker names.
 cfg=$w/boards.json
@@ -106,7 +136,7 @@ echo wrong >$w/wrong-token
 if HIL_TOKEN_FILE=$w/wrong-token PYTHONPATH=$ROOT/host/python $PY -c '
 import sys, hil
 try:
-    hil.open("sim:examples/counter", address=sys.argv[1])
+    hil.open("hild:sim:examples/counter", address=sys.argv[1])
 except hil.HilError as e:
     print(e.code, e.message)' tcp:127.0.0.1:$port 2>&1 | grep -q '^auth '; then
 	ok "tcp: a wrong token is refused with hild's code auth"

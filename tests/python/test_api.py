@@ -90,7 +90,7 @@ def test_no_such_board(hild):
 
 def test_no_hild(tmp_path):
     with pytest.raises(hil.NotRunning) as e:
-        hil.open("sim:" + os.path.join(HERE, "..", "duts", "stamp"),
+        hil.open("hild:sim:" + os.path.join(HERE, "..", "duts", "stamp"),
                  address=str(tmp_path / "none.sock"))
     assert "hild --foreground" in str(e.value) and e.value.code == "not_running"
 

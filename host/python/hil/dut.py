@@ -7,6 +7,7 @@ import os
 from . import aio
 from .aio import WAIT_CHUNK
 from .errors import HilError, Timeout
+from .local import Local
 from .wire import Connection
 
 # Pokes go without waiting for their replies; past this many unanswered,
@@ -640,14 +641,18 @@ def _split_target(target):
 
 def open_session(target, address=None, token=None, timeout=None, client="python",
                  trace_limit=1000000):
-    """Opens a session: sim:DIR (a simulator of the DUT in DIR that hild
-    starts), hild:BOARD, hild:type=T (the first free board of type T), or
-    hild:sim:DIR. Waits for the lease when others hold it. address is
-    where hild listens (default $HIL_HILD, else its default socket);
+    """Opens a session: sim:DIR (the model of the DUT in DIR, run in this
+    process through libhil: no hild involved), hild:sim:DIR (the same model
+    behind hild), hild:BOARD or hild:type=T (the first free board of type
+    T). Through hild it waits for the lease when others hold it; address
+    is where hild listens (default $HIL_HILD, else its default socket);
     timeout (seconds) bounds every wait for hild, None waits for ever.
     The trace keeps at most trace_limit reports (None: no limit); past it
     the next call raises HilError "trace_full"."""
     args = _split_target(target)
+    if not target.startswith("hild:"):
+        conn = Local(args["sim"])
+        return Dut(conn, conn.info, target, trace_limit)
     conn = Connection(address, client=client, token=token, timeout=timeout)
     try:
         info = conn.call("open", **args)

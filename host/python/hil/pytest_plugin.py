@@ -22,7 +22,8 @@ def pytest_addoption(parser):
     g = parser.getgroup("hil", "hil: DUTs through hild")
     g.addoption("--hil-target", default="sim", metavar="WHERE",
                 help="where each test's DUT runs: sim (default, a simulator of the "
-                "DUT that hild starts), board (a board of the type the test's "
+                "DUT that hild starts), local (the simulator in pytest's own process "
+                "through libhil, no hild), board (a board of the type the test's "
                 "hil marker names), type=T (a board of type T) or NAME (that board "
                 "of hild's boards file)")
     g.addoption("--hil-hild", default=None, metavar="ADDRESS",
@@ -138,10 +139,15 @@ def _target(request, dut_dir, board_type):
 
 
 @pytest.fixture
-def dut(request, hild):
-    """The test's DUT, leased through hild for the test and closed after."""
+def dut(request):
+    """The test's DUT, leased through hild for the test and closed after
+    (with --hil-target local: run in this process)."""
     dut_dir, board_type, top = _marker(request)
-    target = _target(request, dut_dir, board_type)
+    if request.config.getoption("--hil-target") == "local":
+        target, hild = "sim:" + dut_dir, None
+    else:
+        target = _target(request, dut_dir, board_type)
+        hild = request.getfixturevalue("hild")
     d = dutmod.open_session(target, address=hild, client="pytest " + request.node.nodeid)
     try:
         if d.top != top:

@@ -17,7 +17,7 @@ import alu_loop  # noqa: E402
 sock, dut_dir, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
 stim = alu_loop.stimulus(n)
 ys = []
-with hil.open("sim:" + dut_dir, address=sock) as dut:
+with hil.open("hild:sim:" + dut_dir, address=sock) as dut:
     dut.rst.value = 0
     dut.acc_en.value = 0
     dut.step()
