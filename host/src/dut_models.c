@@ -1,0 +1,292 @@
+/* The models of a DUT, each in its own folder of the DUT's folder in the
+ * cache: sim (the DUT's RTL and the bridge shell as hil-model.so, for
+ * in-process use), and the process models behind host/sim's harnesses: ce
+ * (the DUT after hil_ce, with the bridge), netlist (synth_ice40's netlist
+ * of both with the iCE40 cell models), uart and fx2 (a board's top). Every
+ * tool runs from an argv on files copied into the folder. */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buildjob.h"
+#include "errfmt.h"
+
+static void add_cxx(struct argv *v, const struct job *j)
+{
+	argv_add(v, "g++");
+	argv_addv(v, CXXFLAGS);
+	argv_addf(v, "-I%s/include", j->vroot);
+	argv_addf(v, "-I%s/include/vltstd", j->vroot);
+}
+
+/* Verilator's runtime, compiled once per Verilator and compiler. */
+static int build_runtime(struct job *j, const char *dir)
+{
+	struct argv a = {.n = 0}, b = {.n = 0};
+	struct argv *v[2] = {&a, &b};
+	add_cxx(&a, j);
+	argv_addf(&a, "%s/include/verilated.cpp", j->vroot);
+	argv_add(&a, "-c");
+	argv_add(&a, "-o");
+	argv_add(&a, "verilated.o");
+	add_cxx(&b, j);
+	argv_addf(&b, "%s/include/verilated_threads.cpp", j->vroot);
+	argv_add(&b, "-c");
+	argv_add(&b, "-o");
+	argv_add(&b, "verilated_threads.o");
+	return bj_tools(j, dir, "Verilator's runtime", v, 2);
+}
+
+int bj_runtime(struct job *j)
+{
+	if (bj_verilator_root(j) < 0)
+		return -1;
+	EVP_MD_CTX *h = bj_key_start("runtime");
+	if (!h)
+		return hil_fail(j->err, j->errlen, "out of memory");
+	bj_hash_tool(h, "g++");
+	bj_hash_file(h, "/dev/null");
+	char inc[PATH_MAX + 32], hex[33];
+	snprintf(inc, sizeof(inc), "%s/include/verilated.cpp", j->vroot);
+	bj_hash_file(h, inc);
+	snprintf(inc, sizeof(inc), "%s/include/verilated_threads.cpp", j->vroot);
+	bj_hash_file(h, inc);
+	for (const char *const *f = CXXFLAGS; *f; f++)
+		bj_hash_str(h, *f);
+	bj_key_end(h, hex);
+	snprintf(j->runtime, sizeof(j->runtime), "%s/verilator-%s", j->cache, hex);
+	return bj_stage(j, j->runtime, build_runtime);
+}
+
+/* The in-process RTL model: the DUT's own sources and the bridge shell,
+ * verilated at once, compiled at once, linked into hil-model.so. */
+static int build_sim(struct job *j, const char *dir)
+{
+	static const char *const harness[] = {"host/sim/hil_model.cpp", "host/sim/hil_model.h",
+					      NULL};
+	char glue_from[PATH_MAX + 400], glue_to[PATH_MAX + 400];
+	struct argv d = {.n = 0}, s = {.n = 0};
+	struct argv *v[3] = {&d, &s, NULL};
+	snprintf(glue_from, sizeof(glue_from), "%s/hil_glue.h", j->dut);
+	snprintf(glue_to, sizeof(glue_to), "%s/hil_glue.h", dir);
+	if (bj_bring(j, dir, harness) < 0 ||
+	    bj_copy(glue_from, glue_to, j->err, j->errlen) < 0)
+		return -1;
+	argv_add(&d, "verilator");
+	argv_add(&d, "--cc");
+	argv_addv(&d, VFLAGS);
+	argv_add(&d, "--prefix");
+	argv_add(&d, "Vdut");
+	argv_add(&d, "--top-module");
+	argv_add(&d, j->top);
+	argv_add(&d, "-Mdir");
+	argv_add(&d, "obj_dut");
+	argv_add(&d, "-I../src");
+	for (size_t i = 0; i < j->sources->n; i++)
+		if (j->sources->f[i].compile)
+			argv_addf(&d, "../src/%s", j->sources->f[i].name);
+	argv_add(&s, "verilator");
+	argv_add(&s, "--cc");
+	argv_addv(&s, VFLAGS);
+	argv_add(&s, "--prefix");
+	argv_add(&s, "Vshell");
+	argv_add(&s, "--top-module");
+	argv_add(&s, "hil_shell");
+	argv_add(&s, "-Mdir");
+	argv_add(&s, "obj_shell");
+	if (bj_bring_gateware(j, dir, 0, &s) < 0)
+		return -1;
+	argv_add(&s, "../hil_shell.v");
+	if (bj_tools(j, dir, "Verilator, the DUT's RTL and the bridge", v, 2) < 0 ||
+	    bj_unity(j, dir, "obj_dut", "dut_all.cpp") < 0 ||
+	    bj_unity(j, dir, "obj_shell", "shell_all.cpp") < 0)
+		return -1;
+	struct argv c1 = {.n = 0}, c2 = {.n = 0}, c3 = {.n = 0}, l = {.n = 0};
+	struct argv *c[3] = {&c1, &c2, &c3};
+	const char *unit[3][2] = {{"dut_all.cpp", "dut_all.o"},
+				  {"shell_all.cpp", "shell_all.o"},
+				  {"hil_model.cpp", "hil_model.o"}};
+	for (int i = 0; i < 3; i++) {
+		add_cxx(c[i], j);
+		argv_add(c[i], "-I.");
+		argv_add(c[i], "-Iobj_dut");
+		argv_add(c[i], "-Iobj_shell");
+		argv_add(c[i], "-c");
+		argv_add(c[i], unit[i][0]);
+		argv_add(c[i], "-o");
+		argv_add(c[i], unit[i][1]);
+	}
+	if (bj_tools(j, dir, "the C++ compiler", c, 3) < 0)
+		return -1;
+	argv_add(&l, "g++");
+	argv_add(&l, "-shared");
+	argv_add(&l, "-o");
+	argv_add(&l, "hil-model.so");
+	for (int i = 0; i < 3; i++)
+		argv_add(&l, unit[i][1]);
+	argv_addf(&l, "%s/verilated.o", j->runtime);
+	argv_addf(&l, "%s/verilated_threads.o", j->runtime);
+	argv_add(&l, "-pthread");
+	argv_add(&l, "-latomic");
+	struct argv *lv = &l;
+	return bj_tools(j, dir, "linking", &lv, 1);
+}
+
+/* The process models: a Verilator top behind one of host/sim's harnesses.
+ * kind: ce, netlist, uart, fx2. */
+static int build_exe(struct job *j, const char *dir)
+{
+	const char *kind = j->kind;
+	const char *main_cpp = !strcmp(kind, "uart")  ? "hil_uart_main.cpp"
+			       : !strcmp(kind, "fx2") ? "hil_fx2_main.cpp"
+						      : "hil_sim_main.cpp";
+	char harness[3][64];
+	const char *list[4] = {harness[0], harness[1], NULL, NULL};
+	snprintf(harness[0], sizeof(harness[0]), "host/sim/%s", main_cpp);
+	snprintf(harness[1], sizeof(harness[1]), "host/sim/hil_socket.h");
+	if (strcmp(kind, "uart") == 0 || strcmp(kind, "fx2") == 0) {
+		snprintf(harness[2], sizeof(harness[2]), "host/sim/hil_%s.vlt", kind);
+		list[2] = harness[2];
+	}
+	if (bj_bring(j, dir, list) < 0)
+		return -1;
+	struct argv v = {.n = 0}, y = {.n = 0};
+	argv_add(&v, "verilator");
+	argv_add(&v, "--cc");
+	argv_addv(&v, VFLAGS);
+	argv_add(&v, "-Mdir");
+	argv_add(&v, "obj");
+	/* The harnesses include V<top>.h, Verilator's default name. */
+	const char *top = !strcmp(kind, "uart")  ? "hil_board"
+			  : !strcmp(kind, "fx2") ? "hil_board_fx2"
+						 : "hil_top";
+	if (!strcmp(kind, "netlist")) {
+		argv_add(&y, "yosys");
+		argv_add(&y, "-q");
+		argv_add(&y, "-p");
+		char script[4096];
+		size_t o = (size_t)snprintf(script, sizeof(script), "read_verilog");
+		char names[64][64];
+		int n = bj_gateware(j, 1, names, 64);
+		struct argv ignored = {.n = 0};
+		if (bj_bring_gateware(j, dir, 1, &ignored) < 0)
+			return -1;
+		for (int i = 0; i < n; i++)
+			if (strcmp(names[i], "hil_board.v") && o < sizeof(script))
+				o += (size_t)snprintf(script + o, sizeof(script) - o, " gw/%s",
+						      names[i]);
+		if (o < sizeof(script))
+			snprintf(script + o, sizeof(script) - o,
+				 " ../hil_top.v ../dut_ce.v; synth_ice40 -device %s -top hil_top; "
+				 "write_verilog -noattr hil_top_netlist.v",
+				 j->board.synth);
+		argv_add(&y, script);
+		struct argv *yv = &y;
+		if (bj_tools(j, dir, "Yosys, the chip's netlist", &yv, 1) < 0)
+			return -1;
+		static const char *const q[] = {"yosys-config", "--datdir", NULL};
+		char dat[PATH_MAX];
+		if (bj_ask(j, dir, q, dat, sizeof(dat)) < 0)
+			return -1;
+		argv_add(&v, "--top-module");
+		argv_add(&v, "hil_top");
+		argv_add(&v, "-DNO_ICE40_DEFAULT_ASSIGNMENTS");
+		argv_add(&v, "hil_top_netlist.v");
+		argv_addf(&v, "%s/ice40/cells_sim.v", dat);
+	} else {
+		argv_add(&v, "--top-module");
+		argv_add(&v, top);
+		if (!strcmp(kind, "uart"))
+			argv_addf(&v, "-GDIV=%u", j->board.div);
+		if (strcmp(kind, "ce"))
+			argv_addf(&v, "hil_%s.vlt", kind);
+		if (bj_bring_gateware(j, dir, 1, &v) < 0)
+			return -1;
+		argv_add(&v, "../hil_top.v");
+		argv_add(&v, "../dut_ce.v");
+	}
+	struct argv *vv = &v;
+	if (bj_tools(j, dir, "Verilator", &vv, 1) < 0 || bj_unity(j, dir, "obj", "all.cpp") < 0)
+		return -1;
+	struct argv c1 = {.n = 0}, c2 = {.n = 0}, l = {.n = 0};
+	struct argv *c[2] = {&c1, &c2};
+	const char *unit[2][2] = {{"all.cpp", "all.o"}, {main_cpp, "main.o"}};
+	for (int i = 0; i < 2; i++) {
+		add_cxx(c[i], j);
+		argv_add(c[i], "-I.");
+		argv_add(c[i], "-Iobj");
+		if (!strcmp(kind, "uart"))
+			argv_addf(c[i], "-DHIL_DIV=%u", j->board.div);
+		argv_add(c[i], "-c");
+		argv_add(c[i], unit[i][0]);
+		argv_add(c[i], "-o");
+		argv_add(c[i], unit[i][1]);
+	}
+	if (bj_tools(j, dir, "the C++ compiler", c, 2) < 0)
+		return -1;
+	argv_add(&l, "g++");
+	argv_add(&l, "-o");
+	argv_add(&l, "hil-sim");
+	argv_add(&l, "all.o");
+	argv_add(&l, "main.o");
+	argv_addf(&l, "%s/verilated.o", j->runtime);
+	argv_addf(&l, "%s/verilated_threads.o", j->runtime);
+	argv_add(&l, "-pthread");
+	argv_add(&l, "-latomic");
+	struct argv *lv = &l;
+	return bj_tools(j, dir, "linking", &lv, 1);
+}
+
+/* A model's folder: STAGE-<key of its inputs>. */
+int bj_model(struct job *j, const char *kind, char *out, size_t outlen)
+{
+	char path[PATH_MAX + 450], names[64][64];
+	EVP_MD_CTX *h = bj_key_start(kind);
+	if (!h)
+		return hil_fail(j->err, j->errlen, "out of memory");
+	bj_hash_tool(h, "verilator_bin");
+	bj_hash_tool(h, "verilator");
+	bj_hash_tool(h, "g++");
+	if (!strcmp(kind, "netlist"))
+		bj_hash_tool(h, "yosys");
+	bj_hash_str(h, j->vroot);
+	for (const char *const *f = CXXFLAGS; *f; f++)
+		bj_hash_str(h, *f);
+	for (const char *const *f = VFLAGS; *f; f++)
+		bj_hash_str(h, *f);
+	int n = bj_gateware(j, 1, names, 64);
+	for (int i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/gateware/%s", j->root, names[i]);
+		bj_hash_file(h, path);
+	}
+	static const char *const mine[] = {"hil_model.cpp", "hil_model.h", "hil_sim_main.cpp",
+					   "hil_socket.h", "hil_uart_main.cpp", "hil_uart.vlt",
+					   "hil_fx2_main.cpp", "hil_fx2.vlt"};
+	for (size_t i = 0; i < sizeof(mine) / sizeof(mine[0]); i++) {
+		snprintf(path, sizeof(path), "%s/host/sim/%s", j->root, mine[i]);
+		bj_hash_file(h, path);
+	}
+	static const char *const wrapped[] = {"hil_top.v", "hil_shell.v", "hil_glue.h",
+					      "dut_ce.v"};
+	for (size_t i = 0; i < sizeof(wrapped) / sizeof(wrapped[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", j->dut, wrapped[i]);
+		bj_hash_file(h, path);
+	}
+	char board[128];
+	snprintf(board, sizeof(board), "%s %s %u", j->board.name, j->board.synth, j->board.div);
+	bj_hash_str(h, board);
+	char hex[33];
+	bj_key_end(h, hex);
+	j->src = "../src/";
+	snprintf(path, sizeof(path), "%s/%s%s%s-%.16s", j->dut, kind, j->board.name[0] ? "-" : "",
+		 j->board.name, hex);
+	j->kind = kind;
+	if (bj_stage(j, path, !strcmp(kind, "sim") ? build_sim : build_exe) < 0)
+		return -1;
+	if (snprintf(out, outlen, "%s/%s", path, !strcmp(kind, "sim") ? "hil-model.so" : "hil-sim") >=
+	    (int)outlen)
+		return hil_fail(j->err, j->errlen, "path too long");
+	return 0;
+}
