@@ -230,20 +230,32 @@ static json_t *execute(const char *op, json_t *req, int *rc, char *err, size_t e
 			}
 		}
 	}
-	json_t *res = run_op(op, req, rc, err, errlen);
+	static uint8_t val[HIL_MAX_PORTS][HIL_MAX_PORT_BYTES];
+	json_t *res;
+	uint64_t until;
+	/* A step or run sends its reads along with it: one round trip. */
+	if (n && strcmp(op, "wait")) {
+		if (count_arg(req, !strcmp(op, "run") ? "until" : "n", &until, err, errlen) < 0)
+			return NULL;
+		if (!strcmp(op, "step"))
+			until = until > UINT64_MAX - hil_now(h) ? UINT64_MAX : hil_now(h) + until;
+		if ((*rc = hil_run_and_peek(h, until, n, ports, val[0])) < 0)
+			return NULL;
+		res = json_pack("{s:I}", "cycle", (json_int_t)hil_now(h));
+	} else {
+		res = run_op(op, req, rc, err, errlen);
+		for (size_t i = 0; res && i < n; i++)
+			if ((*rc = hil_peek(h, ports[i], val[i])) < 0) {
+				json_decref(res);
+				return NULL;
+			}
+	}
 	if (!res || !n)
 		return res;
 	json_t *vals = json_object();
-	for (size_t i = 0; i < n; i++) {
-		uint8_t val[HIL_MAX_PORT_BYTES];
-		if ((*rc = hil_peek(h, ports[i], val)) < 0) {
-			json_decref(vals);
-			json_decref(res);
-			return NULL;
-		}
+	for (size_t i = 0; i < n; i++)
 		json_object_set_new(vals, hil_ports(h)->port[ports[i]].name,
-				    value_json(ports[i], val));
-	}
+				    value_json(ports[i], val[i]));
 	json_object_set_new(res, "values", vals);
 	return res;
 }

@@ -70,6 +70,17 @@ static int on_msg(void *ctx, const uint8_t *msg, size_t n)
 	default:
 		break;
 	}
+	/* The samples behind a run come once its reply has. */
+	if (r.op == HIL_RE_SAMPLE && h->samp_got < h->samp_want && (!h->await_op || h->got)) {
+		int want = h->samp_port[h->samp_got];
+		if (r.port != want || r.len != h->ports.port[want].nbytes) {
+			snprintf(h->link.err, sizeof(h->link.err),
+				 "link: sample report does not match the one asked for");
+			return -1;
+		}
+		memcpy(h->samp + h->samp_got++ * HIL_MAX_PORT_BYTES, r.value, r.len);
+		return 0;
+	}
 	if (r.op != h->await_op || h->got) {
 		snprintf(h->link.err, sizeof(h->link.err),
 			 "link: unexpected report 0x%02x from the bridge", r.op);
@@ -271,7 +282,10 @@ int hil_advance(hil_t *h, uint64_t n)
 /* Sends the pokes scheduled up to `target` and a RUN to it, then waits for
  * RUN_R or a break. On a break returns HIL_OK with *broke set and the pokes
  * the bridge discarded scheduled again. */
-static int run_to(hil_t *h, uint64_t target, int *broke)
+/* Runs to target; with k ports, also samples them there, the SAMPLEs sent
+ * right behind the RUN (vals as in hil_run_and_peek). */
+static int run_to(hil_t *h, uint64_t target, int *broke, size_t k, const int *ports,
+		  uint8_t *vals)
 {
 	uint8_t m[HIL_MSG_MAX];
 	*broke = 0;
@@ -293,14 +307,28 @@ static int run_to(hil_t *h, uint64_t target, int *broke)
 	if (sent < 0)
 		return (int)sent;
 	int rc = send_cmd(h, m, hil_enc_run(m, target));
+	for (size_t i = 0; rc == HIL_OK && i < k; i++)
+		rc = send_cmd(h, m, hil_enc_sample(m, (uint8_t)ports[i], target));
+	h->samp_want = k;
+	h->samp_got = 0;
+	h->samp_port = ports;
+	h->samp = vals;
 	if (rc == HIL_OK)
 		rc = await(h, HIL_RE_RUN);
+	while (rc == HIL_OK && !h->halted && h->samp_got < k)
+		if (hil_link_pump(&h->link, h->link.t->rto_ms, 1) < 0)
+			rc = link_err(h);
+	h->samp_want = h->samp_got = 0;
 	if (rc < 0)
 		return rc;
 	if (!h->halted) {
 		drop_pending(h, (size_t)sent);
 		h->now = target;
-		return hil_record(h, HIL_LOG_TIME, -1, h->now, NULL);
+		rc = hil_record(h, HIL_LOG_TIME, -1, h->now, NULL);
+		for (size_t i = 0; rc == HIL_OK && i < k; i++)
+			rc = hil_record(h, HIL_LOG_SAMPLE, ports[i], h->now,
+					vals + i * HIL_MAX_PORT_BYTES);
+		return rc;
 	}
 	if (h->stop.op == HIL_RE_ERROR)
 		return bridge_refused(h);
@@ -308,11 +336,12 @@ static int run_to(hil_t *h, uint64_t target, int *broke)
 	long discarded = resume(h);
 	if (discarded < 0)
 		return (int)discarded;
-	/* The RUN and the last pokes before it did not run: keep those pokes. */
-	long kept = discarded - 1;
+	/* The RUN, the samples behind it and the last pokes before it did not
+	 * run: keep those pokes. */
+	long kept = discarded - 1 - (long)k;
 	if (kept < 0 || kept > sent)
 		return hil_seterr(h, HIL_E_LINK, "bridge discarded %ld commands, expected "
-			      "at most %ld", discarded, sent + 1);
+			      "at most %ld", discarded, sent + 1 + (long)k);
 	drop_pending(h, (size_t)(sent - kept));
 	h->now = at;
 	*broke = 1;
@@ -328,11 +357,25 @@ int hil_step(hil_t *h, uint64_t n)
 
 int hil_run_until(hil_t *h, uint64_t cycle)
 {
+	return hil_run_and_peek(h, cycle, 0, NULL, NULL);
+}
+
+int hil_run_and_peek(hil_t *h, uint64_t cycle, size_t n, const int *ports, uint8_t *vals)
+{
 	int broke;
-	int rc = run_to(h, cycle, &broke);
+	if (n > HIL_MAX_PORTS)
+		return hil_seterr(h, HIL_E_ARG, "at most %d ports to read with a run",
+				  HIL_MAX_PORTS);
+	for (size_t i = 0; i < n; i++)
+		if (check_port(h, ports[i]) < 0)
+			return HIL_E_ARG;
+	int rc = run_to(h, cycle, &broke, h->remote ? 0 : n, ports, vals);
 	if (rc == HIL_OK && broke)
 		return hil_seterr(h, HIL_E_BRIDGE, "a break stopped the run at cycle %llu",
 			      (unsigned long long)h->now);
+	/* hild's targets read them after the run, as a peek would. */
+	for (size_t i = 0; rc == HIL_OK && h->remote && i < n; i++)
+		rc = hil_peek(h, ports[i], vals + i * HIL_MAX_PORT_BYTES);
 	return rc;
 }
 
@@ -402,7 +445,7 @@ int hil_wait(hil_t *h, int port, int ne, const uint8_t *val,
 					  val, mask, (uint8_t)p->nbytes));
 	int broke = 0;
 	if (rc == HIL_OK)
-		rc = run_to(h, h->now + timeout, &broke);
+		rc = run_to(h, h->now + timeout, &broke, 0, NULL, NULL);
 	if (rc < 0)
 		return rc;
 	if (broke) {

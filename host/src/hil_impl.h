@@ -38,6 +38,12 @@ struct hil {
 	struct hil_report rep;
 	uint8_t repval[HIL_MAX_PORT_BYTES];
 
+	/* hil_run_and_peek: SAMPLE replies that follow the RUN's, into samp
+	 * (HIL_MAX_PORT_BYTES each) while samp_got < samp_want. */
+	size_t samp_want, samp_got;
+	const int *samp_port;
+	uint8_t *samp;
+
 	int halted; /* the bridge stopped on a break or error: *stop says which */
 	struct hil_report stop;
 

@@ -114,6 +114,41 @@ static void test_watch_and_stream(void)
 	CHECK(hil_unwatch(h, wrap) == HIL_OK);
 }
 
+/* Reads that travel with a run: the values hil_peek gives after it, with
+ * the pokes before the run's end applied, also after a break; a port that
+ * does not exist is refused before anything is sent. */
+static void test_run_and_peek(void)
+{
+	uint8_t vals[2][HIL_MAX_PORT_BYTES];
+	int ports[2] = {count, en};
+	CHECK(hil_poke(h, rst, &one) == HIL_OK);
+	CHECK(hil_step(h, 1) == HIL_OK);
+	CHECK(hil_poke(h, rst, &zero) == HIL_OK);
+	uint64_t t0 = hil_now(h); /* count = 0, en as last poked (0) */
+	CHECK(hil_poke(h, en, &one) == HIL_OK);
+	CHECK(hil_poke_at(h, en, t0 + 7, &zero) == HIL_OK);
+	CHECK(hil_run_and_peek(h, t0 + 10, 2, ports, vals[0]) == HIL_OK);
+	CHECK(hil_now(h) == t0 + 10);
+	CHECK(vals[0][0] == 7 && vals[1][0] == 0); /* enabled during t0..t0+6 */
+	CHECK(peek(count) == 7 && peek(en) == 0);
+	for (int i = 0; i < 50; i++) {
+		CHECK(hil_poke(h, en, (i & 1) ? &zero : &one) == HIL_OK);
+		CHECK(hil_run_and_peek(h, hil_now(h) + 1, 1, ports, vals[0]) == HIL_OK);
+		CHECK(vals[0][0] == (uint8_t)(7 + i / 2 + 1));
+	}
+	/* After a break at count == 40, the poke scheduled past it still
+	 * lands before the reads. */
+	uint8_t v = 40;
+	uint64_t now = hil_now(h), at = 0;
+	CHECK(hil_poke(h, en, &one) == HIL_OK);
+	CHECK(hil_poke_at(h, en, now + 50, &zero) == HIL_OK);
+	CHECK(hil_wait(h, count, 0, &v, NULL, 100, &at) == HIL_OK);
+	CHECK(hil_run_and_peek(h, now + 60, 1, ports, vals[0]) == HIL_OK);
+	CHECK(vals[0][0] == (uint8_t)(32 + 50)); /* 32 at now, +1 a cycle to now+50 */
+	int bad[1] = {99};
+	CHECK(hil_run_and_peek(h, hil_now(h) + 1, 1, bad, vals[0]) == HIL_E_ARG);
+}
+
 static void test_refusals(void)
 {
 	uint8_t big = 2;
@@ -148,6 +183,7 @@ int main(void)
 	test_wait();
 	test_scheduled_survive_break();
 	test_watch_and_stream();
+	test_run_and_peek();
 	test_refusals();
 	hil_close(h);
 	return CHECK_DONE();

@@ -63,6 +63,12 @@ int hil_advance(hil_t *h, uint64_t n);
 int hil_step(hil_t *h, uint64_t n);
 int hil_run_until(hil_t *h, uint64_t cycle);
 
+/* hil_run_until, then the values of ports[0..n) where it stopped, as
+ * hil_peek would read them, into vals (HIL_MAX_PORT_BYTES apart): the
+ * reads travel with the run, one round trip for all. n at most
+ * HIL_MAX_PORTS. */
+int hil_run_and_peek(hil_t *h, uint64_t cycle, size_t n, const int *ports, uint8_t *vals);
+
 typedef void (*hil_watch_fn)(void *user, int port, uint64_t cycle,
 			     const uint8_t *val);
 /* Calls fn at every evaluation point where the port's value changed (see

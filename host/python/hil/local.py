@@ -55,6 +55,8 @@ def _library():
             ("hil_peek", [p, ctypes.c_int, u8p], ctypes.c_int),
             ("hil_advance", [p, u64], ctypes.c_int), ("hil_step", [p, u64], ctypes.c_int),
             ("hil_run_until", [p, u64], ctypes.c_int),
+            ("hil_run_and_peek", [p, u64, ctypes.c_size_t, ctypes.POINTER(ctypes.c_int), u8p],
+             ctypes.c_int),
             ("hil_watch", [p, ctypes.c_int, _WATCH_FN, p], ctypes.c_int),
             ("hil_unwatch", [p, ctypes.c_int], ctypes.c_int),
             ("hil_wait", [p, ctypes.c_int, ctypes.c_int, u8p, u8p, u64,
@@ -187,13 +189,26 @@ class Local:
             r["values"] = {name: self._read(name) for name in peek}
         return r
 
+    def _run(self, until, peek):
+        """Runs to until; the ports in peek are read where it stops, the
+        reads sent along with the run (one round trip)."""
+        if not peek:
+            self._check(self._lib.hil_run_until(self._h, until))
+            return self._now()
+        ports = [self._port(name) for name in peek]
+        idx = (ctypes.c_int * len(ports))(*[q[0] for q in ports])
+        vals = (ctypes.c_uint8 * (32 * len(ports)))()
+        self._check(self._lib.hil_run_and_peek(self._h, until, len(ports), idx, vals))
+        raw = bytes(vals)
+        return {"cycle": self._lib.hil_now(self._h),
+                "values": {name: "%#x" % int.from_bytes(raw[32 * k:32 * k + q[1]], "little")
+                           for k, (name, q) in enumerate(zip(peek, ports))}}
+
     def _op_step(self, n, peek=None):
-        self._check(self._lib.hil_step(self._h, n))
-        return self._moved(peek)
+        return self._run(self._lib.hil_now(self._h) + n, peek)
 
     def _op_run(self, until, peek=None):
-        self._check(self._lib.hil_run_until(self._h, until))
-        return self._moved(peek)
+        return self._run(until, peek)
 
     def _op_advance(self, n):
         self._check(self._lib.hil_advance(self._h, n))
