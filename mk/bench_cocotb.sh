@@ -104,7 +104,9 @@ ratio() { echo "${1%% *} $m" | awk '{printf "%.2f", $1 / $2}'; }
 	echo "hil's Python client on the ALU's simulator through a hild on the same"
 	echo "machine, per cycle three pokes, \`step()\` and \`dut.y.value\` (the pokes"
 	echo "go without waiting and y comes with the step's reply: one round trip"
-	echo "a cycle over hild's socket). Both check every y against the ALU's"
+	echo "a cycle over hild's socket); *in-process*: the same, the simulator"
+	echo "loaded into the test's own process (\`hil.open(\"sim:DIR\")\`, through"
+	echo "libhil, no hild). All check every y against the ALU's"
 	echo "function and agree on the CRC-32 of the y values ($crc_cc). cocotb"
 	echo "1.9.2's documentation asks for Verilator 5.022 or later (its Makefile"
 	echo "accepts 4.106 on); this loop ran and checked on $vlt."
@@ -113,5 +115,6 @@ ratio() { echo "${1%% *} $m" | awk '{printf "%.2f", $1 / $2}'; }
 	echo "|---|---|---|"
 	echo "| cocotb 1.9.2 + Verilator | $(cell "$cc" 1e3 1) | 1 |"
 	echo "| hil Python through hild | $(cell "$hl" 1e3 1) | $(ratio "$hl") |"
+	echo "| hil Python in-process | $(cell "$il" 1e3 1) | $(ratio "$il") |"
 } >$b/cocotb.md
 exit 0

@@ -19,7 +19,7 @@ make -s firmware BOARD=glasgow-revc >/dev/null &&
 	make -s -f mk/bitstream.mk HIL=$HIL BOARD=glasgow-revc DUT=$d >$b/usb-build.log 2>&1 &&
 	"$HIL" run --target fx2:glasgow-revc:$d $d/test.hil >/dev/null 2>&1 ||
 	{ cat $b/usb-build.log >&2; echo "bench: the Glasgow build of $d failed" >&2; exit 1; }
-model=$("$HIL" ports --dut $d --where)/fx2-glasgow-revc/hil-sim
+model=$("$HIL" ports --dut $d --model fx2:glasgow-revc)
 emu() { "$EMU" --firmware $FW --model $model -- "$@" 2>>$b/usb-emu.log; }
 
 strm=$(stats emu $B usb:glasgow-revc:$d stream $STREAM) || exit 1

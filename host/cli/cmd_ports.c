@@ -9,7 +9,7 @@
 
 int cmd_ports(int argc, char **argv)
 {
-	const char *dir = NULL, *top = NULL;
+	const char *dir = NULL, *top = NULL, *model = NULL;
 	int json = 0, where = 0;
 	char err[1024];
 	for (int i = 1; i < argc; i++) {
@@ -21,23 +21,28 @@ int cmd_ports(int argc, char **argv)
 			json = 1;
 		else if (!strcmp(argv[i], "--where"))
 			where = 1;
+		else if (i + 1 < argc && !strcmp(argv[i], "--model"))
+			model = argv[++i];
 		else {
 			fprintf(stderr, "hil ports: unexpected '%s'\n", argv[i]);
 			return 2;
 		}
 	}
 	if (!dir) {
-		fprintf(stderr, "usage: hil ports --dut DIR [--top T] [--json | --where]\n");
+		fprintf(stderr, "usage: hil ports --dut DIR [--top T] [--json | --where | "
+				"--model KIND]\n");
 		return 2;
 	}
 	struct dut_build b;
 	struct hil_ports p;
-	if (dut_prepare(dir, top, "ports", &b, err, sizeof(err)) < 0 ||
+	if (dut_prepare(dir, top, model ? model : "ports", &b, err, sizeof(err)) < 0 ||
 	    hil_ports_load(&p, b.ports_json, err, sizeof(err)) < 0) {
 		fprintf(stderr, "hil ports: %s\n", err);
 		return 2;
 	}
-	if (where) {
+	if (model) {
+		printf("%s\n", b.sim);
+	} else if (where) {
 		printf("%s\n", b.out);
 	} else if (json) {
 		FILE *f = fopen(b.ports_json, "r");

@@ -41,8 +41,9 @@ static const struct {
 			   "      wait for a job; exits with its status (0 pass, 1 fail, 2 error)"},
 	{"result", cmd_result, "result JOB\n"
 			       "      a finished job's trace and summary"},
-	{"ports", cmd_ports, "ports --dut DIR [--top T] [--json | --where]\n"
-			     "      list the DUT's ports (--where: its build directory)"},
+	{"ports", cmd_ports, "ports --dut DIR [--top T] [--json | --where | --model KIND]\n"
+			     "      list the DUT's ports (--where: its folder in the build cache;\n"
+			     "      --model sim|ce|netlist:B|uart:B|fx2:B: build that model, print its path)"},
 	{"oracle", cmd_oracle, "oracle --dut DIR [--top T] SCRIPT\n"
 			       "      write the plain Verilog testbench of the bare DUT"},
 	{"wrap", cmd_wrap, "wrap --json DUT_CE.JSON --top T --out DIR\n"

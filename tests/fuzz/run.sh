@@ -46,14 +46,13 @@ one boards 40000
 one hild 12000
 
 HIL=${HIL:-build/asan/bin/hil}
-# example, model (sim or uart-BOARD), rounds
+# example, model (ce, the bridge with the clock-enabled DUT, or uart-BOARD), rounds
 wedge() {
 	d=examples/$1
 	dir=$("$HIL" ports --dut $d --where)
 	case $2 in
-	sim) "$HIL" run --dut $d $d/test.hil >/dev/null 2>&1; m=$dir/hil-sim ;;
-	uart-*) "$HIL" run --target uart:${2#uart-}:$d $d/test.hil >/dev/null 2>&1
-		m=$dir/$2/hil-sim ;;
+	ce) m=$("$HIL" ports --dut $d --model ce) ;;
+	uart-*) m=$("$HIL" ports --dut $d --model uart:${2#uart-}) ;;
 	esac
 	mkdir -p $b/wedge
 	if $b/bin/bridge_wedge $m $dir/ports.json $3 $(cksum <$d/test.hil | cut -d' ' -f1) \
@@ -67,7 +66,7 @@ wedge() {
 	fi
 }
 for e in examples/*/; do
-	wedge "$(basename "$e")" sim 1000
+	wedge "$(basename "$e")" ce 1000
 done
 wedge counter uart-icebreaker 150
 

@@ -146,7 +146,7 @@ for d in examples/*/; do
 	[ $n = wide ] && clk="CLK_MHZ=40"
 	make -s -f mk/bitstream.mk HIL=build/bin/hil BOARD=glasgow-revc DUT=$d $clk >$w/usb-build-$n.log 2>&1 ||
 		{ cat $w/usb-build-$n.log; bad "usb: bitstream of $n"; continue; }
-	model=$($HIL ports --dut $d --where)/fx2-glasgow-revc/hil-sim
+	model=$($HIL ports --dut $d --model fx2:glasgow-revc)
 	$EMU --firmware $FW --model $model -- sh -c "$HIL run --target usb:glasgow-revc:$d $d/test.hil >$w/usb-$n.out &&
 		$HIL run --target usb:glasgow-revc:$d $d/test.hil >$w/usb2-$n.out" 2>$w/usb-$n.err
 	rc=$?
@@ -177,7 +177,7 @@ kill \$hp
 wait \$hp
 exit \$rc
 EOS
-model=$($HIL ports --dut $d --where)/fx2-glasgow-revc/hil-sim
+model=$($HIL ports --dut $d --model fx2:glasgow-revc)
 $EMU --firmware $FW --model $model -- sh $w/hild-usb.sh 2>$w/hild-usb.err
 rc=$?
 if [ $rc -eq 0 ] && cmp -s $w/sim-counter.out $w/hild1.out && cmp -s $w/sim-counter.out $w/hild2.out &&

@@ -173,10 +173,9 @@ refuse "a file that is no bitstream" 'is not an iCE40 bitstream' README.md
 # hil run over ftdi: the sim backend's trace, for every example.
 for d in examples/*/; do
 	n=$(basename $d)
-	dir=$($HIL ports --dut $d --where) &&
-		$HIL run --target uart:$board:$d $d/test.hil >/dev/null 2>&1 &&
+	model=$($HIL ports --dut $d --model uart:$board) &&
 		$HIL run --dut $d $d/test.hil >$w/$n.sim 2>/dev/null
-	emu --flash-in build/$board/$n/hil.bin --uart-model $dir/uart-$board/hil-sim \
+	emu --flash-in build/$board/$n/hil.bin --uart-model $model \
 		--baud 3000000 -- $HIL run --target ftdi:$board@HIL00001:$d $d/test.hil \
 		>$w/$n.ftdi 2>$w/$n.ftdi.err
 	rc=$?
@@ -189,8 +188,8 @@ done
 
 # hil run takes the same selection options.
 d=examples/counter
-dir=$($HIL ports --dut $d --where)
-emu --serial BOARD7 --flash-in build/$board/counter/hil.bin --uart-model $dir/uart-$board/hil-sim \
+model=$($HIL ports --dut $d --model uart:$board)
+emu --serial BOARD7 --flash-in build/$board/counter/hil.bin --uart-model $model \
 	-- $HIL run --target ftdi:$board:$d --serial BOARD7 $d/test.hil >$w/runsel.trace 2>$w/runsel.err
 rc=$?
 if [ $rc -eq 0 ] && cmp -s $w/runsel.trace $w/counter.sim; then
@@ -202,7 +201,7 @@ fi
 # The emulated iCEBreaker booted from examples/counter's bitstream, its
 # UART wired to that DUT's board-top model; more emu options may follow.
 counter_board() {
-	emu --flash-in build/$board/counter/hil.bin --uart-model $dir/uart-$board/hil-sim "$@"
+	emu --flash-in build/$board/counter/hil.bin --uart-model $model "$@"
 }
 
 # The wrong baud rate on the board's side: garbage, and a clear failure.
@@ -264,10 +263,10 @@ other() {
 	shift 2
 	make -s -f mk/bitstream.mk HIL=build/bin/hil BOARD=$b DUT=$d >$w/build.log 2>&1 ||
 		{ cat $w/build.log; bad "bitstream $b"; return; }
-	$HIL run --target uart:$b:$d $d/test.hil >/dev/null 2>&1
+	bmodel=$($HIL ports --dut $d --model uart:$b)
 	emu "$@" --flash-out $w/$b.flash -- $HIL flash build/$b/counter/hil.bin >$w/$b.out 2>&1
 	rc1=$?
-	emu "$@" --flash-in build/$b/counter/hil.bin --uart-model $dir/uart-$b/hil-sim --baud $baud \
+	emu "$@" --flash-in build/$b/counter/hil.bin --uart-model $bmodel --baud $baud \
 		-- $HIL run --target ftdi:$b:$d $d/test.hil >$w/$b.trace 2>$w/$b.err
 	rc2=$?
 	if [ $rc1 -eq 0 ] && cmp -s $w/$b.flash build/$b/counter/hil.bin &&
@@ -292,8 +291,7 @@ fi
 # tty: the same board top behind a pseudo-terminal.
 for n in counter alu; do
 	d=examples/$n
-	dir=$($HIL ports --dut $d --where)
-	timeout 120 python3 tests/usb/pty_board.py $dir/uart-$board/hil-sim \
+	timeout 120 python3 tests/usb/pty_board.py $($HIL ports --dut $d --model uart:$board) \
 		$HIL run --target tty:$board@PTY:$d $d/test.hil >$w/$n.tty 2>$w/$n.tty.err
 	rc=$?
 	if [ $rc -eq 0 ] && cmp -s $w/$n.sim $w/$n.tty; then

@@ -1,10 +1,11 @@
 """make bench, hil side of the cocotb comparison (mk/bench_cocotb.sh): the
 same loop as test_alu_lockstep.py with hil's Python client, on
-examples/alu's simulator through the hild at SOCKET. Per cycle: a, b and
-op poked, step(), y read (it comes with the step's reply). Only the loop
-is timed. Prints "CYCLES_PER_SECOND CRC32" when every y checks.
+examples/alu's simulator through the hild at SOCKET, or with "local" in
+this process (hil.open("sim:DIR"), no hild). Per cycle: a, b and op
+poked, step(), y read (it comes with the step's reply). Only the loop is
+timed. Prints "CYCLES_PER_SECOND CRC32" when every y checks.
 
-    hil_alu_lockstep.py SOCKET DUT_DIR N"""
+    hil_alu_lockstep.py SOCKET|local DUT_DIR N"""
 import os
 import sys
 import time
@@ -17,7 +18,8 @@ import alu_loop  # noqa: E402
 sock, dut_dir, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
 stim = alu_loop.stimulus(n)
 ys = []
-with hil.open("hild:sim:" + dut_dir, address=sock) as dut:
+target = ("sim:" if sock == "local" else "hild:sim:") + dut_dir
+with hil.open(target, address=None if sock == "local" else sock) as dut:
     dut.rst.value = 0
     dut.acc_en.value = 0
     dut.step()
