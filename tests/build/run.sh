@@ -1,7 +1,8 @@
 #!/bin/sh
 # The DUT build (host/src/dut.c): hostile file and directory names are built
 # or refused with nothing executed or expanded; a build error's file:line
-# reaches a direct run, a client of hild and pytest; two processes build one
+# reaches a direct run, a client of hild and pytest; a first build shows its
+# progress on a terminal; two processes build one
 # DUT at once; a copy of an example outside the checkout, run from another
 # directory, builds into the default cache (~/.cache/hil) and writes nothing
 # into the checkout.
@@ -18,9 +19,9 @@ ok() { echo "ok $1"; p=$((p + 1)); }
 bad() { echo "FAIL $1"; [ -n "${2:-}" ] && sed 's/^/    /' "$2" | head -n 8; f=$((f + 1)); }
 
 # A DUT whose output shows which source was built: q = K at every cycle.
-dut() { # DIR K
+dut() { # DIR K [TOP]
 	mkdir -p "$1"
-	printf 'module t(input clk, input en, output reg [7:0] q);\n  always @(posedge clk) q <= en ? 8%sd%s : 8%sd0;\nendmodule\n' "'" "$2" "'" >"$1/t.v"
+	printf 'module %s(input clk, input en, output reg [7:0] q);\n  always @(posedge clk) q <= en ? 8%sd%s : 8%sd0;\nendmodule\n' "${3:-t}" "'" "$2" "'" >"$1/${3:-t}.v"
 }
 printf 'poke en 1\nstep 2\npeek q\n' >"$w/t.hil"
 printf '2 q 0x%02x\n' 7 >"$w/want7"
@@ -66,6 +67,20 @@ for name in 'a b' 'x;touch PWNED;#' 'a?' 'a*' "a'b" 'a"b' 'a$(touch PWNED)' 'a`t
 		bad "a DUT under a directory named $(label $n): exit $rc, trace $(cat "$w/out")" "$w/err"
 	fi
 done
+
+# A first build says what it is doing on a terminal, and nothing into a pipe.
+dut "$w/tty/t" 5
+dut "$w/pipe/t" 6
+script -qec "$HIL ports --dut $w/tty/t --model sim" /dev/null >"$w/tty.out" 2>&1
+rc=$?
+"$HIL" ports --dut "$w/pipe/t" --model sim >/dev/null 2>"$w/pipe.err"
+if [ $rc -eq 0 ] && grep -q "hil: building DUT 't': Yosys" "$w/tty.out" &&
+	grep -q "hil: building DUT 't': Verilator" "$w/tty.out" &&
+	grep -q "hil: built DUT 't' in" "$w/tty.out" && [ ! -s "$w/pipe.err" ]; then
+	ok "a first build shows its steps and time on a terminal, nothing in a pipe"
+else
+	bad "progress of a first build: exit $rc" "$w/tty.out"
+fi
 
 # A DUT directory whose own name is no Verilog identifier: refused until
 # --top names the module.
@@ -123,9 +138,8 @@ wait $hp 2>/dev/null
 
 # Two processes build one DUT at once: both succeed with the same trace,
 # into one folder of the cache, leaving no half-built folder behind.
-export HIL_CACHE="$w/cache2"
-d="$w/race/t"
-dut "$d" 7
+d="$w/race/race"
+dut "$d" 7 race
 "$HIL" run --direct --dut "$d" "$w/t.hil" >"$w/race1" 2>"$w/race1.err" &
 r1=$!
 "$HIL" run --direct --dut "$d" "$w/t.hil" >"$w/race2" 2>"$w/race2.err" &
@@ -135,8 +149,9 @@ rc1=$?
 wait $r2
 rc2=$?
 if [ $rc1 -eq 0 ] && [ $rc2 -eq 0 ] && cmp -s "$w/race1" "$w/want7" && cmp -s "$w/race2" "$w/want7" &&
-	[ "$(ls -d "$HIL_CACHE"/t-* | wc -l)" -eq 1 ] && [ "$(ls -d "$HIL_CACHE"/t-*/sim-* | wc -l)" -eq 1 ] &&
-	[ -z "$(find "$HIL_CACHE" -name '.tmp-*')" ]; then
+	[ "$(ls -d "$HIL_CACHE"/race-* | wc -l)" -eq 1 ] && [ "$(ls -d "$HIL_CACHE"/race-*/sim-* | wc -l)" -eq 1 ] &&
+	[ -z "$(find "$HIL_CACHE" -maxdepth 1 -name '.tmp-race*')" ] &&
+	[ -z "$(find "$HIL_CACHE"/race-* -name '.tmp-*')" ]; then
 	ok "two processes build one DUT at once: one model, both traces right"
 else
 	bad "two builds at once: exits $rc1 $rc2" "$w/race2.err"
@@ -151,8 +166,9 @@ touch "$w/marker"
 sleep 1
 (cd "$w/cwd" && HOME="$w/home" XDG_CACHE_HOME= "$HIL" run --direct --dut ../away/x/counter ../away/x/counter/test.hil) >"$w/away.out" 2>"$w/away.err"
 rc=$?
-HIL_CACHE="$w/cache2" "$HIL" run --direct --dut examples/counter examples/counter/test.hil >"$w/here.out" 2>/dev/null
-new=$(find "$root" -newer "$w/marker" -not -path "$w/*" -not -path "$w" -not -path "$root/build/test-logs*" -not -path "$root/build" | head -n 3)
+HIL_CACHE="$w/cache" "$HIL" run --direct --dut examples/counter examples/counter/test.hil >"$w/here.out" 2>/dev/null
+new=$(find "$root" -newer "$w/marker" -not -path "$w/*" -not -path "$w" -not -path "$root/build/test-logs*" \
+	-not -path "$root/build" -not -path "$root/.git*" | head -n 3)
 if [ $rc -eq 0 ] && cmp -s "$w/away.out" "$w/here.out" && ls -d "$w"/home/.cache/hil/counter-*/sim-* >/dev/null 2>&1 &&
 	[ -z "$new" ]; then
 	ok "a copy of counter run from another directory builds into ~/.cache/hil, nothing written into the checkout"
