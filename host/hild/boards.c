@@ -151,13 +151,15 @@ int boards_load(struct hild *d, char *err, size_t errlen)
 				 "type (icebreaker, sim, ...)", path, name);
 			goto out;
 		}
-		if (!uri || (strncmp(uri, "sim:", 4) && strncmp(uri, "netlist:", 8) &&
+		if (!uri || (strncmp(uri, "sim:", 4) && strncmp(uri, "ce:", 3) &&
+			     strncmp(uri, "netlist:", 8) &&
 			     strncmp(uri, "uart:", 5) && strncmp(uri, "ftdi:", 5) &&
 			     strncmp(uri, "tty:", 4) && strncmp(uri, "usb:", 4) &&
 			     strncmp(uri, "fx2:", 4)) || strlen(uri) >= 1024) {
 			snprintf(err, errlen, "%s: board %s: \"uri\" must be a hil target: "
 				 "ftdi:BOARD[@SERIAL]:DIR, tty:BOARD@DEV:DIR, usb:BOARD:DIR, "
-				 "sim:DIR, netlist:BOARD:DIR, uart:BOARD:DIR or fx2:BOARD:DIR",
+				 "sim:DIR, ce:DIR, netlist:BOARD:DIR, uart:BOARD:DIR or "
+				 "fx2:BOARD:DIR",
 				 path, name);
 			goto out;
 		}

@@ -4,11 +4,13 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -235,8 +237,9 @@ int bj_stage(struct job *j, const char *final, int (*fn)(struct job *, const cha
 		return 0;
 	char tmp[PATH_MAX + 400];
 	const char *slash = strrchr(final, '/');
-	snprintf(tmp, sizeof(tmp), "%.*s/.tmp-%s-%d", (int)(slash - final), final, slash + 1,
-		 (int)getpid());
+	/* Callers hold the lock of what they build, so the name needs no pid
+	 * and a failed try's folder (kept for its log) is cleared by the next. */
+	snprintf(tmp, sizeof(tmp), "%.*s/.tmp-%s", (int)(slash - final), final, slash + 1);
 	bj_rm_rf(tmp);
 	if (mkdir(tmp, 0755) != 0) {
 		hil_fail(j->err, j->errlen, "cannot make a build folder: %s", strerror(errno));
@@ -344,4 +347,19 @@ int bj_bring_gateware(struct job *j, const char *dir, int boards, struct argv *v
 		argv_addf(v, "gw/%s", names[i]);
 	}
 	return 0;
+}
+
+int bj_lock(struct job *j, const char *path)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0 || flock(fd, LOCK_EX) != 0) {
+		char shown[1024];
+		int e = errno;
+		hil_escape(path, shown, sizeof(shown));
+		if (fd >= 0)
+			close(fd);
+		hil_fail(j->err, j->errlen, "%s: %s", shown, strerror(e));
+		return -1;
+	}
+	return fd;
 }

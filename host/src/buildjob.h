@@ -73,8 +73,12 @@ int bj_tools(struct job *j, const char *dir, const char *what, struct argv *cons
 /* The first line a tool prints, run in dir; -1 if it fails. */
 int bj_ask(struct job *j, const char *dir, const char *const argv[], char *out, size_t n);
 /* Builds `final` by fn in a temporary folder beside it, then renames it
- * into place; does nothing if it is there already. */
+ * into place; does nothing if it is there already. The caller holds a lock
+ * (bj_lock) that covers `final`. */
 int bj_stage(struct job *j, const char *final, int (*fn)(struct job *, const char *));
+/* An exclusive lock on the file `path` (created 0600), waited for; the
+ * descriptor to close to release it, or -1 with the reason in j->err. */
+int bj_lock(struct job *j, const char *path);
 
 /* hil's gateware/hil_*.v names, sorted (board tops only if `boards`). */
 int bj_gateware(const struct job *j, int boards, char (*out)[64], int max);

@@ -17,11 +17,9 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -229,15 +227,10 @@ int dut_prepare(const char *dir, const char *top, const char *what, struct dut_b
 	}
 	char lock[sizeof(j.cache) + sizeof(b->top) + 8];
 	snprintf(lock, sizeof(lock), "%s/%s.lock", j.cache, b->top);
-	int lfd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (lfd < 0 || flock(lfd, LOCK_EX) != 0) {
-		char shown[1024];
-		hil_escape(lock, shown, sizeof(shown));
-		int e = errno;
-		if (lfd >= 0)
-			close(lfd);
+	int lfd = bj_lock(&j, lock);
+	if (lfd < 0) {
 		dut_src_free(&src);
-		return ERR("%s: %s", shown, strerror(e));
+		return -1;
 	}
 	j.tty = isatty(2);
 	int rc = prepare(&j, &src, what, b);

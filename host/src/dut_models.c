@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buildjob.h"
 #include "errfmt.h"
@@ -57,7 +58,17 @@ int bj_runtime(struct job *j)
 		bj_hash_str(h, *f);
 	bj_key_end(h, hex);
 	snprintf(j->runtime, sizeof(j->runtime), "%s/verilator-%s", j->cache, hex);
-	return bj_stage(j, j->runtime, build_runtime);
+	if (bj_is_dir(j->runtime))
+		return 0;
+	/* Shared by every DUT: a lock of its own. */
+	char lock[sizeof(j->runtime) + 8];
+	snprintf(lock, sizeof(lock), "%s.lock", j->runtime);
+	int fd = bj_lock(j, lock);
+	if (fd < 0)
+		return -1;
+	int rc = bj_stage(j, j->runtime, build_runtime);
+	close(fd);
+	return rc;
 }
 
 /* The in-process RTL model: the DUT's own sources and the bridge shell,

@@ -218,7 +218,8 @@ def offline(d):
     a.ok("open", board="bench-1")
     a.ok("step", n=5)
     # The worker is hild's child with bench-1 in its log's name; its child
-    # is the board's "link" (the simulator): kill it.
+    # is the board's "link" (bench-1 is a ce: model, a process of its
+    # own, as a board is a device of its own): kill it.
     killed = 0
     for pid in os.listdir("/proc"):
         try:
@@ -441,7 +442,7 @@ def jobs():
 def main():
     many_clients()
     cfg = [{"name": "bench-0", "type": "counter", "uri": "sim:" + COUNTER},
-           {"name": "bench-1", "type": "counter-b", "uri": "sim:" + COUNTER},
+           {"name": "bench-1", "type": "counter-b", "uri": "ce:" + COUNTER},
            {"name": "alu-0", "type": "alu", "uri": "sim:" + ALU}]
     d = Hild("boards", config=cfg)
     b = boards(d.sock)

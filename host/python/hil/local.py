@@ -6,6 +6,7 @@ is the same code whether its DUT runs here or behind hild.
 
 libhil.so is looked up in $HIL_LIBHIL, then beside this package in hil's
 source tree (build/lib/libhil.so, made by make)."""
+import collections
 import ctypes
 import os
 
@@ -97,7 +98,7 @@ class Local:
         self._buf = (ctypes.c_uint8 * 32)()
         self._next = 1
         self._replies = {}
-        self._events = []
+        self._events = collections.deque()
         self._handler = None
         self._closed = False
         self._watch_fn = _WATCH_FN(self._on_watch)
@@ -251,5 +252,5 @@ class Local:
 
     def _deliver(self):
         while self._events and self._handler is not None:
-            topic, ev = self._events.pop(0)
+            topic, ev = self._events.popleft()
             self._handler(self.SUB, topic, ev)
