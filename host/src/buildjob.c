@@ -37,6 +37,8 @@ void argv_add(struct argv *v, const char *s)
 {
 	if (v->n < MAX_ARGS)
 		v->a[v->n++] = s;
+	else
+		v->ar->full = 1;
 	v->a[v->n] = NULL;
 }
 
@@ -48,13 +50,17 @@ void argv_addv(struct argv *v, const char *const *list)
 
 void argv_addf(struct argv *v, const char *fmt, ...)
 {
-	if (v->ns == 64)
-		return;
+	struct arena *ar = v->ar;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(v->store[v->ns], sizeof(v->store[0]), fmt, ap);
+	int n = vsnprintf(ar->buf + ar->used, ar->cap - ar->used, fmt, ap);
 	va_end(ap);
-	argv_add(v, v->store[v->ns++]);
+	if (n < 0 || (size_t)n >= ar->cap - ar->used) {
+		ar->full = 1;
+		return;
+	}
+	argv_add(v, ar->buf + ar->used);
+	ar->used += (size_t)n + 1;
 }
 
 double bj_now(void)
@@ -209,6 +215,11 @@ int bj_tools(struct job *j, const char *dir, const char *what, struct argv *cons
 	char log[PATH_MAX + 16], msgs[1400];
 	const char *const *argvs[HIL_SPAWN_MAX];
 	snprintf(log, sizeof(log), "%s/build.log", dir);
+	if (j->ar.full) {
+		hil_fail(j->err, j->errlen, "building DUT '%s': too many or too long "
+			 "arguments for the tools (%s)", j->top, what);
+		return -1;
+	}
 	bj_progress(j, what);
 	for (int i = 0; i < n; i++)
 		argvs[i] = v[i]->a;

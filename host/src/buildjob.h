@@ -21,6 +21,14 @@
 extern const char *const VFLAGS[];
 extern const char *const CXXFLAGS[];
 
+/* The strings a job's argv lists are made of: one block for the job, so
+ * nothing is freed piecemeal; when it is full, bj_tools refuses to run. */
+struct arena {
+	char *buf;
+	size_t used, cap;
+	int full;
+};
+
 struct job {
 	const char *root;
 	const char *top;
@@ -33,17 +41,18 @@ struct job {
 	struct hil_board board;
 	const char *kind;         /* the model being built: sim, ce, netlist, ... */
 	const char *src;          /* how the tools name the copied sources */
+	struct arena ar;
 	double t0;
 	int tty, said;
 	char *err;
 	size_t errlen;
 };
 
+/* A tool's command line; start one as {.ar = &j->ar}. */
 struct argv {
 	const char *a[MAX_ARGS + 1];
 	int n;
-	char store[64][PATH_MAX]; /* strings the argv owns */
-	int ns;
+	struct arena *ar; /* where argv_addf's strings live */
 };
 
 void argv_add(struct argv *v, const char *s);

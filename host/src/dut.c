@@ -55,7 +55,7 @@ static int build_dut(struct job *j, const char *dir)
 		 "opt_clean; memory -nomap; opt_clean; hil_ce; opt_clean; "
 		 "write_verilog -noattr dut_ce.v; write_json dut_ce.json",
 		 j->top);
-	struct argv v = {.n = 0};
+	struct argv v = {.ar = &j->ar};
 	argv_add(&v, "yosys");
 	argv_add(&v, "-q");
 	argv_add(&v, "-m");
@@ -233,7 +233,10 @@ int dut_prepare(const char *dir, const char *top, const char *what, struct dut_b
 		return -1;
 	}
 	j.tty = isatty(2);
-	int rc = prepare(&j, &src, what, b);
+	j.ar.cap = 65536 + src.n * 256;
+	j.ar.buf = malloc(j.ar.cap);
+	int rc = j.ar.buf ? prepare(&j, &src, what, b) : ERR("out of memory");
+	free(j.ar.buf);
 	close(lfd);
 	dut_src_free(&src);
 	if (rc == 0 && j.said)

@@ -25,7 +25,7 @@ static void add_cxx(struct argv *v, const struct job *j)
 /* Verilator's runtime, compiled once per Verilator and compiler. */
 static int build_runtime(struct job *j, const char *dir)
 {
-	struct argv a = {.n = 0}, b = {.n = 0};
+	struct argv a = {.ar = &j->ar}, b = {.ar = &j->ar};
 	struct argv *v[2] = {&a, &b};
 	add_cxx(&a, j);
 	argv_addf(&a, "%s/include/verilated.cpp", j->vroot);
@@ -71,6 +71,41 @@ int bj_runtime(struct job *j)
 	return rc;
 }
 
+/* Compiles n units at once (flags: include folders and defines), then links
+ * them with Verilator's runtime into out: a shared library if its name
+ * ends in .so, else an executable. */
+static int compile_link(struct job *j, const char *dir, const char *const (*unit)[2], int n,
+			const char *const *flags, const char *out)
+{
+	struct argv c[3], l = {.ar = &j->ar};
+	struct argv *cv[3] = {&c[0], &c[1], &c[2]};
+	for (int i = 0; i < n; i++) {
+		c[i].n = 0;
+		c[i].ar = &j->ar;
+		add_cxx(&c[i], j);
+		argv_addv(&c[i], flags);
+		argv_add(&c[i], "-c");
+		argv_add(&c[i], unit[i][0]);
+		argv_add(&c[i], "-o");
+		argv_add(&c[i], unit[i][1]);
+	}
+	if (bj_tools(j, dir, "the C++ compiler", cv, n) < 0)
+		return -1;
+	argv_add(&l, "g++");
+	if (strstr(out, ".so"))
+		argv_add(&l, "-shared");
+	argv_add(&l, "-o");
+	argv_add(&l, out);
+	for (int i = 0; i < n; i++)
+		argv_add(&l, unit[i][1]);
+	argv_addf(&l, "%s/verilated.o", j->runtime);
+	argv_addf(&l, "%s/verilated_threads.o", j->runtime);
+	argv_add(&l, "-pthread");
+	argv_add(&l, "-latomic");
+	struct argv *lv = &l;
+	return bj_tools(j, dir, "linking", &lv, 1);
+}
+
 /* The in-process RTL model: the DUT's own sources and the bridge shell,
  * verilated at once, compiled at once, linked into hil-model.so. */
 static int build_sim(struct job *j, const char *dir)
@@ -78,7 +113,7 @@ static int build_sim(struct job *j, const char *dir)
 	static const char *const harness[] = {"host/sim/hil_model.cpp", "host/sim/hil_model.h",
 					      NULL};
 	char glue_from[PATH_MAX + 400], glue_to[PATH_MAX + 400];
-	struct argv d = {.n = 0}, s = {.n = 0};
+	struct argv d = {.ar = &j->ar}, s = {.ar = &j->ar};
 	struct argv *v[3] = {&d, &s, NULL};
 	snprintf(glue_from, sizeof(glue_from), "%s/hil_glue.h", j->dut);
 	snprintf(glue_to, sizeof(glue_to), "%s/hil_glue.h", dir);
@@ -114,35 +149,11 @@ static int build_sim(struct job *j, const char *dir)
 	    bj_unity(j, dir, "obj_dut", "dut_all.cpp") < 0 ||
 	    bj_unity(j, dir, "obj_shell", "shell_all.cpp") < 0)
 		return -1;
-	struct argv c1 = {.n = 0}, c2 = {.n = 0}, c3 = {.n = 0}, l = {.n = 0};
-	struct argv *c[3] = {&c1, &c2, &c3};
-	const char *unit[3][2] = {{"dut_all.cpp", "dut_all.o"},
-				  {"shell_all.cpp", "shell_all.o"},
-				  {"hil_model.cpp", "hil_model.o"}};
-	for (int i = 0; i < 3; i++) {
-		add_cxx(c[i], j);
-		argv_add(c[i], "-I.");
-		argv_add(c[i], "-Iobj_dut");
-		argv_add(c[i], "-Iobj_shell");
-		argv_add(c[i], "-c");
-		argv_add(c[i], unit[i][0]);
-		argv_add(c[i], "-o");
-		argv_add(c[i], unit[i][1]);
-	}
-	if (bj_tools(j, dir, "the C++ compiler", c, 3) < 0)
-		return -1;
-	argv_add(&l, "g++");
-	argv_add(&l, "-shared");
-	argv_add(&l, "-o");
-	argv_add(&l, "hil-model.so");
-	for (int i = 0; i < 3; i++)
-		argv_add(&l, unit[i][1]);
-	argv_addf(&l, "%s/verilated.o", j->runtime);
-	argv_addf(&l, "%s/verilated_threads.o", j->runtime);
-	argv_add(&l, "-pthread");
-	argv_add(&l, "-latomic");
-	struct argv *lv = &l;
-	return bj_tools(j, dir, "linking", &lv, 1);
+	static const char *const unit[][2] = {{"dut_all.cpp", "dut_all.o"},
+					      {"shell_all.cpp", "shell_all.o"},
+					      {"hil_model.cpp", "hil_model.o"}};
+	static const char *const flags[] = {"-I.", "-Iobj_dut", "-Iobj_shell", NULL};
+	return compile_link(j, dir, unit, 3, flags, "hil-model.so");
 }
 
 /* The process models: a Verilator top behind one of host/sim's harnesses.
@@ -163,7 +174,7 @@ static int build_exe(struct job *j, const char *dir)
 	}
 	if (bj_bring(j, dir, list) < 0)
 		return -1;
-	struct argv v = {.n = 0}, y = {.n = 0};
+	struct argv v = {.ar = &j->ar}, y = {.ar = &j->ar};
 	argv_add(&v, "verilator");
 	argv_add(&v, "--cc");
 	argv_addv(&v, VFLAGS);
@@ -181,7 +192,7 @@ static int build_exe(struct job *j, const char *dir)
 		size_t o = (size_t)snprintf(script, sizeof(script), "read_verilog");
 		char names[64][64];
 		int n = bj_gateware(j, 1, names, 64);
-		struct argv ignored = {.n = 0};
+		struct argv ignored = {.ar = &j->ar};
 		if (bj_bring_gateware(j, dir, 1, &ignored) < 0)
 			return -1;
 		for (int i = 0; i < n; i++)
@@ -221,33 +232,11 @@ static int build_exe(struct job *j, const char *dir)
 	struct argv *vv = &v;
 	if (bj_tools(j, dir, "Verilator", &vv, 1) < 0 || bj_unity(j, dir, "obj", "all.cpp") < 0)
 		return -1;
-	struct argv c1 = {.n = 0}, c2 = {.n = 0}, l = {.n = 0};
-	struct argv *c[2] = {&c1, &c2};
-	const char *unit[2][2] = {{"all.cpp", "all.o"}, {main_cpp, "main.o"}};
-	for (int i = 0; i < 2; i++) {
-		add_cxx(c[i], j);
-		argv_add(c[i], "-I.");
-		argv_add(c[i], "-Iobj");
-		if (!strcmp(kind, "uart"))
-			argv_addf(c[i], "-DHIL_DIV=%u", j->board.div);
-		argv_add(c[i], "-c");
-		argv_add(c[i], unit[i][0]);
-		argv_add(c[i], "-o");
-		argv_add(c[i], unit[i][1]);
-	}
-	if (bj_tools(j, dir, "the C++ compiler", c, 2) < 0)
-		return -1;
-	argv_add(&l, "g++");
-	argv_add(&l, "-o");
-	argv_add(&l, "hil-sim");
-	argv_add(&l, "all.o");
-	argv_add(&l, "main.o");
-	argv_addf(&l, "%s/verilated.o", j->runtime);
-	argv_addf(&l, "%s/verilated_threads.o", j->runtime);
-	argv_add(&l, "-pthread");
-	argv_add(&l, "-latomic");
-	struct argv *lv = &l;
-	return bj_tools(j, dir, "linking", &lv, 1);
+	const char *const unit[][2] = {{"all.cpp", "all.o"}, {main_cpp, "main.o"}};
+	char div[32];
+	snprintf(div, sizeof(div), "-DHIL_DIV=%u", j->board.div);
+	const char *const flags[] = {"-I.", "-Iobj", strcmp(kind, "uart") ? NULL : div, NULL};
+	return compile_link(j, dir, unit, 2, flags, "hil-sim");
 }
 
 /* A model's folder: STAGE-<key of its inputs>. */

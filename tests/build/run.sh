@@ -82,6 +82,24 @@ else
 	bad "progress of a first build: exit $rc" "$w/tty.out"
 fi
 
+# A DUT of many files (more than a fixed table of arguments would hold),
+# its top in the last one.
+d="$w/many/t"
+mkdir -p "$d"
+i=0
+while [ $i -lt 150 ]; do
+	printf 'module m%03d(input a, output y); assign y = ~a; endmodule\n' $i >"$d/a$(printf %03d $i).v"
+	i=$((i + 1))
+done
+printf 'module t(input clk, input en, output reg [7:0] q);\n  wire n;\n  m149 u(.a(en), .y(n));\n  always @(posedge clk) q <= n ? 8%sd0 : 8%sd7;\nendmodule\n' "'" "'" >"$d/z.v"
+"$HIL" run --direct --dut "$d" "$w/t.hil" >"$w/out" 2>"$w/err"
+rc=$?
+if [ $rc -eq 0 ] && cmp -s "$w/out" "$w/want7"; then
+	ok "a DUT of 151 files, its top in the last, builds and runs"
+else
+	bad "a DUT of 151 files: exit $rc, trace $(cat "$w/out")" "$w/err"
+fi
+
 # A DUT directory whose own name is no Verilog identifier: refused until
 # --top names the module.
 d="$w/odd;name"
