@@ -56,6 +56,18 @@ same() {
 	fi
 }
 
+# like_sim KIND WHAT: $w/KIND holds a trace of each of the examples' Python
+# tests, each equal to the one through hild on the simulator ($w/sim).
+like_sim() {
+	n=$(cat examples/*/test_*.py | grep -c '^def test_')
+	[ "$(ls $w/$1/*.trace | wc -l)" -eq "$n" ] &&
+		ok "$1: a trace from each of the examples' $n Python tests" ||
+		bad "$1: $(ls $w/$1/*.trace | wc -l) traces from the examples' $n Python tests"
+	for t in $w/$1/*.trace; do
+		same "$1: $(basename "$t" .trace) $2" $w/sim/$(basename "$t") $t
+	done
+}
+
 # With HIL_HILD at a socket nobody serves, the fixture starts its own hild.
 HIL_HILD=$ROOT/$w/nobody.sock pyt sim -p hil.pytest_plugin --hil-trace-dir $w/sim \
 	examples tests/python
@@ -70,14 +82,7 @@ done
 # program that fails), yet every example's tests pass with hil run's traces.
 HIL_HILD=$ROOT/$w/nobody.sock pyt local -p hil.pytest_plugin \
 	--hil-target local --hil-hild-bin /bin/false --hil-trace-dir $w/local examples
-n=$(cat examples/*/test_*.py | grep -c '^def test_')
-[ "$(ls $w/local/*.trace | wc -l)" -eq "$n" ] &&
-	ok "local: a trace from each of the examples' $n Python tests" ||
-	bad "local: $(ls $w/local/*.trace | wc -l) traces from the examples' $n Python tests"
-for t in $w/local/*.trace; do
-	same "local: $(basename "$t" .trace) prints the trace it prints through hild" \
-		$w/sim/$(basename "$t") $t
-done
+like_sim local "prints the trace it prints through hild"
 if PYTHONPATH=$ROOT/host/python HIL_HILD=$ROOT/$w/nobody.sock $PY -c '
 import sys, hil
 with hil.open("sim:examples/counter") as dut:
@@ -121,14 +126,7 @@ for d in examples/*/; do
 	pyt netlist-$n -p hil.pytest_plugin --hil-hild $w/lab.sock --hil-target $n-netlist \
 		--hil-trace-dir $w/netlist "$d"
 done
-n=$(cat examples/*/test_*.py | grep -c '^def test_')
-[ "$(ls $w/netlist/*.trace | wc -l)" -eq "$n" ] &&
-	ok "netlist: a trace from each of the examples' $n Python tests" ||
-	bad "netlist: $(ls $w/netlist/*.trace | wc -l) traces from the examples' $n Python tests"
-for t in $w/netlist/*.trace; do
-	same "netlist: $(basename "$t" .trace) prints the simulator's trace" \
-		$w/sim/$(basename "$t") $t
-done
+like_sim netlist "prints the simulator's trace"
 HIL_TOKEN_FILE=$w/token pyt tcp -p hil.pytest_plugin --hil-hild tcp:127.0.0.1:$port \
 	--hil-trace-dir $w/tcp examples/counter
 same "tcp: the trace over TCP with the token" $w/counter.run $w/tcp/counter.test_script.trace
