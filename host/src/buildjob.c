@@ -22,12 +22,12 @@
 
 const char *const VFLAGS[] = {"--x-assign", "0", "--x-initial", "0", "-Wno-fatal",
 				     "-Wno-lint", "-Wno-style", "-O3", NULL};
-/* -O3 as a user tuning Verilator would; hidden symbols so the model's calls
- * within itself cost what they do in an executable. (Verilator's runtime
+/* Hidden symbols so the model's calls within itself cost what they do in an
+ * executable (each step adds its -O). (Verilator's runtime
  * has 33 KB of thread-locals, too many for a library's static TLS: each of
  * its few accesses per eval goes through __tls_get_addr.) */
 const char *const CXXFLAGS[] = {
-	"-O3", "-fPIC", "-fvisibility=hidden", "-fno-semantic-interposition",
+	"-fPIC", "-fvisibility=hidden", "-fno-semantic-interposition",
  "-DVM_COVERAGE=0", "-DVM_SC=0", "-DVM_TRACE=0", "-DVM_TRACE_FST=0",
 	"-DVM_TRACE_VCD=0", "-faligned-new", "-Wno-bool-operation", "-Wno-sign-compare",
 	"-Wno-uninitialized", "-Wno-unused-but-set-variable", "-Wno-unused-parameter",
@@ -302,30 +302,6 @@ int bj_verilator_root(struct job *j)
 	else if (!cached[0] && bj_ask(j, j->cache, q, cached, sizeof(cached)) < 0)
 		return -1;
 	snprintf(j->vroot, sizeof(j->vroot), "%s", cached);
-	return 0;
-}
-
-/* A C++ file that includes every .cpp Verilator wrote into obj: one
- * compiler run per model, as Verilator's own make does. */
-int bj_unity(struct job *j, const char *dir, const char *obj, const char *name)
-{
-	char path[PATH_MAX + 128];
-	snprintf(path, sizeof(path), "%s/%s", dir, obj);
-	struct dirent **e;
-	int n = scandir(path, &e, NULL, alphasort);
-	if (n < 0)
-		return hil_fail(j->err, j->errlen, "%s: %s", path, strerror(errno));
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	FILE *f = fopen(path, "w");
-	for (int i = 0; i < n; i++) {
-		size_t len = strlen(e[i]->d_name);
-		if (f && len > 4 && !strcmp(e[i]->d_name + len - 4, ".cpp"))
-			fprintf(f, "#include \"%s/%s\"\n", obj, e[i]->d_name);
-		free(e[i]);
-	}
-	free(e);
-	if (!f || fclose(f) != 0)
-		return hil_fail(j->err, j->errlen, "%s: cannot write", path);
 	return 0;
 }
 

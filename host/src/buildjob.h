@@ -15,7 +15,7 @@
 
 /* Part of every key: bump when what a step produces changes in a way its
  * inputs do not show (the steps' code, the generator in wrap.c). */
-#define BUILD_VERSION "hil-build 2"
+#define BUILD_VERSION "hil-build 3"
 #define MAX_ARGS 1200
 
 extern const char *const VFLAGS[];
@@ -95,8 +95,6 @@ int bj_gateware(const struct job *j, int boards, char (*out)[64], int max);
 int bj_bring(struct job *j, const char *dir, const char *const *files);
 /* dir/gw/: hil's gateware, copied; each added to v as gw/NAME. */
 int bj_bring_gateware(struct job *j, const char *dir, int boards, struct argv *v);
-/* A C++ file including every .cpp Verilator wrote into dir/obj. */
-int bj_unity(struct job *j, const char *dir, const char *obj, const char *name);
 int bj_verilator_root(struct job *j);
 
 /* dut_models.c: Verilator's runtime, compiled once per Verilator and

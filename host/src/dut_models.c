@@ -6,6 +6,7 @@
  * tool runs from an argv on files copied into the folder. */
 #define _GNU_SOURCE
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,11 +30,13 @@ static int build_runtime(struct job *j, const char *dir)
 	struct argv *v[2] = {&a, &b};
 	add_cxx(&a, j);
 	argv_addf(&a, "%s/include/verilated.cpp", j->vroot);
+	argv_add(&a, "-O3");
 	argv_add(&a, "-c");
 	argv_add(&a, "-o");
 	argv_add(&a, "verilated.o");
 	add_cxx(&b, j);
 	argv_addf(&b, "%s/include/verilated_threads.cpp", j->vroot);
+	argv_add(&b, "-O3");
 	argv_add(&b, "-c");
 	argv_add(&b, "-o");
 	argv_add(&b, "verilated_threads.o");
@@ -71,33 +74,58 @@ int bj_runtime(struct job *j)
 	return rc;
 }
 
-/* Compiles n units at once (flags: include folders and defines), then links
- * them with Verilator's runtime into out: a shared library if its name
- * ends in .so, else an executable. */
-static int compile_link(struct job *j, const char *dir, const char *const (*unit)[2], int n,
-			const char *const *flags, const char *out)
+/* Compiles every .cpp Verilator wrote into the folders objs, and the
+ * harness, two at a time, then links them with Verilator's runtime into
+ * out: a shared library if its name ends in .so, else an executable. Hot
+ * code at `opt`, Verilator's __Slow files (construction, once) at -Os, as
+ * Verilator's own make does. flags: include folders and defines. */
+static int compile_link(struct job *j, const char *dir, const char *const *objs,
+			const char *harness, const char *const *flags, const char *opt,
+			const char *out)
 {
-	struct argv c[3], l = {.ar = &j->ar};
-	struct argv *cv[3] = {&c[0], &c[1], &c[2]};
-	for (int i = 0; i < n; i++) {
-		c[i].n = 0;
-		c[i].ar = &j->ar;
-		add_cxx(&c[i], j);
-		argv_addv(&c[i], flags);
-		argv_add(&c[i], "-c");
-		argv_add(&c[i], unit[i][0]);
-		argv_add(&c[i], "-o");
-		argv_add(&c[i], unit[i][1]);
+	struct argv src = {.ar = &j->ar}, dst = {.ar = &j->ar}, l = {.ar = &j->ar};
+	char path[PATH_MAX + 128];
+	for (; *objs; objs++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, *objs);
+		struct dirent **e;
+		int n = scandir(path, &e, NULL, alphasort);
+		if (n < 0)
+			return hil_fail(j->err, j->errlen, "%s: %s", path, strerror(errno));
+		for (int i = 0; i < n; i++) {
+			size_t len = strlen(e[i]->d_name);
+			if (len > 4 && !strcmp(e[i]->d_name + len - 4, ".cpp")) {
+				argv_addf(&src, "%s/%s", *objs, e[i]->d_name);
+				argv_addf(&dst, "%s/%.*s.o", *objs, (int)(len - 4), e[i]->d_name);
+			}
+			free(e[i]);
+		}
+		free(e);
 	}
-	if (bj_tools(j, dir, "the C++ compiler", cv, n) < 0)
-		return -1;
+	argv_add(&src, harness);
+	argv_addf(&dst, "%.*s.o", (int)strlen(harness) - 4, harness);
+	for (int i = 0; i < src.n; i += 2) {
+		struct argv c[2] = {{.ar = &j->ar}, {.ar = &j->ar}};
+		struct argv *cv[2] = {&c[0], &c[1]};
+		int k = src.n - i < 2 ? src.n - i : 2;
+		for (int u = 0; u < k; u++) {
+			add_cxx(&c[u], j);
+			argv_add(&c[u], strstr(src.a[i + u], "__Slow") ? "-Os" : opt);
+			argv_addv(&c[u], flags);
+			argv_add(&c[u], "-c");
+			argv_add(&c[u], src.a[i + u]);
+			argv_add(&c[u], "-o");
+			argv_add(&c[u], dst.a[i + u]);
+		}
+		if (bj_tools(j, dir, "the C++ compiler", cv, k) < 0)
+			return -1;
+	}
 	argv_add(&l, "g++");
 	if (strstr(out, ".so"))
 		argv_add(&l, "-shared");
 	argv_add(&l, "-o");
 	argv_add(&l, out);
-	for (int i = 0; i < n; i++)
-		argv_add(&l, unit[i][1]);
+	for (int i = 0; i < dst.n; i++)
+		argv_add(&l, dst.a[i]);
 	argv_addf(&l, "%s/verilated.o", j->runtime);
 	argv_addf(&l, "%s/verilated_threads.o", j->runtime);
 	argv_add(&l, "-pthread");
@@ -145,15 +173,13 @@ static int build_sim(struct job *j, const char *dir)
 	if (bj_bring_gateware(j, dir, 0, &s) < 0)
 		return -1;
 	argv_add(&s, "../hil_shell.v");
-	if (bj_tools(j, dir, "Verilator, the DUT's RTL and the bridge", v, 2) < 0 ||
-	    bj_unity(j, dir, "obj_dut", "dut_all.cpp") < 0 ||
-	    bj_unity(j, dir, "obj_shell", "shell_all.cpp") < 0)
+	if (bj_tools(j, dir, "Verilator, the DUT's RTL and the bridge", v, 2) < 0)
 		return -1;
-	static const char *const unit[][2] = {{"dut_all.cpp", "dut_all.o"},
-					      {"shell_all.cpp", "shell_all.o"},
-					      {"hil_model.cpp", "hil_model.o"}};
+	/* The in-process model is the fast path: -O3, as a user tuning
+	 * Verilator would build it. */
+	static const char *const objs[] = {"obj_dut", "obj_shell", NULL};
 	static const char *const flags[] = {"-I.", "-Iobj_dut", "-Iobj_shell", NULL};
-	return compile_link(j, dir, unit, 3, flags, "hil-model.so");
+	return compile_link(j, dir, objs, "hil_model.cpp", flags, "-O3", "hil-model.so");
 }
 
 /* The process models: a Verilator top behind one of host/sim's harnesses.
@@ -230,13 +256,16 @@ static int build_exe(struct job *j, const char *dir)
 		argv_add(&v, "../dut_ce.v");
 	}
 	struct argv *vv = &v;
-	if (bj_tools(j, dir, "Verilator", &vv, 1) < 0 || bj_unity(j, dir, "obj", "all.cpp") < 0)
+	if (bj_tools(j, dir, "Verilator", &vv, 1) < 0)
 		return -1;
-	const char *const unit[][2] = {{"all.cpp", "all.o"}, {main_cpp, "main.o"}};
+	/* The process models check the chip's logic rather than race: built
+	 * at -Os, Verilator's default, which compiles a netlist's model in a
+	 * fraction of -O3's time. */
+	static const char *const objs[] = {"obj", NULL};
 	char div[32];
 	snprintf(div, sizeof(div), "-DHIL_DIV=%u", j->board.div);
 	const char *const flags[] = {"-I.", "-Iobj", strcmp(kind, "uart") ? NULL : div, NULL};
-	return compile_link(j, dir, unit, 2, flags, "hil-sim");
+	return compile_link(j, dir, objs, main_cpp, flags, "-Os", "hil-sim");
 }
 
 /* A model's folder: STAGE-<key of its inputs>. */
