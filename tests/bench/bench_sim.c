@@ -2,6 +2,9 @@
  *
  *   bench_sim URI free N       run N cycles, watching the last output;
  *                              prints DUT cycles per second
+ *   bench_sim URI program N NAME=VALUE...
+ *                              the same, with those inputs poked first (a
+ *                              CPU's argument): the DUT runs its program
  *   bench_sim URI stream N     one poke per cycle for N cycles (hil_poke
  *                              and hil_advance, batched by libhil), then a
  *                              sync; prints cycles per second
@@ -19,6 +22,7 @@
 #include <time.h>
 
 #include "hil/hil.h"
+#include "hil/script.h"
 
 static double now_s(void)
 {
@@ -53,8 +57,9 @@ static int fail(hil_t *h, const char *what)
 
 int main(int argc, char **argv)
 {
-	if (argc != 4) {
-		fprintf(stderr, "usage: bench_sim URI free|stream|lockstep|rtt N\n");
+	if (argc < 4 || (argc > 4 && strcmp(argv[2], "program"))) {
+		fprintf(stderr, "usage: bench_sim URI free|stream|lockstep|rtt N, or "
+				"bench_sim URI program N NAME=VALUE...\n");
 		return 2;
 	}
 	const char *mode = argv[2];
@@ -80,7 +85,20 @@ int main(int argc, char **argv)
 	}
 	uint8_t val[HIL_MAX_PORT_BYTES];
 	double t0 = now_s();
-	if (!strcmp(mode, "free")) {
+	for (int i = 4; i < argc; i++) {
+		char name[HIL_MAX_NAME], e[256];
+		const char *eq = strchr(argv[i], '=');
+		snprintf(name, sizeof(name), "%.*s", eq ? (int)(eq - argv[i]) : 0, argv[i]);
+		int port = eq ? hil_port(h, name) : -1;
+		if (port < 0 || hil_value_parse(eq + 1, p->port[port].width, val,
+						 p->port[port].nbytes, e, sizeof(e)) < 0 ||
+		    hil_poke(h, port, val) != 0) {
+			fprintf(stderr, "bench_sim: %s: not an input and a value\n", argv[i]);
+			hil_close(h);
+			return 2;
+		}
+	}
+	if (!strcmp(mode, "free") || !strcmp(mode, "program")) {
 		unsigned long reports = 0;
 		if (hil_watch(h, out, watched, &reports) != 0 ||
 		    hil_run_until(h, hil_now(h) + n) != 0)
