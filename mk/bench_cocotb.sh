@@ -81,10 +81,13 @@ hl=$(stats2 env PYTHONPATH=host/python "$PY" "$T/hil_alu_lockstep.py" $b/cocotb.
 crc_hl=$(cut -d' ' -f2 $b/samples | sort -u)
 kill $hp
 wait $hp 2>/dev/null
+il=$(stats2 env PYTHONPATH=host/python "$PY" "$T/hil_alu_lockstep.py" local \
+	"$PWD/examples/alu" $N) || exit 1
+crc_il=$(cut -d' ' -f2 $b/samples | sort -u)
 # stats2's summary of the CRC field is meaningless; each side's runs and
-# both sides must have given the same one.
-[ "$(echo "$crc_cc" | wc -l)" -eq 1 ] && [ "$crc_cc" = "$crc_hl" ] || {
-	echo "bench: the y values differ: cocotb CRC-32 $crc_cc, hil $crc_hl" >&2
+# all three loops must have given the same one.
+[ "$(echo "$crc_cc" | wc -l)" -eq 1 ] && [ "$crc_cc" = "$crc_hl" ] && [ "$crc_cc" = "$crc_il" ] || {
+	echo "bench: the y values differ: cocotb CRC-32 $crc_cc, hil $crc_hl, in-process $crc_il" >&2
 	exit 1
 }
 m=${cc%% *}
