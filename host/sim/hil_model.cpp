@@ -28,7 +28,6 @@ struct hil_model {
 	VerilatedContext ctx;
 	Vshell *sh;
 	Vdut *dut;
-	uint64_t skipped;
 };
 
 static void dut_edge(hil_model *m)
@@ -57,7 +56,6 @@ static void bridge_clock(hil_model *m)
 				dut_edge(m);
 				extra++;
 			}
-			m->skipped += extra;
 		}
 	}
 	sh->ff_add = extra;
@@ -87,7 +85,6 @@ extern "C" hil_model *hil_model_new(char *err, size_t errlen)
 	}
 	m->sh = new (std::nothrow) Vshell(&m->ctx, "shell");
 	m->dut = new (std::nothrow) Vdut(&m->ctx, "dut");
-	m->skipped = 0;
 	if (!m->sh || !m->dut) {
 		std::snprintf(err, errlen, "out of memory for the model");
 		hil_model_free(m);
@@ -151,9 +148,4 @@ extern "C" int hil_model_run(hil_model *m, const uint8_t *in, size_t in_len, siz
 	*taken = pos;
 	*made = n;
 	return idle;
-}
-
-extern "C" uint64_t hil_model_skipped(const hil_model *m)
-{
-	return m->skipped;
 }

@@ -33,8 +33,6 @@ HIL_MODEL_API void hil_model_free(struct hil_model *m);
  * and *made; returns 1 when idle, else 0. */
 HIL_MODEL_API int hil_model_run(struct hil_model *m, const uint8_t *in, size_t in_len, size_t *taken,
 		  uint8_t *out, size_t cap, size_t *made, unsigned long clocks);
-/* DUT cycles the model ran without clocking the bridge (fast-forward). */
-HIL_MODEL_API uint64_t hil_model_skipped(const struct hil_model *m);
 
 #ifdef __cplusplus
 }

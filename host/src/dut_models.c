@@ -26,20 +26,17 @@ static void add_cxx(struct argv *v, const struct job *j)
 /* Verilator's runtime, compiled once per Verilator and compiler. */
 static int build_runtime(struct job *j, const char *dir)
 {
+	static const char *const unit[] = {"verilated", "verilated_threads"};
 	struct argv a = {.ar = &j->ar}, b = {.ar = &j->ar};
 	struct argv *v[2] = {&a, &b};
-	add_cxx(&a, j);
-	argv_addf(&a, "%s/include/verilated.cpp", j->vroot);
-	argv_add(&a, "-O3");
-	argv_add(&a, "-c");
-	argv_add(&a, "-o");
-	argv_add(&a, "verilated.o");
-	add_cxx(&b, j);
-	argv_addf(&b, "%s/include/verilated_threads.cpp", j->vroot);
-	argv_add(&b, "-O3");
-	argv_add(&b, "-c");
-	argv_add(&b, "-o");
-	argv_add(&b, "verilated_threads.o");
+	for (int i = 0; i < 2; i++) {
+		add_cxx(v[i], j);
+		argv_addf(v[i], "%s/include/%s.cpp", j->vroot, unit[i]);
+		argv_add(v[i], "-O3");
+		argv_add(v[i], "-c");
+		argv_add(v[i], "-o");
+		argv_addf(v[i], "%s.o", unit[i]);
+	}
 	return bj_tools(j, dir, "Verilator's runtime", v, 2);
 }
 
