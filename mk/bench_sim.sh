@@ -124,19 +124,22 @@ wait $hp 2>/dev/null
 P=build/bin/bench_pingpong
 floor1=$(stats2 $P 1 $RTT) || exit 1
 floor2=$(stats2 $P 2 $RTT) || exit 1
+floor1s=$(stats2 $P 1 $RTT spin) || exit 1
 {
 	echo
 	echo "## Round trip of a peek (microseconds)"
 	echo
 	echo "$RTT \`hil_peek\` calls on examples/counter, each timed; median of $RUNS"
 	echo "runs (min-max) of each run's median and 99th percentile. Through hild:"
-	echo "a \`hild:sim:DIR\` session over hild's Unix socket, hild and its worker"
-	echo "on the same machine. Direct, the model runs in the caller's process:"
-	echo "no hop at all. *Floor*: one byte bounced over Unix sockets through a"
-	echo "chain of processes, with no protocol and no model"
-	echo "(build/bin/bench_pingpong): one hop, and two, as a peek through hild"
-	echo "crosses (client, hild, the session's worker with the model in it). No"
-	echo "peek through hild on this machine can beat the two-hop floor."
+	echo "a \`hild:sim:DIR\` session, hild and its worker on the same machine;"
+	echo "the session is direct (docs/client-protocol.md): the peek goes to the"
+	echo "session's worker, which holds the model, on a socket of its own, one"
+	echo "hop, and both ends poll it for up to 200 us before sleeping. Direct,"
+	echo "the model runs in the caller's process: no hop at all. *Floor*: one"
+	echo "byte bounced over Unix sockets through a chain of processes, with no"
+	echo "protocol and no model (build/bin/bench_pingpong): one hop, two (the"
+	echo "way a session relayed by hild goes), and one hop whose ends poll"
+	echo "before sleeping as hil's do."
 	echo
 	echo "| path | median | 99th percentile |"
 	echo "|---|---|---|"
@@ -148,4 +151,6 @@ floor2=$(stats2 $P 2 $RTT) || exit 1
 	echo "| floor: 1 hop | $1 ($2-$3) | $4 ($5-$6) |"
 	set -- $floor2
 	echo "| floor: 2 hops | $1 ($2-$3) | $4 ($5-$6) |"
+	set -- $floor1s
+	echo "| floor: 1 hop, polling first | $1 ($2-$3) | $4 ($5-$6) |"
 } >>$b/sim.md

@@ -35,6 +35,7 @@ struct waiter {
 	struct client *c;
 	json_t *id;
 	struct job *job;
+	int direct;
 	char board[64], type[48], sim[1000];
 };
 
@@ -321,6 +322,7 @@ int boards_wait(struct hild *d, struct client *c, json_t *id, json_t *req,
 		return -1;
 	}
 	w->c = c;
+	w->direct = json_is_true(json_object_get(req, "direct"));
 	w->id = json_incref(id);
 	snprintf(w->board, sizeof(w->board), "%s", name ? name : "");
 	snprintf(w->type, sizeof(w->type), "%s", type ? type : "");
@@ -390,7 +392,7 @@ void boards_dispatch(struct hild *d)
 		if (w->job)
 			jobs_start(d, w->job, b);
 		else
-			session_start(d, b, w->c, w->id);
+			session_start(d, b, w->c, w->id, w->direct);
 		json_decref(w->id);
 		free(w);
 		next = d->wait_head; /* starting may have changed the queue */

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "hild.h"
 
@@ -16,6 +17,7 @@ struct client {
 	unsigned long id;
 	char name[64];
 	int inflight;
+	int held; /* its session's worker has a backlog of its requests */
 	long events; /* events queued since its output was last empty: an
 		      * upper bound on those still waiting */
 	struct session *sess;
@@ -100,6 +102,23 @@ int client_reply_ok(struct client *c, json_t *id, json_t *result)
 	return send_json(c, json_pack("{s:O,s:o}", "id", id, "ok", result ? result : json_object()));
 }
 
+int client_reply_ok_fd(struct client *c, json_t *id, json_t *result, int fd)
+{
+	json_t *j = json_pack("{s:O,s:o}", "id", id, "ok", result);
+	char *t = j ? json_dumps(j, JSON_COMPACT) : NULL;
+	json_decref(j);
+	int rc = t ? stream_send_fd(c->s, t, strlen(t), fd) : -1;
+	if (!t)
+		close(fd);
+	free(t);
+	return rc;
+}
+
+int client_is_tcp(const struct client *c)
+{
+	return c->tcp;
+}
+
 int client_reply_raw(struct client *c, const char *msg, size_t n)
 {
 	return stream_send(c->s, msg, n);
@@ -123,10 +142,23 @@ static void on_drain(void *owner)
 		session_resume(c->sess);
 }
 
+/* Read from only while it has room for more requests in flight and its
+ * worker is not behind. */
+static void pace(struct client *c)
+{
+	stream_pause(c->s, c->inflight >= c->d->cfg.max_inflight || c->held);
+}
+
 void client_done(struct client *c)
 {
-	if (c->inflight-- == c->d->cfg.max_inflight)
-		stream_pause(c->s, 0);
+	c->inflight--;
+	pace(c);
+}
+
+void client_hold(struct client *c, int held)
+{
+	c->held = held;
+	pace(c);
 }
 
 void client_event(struct client *c, unsigned long sub, const char *body, size_t n)
@@ -221,7 +253,7 @@ static int on_msg(void *owner, const char *msg, size_t n)
 	rc = ops_request(c->d, c, m);
 	json_decref(m);
 	if (rc == 1 && ++c->inflight == c->d->cfg.max_inflight)
-		stream_pause(c->s, 1);
+		pace(c);
 	return rc < 0 ? -1 : 0;
 }
 

@@ -86,6 +86,12 @@ struct stream *stream_new(struct hild *d, int fd, size_t max_msg, size_t max_out
 /* Queues one message; -1 (and the stream is marked to end) if it does not
  * fit in what may be queued. */
 int stream_send(struct stream *s, const char *msg, size_t n);
+/* The same, passing descriptor fd (SCM_RIGHTS) with the message's first
+ * byte; the stream owns fd from then on, sent or not. One at a time. */
+int stream_send_fd(struct stream *s, const char *msg, size_t n, int fd);
+/* Queues msg and writes what the socket takes now, for a stream about to
+ * be freed. */
+void stream_last_words(struct stream *s, const char *msg, size_t n);
 /* Serialises j (and drops the reference). */
 int stream_send_json(struct stream *s, json_t *j);
 size_t stream_queued(const struct stream *s);
@@ -117,6 +123,9 @@ unsigned long client_id(const struct client *c);
 const char *client_name(const struct client *c);
 int client_reply_ok(struct client *c, json_t *id, json_t *result);
 int client_reply_error(struct client *c, json_t *id, const char *code, const char *msg);
+/* A reply carrying descriptor fd (which it takes), for a direct session. */
+int client_reply_ok_fd(struct client *c, json_t *id, json_t *result, int fd);
+int client_is_tcp(const struct client *c);
 /* Sends a reply a worker wrote (raw JSON text). */
 int client_reply_raw(struct client *c, const char *msg, size_t n);
 /* One event to subscription sub; `body` is `"topic":...,"event":...}`. */
@@ -125,6 +134,8 @@ void client_event(struct client *c, unsigned long sub, const char *body, size_t 
 int client_backlogged(const struct client *c);
 /* A request that got its reply late (a session op, an open, a job wait). */
 void client_done(struct client *c);
+/* Stops (1) or resumes (0) reading the client: its worker is behind. */
+void client_hold(struct client *c, int held);
 struct session *client_session(struct client *c);
 void client_set_session(struct client *c, struct session *s);
 struct waiter *client_waiter(struct client *c);
@@ -134,6 +145,8 @@ void hild_close_all(struct hild *d);
 /* ops.c: one request; returns 1 when the reply comes later (client_done
  * then), 0 when answered, -1 to end the connection. */
 int ops_request(struct hild *d, struct client *c, json_t *req);
+/* An op a session's worker carries out. */
+int ops_is_session_op(const char *op);
 
 /* boards.c */
 struct board *boards_find(struct hild *d, const char *name);
@@ -163,7 +176,10 @@ void boards_free(struct hild *d);
 
 /* session.c */
 struct session *session_start(struct hild *d, struct board *b, struct client *owner,
-			      json_t *open_id);
+			      json_t *open_id, int direct);
+int session_is_direct(const struct session *s);
+/* A direct session's worker sends its owner this topic's events itself. */
+int session_carries(const struct session *s, const char *topic);
 /* A session op from its owner, passed on to the worker. */
 int session_forward(struct session *s, json_t *id, const char *msg, size_t n);
 void session_end(struct session *s, const char *reason);

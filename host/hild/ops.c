@@ -11,7 +11,7 @@ static const char *const session_ops[] = {"poke", "peek", "step", "run", "advanc
 					  "watch", "unwatch", "wait", "sync", "now",
 					  "stats"};
 
-static int is_session_op(const char *op)
+int ops_is_session_op(const char *op)
 {
 	for (size_t i = 0; i < sizeof(session_ops) / sizeof(session_ops[0]); i++)
 		if (!strcmp(op, session_ops[i]))
@@ -47,6 +47,15 @@ int ops_request(struct hild *d, struct client *c, json_t *req)
 			return client_reply_error(c, id, "busy_client", "this connection "
 						  "has a session (or waits for one) already: "
 						  "close it, or open another connection");
+		json_t *direct = json_object_get(req, "direct");
+		if (direct && !json_is_boolean(direct))
+			return client_reply_error(c, id, "bad_arg", "\"direct\" must be true "
+						  "or false");
+		if (json_is_true(direct) && client_is_tcp(c))
+			return client_reply_error(c, id, "bad_arg", "a direct session needs "
+						  "hild's Unix socket (its data socket is passed "
+						  "as a descriptor); over TCP open without "
+						  "\"direct\"");
 		if (boards_wait(d, c, id, req, err, sizeof(err)) < 0)
 			return client_reply_error(c, id, "no_board", err);
 		return 1;
@@ -61,11 +70,15 @@ int ops_request(struct hild *d, struct client *c, json_t *req)
 		session_end(client_session(c), "closed by its owner");
 		return client_reply_ok(c, id, json_pack("{s:s}", "closed", "session"));
 	}
-	if (is_session_op(op)) {
+	if (ops_is_session_op(op)) {
 		struct session *s = client_session(c);
 		if (!s)
 			return client_reply_error(c, id, "no_session", "open a session first "
 						  "(op \"open\")");
+		if (session_is_direct(s))
+			return client_reply_error(c, id, "bad_request", "this session is "
+						  "direct: send its operations on the socket "
+						  "its open reply passed");
 		char *text = json_dumps(req, JSON_COMPACT);
 		int rc = text ? session_forward(s, id, text, strlen(text)) : -1;
 		free(text);

@@ -6,8 +6,17 @@
  * same order; the worker's events are published on board/NAME/...; when
  * the lease ends the worker sees end-of-file, closes the target (a sim
  * board's model exits, a real board is reconfigured by the next worker)
- * and exits, and only then is the board free again. */
+ * and exits, and only then is the board free again.
+ *
+ * A direct session (open with "direct": true, Unix socket only) moves the
+ * session's data off this loop: the open reply passes the client one end
+ * of a second socketpair whose other end is the worker's descriptor 4, and
+ * the client's ops, their replies and the session's events go over it.
+ * hild stays the control plane: the lease, its end, monitors (the worker
+ * sends its events here too) and the idle limit (the worker says it is
+ * active at most once a second). */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +37,7 @@ struct session {
 	pid_t pid;
 	struct stream *w;
 	int ready, ending, paused, killed;
+	int direct, data_fd; /* data_fd: the client's end, until the open reply */
 	json_t *open_id;
 	json_t **pending; /* ids of the owner's requests at the worker, oldest first */
 	int npend, head;
@@ -77,12 +87,26 @@ static void ready(struct session *s, json_t *m)
 	s->ready = 1;
 	char pattern[96];
 	snprintf(pattern, sizeof(pattern), "board/%s/#", board_name(s->b));
-	s->sub = topics_subscribe(s->d, s->owner, pattern);
-	json_t *ok = json_pack("{s:I,s:s,s:s,s:I,s:s}", "session", (json_int_t)s->id, "board",
-			       board_name(s->b), "target", board_uri(s->b), "sub",
-			       (json_int_t)s->sub, "log", s->log);
+	/* A direct owner's events come from the worker, tagged with a sub id
+	 * of its own, not from a subscription here (that would send each
+	 * event twice). */
+	if (s->direct) {
+		char topic[96];
+		snprintf(topic, sizeof(topic), "board/%s/", board_name(s->b));
+		s->sub = ++s->d->next_sub;
+		stream_send_json(s->w, json_pack("{s:{s:I,s:s}}", "direct", "sub",
+						 (json_int_t)s->sub, "topic", topic));
+	} else
+		s->sub = topics_subscribe(s->d, s->owner, pattern);
+	json_t *ok = json_pack("{s:I,s:s,s:s,s:I,s:s,s:b}", "session", (json_int_t)s->id,
+			       "board", board_name(s->b), "target", board_uri(s->b), "sub",
+			       (json_int_t)s->sub, "log", s->log, "direct", s->direct);
 	json_object_update(ok, r);
-	client_reply_ok(s->owner, s->open_id, ok);
+	if (s->direct) {
+		client_reply_ok_fd(s->owner, s->open_id, ok, s->data_fd);
+		s->data_fd = -1;
+	} else
+		client_reply_ok(s->owner, s->open_id, ok);
 	client_done(s->owner);
 	json_decref(s->open_id);
 	s->open_id = NULL;
@@ -106,13 +130,16 @@ static int on_msg(void *owner, const char *msg, size_t n)
 	if (ev) {
 		publish(s, ev, json_incref(json_object_get(m, "data")));
 		/* An owner behind on its events holds its own DUT: the worker
-		 * waits (the DUT with it) instead of hild queueing without end. */
-		if (s->owner && client_backlogged(s->owner)) {
+		 * waits (the DUT with it) instead of hild queueing without end.
+		 * A direct owner holds it by not reading the worker's socket. */
+		if (s->owner && !s->direct && client_backlogged(s->owner)) {
 			s->paused = 1;
 			stream_pause(s->w, 1);
 		}
 	} else if (json_object_get(m, "ready") && !s->ready) {
 		ready(s, m);
+	} else if (json_object_get(m, "active")) {
+		session_touch(s);
 	} else if (fail) {
 		snprintf(s->fatal, sizeof(s->fatal), "%s", fail);
 	} else if (json_object_get(m, "id")) {
@@ -133,6 +160,14 @@ void session_resume(struct session *s)
 		s->paused = 0;
 		stream_pause(s->w, 0);
 	}
+}
+
+/* The worker has read what waited for it. */
+static void on_worker_drain(void *owner)
+{
+	struct session *s = owner;
+	if (s->owner)
+		client_hold(s->owner, 0);
 }
 
 static void on_worker_close(void *owner, const char *why)
@@ -173,21 +208,33 @@ static long kill_worker(struct hil_reactor *r, uint64_t id, void *user)
 }
 
 struct session *session_start(struct hild *d, struct board *b, struct client *owner,
-			      json_t *open_id)
+			      json_t *open_id, int direct)
 {
 	struct session *s = calloc(1, sizeof(*s));
-	int sv[2] = {-1, -1};
+	int sv[2] = {-1, -1}, dv[2] = {-1, -1};
 	if (s)
 		s->pending = calloc((size_t)d->cfg.max_inflight + 1, sizeof(json_t *));
-	if (!s || !s->pending || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
+	/* hild's end never blocks: a worker busy with a long run must not
+	 * stall the loop when a client's requests fill the socket. */
+	if (!s || !s->pending || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0 ||
+	    fcntl(sv[0], F_SETFL, O_NONBLOCK) != 0 ||
+	    (direct && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, dv) != 0)) {
 		client_reply_error(owner, open_id, "internal", "out of memory or descriptors");
 		client_done(owner);
+		for (int i = 0; i < 2; i++) {
+			if (sv[i] >= 0)
+				close(sv[i]);
+			if (dv[i] >= 0)
+				close(dv[i]);
+		}
 		if (s)
 			free(s->pending);
 		free(s);
 		boards_release(d, b, NULL);
 		return NULL;
 	}
+	s->direct = direct;
+	s->data_fd = dv[0];
 	s->d = d;
 	s->id = ++d->next_session;
 	s->b = b;
@@ -201,16 +248,20 @@ struct session *session_start(struct hild *d, struct board *b, struct client *ow
 		sigset_t none;
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
-		if (dup2(sv[1], 3) != 3)
+		if (dup2(sv[1], 3) != 3 || (direct && dup2(dv[1], 4) != 4))
 			_exit(127);
 		execl(d->self, d->self, "--worker", board_uri(b), s->log, bit ? bit : "-",
-		      (char *)NULL);
+		      direct ? "direct" : "-", (char *)NULL);
 		_exit(127);
 	}
 	close(sv[1]);
+	if (dv[1] >= 0)
+		close(dv[1]);
 	if (pid < 0 || !(s->w = stream_new(d, sv[0], d->cfg.max_msg, d->cfg.max_out, on_msg,
 					   on_worker_close, s))) {
 		close(sv[0]);
+		if (s->data_fd >= 0)
+			close(s->data_fd);
 		client_reply_error(owner, open_id, "internal", "cannot start a worker");
 		client_done(owner);
 		json_decref(s->open_id);
@@ -222,6 +273,7 @@ struct session *session_start(struct hild *d, struct board *b, struct client *ow
 		return NULL;
 	}
 	s->pid = pid;
+	stream_on_drain(s->w, on_worker_drain);
 	boards_set_session(b, s);
 	client_set_session(owner, s);
 	session_touch(s);
@@ -231,11 +283,28 @@ struct session *session_start(struct hild *d, struct board *b, struct client *ow
 	return s;
 }
 
+int session_is_direct(const struct session *s)
+{
+	return s->direct;
+}
+
+int session_carries(const struct session *s, const char *topic)
+{
+	const char *name = board_name(s->b);
+	size_t n = strlen(name);
+	return s->direct && !strncmp(topic, "board/", 6) && !strncmp(topic + 6, name, n) &&
+	       topic[6 + n] == '/';
+}
+
 int session_forward(struct session *s, json_t *id, const char *msg, size_t n)
 {
 	if (s->ending || !s->w || stream_send(s->w, msg, n) < 0)
 		return -1;
 	pend_push(s, id);
+	/* A worker busy with a long run reads nothing: its owner's requests
+	 * wait in the owner's socket, not in hild past --max-out. */
+	if (s->owner && stream_queued(s->w) + 4 + s->d->cfg.max_msg > s->d->cfg.max_out)
+		client_hold(s->owner, 1);
 	return 0;
 }
 
@@ -258,8 +327,13 @@ void session_end(struct session *s, const char *reason)
 			json_decref(id);
 		}
 		client_set_session(o, NULL);
-		topics_unsubscribe(s->d, o, s->sub);
+		client_hold(o, 0);
+		if (!s->direct)
+			topics_unsubscribe(s->d, o, s->sub);
 	}
+	if (s->data_fd >= 0)
+		close(s->data_fd);
+	s->data_fd = -1;
 	for (json_t *id; (id = pend_pop(s));)
 		json_decref(id);
 	json_decref(s->open_id);
@@ -272,6 +346,15 @@ void session_end(struct session *s, const char *reason)
 	if (s->idle_timer)
 		hil_reactor_cancel(s->d->r, s->idle_timer);
 	s->idle_timer = 0;
+	/* A direct owner hears why from the worker, which passes this on. */
+	if (s->direct && s->w) {
+		json_t *j = json_pack("{s:s}", "end", reason);
+		char *t = j ? json_dumps(j, JSON_COMPACT) : NULL;
+		json_decref(j);
+		if (t)
+			stream_last_words(s->w, t, strlen(t));
+		free(t);
+	}
 	stream_free(s->w);
 	s->w = NULL;
 	boards_mark_resetting(s->b);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "hild.h"
@@ -19,6 +20,8 @@ struct stream {
 	uint8_t *out;
 	size_t out_len, out_cap, out_max;
 	int closing, paused;
+	int pass_fd;    /* a descriptor to send with the byte at pass_at, or -1 */
+	size_t pass_at;
 	int in_cb;   /* inside on_io: frees and drops wait until it returns */
 	int freed;   /* the owner let go of it during on_io */
 	int dropped; /* over its output limit: ends soon, with `why` */
@@ -67,6 +70,8 @@ void stream_free(struct stream *s)
 		hil_reactor_cancel(s->d->r, s->resume_timer);
 	hil_reactor_unwatch(s->d->r, s->fd);
 	close(s->fd);
+	if (s->pass_fd >= 0)
+		close(s->pass_fd);
 	free(s->in);
 	free(s->out);
 	free(s);
@@ -136,6 +141,29 @@ int stream_send(struct stream *s, const char *msg, size_t n)
 	return 0;
 }
 
+int stream_send_fd(struct stream *s, const char *msg, size_t n, int fd)
+{
+	if (s->pass_fd >= 0) {
+		close(fd);
+		return -1;
+	}
+	s->pass_fd = fd;
+	s->pass_at = s->out_len;
+	if (stream_send(s, msg, n) == 0)
+		return 0;
+	if (s->pass_fd == fd) {
+		close(fd);
+		s->pass_fd = -1;
+	}
+	return -1;
+}
+
+void stream_last_words(struct stream *s, const char *msg, size_t n)
+{
+	if (stream_send(s, msg, n) == 0 && s->in_cb)
+		flush(s);
+}
+
 int stream_send_json(struct stream *s, json_t *j)
 {
 	char *t = j ? json_dumps(j, JSON_COMPACT) : NULL;
@@ -201,12 +229,44 @@ void stream_close_after(struct stream *s)
 		rewatch(s);
 }
 
+/* Writes from the byte that carries the passed descriptor. */
+static ssize_t send_with_fd(struct stream *s, const uint8_t *p, size_t n)
+{
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} ctl;
+	memset(&ctl, 0, sizeof(ctl));
+	struct iovec iov = {(void *)p, n};
+	struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
+			   .msg_controllen = sizeof(ctl.buf)};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &s->pass_fd, sizeof(int));
+	ssize_t w = sendmsg(s->fd, &m, MSG_NOSIGNAL);
+	if (w > 0) {
+		close(s->pass_fd);
+		s->pass_fd = -1;
+	}
+	return w;
+}
+
 /* Sends what it can; -1 if the peer is gone. */
 static int flush(struct stream *s)
 {
 	size_t off = 0;
 	while (off < s->out_len) {
-		ssize_t w = write(s->fd, s->out + off, s->out_len - off);
+		size_t n = s->out_len - off;
+		ssize_t w;
+		if (s->pass_fd >= 0 && s->pass_at == off)
+			w = send_with_fd(s, s->out + off, n);
+		else {
+			if (s->pass_fd >= 0 && s->pass_at > off && s->pass_at - off < n)
+				n = s->pass_at - off;
+			w = write(s->fd, s->out + off, n);
+		}
 		if (w < 0 && (errno == EAGAIN || errno == EINTR))
 			break;
 		if (w <= 0)
@@ -215,6 +275,8 @@ static int flush(struct stream *s)
 	}
 	memmove(s->out, s->out + off, s->out_len - off);
 	s->out_len -= off;
+	if (s->pass_fd >= 0)
+		s->pass_at -= off;
 	return 0;
 }
 
@@ -301,6 +363,7 @@ struct stream *stream_new(struct hild *d, int fd, size_t max_msg, size_t max_out
 	s->in_cap = START_CAP;
 	s->out_cap = START_CAP;
 	s->out_max = max_out;
+	s->pass_fd = -1;
 	s->on_msg = on_msg;
 	s->on_close = on_close;
 	s->owner = owner;

@@ -98,7 +98,9 @@ void topics_publish(struct hild *d, const char *topic, json_t *event)
 	struct sub *match[64], **list = match;
 	size_t nm = 0, cap = 64;
 	for (struct sub *s = d->subs; s; s = s->next) {
-		if (!topic_match(s->pattern, topic))
+		/* A direct owner has its own board's events from the worker. */
+		struct session *own = client_session(s->c);
+		if (!topic_match(s->pattern, topic) || (own && session_carries(own, topic)))
 			continue;
 		if (nm == cap) {
 			struct sub **bigger = malloc(2 * cap * sizeof(*bigger));

@@ -1,16 +1,23 @@
-/* A session's worker (hild --worker URI LOG BITSTREAM|-), a child of
- * hild talking on descriptor 3 with the same framing as clients. It opens
+/* A session's worker (hild --worker URI LOG BITSTREAM|- direct|-),
+ * a child of hild talking on descriptor 3 with the same framing as
+ * clients. It opens
  * the target through libhil, recording the session log, answers "ready"
  * with the DUT's ports, then carries out the owner's session ops in order
  * and sends each watch report and break as an event as libhil delivers
  * it. End of input closes the target and exits 0; a failed link exits 3
  * (hild marks the board offline), a target that does not open exits 4.
  * A real board with a bitstream is configured with it first, so every
- * session starts from the state configuration gives. */
+ * session starts from the state configuration gives. In a direct session
+ * (session.c) the owner's ops come on descriptor 4 and are answered
+ * there, events go both there (as hild would send them) and to hild, and
+ * descriptor 3 only says when the lease ends. */
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "hil/bitfile.h"
@@ -22,11 +29,18 @@
 #include "hild.h"
 
 #define FD 3
+#define DATA_FD 4
 #define MAX_REQ (1u << 20)
 
 static hil_t *h;
+/* A direct session: the owner's socket, its events' sub id and topic prefix. */
+static int data = -1;
+static json_int_t data_sub;
+static char data_topic[96];
 
-static int put(json_t *j)
+/* One message in one write where the socket takes it: a reader woken by
+ * the header alone would wait again for the body. */
+static int put_to(int fd, json_t *j)
 {
 	char *t = json_dumps(j, JSON_COMPACT);
 	json_decref(j);
@@ -36,10 +50,10 @@ static int put(json_t *j)
 	uint8_t head[4];
 	frames_head(head, n);
 	int rc = 0;
-	if (write(FD, head, 4) != 4)
-		rc = -1;
-	while (rc == 0 && off < n) {
-		ssize_t w = write(FD, t + off, n - off);
+	while (rc == 0 && off < 4 + n) {
+		struct iovec v[2] = {{head + (off < 4 ? off : 4), off < 4 ? 4 - off : 0},
+				     {t + (off < 4 ? 0 : off - 4), off < 4 ? n : n - (off - 4)}};
+		ssize_t w = writev(fd, v, 2);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0)
@@ -51,10 +65,25 @@ static int put(json_t *j)
 	return rc;
 }
 
-static int get_exact(uint8_t *p, size_t n)
+static int put(json_t *j)
+{
+	return put_to(FD, j);
+}
+
+/* An event of the session ("port/NAME", "break", "session"): to hild,
+ * which publishes it, and to a direct owner as hild would send it. */
+static void emit(const char *what, json_t *ev)
+{
+	if (data >= 0)
+		put_to(data, json_pack("{s:I,s:s+,s:O}", "sub", data_sub, "topic", data_topic,
+				       what, "event", ev));
+	put(json_pack("{s:s,s:o}", "event", what, "data", ev));
+}
+
+static int get_exact(int fd, uint8_t *p, size_t n)
 {
 	while (n) {
-		ssize_t r = read(FD, p, n);
+		ssize_t r = read(fd, p, n);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0)
@@ -77,8 +106,8 @@ static void on_watch(void *user, int port, uint64_t cycle, const uint8_t *val)
 	(void)user;
 	char ev[HIL_MAX_NAME + 8];
 	snprintf(ev, sizeof(ev), "port/%s", hil_ports(h)->port[port].name);
-	put(json_pack("{s:s,s:{s:I,s:o}}", "event", ev, "data", "cycle", (json_int_t)cycle,
-		      "value", value_json(port, val)));
+	emit(ev, json_pack("{s:I,s:o}", "cycle", (json_int_t)cycle, "value",
+			   value_json(port, val)));
 }
 
 static const char *code_of(int rc)
@@ -179,8 +208,8 @@ static json_t *run_op(const char *op, json_t *req, int *rc, char *err, size_t er
 		*rc = hil_wait(h, port, cmp[1] == '=' && cmp[0] == '!', val,
 			       json_object_get(req, "mask") ? mask : NULL, n, &at);
 		if (*rc == HIL_OK)
-			put(json_pack("{s:s,s:{s:s,s:I}}", "event", "break", "data", "port",
-				      hil_ports(h)->port[port].name, "cycle", (json_int_t)at));
+			emit("break", json_pack("{s:s,s:I}", "port", hil_ports(h)->port[port].name,
+						"cycle", (json_int_t)at));
 		if (*rc >= 0) {
 			int hit = *rc == HIL_OK;
 			*rc = HIL_OK;
@@ -206,6 +235,37 @@ static json_t *run_op(const char *op, json_t *req, int *rc, char *err, size_t er
  * holds those ports' values where the DUT stopped, read as a peek right
  * after would read them, so a client that reads ports after every step
  * saves a round trip through hild for each. */
+/* "pokes": [{"port", "value", "at"?}, ...] on any op: carried out in
+ * order before it, so a client's pokes ride with its next request rather
+ * than each being a message of its own. As pokes sent one by one would,
+ * each is tried and the op runs whatever they did; the first failure
+ * comes back as "poke_error" in the op's reply (NULL: none). */
+static json_t *pokes(json_t *req)
+{
+	json_t *list = json_object_get(req, "pokes"), *p, *first = NULL;
+	size_t i;
+	if (list && !json_is_array(list))
+		return json_pack("{s:s,s:s}", "code", "bad_arg", "message", "\"pokes\" must "
+				 "be a list of {\"port\", \"value\", \"at\"?} objects");
+	json_array_foreach(list, i, p) {
+		uint8_t val[HIL_MAX_PORT_BYTES];
+		uint64_t at;
+		char why[400], msg[440];
+		int port = json_is_object(p) ? port_arg(p, why, sizeof(why)) : -1;
+		json_t *a = json_object_get(p, "at");
+		if (!json_is_object(p))
+			snprintf(why, sizeof(why), "not an object");
+		int bad = port < 0 || value_arg(p, "value", port, val, why, sizeof(why)) < 0 ||
+			  (a && count_arg(p, "at", &at, why, sizeof(why)) < 0);
+		int rc = bad ? HIL_E_ARG : a ? hil_poke_at(h, port, at, val) : hil_poke(h, port, val);
+		if (rc < 0 && !first) {
+			snprintf(msg, sizeof(msg), "pokes[%zu]: %s", i, bad ? why : hil_error(h));
+			first = json_pack("{s:s,s:s}", "code", code_of(rc), "message", msg);
+		}
+	}
+	return first;
+}
+
 static json_t *execute(const char *op, json_t *req, int *rc, char *err, size_t errlen)
 {
 	json_t *list = json_object_get(req, "peek");
@@ -297,9 +357,124 @@ static int configure(const char *uri, const char *bitstream, char *err, size_t e
 	return rc;
 }
 
+/* One framed message from fd into buf: its length, 0 at end of input,
+ * -1 for a frame over the limit or cut short. */
+static long get_msg(int fd, uint8_t *buf)
+{
+	uint8_t head[4];
+	if (get_exact(fd, head, 4) < 0)
+		return 0;
+	size_t n = (size_t)head[0] << 24 | (size_t)head[1] << 16 | (size_t)head[2] << 8 | head[3];
+	if (n == 0 || n > MAX_REQ || get_exact(fd, buf, n) < 0)
+		return -1;
+	return (long)n;
+}
+
+/* A direct owner's request, checked as hild checks a client's: NULL
+ * when a frame breaks the rules (which ends the session), or answered
+ * here when it is not a session op (*req NULL). */
+static int direct_request(const uint8_t *buf, long n, json_t **req)
+{
+	json_t *m = n > 0 ? json_loadb((const char *)buf, (size_t)n, JSON_REJECT_DUPLICATES, NULL)
+			  : NULL;
+	json_t *id = json_object_get(m, "id");
+	const char *why = n < 0 ? "a frame must be 1 to 1 MiB long"
+			  : !json_is_object(m) ? "a message must be one JSON object"
+			  : !json_is_integer(id) || json_integer_value(id) < 0
+				  ? "a request needs \"id\", a whole number of 0 or more"
+				  : NULL;
+	if (why) {
+		json_decref(m);
+		put_to(data, json_pack("{s:{s:s,s:s}}", "error", "code", "bad_frame", "message", why));
+		return -1;
+	}
+	const char *op = json_string_value(json_object_get(m, "op"));
+	if (op && ops_is_session_op(op)) {
+		*req = m;
+		return 0;
+	}
+	char msg[160];
+	snprintf(msg, sizeof(msg), "this socket carries the session's operations (poke, "
+		 "peek, step, run, ...); send %.40s to hild's socket", op ? op : "others");
+	put_to(data, json_pack("{s:O,s:{s:s,s:s}}", "id", id, "error", "code",
+			       op ? "unknown_op" : "bad_request", "message", msg));
+	json_decref(m);
+	*req = NULL;
+	return 0;
+}
+
+#define SPIN_US 200
+
+static uint64_t now_us(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000u + (uint64_t)t.tv_nsec / 1000u;
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000u + (uint64_t)t.tv_nsec / 1000000u;
+}
+
+/* The next request: from hild, or in a direct session from the owner
+ * while hild's descriptor only says when the lease ends. NULL ends the
+ * session; *reply is where the answer goes. */
+static json_t *next_request(uint8_t *buf, int *reply)
+{
+	static uint64_t said;
+	if (data < 0) {
+		long n = get_msg(FD, buf);
+		*reply = FD;
+		return n > 0 ? json_loadb((const char *)buf, (size_t)n, 0, NULL) : NULL;
+	}
+	*reply = data;
+	for (;;) {
+		/* The lease's idle limit is hild's: tell it the owner is here. */
+		if (now_ms() - said >= 1000) {
+			said = now_ms();
+			put(json_pack("{s:b}", "active", 1));
+		}
+		struct pollfd p[2] = {{FD, POLLIN, 0}, {data, POLLIN, 0}};
+		/* The owner's next request often follows within microseconds:
+		 * with a CPU to spare, look again for SPIN_US before sleeping,
+		 * which would cost a wake-up of about that much. */
+		static long cpus;
+		if (!cpus)
+			cpus = sysconf(_SC_NPROCESSORS_ONLN);
+		uint64_t spin_until = cpus > 1 ? now_us() + SPIN_US : 0;
+		int got;
+		while ((got = poll(p, 2, 0)) == 0 && now_us() < spin_until)
+			;
+		while (got == 0 || (got < 0 && errno == EINTR))
+			got = poll(p, 2, -1);
+		if (got < 0)
+			return NULL;
+		if (p[0].revents) {
+			long n = get_msg(FD, buf);
+			json_t *m = n > 0 ? json_loadb((const char *)buf, (size_t)n, 0, NULL) : NULL;
+			const char *why = json_string_value(json_object_get(m, "end"));
+			emit("session", json_pack("{s:s,s:s}", "state", "closed", "reason",
+						  why ? why : "hild ended the lease"));
+			json_decref(m);
+			return NULL;
+		}
+		long n = get_msg(data, buf);
+		if (n == 0) {
+			put(json_pack("{s:s}", "fail", "its owner closed the session's socket"));
+			return NULL;
+		}
+		json_t *req = NULL;
+		if (direct_request(buf, n, &req) < 0 || req)
+			return req;
+	}
+}
+
 int worker_main(int argc, char **argv)
 {
-	if (argc != 5)
+	if (argc != 6)
 		return 2;
 	const char *uri = argv[2], *log = argv[3], *bit = argv[4];
 	char err[1024];
@@ -325,26 +500,44 @@ int worker_main(int argc, char **argv)
 	put(json_pack("{s:{s:s,s:s,s:o,s:I}}", "ready", "top", p->top, "signature", sig,
 		      "ports", ports, "now", (json_int_t)hil_now(h)));
 	static uint8_t buf[MAX_REQ];
+	/* hild answers a direct session's ready with its sub id and topic. */
+	if (!strcmp(argv[5], "direct")) {
+		long n = get_msg(FD, buf);
+		json_t *m = n > 0 ? json_loadb((const char *)buf, (size_t)n, 0, NULL) : NULL;
+		json_t *dm = json_object_get(m, "direct");
+		const char *topic = json_string_value(json_object_get(dm, "topic"));
+		data_sub = json_integer_value(json_object_get(dm, "sub"));
+		if (!topic || snprintf(data_topic, sizeof(data_topic), "%s", topic) >=
+				      (int)sizeof(data_topic)) {
+			json_decref(m);
+			hil_close(h);
+			return 0;
+		}
+		json_decref(m);
+		data = DATA_FD;
+	}
 	int status = 0;
 	for (;;) {
-		uint8_t head[4];
-		if (get_exact(head, 4) < 0)
+		int to = FD;
+		json_t *req = next_request(buf, &to);
+		if (!req)
 			break;
-		size_t n = (size_t)head[0] << 24 | (size_t)head[1] << 16 | (size_t)head[2] << 8 | head[3];
-		if (n == 0 || n > MAX_REQ || get_exact(buf, n) < 0)
-			break;
-		json_t *req = json_loadb((const char *)buf, n, 0, NULL);
 		json_t *id = json_object_get(req, "id");
 		const char *op = json_string_value(json_object_get(req, "op"));
 		int rc = HIL_OK;
 		err[0] = '\0';
+		json_t *perr = pokes(req);
 		json_t *res = op ? execute(op, req, &rc, err, sizeof(err)) : NULL;
-		if (res)
-			put(json_pack("{s:O,s:o}", "id", id ? id : json_null(), "ok", res));
+		if (res && perr)
+			json_object_set_new(res, "poke_error", perr);
 		else
-			put(json_pack("{s:O,s:{s:s,s:s}}", "id", id ? id : json_null(), "error",
-				      "code", rc < 0 ? code_of(rc) : "bad_arg", "message",
-				      rc < 0 ? hil_error(h) : err));
+			json_decref(perr);
+		if (res)
+			put_to(to, json_pack("{s:O,s:o}", "id", id ? id : json_null(), "ok", res));
+		else
+			put_to(to, json_pack("{s:O,s:{s:s,s:s}}", "id", id ? id : json_null(),
+					     "error", "code", rc < 0 ? code_of(rc) : "bad_arg",
+					     "message", rc < 0 ? hil_error(h) : err));
 		json_decref(req);
 		if (rc == HIL_E_LINK) {
 			put(json_pack("{s:s}", "fail", hil_error(h)));

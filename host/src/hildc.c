@@ -12,10 +12,12 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAX_MSG (64u << 20)
 #define MAX_ASYNC 256 /* unanswered async requests before we wait */
+#define SPIN_US 200
 
 struct stash {
 	long id;
@@ -34,6 +36,8 @@ struct hildc {
 	void *user;
 	uint8_t *in;
 	size_t in_len, in_cap;
+	int passed; /* a descriptor hild passed (a direct session's), or -1 */
+	const char *peer;
 	int dead;
 	char err[512];
 };
@@ -166,7 +170,13 @@ static void route(struct hildc *c, json_t *m)
 	if (c->nasync && c->async_ids[c->async_head] == i) {
 		c->async_head = (c->async_head + 1) % MAX_ASYNC;
 		c->nasync--;
-		if (json_object_get(m, "error") && !c->async_err[0])
+		/* A request's pokes that failed count as its error. */
+		json_t *perr = json_object_get(json_object_get(m, "ok"), "poke_error");
+		if (perr && !c->async_err[0]) {
+			json_t *e = json_pack("{s:O}", "error", perr);
+			errtext(e, c->async_err, sizeof(c->async_err));
+			json_decref(e);
+		} else if (json_object_get(m, "error") && !c->async_err[0])
 			errtext(m, c->async_err, sizeof(c->async_err));
 		json_decref(m);
 		return;
@@ -193,13 +203,46 @@ static int read_more(struct hildc *c, int dontwait)
 		c->in = m;
 		c->in_cap += 65536;
 	}
-	ssize_t r = recv(c->fd, c->in + c->in_len, c->in_cap - c->in_len,
-			 dontwait ? MSG_DONTWAIT : 0);
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} ctl;
+	struct iovec iov = {c->in + c->in_len, c->in_cap - c->in_len};
+	struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
+			   .msg_controllen = sizeof(ctl.buf)};
+	ssize_t r = recvmsg(c->fd, &m, MSG_CMSG_CLOEXEC | (dontwait ? MSG_DONTWAIT : 0));
 	if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR))
-		return fail(c, "%s", "hild closed the connection");
+		return fail(c, "%s closed the connection", c->peer);
 	if (r > 0)
 		c->in_len += (size_t)r;
+	for (struct cmsghdr *h = CMSG_FIRSTHDR(&m); r > 0 && h; h = CMSG_NXTHDR(&m, h))
+		if (h->cmsg_level == SOL_SOCKET && h->cmsg_type == SCM_RIGHTS &&
+		    h->cmsg_len == CMSG_LEN(sizeof(int))) {
+			if (c->passed >= 0)
+				close(c->passed);
+			memcpy(&c->passed, CMSG_DATA(h), sizeof(int));
+		}
 	return 0;
+}
+
+/* Waits for p's events. A reply is often a few tens of microseconds
+ * away, and sleeping costs a wake-up of about that much: with a CPU to
+ * spare, ask again for up to SPIN_US first. */
+static int spin(struct pollfd *p)
+{
+	static int cpus;
+	if (!cpus)
+		cpus = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	struct timespec t0, t;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (int got; cpus > 1;) {
+		if ((got = poll(p, 1, 0)) != 0)
+			return got;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if ((t.tv_sec - t0.tv_sec) * 1000000 + (t.tv_nsec - t0.tv_nsec) / 1000 >= SPIN_US)
+			break;
+	}
+	return poll(p, 1, -1);
 }
 
 /* Moves bytes: writes out (if any), reads and routes what comes, until
@@ -219,7 +262,7 @@ static int pump(struct hildc *c, const uint8_t *out, size_t n, int block)
 		if (off == n && (got || !block))
 			return 0;
 		struct pollfd p = {c->fd, POLLIN | (off < n ? POLLOUT : 0), 0};
-		if (poll(&p, 1, -1) < 0) {
+		if (spin(&p) < 0) {
 			if (errno == EINTR)
 				continue;
 			return fail(c, "poll: %s", strerror(errno));
@@ -227,7 +270,7 @@ static int pump(struct hildc *c, const uint8_t *out, size_t n, int block)
 		if (p.revents & POLLOUT && off < n) {
 			ssize_t w = send(c->fd, out + off, n - off, MSG_NOSIGNAL | MSG_DONTWAIT);
 			if (w < 0 && errno != EAGAIN && errno != EINTR)
-				return fail(c, "hild went away: %s", strerror(errno));
+				return fail(c, "lost the connection: %s", strerror(errno));
 			if (w > 0)
 				off += (size_t)w;
 		}
@@ -325,6 +368,32 @@ void hildc_on_event(struct hildc *c, hildc_event_fn fn, void *user)
 	c->user = user;
 }
 
+static struct hildc *on_fd(int fd, const char *peer)
+{
+	struct hildc *c = calloc(1, sizeof(*c));
+	if (!c) {
+		close(fd);
+		return NULL;
+	}
+	c->fd = fd;
+	c->next_id = 1;
+	c->passed = -1;
+	c->peer = peer;
+	return c;
+}
+
+int hildc_take_fd(struct hildc *c)
+{
+	int fd = c->passed;
+	c->passed = -1;
+	return fd;
+}
+
+struct hildc *hildc_adopt(int fd, const char *peer)
+{
+	return on_fd(fd, peer);
+}
+
 struct hildc *hildc_connect(const char *where, const char *client, char *err, size_t errlen)
 {
 	char def[4096];
@@ -335,14 +404,11 @@ struct hildc *hildc_connect(const char *where, const char *client, char *err, si
 	int fd = dial(where, err, errlen);
 	if (fd < 0)
 		return NULL;
-	struct hildc *c = calloc(1, sizeof(*c));
+	struct hildc *c = on_fd(fd, "hild");
 	if (!c) {
-		close(fd);
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	c->fd = fd;
-	c->next_id = 1;
 	json_t *hello = json_pack("{s:i,s:s}", "hello", 1, "client", client);
 	if (!strncmp(where, "tcp:", 4)) {
 		const char *tf = getenv("HIL_TOKEN_FILE");
@@ -395,6 +461,8 @@ void hildc_close(struct hildc *c)
 		free(s);
 	}
 	close(c->fd);
+	if (c->passed >= 0)
+		close(c->passed);
 	free(c->in);
 	free(c);
 }

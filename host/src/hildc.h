@@ -18,6 +18,12 @@ typedef void (*hildc_event_fn)(void *user, long sub, const char *topic, json_t *
  * $HIL_TOKEN_FILE), or NULL for $HIL_HILD or the default socket. */
 struct hildc *hildc_connect(const char *where, const char *client, char *err, size_t errlen);
 void hildc_close(struct hildc *c);
+/* A client on a connected socket with no handshake: a direct session's
+ * data socket, whose peer (for messages) is `peer`. Takes fd. */
+struct hildc *hildc_adopt(int fd, const char *peer);
+/* The descriptor the last message that carried one passed (a direct
+ * session's open reply), now the caller's; -1 if none. */
+int hildc_take_fd(struct hildc *c);
 void hildc_on_event(struct hildc *c, hildc_event_fn fn, void *user);
 /* Where a default hild listens: $HIL_HILD, else the path hild picks. */
 void hildc_default(char *buf, size_t n);

@@ -1,24 +1,34 @@
 /* hild: targets. "hild:BOARD", "hild:type=T" or "hild:sim:DIR" opens a
  * session through the daemon (docs/client-protocol.md) and each libhil
- * call becomes a request of that session: pokes go without waiting for
- * their replies, everything else waits, and watch reports come back as
+ * call becomes a request of that session: pokes wait in the client and
+ * ride with the next request ("pokes" on it), everything else waits, and watch reports come back as
  * the session's events, in cycle order, before the reply of the call
  * during which they happened. The daemon records the session log; with
- * hil_options.record the client keeps its own as well. */
+ * hil_options.record the client keeps its own as well. Over hild's Unix
+ * socket the session is direct: its requests go to the session's worker
+ * on the socket the open reply passed, not through the daemon. */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "hil/script.h"
 #include "hil_impl.h"
 #include "hildc.h"
 
 struct hil_remote {
-	struct hildc *c;
+	struct hildc *c;    /* hild: the lease */
+	struct hildc *data; /* the session's requests: the worker's socket, or c */
 	hil_t *h;
 	char prefix[128]; /* board/NAME/port/ */
+	char session[128]; /* board/NAME/session */
+	char ended[512];   /* why the lease ended, once the worker says */
+	json_t *pokes;     /* waiting for the next request */
 };
+
+/* Past this many waiting pokes they go as a request of their own. */
+#define MAX_WAITING_POKES 256
 
 static int status_of(const char *err)
 {
@@ -40,6 +50,9 @@ static void on_event(void *user, long sub, const char *topic, json_t *event)
 	struct hil_remote *r = user;
 	hil_t *h = r->h;
 	size_t n = strlen(r->prefix);
+	const char *reason = json_string_value(json_object_get(event, "reason"));
+	if (topic && reason && !strcmp(topic, r->session))
+		snprintf(r->ended, sizeof(r->ended), "%s", reason);
 	if (!topic || strncmp(topic, r->prefix, n))
 		return;
 	int port = hil_ports_find(&h->ports, topic + n);
@@ -57,16 +70,31 @@ static void on_event(void *user, long sub, const char *topic, json_t *event)
 		h->watch[port].fn(h->watch[port].user, port, cycle, val);
 }
 
-/* One request and its reply; also reports an earlier poke that failed. */
+/* One request and its reply, carrying the waiting pokes; also reports an
+ * earlier poke that failed. */
 static json_t *call(hil_t *h, json_t *req, int *rc)
 {
 	char err[600];
-	json_t *ok = hildc_call(h->remote->c, req, err, sizeof(err));
-	if (ok && hildc_flush(h->remote->c, err, sizeof(err)) < 0) {
+	if (h->remote->pokes) {
+		json_object_set_new(req, "pokes", h->remote->pokes);
+		h->remote->pokes = NULL;
+	}
+	json_t *ok = hildc_call(h->remote->data, req, err, sizeof(err));
+	json_t *perr = json_object_get(ok, "poke_error");
+	if (perr) {
+		const char *code = json_string_value(json_object_get(perr, "code"));
+		const char *msg = json_string_value(json_object_get(perr, "message"));
+		snprintf(err, sizeof(err), "%s: %s", code ? code : "error", msg ? msg : "");
 		json_decref(ok);
 		ok = NULL;
 	}
-	if (!ok)
+	if (ok && hildc_flush(h->remote->data, err, sizeof(err)) < 0) {
+		json_decref(ok);
+		ok = NULL;
+	}
+	if (!ok && h->remote->ended[0])
+		*rc = hil_seterr(h, HIL_E_LINK, "hild: the session ended: %s", h->remote->ended);
+	else if (!ok)
 		*rc = hil_seterr(h, status_of(err), "hild: %s", err);
 	return ok;
 }
@@ -80,12 +108,20 @@ static json_t *value(const hil_t *h, int port, const uint8_t *val)
 
 int remote_poke_at(hil_t *h, int port, uint64_t cycle, const uint8_t *val)
 {
-	json_t *req = json_pack("{s:s,s:s,s:o,s:I}", "op", "poke", "port",
-				h->ports.port[port].name, "value", value(h, port, val), "at",
-				(json_int_t)cycle);
+	struct hil_remote *r = h->remote;
+	json_t *p = json_pack("{s:s,s:o,s:I}", "port", h->ports.port[port].name, "value",
+			      value(h, port, val), "at", (json_int_t)cycle);
+	if (!r->pokes)
+		r->pokes = json_array();
+	if (!p || !r->pokes || json_array_append_new(r->pokes, p) < 0)
+		return hil_seterr(h, HIL_E_LINK, "out of memory");
+	if (json_array_size(r->pokes) < MAX_WAITING_POKES)
+		return HIL_OK;
+	json_t *req = json_pack("{s:s,s:o}", "op", "now", "pokes", r->pokes);
+	r->pokes = NULL;
 	char err[600];
-	if (hildc_send_async(h->remote->c, req) < 0) {
-		hildc_flush(h->remote->c, err, sizeof(err));
+	if (hildc_send_async(r->data, req) < 0) {
+		hildc_flush(r->data, err, sizeof(err));
 		return hil_seterr(h, HIL_E_LINK, "hild: %s", err);
 	}
 	return HIL_OK;
@@ -234,18 +270,34 @@ int remote_open(hil_t *h, const char *uri, const struct hil_options *opt, char *
 	}
 	h->remote = r;
 	r->h = h;
-	r->c = hildc_connect(NULL, "libhil", err, errlen);
+	char where[4096];
+	hildc_default(where, sizeof(where));
+	r->c = hildc_connect(where, "libhil", err, errlen);
 	if (!r->c) {
 		json_decref(req);
 		return HIL_E_OPEN;
 	}
+	r->data = r->c;
 	hildc_on_event(r->c, on_event, r);
+	if (strncmp(where, "tcp:", 4))
+		json_object_set_new(req, "direct", json_true());
 	json_t *ok = hildc_call(r->c, req, err, errlen);
 	if (!ok)
 		return HIL_E_OPEN;
+	int fd = hildc_take_fd(r->c);
+	if (json_is_true(json_object_get(ok, "direct"))) {
+		if (fd < 0 || !(r->data = hildc_adopt(fd, "hild's worker"))) {
+			json_decref(ok);
+			snprintf(err, errlen, "hild's open reply passed no session socket");
+			return HIL_E_OPEN;
+		}
+		hildc_on_event(r->data, on_event, r);
+	} else if (fd >= 0)
+		close(fd);
 	int rc = ports_from(h, ok, err, errlen) < 0 ? HIL_E_OPEN : HIL_OK;
 	const char *board = json_string_value(json_object_get(ok, "board"));
 	snprintf(r->prefix, sizeof(r->prefix), "board/%s/port/", board ? board : "?");
+	snprintf(r->session, sizeof(r->session), "board/%s/session", board ? board : "?");
 	h->now = (uint64_t)json_integer_value(json_object_get(ok, "now"));
 	json_decref(ok);
 	if (rc == HIL_OK && opt->ports) {
@@ -268,6 +320,9 @@ void remote_close(hil_t *h)
 {
 	if (!h->remote)
 		return;
+	json_decref(h->remote->pokes);
+	if (h->remote->data != h->remote->c)
+		hildc_close(h->remote->data);
 	hildc_close(h->remote->c);
 	free(h->remote);
 	h->remote = NULL;

@@ -3,19 +3,24 @@
  * HOPS processes over Unix stream sockets, the way a peek travels (client ->
  * sim is one hop; client -> hild -> worker is two before the model). No
  * protocol, no model: what the kernel and the scheduler alone cost here.
+ * With "spin", every reader first asks for its byte without sleeping for
+ * up to 200 us, as hil's clients and workers do (no wake-up to wait for).
  *
- *   bench_pingpong HOPS N   prints "median p99" in microseconds over N trips
+ *   bench_pingpong HOPS N [spin]   prints "median p99" in microseconds over N trips
  */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-enum { MAX_HOPS = 4 };
+enum { MAX_HOPS = 4, SPIN_US = 200 };
+
+static int spin;
 
 static double now_us(void)
 {
@@ -34,6 +39,10 @@ static int xfer(int fd, int out)
 {
 	char c = 0;
 	ssize_t n;
+	double until = spin && !out ? now_us() + SPIN_US : 0;
+	while (now_us() < until)
+		if (recv(fd, &c, 1, MSG_DONTWAIT) == 1)
+			return 0;
 	do
 		n = out ? write(fd, &c, 1) : read(fd, &c, 1);
 	while (n < 0 && errno == EINTR);
@@ -55,10 +64,11 @@ static void relay(int up, int down)
 
 int main(int argc, char **argv)
 {
-	int hops = argc == 3 ? atoi(argv[1]) : 0;
-	long n = argc == 3 ? atol(argv[2]) : 0;
-	if (hops < 1 || hops > MAX_HOPS || n < 100) {
-		fprintf(stderr, "usage: bench_pingpong HOPS(1-%d) N(>=100)\n", MAX_HOPS);
+	int hops = argc >= 3 ? atoi(argv[1]) : 0;
+	long n = argc >= 3 ? atol(argv[2]) : 0;
+	spin = argc == 4 && !strcmp(argv[3], "spin");
+	if (hops < 1 || hops > MAX_HOPS || n < 100 || (argc == 4 && !spin) || argc > 4) {
+		fprintf(stderr, "usage: bench_pingpong HOPS(1-%d) N(>=100) [spin]\n", MAX_HOPS);
 		return 2;
 	}
 	int sv[MAX_HOPS][2];

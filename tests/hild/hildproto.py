@@ -2,9 +2,13 @@
 protocol (docs/client-protocol.md) that keeps events apart from replies,
 and the ok/FAIL counting with the closing line the CI reads."""
 import json
+import os
+import signal
 import socket
 import struct
+import subprocess
 import sys
+import time
 
 counts = {"passed": 0, "failed": 0}
 
@@ -114,3 +118,36 @@ class Client:
 
     def close(self):
         self.s.close()
+
+
+class Hild:
+    """A hild of a test's own; the script sets binary and workdir."""
+    binary = workdir = None
+
+    def __init__(self, name, *args, config=None, state=None):
+        self.sock = os.path.join(self.workdir, name + ".sock")
+        self.log = os.path.join(self.workdir, name + ".log")
+        self.state = state or os.path.join(self.workdir, name + "-state")
+        cmd = [self.binary, "--socket", self.sock, "--state", self.state, "--foreground"]
+        if config is not None:
+            path = os.path.join(self.workdir, name + "-boards.json")
+            with open(path, "w") as f:
+                json.dump({"boards": config}, f)
+            cmd += ["--config", path]
+        self.p = subprocess.Popen(cmd + list(args), stderr=open(self.log, "a"))
+        for _ in range(400):
+            if os.path.exists(self.sock):
+                break
+            time.sleep(0.05)
+
+    def stop(self):
+        self.p.send_signal(signal.SIGTERM)
+        return self.p.wait(60)
+
+    def kill(self):
+        self.p.kill()
+        self.p.wait(60)
+
+    def logtext(self):
+        with open(self.log) as f:
+            return f.read()

@@ -2,7 +2,8 @@
 # hild, the daemon (issue 5). client.py checks the client protocol's
 # framing, handshake and limits; sessions.py the sessions, the fair queue,
 # monitors, a board going offline, slow subscribers, TCP with its token
-# and the jobs surviving a SIGKILL; this script adds the CLI through hild,
+# and the jobs surviving a SIGKILL; direct.py direct sessions (the data on
+# the worker's own socket) and a busy worker; this script adds the CLI through hild,
 # replay and trace export, and the start and stop checks.
 cd "$(dirname "$0")/../.." || exit 2
 HIL=${HIL:-build/asan/bin/hil}
@@ -45,6 +46,8 @@ part $w/client.out timeout 120 python3 tests/hild/client.py $w/a.sock $w/b.sock 
 # Sessions, the queue, monitors, limits, TCP and jobs (sessions.py).
 mkdir -p $w/sessions
 part $w/sessions.out timeout 1200 python3 tests/hild/sessions.py $HILD $HIL $w/sessions
+mkdir -p $w/direct
+part $w/direct.out timeout 300 python3 tests/hild/direct.py $HILD $w/direct
 
 # The CLI through a running hild: hil run --dut uses it and says so, the
 # session is recorded, and the recording replays identically on the

@@ -13,42 +13,13 @@ import sys
 import threading
 import time
 
-from hildproto import Client, check, closed, connect, frame, recv_msg, summary
+from hildproto import Client, Hild, check, closed, connect, frame, recv_msg, summary
 
 HILD, HIL, W = sys.argv[1], sys.argv[2], sys.argv[3]
+Hild.binary, Hild.workdir = HILD, W
 ROOT = os.getcwd()
 COUNTER = os.path.join(ROOT, "examples/counter")
 ALU = os.path.join(ROOT, "examples/alu")
-
-
-class Hild:
-    def __init__(self, name, *args, config=None, state=None):
-        self.sock = os.path.join(W, name + ".sock")
-        self.log = os.path.join(W, name + ".log")
-        self.state = state or os.path.join(W, name + "-state")
-        cmd = [HILD, "--socket", self.sock, "--state", self.state, "--foreground"]
-        if config is not None:
-            path = os.path.join(W, name + "-boards.json")
-            with open(path, "w") as f:
-                json.dump({"boards": config}, f)
-            cmd += ["--config", path]
-        self.p = subprocess.Popen(cmd + list(args), stderr=open(self.log, "a"))
-        for _ in range(400):
-            if os.path.exists(self.sock):
-                break
-            time.sleep(0.05)
-
-    def stop(self):
-        self.p.send_signal(signal.SIGTERM)
-        return self.p.wait(60)
-
-    def kill(self):
-        self.p.kill()
-        self.p.wait(60)
-
-    def logtext(self):
-        with open(self.log) as f:
-            return f.read()
 
 
 def counter_ops(c, k):

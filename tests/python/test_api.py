@@ -30,9 +30,9 @@ def test_watch_callback_gets_cycle_and_value(dut):
 def test_on_step_is_called_every_cycle_without_a_round_trip_each(dut):
     calls = []
     dut.on_step(lambda cycle, v: calls.append((cycle, v.now, v["irq"])), dut.now, dut.irq)
-    sent = dut._conn._next
+    sent = dut._conn.sent
     dut.step(1000)
-    assert dut._conn._next - sent == 1            # one request for 1000 cycles
+    assert dut._conn.sent - sent == 1            # one request for 1000 cycles
     # Cycles 0..999 have ended; 1000, where the run stopped, has not.
     assert [c for c, _, _ in calls] == list(range(0, 1000))
     assert all(now == c for c, now, _ in calls)
@@ -204,13 +204,14 @@ def test_submit_needs_a_target(hil_client):
 
 
 def test_a_read_after_each_step_rides_on_the_step(dut):
-    sent = dut._conn._next
+    sent = dut._conn.sent
     for _ in range(50):
         dut.ack.value = 0
         dut.step()
         assert dut.now.value == dut.cycle
-    # A poke and a step a cycle; only the first read was a request of its own.
-    assert dut._conn._next - sent == 2 * 50 + 1
+    # The poke rides with the step: one request a cycle, and only the
+    # first read was a request of its own.
+    assert dut._conn.sent - sent == 50 + 1
 
 
 @pytest.mark.hil(dut="../../examples/alu", board_type="alu-sim")

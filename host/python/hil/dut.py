@@ -3,12 +3,13 @@ peeks, runs, watches, per-cycle callbacks and the trace, with the cycle
 semantics of docs/scripts.md. The asyncio side is in aio.py."""
 import functools
 import os
+import socket
 
 from . import aio
 from .aio import WAIT_CHUNK
 from .errors import HilError, Timeout
 from .local import Local
-from .wire import Connection
+from .wire import SESSION_OPS, Connection, Direct, topic_match
 
 # Pokes go without waiting for their replies; past this many unanswered,
 # the client reads replies first, staying inside hild's --max-inflight.
@@ -165,8 +166,15 @@ class Dut:
         self.log = info.get("log")
         self._now = info["now"]
         self._sub = info["sub"]
+        # A direct session's own events come from its worker, not from
+        # hild: subscriptions see them here (hild sends it the rest).
+        self._direct = bool(info.get("direct"))
+        self._own_subs = {}
         self.ports = {}
         self._inflight = []
+        # Pokes wait here and ride with the next request of the session
+        # ("pokes" on it): a poke is not a message of its own.
+        self._pokes = []
         self._watches = {}
         self._keys = 0
         self._trace = []
@@ -254,8 +262,9 @@ class Dut:
                 raise ValueError("poke %s at %d: the DUT is already at cycle %d"
                                  % (port.name, at, self._now))
             args["at"] = at
-        self._inflight.append(self._conn.send("poke", **args))
-        if len(self._inflight) >= MAX_PIPELINED:
+        self._pokes.append(args)
+        if len(self._pokes) >= MAX_PIPELINED:
+            self._send_pokes()
             self._collect_pokes()
 
     @_op
@@ -353,12 +362,15 @@ class Dut:
         pattern (docs/client-protocol.md, "Topics"). Returns the sub id."""
         sub = self._call("subscribe", topic=pattern)["sub"]
         self._conn.on_event(sub, lambda _s, topic, ev: self._callback(callback, topic, ev))
+        if self._direct:
+            self._own_subs[sub] = (pattern, callback)
         return sub
 
     @_op
     def unsubscribe(self, sub):
         self._call("unsubscribe", sub=sub)
         self._conn.on_event(sub, None)
+        self._own_subs.pop(sub, None)
 
     @_op
     def sync(self):
@@ -470,9 +482,21 @@ class Dut:
             return
         self._trace.append((cycle, key, len(self._trace), port, value))
 
+    def _send_pokes(self):
+        """Sends the waiting pokes as one request, not waiting for it."""
+        if self._pokes:
+            pokes, self._pokes = self._pokes, []
+            self._inflight.append(self._conn.send("now", pokes=pokes))
+
     def _call(self, op, **args):
-        """One request and its reply. Raises only the request's own error;
-        the pipelined pokes' errors are deferred (see _op)."""
+        """One request and its reply, with the waiting pokes carried out
+        first (an error of theirs is the request's). Raises only the
+        request's own error; the pipelined pokes' errors are deferred (see
+        _op)."""
+        if self._pokes and op in SESSION_OPS:
+            args["pokes"], self._pokes = self._pokes, []
+        else:
+            self._send_pokes()
         i = self._conn.send(op, **args)
         try:
             r = self._conn.reply(i)
@@ -480,6 +504,9 @@ class Dut:
             self._collect_pokes()
         if "cycle" in r:
             self._now = r["cycle"]
+        e = r.get("poke_error")
+        if e:
+            self._defer(HilError(e.get("code", "error"), e.get("message", "")))
         return r
 
     def _collect_pokes(self):
@@ -487,7 +514,9 @@ class Dut:
         while self._inflight:
             i = self._inflight.pop(0)
             try:
-                self._conn.reply(i)
+                e = self._conn.reply(i).get("poke_error")
+                if e:
+                    self._defer(HilError(e.get("code", "error"), e.get("message", "")))
             except HilError as e:
                 self._defer(e)
 
@@ -555,6 +584,9 @@ class Dut:
             self._call("unwatch", port=port.name)
 
     def _event(self, _sub, topic, ev):
+        for pattern, cb in list(self._own_subs.values()):
+            if topic and topic_match(pattern, topic):
+                self._callback(cb, topic, ev)
         parts = (topic or "").split("/")
         if len(parts) == 4 and parts[2] == "port":
             self._report(parts[3], ev)
@@ -654,8 +686,20 @@ def open_session(target, address=None, token=None, timeout=None, client="python"
         conn = Local(args["sim"])
         return Dut(conn, conn.info, target, trace_limit)
     conn = Connection(address, client=client, token=token, timeout=timeout)
+    # Over the Unix socket the session's data skips hild: the open reply
+    # passes the worker's socket (docs/client-protocol.md, direct sessions).
+    if not conn.address.startswith("tcp:"):
+        args["direct"] = True
     try:
         info = conn.call("open", **args)
+        fd = conn.take_fd()
+        if info.get("direct"):
+            if fd is None:
+                raise HilError("open_failed", "hild's open reply passed no session socket")
+            data = Connection(sock=socket.socket(fileno=fd), timeout=timeout)
+            conn = Direct(conn, data)
+        elif fd is not None:
+            os.close(fd)
     except BaseException:
         conn.close()
         raise

@@ -105,13 +105,26 @@ class Local:
 
     # -- what the Dut calls, as on wire.Connection ----------------------------
 
+    @property
+    def sent(self):
+        return self._next - 1
+
     def send(self, op, **args):
         if self._closed:
             raise HilError("closed", "this session is closed")
         i = self._next
         self._next += 1
         try:
-            self._replies[i] = (getattr(self, "_op_" + op)(**args), None)
+            failed = None
+            for p in args.pop("pokes", ()):
+                try:
+                    self._op_poke(**p)
+                except HilError as e:
+                    failed = failed or e
+            r = getattr(self, "_op_" + op)(**args)
+            if failed is not None:
+                r["poke_error"] = {"code": failed.code, "message": failed.message}
+            self._replies[i] = (r, None)
         except HilError as e:
             self._replies[i] = (None, e)
         except AttributeError:
@@ -165,6 +178,9 @@ class Local:
 
     def _now(self):
         return {"cycle": self._lib.hil_now(self._h)}
+
+    def _op_now(self):
+        return self._now()
 
     def _op_poke(self, port, value, at=None):
         i, nbytes, kind = self._port(port)

@@ -32,6 +32,16 @@ def default_address():
     return "/run/hil/hild.sock"
 
 
+def topic_match(pattern, topic):
+    """hild's rule: `*` is one segment, a last `#` any number (so `a/#`
+    matches `a` too)."""
+    p, t = pattern.split("/"), topic.split("/")
+    if p[-1] == "#":
+        p = p[:-1]
+        return len(t) >= len(p) and all(a in ("*", b) for a, b in zip(p, t))
+    return len(p) == len(t) and all(a in ("*", b) for a, b in zip(p, t))
+
+
 def _dial(address, timeout):
     if address.startswith("tcp:"):
         host, _, port = address[4:].rpartition(":")
@@ -69,19 +79,26 @@ class Connection:
     """A client of hild. call() sends a request and returns its reply's
     "ok" object or raises HilError; send() and reply() split that in two so
     requests can be pipelined. Events are handed to on_event(sub, topic,
-    event) handlers as they are read."""
+    event) handlers as they are read. With sock, it speaks on that socket
+    (a direct session's, passed by hild) with no handshake."""
 
-    def __init__(self, address=None, client="python", token=None, timeout=None):
-        self.address = address or default_address()
-        token = _token(self.address, token)
-        self._sock = _dial(self.address, timeout)
-        self._sock.settimeout(timeout)
+    def __init__(self, address=None, client="python", token=None, timeout=None, sock=None):
         self._buf = bytearray()
         self._next = 1
         self._replies = {}
         self._handlers = {}
         self._orphans = collections.deque(maxlen=MAX_ORPHANS)
         self._closed = False
+        self._passed = None
+        if sock is not None:
+            self.address = "hild's worker"
+            self._sock = sock
+            self._sock.settimeout(timeout)
+            return
+        self.address = address or default_address()
+        token = _token(self.address, token)
+        self._sock = _dial(self.address, timeout)
+        self._sock.settimeout(timeout)
         hello = {"hello": PROTOCOL, "client": client}
         if token is not None:
             hello["token"] = token
@@ -105,10 +122,23 @@ class Connection:
         self.close()
         raise ConnectionLost("closed", why)
 
+    def take_fd(self):
+        """The descriptor hild passed with a message (a direct session's
+        socket), now the caller's; None if none came."""
+        fd, self._passed = self._passed, None
+        return fd
+
     def _fill(self, n):
         while len(self._buf) < n:
             try:
-                got = self._sock.recv(max(65536, n - len(self._buf)))
+                if self._sock.family == socket.AF_UNIX:
+                    got, fds, _, _ = socket.recv_fds(self._sock, max(65536, n - len(self._buf)), 1)
+                    for fd in fds:
+                        if self._passed is not None:
+                            os.close(self._passed)
+                        self._passed = fd
+                else:
+                    got = self._sock.recv(max(65536, n - len(self._buf)))
             except socket.timeout:
                 # A reply may still come: the connection is out of step, so end it.
                 self.close()
@@ -117,7 +147,8 @@ class Connection:
             except OSError as e:
                 self._lost("reading from hild failed: %s" % (e.strerror or e))
             if not got:
-                self._lost("hild closed the connection")
+                self._lost("%s closed the connection" %
+                           ("hild's worker" if self.address == "hild's worker" else "hild"))
             self._buf += got
 
     def _read(self):
@@ -156,13 +187,25 @@ class Connection:
         """Reads and routes one message (blocking)."""
         self._route(self._read())
 
+    def whole(self):
+        """A whole message waits in the buffer."""
+        return len(self._buf) >= 4 and len(self._buf) >= 4 + struct.unpack(">I", self._buf[:4])[0]
+
+    def has_reply(self, i):
+        return i in self._replies
+
+    @property
+    def sent(self):
+        """How many requests this connection has sent."""
+        return self._next - 1
+
     def poll(self, timeout=0.0):
         """Waits up to timeout seconds for a message, then reads and routes
         it and every other one already here; returns how many."""
         n = 0
         deadline = time.monotonic() + timeout
         while not self._closed:
-            if len(self._buf) < 4 or len(self._buf) < 4 + struct.unpack(">I", self._buf[:4])[0]:
+            if not self.whole():
                 left = 0.0 if n else max(0.0, deadline - time.monotonic())
                 if not select.select([self._sock], [], [], left)[0]:
                     return n
@@ -209,7 +252,80 @@ class Connection:
         if not self._closed:
             self._closed = True
             self._sock.close()
+            if self._passed is not None:
+                os.close(self._passed)
+                self._passed = None
 
     @property
     def closed(self):
         return self._closed
+
+
+# A worker's reply is often tens of microseconds away and sleeping until
+# it comes costs a wake-up of about as much: with a CPU to spare, ask again
+# for up to SPIN_S before sleeping (as libhil and hild's workers do).
+SPIN_S = 200e-6 if len(os.sched_getaffinity(0)) > 1 else 0.0
+
+# The operations a session's worker carries out (hild's ops.c).
+SESSION_OPS = frozenset(("poke", "peek", "step", "run", "advance", "watch", "unwatch",
+                         "wait", "sync", "now", "stats"))
+
+
+class Direct:
+    """A direct session: its operations go to the session's worker on the
+    socket hild passed, everything else (close, subscribe) to hild. Looks
+    like one Connection to the session; the ids it hands out are opaque."""
+
+    def __init__(self, control, data):
+        self._control = control
+        self._data = data
+
+    def send(self, op, **args):
+        c = self._data if op in SESSION_OPS else self._control
+        return (c, c.send(op, **args))
+
+    def reply(self, i):
+        c, n = i
+        if c is self._control:
+            return c.reply(n)
+        # While the worker works, hild's messages (other subscriptions'
+        # events) are read as they come, so hild never holds them long.
+        timeout = c._sock.gettimeout()
+        while not c.has_reply(n):
+            if c.whole():
+                c.pump()
+                continue
+            ready = select.select([c._sock, self._control._sock], [], [], 0)[0]
+            spin_until = time.perf_counter() + SPIN_S
+            while not ready and time.perf_counter() < spin_until:
+                ready = select.select([c._sock, self._control._sock], [], [], 0)[0]
+            if not ready:
+                ready = select.select([c._sock, self._control._sock], [], [], timeout)[0]
+            if not ready:
+                c.close()
+                raise ConnectionLost("timeout", "no answer from hild's worker within the "
+                                     "timeout; the connection is closed")
+            if self._control._sock in ready:
+                self._control.poll(0)
+            if c._sock in ready:
+                c.pump()
+        return c.reply(n)
+
+    @property
+    def sent(self):
+        return self._control.sent + self._data.sent
+
+    def call(self, op, **args):
+        return self.reply(self.send(op, **args))
+
+    def on_event(self, sub, handler):
+        self._control.on_event(sub, handler)
+        self._data.on_event(sub, handler)
+
+    def close(self):
+        self._data.close()
+        self._control.close()
+
+    @property
+    def closed(self):
+        return self._control.closed or self._data.closed
