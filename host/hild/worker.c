@@ -440,16 +440,20 @@ static json_t *next_request(uint8_t *buf, int *reply)
 		struct pollfd p[2] = {{FD, POLLIN, 0}, {data, POLLIN, 0}};
 		/* The owner's next request often follows within microseconds:
 		 * with a CPU to spare, look again for SPIN_US before sleeping,
-		 * which would cost a wake-up of about that much. */
+		 * which would cost a wake-up of about that much. Only while
+		 * requests do come that soon: an owner that thinks longer
+		 * between them is not waited for with a busy CPU. */
 		static long cpus;
+		static int spin = 1;
 		if (!cpus)
 			cpus = sysconf(_SC_NPROCESSORS_ONLN);
-		uint64_t spin_until = cpus > 1 ? now_us() + SPIN_US : 0;
+		uint64_t t0 = now_us();
 		int got;
-		while ((got = poll(p, 2, 0)) == 0 && now_us() < spin_until)
+		while ((got = poll(p, 2, 0)) == 0 && spin && cpus > 1 && now_us() - t0 < SPIN_US)
 			;
 		while (got == 0 || (got < 0 && errno == EINTR))
 			got = poll(p, 2, -1);
+		spin = now_us() - t0 < SPIN_US;
 		if (got < 0)
 			return NULL;
 		if (p[0].revents) {

@@ -19,6 +19,13 @@
 #define MAX_ASYNC 256 /* unanswered async requests before we wait */
 #define SPIN_US 200
 
+static uint64_t now_us(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000u + (uint64_t)t.tv_nsec / 1000u;
+}
+
 struct stash {
 	long id;
 	json_t *msg;
@@ -38,6 +45,7 @@ struct hildc {
 	size_t in_len, in_cap;
 	int passed; /* a descriptor hild passed (a direct session's), or -1 */
 	const char *peer;
+	int spin; /* replies came soon enough to poll for the next */
 	int dead;
 	char err[512];
 };
@@ -227,22 +235,21 @@ static int read_more(struct hildc *c, int dontwait)
 
 /* Waits for p's events. A reply is often a few tens of microseconds
  * away, and sleeping costs a wake-up of about that much: with a CPU to
- * spare, ask again for up to SPIN_US first. */
-static int spin(struct pollfd *p)
+ * spare, and while replies do come that soon, ask again for up to
+ * SPIN_US first. */
+static int spin(struct hildc *c, struct pollfd *p)
 {
-	static int cpus;
+	static long cpus;
 	if (!cpus)
-		cpus = (int)sysconf(_SC_NPROCESSORS_ONLN);
-	struct timespec t0, t;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (int got; cpus > 1;) {
-		if ((got = poll(p, 1, 0)) != 0)
-			return got;
-		clock_gettime(CLOCK_MONOTONIC, &t);
-		if ((t.tv_sec - t0.tv_sec) * 1000000 + (t.tv_nsec - t0.tv_nsec) / 1000 >= SPIN_US)
-			break;
-	}
-	return poll(p, 1, -1);
+		cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	uint64_t t0 = now_us();
+	int got;
+	while ((got = poll(p, 1, 0)) == 0 && c->spin && cpus > 1 && now_us() - t0 < SPIN_US)
+		;
+	if (got == 0)
+		got = poll(p, 1, -1);
+	c->spin = now_us() - t0 < SPIN_US;
+	return got;
 }
 
 /* Moves bytes: writes out (if any), reads and routes what comes, until
@@ -262,7 +269,7 @@ static int pump(struct hildc *c, const uint8_t *out, size_t n, int block)
 		if (off == n && (got || !block))
 			return 0;
 		struct pollfd p = {c->fd, POLLIN | (off < n ? POLLOUT : 0), 0};
-		if (spin(&p) < 0) {
+		if (spin(c, &p) < 0) {
 			if (errno == EINTR)
 				continue;
 			return fail(c, "poll: %s", strerror(errno));
@@ -379,6 +386,7 @@ static struct hildc *on_fd(int fd, const char *peer)
 	c->next_id = 1;
 	c->passed = -1;
 	c->peer = peer;
+	c->spin = 1;
 	return c;
 }
 

@@ -279,6 +279,7 @@ class Direct:
     def __init__(self, control, data):
         self._control = control
         self._data = data
+        self._spin = SPIN_S > 0
 
     def send(self, op, **args):
         c = self._data if op in SESSION_OPS else self._control
@@ -295,12 +296,15 @@ class Direct:
             if c.whole():
                 c.pump()
                 continue
-            ready = select.select([c._sock, self._control._sock], [], [], 0)[0]
-            spin_until = time.perf_counter() + SPIN_S
-            while not ready and time.perf_counter() < spin_until:
-                ready = select.select([c._sock, self._control._sock], [], [], 0)[0]
+            socks = [c._sock, self._control._sock]
+            t0 = time.perf_counter()
+            ready = select.select(socks, [], [], 0)[0]
+            while not ready and self._spin and time.perf_counter() - t0 < SPIN_S:
+                ready = select.select(socks, [], [], 0)[0]
             if not ready:
-                ready = select.select([c._sock, self._control._sock], [], [], timeout)[0]
+                ready = select.select(socks, [], [], timeout)[0]
+            # Polled for only while replies come that soon.
+            self._spin = time.perf_counter() - t0 < SPIN_S
             if not ready:
                 c.close()
                 raise ConnectionLost("timeout", "no answer from hild's worker within the "
