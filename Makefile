@@ -1,12 +1,14 @@
 # hil: the one entry point. README.md has the two commands a newcomer needs:
 #   make demo   build everything, run an example on the Verilator backend
 #   make test   run every test; the last line is "N passed, N failed"
-# Other targets: all, firmware, bitstream BOARD=B DUT=DIR, lint, clean.
+# Other targets: all, firmware, resources, bench, lint, clean. A DUT's
+# bitstream is `build/bin/hil bitstream --board B --dut DIR`: a DUT's path is
+# never a make variable, which make would expand.
 
 ROOT := $(CURDIR)
 DEMO ?= counter
 
-.PHONY: all demo test lint clean deps host host-asan plugin bitstream fuzzers
+.PHONY: all demo test lint clean deps host host-asan plugin fuzzers
 
 all: deps host plugin
 
@@ -45,10 +47,6 @@ FX2_BOARDS := $(patsubst boards/%/fx2_pins.h,%,$(wildcard boards/*/fx2_pins.h))
 .PHONY: firmware
 firmware: deps
 	@for b in $(or $(BOARD),$(FX2_BOARDS)); do $(MAKE) -s -f mk/firmware.mk BOARD=$$b || exit 1; done
-
-# make bitstream BOARD=icebreaker DUT=examples/alu
-bitstream: all
-	@$(MAKE) -s -f mk/bitstream.mk BOARD=$(BOARD) DUT=$(DUT)
 
 # make resources: LUTs, flip-flops, block RAMs and clock of the bridge + UART
 # PHY on every board (with a minimal DUT); prints them, writes docs/resources.md

@@ -9,8 +9,7 @@ cd "$(dirname "$0")/.." || exit 2
 . mk/bench_common.sh
 EMU=build/bin/hil-ft2232h-emu
 w=$b
-make -s -f mk/bitstream.mk HIL=build/bin/hil BOARD=icebreaker DUT=examples/counter >/dev/null || exit 2
-img=build/icebreaker/counter/hil.bin
+img=$(build/bin/hil bitstream --board icebreaker --dut examples/counter 2>/dev/null) || exit 2
 
 # Runs a command RUNS times under the emulator; prints "median min max" in
 # seconds; fails if any run fails, leaves a flash that is not the image, or

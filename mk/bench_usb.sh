@@ -16,7 +16,7 @@ d=examples/counter
 STREAM=50000 RTT=2000 N=2000
 
 make -s firmware BOARD=glasgow-revc >/dev/null &&
-	make -s -f mk/bitstream.mk HIL=$HIL BOARD=glasgow-revc DUT=$d >$b/usb-build.log 2>&1 &&
+	"$HIL" bitstream --board glasgow-revc --dut $d >/dev/null 2>$b/usb-build.log &&
 	"$HIL" run --target fx2:glasgow-revc:$d $d/test.hil >/dev/null 2>&1 ||
 	{ cat $b/usb-build.log >&2; echo "bench: the Glasgow build of $d failed" >&2; exit 1; }
 model=$("$HIL" ports --dut $d --model fx2:glasgow-revc)

@@ -2,7 +2,7 @@
 #   make resources
 # For every board in boards/*/, builds the bitstream of the minimal DUT
 # tests/duts/min (one clock, a 1-bit input, a 1-bit registered output) with
-# mk/bitstream.mk, into build/BOARD/min/, then prints one table (board,
+# hil bitstream, into build/BOARD/min/, then prints one table (board,
 # device, link, LUTs, flip-flops, block RAMs, clock achieved / required) and
 # writes it into docs/resources.md. A board the design does not fit, or
 # misses timing on, gets a row that says so, with the numbers. A board whose
@@ -59,21 +59,20 @@ all: $(BOARDS:%=$(R)/%.row)
 		echo "hil resources: not every board has a row (above); $(DOC) not written" >&2; exit 1; \
 	fi
 
-# One board's row, or its reason on stderr and no row. bitstream.mk decides
-# what is stale; a build nextpnr gave up on is read from its log, as long as
-# nextpnr wrote that log during this run.
+# One board's row, or its reason on stderr and no row. hil bitstream builds
+# only what changed; for a build nextpnr gave up on it still writes
+# resources.txt, from nextpnr's log. (DUT and the board names are ours, not
+# a user's.)
 $(R)/%.row: FORCE
 	@mkdir -p $(R)
 	@rm -f $@ $(R)/$*.txt
-	@touch $(R)/$*.start
-	@b=build/$*/$(notdir $(DUT)); \
-	if $(MAKE) -s --no-print-directory -f mk/bitstream.mk BOARD=$* DUT=$(DUT) >$(R)/$*.log 2>&1; then \
-		ok=1; sh mk/resources.sh $$b/report.json >$(R)/$*.txt; \
-	elif [ -n "$$(find $$b/nextpnr.log -newer $(R)/$*.start 2>/dev/null)" ]; then \
-		ok=0; sh mk/resources.sh --log $$b/nextpnr.log >$(R)/$*.txt; \
+	@b=build/$*/$(notdir $(DUT)); rm -f $$b/resources.txt; \
+	if build/bin/hil bitstream --board $* --dut $(DUT) --out $$b >$(R)/$*.log 2>&1; then \
+		ok=1; \
 	else \
-		ok=0; touch $(R)/$*.txt; \
+		ok=0; \
 	fi; \
+	cp $$b/resources.txt $(R)/$*.txt 2>/dev/null || touch $(R)/$*.txt; \
 	awk -v board=$* -v device=$(call bv,$*,DEVICE)-$(call bv,$*,PACKAGE) \
 		-v link=$(or $(call bv,$*,LINK),uart) -v mhz=$(call bv,$*,CLK_MHZ) -v ok=$$ok ' \
 		/^LUTs/ { lu = $$2; la = $$4 } \

@@ -51,7 +51,7 @@ static int usage(void)
 	fprintf(stderr,
 		"usage: hil flash [--sram] [--board B] [--serial S | --bus N --device N]\n"
 		"                 [--dut DIR [--top T]] [--mhz F] FILE\n"
-		"  FILE: a bitstream (build/BOARD/DUT/hil.bin from make bitstream)\n"
+		"  FILE: a bitstream (the hil.bin hil bitstream wrote)\n"
 		"  --sram    configure the FPGA directly; lost at power-off\n"
 		"  --board   the board (default: the one the image was built for)\n"
 		"  --dut     refuse the image unless it holds this DUT\n"

@@ -5,6 +5,7 @@
 
 int cmd_run(int argc, char **argv);
 int cmd_ports(int argc, char **argv);
+int cmd_bitstream(int argc, char **argv);
 int cmd_wrap(int argc, char **argv);
 int cmd_oracle(int argc, char **argv);
 int cmd_list(int argc, char **argv);

@@ -24,6 +24,10 @@ static const struct {
 			 "      hild that is running, unless --direct"},
 	{"list", cmd_list, "list\n"
 			   "      the FTDI devices, FX2s and boards attached, with their serials"},
+	{"bitstream", cmd_bitstream, "bitstream --board B --dut DIR [--top T] [--out DIR] [KEY=VALUE ...]\n"
+				     "      build the DUT's bitstream for board B (KEY=VALUE overrides a\n"
+				     "      setting of its board.mk, such as CLK_MHZ=40); prints the path\n"
+				     "      of hil.bin (default: in the build cache, where usb: finds it)"},
 	{"flash", cmd_flash, "flash [--sram] [--board B] [--serial S | --bus N --device N] FILE\n"
 			     "      put a bitstream in the board's SPI flash (verified) or SRAM"},
 	{"replay", cmd_replay, "replay LOG --target URI\n"

@@ -171,8 +171,8 @@ int boards_load(struct hild *d, char *err, size_t errlen)
 		}
 		if (bs && !strncmp(uri, "usb:", 4)) {
 			snprintf(err, errlen, "%s: board %s: a usb: board's FPGA is configured "
-				 "at every session with its DUT's bitstream (make bitstream "
-				 "BOARD=... DUT=...): leave \"bitstream\" out", path, name);
+				 "at every session with its DUT's bitstream (hil bitstream "
+				 "--board ... --dut ...): leave \"bitstream\" out", path, name);
 			goto out;
 		}
 		if (bs && access(json_string_value(bs), R_OK) != 0) {

@@ -44,7 +44,7 @@ int hil_bitfile_load(struct hil_bitfile *f, const char *path, char *err, size_t 
 		hil_bitfile_free(f);
 		return hil_fail(err, errlen, "%s is not an iCE40 bitstream (no FF 00 "
 				"header and sync word 7EAA997E): give the .bin that "
-				"icepack or make bitstream wrote", path);
+				"hil bitstream wrote", path);
 	}
 	/* Without a comment, FF 00 00 FF comes right before the sync word. */
 	f->comment_bytes = sync - 4;
@@ -83,8 +83,8 @@ int hil_bitfile_check(const struct hil_bitfile *f, const struct hil_board *b,
 	if (f->has_hil && (strcmp(f->device, b->device) ||
 			   (f->package[0] && b->package[0] && strcmp(f->package, b->package))))
 		return hil_fail(err, errlen, "the image was built for board %s (%s%s%s), "
-				"not for %s (%s%s%s): build it with make bitstream "
-				"BOARD=%s", f->board, f->device, f->package[0] ? "-" : "",
+				"not for %s (%s%s%s): build it with hil bitstream "
+				"--board %s", f->board, f->device, f->package[0] ? "-" : "",
 				f->package, b->name, b->device, b->package[0] ? "-" : "",
 				b->package, b->name);
 	if (bytes != (size_t)b->image_bytes)
@@ -94,12 +94,12 @@ int hil_bitfile_check(const struct hil_bitfile *f, const struct hil_board *b,
 				b->device, b->name, b->image_bytes);
 	if (want_sig && !f->has_hil)
 		return hil_fail(err, errlen, "the image names no DUT (it was not built "
-				"by make bitstream), so hil cannot check it is the "
+				"by hil bitstream), so hil cannot check it is the "
 				"DUT you asked for; flash it without --dut");
 	if (want_sig && f->signature != want_sig)
 		return hil_fail(err, errlen, "the image holds DUT %s (signature %016"
 				PRIx64 "), not the one you named (signature %016"
-				PRIx64 "): rebuild it with make bitstream", f->dut,
+				PRIx64 "): rebuild it with hil bitstream", f->dut,
 				f->signature, want_sig);
 	return 0;
 }

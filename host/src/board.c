@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dutsrc.h"
 #include "errfmt.h"
 #include "root.h"
 
@@ -47,13 +48,49 @@ static const struct {
 	{"FLASH_CRESET", offsetof(struct hil_board, creset)},
 };
 
+/* The bitstream's PLL settings and their ranges (the iCE40's SB_PLL40). */
+static const struct {
+	const char *key;
+	size_t off;
+	long max;
+} pll[] = {
+	{"PLL", offsetof(struct hil_board, pll), 1},
+	{"PLL_DIVR", offsetof(struct hil_board, pll_divr), 15},
+	{"PLL_DIVF", offsetof(struct hil_board, pll_divf), 127},
+	{"PLL_DIVQ", offsetof(struct hil_board, pll_divq), 7},
+	{"PLL_FILTER", offsetof(struct hil_board, pll_filter), 7},
+};
+
+/* A clock in MHz: digits and at most one point, above 0 and below 1000. */
+static int mhz(char *out, size_t n, const char *v)
+{
+	char *end;
+	double f = strtod(v, &end);
+	if (!*v || *end || strspn(v, "0123456789.") != strlen(v) || !(f > 0 && f < 1000) ||
+	    strlen(v) >= n)
+		return -1;
+	snprintf(out, n, "%s", v);
+	return 0;
+}
+
 /* Takes one "KEY := VALUE"; -1 for a value the key cannot have. Keys the
- * host does not need (the build's) are passed over. */
+ * host does not need are passed over. */
 static int set(struct hil_board *b, const char *k, const char *v)
 {
 	char *end;
 	long n = strtol(v, &end, 0);
 	int num = *v && !*end;
+	if (!strcmp(k, "CLK_MHZ"))
+		return mhz(b->clk_mhz, sizeof(b->clk_mhz), v);
+	if (!strcmp(k, "OSC_MHZ"))
+		return mhz(b->osc_mhz, sizeof(b->osc_mhz), v);
+	for (size_t i = 0; i < sizeof(pll) / sizeof(pll[0]); i++)
+		if (!strcmp(k, pll[i].key)) {
+			if (!num || n < 0 || n > pll[i].max)
+				return -1;
+			*(int *)((char *)b + pll[i].off) = (int)n;
+			return 0;
+		}
 	if (!strcmp(k, "DEVICE")) {
 		snprintf(b->device, sizeof(b->device), "%.15s", v);
 		return 0;
@@ -102,9 +139,12 @@ int hil_board_load(struct hil_board *b, const char *name, char *err, size_t errl
 	snprintf(b->link, sizeof(b->link), "uart");
 	b->sck = b->mosi = b->miso = b->cs = b->cdone = b->creset = -1;
 	b->uart_if = b->flash_if = -1;
-	if (!hil_board_name_ok(name))
+	if (!hil_board_name_ok(name)) {
+		char shown[200];
+		hil_escape(name, shown, sizeof(shown));
 		return hil_fail(err, errlen, "board '%s': not a board name (see "
-				"boards/ for the names)", name);
+				"boards/ for the names)", shown);
+	}
 	snprintf(b->name, sizeof(b->name), "%s", name);
 	char path[4096], line[512];
 	snprintf(path, sizeof(path), "%s/boards/%s/board.mk", hil_root(), name);
@@ -122,6 +162,8 @@ int hil_board_load(struct hil_board *b, const char *name, char *err, size_t errl
 		}
 	}
 	fclose(f);
+	if (!b->osc_mhz[0])
+		memcpy(b->osc_mhz, b->clk_mhz, sizeof(b->osc_mhz));
 	for (size_t i = 0; i < sizeof(devices) / sizeof(devices[0]); i++)
 		if (!strcmp(b->device, devices[i].device))
 			b->image_bytes = devices[i].bytes;
@@ -140,6 +182,37 @@ int hil_board_load(struct hil_board *b, const char *name, char *err, size_t errl
 	if (b->sck != 0 || b->mosi != 1 || b->miso != 2)
 		return hil_fail(err, errlen, "%s: FLASH_SCK, FLASH_MOSI and FLASH_MISO "
 				"must be 0, 1 and 2 (MPSSE's SPI pins)", path);
+	return 0;
+}
+
+int hil_board_override(struct hil_board *b, const char *setting, char *err, size_t errlen)
+{
+	static const char *const ok[] = {"CLK_MHZ", "OSC_MHZ", "DIV", "BAUD", "PLL",
+					 "PLL_DIVR", "PLL_DIVF", "PLL_DIVQ", "PLL_FILTER"};
+	const char *eq = strchr(setting, '=');
+	char k[16];
+	size_t i = 0;
+	if (eq && eq - setting < (long)sizeof(k)) {
+		snprintf(k, sizeof(k), "%.*s", (int)(eq - setting), setting);
+		while (i < sizeof(ok) / sizeof(ok[0]) && strcmp(k, ok[i]))
+			i++;
+	}
+	if (!eq || eq - setting >= (long)sizeof(k) || i == sizeof(ok) / sizeof(ok[0])) {
+		char shown[200];
+		hil_escape(setting, shown, sizeof(shown));
+		return hil_fail(err, errlen, "'%s': give a board setting as KEY=VALUE, KEY one "
+				"of CLK_MHZ, OSC_MHZ, DIV, BAUD, PLL, PLL_DIVR, PLL_DIVF, "
+				"PLL_DIVQ, PLL_FILTER", shown);
+	}
+	int osc_follows = !strcmp(b->osc_mhz, b->clk_mhz);
+	if (set(b, k, eq + 1) < 0) {
+		char shown[200];
+		hil_escape(eq + 1, shown, sizeof(shown));
+		return hil_fail(err, errlen, "%s: '%s' is not a value it can take", k, shown);
+	}
+	/* A board on its oscillator (no OSC_MHZ of its own) runs at CLK_MHZ. */
+	if (!strcmp(k, "CLK_MHZ") && osc_follows && !b->pll)
+		memcpy(b->osc_mhz, b->clk_mhz, sizeof(b->osc_mhz));
 	return 0;
 }
 

@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <openssl/evp.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "dutsrc.h"
 #include "hil/board.h"
@@ -40,6 +41,9 @@ struct job {
 	struct dut_src *sources;
 	struct hil_board board;
 	const char *kind;         /* the model being built: sim, ce, netlist, ... */
+	const char *name;         /* the DUT directory's own name */
+	uint64_t signature;       /* its ports' (for a bitstream's comment) */
+	const char *export_to;    /* where a failed bitstream build leaves its logs */
 	const char *src;          /* how the tools name the copied sources */
 	struct arena ar;
 	double t0;
@@ -102,5 +106,8 @@ int bj_verilator_root(struct job *j);
  * j->board), its path in out. */
 int bj_runtime(struct job *j);
 int bj_model(struct job *j, const char *kind, char *out, size_t outlen);
+/* bitstream_build.c: the bitstream of the DUT for j->board; out names its
+ * folder (hil.bin, hil.json, resources.txt, the logs). */
+int bj_bitstream(struct job *j, char *out, size_t outlen);
 
 #endif

@@ -142,7 +142,36 @@ int hil_cache_dir(char *out, size_t outlen, char *err, size_t errlen)
 	return 0;
 }
 
-static int prepare(struct job *j, struct dut_src *src, const char *what, struct dut_build *b)
+int hil_bitstream_home(const char *board, const char *dir, char *out, size_t outlen, char *err,
+		       size_t errlen)
+{
+	char cache[PATH_MAX], abs[PATH_MAX], shown[1024];
+	if (!hil_board_name_ok(board)) {
+		hil_escape(board, shown, sizeof(shown));
+		return ERR("board '%s': not a board name (see boards/ for the names)", shown);
+	}
+	if (!realpath(dir, abs)) {
+		hil_escape(dir, shown, sizeof(shown));
+		return ERR("DUT directory '%s': %s", shown, strerror(errno));
+	}
+	if (hil_cache_dir(cache, sizeof(cache), err, errlen) < 0)
+		return -1;
+	/* Named by the directory and told apart by a hash of its whole path:
+	 * two DUTs called counter each have their own. */
+	uint64_t h = 14695981039346656037ull;
+	for (const char *p = abs; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ull;
+	const char *name = strrchr(abs, '/') + 1;
+	if (!*name)
+		name = "root";
+	if (snprintf(out, outlen, "%s/bitstreams/%s/%s-%016llx", cache, board, name,
+		     (unsigned long long)h) >= (int)outlen)
+		return ERR("the build cache's path is too long: set HIL_CACHE");
+	return 0;
+}
+
+static int prepare(struct job *j, struct dut_src *src, const char *what,
+		   const struct dut_options *o, struct dut_build *b)
 {
 	char *err = j->err;
 	size_t errlen = j->errlen;
@@ -175,6 +204,13 @@ static int prepare(struct job *j, struct dut_src *src, const char *what, struct 
 	snprintf(kind, sizeof(kind), "%.*s", colon ? (int)(colon - what) : (int)strlen(what), what);
 	if (colon && hil_board_load(&j->board, colon + 1, err, errlen) < 0)
 		return -1;
+	for (const char *const *set = o ? o->sets : NULL; set && *set; set++)
+		if (hil_board_override(&j->board, *set, err, errlen) < 0)
+			return -1;
+	if (!strcmp(kind, "bitstream")) {
+		j->export_to = o ? o->export_to : NULL;
+		return bj_bitstream(j, b->sim, sizeof(b->sim));
+	}
 	if (!strcmp(kind, "fx2") && strcmp(j->board.link, "fx2"))
 		return ERR("board %s has no FX2 (its link is %s)", j->board.name, j->board.link);
 	if (!strcmp(kind, "netlist") && !j->board.synth[0])
@@ -189,7 +225,14 @@ static int prepare(struct job *j, struct dut_src *src, const char *what, struct 
 int dut_prepare(const char *dir, const char *top, const char *what, struct dut_build *b,
 		char *err, size_t errlen)
 {
-	static const char *const kinds[] = {"ports", "sim", "ce", "netlist:", "uart:", "fx2:"};
+	return dut_prepare_opts(dir, top, what, NULL, b, err, errlen);
+}
+
+int dut_prepare_opts(const char *dir, const char *top, const char *what,
+		     const struct dut_options *o, struct dut_build *b, char *err, size_t errlen)
+{
+	static const char *const kinds[] = {"ports", "sim", "ce", "netlist:", "uart:", "fx2:",
+					    "bitstream:"};
 	struct job j = {.root = hil_root(), .err = err, .errlen = errlen, .t0 = bj_now()};
 	char abs[PATH_MAX];
 	memset(b, 0, sizeof(*b));
@@ -214,6 +257,7 @@ int dut_prepare(const char *dir, const char *top, const char *what, struct dut_b
 			   "--top", shown);
 	}
 	j.top = top;
+	j.name = strrchr(abs, '/') ? strrchr(abs, '/') + 1 : abs;
 	snprintf(b->dir, sizeof(b->dir), "%s", dir);
 	memcpy(b->top, top, strlen(top) + 1); /* its length was checked above */
 	if (!j.root[0])
@@ -235,7 +279,7 @@ int dut_prepare(const char *dir, const char *top, const char *what, struct dut_b
 	j.tty = isatty(2);
 	j.ar.cap = 65536 + src.n * 256;
 	j.ar.buf = malloc(j.ar.cap);
-	int rc = j.ar.buf ? prepare(&j, &src, what, b) : ERR("out of memory");
+	int rc = j.ar.buf ? prepare(&j, &src, what, o, b) : ERR("out of memory");
 	free(j.ar.buf);
 	close(lfd);
 	dut_src_free(&src);

@@ -9,6 +9,7 @@
 #include "../../firmware/fx2/hilfx2.h"
 #include "crc32.h"
 #include "errfmt.h"
+#include "hil/dut.h"
 #include "root.h"
 #include "hil/ihex.h"
 
@@ -23,13 +24,15 @@ void hil_fx2_firmware_path(const struct hil_board *b, char *out, size_t n)
 	snprintf(out, n, "%s/build/firmware/%s/hil-fx2.ihx", hil_root(), b->name);
 }
 
-void hil_fx2_bitstream_path(const struct hil_board *b, const char *dut_dir, char *out,
-			    size_t n)
+int hil_fx2_bitstream_path(const struct hil_board *b, const char *dut_dir, char *out, size_t n,
+			   char *err, size_t errlen)
 {
-	char abs[4096];
-	const char *d = realpath(dut_dir, abs) ? abs : dut_dir;
-	const char *name = strrchr(d, '/');
-	snprintf(out, n, "%s/build/%s/%s/hil.bin", hil_root(), b->name, name ? name + 1 : d);
+	char dir[4096];
+	if (hil_bitstream_home(b->name, dut_dir, dir, sizeof(dir), err, errlen) < 0)
+		return -1;
+	if (snprintf(out, n, "%s/hil.bin", dir) >= (int)n)
+		return hil_fail(err, errlen, "the build cache's path is too long: set HIL_CACHE");
+	return 0;
 }
 
 static uint32_t le32(const uint8_t *p)

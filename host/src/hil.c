@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "hil/dut.h"
+#include "dutsrc.h"
 #include "hil_impl.h"
 #include "proto.h"
 
@@ -617,10 +618,13 @@ static struct hil_transport *usb_target(const struct hil_board *b, const char *d
 {
 	char path[4200], why[512];
 	struct hil_bitfile img;
-	hil_fx2_bitstream_path(b, dir, path, sizeof(path));
+	char shown[1024];
+	if (hil_fx2_bitstream_path(b, dir, path, sizeof(path), err, errlen) < 0)
+		return NULL;
 	if (hil_bitfile_load(&img, path, why, sizeof(why)) < 0) {
-		snprintf(err, errlen, "%s: build the DUT's bitstream for %s first: make "
-			 "bitstream BOARD=%s DUT=%s", why, b->name, b->name, dir);
+		hil_escape(dir, shown, sizeof(shown));
+		snprintf(err, errlen, "%s: build the DUT's bitstream for %s first: hil "
+			 "bitstream --board %s --dut %s", why, b->name, b->name, shown);
 		return NULL;
 	}
 	struct hil_transport *t = NULL;

@@ -36,7 +36,7 @@ board_var() { sed -n "s/^$2[[:space:]]*:=[[:space:]]*//p" boards/$1/board.mk; }
 
 boards=$(ls boards/*/board.mk | cut -d/ -f2)
 build() {
-	make -s -f mk/bitstream.mk HIL=$HIL_BIN BOARD=$1 DUT=$2 >$w/$1-$3.log 2>&1
+	$HIL_BIN bitstream --board $1 --dut $2 --out build/$1/$3 >$w/$1-$3.log 2>&1
 	echo $? >$w/$1-$3.rc
 }
 . tests/two_at_a_time.sh
@@ -48,7 +48,8 @@ done
 # A copy of the counter under another name, so its build directory is its own.
 rm -rf $w/slowcounter && mkdir -p $w/slowcounter
 sed 's/^module counter/module slowcounter/' examples/counter/counter.v >$w/slowcounter/slowcounter.v
-make -s -f mk/bitstream.mk HIL=$HIL_BIN BOARD=icebreaker DUT=$w/slowcounter CLK_MHZ=200 >$w/bad.log 2>&1
+$HIL_BIN bitstream --board icebreaker --dut $w/slowcounter --out build/icebreaker/slowcounter \
+	CLK_MHZ=200 >$w/bad.log 2>&1
 bad_rc=$?
 two_wait
 

@@ -5,7 +5,7 @@
 # progress on a terminal; two processes build one
 # DUT at once; a copy of an example outside the checkout, run from another
 # directory, builds into the default cache (~/.cache/hil) and writes nothing
-# into the checkout.
+# into the checkout; hil bitstream takes hostile paths as data.
 cd "$(dirname "$0")/../.." || exit 2
 root=$PWD
 HIL=${HIL:-build/asan/bin/hil}
@@ -173,6 +173,30 @@ if [ $rc1 -eq 0 ] && [ $rc2 -eq 0 ] && cmp -s "$w/race1" "$w/want7" && cmp -s "$
 	ok "two processes build one DUT at once: one model, both traces right"
 else
 	bad "two builds at once: exits $rc1 $rc2" "$w/race2.err"
+fi
+
+# hil bitstream: the DUT's path and the output folder are data, never a
+# make variable or a script's text (make bitstream once took DUT=... into
+# a recipe and $(shell ...)); a setting that is not one is refused.
+d="$w/bit/a \$(touch PWNED);\`touch PWNED\`/t"
+dut "$d" 7
+out="$w/bit/out 'x' \$(touch PWNED)"
+"$HIL" bitstream --board icebreaker --dut "$d" --out "$out" >"$w/bit.out" 2>"$w/bit.err"
+rc=$?
+if [ $rc -eq 0 ] && [ "$(cat "$w/bit.out")" = "$out/hil.bin" ] && [ -s "$out/hil.bin" ] &&
+	head -c 200 "$out/hil.bin" | tr '\0' '\n' | grep -q "^hil board=icebreaker device=up5k-sg48 dut=t " &&
+	grep -q '"dut": "t"' "$out/hil.json" && [ -z "$(pwned)" ]; then
+	ok "hil bitstream of a DUT under a hostile directory, into a hostile --out: built, nothing run"
+else
+	bad "hil bitstream with hostile paths: exit $rc" "$w/bit.err"
+fi
+"$HIL" bitstream --board icebreaker --dut "$d" --out "$out" 'CLK_MHZ=$(touch PWNED)' >"$w/bit.out" 2>"$w/bit.err"
+rc=$?
+if [ $rc -ne 0 ] && grep -q "CLK_MHZ: '\$(touch PWNED)' is not a value it can take" "$w/bit.err" &&
+	[ -z "$(pwned)" ]; then
+	ok "hil bitstream with a setting that is no number: refused, nothing run"
+else
+	bad "hil bitstream with a bad setting: exit $rc" "$w/bit.err"
 fi
 
 # An example copied out of the checkout, run from elsewhere with the

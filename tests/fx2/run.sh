@@ -19,12 +19,14 @@ p=0 f=0
 ok() { echo "ok $1"; p=$((p + 1)); }
 bad() { echo "FAIL $1"; f=$((f + 1)); }
 
+# Each into the build cache, where the usb: target finds it; hil bitstream
+# prints where.
 for d in counter alu; do
-	make -s -f mk/bitstream.mk HIL=build/bin/hil BOARD=glasgow-revc DUT=examples/$d >$w/build-$d.log 2>&1 ||
+	build/bin/hil bitstream --board glasgow-revc --dut examples/$d >$w/bit-$d.path 2>$w/build-$d.log ||
 		{ cat $w/build-$d.log; echo "FAIL building the glasgow-revc bitstream of $d"; echo "$p passed, 1 failed"; exit 1; }
 done
-cnt=build/glasgow-revc/counter/hil.bin
-alu=build/glasgow-revc/alu/hil.bin
+cnt=$(cat $w/bit-counter.path)
+alu=$(cat $w/bit-alu.path)
 
 # what the emulator printed at its exit
 emu_says() { grep -q "$2" $w/$1.err; }
@@ -110,7 +112,7 @@ rc=$?
 $HIL flash $cnt >$w/noflash.out 2>$w/noflash.err
 [ $? -eq 2 ] && grep -q "glasgow-revc's FPGA has no flash to write: configure it with hil flash --sram" $w/noflash.err &&
 	ok "hil flash without --sram: refused, says to use --sram" || { cat $w/noflash.err; bad "flash without --sram"; }
-make -s -f mk/bitstream.mk HIL=build/bin/hil BOARD=hx8k DUT=examples/counter >$w/hx8k.log 2>&1
+build/bin/hil bitstream --board hx8k --dut examples/counter --out build/hx8k/counter >$w/hx8k.log 2>&1
 $EMU --firmware $FW -- $HIL flash --sram --board glasgow-revc build/hx8k/counter/hil.bin >$w/wrong.out 2>$w/wrong.err
 rc=$?
 [ $rc -eq 2 ] && grep -q "refusing build/hx8k/counter/hil.bin" $w/wrong.err && emu_says wrong "loads 0" &&
@@ -144,7 +146,7 @@ for d in examples/*/; do
 	n=$(basename $d)
 	clk=""
 	[ $n = wide ] && clk="CLK_MHZ=40"
-	make -s -f mk/bitstream.mk HIL=build/bin/hil BOARD=glasgow-revc DUT=$d $clk >$w/usb-build-$n.log 2>&1 ||
+	build/bin/hil bitstream --board glasgow-revc --dut $d $clk >$w/usb-build-$n.log 2>&1 ||
 		{ cat $w/usb-build-$n.log; bad "usb: bitstream of $n"; continue; }
 	model=$($HIL ports --dut $d --model fx2:glasgow-revc)
 	$EMU --firmware $FW --model $model -- sh -c "$HIL run --target usb:glasgow-revc:$d $d/test.hil >$w/usb-$n.out &&
@@ -187,7 +189,7 @@ else
 	cat $w/hild-usb.err $w/hild.log; bad "hild with a usb: board (exit $rc)"
 fi
 printf '{"boards": [{"name": "g", "type": "glasgow-revc", "uri": "usb:glasgow-revc:%s", "bitstream": "%s"}]}\n' \
-	"$(pwd)/$d" "$(pwd)/$cnt" >$w/boards-bit.json
+	"$(pwd)/$d" "$cnt" >$w/boards-bit.json
 $HILD --foreground --socket $w/h2.sock --state $w/hstate2 --config $w/boards-bit.json 2>$w/hild-bit.err
 [ $? -ne 0 ] && grep -q "a usb: board's FPGA is configured at every session .*leave \"bitstream\" out" $w/hild-bit.err &&
 	ok "hild refuses a usb: board with a bitstream of its own, saying why" ||
@@ -197,7 +199,7 @@ $HILD --foreground --socket $w/h2.sock --state $w/hstate2 --config $w/boards-bit
 rm -rf $w/nobit && mkdir -p $w/nobit/nobitdut && cp examples/counter/counter.v $w/nobit/nobitdut/ &&
 	sed -i 's/^module counter/module nobitdut/' $w/nobit/nobitdut/counter.v
 $HIL run --target usb:glasgow-revc:$w/nobit/nobitdut examples/counter/test.hil >$w/nobit.out 2>$w/nobit.err
-[ $? -ne 0 ] && grep -q "build the DUT's bitstream for glasgow-revc first: make bitstream BOARD=glasgow-revc DUT=" $w/nobit.err &&
+[ $? -ne 0 ] && grep -q "build the DUT's bitstream for glasgow-revc first: hil bitstream --board glasgow-revc --dut " $w/nobit.err &&
 	ok "usb: without the DUT's bitstream: says how to build it" || { cat $w/nobit.err; bad "usb without a bitstream"; }
 
 echo "$p passed, $f failed"

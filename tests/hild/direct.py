@@ -12,7 +12,8 @@ import sys
 import threading
 import time
 
-from hildproto import Client, Hild, check, closed, connect, frame, recv_msg, summary
+from hildproto import (Client, Hild, check, closed, connect, counter_expected, counter_ops,
+                       drain, frame, recv_msg, summary)
 
 Hild.binary, Hild.workdir = sys.argv[1], sys.argv[2]
 ROOT = os.getcwd()
@@ -50,23 +51,6 @@ class Owner(Client):
         return reply
 
 
-def counter_ops(c, k):
-    c.ok("poke", port="rst", value=1)
-    c.ok("step", n=1)
-    c.ok("poke", port="rst", value=0)
-    c.ok("poke", port="en", value=1)
-    c.ok("watch", port="count")
-    c.ok("step", n=k)
-    v = c.ok("peek", port="count")
-    return [(e["event"]["cycle"], e["event"]["value"]) for e in c.events
-            if e["topic"].endswith("/port/count")], (v["cycle"], v["value"])
-
-
-def expected(k):
-    return ([(n, "0x%02x" % ((n - 1) % 256)) for n in range(2, 2 + k)],
-            (1 + k, "0x%02x" % (k % 256)))
-
-
 def board_state(d, name):
     c = Client(d.sock)
     b = {x["name"]: x for x in c.ok("boards")["boards"]}
@@ -82,21 +66,6 @@ def wait_state(d, name, want, secs=10):
     return False
 
 
-def drain(c, secs=0.5):
-    """Every message c's socket still gives, up to its end."""
-    out = []
-    c.s.settimeout(secs)
-    try:
-        while True:
-            m = recv_msg(c.s)
-            if m is None:
-                break
-            out.append(m)
-    except OSError:
-        pass
-    return out
-
-
 def data_and_monitor(d):
     m = Client(d.sock)
     m.ok("monitor", board="bench-0")
@@ -107,7 +76,7 @@ def data_and_monitor(d):
           "open with \"direct\": the reply says direct and passes one descriptor")
     got = counter_ops(a.data, 40)
     subs = {e["sub"] for e in a.data.events}
-    check(got == expected(40) and subs == {ok.get("sub")},
+    check(got == counter_expected(40) and subs == {ok.get("sub")},
           "a direct session's ops, replies and watch reports all come on the passed "
           "socket, with the open reply's sub id")
     a.data.ok("wait", port="count", cmp="==", value="0x50", timeout=1000)
@@ -224,18 +193,8 @@ def tcp_refused():
     with open(tok, "w") as f:
         f.write("a-token-for-the-direct-tests\n")
     os.chmod(tok, 0o600)
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    d = Hild("direct-tcp", "--tcp", "127.0.0.1:%d" % port, "--token-file", tok)
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port)).close()
-            break
-        except OSError:
-            time.sleep(0.05)
-    s = connect(("127.0.0.1", port), token="a-token-for-the-direct-tests")
+    d, addr = Hild.on_tcp("direct-tcp", tok)
+    s = connect(addr, token="a-token-for-the-direct-tests")
     s.sendall(frame({"id": 1, "op": "open", "sim": COUNTER, "direct": True}))
     r = recv_msg(s)
     check(r.get("error", {}).get("code") == "bad_arg" and "Unix socket" in

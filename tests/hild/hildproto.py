@@ -140,6 +140,23 @@ class Hild:
                 break
             time.sleep(0.05)
 
+    @classmethod
+    def on_tcp(cls, name, token_file):
+        """A hild also on TCP (loopback, a free port) with a token; returns
+        it and its address once it answers there."""
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+        s.close()
+        d = cls(name, "--tcp", "127.0.0.1:%d" % port, "--token-file", token_file)
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port)).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        return d, ("127.0.0.1", port)
+
     def stop(self):
         self.p.send_signal(signal.SIGTERM)
         return self.p.wait(60)
@@ -151,3 +168,39 @@ class Hild:
     def logtext(self):
         with open(self.log) as f:
             return f.read()
+
+
+def counter_ops(c, k):
+    """The counter's reset-and-count stimulus; returns (reports, peek)."""
+    c.ok("poke", port="rst", value=1)
+    c.ok("step", n=1)
+    c.ok("poke", port="rst", value=0)
+    c.ok("poke", port="en", value=1)
+    c.ok("watch", port="count")
+    c.ok("step", n=k)
+    v = c.ok("peek", port="count")
+    reps = [(e["event"]["cycle"], e["event"]["value"]) for e in c.events
+            if e["topic"].endswith("/port/count")]
+    return reps, (v["cycle"], v["value"])
+
+
+def counter_expected(k):
+    """en is seen from cycle 1, so count = cycle - 1 (docs/scripts.md's
+    counter example), modulo 256; a watch from cycle 1 reports every change."""
+    return ([(n, "0x%02x" % ((n - 1) % 256)) for n in range(2, 2 + k)],
+            (1 + k, "0x%02x" % (k % 256)))
+
+
+def drain(c, secs=0.5):
+    """Every message c's socket still gives, up to its end."""
+    out = []
+    c.s.settimeout(secs)
+    try:
+        while True:
+            m = recv_msg(c.s)
+            if m is None:
+                break
+            out.append(m)
+    except OSError:
+        pass
+    return out

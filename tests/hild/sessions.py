@@ -7,40 +7,19 @@ import json
 import re
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
 
-from hildproto import Client, Hild, check, closed, connect, frame, recv_msg, summary
+from hildproto import (Client, Hild, check, closed, connect, counter_expected, counter_ops,
+                       drain, frame, recv_msg, summary)
 
 HILD, HIL, W = sys.argv[1], sys.argv[2], sys.argv[3]
 Hild.binary, Hild.workdir = HILD, W
 ROOT = os.getcwd()
 COUNTER = os.path.join(ROOT, "examples/counter")
 ALU = os.path.join(ROOT, "examples/alu")
-
-
-def counter_ops(c, k):
-    """The counter's reset-and-count stimulus; returns (reports, peek)."""
-    c.ok("poke", port="rst", value=1)
-    c.ok("step", n=1)
-    c.ok("poke", port="rst", value=0)
-    c.ok("poke", port="en", value=1)
-    c.ok("watch", port="count")
-    c.ok("step", n=k)
-    v = c.ok("peek", port="count")
-    reps = [(e["event"]["cycle"], e["event"]["value"]) for e in c.events
-            if e["topic"].endswith("/port/count")]
-    return reps, (v["cycle"], v["value"])
-
-
-def counter_expected(k):
-    """en is seen from cycle 1, so count = cycle - 1 (docs/scripts.md's
-    counter example), modulo 256; a watch from cycle 1 reports every change."""
-    return ([(n, "0x%02x" % ((n - 1) % 256)) for n in range(2, 2 + k)],
-            (1 + k, "0x%02x" % (k % 256)))
 
 
 def boards(path):
@@ -164,15 +143,7 @@ def monitor(d):
     own = [(e["topic"], e["event"]) for e in a.events]
     a.ok("close")
     time.sleep(0.3)
-    m.s.settimeout(0.5)
-    try:
-        while True:
-            x = recv_msg(m.s)
-            if x is None:
-                break
-            m.events.append(x)
-    except OSError:
-        pass
+    m.events += drain(m, 0.5)
     seen = [(e["topic"], e["event"]) for e in m.events]
     start = next(i for i, e in enumerate(seen) if e[0].endswith("/session")
                  and e[1]["state"] == "open")
@@ -229,16 +200,7 @@ def slow_subscriber():
     got = counter_ops(a, 5000)
     check(got == counter_expected(5000), "the session runs on while a subscriber "
           "does not read")
-    s.s.settimeout(10)
-    msgs = []
-    try:
-        while True:
-            x = recv_msg(s.s)
-            if x is None:
-                break
-            msgs.append(x)
-    except OSError:
-        pass
+    msgs = drain(s, 10)
     reason = msgs[-1].get("error", {}) if msgs else {}
     # What the kernel's socket buffer holds reaches it; beyond that hild
     # queues at most --max-events before it gives up on the subscriber.
@@ -299,18 +261,7 @@ def tcp():
     check(p.returncode == 2 and "chmod 600" in p.stderr,
           "a token file others may read: hild refuses to start")
     os.chmod(tok, 0o600)
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    d = Hild("tcp", "--tcp", "127.0.0.1:%d" % port, "--token-file", tok)
-    addr = ("127.0.0.1", port)
-    for _ in range(100):
-        try:
-            socket.create_connection(addr).close()
-            break
-        except OSError:
-            time.sleep(0.05)
+    d, addr = Hild.on_tcp("tcp", tok)
     u = Client(d.sock)
     cases = [("no token", {"hello": 1}, "auth"),
              ("a wrong token", {"hello": 1, "token": "s3cret-token-for-the-TESTS"}, "auth"),

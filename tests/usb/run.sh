@@ -21,7 +21,7 @@ emu() { timeout 120 $EMU "$@"; }
 
 board=icebreaker
 for d in examples/*/; do
-	make -s -f mk/bitstream.mk HIL=build/bin/hil BOARD=$board DUT=$d >$w/build.log 2>&1 ||
+	build/bin/hil bitstream --board $board --dut $d --out build/$board/$(basename $d) >$w/build.log 2>&1 ||
 		{ cat $w/build.log; bad "bitstream $board $d"; }
 done
 img=build/$board/counter/hil.bin
@@ -261,7 +261,7 @@ fi
 other() {
 	b=$1 baud=$2
 	shift 2
-	make -s -f mk/bitstream.mk HIL=build/bin/hil BOARD=$b DUT=$d >$w/build.log 2>&1 ||
+	build/bin/hil bitstream --board $b --dut $d --out build/$b/counter >$w/build.log 2>&1 ||
 		{ cat $w/build.log; bad "bitstream $b"; return; }
 	bmodel=$($HIL ports --dut $d --model uart:$b)
 	emu "$@" --flash-out $w/$b.flash -- $HIL flash build/$b/counter/hil.bin >$w/$b.out 2>&1

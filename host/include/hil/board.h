@@ -15,6 +15,9 @@ struct hil_board {
 	char link[8];              /* uart, fx2 */
 	char synth[8];             /* SYNTH_DEVICE: synth_ice40's -device (u, hx, lp) */
 	unsigned div;              /* DIV: bridge clocks per UART bit */
+	char clk_mhz[16];          /* CLK_MHZ: the bridge's clock */
+	char osc_mhz[16];          /* OSC_MHZ: the oscillator (default CLK_MHZ) */
+	int pll, pll_divr, pll_divf, pll_divq, pll_filter; /* PLL, PLL_*: the iCE40 PLL */
 	unsigned long baud;
 	unsigned vid, pid;
 	unsigned boot_vid, boot_pid; /* USB_ID_BOOT: the chip before its firmware */
@@ -24,6 +27,10 @@ struct hil_board {
 };
 
 int hil_board_load(struct hil_board *b, const char *name, char *err, size_t errlen);
+/* Overrides one of the bitstream's settings ("CLK_MHZ=40": CLK_MHZ,
+ * OSC_MHZ, DIV, BAUD, PLL, PLL_DIVR, PLL_DIVF, PLL_DIVQ, PLL_FILTER); -1
+ * with the reason in err for another key or a bad value. */
+int hil_board_override(struct hil_board *b, const char *setting, char *err, size_t errlen);
 /* 1 if s can name a board as boards/ spells it: letters, digits, _ and -,
  * not starting with -, at most 40 characters (safe in a make argument and
  * a path). */

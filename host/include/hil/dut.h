@@ -18,7 +18,13 @@ struct dut_build {
 	char out[3072];        /* the DUT's folder in the cache */
 	char ports_json[4096]; /* ports.json: the port list and signature */
 	char bare_json[4096];  /* Yosys JSON of the bare DUT after proc, not flattened */
-	char sim[4096];        /* the model: hil-model.so (sim), else an executable */
+	char sim[4096];        /* the model: hil-model.so (sim), else an executable;
+				* for "bitstream:BOARD" the bitstream's folder */
+};
+
+struct dut_options {
+	const char *const *sets; /* board settings, "CLK_MHZ=40" (hil_board_override) */
+	const char *export_to;   /* a folder for a failed bitstream build's logs */
 };
 
 /* what: "ports" builds only ports.json and the bare JSON; "sim" also the
@@ -32,6 +38,16 @@ struct dut_build {
  * tool's own messages (file:line) with the DUT's paths as the user gave them. */
 int dut_prepare(const char *dir, const char *top, const char *what,
 		struct dut_build *b, char *err, size_t errlen);
+/* The same with options; what may also be "bitstream:BOARD": the DUT's
+ * bitstream for that board (bitstream_build.c). */
+int dut_prepare_opts(const char *dir, const char *top, const char *what,
+		     const struct dut_options *o, struct dut_build *b, char *err, size_t errlen);
+
+/* Where hil bitstream puts a DUT's bitstream for a board unless told
+ * otherwise (and where the usb: target looks for it):
+ * CACHE/bitstreams/BOARD/NAME-HASH, NAME the directory's, HASH its path's. */
+int hil_bitstream_home(const char *board, const char *dir, char *out, size_t outlen, char *err,
+		       size_t errlen);
 
 /* The build cache's folder, created if missing; -1 with the reason in err. */
 int hil_cache_dir(char *out, size_t outlen, char *err, size_t errlen);

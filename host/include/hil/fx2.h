@@ -20,9 +20,10 @@ struct hil_fx2_done {
 
 /* build/firmware/BOARD/hil-fx2.ihx under hil's tree (HIL_ROOT). */
 void hil_fx2_firmware_path(const struct hil_board *b, char *out, size_t n);
-/* build/BOARD/NAME/hil.bin, where make bitstream puts DUT_DIR's image. */
-void hil_fx2_bitstream_path(const struct hil_board *b, const char *dut_dir, char *out,
-			    size_t n);
+/* Where hil bitstream puts DUT_DIR's image by default (hil_bitstream_home);
+ * -1 with the reason in err. */
+int hil_fx2_bitstream_path(const struct hil_board *b, const char *dut_dir, char *out, size_t n,
+			   char *err, size_t errlen);
 
 struct libusb_context;
 struct libusb_device_handle;
