@@ -54,6 +54,8 @@ struct hild {
 	struct hild_config cfg;
 	struct hil_reactor *r;
 	int lfd, tfd;
+	dev_t sock_dev;  /* the socket file we made, to remove only that */
+	ino_t sock_ino;
 	char token[256];
 	char hil_path[4096]; /* the hil CLI that job runners run */
 	char self[4096];     /* this hild, for workers and runners */
@@ -188,6 +190,8 @@ int session_reaped(struct hild *d, pid_t pid, int status);
 void session_touch(struct session *s);
 /* The owner has read its backlog: the worker may go on. */
 void session_resume(struct session *s);
+/* At start: session ids go on past every log in STATE/sessions. */
+void sessions_resume_ids(struct hild *d);
 /* At exit: ends every session and waits for the workers. */
 void sessions_stop_all(struct hild *d);
 unsigned long session_id(const struct session *s);

@@ -113,6 +113,14 @@ int hild_listen(struct hild *d, char *err, size_t errlen)
 		return -1;
 	}
 	close(fd);
+	/* Only a stale socket is replaced: anything else there is someone's. */
+	struct stat st;
+	if (lstat(a.sun_path, &st) == 0 && !S_ISSOCK(st.st_mode)) {
+		snprintf(err, errlen, "%s exists and is not a socket: hild replaces only a "
+			 "stale socket of its own; move it away or give --socket another path",
+			 a.sun_path);
+		return -1;
+	}
 	unlink(a.sun_path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	mode_t old = umask(0117);
@@ -142,6 +150,10 @@ int hild_listen(struct hild *d, char *err, size_t errlen)
 		return -1;
 	}
 	d->lfd = fd;
+	if (lstat(a.sun_path, &st) == 0) {
+		d->sock_dev = st.st_dev;
+		d->sock_ino = st.st_ino;
+	}
 	if (d->cfg.tcp && listen_tcp(d, err, errlen) < 0)
 		return -1;
 	return 0;
@@ -158,6 +170,10 @@ void hild_unlisten(struct hild *d)
 		return;
 	hil_reactor_unwatch(d->r, d->lfd);
 	close(d->lfd);
-	unlink(d->cfg.socket_path);
+	/* Ours still, not what another hild or a person put there since. */
+	struct stat st;
+	if (lstat(d->cfg.socket_path, &st) == 0 && S_ISSOCK(st.st_mode) &&
+	    st.st_dev == d->sock_dev && st.st_ino == d->sock_ino)
+		unlink(d->cfg.socket_path);
 	d->lfd = -1;
 }

@@ -22,16 +22,30 @@
 #include <unistd.h>
 
 #include "hild.h"
+#include "token.h"
 
 void hild_log(const char *fmt, ...)
 {
-	/* Under systemd stderr is the journal, which stamps lines itself. */
-	char msg[1024];
+	/* Under systemd stderr is the journal, which stamps lines itself.
+	 * Messages carry what clients sent (DUT paths, names, reasons): every
+	 * control character and backslash is escaped, so one call is one line
+	 * and no client can write a line of its own. */
+	char msg[1024], out[4 * sizeof(msg)];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "hild: %s\n", msg);
+	size_t o = 0;
+	for (const unsigned char *p = (const unsigned char *)msg; *p; p++)
+		if (*p == '\\') {
+			out[o++] = '\\';
+			out[o++] = '\\';
+		} else if (*p < 0x20 || *p == 0x7f)
+			o += (size_t)snprintf(out + o, sizeof(out) - o, "\\x%02x", *p);
+		else
+			out[o++] = (char)*p;
+	out[o] = '\0';
+	fprintf(stderr, "hild: %s\n", out);
 }
 
 static void on_signal(struct hil_reactor *r, int fd, unsigned ev, void *user)
@@ -90,24 +104,18 @@ static int number(const char *v, long lo, long hi, long *out)
 static int read_token(struct hild *d, char *err, size_t errlen)
 {
 	struct stat st;
-	FILE *f = fopen(d->cfg.token_file, "r");
-	if (!f || fstat(fileno(f), &st) != 0) {
+	if (stat(d->cfg.token_file, &st) != 0) {
 		snprintf(err, errlen, "token file %s: %s", d->cfg.token_file, strerror(errno));
-		if (f)
-			fclose(f);
 		return -1;
 	}
-	size_t n = fread(d->token, 1, sizeof(d->token) - 1, f);
-	fclose(f);
-	d->token[n] = '\0';
-	while (n && (d->token[n - 1] == '\n' || d->token[n - 1] == '\r' || d->token[n - 1] == ' '))
-		d->token[--n] = '\0';
 	if (st.st_mode & 077) {
 		snprintf(err, errlen, "token file %s may be read by others (mode %03o): "
 			 "chmod 600 it", d->cfg.token_file, (unsigned)(st.st_mode & 0777));
 		return -1;
 	}
-	if (n < 16 || strchr(d->token, '\n')) {
+	if (hil_token_read(d->cfg.token_file, d->token, sizeof(d->token), err, errlen) < 0)
+		return -1;
+	if (strlen(d->token) < 16) {
 		snprintf(err, errlen, "token file %s: the token must be one line of at "
 			 "least 16 characters (e.g. head -c 24 /dev/urandom | base64)",
 			 d->cfg.token_file);
@@ -266,8 +274,14 @@ int main(int argc, char **argv)
 	    jobs_load(&d, err, sizeof(err)) < 0) {
 		fprintf(stderr, "hild: %s\n", err);
 		hild_unlisten(&d);
+		close(sfd);
+		jobs_free(&d);
+		boards_free(&d);
+		hil_reactor_free(d.r);
+		free(d.clients);
 		return 1;
 	}
+	sessions_resume_ids(&d);
 	hild_log("serving %s%s%s (protocol %d); boards from %s; state in %s",
 		 d.cfg.socket_path, d.cfg.tcp ? " and TCP " : "", d.cfg.tcp ? d.cfg.tcp : "",
 		 HILD_PROTOCOL, d.cfg.config ? d.cfg.config : "(none: sim on demand only)",

@@ -15,12 +15,14 @@
  * hild stays the control plane: the lease, its end, monitors (the worker
  * sends its events here too) and the idle limit (the worker says it is
  * active at most once a second). */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -46,6 +48,20 @@ struct session {
 	uint64_t idle_timer, kill_timer, last_ms;
 	struct session *next;
 };
+
+void sessions_resume_ids(struct hild *d)
+{
+	char dir[4200];
+	snprintf(dir, sizeof(dir), "%s/sessions", d->cfg.state);
+	DIR *ds = opendir(dir);
+	for (struct dirent *e; ds && (e = readdir(ds));) {
+		unsigned long id = strtoul(e->d_name, NULL, 10);
+		if (id > d->next_session)
+			d->next_session = id;
+	}
+	if (ds)
+		closedir(ds);
+}
 
 unsigned long session_id(const struct session *s)
 {
@@ -236,27 +252,43 @@ struct session *session_start(struct hild *d, struct board *b, struct client *ow
 	s->direct = direct;
 	s->data_fd = dv[0];
 	s->d = d;
-	s->id = ++d->next_session;
 	s->b = b;
 	s->owner = owner;
 	s->open_id = json_incref(open_id);
-	snprintf(s->log, sizeof(s->log), "%s/sessions/%lu-%s.hlog", d->cfg.state, s->id,
-		 board_name(b));
+	/* The log is made here, new (O_EXCL), never through a link, and handed
+	 * to the worker open: an id whose file exists (kept from an earlier
+	 * run, or put there) is passed over, never overwritten. */
+	int logfd = -1;
+	for (int tries = 0; logfd < 0 && tries < 1000; tries++) {
+		s->id = ++d->next_session;
+		snprintf(s->log, sizeof(s->log), "%s/sessions/%lu-%s.hlog", d->cfg.state, s->id,
+			 board_name(b));
+		logfd = open(s->log, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0640);
+		if (logfd < 0 && errno != EEXIST)
+			break;
+	}
 	const char *bit = board_bitstream(b);
-	pid_t pid = fork();
+	pid_t parent = getpid(), pid = fork();
 	if (pid == 0) {
+		/* A worker never outlives hild: with a board it would hold the
+		 * USB device, and nobody would end its lease. */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
+			_exit(127);
 		sigset_t none;
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
-		if (dup2(sv[1], 3) != 3 || (direct && dup2(dv[1], 4) != 4))
+		if (logfd < 0 || dup2(sv[1], 3) != 3 || (direct && dup2(dv[1], 4) != 4) ||
+		    dup2(logfd, 5) != 5)
 			_exit(127);
-		execl(d->self, d->self, "--worker", board_uri(b), s->log, bit ? bit : "-",
+		execl(d->self, d->self, "--worker", board_uri(b), "/dev/fd/5", bit ? bit : "-",
 		      direct ? "direct" : "-", (char *)NULL);
 		_exit(127);
 	}
 	close(sv[1]);
 	if (dv[1] >= 0)
 		close(dv[1]);
+	if (logfd >= 0)
+		close(logfd);
 	if (pid < 0 || !(s->w = stream_new(d, sv[0], d->cfg.max_msg, d->cfg.max_out, on_msg,
 					   on_worker_close, s))) {
 		close(sv[0]);

@@ -15,6 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "token.h"
+
 #define MAX_MSG (64u << 20)
 #define MAX_ASYNC 256 /* unanswered async requests before we wait */
 #define SPIN_US 200
@@ -421,18 +423,14 @@ struct hildc *hildc_connect(const char *where, const char *client, char *err, si
 	if (!strncmp(where, "tcp:", 4)) {
 		const char *tf = getenv("HIL_TOKEN_FILE");
 		char tok[256] = "";
-		FILE *f = tf ? fopen(tf, "r") : NULL;
-		if (!f || !fgets(tok, sizeof(tok), f)) {
-			snprintf(err, errlen, "hild over TCP wants its token: set HIL_TOKEN_FILE "
-				 "to a file holding it");
-			if (f)
-				fclose(f);
+		if (!tf || !*tf || hil_token_read(tf, tok, sizeof(tok), err, errlen) < 0) {
+			if (!tf || !*tf)
+				snprintf(err, errlen, "hild over TCP wants its token: set "
+					 "HIL_TOKEN_FILE to a file holding it");
 			json_decref(hello);
 			hildc_close(c);
 			return NULL;
 		}
-		fclose(f);
-		tok[strcspn(tok, "\r\n")] = '\0';
 		json_object_set_new(hello, "token", json_string(tok));
 	}
 	char *t = json_dumps(hello, JSON_COMPACT);

@@ -3,7 +3,8 @@
 # framing, handshake and limits; sessions.py the sessions, the fair queue,
 # monitors, a board going offline, slow subscribers, TCP with its token
 # and the jobs surviving a SIGKILL; direct.py direct sessions (the data on
-# the worker's own socket) and a busy worker; this script adds the CLI through hild,
+# the worker's own socket) and a busy worker; hardening.py the lab
+# hardening done so far (issue 18); this script adds the CLI through hild,
 # replay and trace export, and the start and stop checks.
 cd "$(dirname "$0")/../.." || exit 2
 HIL=${HIL:-build/asan/bin/hil}
@@ -48,6 +49,8 @@ mkdir -p $w/sessions
 part $w/sessions.out timeout 1200 python3 tests/hild/sessions.py $HILD $HIL $w/sessions
 mkdir -p $w/direct
 part $w/direct.out timeout 300 python3 tests/hild/direct.py $HILD $w/direct
+mkdir -p $w/hardening
+part $w/hardening.out timeout 300 python3 tests/hild/hardening.py $HILD $HIL $w/hardening
 
 # The CLI through a running hild: hil run --dut uses it and says so, the
 # session is recorded, and the recording replays identically on the

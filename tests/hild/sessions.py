@@ -159,14 +159,14 @@ def offline(d):
     a = Client(d.sock)
     a.ok("open", board="bench-1")
     a.ok("step", n=5)
-    # The worker is hild's child with bench-1 in its log's name; its child
-    # is the board's "link" (bench-1 is a ce: model, a process of its
+    # The worker is hild's child running bench-1's URI, the only ce: one;
+    # its child is the board's "link" (a ce: model is a process of its
     # own, as a board is a device of its own): kill it.
     killed = 0
     for pid in os.listdir("/proc"):
         try:
             cmd = open("/proc/%s/cmdline" % pid, "rb").read().split(b"\0")
-            if b"--worker" in cmd and any(b"bench-1" in x for x in cmd):
+            if b"--worker" in cmd and any(x.startswith(b"ce:") for x in cmd):
                 kids = open("/proc/%s/task/%s/children" % (pid, pid)).read().split()
                 for k in kids:
                     os.kill(int(k), signal.SIGKILL)

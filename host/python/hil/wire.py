@@ -71,8 +71,21 @@ def _token(address, token):
     if not path:
         raise HilError("auth", "hild over TCP wants its token: set HIL_TOKEN_FILE to "
                        "a file holding it, or pass token=")
-    with open(path) as f:
-        return f.readline().strip()
+    return read_token(path)
+
+
+def read_token(path):
+    """The one rule for token files, as hild and libhil read them: the
+    file's text with trailing spaces, tabs and line ends taken off, which
+    must be one line of printable characters."""
+    with open(path, "rb") as f:
+        raw = f.read(256)
+        more = f.read(1)
+    tok = raw.rstrip(b" \t\r\n")
+    if more or not tok or any(c < 0x20 or c == 0x7f for c in tok):
+        raise HilError("auth", "token file %s: the token must be one line of printable "
+                       "characters, at most 255" % path)
+    return tok.decode("utf-8", "replace")
 
 
 class Connection:

@@ -1,0 +1,171 @@
+"""hild in a lab (issue 18), the parts built so far: its socket path,
+session ids and logs across restarts, workers that do not outlive hild,
+a log no client can write lines into, and one rule for token files. Each
+case failed on the main before it. Starts its own hilds.
+
+    hardening.py HILD HIL WORKDIR
+"""
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from hildproto import Client, Hild, check, summary
+
+Hild.binary, HIL, Hild.workdir = sys.argv[1], sys.argv[2], sys.argv[3]
+W = Hild.workdir
+ROOT = os.getcwd()
+COUNTER = os.path.join(ROOT, "examples/counter")
+
+
+def socket_path_is_a_file():
+    path = os.path.join(W, "notasocket")
+    with open(path, "w") as f:
+        f.write("someone's data\n")
+    p = subprocess.Popen([Hild.binary, "--socket", path, "--state", os.path.join(W, "nas"),
+                          "--foreground"], stderr=subprocess.PIPE, text=True)
+    try:
+        err = p.communicate(timeout=10)[1]
+    except subprocess.TimeoutExpired:
+        p.kill()
+        err = "it started serving there: " + p.communicate()[1]
+    kept = open(path).read() if os.path.isfile(path) else None
+    check(p.returncode != 0 and "is not a socket" in err and kept == "someone's data\n",
+          "hild --socket naming a regular file: refuses to start, the file untouched (%s)"
+          % err.strip())
+
+
+def one_session(d):
+    c = Client(d.sock)
+    o = c.ok("open", sim=COUNTER)
+    c.ok("step", n=3)
+    c.ok("close")
+    c.close()
+    return o["session"], o["log"], o["board"]
+
+
+def logs_across_restarts():
+    state = os.path.join(W, "restart-state")
+    d = Hild("restart", state=state)
+    first, log1, _ = one_session(d)
+    with open(log1, "rb") as f:
+        before = f.read()
+    check(d.stop() == 0, "hild stops cleanly")
+    d = Hild("restart", state=state)
+    second, log2, board = one_session(d)
+    with open(log1, "rb") as f:
+        after = f.read()
+    check(second > first and log2 != log1 and before and after == before,
+          "after a restart session ids go on (%d, then %d) and the first session's "
+          "log is kept as it was" % (first, second))
+    # The next session's log name, planted as a link to a file outside.
+    target = os.path.join(W, "planted-target")
+    nxt = os.path.join(state, "sessions", "%d-%s.hlog" % (second + 1, "sim-2"))
+    os.symlink(target, nxt)
+    third, log3, _ = one_session(d)
+    check(not os.path.exists(target) and os.path.islink(nxt) and log3 != nxt and third > second,
+          "a link where the next session's log would go is passed over, never "
+          "written through (the session took id %d)" % third)
+    check(d.stop() == 0, "hild stops cleanly")
+
+
+def kids(pid):
+    try:
+        with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
+            return [int(x) for x in f.read().split()]
+    except OSError:
+        return []
+
+
+def alive(pid):
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().split()[2] != "Z"
+    except OSError:
+        return False
+
+
+def workers_die_with_hild():
+    cfg = [{"name": "ce-0", "type": "counter", "uri": "ce:" + COUNTER}]
+    d = Hild("orphans", config=cfg)
+    c = Client(d.sock)
+    c.ok("open", board="ce-0")
+    c.ok("poke", port="en", value=0)
+    # A wait that will not end for minutes: the worker is busy in it.
+    c.send("wait", port="count", cmp="==", value="0x05", timeout=10 ** 10)
+    time.sleep(1)
+    workers = kids(d.p.pid)
+    models = [k for w in workers for k in kids(w)]
+    d.kill()
+    gone = False
+    for _ in range(60):
+        if not any(alive(p) for p in workers + models):
+            gone = True
+            break
+        time.sleep(0.05)
+    check(workers and models and gone,
+          "hild killed (SIGKILL) while its worker is busy in a long wait: the worker "
+          "(%s) and its model process (%s) end with it" % (workers, models))
+    for p in workers + models:
+        if alive(p):
+            os.kill(p, signal.SIGKILL)
+    c.close()
+
+
+def no_forged_log_lines():
+    d = Hild("forge")
+    dut = os.path.join(W, "dut\nhild: job 99: pass (exit 0) on sim-1")
+    os.makedirs(dut, exist_ok=True)
+    c = Client(d.sock)
+    r = c.call("submit", script="step 1\n", name="forge\nhild: forged", dut=dut, sim=True)
+    time.sleep(0.5)
+    c.close()
+    check(d.stop() == 0, "hild stops cleanly")
+    lines = d.logtext().splitlines()
+    forged = [x for x in lines if x.startswith("hild: job 99") or x.startswith("hild: forged")]
+    check("ok" in r and not forged and any("\\x0ahild: job 99" in x for x in lines),
+          "a DUT path holding a newline and a log line: hild's log shows it escaped, "
+          "on one line; no line of the client's own (%s)" % forged)
+
+
+def token_rule():
+    tok = os.path.join(W, "spaced-token")
+    with open(tok, "w") as f:
+        f.write("a-token-with-trailing-blanks \t \r\n")
+    os.chmod(tok, 0o600)
+    d, addr = Hild.on_tcp("token", tok)
+    env = dict(os.environ, HIL_HILD="tcp:%s:%d" % addr, HIL_TOKEN_FILE=tok)
+    p = subprocess.run([HIL, "boards", "--json"], capture_output=True, text=True, env=env,
+                       timeout=60)
+    sys.path.insert(0, os.path.join(ROOT, "host", "python"))
+    import hil
+    try:
+        with hil.connect(address="tcp:%s:%d" % addr, token=None) as cl:
+            py = isinstance(cl.boards(), list)
+    except hil.HilError as e:
+        py = repr(e)
+    check(p.returncode == 0,
+          "a token file with trailing blanks: hild and libhil's client read the same "
+          "token (%s)" % (p.stderr.strip() or "ok"))
+    check(py is True, "and so does the Python client (%s)" % py)
+    with open(tok, "w") as f:
+        f.write("one-line-token-here\nsecond line\n")
+    p = subprocess.run([HIL, "boards"], capture_output=True, text=True, env=env, timeout=60)
+    check(p.returncode != 0 and "one line" in p.stderr,
+          "a token file of two lines: the client refuses it, saying why (%s)"
+          % p.stderr.strip())
+    check(d.stop() == 0, "hild stops cleanly")
+
+
+def main():
+    socket_path_is_a_file()
+    logs_across_restarts()
+    workers_die_with_hild()
+    no_forged_log_lines()
+    os.environ["HIL_TOKEN_FILE"] = os.path.join(W, "spaced-token")
+    token_rule()
+    summary()
+
+
+main()
