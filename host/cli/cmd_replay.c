@@ -204,11 +204,15 @@ int cmd_replay(int argc, char **argv)
 	if (r.differ) {
 		printf("%s\n", r.diff);
 		status = 1;
+	} else if (!ended) {
+		/* What is there may match, but a cut log is not a whole session. */
+		fprintf(stderr, "hil replay: %s has no end record: the session or the log "
+				"was cut short, so it is no whole recording (what it holds, %lu "
+				"pokes, %lu samples and %lu reports up to cycle %llu, matched)\n",
+			log, r.pokes, r.samples, r.reports, (unsigned long long)hil_now(r.h));
 	} else {
-		printf("identical: %lu pokes, %lu samples, %lu reports over %llu cycles%s\n",
-		       r.pokes, r.samples, r.reports, (unsigned long long)hil_now(r.h),
-		       ended ? "" : " (the recording has no end record: the session "
-				    "was cut short)");
+		printf("identical: %lu pokes, %lu samples, %lu reports over %llu cycles\n",
+		       r.pokes, r.samples, r.reports, (unsigned long long)hil_now(r.h));
 		status = 0;
 	}
 out:

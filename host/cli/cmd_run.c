@@ -245,6 +245,17 @@ int cmd_run(int argc, char **argv)
 	status = 0;
 	for (size_t i = 0; i < r.s.ncmds && status == 0; i++)
 		status = exec_cmd(&r, &r.s.cmds[i]);
+	/* After a wait the parser could not know where the script ends: a
+	 * scheduled poke it did not reach was never made. */
+	for (size_t i = 0; i < r.s.ncmds && status == 0; i++)
+		if (r.s.cmds[i].kind == HIL_CMD_POKE_AT && r.s.cmds[i].cycle > hil_now(r.h)) {
+			fprintf(stderr, "%s:%d:%d: at %llu is never reached: the script ended "
+					"at cycle %llu; run or step up to it\n", r.s.path,
+				r.s.cmds[i].line, r.s.cmds[i].col,
+				(unsigned long long)r.s.cmds[i].cycle,
+				(unsigned long long)hil_now(r.h));
+			status = 2;
+		}
 	/* Reports still on their way belong to the trace. */
 	if (status != 2 && hil_sync(r.h) < 0) {
 		fprintf(stderr, "hil run: %s\n", hil_error(r.h));

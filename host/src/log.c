@@ -77,8 +77,8 @@ static int get_line(struct hil_log_reader *r, char *buf, size_t cap)
 	size_t n = strlen(buf);
 	if (n && buf[n - 1] == '\n')
 		buf[--n] = '\0';
-	else if (!feof(r->f))
-		return -1;
+	else
+		return feof(r->f) ? -2 : -1;
 	return 1;
 }
 
@@ -121,8 +121,10 @@ static int header(struct hil_log_reader *r, char *err, size_t errlen)
 	for (;;) {
 		if (get_line(r, line, sizeof(line)) <= 0)
 			return BAD("the header ends before \"begin CYCLE\"");
-		if (sscanf(line, "begin %" SCNu64, &r->begin) == 1)
+		if (sscanf(line, "begin %" SCNu64, &r->begin) == 1) {
+			r->hi = r->begin;
 			break;
+		}
 		if (sscanf(line, "port %127s %7s %u", name, dir, &width) != 3 ||
 		    (strcmp(dir, "in") && strcmp(dir, "out")) || width < 1 ||
 		    width > HIL_MAX_PORT_WIDTH || r->ports.n >= HIL_MAX_PORTS)
@@ -163,8 +165,12 @@ int hil_log_next(struct hil_log_reader *r, struct hil_log_rec *rec, char *err,
 	int got = get_line(r, line, sizeof(line));
 	if (got == 0)
 		return 0;
+	if (got == -2)
+		return BAD("the last line stops before its end: the log was cut");
 	if (got < 0)
 		return BAD("line too long");
+	if (r->ended)
+		return BAD("a record after the end record");
 	memset(rec, 0, sizeof(*rec));
 	int n = sscanf(line, "%c %" SCNu64 " %d %1023s %c", &kind, &rec->cycle, &port, val,
 		       &extra);
@@ -175,6 +181,14 @@ int hil_log_next(struct hil_log_reader *r, struct hil_log_rec *rec, char *err,
 									  : -1;
 	if (want < 0 || n != want || rec->cycle >= 1ull << 48)
 		return BAD("not a log record: '%.60s'", line);
+	/* Time only goes forward: a poke is stamped now or later, and every
+	 * other record comes in cycle order. */
+	if (rec->cycle < r->hi)
+		return BAD("cycle %llu comes after cycle %llu: a log's cycles never go "
+			   "back", (unsigned long long)rec->cycle, (unsigned long long)r->hi);
+	if (kind != 'p')
+		r->hi = rec->cycle;
+	r->ended = kind == 'e';
 	if (want >= 3) {
 		if (port < 0 || (size_t)port >= r->ports.n)
 			return BAD("port %d is not in the log's port list", port);

@@ -42,6 +42,7 @@ struct parser {
 	const char *usage;     /* of the command being parsed */
 	uint64_t lo;           /* `now` is at least this ... */
 	int exact;             /* ... and exactly this unless a wait came before */
+	const struct hil_cmd *last_at; /* the poke scheduled latest, if any */
 };
 
 /* A word of the script as messages show it: bounded, and with control
@@ -411,6 +412,7 @@ static int parse_cmd(struct parser *p, struct hil_cmd *c)
 				    "script is%s: a poke cannot go back in time",
 				    (unsigned long long)c->cycle,
 				    (unsigned long long)p->lo, where(p));
+		c->col = (int)col;
 		rc = want_kw(p, "poke", "'poke'") < 0 ||
 		     (c->port = want_port(p, 1)) < 0 ||
 		     want_value(p, c->port, "VALUE", "value", &c->value) < 0;
@@ -535,6 +537,18 @@ int hil_script_parse(struct hil_script *s, const char *path, const char *text,
 			goto fail;
 		}
 		s->ncmds++;
+	}
+	/* A scheduled poke the script never runs up to would never be made. */
+	for (size_t i = 0; i < s->ncmds; i++)
+		if (s->cmds[i].kind == HIL_CMD_POKE_AT &&
+		    (!p.last_at || s->cmds[i].cycle > p.last_at->cycle))
+			p.last_at = &s->cmds[i];
+	if (p.last_at && p.exact && p.last_at->cycle > p.lo) {
+		p.line = p.last_at->line;
+		perr(&p, (size_t)p.last_at->col, "at %llu is never reached: the script "
+		     "ends at cycle %llu; run or step up to it",
+		     (unsigned long long)p.last_at->cycle, (unsigned long long)p.lo);
+		goto fail;
 	}
 	return 0;
 fail:

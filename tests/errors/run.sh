@@ -37,6 +37,16 @@ expect "unknown port names line and column" 2 "unknown_port.hil:3:6:" \
 printf 'poke en 0x3\n' >$w/too_wide.hil
 expect "value too wide names line and column" 2 "too_wide.hil:1:9:" \
 	"$HIL" run --dut $v $w/too_wide.hil
+# A scheduled poke the script never runs up to: at parse time when the
+# end is known, after the run when a wait made it unknown.
+printf 'at 5 poke en 1\nrun 3\n' >$w/unreached.hil
+expect "a poke scheduled past the script's end names line and column" 2 \
+	"unreached.hil:1:4: at 5 is never reached: the script ends at cycle 3" \
+	"$HIL" run --dut $v $w/unreached.hil
+printf 'poke en 1\nwait count != 0 timeout 20\nat 40 poke en 0\nstep 2\n' >$w/unreached_wait.hil
+expect "the same after a wait, once the run shows where it ended" 2 \
+	"unreached_wait.hil:3:4: at 40 is never reached: the script ended at cycle" \
+	"$HIL" run --dut $v $w/unreached_wait.hil
 printf 'poke count 1\n' >$w/output.hil
 expect "poke to an output" 2 "output.hil:1:6:" "$HIL" run --dut $v $w/output.hil
 printf 'step 3\nfrobnicate 7\n' >$w/syntax.hil

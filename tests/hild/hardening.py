@@ -13,7 +13,7 @@ import time
 
 from hildproto import Client, Hild, check, summary
 
-Hild.binary, HIL, Hild.workdir = sys.argv[1], sys.argv[2], sys.argv[3]
+Hild.binary, HIL, Hild.workdir = sys.argv[1], sys.argv[2], os.path.abspath(sys.argv[3])
 W = Hild.workdir
 ROOT = os.getcwd()
 COUNTER = os.path.join(ROOT, "examples/counter")
@@ -49,9 +49,10 @@ def logs_across_restarts():
     state = os.path.join(W, "restart-state")
     d = Hild("restart", state=state)
     first, log1, _ = one_session(d)
+    # Once hild has stopped, its workers have closed their logs.
+    check(d.stop() == 0, "hild stops cleanly")
     with open(log1, "rb") as f:
         before = f.read()
-    check(d.stop() == 0, "hild stops cleanly")
     d = Hild("restart", state=state)
     second, log2, board = one_session(d)
     with open(log1, "rb") as f:

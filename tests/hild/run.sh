@@ -82,6 +82,28 @@ if [ $rc -eq 1 ] && grep -q '^first difference at cycle [0-9]*, port ' $w/replay
 else
 	cat $w/replay2.out; bad "replay of a changed recording (exit $rc)"
 fi
+# A cut log is refused (docs/trace-log.md): cut at a line's end it lacks
+# its end record; cut inside a line, that line is unfinished. A log whose
+# cycles go back is refused too.
+head -n $(($(wc -l <"$log") - 1)) "$log" >$w/cut.hlog
+$HIL replay $w/cut.hlog --target sim:examples/alu >$w/cut.out 2>&1
+rc=$?
+[ $rc -eq 2 ] && grep -q "has no end record" $w/cut.out && ! grep -q identical $w/cut.out &&
+	ok "a log cut at a line's end: refused (exit 2): $(cat $w/cut.out)" ||
+	{ cat $w/cut.out; bad "replay of a log cut at a line's end (exit $rc)"; }
+head -c $(($(wc -c <"$log") - 2)) "$log" >$w/cut2.hlog
+$HIL replay $w/cut2.hlog --target sim:examples/alu >$w/cut2.out 2>&1
+rc=$?
+[ $rc -eq 2 ] && grep -q "the last line stops before its end: the log was cut" $w/cut2.out &&
+	ok "a log cut inside its last line: refused (exit 2)" ||
+	{ cat $w/cut2.out; bad "replay of a log cut inside a line (exit $rc)"; }
+sed -n '1,/^begin /p' "$log" >$w/back.hlog
+printf 't 5\nt 3\ne 5\n' >>$w/back.hlog
+$HIL replay $w/back.hlog --target sim:examples/alu >$w/back.out 2>&1
+rc=$?
+[ $rc -eq 2 ] && grep -q "cycle 3 comes after cycle 5: a log's cycles never go back" $w/back.out &&
+	ok "a log whose cycles go back: refused (exit 2), naming the line" ||
+	{ cat $w/back.out; bad "replay of a log going back in time (exit $rc)"; }
 $HIL trace export "$log" --vcd $w/alu.vcd >$w/export.out 2>&1
 if grep -q 'enddefinitions' $w/alu.vcd && [ "$(grep -c '^#' $w/alu.vcd)" -gt 2 ]; then
 	ok "hil trace export writes the session's VCD"

@@ -203,7 +203,13 @@ static void test_errors(void)
 	      "before cycle 10, where the script is at the earliest (a wait came "
 	      "before): a poke cannot go back in time");
 	CHECK(parses("step 10\nwait a == 1 timeout 5\nat 12 poke a 1\nrun 11\n"
-		     "wait a == 1 timeout 5\nrun 11"));
+		     "wait a == 1 timeout 5\nrun 12"));
+	/* A scheduled poke the script never runs up to would never be made. */
+	fails("at 5 poke a 1\nstep 3", "t.hil:1:4: at 5 is never reached: the script "
+	      "ends at cycle 3; run or step up to it");
+	fails("at 9 poke a 1\nat 5 poke a 0\nrun 7\nstep 1", "t.hil:1:4: at 9 is never "
+	      "reached: the script ends at cycle 8; run or step up to it");
+	CHECK(parses("at 5 poke a 1\nrun 5"));
 	fails("step 10\nwait a == 1 timeout 5\nrun 12\nrun 11", "t.hil:4:5: run 11 "
 	      "would go back in time: the script is at cycle 12 already; step N "
 	      "runs N cycles");
@@ -387,8 +393,8 @@ static void test_numbers(void)
 	      "'2' is not a binary digit");
 	fails("at 0xz poke a 1", "t.hil:1:4: malformed number '0xz': 'z' is not a "
 	      "hex digit");
-	CHECK(parses("at 1_000 poke a 0b1\nstep 0x10") && S.cmds[0].cycle == 1000 &&
-	      S.cmds[1].cycle == 16);
+	CHECK(parses("at 1_000 poke a 0b1\nrun 0x3e8") && S.cmds[0].cycle == 1000 &&
+	      S.cmds[1].cycle == 1000);
 }
 
 static void test_format(void)

@@ -53,12 +53,15 @@ struct hil_log_reader {
 	char target[1024];
 	struct hil_ports ports; /* as the log lists them, signature checked */
 	uint64_t begin;         /* the cycle the session started at */
+	uint64_t hi;            /* the latest cycle a record other than a poke had */
+	int ended;              /* the end record was read */
 	unsigned long line;
 };
 
 int hil_log_open(struct hil_log_reader *r, const char *path, char *err, size_t errlen);
-/* The next record: 1, 0 at the end of the file, -1 on a malformed line
- * (with PATH:LINE in err). */
+/* The next record: 1, 0 at the end of the file, -1 on a malformed line,
+ * a cycle before one already recorded, anything after the end record, or
+ * a last line cut off (with PATH:LINE in err). */
 int hil_log_next(struct hil_log_reader *r, struct hil_log_rec *rec, char *err,
 		 size_t errlen);
 void hil_log_close(struct hil_log_reader *r);

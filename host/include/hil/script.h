@@ -28,6 +28,7 @@ enum hil_cmd_kind {
 struct hil_cmd {
 	enum hil_cmd_kind kind;
 	int line;          /* 1-based script line */
+	int col;           /* POKE_AT: the column of its cycle */
 	int port;          /* index into the port list, -1 if none */
 	uint64_t cycle;    /* see the kinds above */
 	int ne;            /* WAIT: 1 for !=, 0 for == */
