@@ -10,6 +10,9 @@
 
 #include "hild.h"
 
+/* The largest message before the handshake: a hello with a token. */
+#define PRE_HELLO_MSG 4096
+
 struct client {
 	struct hild *d;
 	struct stream *s;
@@ -17,6 +20,8 @@ struct client {
 	unsigned long id;
 	char name[64];
 	int inflight;
+	int subs;
+	uint64_t deadline; /* the handshake's, for a TCP client */
 	int held; /* its session's worker has a backlog of its requests */
 	long events; /* events queued since its output was last empty: an
 		      * upper bound on those still waiting */
@@ -65,6 +70,9 @@ void client_free(struct client *c, const char *why)
 	jobs_drop_client(d, c);
 	d->clients[c->fd] = NULL;
 	d->nclients--;
+	d->ntcp -= c->tcp;
+	if (c->deadline)
+		hil_reactor_cancel(d->r, c->deadline);
 	stream_free(c->s);
 	free(c);
 }
@@ -155,6 +163,16 @@ void client_done(struct client *c)
 	pace(c);
 }
 
+int client_subs(const struct client *c)
+{
+	return c->subs;
+}
+
+void client_count_subs(struct client *c, int delta)
+{
+	c->subs += delta;
+}
+
 void client_hold(struct client *c, int held)
 {
 	c->held = held;
@@ -224,6 +242,10 @@ static int hello(struct client *c, json_t *m)
 		if ((unsigned char)*p < 0x20)
 			*p = '?';
 	c->greeted = 1;
+	if (c->deadline)
+		hil_reactor_cancel(c->d->r, c->deadline);
+	c->deadline = 0;
+	stream_set_max_msg(c->s, c->d->cfg.max_msg);
 	return send_json(c, json_pack("{s:i,s:s}", "hello", HILD_PROTOCOL, "server", "hild"));
 }
 
@@ -257,9 +279,23 @@ static int on_msg(void *owner, const char *msg, size_t n)
 	return rc < 0 ? -1 : 0;
 }
 
+/* A TCP client still short of its handshake (and token) goes. */
+static long too_slow(struct hil_reactor *r, uint64_t id, void *user)
+{
+	(void)r, (void)id;
+	struct client *c = user;
+	c->deadline = 0;
+	hild_log("client %lu over TCP dropped: no handshake within %ld s", c->id,
+		 c->d->cfg.handshake_s);
+	fatal(c, "handshake", "no handshake in time (hild --handshake-s)");
+	stream_close_after(c->s);
+	return -1;
+}
+
 struct client *client_new(struct hild *d, int fd, int tcp)
 {
-	if (fd >= d->max_fds || d->nclients >= d->cfg.max_clients)
+	if (fd >= d->max_fds || d->nclients >= d->cfg.max_clients ||
+	    (tcp && d->ntcp >= d->cfg.max_tcp))
 		return NULL;
 	struct client *c = calloc(1, sizeof(*c));
 	if (!c)
@@ -269,14 +305,20 @@ struct client *client_new(struct hild *d, int fd, int tcp)
 	c->tcp = tcp;
 	c->id = ++d->next_client;
 	snprintf(c->name, sizeof(c->name), "client");
-	c->s = stream_new(d, fd, d->cfg.max_msg, d->cfg.max_out, on_msg, on_close, c);
+	/* Until its handshake a client's messages are small: a connection
+	 * that is not yet anyone's costs a few kilobytes, not --max-msg. */
+	c->s = stream_new(d, fd, d->cfg.max_msg < PRE_HELLO_MSG ? d->cfg.max_msg : PRE_HELLO_MSG,
+			  d->cfg.max_out, on_msg, on_close, c);
 	if (!c->s) {
 		free(c);
 		return NULL;
 	}
+	if (tcp)
+		c->deadline = hil_reactor_timer(d->r, d->cfg.handshake_s * 1000, too_slow, c);
 	stream_on_drain(c->s, on_drain);
 	d->clients[fd] = c;
 	d->nclients++;
+	d->ntcp += tcp;
 	return c;
 }
 

@@ -33,6 +33,9 @@ struct hild_config {
 	const char *config;     /* the boards file */
 	const char *state;      /* jobs and session logs */
 	int max_clients;
+	int max_tcp;            /* of those, over TCP */
+	int max_subs;           /* subscriptions of one client */
+	long handshake_s;       /* a TCP client not through its handshake by then goes */
 	int max_inflight;       /* requests of one client awaiting replies */
 	int max_sims;           /* simulator sessions at once */
 	long max_events;        /* events queued for one subscriber */
@@ -61,7 +64,7 @@ struct hild {
 	char self[4096];     /* this hild, for workers and runners */
 	int max_fds;
 	struct client **clients; /* by descriptor */
-	int nclients;
+	int nclients, ntcp;
 	unsigned long accepted, dropped, next_client;
 
 	struct board *boards; /* configured and on-demand sim boards */
@@ -94,6 +97,9 @@ int stream_send_fd(struct stream *s, const char *msg, size_t n, int fd);
 /* Queues msg and writes what the socket takes now, for a stream about to
  * be freed. */
 void stream_last_words(struct stream *s, const char *msg, size_t n);
+/* A new limit for the messages it takes (the limit before and after a
+ * client's handshake). */
+void stream_set_max_msg(struct stream *s, size_t max_msg);
 /* Serialises j (and drops the reference). */
 int stream_send_json(struct stream *s, json_t *j);
 size_t stream_queued(const struct stream *s);
@@ -136,6 +142,9 @@ void client_event(struct client *c, unsigned long sub, const char *body, size_t 
 int client_backlogged(const struct client *c);
 /* A request that got its reply late (a session op, an open, a job wait). */
 void client_done(struct client *c);
+/* Its subscriptions, counted as topics.c makes and drops them. */
+int client_subs(const struct client *c);
+void client_count_subs(struct client *c, int delta);
 /* Stops (1) or resumes (0) reading the client: its worker is behind. */
 void client_hold(struct client *c, int held);
 struct session *client_session(struct client *c);

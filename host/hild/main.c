@@ -79,6 +79,10 @@ static int usage(void)
 		"  --state DIR        jobs and session logs (default /var/lib/hil, or\n"
 		"                     ~/.local/state/hil for a user)\n"
 		"  --max-clients N    clients at once (default 256)\n"
+		"  --max-tcp N        of those, over TCP (default 64)\n"
+		"  --handshake-s S    a TCP client not through its handshake by then goes\n"
+		"                     (default 10)\n"
+		"  --max-subs N       subscriptions of one client (default 1024)\n"
 		"  --max-inflight N   unanswered requests of one client (default 64)\n"
 		"  --max-sims N       simulator sessions at once (default 2 per CPU)\n"
 		"  --max-events N     events queued for one subscriber (default 65536)\n"
@@ -173,6 +177,7 @@ int main(int argc, char **argv)
 	paths(&d, sock, config, state, sizeof(sock));
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	d.cfg = (struct hild_config){.socket_path = sock, .state = state, .max_clients = 256,
+				     .max_tcp = 64, .max_subs = 1024, .handshake_s = 10,
 				     .max_inflight = 64, .max_sims = ncpu > 0 ? 2 * (int)ncpu : 2,
 				     .max_events = 65536, .lease_idle_s = 600, .keep_jobs = 1000,
 				     .max_msg = 1 << 20, .max_out = 8 << 20};
@@ -194,6 +199,12 @@ int main(int argc, char **argv)
 			d.cfg.state = argv[++i];
 		else if (!strcmp(argv[i], "--max-clients") && !number(v, 1, 100000, &n))
 			d.cfg.max_clients = (int)n, i++;
+		else if (!strcmp(argv[i], "--max-tcp") && !number(v, 1, 100000, &n))
+			d.cfg.max_tcp = (int)n, i++;
+		else if (!strcmp(argv[i], "--max-subs") && !number(v, 1, 1 << 20, &n))
+			d.cfg.max_subs = (int)n, i++;
+		else if (!strcmp(argv[i], "--handshake-s") && !number(v, 1, 3600, &n))
+			d.cfg.handshake_s = n, i++;
 		else if (!strcmp(argv[i], "--max-inflight") && !number(v, 1, 65536, &n))
 			d.cfg.max_inflight = (int)n, i++;
 		else if (!strcmp(argv[i], "--max-sims") && !number(v, 1, 4096, &n))

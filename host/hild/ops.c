@@ -101,6 +101,13 @@ int ops_request(struct hild *d, struct client *c, json_t *req)
 			return client_reply_error(c, id, "bad_request", "\"topic\" must be a "
 						  "topic such as board/NAME/port/PORT, with * "
 						  "for one segment and a final # for any");
+		if (client_subs(c) >= d->cfg.max_subs) {
+			char msg[160];
+			snprintf(msg, sizeof(msg), "this connection has %d subscriptions, its "
+				 "limit (hild --max-subs): unsubscribe from some first",
+				 client_subs(c));
+			return client_reply_error(c, id, "limit", msg);
+		}
 		unsigned long sub = topics_subscribe(d, c, t);
 		if (!sub)
 			return client_reply_error(c, id, "internal", "out of memory");

@@ -141,6 +141,11 @@ int stream_send(struct stream *s, const char *msg, size_t n)
 	return 0;
 }
 
+void stream_set_max_msg(struct stream *s, size_t max_msg)
+{
+	s->max_msg = max_msg;
+}
+
 int stream_send_fd(struct stream *s, const char *msg, size_t n, int fd)
 {
 	if (s->pass_fd >= 0) {

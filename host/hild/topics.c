@@ -59,6 +59,7 @@ unsigned long topics_subscribe(struct hild *d, struct client *c, const char *pat
 		return 0;
 	s->id = ++d->next_sub;
 	s->c = c;
+	client_count_subs(c, 1);
 	snprintf(s->pattern, sizeof(s->pattern), "%s", pattern);
 	s->next = d->subs;
 	d->subs = s;
@@ -72,6 +73,7 @@ int topics_unsubscribe(struct hild *d, struct client *c, unsigned long id)
 			struct sub *s = *p;
 			*p = s->next;
 			free(s);
+			client_count_subs(c, -1);
 			return 0;
 		}
 	return -1;
@@ -84,6 +86,7 @@ void topics_drop_client(struct hild *d, struct client *c)
 			struct sub *s = *p;
 			*p = s->next;
 			free(s);
+			client_count_subs(c, -1);
 		} else
 			p = &(*p)->next;
 	}

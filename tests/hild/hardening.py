@@ -7,11 +7,12 @@ case failed on the main before it. Starts its own hilds.
 """
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 
-from hildproto import Client, Hild, check, summary
+from hildproto import Client, Hild, check, recv_msg, summary
 
 Hild.binary, HIL, Hild.workdir = sys.argv[1], sys.argv[2], os.path.abspath(sys.argv[3])
 W = Hild.workdir
@@ -159,6 +160,88 @@ def token_rule():
     check(d.stop() == 0, "hild stops cleanly")
 
 
+def rss_kb(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def unauthenticated_and_subscriptions():
+    """256 TCP connections that never send their token, each announcing a
+    1 MiB frame, once took 256 MB and every client slot; 300,000
+    subscriptions once grew hild without bound."""
+    tok = os.path.join(W, "limits-token")
+    with open(tok, "w") as f:
+        f.write("a-token-for-the-limit-tests\n")
+    os.chmod(tok, 0o600)
+    # Under AddressSanitizer freed memory waits in its quarantine (256 MB by
+    # default) before reuse: a small one, so the RSS shows hild's own.
+    asan = os.environ.get("ASAN_OPTIONS")
+    os.environ["ASAN_OPTIONS"] = (asan + ":" if asan else "") + "quarantine_size_mb=1"
+    d, addr = Hild.on_tcp("limits", tok, "--handshake-s", "3", "--max-subs", "100")
+    if asan is None:
+        del os.environ["ASAN_OPTIONS"]
+    else:
+        os.environ["ASAN_OPTIONS"] = asan
+    time.sleep(0.3)
+    base = rss_kb(d.p.pid)
+    conns, busy = [], 0
+    for _ in range(256):
+        try:
+            s = socket.create_connection(addr)
+            s.sendall((1 << 20).to_bytes(4, "big") + b"{" * 60000)
+            conns.append(s)
+        except OSError:
+            busy += 1
+    time.sleep(0.5)
+    grown = rss_kb(d.p.pid) - base
+    u = Client(d.sock, timeout=10)
+    pinged = "ok" in u.call("ping")
+    refused = 0
+    for s in conns:
+        s.settimeout(5)
+        try:
+            m = recv_msg(s)
+            refused += bool(m and m.get("error", {}).get("code") in ("busy", "bad_frame"))
+        except OSError:
+            pass
+    check(grown < 32 * 1024 and pinged and refused == 256,
+          "256 TCP connections that never authenticate, each announcing a 1 MiB frame: "
+          "hild grew %d KiB (bound 32 MiB), each got busy or bad_frame, a Unix client "
+          "is served" % grown)
+    for s in conns:
+        s.close()
+    slow = socket.create_connection(addr)
+    t0 = time.monotonic()
+    slow.settimeout(10)
+    m = recv_msg(slow)
+    took = time.monotonic() - t0
+    check(m and m.get("error", {}).get("code") == "handshake" and 2 < took < 6,
+          "a TCP client that sends nothing: error handshake after --handshake-s 3 "
+          "(%.1f s)" % took)
+    slow.close()
+    errs = {}
+
+    def subscribe(n):
+        for k in range(n):
+            r = u.call("subscribe", topic="board/b%d/#" % k)
+            code = r.get("error", {}).get("code", "ok")
+            errs[code] = errs.get(code, 0) + 1
+    # The first thousand warm the allocator up; the next 20,000 must not
+    # grow hild (they took 3 MB and more before the limit).
+    subscribe(1000)
+    base = rss_kb(d.p.pid)
+    subscribe(20000)
+    grown = rss_kb(d.p.pid) - base
+    check(errs == {"ok": 100, "limit": 20900} and grown < 2048,
+          "21,000 subscriptions on one connection: 100 taken (--max-subs 100), the "
+          "rest error limit; over the last 20,000 hild grew %d KiB" % grown)
+    u.close()
+    check(d.stop() == 0, "hild stops cleanly")
+
+
 def main():
     socket_path_is_a_file()
     logs_across_restarts()
@@ -166,6 +249,7 @@ def main():
     no_forged_log_lines()
     os.environ["HIL_TOKEN_FILE"] = os.path.join(W, "spaced-token")
     token_rule()
+    unauthenticated_and_subscriptions()
     summary()
 
 

@@ -141,14 +141,14 @@ class Hild:
             time.sleep(0.05)
 
     @classmethod
-    def on_tcp(cls, name, token_file):
+    def on_tcp(cls, name, token_file, *args):
         """A hild also on TCP (loopback, a free port) with a token; returns
         it and its address once it answers there."""
         s = socket.socket()
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
         s.close()
-        d = cls(name, "--tcp", "127.0.0.1:%d" % port, "--token-file", token_file)
+        d = cls(name, "--tcp", "127.0.0.1:%d" % port, "--token-file", token_file, *args)
         for _ in range(100):
             try:
                 socket.create_connection(("127.0.0.1", port)).close()
