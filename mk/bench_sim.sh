@@ -34,8 +34,8 @@ FREE=10000000 STREAM=1000000 LOCK=20000 RTT=100000
 	echo "same stimulus as the ceiling, one \`hil_poke\` and one \`hil_advance(1)\`"
 	echo "a cycle for $STREAM cycles, then \`hil_sync\`. *Lock-step*: per cycle a"
 	echo "poke, \`hil_step(1)\` and \`hil_peek\`, each waiting for its answer,"
-	echo "$LOCK cycles. Ratio: to the ceiling (goals: free run 0.8, streaming"
-	echo "0.25)."
+	echo "$LOCK cycles. Ratio: to the ceiling (goals: free run 0.8 on cpu and"
+	echo "0.5 on the others, streaming 0.1)."
 	echo
 	echo "| example | ceiling | free run | ratio | streaming | ratio | lock-step (k/s) | ratio |"
 	echo "|---|---|---|---|---|---|---|---|"
