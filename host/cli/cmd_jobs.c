@@ -167,12 +167,16 @@ int cmd_wait(int argc, char **argv)
 	json_t *ok = job_request(argc, argv, "wait", "job_wait", &job);
 	if (!ok)
 		return 2;
-	int code = (int)json_integer_value(json_object_get(ok, "exit"));
-	fprintf(stderr, "hil wait: job %lld %s on %s (exit %d)\n", job,
-		json_string_value(json_object_get(ok, "status")),
+	/* 0 only for a pass hild says the job earned; nothing else is one. */
+	const char *st = json_string_value(json_object_get(ok, "status"));
+	json_t *ex = json_object_get(ok, "exit");
+	int code = !st || !json_is_integer(ex) ? 2
+		   : !strcmp(st, "pass") && json_integer_value(ex) == 0 ? 0
+		   : !strcmp(st, "fail") && json_integer_value(ex) == 1 ? 1 : 2;
+	fprintf(stderr, "hil wait: job %lld %s on %s (exit %d)\n", job, st ? st : "(no status)",
 		json_string_value(json_object_get(ok, "board")), code);
 	json_decref(ok);
-	return code >= 0 && code <= 2 ? code : 2;
+	return code;
 }
 
 int cmd_result(int argc, char **argv)

@@ -197,7 +197,8 @@ static json_t *summary(const struct job *j)
 	return o;
 }
 
-/* Reads result.json into j; -1 if there is none. */
+/* Reads result.json into j; -1 if there is none. Only "pass" with exit 0
+ * is a pass, "fail" with exit 1 a failure: any other result is an error. */
 static int load_result(struct job *j)
 {
 	char path[4500];
@@ -205,10 +206,13 @@ static int load_result(struct job *j)
 	json_t *r = json_load_file(path, 0, NULL);
 	if (!r)
 		return -1;
-	j->exit_code = (int)json_integer_value(json_object_get(r, "exit"));
-	snprintf(j->status, sizeof(j->status), "%s",
-		 json_is_string(json_object_get(r, "status"))
-			 ? json_string_value(json_object_get(r, "status")) : "error");
+	const char *st = json_string_value(json_object_get(r, "status"));
+	json_t *ex = json_object_get(r, "exit");
+	int ok = st && json_is_integer(ex) &&
+		 ((!strcmp(st, "pass") && json_integer_value(ex) == 0) ||
+		  (!strcmp(st, "fail") && json_integer_value(ex) == 1));
+	j->exit_code = ok ? (int)json_integer_value(ex) : 2;
+	snprintf(j->status, sizeof(j->status), "%s", ok ? st : "error");
 	const char *b = json_string_value(json_object_get(r, "board"));
 	if (b)
 		snprintf(j->board, sizeof(j->board), "%s", b);
@@ -227,10 +231,14 @@ static void interrupted(struct job *j, const char *why)
 			      "error", "exit", 2, "board", j->board, "message", why);
 	char *t = json_dumps(r, JSON_COMPACT);
 	json_decref(r);
+	/* Known here whether or not the disk takes it: never a pass. */
+	snprintf(j->status, sizeof(j->status), "error");
+	j->exit_code = 2;
 	if (t && write_file(tmp, t, strlen(t)) == 0 && rename(tmp, path) == 0)
 		fsync_dir(j->dir);
+	else
+		hild_log("job %lu: cannot store its result (%s): %s", j->id, why, strerror(errno));
 	free(t);
-	load_result(j);
 }
 
 static void finish(struct job *j)
@@ -327,6 +335,29 @@ static struct job *load_one(struct hild *d, const char *jobs, unsigned long id)
 	return j;
 }
 
+/* A job directory hild cannot read is moved out of the way (kept for a
+ * person to look at), so that it never stands in the way of an id. */
+static void set_aside(struct hild *d, const char *jobs, unsigned long id)
+{
+	char from[4300], to[4300];
+	(void)d;
+	snprintf(from, sizeof(from), "%s/%lu", jobs, id);
+	snprintf(to, sizeof(to), "%s/unreadable-%lu", jobs, id);
+	if (rename(from, to) == 0)
+		hild_log("job %lu: its directory is unreadable; moved to %s", id, to);
+}
+
+/* What a failed submission left: its files and directory. */
+static void clear_new(const char *tmp)
+{
+	char path[4700];
+	snprintf(path, sizeof(path), "%s/job.json", tmp);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/script.hil", tmp);
+	unlink(path);
+	rmdir(tmp);
+}
+
 static int by_id(const void *a, const void *b)
 {
 	unsigned long x = *(const unsigned long *)a, y = *(const unsigned long *)b;
@@ -355,13 +386,9 @@ int jobs_load(struct hild *d, char *err, size_t errlen)
 		char *end;
 		if (!strncmp(e->d_name, ".new-", 5)) {
 			/* A submission nobody was told about: never a job. */
-			char cmd[4500];
-			snprintf(cmd, sizeof(cmd), "%s/%s", jobs, e->d_name);
-			snprintf(path, sizeof(path), "%s/job.json", cmd);
-			unlink(path);
-			snprintf(path, sizeof(path), "%s/script.hil", cmd);
-			unlink(path);
-			rmdir(cmd);
+			char tmp[4500];
+			snprintf(tmp, sizeof(tmp), "%s/%s", jobs, e->d_name);
+			clear_new(tmp);
 			continue;
 		}
 		unsigned long id = strtoul(e->d_name, &end, 10);
@@ -380,11 +407,14 @@ int jobs_load(struct hild *d, char *err, size_t errlen)
 		qsort(ids, n, sizeof(*ids), by_id);
 	unsigned queued = 0, running = 0;
 	for (size_t i = 0; i < n; i++) {
-		struct job *j = load_one(d, jobs, ids[i]);
-		if (!j)
-			continue;
+		/* Ids go on past every directory, readable or not. */
 		if (ids[i] > d->next_job)
 			d->next_job = ids[i];
+		struct job *j = load_one(d, jobs, ids[i]);
+		if (!j) {
+			set_aside(d, jobs, ids[i]);
+			continue;
+		}
 		/* Newest first, as submissions are added. */
 		j->next = d->jobs;
 		d->jobs = j;
@@ -468,6 +498,7 @@ int jobs_submit(struct hild *d, json_t *req, unsigned long *out, char *err, size
 			      "submitted", (json_int_t)time(NULL));
 	char *text = json_dumps(m, JSON_COMPACT);
 	json_decref(m);
+	clear_new(tmp);
 	int ok = text && mkdir(tmp, 0755) == 0;
 	snprintf(path, sizeof(path), "%s/job.json", tmp);
 	ok = ok && write_file(path, text, strlen(text)) == 0;
@@ -477,7 +508,13 @@ int jobs_submit(struct hild *d, json_t *req, unsigned long *out, char *err, size
 	ok = ok && rename(tmp, j->dir) == 0 && fsync_dir(path) == 0;
 	free(text);
 	if (!ok) {
-		snprintf(err, errlen, "cannot store the job in %s: %s", j->dir, strerror(errno));
+		/* Nothing half-written stays to block this id next time. */
+		int e = errno;
+		clear_new(tmp);
+		if (e == EEXIST || e == ENOTEMPTY)
+			d->next_job = j->id; /* a directory of that id is someone's: pass it */
+		snprintf(err, errlen, "cannot store the job in %s: %s", j->dir, strerror(e));
+		hild_log("job %lu not stored: %s", j->id, strerror(e));
 		job_free(j);
 		return -1;
 	}

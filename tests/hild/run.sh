@@ -3,8 +3,8 @@
 # framing, handshake and limits; sessions.py the sessions, the fair queue,
 # monitors, a board going offline, slow subscribers, TCP with its token
 # and the jobs surviving a SIGKILL; direct.py direct sessions (the data on
-# the worker's own socket) and a busy worker; hardening.py the lab
-# hardening done so far (issue 18); this script adds the CLI through hild,
+# the worker's own socket) and a busy worker; hardening.py and storage.py
+# (a full disk) the lab hardening done so far (issue 18); this script adds the CLI through hild,
 # replay and trace export, and the start and stop checks.
 cd "$(dirname "$0")/../.." || exit 2
 HIL=${HIL:-build/asan/bin/hil}
@@ -51,6 +51,10 @@ mkdir -p $w/direct
 part $w/direct.out timeout 300 python3 tests/hild/direct.py $HILD $w/direct
 mkdir -p $w/hardening
 part $w/hardening.out timeout 300 python3 tests/hild/hardening.py $HILD $HIL $w/hardening
+# The full-disk test mounts a tmpfs in a mount namespace of its own: it
+# needs root (as make test runs in CI); without it the part fails.
+mkdir -p $w/storage
+part $w/storage.out timeout 300 unshare -m python3 tests/hild/storage.py $HILD $HIL $w/storage
 
 # The CLI through a running hild: hil run --dut uses it and says so, the
 # session is recorded, and the recording replays identically on the
