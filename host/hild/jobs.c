@@ -369,11 +369,18 @@ int jobs_load(struct hild *d, char *err, size_t errlen)
 	char jobs[4200], path[4800];
 	snprintf(jobs, sizeof(jobs), "%s/jobs", d->cfg.state);
 	snprintf(path, sizeof(path), "%s/sessions", d->cfg.state);
-	if ((mkdir(d->cfg.state, 0755) && errno != EEXIST) ||
-	    (mkdir(jobs, 0755) && errno != EEXIST) || (mkdir(path, 0755) && errno != EEXIST)) {
+	if ((mkdir(d->cfg.state, 0750) && errno != EEXIST) ||
+	    (mkdir(jobs, 0750) && errno != EEXIST) || (mkdir(path, 0750) && errno != EEXIST)) {
 		snprintf(err, errlen, "state directory %s: %s (hild --state DIR)",
 			 d->cfg.state, strerror(errno));
 		return -1;
+	}
+	/* A state directory an older hild made open to all is closed. */
+	const char *dirs[] = {d->cfg.state, jobs, path};
+	for (int i = 0; i < 3; i++) {
+		struct stat st;
+		if (stat(dirs[i], &st) == 0 && (st.st_mode & 007))
+			chmod(dirs[i], st.st_mode & 0770);
 	}
 	DIR *dir = opendir(jobs);
 	if (!dir) {

@@ -174,6 +174,9 @@ int main(int argc, char **argv)
 		return jobrun_main(argc, argv);
 	static char sock[4096], config[4096], state[4096];
 	struct hild d = {.lfd = -1, .tfd = -1};
+	/* Jobs, results and session logs are their owners' business: nothing
+	 * hild or its children make is for every user of the machine. */
+	umask(027);
 	paths(&d, sock, config, state, sizeof(sock));
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	d.cfg = (struct hild_config){.socket_path = sock, .state = state, .max_clients = 256,

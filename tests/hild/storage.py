@@ -94,6 +94,11 @@ def main():
     check(d.stop() == 0, "hild stops cleanly")
     with open(os.path.join(jobs, str(a), "job.json")) as f:
         check(json.load(f)["job"] == a, "the first job's record is intact")
+    open_to_all = [os.path.join(r, x) for r, ds, fs in os.walk(state) for x in ds + fs
+                   if os.lstat(os.path.join(r, x)).st_mode & 0o007]
+    check(not open_to_all and not os.stat(state).st_mode & 0o007,
+          "nothing in the state directory (jobs, results, traces, session logs) is "
+          "open to every user: %s" % open_to_all[:3])
     subprocess.run(["umount", fs])
     summary()
 
