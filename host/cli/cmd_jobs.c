@@ -119,17 +119,31 @@ int cmd_jobs(int argc, char **argv)
 		return 2;
 	}
 	struct hildc *c = connect_or_say(sock, "jobs");
-	json_t *ok = c ? call(c, json_pack("{s:s}", "op", "jobs"), "jobs") : NULL;
-	hildc_close(c);
-	if (!ok)
+	if (!c)
 		return 2;
-	size_t i;
-	json_t *j;
 	printf("%-6s %-8s %-6s %-28s %-12s %s\n", "JOB", "STATE", "KIND", "TARGET", "BOARD",
 	       "STATUS");
-	json_array_foreach(json_object_get(ok, "jobs"), i, j)
-		print_job(j);
-	json_decref(ok);
+	/* A page at a time, each older than the last one's oldest. */
+	json_int_t before = 0;
+	for (int more = 1; more;) {
+		json_t *req = json_pack("{s:s}", "op", "jobs");
+		if (before)
+			json_object_set_new(req, "before", json_integer(before));
+		json_t *ok = call(c, req, "jobs"), *j;
+		if (!ok) {
+			hildc_close(c);
+			return 2;
+		}
+		size_t i;
+		json_array_foreach(json_object_get(ok, "jobs"), i, j) {
+			print_job(j);
+			before = json_integer_value(json_object_get(j, "job"));
+		}
+		more = json_is_true(json_object_get(ok, "more")) &&
+		       json_array_size(json_object_get(ok, "jobs")) > 0;
+		json_decref(ok);
+	}
+	hildc_close(c);
 	return 0;
 }
 

@@ -217,7 +217,9 @@ void topics_publish(struct hild *d, const char *topic, json_t *event);
 /* jobs.c */
 int jobs_load(struct hild *d, char *err, size_t errlen);
 int jobs_submit(struct hild *d, json_t *req, unsigned long *id, char *err, size_t errlen);
-json_t *jobs_list(struct hild *d);
+/* Jobs older than `before` (0: all), newest first, at most limit of them
+ * and half of --max-msg in bytes; "more" says whether a next page exists. */
+json_t *jobs_list(struct hild *d, unsigned long before, size_t limit);
 json_t *jobs_result(struct hild *d, unsigned long id, char *err, size_t errlen);
 /* Answers once the job has finished; 1 if the reply comes later. */
 int jobs_wait(struct hild *d, struct client *c, json_t *id, unsigned long job);

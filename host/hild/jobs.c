@@ -580,14 +580,30 @@ int jobs_reaped(struct hild *d, pid_t pid, int status)
 	return 1;
 }
 
-json_t *jobs_list(struct hild *d)
+json_t *jobs_list(struct hild *d, unsigned long before, size_t limit)
 {
 	json_t *a = json_array();
-	size_t n = 0;
-	/* Newest first; the list is bounded so its reply always fits. */
-	for (struct job *j = d->jobs; j && n < 1000; j = j->next, n++)
-		json_array_append_new(a, summary(j));
-	return json_pack("{s:o}", "jobs", a);
+	size_t n = 0, bytes = 64;
+	int more = 0;
+	/* Newest first, a page at a time: bounded in entries and in bytes (a
+	 * half of --max-msg), so the reply always fits whatever the jobs hold. */
+	for (struct job *j = d->jobs; j; j = j->next) {
+		if (before && j->id >= before)
+			continue;
+		json_t *e = summary(j);
+		char *t = json_dumps(e, JSON_COMPACT);
+		size_t len = t ? strlen(t) + 1 : 0;
+		free(t);
+		if (n == limit || bytes + len > d->cfg.max_msg / 2) {
+			json_decref(e);
+			more = 1;
+			break;
+		}
+		json_array_append_new(a, e);
+		bytes += len;
+		n++;
+	}
+	return json_pack("{s:o,s:b}", "jobs", a, "more", more);
 }
 
 json_t *jobs_result(struct hild *d, unsigned long id, char *err, size_t errlen)

@@ -127,8 +127,17 @@ int ops_request(struct hild *d, struct client *c, json_t *req)
 			return client_reply_error(c, id, "bad_request", err);
 		return client_reply_ok(c, id, json_pack("{s:I}", "job", (json_int_t)job));
 	}
-	if (!strcmp(op, "jobs"))
-		return client_reply_ok(c, id, jobs_list(d));
+	if (!strcmp(op, "jobs")) {
+		json_t *b = json_object_get(req, "before"), *l = json_object_get(req, "limit");
+		if ((b && (!json_is_integer(b) || json_integer_value(b) < 1)) ||
+		    (l && (!json_is_integer(l) || json_integer_value(l) < 1)))
+			return client_reply_error(c, id, "bad_request", "\"before\" must be a job "
+						  "id and \"limit\" a whole number of 1 or more");
+		size_t limit = l && json_integer_value(l) < 1000 ? (size_t)json_integer_value(l)
+								 : 1000;
+		return client_reply_ok(c, id, jobs_list(d, b ? (unsigned long)json_integer_value(b)
+							     : 0, limit));
+	}
 	if (!strcmp(op, "job_wait")) {
 		if (job_arg(c, id, req, &job) < 0)
 			return 0;

@@ -5,6 +5,7 @@ case failed on the main before it. Starts its own hilds.
 
     hardening.py HILD HIL WORKDIR
 """
+import json
 import os
 import signal
 import socket
@@ -242,6 +243,37 @@ def unauthenticated_and_subscriptions():
     check(d.stop() == 0, "hild stops cleanly")
 
 
+MAX_MSG = 256 << 10
+
+
+def many_jobs():
+    """600 jobs with long DUT paths once made the jobs reply overrun the
+    message limit (here --max-msg 256 KiB), and hil jobs failed for every
+    client."""
+    cfg = [{"name": "bench-0", "type": "counter", "uri": "sim:" + COUNTER}]
+    d = Hild("manyjobs", "--max-msg", str(MAX_MSG), config=cfg)
+    hold = Client(d.sock)
+    hold.ok("open", board="bench-0")
+    deep = os.path.join(W, *(["d" * 200] * 4))
+    os.makedirs(deep, exist_ok=True)
+    c = Client(d.sock)
+    for k in range(600):
+        c.ok("submit", script="step 1\n", name="j%d" % k, dut=deep, board="bench-0")
+    r = c.call("jobs")
+    size = len(json.dumps(r))
+    env = dict(os.environ, HIL_HILD=d.sock)
+    p = subprocess.run([HIL, "jobs"], capture_output=True, text=True, env=env, timeout=120)
+    rows = [x for x in p.stdout.splitlines()[1:] if x.strip()]
+    check("ok" in r and r["ok"]["more"] and size < MAX_MSG and p.returncode == 0 and
+          len(rows) == 600,
+          "600 jobs with %d-character DUT paths: a jobs reply is one page of %d bytes, "
+          "under the message limit, and hil jobs pages through all %d"
+          % (len(deep), size, len(rows)))
+    c.close()
+    hold.close()
+    check(d.stop() == 0, "hild stops cleanly")
+
+
 def main():
     socket_path_is_a_file()
     logs_across_restarts()
@@ -250,6 +282,7 @@ def main():
     os.environ["HIL_TOKEN_FILE"] = os.path.join(W, "spaced-token")
     token_rule()
     unauthenticated_and_subscriptions()
+    many_jobs()
     summary()
 
 
