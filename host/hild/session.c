@@ -267,6 +267,10 @@ struct session *session_start(struct hild *d, struct board *b, struct client *ow
 		if (logfd < 0 && errno != EEXIST)
 			break;
 	}
+	/* The worker then stops at once; its owner is told this. */
+	if (logfd < 0)
+		snprintf(s->fatal, sizeof(s->fatal), "cannot make the session log %.300s: %s",
+			 s->log, strerror(errno));
 	const char *bit = board_bitstream(b);
 	pid_t parent = getpid(), pid = fork();
 	if (pid == 0) {

@@ -73,6 +73,24 @@ def logs_across_restarts():
     check(d.stop() == 0, "hild stops cleanly")
 
 
+def log_refused():
+    """A session whose log cannot be made fails its open with that reason."""
+    state = os.path.join(W, "nolog-state")
+    d = Hild("nolog", state=state)
+    sessions = os.path.join(state, "sessions")
+    os.rename(sessions, sessions + ".away")
+    with open(sessions, "w") as f:
+        f.write("not a directory\n")
+    c = Client(d.sock)
+    r = c.call("open", sim=COUNTER)
+    err = r.get("error", {})
+    check(err.get("code") == "open_failed" and "cannot make the session log" in
+          err.get("message", ""), "a session log that cannot be made: the open fails "
+          "saying so (%s)" % err.get("message"))
+    c.close()
+    check(d.stop() == 0, "hild stops cleanly")
+
+
 def kids(pid):
     try:
         with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
@@ -277,6 +295,7 @@ def many_jobs():
 def main():
     socket_path_is_a_file()
     logs_across_restarts()
+    log_refused()
     workers_die_with_hild()
     no_forged_log_lines()
     os.environ["HIL_TOKEN_FILE"] = os.path.join(W, "spaced-token")
