@@ -370,9 +370,9 @@ static long get_msg(int fd, uint8_t *buf)
 	return (long)n;
 }
 
-/* A direct owner's request, checked as hild checks a client's: NULL
- * when a frame breaks the rules (which ends the session), or answered
- * here when it is not a session op (*req NULL). */
+/* A direct owner's request, checked as hild checks a client's: -1 when a
+ * frame breaks the rules (which ends the session); else 0 with *req the
+ * request, or NULL when it was answered here (not a session op). */
 static int direct_request(const uint8_t *buf, long n, json_t **req)
 {
 	json_t *m = n > 0 ? json_loadb((const char *)buf, (size_t)n, JSON_REJECT_DUPLICATES, NULL)
@@ -412,13 +412,6 @@ static uint64_t now_us(void)
 	return (uint64_t)t.tv_sec * 1000000u + (uint64_t)t.tv_nsec / 1000u;
 }
 
-static uint64_t now_ms(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * 1000u + (uint64_t)t.tv_nsec / 1000000u;
-}
-
 /* The next request: from hild, or in a direct session from the owner
  * while hild's descriptor only says when the lease ends. NULL ends the
  * session; *reply is where the answer goes. */
@@ -433,8 +426,8 @@ static json_t *next_request(uint8_t *buf, int *reply)
 	*reply = data;
 	for (;;) {
 		/* The lease's idle limit is hild's: tell it the owner is here. */
-		if (now_ms() - said >= 1000) {
-			said = now_ms();
+		if (now_us() - said >= 1000000) {
+			said = now_us();
 			put(json_pack("{s:b}", "active", 1));
 		}
 		struct pollfd p[2] = {{FD, POLLIN, 0}, {data, POLLIN, 0}};
