@@ -351,24 +351,44 @@ int boards_wait_job(struct hild *d, struct job *j)
 	return 0;
 }
 
+/* An on-demand simulator board, counted against --max-sims until released. */
+static struct board *sim_board(struct hild *d, unsigned long n, const char *dut)
+{
+	struct board *b = calloc(1, sizeof(*b));
+	if (!b)
+		return NULL;
+	b->d = d;
+	b->ondemand = 1;
+	snprintf(b->name, sizeof(b->name), "sim-%lu", n);
+	snprintf(b->type, sizeof(b->type), "sim");
+	snprintf(b->uri, sizeof(b->uri), "sim:%s", dut);
+	b->next = d->boards;
+	d->boards = b;
+	d->nsims++;
+	return b;
+}
+
+int boards_adopt_sim(struct hild *d, struct job *j, const char *name, const char *dut)
+{
+	char *end;
+	unsigned long n = strncmp(name, "sim-", 4) ? 0 : strtoul(name + 4, &end, 10);
+	if (!n || *end)
+		return -1;
+	/* The runner outlived the hild that named its board: later sim
+	 * boards are numbered past it, so no two share a name. */
+	if (n > d->next_sim)
+		d->next_sim = n;
+	struct board *b = sim_board(d, n, dut);
+	if (!b)
+		return -1;
+	boards_set_job(b, j);
+	return 0;
+}
+
 static struct board *suitable(struct hild *d, const struct waiter *w)
 {
-	if (w->sim[0]) {
-		if (d->nsims >= d->cfg.max_sims)
-			return NULL;
-		struct board *b = calloc(1, sizeof(*b));
-		if (!b)
-			return NULL;
-		b->d = d;
-		b->ondemand = 1;
-		snprintf(b->name, sizeof(b->name), "sim-%lu", ++d->next_sim);
-		snprintf(b->type, sizeof(b->type), "sim");
-		snprintf(b->uri, sizeof(b->uri), "sim:%s", w->sim);
-		b->next = d->boards;
-		d->boards = b;
-		d->nsims++;
-		return b;
-	}
+	if (w->sim[0])
+		return d->nsims < d->cfg.max_sims ? sim_board(d, ++d->next_sim, w->sim) : NULL;
 	for (struct board *b = d->boards; b; b = b->next)
 		if (b->state == FREE && !b->ondemand &&
 		    (!strcmp(b->name, w->board) || !strcmp(b->type, w->type)))

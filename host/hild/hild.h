@@ -180,6 +180,9 @@ const char *board_uri(const struct board *b);
 const char *board_bitstream(const struct board *b);
 int board_is_sim(const struct board *b);
 void boards_set_job(struct board *b, struct job *j);
+/* A sim job whose runner outlived the last hild: its board (named as that
+ * hild named it) is back, and counts against --max-sims until it ends. */
+int boards_adopt_sim(struct hild *d, struct job *j, const char *name, const char *dut);
 void boards_set_session(struct board *b, struct session *s);
 /* The lease ended; the worker or runner is on its way out. */
 void boards_mark_resetting(struct board *b);

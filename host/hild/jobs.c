@@ -431,7 +431,9 @@ int jobs_load(struct hild *d, char *err, size_t errlen)
 		} else if ((pid = claimant(j)) > 0 && adopt(j, pid) == 0) {
 			running++;
 			struct board *b = boards_find(d, j->board);
-			if (b && !board_is_sim(b))
+			if (!strcmp(j->kind, "sim"))
+				boards_adopt_sim(d, j, j->board, j->what);
+			else if (b)
 				boards_set_job(b, j);
 		} else if (pid != 0) {
 			interrupted(j, "the run was cut off: its runner died before it "

@@ -134,6 +134,44 @@ def workers_die_with_hild():
     c.close()
 
 
+def reattached_sim_counts():
+    """A sim job whose runner outlived hild counts against --max-sims after
+    the restart, and its board's name is not given to another sim."""
+    state = os.path.join(W, "reattach-state")
+    d = Hild("reattach1", "--max-sims", "1", state=state)
+    c = Client(d.sock)
+    job = c.ok("submit", script="run 40000000\n", dut=COUNTER, sim=True)["job"]
+    claim = os.path.join(state, "jobs", str(job), "claim")
+    for _ in range(1200):
+        if os.path.exists(claim) and os.path.getsize(claim):
+            break
+        time.sleep(0.05)
+    c.close()
+    d.kill()
+    d = Hild("reattach2", "--max-sims", "1", state=state)
+    c = Client(d.sock)
+    b = c.ok("boards")
+    o = Client(d.sock)
+    i = o.send("open", sim=COUNTER)
+    o.s.settimeout(1)
+    try:
+        early = o.reply(i)
+    except socket.timeout:
+        early = None
+    o.s.settimeout(300)
+    r = c.ok("job_wait", job=job)
+    granted = early or o.reply(i)
+    check(b["sims"] == 1 and early is None and r["status"] == "pass" and "ok" in granted and
+          granted["ok"]["board"] != r["board"],
+          "a sim job re-attached after hild was killed counts against --max-sims 1 "
+          "(sims %d; a sim open %s until the job on %s ended, then got %s)"
+          % (b["sims"], "waited" if early is None else "did not wait: %s" % early,
+             r.get("board"), granted.get("ok", granted).get("board")))
+    o.close()
+    c.close()
+    check(d.stop() == 0, "hild stops cleanly")
+
+
 def no_forged_log_lines():
     d = Hild("forge")
     dut = os.path.join(W, "dut\nhild: job 99: pass (exit 0) on sim-1")
@@ -297,6 +335,7 @@ def main():
     logs_across_restarts()
     log_refused()
     workers_die_with_hild()
+    reattached_sim_counts()
     no_forged_log_lines()
     os.environ["HIL_TOKEN_FILE"] = os.path.join(W, "spaced-token")
     token_rule()
