@@ -69,8 +69,9 @@ static int usage(void)
 {
 	fprintf(stderr,
 		"usage: hild [OPTIONS]   (docs/hild.md)\n"
-		"  --socket PATH      where clients connect (default /run/hil/hild.sock,\n"
-		"                     or $XDG_RUNTIME_DIR/hild.sock for a user)\n"
+		"  --socket PATH      where clients connect (default /run/hil/hild.sock\n"
+		"                     if this user may write /run/hil, else\n"
+		"                     $XDG_RUNTIME_DIR/hil/hild.sock)\n"
 		"  --group G          the socket's group (mode 0660)\n"
 		"  --tcp [ADDR:]PORT  also listen on TCP (ADDR default 127.0.0.1)\n"
 		"  --token-file F     the token TCP clients must send (mode 0600)\n"
@@ -128,15 +129,51 @@ static int read_token(struct hild *d, char *err, size_t errlen)
 	return 0;
 }
 
-static void paths(struct hild *d, char *sock, char *config, char *state, size_t cap)
+/* Where the socket goes when --socket is not given: /run/hil when this
+ * user may write there (the systemd unit makes it), else a directory of
+ * the user's own under $XDG_RUNTIME_DIR, else /run/hil made now by root. */
+static int default_socket(char *sock, size_t cap, char *err, size_t errlen)
 {
-	const char *xdg = getenv("XDG_RUNTIME_DIR"), *home = getenv("HOME");
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+	struct stat st;
+	if (access("/run/hil", W_OK | X_OK) == 0) {
+		snprintf(sock, cap, "/run/hil/hild.sock");
+		return 0;
+	}
+	if (xdg && *xdg) {
+		char dir[3072];
+		snprintf(dir, sizeof(dir), "%.3000s/hil", xdg);
+		if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+			snprintf(err, errlen, "cannot make %.900s: %s; give --socket PATH", dir,
+				 strerror(errno));
+			return -1;
+		}
+		/* Never a link or another user's directory: the socket would
+		 * be where they choose. */
+		if (lstat(dir, &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid()) {
+			snprintf(err, errlen, "%.900s is not a directory of this user's; move it "
+				 "away or give --socket PATH", dir);
+			return -1;
+		}
+		snprintf(sock, cap, "%s/hild.sock", dir);
+		return 0;
+	}
+	if (geteuid() == 0 && (mkdir("/run/hil", 0755) == 0 || errno == EEXIST)) {
+		/* The socket's own mode (0660, --group) decides who connects. */
+		chmod("/run/hil", 0755);
+		snprintf(sock, cap, "/run/hil/hild.sock");
+		return 0;
+	}
+	snprintf(err, errlen, "no /run/hil this user may write, and no $XDG_RUNTIME_DIR: "
+		 "give --socket PATH");
+	return -1;
+}
+
+static void paths(char *config, char *state, size_t cap)
+{
+	const char *home = getenv("HOME");
 	const char *cfg = getenv("XDG_CONFIG_HOME"), *st = getenv("XDG_STATE_HOME");
 	int user = getuid() != 0;
-	if (user && xdg && *xdg)
-		snprintf(sock, cap, "%s/hild.sock", xdg);
-	else
-		snprintf(sock, cap, "/run/hil/hild.sock");
 	if (user && cfg && *cfg)
 		snprintf(config, cap, "%s/hil/boards.json", cfg);
 	else if (user && home)
@@ -149,7 +186,6 @@ static void paths(struct hild *d, char *sock, char *config, char *state, size_t 
 		snprintf(state, cap, "%s/.local/state/hil", home);
 	else
 		snprintf(state, cap, "/var/lib/hil");
-	(void)d;
 }
 
 static int mkparents(const char *dir)
@@ -177,9 +213,9 @@ int main(int argc, char **argv)
 	/* Jobs, results and session logs are their owners' business: nothing
 	 * hild or its children make is for every user of the machine. */
 	umask(027);
-	paths(&d, sock, config, state, sizeof(sock));
+	paths(config, state, sizeof(config));
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	d.cfg = (struct hild_config){.socket_path = sock, .state = state, .max_clients = 256,
+	d.cfg = (struct hild_config){.state = state, .max_clients = 256,
 				     .max_tcp = 64, .max_subs = 1024, .handshake_s = 10,
 				     .max_inflight = 64, .max_sims = ncpu > 0 ? 2 * (int)ncpu : 2,
 				     .max_events = 65536, .lease_idle_s = 600, .keep_jobs = 1000,
@@ -228,6 +264,12 @@ int main(int argc, char **argv)
 			return usage();
 	}
 	char err[1024];
+	if (!d.cfg.socket_path && default_socket(sock, sizeof(sock), err, sizeof(err)) < 0) {
+		fprintf(stderr, "hild: %s\n", err);
+		return 2;
+	}
+	if (!d.cfg.socket_path)
+		d.cfg.socket_path = sock;
 	if (d.cfg.max_out < d.cfg.max_msg + 4) {
 		fprintf(stderr, "hild: --max-out must be at least --max-msg + 4\n");
 		return 2;

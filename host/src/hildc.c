@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -55,10 +56,12 @@ struct hildc {
 void hildc_default(char *buf, size_t n)
 {
 	const char *env = getenv("HIL_HILD"), *xdg = getenv("XDG_RUNTIME_DIR");
+	struct stat st;
 	if (env && *env)
 		snprintf(buf, n, "%s", env);
-	else if (getuid() != 0 && xdg && *xdg)
-		snprintf(buf, n, "%s/hild.sock", xdg);
+	else if (xdg && *xdg && snprintf(buf, n, "%s/hil/hild.sock", xdg) > 0 &&
+		 stat(buf, &st) == 0 && S_ISSOCK(st.st_mode))
+		return; /* a hild of this user's own */
 	else
 		snprintf(buf, n, "/run/hil/hild.sock");
 }

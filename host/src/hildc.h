@@ -25,7 +25,9 @@ struct hildc *hildc_adopt(int fd, const char *peer);
  * session's open reply), now the caller's; -1 if none. */
 int hildc_take_fd(struct hildc *c);
 void hildc_on_event(struct hildc *c, hildc_event_fn fn, void *user);
-/* Where a default hild listens: $HIL_HILD, else the path hild picks. */
+/* Where a default hild listens: $HIL_HILD, else a hild of the user's own
+ * ($XDG_RUNTIME_DIR/hil/hild.sock) if one has its socket there, else
+ * /run/hil/hild.sock. */
 void hildc_default(char *buf, size_t n);
 
 /* Sends req (taking the reference) and waits for its reply: the "ok"

@@ -47,6 +47,47 @@ def one_session(d):
     return o["session"], o["log"], o["board"]
 
 
+FALLBACK = r"""
+mount -t tmpfs -o mode=0755 none /run || exit 3
+x=$W/xdg && rm -rf $x && mkdir -m 700 $x
+wait_sock() { i=0; while [ ! -S "$1" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done; }
+XDG_RUNTIME_DIR=$x $HILD --state $W/fb-state --foreground 2>$W/fb1.log & p=$!
+wait_sock $x/hil/hild.sock
+echo "xdg: $(stat -c %a $x/hil) $(XDG_RUNTIME_DIR=$x $HIL boards >/dev/null 2>&1 && echo served) \
+$(XDG_RUNTIME_DIR=$x PYTHONPATH=$ROOT/host/python python3 -c 'import hil.wire as w; print(w.default_address())')"
+kill $p; wait $p
+env -u XDG_RUNTIME_DIR $HILD --state $W/fb-state --foreground 2>$W/fb2.log & p=$!
+wait_sock /run/hil/hild.sock
+echo "root: $(stat -c %a /run/hil) $(env -u XDG_RUNTIME_DIR $HIL boards >/dev/null 2>&1 && echo served)"
+kill $p; wait $p
+chmod 0755 /run/hil && rm -f /run/hil/hild.sock && chmod 0755 /run/hil
+mkdir -p $W/fb-nobody && chown 65534 $W/fb-nobody
+env -u XDG_RUNTIME_DIR setpriv --reuid 65534 --regid 65534 --clear-groups \
+	$HILD --state $W/fb-nobody/state --foreground 2>$W/fb3.log
+echo "nobody: exit $? $(cat $W/fb3.log)"
+"""
+
+
+def socket_fallback():
+    """hild run by hand needs no pre-made /run/hil: it falls back to
+    $XDG_RUNTIME_DIR/hil, and clients look there first."""
+    env = dict(os.environ, W=W, HILD=os.path.abspath(Hild.binary), HIL=os.path.abspath(HIL),
+               ROOT=ROOT)
+    env.pop("HIL_HILD", None)
+    p = subprocess.run(["unshare", "-m", "sh", "-c", FALLBACK], capture_output=True,
+                       text=True, env=env, timeout=120)
+    out = dict(x.split(": ", 1) for x in p.stdout.splitlines() if ": " in x)
+    xdg = os.path.join(W, "xdg", "hil", "hild.sock")
+    check(out.get("xdg") == "700 served " + xdg,
+          "no /run/hil: hild listens in $XDG_RUNTIME_DIR/hil (made 0700), where hil and "
+          "the Python client find it (%s)" % (out.get("xdg") or p.stderr.strip()))
+    check(out.get("root") == "755 served",
+          "no /run/hil and no $XDG_RUNTIME_DIR, as root: hild makes /run/hil (0755) and "
+          "serves there (%s)" % out.get("root"))
+    check(out.get("nobody", "").startswith("exit 2 hild: no /run/hil this user may write"),
+          "neither, as another user: hild says to give --socket (%s)" % out.get("nobody"))
+
+
 def logs_across_restarts():
     state = os.path.join(W, "restart-state")
     d = Hild("restart", state=state)
@@ -332,6 +373,7 @@ def many_jobs():
 
 def main():
     socket_path_is_a_file()
+    socket_fallback()
     logs_across_restarts()
     log_refused()
     workers_die_with_hild()

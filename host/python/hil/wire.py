@@ -6,6 +6,7 @@ import json
 import os
 import select
 import socket
+import stat
 import struct
 import time
 
@@ -27,8 +28,13 @@ def default_address():
     if env:
         return env
     xdg = os.environ.get("XDG_RUNTIME_DIR")
-    if os.getuid() != 0 and xdg:
-        return os.path.join(xdg, "hild.sock")
+    if xdg:
+        own = os.path.join(xdg, "hil", "hild.sock")
+        try:
+            if stat.S_ISSOCK(os.stat(own).st_mode):
+                return own
+        except OSError:
+            pass
     return "/run/hil/hild.sock"
 
 
