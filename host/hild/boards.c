@@ -88,7 +88,7 @@ static void announce(struct hild *d, struct board *b)
 {
 	char topic[96];
 	snprintf(topic, sizeof(topic), "board/%s/state", b->name);
-	topics_publish(d, topic, json_pack("{s:s}", "state", state_names[b->state]));
+	topics_publish(d, topic, json_pack("{s:s}", "state", state_names[b->state]), NULL);
 }
 
 static int name_ok(const char *s)

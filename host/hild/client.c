@@ -3,9 +3,11 @@
  * a place in the queue, subscriptions, job waits. A client that has
  * --max-inflight requests unanswered is not read from until replies go
  * out, so it slows down instead of growing hild's memory. */
+#define _GNU_SOURCE /* struct ucred, SO_PEERGROUPS */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "hild.h"
@@ -19,9 +21,13 @@ struct client {
 	int fd, tcp, greeted;
 	unsigned long id;
 	char name[64];
+	char who[24]; /* "uid:N" (the Unix socket's peer) or "tcp" */
+	int admin;    /* sees and controls everyone's jobs and events */
 	int inflight;
 	int subs;
 	uint64_t deadline; /* the handshake's, for a TCP client */
+	uint64_t idle_timer, last_ms;
+	int leaving; /* told why it is being disconnected */
 	int held; /* its session's worker has a backlog of its requests */
 	long events; /* events queued since its output was last empty: an
 		      * upper bound on those still waiting */
@@ -37,6 +43,47 @@ unsigned long client_id(const struct client *c)
 const char *client_name(const struct client *c)
 {
 	return c->name;
+}
+
+const char *client_who(const struct client *c)
+{
+	return c->who;
+}
+
+int client_may_see(const struct client *c, const char *owner)
+{
+	return c->admin || (owner && owner[0] && !strcmp(owner, c->who));
+}
+
+/* The peer's supplementary groups as the kernel recorded them at
+ * connect(), not as a lookup by name would find them now. */
+static int in_group(int fd, gid_t gid, gid_t primary)
+{
+	gid_t groups[256];
+	socklen_t len = sizeof(groups);
+	if (primary == gid)
+		return 1;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &len) != 0)
+		return 0;
+	for (size_t i = 0; i < len / sizeof(gid_t); i++)
+		if (groups[i] == gid)
+			return 1;
+	return 0;
+}
+
+/* Who is at the other end: over the Unix socket the kernel says
+ * (SO_PEERCRED); every TCP client holds the one token, so they are one. */
+static void identify(struct client *c)
+{
+	struct ucred cr;
+	socklen_t len = sizeof(cr);
+	if (c->tcp || getsockopt(c->fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) != 0) {
+		snprintf(c->who, sizeof(c->who), "tcp");
+		return;
+	}
+	snprintf(c->who, sizeof(c->who), "uid:%u", (unsigned)cr.uid);
+	c->admin = cr.uid == 0 || cr.uid == geteuid() ||
+		   (c->d->admin_gid != (gid_t)-1 && in_group(c->fd, c->d->admin_gid, cr.gid));
 }
 
 struct session *client_session(struct client *c)
@@ -73,6 +120,8 @@ void client_free(struct client *c, const char *why)
 	d->ntcp -= c->tcp;
 	if (c->deadline)
 		hil_reactor_cancel(d->r, c->deadline);
+	if (c->idle_timer)
+		hil_reactor_cancel(d->r, c->idle_timer);
 	stream_free(c->s);
 	free(c);
 }
@@ -253,6 +302,7 @@ static int on_msg(void *owner, const char *msg, size_t n)
 {
 	struct client *c = owner;
 	json_error_t e;
+	c->last_ms = hil_reactor_now_ms();
 	json_t *m = json_loadb(msg, n, JSON_REJECT_DUPLICATES, &e);
 	int rc;
 	if (!json_is_object(m)) {
@@ -279,6 +329,15 @@ static int on_msg(void *owner, const char *msg, size_t n)
 	return rc < 0 ? -1 : 0;
 }
 
+/* Tells the client why, once, and ends it when that has gone out. */
+static void disconnect(struct client *c, const char *code, const char *msg)
+{
+	if (c->leaving++)
+		return;
+	fatal(c, code, msg);
+	stream_close_after(c->s);
+}
+
 /* A TCP client still short of its handshake (and token) goes. */
 static long too_slow(struct hil_reactor *r, uint64_t id, void *user)
 {
@@ -287,8 +346,25 @@ static long too_slow(struct hil_reactor *r, uint64_t id, void *user)
 	c->deadline = 0;
 	hild_log("client %lu over TCP dropped: no handshake within %ld s", c->id,
 		 c->d->cfg.handshake_s);
-	fatal(c, "handshake", "no handshake in time (hild --handshake-s)");
-	stream_close_after(c->s);
+	disconnect(c, "handshake", "no handshake in time (hild --handshake-s)");
+	return -1;
+}
+
+/* A connection that holds nothing (no session, place in the queue,
+ * subscription or unanswered request) and has been silent for --idle-s
+ * goes: it would keep one of --max-clients for nothing. */
+static long idle_check(struct hil_reactor *r, uint64_t id, void *user)
+{
+	(void)r, (void)id;
+	struct client *c = user;
+	uint64_t now = hil_reactor_now_ms(), limit = (uint64_t)c->d->cfg.idle_s * 1000;
+	if (c->sess || c->wait || c->subs || c->inflight || now - c->last_ms < limit)
+		return (long)(now - c->last_ms < limit ? c->last_ms + limit - now : limit);
+	c->idle_timer = 0;
+	hild_log("client %lu (%s) dropped: idle for %ld s holding nothing", c->id, c->name,
+		 c->d->cfg.idle_s);
+	disconnect(c, "idle", "disconnected: no request for hild --idle-s seconds and "
+		   "nothing held (no session, subscription or wait); connect again");
 	return -1;
 }
 
@@ -305,6 +381,7 @@ struct client *client_new(struct hild *d, int fd, int tcp)
 	c->tcp = tcp;
 	c->id = ++d->next_client;
 	snprintf(c->name, sizeof(c->name), "client");
+	identify(c);
 	/* Until its handshake a client's messages are small: a connection
 	 * that is not yet anyone's costs a few kilobytes, not --max-msg. */
 	c->s = stream_new(d, fd, d->cfg.max_msg < PRE_HELLO_MSG ? d->cfg.max_msg : PRE_HELLO_MSG,
@@ -315,6 +392,8 @@ struct client *client_new(struct hild *d, int fd, int tcp)
 	}
 	if (tcp)
 		c->deadline = hil_reactor_timer(d->r, d->cfg.handshake_s * 1000, too_slow, c);
+	c->last_ms = hil_reactor_now_ms();
+	c->idle_timer = hil_reactor_timer(d->r, d->cfg.idle_s * 1000, idle_check, c);
 	stream_on_drain(c->s, on_drain);
 	d->clients[fd] = c;
 	d->nclients++;

@@ -28,6 +28,7 @@
 struct hild_config {
 	const char *socket_path;
 	const char *group;      /* the socket's group, or NULL to keep ours */
+	const char *admin_group; /* its members see everyone's jobs and events */
 	const char *tcp;        /* [ADDR:]PORT to listen on too, or NULL */
 	const char *token_file; /* what TCP clients must present */
 	const char *config;     /* the boards file */
@@ -41,6 +42,9 @@ struct hild_config {
 	long max_events;        /* events queued for one subscriber */
 	long lease_idle_s;      /* a lease whose owner is silent this long ends */
 	long keep_jobs;         /* finished jobs held in memory (the rest on disk) */
+	long max_user_jobs;     /* one user's queued and running jobs */
+	size_t max_user_bytes;  /* and their scripts' bytes */
+	long idle_s;            /* a client holding nothing, silent this long, goes */
 	size_t max_msg;         /* the largest message either way */
 	size_t max_out;         /* bytes queued for one client before it is dropped */
 };
@@ -57,6 +61,7 @@ struct hild {
 	struct hild_config cfg;
 	struct hil_reactor *r;
 	int lfd, tfd;
+	gid_t admin_gid; /* (gid_t)-1: no admin group */
 	dev_t sock_dev;  /* the socket file we made, to remove only that */
 	ino_t sock_ino;
 	char token[256];
@@ -129,6 +134,11 @@ struct client *client_new(struct hild *d, int fd, int tcp);
 void client_free(struct client *c, const char *why);
 unsigned long client_id(const struct client *c);
 const char *client_name(const struct client *c);
+/* The client's user: "uid:N" over the Unix socket, "tcp" over TCP. */
+const char *client_who(const struct client *c);
+/* May it see what belongs to owner (a client_who)? Its own, or, for an
+ * admin (root, hild's user, --admin-group), everyone's. */
+int client_may_see(const struct client *c, const char *owner);
 int client_reply_ok(struct client *c, json_t *id, json_t *result);
 int client_reply_error(struct client *c, json_t *id, const char *code, const char *msg);
 /* A reply carrying descriptor fd (which it takes), for a direct session. */
@@ -214,16 +224,22 @@ int topic_valid_pattern(const char *pattern);
 unsigned long topics_subscribe(struct hild *d, struct client *c, const char *pattern);
 int topics_unsubscribe(struct hild *d, struct client *c, unsigned long id);
 void topics_drop_client(struct hild *d, struct client *c);
-/* Publishes event (reference dropped) on topic to every matching sub. */
-void topics_publish(struct hild *d, const char *topic, json_t *event);
+/* Publishes event (reference dropped) on topic to every matching sub
+ * that may see what owner (a client_who; NULL: everyone) owns. */
+void topics_publish(struct hild *d, const char *topic, json_t *event, const char *owner);
 
 /* jobs.c */
 int jobs_load(struct hild *d, char *err, size_t errlen);
-int jobs_submit(struct hild *d, json_t *req, unsigned long *id, char *err, size_t errlen);
-/* Jobs older than `before` (0: all), newest first, at most limit of them
- * and half of --max-msg in bytes; "more" says whether a next page exists. */
-json_t *jobs_list(struct hild *d, unsigned long before, size_t limit);
-json_t *jobs_result(struct hild *d, unsigned long id, char *err, size_t errlen);
+/* A job for client c (its owner); on failure *code is the error's code
+ * (bad_request, limit or storage) and err says why. */
+int jobs_submit(struct hild *d, struct client *c, json_t *req, unsigned long *id,
+		const char **code, char *err, size_t errlen);
+/* c's jobs (an admin's: all) older than `before` (0: all), newest first,
+ * at most limit of them and half of --max-msg in bytes; "more" says
+ * whether a next page exists. */
+json_t *jobs_list(struct hild *d, struct client *c, unsigned long before, size_t limit);
+json_t *jobs_result(struct hild *d, struct client *c, unsigned long id, char *err,
+		    size_t errlen);
 /* Answers once the job has finished; 1 if the reply comes later. */
 int jobs_wait(struct hild *d, struct client *c, json_t *id, unsigned long job);
 void jobs_drop_client(struct hild *d, struct client *c);

@@ -47,6 +47,8 @@ struct job {
 	char *what;        /* its name, type or DUT directory */
 	char *dut;
 	char board[64];    /* where it runs or ran */
+	char owner[24];    /* its submitter's client_who; "" before owners were kept */
+	size_t script;     /* the script's bytes */
 	enum jstate state;
 	pid_t pid;         /* the runner */
 	int pidfd;         /* an adopted runner, not our child */
@@ -180,7 +182,7 @@ static void publish(struct job *j, json_t *event)
 {
 	char topic[48];
 	snprintf(topic, sizeof(topic), "job/%lu", j->id);
-	topics_publish(j->d, topic, event);
+	topics_publish(j->d, topic, event, j->owner);
 }
 
 static json_t *summary(const struct job *j)
@@ -328,9 +330,16 @@ static struct job *load_one(struct hild *d, const char *jobs, unsigned long id)
 	const char *kind = json_string_value(json_object_get(m, "kind"));
 	const char *what = json_string_value(json_object_get(m, "target"));
 	const char *dut = json_string_value(json_object_get(m, "dut"));
+	const char *owner = json_string_value(json_object_get(m, "owner"));
 	struct job *j = kind && what && dut ? job_new(d, id, jobs, kind, what, dut) : NULL;
 	if (!j)
 		hild_log("job %lu: %s is unreadable; skipping the job", id, path);
+	struct stat st;
+	snprintf(path, sizeof(path), "%s/%lu/script.hil", jobs, id);
+	if (j && stat(path, &st) == 0)
+		j->script = (size_t)st.st_size;
+	if (j && owner)
+		snprintf(j->owner, sizeof(j->owner), "%s", owner);
 	json_decref(m);
 	return j;
 }
@@ -451,8 +460,36 @@ int jobs_load(struct hild *d, char *err, size_t errlen)
 	return 0;
 }
 
-int jobs_submit(struct hild *d, json_t *req, unsigned long *out, char *err, size_t errlen)
+/* A user's unfinished jobs and their scripts' bytes: what its queue
+ * holds of hild's memory and disk. */
+static int over_quota(struct hild *d, const char *owner, size_t script, char *err,
+		      size_t errlen)
 {
+	long n = 0;
+	size_t bytes = script;
+	for (struct job *j = d->jobs; j; j = j->next)
+		if (j->state != DONE && !strcmp(j->owner, owner)) {
+			n++;
+			bytes += j->script;
+		}
+	if (n >= d->cfg.max_user_jobs) {
+		snprintf(err, errlen, "%s has %ld jobs queued or running, its limit (hild "
+			 "--max-user-jobs): wait for some to finish", owner, n);
+		return 1;
+	}
+	if (bytes > d->cfg.max_user_bytes) {
+		snprintf(err, errlen, "%s's unfinished jobs would hold %zu bytes of script, "
+			 "over its limit of %zu (hild --max-user-bytes): wait for some to finish",
+			 owner, bytes, d->cfg.max_user_bytes);
+		return 1;
+	}
+	return 0;
+}
+
+int jobs_submit(struct hild *d, struct client *c, json_t *req, unsigned long *out,
+		const char **code, char *err, size_t errlen)
+{
+	*code = "bad_request";
 	const char *script = json_string_value(json_object_get(req, "script"));
 	const char *dut = json_string_value(json_object_get(req, "dut"));
 	const char *board = json_string_value(json_object_get(req, "board"));
@@ -486,6 +523,10 @@ int jobs_submit(struct hild *d, json_t *req, unsigned long *out, char *err, size
 			return -1;
 		}
 	}
+	if (over_quota(d, client_who(c), strlen(script), err, errlen)) {
+		*code = "limit";
+		return -1;
+	}
 	/* A board job's DUT must be the one the board runs. */
 	if (b && strcmp(strrchr(board_uri(b), ':') + 1, dut))
 		hild_log("job for %s: DUT %s, the board's URI names %s; the run checks "
@@ -500,11 +541,13 @@ int jobs_submit(struct hild *d, json_t *req, unsigned long *out, char *err, size
 	}
 	char tmp[4500], path[4600];
 	snprintf(tmp, sizeof(tmp), "%s/jobs/.new-%lu", d->cfg.state, j->id);
-	json_t *m = json_pack("{s:I,s:s,s:s,s:s,s:s,s:I}", "job", (json_int_t)j->id, "kind",
+	snprintf(j->owner, sizeof(j->owner), "%s", client_who(c));
+	j->script = strlen(script);
+	json_t *m = json_pack("{s:I,s:s,s:s,s:s,s:s,s:I,s:s}", "job", (json_int_t)j->id, "kind",
 			      j->kind, "target", j->what, "dut", dut, "name",
 			      json_is_string(json_object_get(req, "name"))
 				      ? json_string_value(json_object_get(req, "name")) : "script",
-			      "submitted", (json_int_t)time(NULL));
+			      "submitted", (json_int_t)time(NULL), "owner", j->owner);
 	char *text = json_dumps(m, JSON_COMPACT);
 	json_decref(m);
 	clear_new(tmp);
@@ -523,6 +566,7 @@ int jobs_submit(struct hild *d, json_t *req, unsigned long *out, char *err, size
 		if (e == EEXIST || e == ENOTEMPTY)
 			d->next_job = j->id; /* a directory of that id is someone's: pass it */
 		snprintf(err, errlen, "cannot store the job in %s: %s", j->dir, strerror(e));
+		*code = "storage";
 		hild_log("job %lu not stored: %s", j->id, strerror(e));
 		job_free(j);
 		return -1;
@@ -582,7 +626,7 @@ int jobs_reaped(struct hild *d, pid_t pid, int status)
 	return 1;
 }
 
-json_t *jobs_list(struct hild *d, unsigned long before, size_t limit)
+json_t *jobs_list(struct hild *d, struct client *c, unsigned long before, size_t limit)
 {
 	json_t *a = json_array();
 	size_t n = 0, bytes = 64;
@@ -590,7 +634,7 @@ json_t *jobs_list(struct hild *d, unsigned long before, size_t limit)
 	/* Newest first, a page at a time: bounded in entries and in bytes (a
 	 * half of --max-msg), so the reply always fits whatever the jobs hold. */
 	for (struct job *j = d->jobs; j; j = j->next) {
-		if (before && j->id >= before)
+		if ((before && j->id >= before) || !client_may_see(c, j->owner))
 			continue;
 		json_t *e = summary(j);
 		char *t = json_dumps(e, JSON_COMPACT);
@@ -608,13 +652,30 @@ json_t *jobs_list(struct hild *d, unsigned long before, size_t limit)
 	return json_pack("{s:o,s:b}", "jobs", a, "more", more);
 }
 
-json_t *jobs_result(struct hild *d, unsigned long id, char *err, size_t errlen)
+/* A job the client may see, from memory or (then *old is set: the caller
+ * frees it) from disk; NULL with the reason in err. */
+static struct job *visible(struct hild *d, struct client *c, unsigned long id,
+			   struct job **old, char *err, size_t errlen)
 {
-	struct job *j = find(d, id), *old = j ? NULL : (j = from_disk(d, id));
-	if (!j) {
-		snprintf(err, errlen, "hild has no job %lu", id);
+	struct job *j = find(d, id);
+	*old = j ? NULL : (j = from_disk(d, id));
+	if (j && client_may_see(c, j->owner))
+		return j;
+	if (*old)
+		job_free(*old);
+	*old = NULL;
+	/* Another user's job is answered as one that does not exist. */
+	snprintf(err, errlen, "hild has no job %lu of %s's (an admin, hild --admin-group, "
+		 "sees every user's)", id, client_who(c));
+	return NULL;
+}
+
+json_t *jobs_result(struct hild *d, struct client *c, unsigned long id, char *err,
+		    size_t errlen)
+{
+	struct job *old, *j = visible(d, c, id, &old, err, errlen);
+	if (!j)
 		return NULL;
-	}
 	json_t *o = summary(j);
 	char path[4500];
 	json_object_set_new(o, "dir", json_string(j->dir));
@@ -644,14 +705,15 @@ json_t *jobs_result(struct hild *d, unsigned long id, char *err, size_t errlen)
 
 int jobs_wait(struct hild *d, struct client *c, json_t *id, unsigned long job)
 {
-	struct job *j = find(d, job);
-	if (!j && (j = from_disk(d, job))) {
-		int rc = client_reply_ok(c, id, summary(j));
-		job_free(j);
+	char err[256];
+	struct job *old, *j = visible(d, c, job, &old, err, sizeof(err));
+	if (old) {
+		int rc = client_reply_ok(c, id, summary(old));
+		job_free(old);
 		return rc;
 	}
 	if (!j)
-		return client_reply_error(c, id, "no_job", "hild has no such job");
+		return client_reply_error(c, id, "no_job", err);
 	if (j->state == DONE)
 		return client_reply_ok(c, id, summary(j));
 	struct jwait *w = calloc(1, sizeof(*w));

@@ -1,13 +1,16 @@
 /* hild: the daemon. Serves clients on a Unix socket (and TCP when asked)
  * from one event loop until SIGTERM or SIGINT. See docs/hild.md.
  *
- *   hild [--socket PATH] [--group G] [--tcp [ADDR:]PORT --token-file F]
+ *   hild [--socket PATH] [--group G] [--admin-group G]
+ *        [--tcp [ADDR:]PORT --token-file F]
  *        [--config FILE] [--state DIR] [--max-clients N] [--max-inflight N]
  *        [--max-sims N] [--max-events N] [--lease-idle S] [--keep-jobs N]
+ *        [--max-user-jobs N] [--max-user-bytes B] [--idle-s S]
  *        [--max-msg BYTES]
  *        [--max-out BYTES] [--foreground]
  */
 #include <errno.h>
+#include <grp.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -73,6 +76,8 @@ static int usage(void)
 		"                     if this user may write /run/hil, else\n"
 		"                     $XDG_RUNTIME_DIR/hil/hild.sock)\n"
 		"  --group G          the socket's group (mode 0660)\n"
+		"  --admin-group G    its members (and root, and hild's user) see and\n"
+		"                     control every user's jobs and events\n"
 		"  --tcp [ADDR:]PORT  also listen on TCP (ADDR default 127.0.0.1)\n"
 		"  --token-file F     the token TCP clients must send (mode 0600)\n"
 		"  --config FILE      the boards (default /etc/hil/boards.json, or\n"
@@ -88,6 +93,10 @@ static int usage(void)
 		"  --max-sims N       simulator sessions at once (default 2 per CPU)\n"
 		"  --max-events N     events queued for one subscriber (default 65536)\n"
 		"  --lease-idle S     end a lease whose owner is silent S s (default 600)\n"
+		"  --max-user-jobs N  one user's queued and running jobs (default 256)\n"
+		"  --max-user-bytes B and the bytes of their scripts (default 64 MiB)\n"
+		"  --idle-s S         a client with no session, subscription or wait,\n"
+		"                     silent S s, is disconnected (default 900)\n"
 		"  --keep-jobs N      finished jobs held in memory and listed; older\n"
 		"                     results stay on disk (default 1000)\n"
 		"  --max-msg BYTES    the largest message (default 1048576)\n"
@@ -219,6 +228,7 @@ int main(int argc, char **argv)
 				     .max_tcp = 64, .max_subs = 1024, .handshake_s = 10,
 				     .max_inflight = 64, .max_sims = ncpu > 0 ? 2 * (int)ncpu : 2,
 				     .max_events = 65536, .lease_idle_s = 600, .keep_jobs = 1000,
+				     .max_user_jobs = 256, .max_user_bytes = 64 << 20, .idle_s = 900,
 				     .max_msg = 1 << 20, .max_out = 8 << 20};
 	int config_given = 0;
 	for (int i = 1; i < argc; i++) {
@@ -228,6 +238,14 @@ int main(int argc, char **argv)
 			d.cfg.socket_path = argv[++i];
 		else if (!strcmp(argv[i], "--group") && v)
 			d.cfg.group = argv[++i];
+		else if (!strcmp(argv[i], "--admin-group") && v)
+			d.cfg.admin_group = argv[++i];
+		else if (!strcmp(argv[i], "--max-user-jobs") && !number(v, 1, 1l << 20, &n))
+			d.cfg.max_user_jobs = n, i++;
+		else if (!strcmp(argv[i], "--max-user-bytes") && !number(v, 1, 1l << 40, &n))
+			d.cfg.max_user_bytes = (size_t)n, i++;
+		else if (!strcmp(argv[i], "--idle-s") && !number(v, 1, 1l << 30, &n))
+			d.cfg.idle_s = n, i++;
 		else if (!strcmp(argv[i], "--tcp") && v)
 			d.cfg.tcp = argv[++i];
 		else if (!strcmp(argv[i], "--token-file") && v)
@@ -270,6 +288,15 @@ int main(int argc, char **argv)
 	}
 	if (!d.cfg.socket_path)
 		d.cfg.socket_path = sock;
+	d.admin_gid = (gid_t)-1;
+	if (d.cfg.admin_group) {
+		struct group *g = getgrnam(d.cfg.admin_group);
+		if (!g) {
+			fprintf(stderr, "hild: --admin-group %s: no such group\n", d.cfg.admin_group);
+			return 2;
+		}
+		d.admin_gid = g->gr_gid;
+	}
 	if (d.cfg.max_out < d.cfg.max_msg + 4) {
 		fprintf(stderr, "hild: --max-out must be at least --max-msg + 4\n");
 		return 2;

@@ -123,8 +123,9 @@ int ops_request(struct hild *d, struct client *c, json_t *req)
 		return client_reply_ok(c, id, NULL);
 	}
 	if (!strcmp(op, "submit")) {
-		if (jobs_submit(d, req, &job, err, sizeof(err)) < 0)
-			return client_reply_error(c, id, "bad_request", err);
+		const char *code;
+		if (jobs_submit(d, c, req, &job, &code, err, sizeof(err)) < 0)
+			return client_reply_error(c, id, code, err);
 		return client_reply_ok(c, id, json_pack("{s:I}", "job", (json_int_t)job));
 	}
 	if (!strcmp(op, "jobs")) {
@@ -135,8 +136,8 @@ int ops_request(struct hild *d, struct client *c, json_t *req)
 						  "id and \"limit\" a whole number of 1 or more");
 		size_t limit = l && json_integer_value(l) < 1000 ? (size_t)json_integer_value(l)
 								 : 1000;
-		return client_reply_ok(c, id, jobs_list(d, b ? (unsigned long)json_integer_value(b)
-							     : 0, limit));
+		return client_reply_ok(c, id, jobs_list(d, c, b ? (unsigned long)json_integer_value(b)
+								: 0, limit));
 	}
 	if (!strcmp(op, "job_wait")) {
 		if (job_arg(c, id, req, &job) < 0)
@@ -146,7 +147,7 @@ int ops_request(struct hild *d, struct client *c, json_t *req)
 	if (!strcmp(op, "result")) {
 		if (job_arg(c, id, req, &job) < 0)
 			return 0;
-		json_t *r = jobs_result(d, job, err, sizeof(err));
+		json_t *r = jobs_result(d, c, job, err, sizeof(err));
 		return r ? client_reply_ok(c, id, r) : client_reply_error(c, id, "no_job", err);
 	}
 	return client_reply_error(c, id, "unknown_op", "hild knows no such operation");

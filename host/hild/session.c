@@ -36,6 +36,7 @@ struct session {
 	unsigned long id, sub;
 	struct board *b;
 	struct client *owner;
+	char who[24]; /* the owner's user, kept for events after it left */
 	pid_t pid;
 	struct stream *w;
 	int ready, ending, paused, killed;
@@ -77,7 +78,7 @@ static void publish(struct session *s, const char *what, json_t *event)
 {
 	char topic[160];
 	snprintf(topic, sizeof(topic), "board/%s/%s", board_name(s->b), what);
-	topics_publish(s->d, topic, event);
+	topics_publish(s->d, topic, event, s->who);
 }
 
 static void pend_push(struct session *s, json_t *id)
@@ -254,6 +255,7 @@ struct session *session_start(struct hild *d, struct board *b, struct client *ow
 	s->d = d;
 	s->b = b;
 	s->owner = owner;
+	snprintf(s->who, sizeof(s->who), "%s", client_who(owner));
 	s->open_id = json_incref(open_id);
 	/* The log is made here, new (O_EXCL), never through a link, and handed
 	 * to the worker open: an id whose file exists (kept from an earlier

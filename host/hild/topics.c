@@ -3,7 +3,9 @@
  * a pattern may use "*" for exactly one segment and "#" as its last
  * segment for any number of them (MQTT's wildcards). An event is
  * serialised once and sent to every matching subscriber, each with its
- * own subscription id. */
+ * own subscription id. An event that belongs to a user (a session's
+ * ports, a job's states) goes only to that user's subscriptions and an
+ * admin's; a board's state is everyone's. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -92,7 +94,7 @@ void topics_drop_client(struct hild *d, struct client *c)
 	}
 }
 
-void topics_publish(struct hild *d, const char *topic, json_t *event)
+void topics_publish(struct hild *d, const char *topic, json_t *event, const char *owner)
 {
 	char *body = NULL;
 	size_t n = 0;
@@ -103,7 +105,8 @@ void topics_publish(struct hild *d, const char *topic, json_t *event)
 	for (struct sub *s = d->subs; s; s = s->next) {
 		/* A direct owner has its own board's events from the worker. */
 		struct session *own = client_session(s->c);
-		if (!topic_match(s->pattern, topic) || (own && session_carries(own, topic)))
+		if (!topic_match(s->pattern, topic) || (own && session_carries(own, topic)) ||
+		    (owner && !client_may_see(s->c, owner)))
 			continue;
 		if (nm == cap) {
 			struct sub **bigger = malloc(2 * cap * sizeof(*bigger));

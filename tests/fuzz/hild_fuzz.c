@@ -84,7 +84,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				     .max_clients = 4, .max_tcp = 4, .max_subs = 16,
 				     .handshake_s = 10, .max_inflight = 8, .max_sims = 0,
 				     .max_events = 64, .lease_idle_s = 600,
+				     .max_user_jobs = 8, .max_user_bytes = 1 << 16, .idle_s = 600,
 				     .max_msg = 4096, .max_out = 1 << 16};
+	d.admin_gid = (gid_t)-1;
 	snprintf(d.token, sizeof(d.token), "fuzz-token");
 	d.max_fds = 1024;
 	d.clients = calloc((size_t)d.max_fds, sizeof(*d.clients));

@@ -348,7 +348,7 @@ def many_jobs():
     message limit (here --max-msg 256 KiB), and hil jobs failed for every
     client."""
     cfg = [{"name": "bench-0", "type": "counter", "uri": "sim:" + COUNTER}]
-    d = Hild("manyjobs", "--max-msg", str(MAX_MSG), config=cfg)
+    d = Hild("manyjobs", "--max-msg", str(MAX_MSG), "--max-user-jobs", "1000", config=cfg)
     hold = Client(d.sock)
     hold.ok("open", board="bench-0")
     deep = os.path.join(W, *(["d" * 200] * 4))

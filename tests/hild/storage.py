@@ -58,7 +58,7 @@ def main():
     fill(filler)
     r = c.call("submit", script=SCRIPT * 200, name="b", dut=COUNTER, board="bench-0")
     left = [x for x in os.listdir(jobs) if x.startswith(".new-")]
-    check(r.get("error", {}).get("code") == "bad_request" and "No space left" in
+    check(r.get("error", {}).get("code") == "storage" and "No space left" in
           r["error"]["message"] and not left,
           "a submit on a full disk: an error that says so, nothing half-written left "
           "(%s)" % r.get("error", {}).get("message"))
