@@ -9,6 +9,7 @@
  *   session.c  a lease's worker process, requests to it, its events
  *   topics.c   subscriptions with wildcards, publishing
  *   jobs.c     the job queue and results on disk, job runners
+ *   retention.c  removes old finished jobs and session logs
  *   worker.c   (child process) runs one session through libhil
  *   jobrun.c   (child process) runs one job, writes its result
  * A session's board link lives in its worker process, so a board whose
@@ -45,6 +46,8 @@ struct hild_config {
 	long max_user_jobs;     /* one user's queued and running jobs */
 	size_t max_user_bytes;  /* and their scripts' bytes */
 	long idle_s;            /* a client holding nothing, silent this long, goes */
+	long keep_days;         /* finished, read jobs and old logs go after this */
+	long keep_mb;           /* or, oldest first, when they take more */
 	size_t max_msg;         /* the largest message either way */
 	size_t max_out;         /* bytes queued for one client before it is dropped */
 };
@@ -81,6 +84,7 @@ struct hild {
 	struct sub *subs;
 	struct job *jobs;
 	unsigned long next_job;
+	uint64_t sweep_timer; /* a retention sweep is due */
 	int stopping;
 };
 
@@ -214,6 +218,8 @@ void session_touch(struct session *s);
 void session_resume(struct session *s);
 /* At start: session ids go on past every log in STATE/sessions. */
 void sessions_resume_ids(struct hild *d);
+/* Is this entry of STATE/sessions the log of a session still open? */
+int sessions_log_live(struct hild *d, const char *name);
 /* At exit: ends every session and waits for the workers. */
 void sessions_stop_all(struct hild *d);
 unsigned long session_id(const struct session *s);
@@ -248,7 +254,15 @@ int jobs_reaped(struct hild *d, pid_t pid, int status);
 /* What the job asked for: kind is "board", "type" or "sim". */
 const char *job_target(const struct job *j, char *kind, size_t kindlen);
 unsigned long job_id(const struct job *j);
+/* Retention removed the job's directory: memory lets it go too. */
+void jobs_forget(struct hild *d, unsigned long id);
 void jobs_free(struct hild *d);
+
+/* retention.c: one sweep now, then one every ten minutes. */
+void retention_start(struct hild *d);
+void retention_sweep(struct hild *d);
+/* One sweep once the loop comes round (a job has finished). */
+void retention_soon(struct hild *d);
 
 /* worker.c, jobrun.c: the child processes' mains. */
 int worker_main(int argc, char **argv);

@@ -185,6 +185,16 @@ static void publish(struct job *j, json_t *event)
 	topics_publish(j->d, topic, event, j->owner);
 }
 
+/* Someone has had the job's result: retention may remove it once old. */
+static void mark_read(const struct job *j)
+{
+	char path[4500];
+	snprintf(path, sizeof(path), "%s/read", j->dir);
+	int fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0640);
+	if (fd >= 0)
+		close(fd);
+}
+
 static json_t *summary(const struct job *j)
 {
 	json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:s}", "job", (json_int_t)j->id, "state",
@@ -253,6 +263,8 @@ static void finish(struct job *j)
 	hild_log("job %lu: %s (exit %d) on %s", j->id, j->status, j->exit_code, j->board);
 	publish(j, json_pack("{s:s,s:s,s:i}", "state", "done", "status", j->status, "exit",
 			     j->exit_code));
+	if (j->waits)
+		mark_read(j);
 	while (j->waits) {
 		struct jwait *w = j->waits;
 		j->waits = w->next;
@@ -265,6 +277,7 @@ static void finish(struct job *j)
 	if (b)
 		boards_release(d, b, NULL);
 	forget_old(d);
+	retention_soon(d);
 }
 
 static void on_pidfd(struct hil_reactor *r, int fd, unsigned ev, void *user)
@@ -683,6 +696,7 @@ json_t *jobs_result(struct hild *d, struct client *c, unsigned long id, char *er
 	json_object_set_new(o, "log", json_string(path));
 	if (j->state != DONE)
 		return o;
+	mark_read(j);
 	snprintf(path, sizeof(path), "%s/result.json", j->dir);
 	json_t *r = json_load_file(path, 0, NULL);
 	const char *msg = json_string_value(json_object_get(r, "message"));
@@ -708,14 +722,17 @@ int jobs_wait(struct hild *d, struct client *c, json_t *id, unsigned long job)
 	char err[256];
 	struct job *old, *j = visible(d, c, job, &old, err, sizeof(err));
 	if (old) {
+		mark_read(old);
 		int rc = client_reply_ok(c, id, summary(old));
 		job_free(old);
 		return rc;
 	}
 	if (!j)
 		return client_reply_error(c, id, "no_job", err);
-	if (j->state == DONE)
+	if (j->state == DONE) {
+		mark_read(j);
 		return client_reply_ok(c, id, summary(j));
+	}
 	struct jwait *w = calloc(1, sizeof(*w));
 	if (!w)
 		return client_reply_error(c, id, "internal", "out of memory");
@@ -724,6 +741,17 @@ int jobs_wait(struct hild *d, struct client *c, json_t *id, unsigned long job)
 	w->next = j->waits;
 	j->waits = w;
 	return 1;
+}
+
+void jobs_forget(struct hild *d, unsigned long id)
+{
+	for (struct job **p = &d->jobs; *p; p = &(*p)->next)
+		if ((*p)->id == id && (*p)->state == DONE) {
+			struct job *j = *p;
+			*p = j->next;
+			job_free(j);
+			return;
+		}
 }
 
 void jobs_drop_client(struct hild *d, struct client *c)

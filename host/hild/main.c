@@ -6,6 +6,7 @@
  *        [--config FILE] [--state DIR] [--max-clients N] [--max-inflight N]
  *        [--max-sims N] [--max-events N] [--lease-idle S] [--keep-jobs N]
  *        [--max-user-jobs N] [--max-user-bytes B] [--idle-s S]
+ *        [--keep-days D] [--keep-mb M]
  *        [--max-msg BYTES]
  *        [--max-out BYTES] [--foreground]
  */
@@ -99,6 +100,10 @@ static int usage(void)
 		"                     silent S s, is disconnected (default 900)\n"
 		"  --keep-jobs N      finished jobs held in memory and listed; older\n"
 		"                     results stay on disk (default 1000)\n"
+		"  --keep-days D      finished jobs whose result was read, and session\n"
+		"                     logs, are removed after D days (default 30)\n"
+		"  --keep-mb M        or sooner, oldest first, while they take more\n"
+		"                     than M MiB (default 4096)\n"
 		"  --max-msg BYTES    the largest message (default 1048576)\n"
 		"  --max-out BYTES    bytes queued for one client (default 8388608)\n"
 		"  --foreground       stay attached (hild always does; systemd runs it so)\n");
@@ -229,6 +234,7 @@ int main(int argc, char **argv)
 				     .max_inflight = 64, .max_sims = ncpu > 0 ? 2 * (int)ncpu : 2,
 				     .max_events = 65536, .lease_idle_s = 600, .keep_jobs = 1000,
 				     .max_user_jobs = 256, .max_user_bytes = 64 << 20, .idle_s = 900,
+				     .keep_days = 30, .keep_mb = 4096,
 				     .max_msg = 1 << 20, .max_out = 8 << 20};
 	int config_given = 0;
 	for (int i = 1; i < argc; i++) {
@@ -246,6 +252,10 @@ int main(int argc, char **argv)
 			d.cfg.max_user_bytes = (size_t)n, i++;
 		else if (!strcmp(argv[i], "--idle-s") && !number(v, 1, 1l << 30, &n))
 			d.cfg.idle_s = n, i++;
+		else if (!strcmp(argv[i], "--keep-days") && !number(v, 0, 100000, &n))
+			d.cfg.keep_days = n, i++;
+		else if (!strcmp(argv[i], "--keep-mb") && !number(v, 0, 1l << 30, &n))
+			d.cfg.keep_mb = n, i++;
 		else if (!strcmp(argv[i], "--tcp") && v)
 			d.cfg.tcp = argv[++i];
 		else if (!strcmp(argv[i], "--token-file") && v)
@@ -365,6 +375,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	sessions_resume_ids(&d);
+	retention_start(&d);
 	hild_log("serving %s%s%s (protocol %d); boards from %s; state in %s",
 		 d.cfg.socket_path, d.cfg.tcp ? " and TCP " : "", d.cfg.tcp ? d.cfg.tcp : "",
 		 HILD_PROTOCOL, d.cfg.config ? d.cfg.config : "(none: sim on demand only)",

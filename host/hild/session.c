@@ -64,6 +64,16 @@ void sessions_resume_ids(struct hild *d)
 		closedir(ds);
 }
 
+int sessions_log_live(struct hild *d, const char *name)
+{
+	for (struct session *s = d->sessions; s; s = s->next) {
+		const char *base = strrchr(s->log, '/');
+		if (base && !strcmp(base + 1, name))
+			return 1;
+	}
+	return 0;
+}
+
 unsigned long session_id(const struct session *s)
 {
 	return s->id;
