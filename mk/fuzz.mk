@@ -10,7 +10,7 @@ CFLAGS := -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
 	-Wall -Wextra -Werror -Ihost/include -Ihost/src -Ihost/hild -MMD -MP \
 	-O1 -g -fno-omit-frame-pointer $(SAN) -fsanitize=fuzzer-no-link \
 	$(shell pkg-config --cflags jansson libftdi1 libusb-1.0 libcrypto)
-LDLIBS := $(shell pkg-config --libs jansson libftdi1 libusb-1.0 libcrypto) -lm
+LDLIBS := $(shell pkg-config --libs jansson libftdi1 libusb-1.0 libssl libcrypto) -lm
 
 LIB_OBJ := $(patsubst %.c,$(OUT)/obj/%.o,$(wildcard host/src/*.c))
 HILD_OBJ := $(patsubst %.c,$(OUT)/obj/%.o,$(filter-out host/hild/main.c,$(wildcard host/hild/*.c)))

@@ -9,8 +9,8 @@ ROOT := $(CURDIR)
 CC := gcc
 CFLAGS := -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
 	-Wall -Wextra -Werror -Ihost/include -Ihost/src -MMD -MP -fPIC \
-	$(shell pkg-config --cflags jansson libftdi1 libusb-1.0 libcrypto)
-LDLIBS := $(shell pkg-config --libs jansson libftdi1 libusb-1.0 libcrypto) -lm
+	$(shell pkg-config --cflags jansson libftdi1 libusb-1.0 libssl libcrypto)
+LDLIBS := $(shell pkg-config --libs jansson libftdi1 libusb-1.0 libssl libcrypto) -lm
 ifeq ($(VARIANT),asan)
 CFLAGS += -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 LDFLAGS += -fsanitize=address,undefined

@@ -4,6 +4,7 @@
  * --max-inflight requests unanswered is not read from until replies go
  * out, so it slows down instead of growing hild's memory. */
 #define _GNU_SOURCE /* struct ucred, SO_PEERGROUPS */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +22,8 @@ struct client {
 	int fd, tcp, greeted;
 	unsigned long id;
 	char name[64];
-	char who[24]; /* "uid:N" (the Unix socket's peer) or "tcp" */
+	char who[HILD_WHO]; /* "uid:N" (the Unix socket's peer), "cert:CN" or "tcp" */
+	void *tls;          /* its TLS connection (the stream owns it), or NULL */
 	int admin;    /* sees and controls everyone's jobs and events */
 	int inflight;
 	int subs;
@@ -258,6 +260,20 @@ void client_event(struct client *c, unsigned long sub, const char *body, size_t 
 	free(m);
 }
 
+/* A TLS client with a certificate (verified against --tls-client-ca) is
+ * the user its certificate names; the name is kept to characters that
+ * need no escaping anywhere it goes. */
+static void named_by_certificate(struct client *c)
+{
+	char cn[64];
+	if (tls_peer_name(c->tls, cn, sizeof(cn)) < 0)
+		return;
+	for (char *p = cn; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("._@-", *p))
+			*p = '_';
+	snprintf(c->who, sizeof(c->who), "cert:%s", cn);
+}
+
 static int hello(struct client *c, json_t *m)
 {
 	json_t *v = json_object_get(m, "hello");
@@ -285,6 +301,8 @@ static int hello(struct client *c, json_t *m)
 				     "contents of hild's --token-file");
 		}
 	}
+	if (c->tls)
+		named_by_certificate(c);
 	const char *name = json_string_value(json_object_get(m, "client"));
 	snprintf(c->name, sizeof(c->name), "%s", name ? name : "client");
 	for (char *p = c->name; *p; p++)
@@ -382,14 +400,21 @@ struct client *client_new(struct hild *d, int fd, int tcp)
 	c->id = ++d->next_client;
 	snprintf(c->name, sizeof(c->name), "client");
 	identify(c);
+	if (tcp && d->tls && !(c->tls = tls_accept(d, fd))) {
+		free(c);
+		return NULL;
+	}
 	/* Until its handshake a client's messages are small: a connection
 	 * that is not yet anyone's costs a few kilobytes, not --max-msg. */
 	c->s = stream_new(d, fd, d->cfg.max_msg < PRE_HELLO_MSG ? d->cfg.max_msg : PRE_HELLO_MSG,
 			  d->cfg.max_out, on_msg, on_close, c);
 	if (!c->s) {
+		tls_free(c->tls);
 		free(c);
 		return NULL;
 	}
+	if (c->tls)
+		stream_use_tls(c->s, c->tls);
 	if (tcp)
 		c->deadline = hil_reactor_timer(d->r, d->cfg.handshake_s * 1000, too_slow, c);
 	c->last_ms = hil_reactor_now_ms();

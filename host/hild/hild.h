@@ -25,6 +25,8 @@
 #include "reactor.h"
 
 #define HILD_PROTOCOL 1
+/* A user's name as hild keeps it: "uid:N", "cert:CN" or "tcp". */
+#define HILD_WHO 80
 
 struct hild_config {
 	const char *socket_path;
@@ -32,6 +34,9 @@ struct hild_config {
 	const char *admin_group; /* its members see everyone's jobs and events */
 	const char *tcp;        /* [ADDR:]PORT to listen on too, or NULL */
 	const char *token_file; /* what TCP clients must present */
+	int tcp_plain;          /* TCP without TLS (loopback only) */
+	const char *tls_cert, *tls_key; /* TLS on TCP: the server's */
+	const char *tls_client_ca; /* and the CA client certificates must come from */
 	const char *config;     /* the boards file */
 	const char *state;      /* jobs and session logs */
 	int max_clients;
@@ -65,6 +70,7 @@ struct hild {
 	struct hil_reactor *r;
 	int lfd, tfd;
 	gid_t admin_gid; /* (gid_t)-1: no admin group */
+	void *tls;       /* the TLS context (an SSL_CTX), or NULL */
 	dev_t sock_dev;  /* the socket file we made, to remove only that */
 	ino_t sock_ino;
 	char token[256];
@@ -106,6 +112,9 @@ int stream_send_fd(struct stream *s, const char *msg, size_t n, int fd);
 /* Queues msg and writes what the socket takes now, for a stream about to
  * be freed. */
 void stream_last_words(struct stream *s, const char *msg, size_t n);
+/* From now on its bytes go through TLS connection tls (tls.c), which the
+ * stream frees with itself. */
+void stream_use_tls(struct stream *s, void *tls);
 /* A new limit for the messages it takes (the limit before and after a
  * client's handshake). */
 void stream_set_max_msg(struct stream *s, size_t max_msg);
@@ -129,6 +138,21 @@ long frames_take(const uint8_t *buf, size_t len, size_t max_msg,
 /* A frame header for n bytes. */
 void frames_head(uint8_t head[4], size_t n);
 
+/* tls.c: TLS on TCP (OpenSSL). The reads and writes act as read(2) and
+ * write(2) do on a non-blocking socket (-1 with errno EAGAIN: wait), and
+ * set *want_write when it is the socket's room to write that they wait
+ * for. */
+int tls_setup(struct hild *d, char *err, size_t errlen);
+void tls_cleanup(struct hild *d);
+void *tls_accept(struct hild *d, int fd);
+ssize_t tls_read(void *t, void *buf, size_t n, int *want_write);
+ssize_t tls_write(void *t, const void *buf, size_t n, int *want_write);
+/* Bytes TLS has decrypted that the socket no longer shows. */
+size_t tls_pending(void *t);
+/* The common name of the client's verified certificate. */
+int tls_peer_name(void *t, char *buf, size_t n);
+void tls_free(void *t);
+
 /* listen.c */
 int hild_listen(struct hild *d, char *err, size_t errlen);
 void hild_unlisten(struct hild *d);
@@ -138,7 +162,8 @@ struct client *client_new(struct hild *d, int fd, int tcp);
 void client_free(struct client *c, const char *why);
 unsigned long client_id(const struct client *c);
 const char *client_name(const struct client *c);
-/* The client's user: "uid:N" over the Unix socket, "tcp" over TCP. */
+/* The client's user: "uid:N" over the Unix socket; over TCP "cert:CN"
+ * with a client certificate, else "tcp". */
 const char *client_who(const struct client *c);
 /* May it see what belongs to owner (a client_who)? Its own, or, for an
  * admin (root, hild's user, --admin-group), everyone's. */

@@ -47,7 +47,7 @@ struct job {
 	char *what;        /* its name, type or DUT directory */
 	char *dut;
 	char board[64];    /* where it runs or ran */
-	char owner[24];    /* its submitter's client_who; "" before owners were kept */
+	char owner[HILD_WHO];    /* its submitter's client_who; "" before owners were kept */
 	size_t script;     /* the script's bytes */
 	enum jstate state;
 	pid_t pid;         /* the runner */

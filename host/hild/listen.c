@@ -20,8 +20,13 @@
 
 #include "hild.h"
 
-static void refuse(struct hild *d, int fd)
+static void refuse(struct hild *d, int fd, int tls)
 {
+	/* A TLS client cannot be told before its handshake: it is closed. */
+	if (tls) {
+		close(fd);
+		return;
+	}
 	/* Told why, best effort: the socket is new, its buffer empty. */
 	static const char busy[] = "{\"error\":{\"code\":\"busy\",\"message\":"
 				   "\"hild serves as many clients as it may "
@@ -46,7 +51,7 @@ static void accept_all(struct hild *d, int fd, int tcp)
 			setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 		}
 		if (!client_new(d, c, tcp))
-			refuse(d, c);
+			refuse(d, c, tcp && d->tls);
 	}
 }
 
@@ -75,6 +80,13 @@ static int listen_tcp(struct hild *d, char *err, size_t errlen)
 	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)p)};
 	if (!*port || *end || p < 0 || p > 65535 || inet_pton(AF_INET, addr, &a.sin_addr) != 1) {
 		snprintf(err, errlen, "--tcp %s: expected [IPV4ADDR:]PORT", d->cfg.tcp);
+		return -1;
+	}
+	/* Plain TCP carries the token in the clear: never off this machine. */
+	if (d->cfg.tcp_plain && (ntohl(a.sin_addr.s_addr) >> 24) != 127) {
+		snprintf(err, errlen, "--tcp %s with --tcp-plain: plain TCP only on a loopback "
+			 "address (127.x.x.x); for other machines use TLS (--tls-cert, "
+			 "--tls-key)", d->cfg.tcp);
 		return -1;
 	}
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), one = 1;

@@ -2,7 +2,8 @@
  * from one event loop until SIGTERM or SIGINT. See docs/hild.md.
  *
  *   hild [--socket PATH] [--group G] [--admin-group G]
- *        [--tcp [ADDR:]PORT --token-file F]
+ *        [--tcp [ADDR:]PORT --token-file F
+ *         (--tls-cert F --tls-key F [--tls-client-ca F] | --tcp-plain)]
  *        [--config FILE] [--state DIR] [--max-clients N] [--max-inflight N]
  *        [--max-sims N] [--max-events N] [--lease-idle S] [--keep-jobs N]
  *        [--max-user-jobs N] [--max-user-bytes B] [--idle-s S]
@@ -79,7 +80,11 @@ static int usage(void)
 		"  --group G          the socket's group (mode 0660)\n"
 		"  --admin-group G    its members (and root, and hild's user) see and\n"
 		"                     control every user's jobs and events\n"
-		"  --tcp [ADDR:]PORT  also listen on TCP (ADDR default 127.0.0.1)\n"
+		"  --tcp [ADDR:]PORT  also listen on TCP (ADDR default 127.0.0.1), with TLS\n"
+		"  --tls-cert F       the server's certificate (chain) for TCP, PEM\n"
+		"  --tls-key F        its private key, PEM\n"
+		"  --tls-client-ca F  require client certificates this CA signed\n"
+		"  --tcp-plain        TCP without TLS, on a loopback address only\n"
 		"  --token-file F     the token TCP clients must send (mode 0600)\n"
 		"  --config FILE      the boards (default /etc/hil/boards.json, or\n"
 		"                     ~/.config/hil/boards.json for a user)\n"
@@ -256,6 +261,14 @@ int main(int argc, char **argv)
 			d.cfg.keep_days = n, i++;
 		else if (!strcmp(argv[i], "--keep-mb") && !number(v, 0, 1l << 30, &n))
 			d.cfg.keep_mb = n, i++;
+		else if (!strcmp(argv[i], "--tcp-plain"))
+			d.cfg.tcp_plain = 1;
+		else if (!strcmp(argv[i], "--tls-cert") && v)
+			d.cfg.tls_cert = argv[++i];
+		else if (!strcmp(argv[i], "--tls-key") && v)
+			d.cfg.tls_key = argv[++i];
+		else if (!strcmp(argv[i], "--tls-client-ca") && v)
+			d.cfg.tls_client_ca = argv[++i];
 		else if (!strcmp(argv[i], "--tcp") && v)
 			d.cfg.tcp = argv[++i];
 		else if (!strcmp(argv[i], "--token-file") && v)
@@ -316,7 +329,25 @@ int main(int argc, char **argv)
 				"TCP clients must prove they may use the boards\n");
 		return 2;
 	}
+	if (d.cfg.tcp && !d.cfg.tcp_plain && !(d.cfg.tls_cert && d.cfg.tls_key)) {
+		fprintf(stderr, "hild: --tcp needs TLS: --tls-cert FILE --tls-key FILE (or, "
+				"on loopback only, --tcp-plain)\n");
+		return 2;
+	}
+	if (!d.cfg.tcp && (d.cfg.tcp_plain || d.cfg.tls_cert || d.cfg.tls_key ||
+			   d.cfg.tls_client_ca)) {
+		fprintf(stderr, "hild: --tcp-plain and --tls-* go with --tcp\n");
+		return 2;
+	}
+	if (d.cfg.tcp_plain && (d.cfg.tls_cert || d.cfg.tls_key || d.cfg.tls_client_ca)) {
+		fprintf(stderr, "hild: --tcp-plain means no TLS: leave out --tls-*\n");
+		return 2;
+	}
 	if (d.cfg.tcp && read_token(&d, err, sizeof(err)) < 0) {
+		fprintf(stderr, "hild: %s\n", err);
+		return 2;
+	}
+	if (d.cfg.tcp && !d.cfg.tcp_plain && tls_setup(&d, err, sizeof(err)) < 0) {
 		fprintf(stderr, "hild: %s\n", err);
 		return 2;
 	}
@@ -372,6 +403,7 @@ int main(int argc, char **argv)
 		boards_free(&d);
 		hil_reactor_free(d.r);
 		free(d.clients);
+		tls_cleanup(&d);
 		return 1;
 	}
 	sessions_resume_ids(&d);
@@ -394,5 +426,6 @@ int main(int argc, char **argv)
 	boards_free(&d);
 	hil_reactor_free(d.r);
 	free(d.clients);
+	tls_cleanup(&d);
 	return rc < 0 ? 1 : 0;
 }

@@ -36,7 +36,7 @@ struct session {
 	unsigned long id, sub;
 	struct board *b;
 	struct client *owner;
-	char who[24]; /* the owner's user, kept for events after it left */
+	char who[HILD_WHO]; /* the owner's user, kept for events after it left */
 	pid_t pid;
 	struct stream *w;
 	int ready, ending, paused, killed;

@@ -2,7 +2,8 @@
  * that holds at most one message and an output buffer of at most max_out
  * bytes; both start small and grow only up to those limits. A peer that sends a frame over
  * the limit, or does not read what it is sent, ends its own stream and
- * nobody else's. The stream knows bytes; frames.c knows messages. */
+ * nobody else's. The stream knows bytes; frames.c knows messages; a TLS
+ * stream's bytes go through tls.c. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,9 @@
 struct stream {
 	struct hild *d;
 	int fd;
+	void *tls;        /* NULL: plain */
+	int tls_blocked;  /* TLS waits for the socket to take a write */
+	size_t tls_wlen;  /* a TLS write to repeat with this length */
 	uint8_t *in;
 	size_t in_len, in_cap, max_msg;
 	uint8_t *out;
@@ -37,6 +41,7 @@ struct stream {
 static void on_io(struct hil_reactor *r, int fd, unsigned ev, void *user);
 static int flush(struct stream *s);
 static void take(struct stream *s);
+static const char *pull(struct stream *s);
 
 #define START_CAP 4096
 
@@ -69,6 +74,7 @@ void stream_free(struct stream *s)
 	if (s->resume_timer)
 		hil_reactor_cancel(s->d->r, s->resume_timer);
 	hil_reactor_unwatch(s->d->r, s->fd);
+	tls_free(s->tls);
 	close(s->fd);
 	if (s->pass_fd >= 0)
 		close(s->pass_fd);
@@ -91,7 +97,7 @@ static void end(struct stream *s, const char *why)
 static void rewatch(struct stream *s)
 {
 	unsigned ev = (s->closing || s->paused ? 0u : HIL_EV_READ) |
-		      (s->out_len ? HIL_EV_WRITE : 0u);
+		      (s->out_len || s->tls_blocked ? HIL_EV_WRITE : 0u);
 	hil_reactor_watch(s->d->r, s->fd, ev, on_io, s);
 }
 
@@ -139,6 +145,11 @@ int stream_send(struct stream *s, const char *msg, size_t n)
 		rewatch(s);
 	}
 	return 0;
+}
+
+void stream_use_tls(struct stream *s, void *tls)
+{
+	s->tls = tls;
 }
 
 void stream_set_max_msg(struct stream *s, size_t max_msg)
@@ -208,15 +219,18 @@ static long resume_later(struct hil_reactor *r, uint64_t id, void *user)
 		return -1;
 	s->in_cb = 1;
 	take(s);
+	const char *gone = NULL;
+	if (s->tls && tls_pending(s->tls) && !s->closing && !s->paused && !s->freed && !s->dropped)
+		gone = pull(s);
 	s->in_cb = 0;
-	settle(s, NULL);
+	settle(s, gone);
 	return -1;
 }
 
 void stream_pause(struct stream *s, int paused)
 {
 	s->paused = paused;
-	if (!paused && s->in_len >= 4 && !s->resume_timer)
+	if (!paused && (s->in_len >= 4 || (s->tls && tls_pending(s->tls))) && !s->resume_timer)
 		s->resume_timer = hil_reactor_timer(s->d->r, 0, resume_later, s);
 	if (!s->in_cb && !s->dropped)
 		rewatch(s);
@@ -258,6 +272,25 @@ static ssize_t send_with_fd(struct stream *s, const uint8_t *p, size_t n)
 	return w;
 }
 
+static ssize_t rd(struct stream *s, void *buf, size_t n)
+{
+	if (!s->tls)
+		return read(s->fd, buf, n);
+	return tls_read(s->tls, buf, n, &s->tls_blocked);
+}
+
+/* TLS wants a write it could not finish repeated with the same bytes. */
+static ssize_t wr(struct stream *s, const void *buf, size_t n)
+{
+	if (!s->tls)
+		return write(s->fd, buf, n);
+	if (s->tls_wlen)
+		n = s->tls_wlen;
+	ssize_t w = tls_write(s->tls, buf, n, &s->tls_blocked);
+	s->tls_wlen = w < 0 && errno == EAGAIN ? n : 0;
+	return w;
+}
+
 /* Sends what it can; -1 if the peer is gone. */
 static int flush(struct stream *s)
 {
@@ -270,7 +303,7 @@ static int flush(struct stream *s)
 		else {
 			if (s->pass_fd >= 0 && s->pass_at > off && s->pass_at - off < n)
 				n = s->pass_at - off;
-			w = write(s->fd, s->out + off, n);
+			w = wr(s, s->out + off, n);
 		}
 		if (w < 0 && (errno == EAGAIN || errno == EINTR))
 			break;
@@ -315,13 +348,12 @@ static void take(struct stream *s)
 	s->in_len = 0;
 }
 
-static void on_io(struct hil_reactor *r, int fd, unsigned ev, void *user)
+/* Reads what the socket holds and hands on whole frames; a reason if the
+ * stream has ended. TLS may hold decrypted bytes the socket no longer
+ * shows: those are read on. */
+static const char *pull(struct stream *s)
 {
-	(void)r, (void)fd;
-	struct stream *s = user;
-	const char *gone = NULL;
-	s->in_cb = 1;
-	if (ev & HIL_EV_READ && !s->closing && !s->paused) {
+	do {
 		/* Room for the frame under way (its header says how long),
 		 * within the limit frames.c enforces. */
 		size_t want = s->in_len + START_CAP;
@@ -335,18 +367,29 @@ static void on_io(struct hil_reactor *r, int fd, unsigned ev, void *user)
 			want = 4 + s->max_msg;
 		if (want > s->in_cap && grow(&s->in, &s->in_cap, want) < 0)
 			want = s->in_cap;
-		ssize_t got = s->in_cap > s->in_len
-				      ? read(s->fd, s->in + s->in_len, s->in_cap - s->in_len)
-				      : -2;
-		if (got == -2)
-			gone = "hild is out of memory";
-		else if (got == 0 || (got < 0 && errno != EAGAIN && errno != EINTR))
-			gone = "it closed the connection";
-		else if (got > 0) {
-			s->in_len += (size_t)got;
-			take(s);
-		}
-	}
+		if (s->in_cap <= s->in_len)
+			return "hild is out of memory";
+		ssize_t got = rd(s, s->in + s->in_len, s->in_cap - s->in_len);
+		if (got == 0 || (got < 0 && errno != EAGAIN && errno != EINTR))
+			return "it closed the connection";
+		if (got < 0)
+			return NULL;
+		s->in_len += (size_t)got;
+		take(s);
+	} while (s->tls && tls_pending(s->tls) && !s->closing && !s->paused && !s->freed &&
+		 !s->dropped);
+	return NULL;
+}
+
+static void on_io(struct hil_reactor *r, int fd, unsigned ev, void *user)
+{
+	(void)r, (void)fd;
+	struct stream *s = user;
+	const char *gone = NULL;
+	s->in_cb = 1;
+	/* A TLS read may have waited for the socket to be writable. */
+	if ((ev & HIL_EV_READ || s->tls) && !s->closing && !s->paused)
+		gone = pull(s);
 	int had = s->out_len != 0;
 	if (!gone && !s->freed && !s->dropped && flush(s) < 0)
 		gone = "the connection broke";

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tlsc.h"
 #include "token.h"
 
 #define MAX_MSG (64u << 20)
@@ -37,6 +38,7 @@ struct stash {
 
 struct hildc {
 	int fd;
+	struct hil_tlsc *tls; /* over tls:HOST:PORT, else NULL */
 	long next_id;
 	long async_ids[MAX_ASYNC];
 	int async_head, nasync;
@@ -66,13 +68,18 @@ void hildc_default(char *buf, size_t n)
 		snprintf(buf, n, "/run/hil/hild.sock");
 }
 
-static int dial(const char *where, char *err, size_t errlen)
+int hildc_over_tcp(const char *where)
 {
-	if (!strncmp(where, "tcp:", 4)) {
+	return !strncmp(where, "tcp:", 4) || !strncmp(where, "tls:", 4);
+}
+
+static int dial(const char *where, struct hil_tlsc **tls, char *err, size_t errlen)
+{
+	if (hildc_over_tcp(where)) {
 		char host[256];
 		const char *colon = strrchr(where + 4, ':');
 		if (!colon) {
-			snprintf(err, errlen, "%s: expected tcp:HOST:PORT", where);
+			snprintf(err, errlen, "%s: expected %.3s:HOST:PORT", where, where);
 			return -1;
 		}
 		snprintf(host, sizeof(host), "%.*s", (int)(colon - where - 4), where + 4);
@@ -90,6 +97,11 @@ static int dial(const char *where, char *err, size_t errlen)
 			fd = -1;
 		}
 		freeaddrinfo(ai);
+		if (fd >= 0 && !strncmp(where, "tls:", 4) &&
+		    !(*tls = hil_tlsc_open(fd, host, 10000, err, errlen))) {
+			close(fd);
+			return -1;
+		}
 		return fd;
 	}
 	struct sockaddr_un a = {.sun_family = AF_UNIX};
@@ -223,7 +235,16 @@ static int read_more(struct hildc *c, int dontwait)
 	struct iovec iov = {c->in + c->in_len, c->in_cap - c->in_len};
 	struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
 			   .msg_controllen = sizeof(ctl.buf)};
-	ssize_t r = recvmsg(c->fd, &m, MSG_CMSG_CLOEXEC | (dontwait ? MSG_DONTWAIT : 0));
+	ssize_t r;
+	if (c->tls) {
+		struct pollfd p = {c->fd, POLLIN, 0};
+		/* Decrypted bytes wait in TLS, unseen by poll. */
+		if (!dontwait && !hil_tlsc_pending(c->tls))
+			poll(&p, 1, -1);
+		r = hil_tlsc_read(c->tls, iov.iov_base, iov.iov_len);
+		m.msg_controllen = 0;
+	} else
+		r = recvmsg(c->fd, &m, MSG_CMSG_CLOEXEC | (dontwait ? MSG_DONTWAIT : 0));
 	if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR))
 		return fail(c, "%s closed the connection", c->peer);
 	if (r > 0)
@@ -273,6 +294,11 @@ static int pump(struct hildc *c, const uint8_t *out, size_t n, int block)
 			return -1;
 		if (off == n && (got || !block))
 			return 0;
+		if (c->tls && hil_tlsc_pending(c->tls)) {
+			if (read_more(c, 1) < 0)
+				return -1;
+			continue;
+		}
 		struct pollfd p = {c->fd, POLLIN | (off < n ? POLLOUT : 0), 0};
 		if (spin(c, &p) < 0) {
 			if (errno == EINTR)
@@ -280,7 +306,8 @@ static int pump(struct hildc *c, const uint8_t *out, size_t n, int block)
 			return fail(c, "poll: %s", strerror(errno));
 		}
 		if (p.revents & POLLOUT && off < n) {
-			ssize_t w = send(c->fd, out + off, n - off, MSG_NOSIGNAL | MSG_DONTWAIT);
+			ssize_t w = c->tls ? hil_tlsc_write(c->tls, out + off, n - off)
+					   : send(c->fd, out + off, n - off, MSG_NOSIGNAL | MSG_DONTWAIT);
 			if (w < 0 && errno != EAGAIN && errno != EINTR)
 				return fail(c, "lost the connection: %s", strerror(errno));
 			if (w > 0)
@@ -414,16 +441,19 @@ struct hildc *hildc_connect(const char *where, const char *client, char *err, si
 		hildc_default(def, sizeof(def));
 		where = def;
 	}
-	int fd = dial(where, err, errlen);
+	struct hil_tlsc *tls = NULL;
+	int fd = dial(where, &tls, err, errlen);
 	if (fd < 0)
 		return NULL;
 	struct hildc *c = on_fd(fd, "hild");
 	if (!c) {
+		hil_tlsc_close(tls);
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
+	c->tls = tls;
 	json_t *hello = json_pack("{s:i,s:s}", "hello", 1, "client", client);
-	if (!strncmp(where, "tcp:", 4)) {
+	if (hildc_over_tcp(where)) {
 		const char *tf = getenv("HIL_TOKEN_FILE");
 		char tok[256] = "";
 		if (!tf || !*tf || hil_token_read(tf, tok, sizeof(tok), err, errlen) < 0) {
@@ -450,7 +480,9 @@ struct hildc *hildc_connect(const char *where, const char *client, char *err, si
 		if (m)
 			errtext(m, err, errlen);
 		else
-			snprintf(err, errlen, "hild at %s: %s", where, c->err);
+			snprintf(err, errlen, "hild at %s: %s%s", where, c->err,
+				 c->tls ? " (if that hild asks for a client certificate, set "
+					  "HIL_TLS_CERT and HIL_TLS_KEY to one its CA signed)" : "");
 		json_decref(m);
 		hildc_close(c);
 		return NULL;
@@ -469,6 +501,7 @@ void hildc_close(struct hildc *c)
 		json_decref(s->msg);
 		free(s);
 	}
+	hil_tlsc_close(c->tls);
 	close(c->fd);
 	if (c->passed >= 0)
 		close(c->passed);

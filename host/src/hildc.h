@@ -14,10 +14,14 @@ struct hildc;
 
 typedef void (*hildc_event_fn)(void *user, long sub, const char *topic, json_t *event);
 
-/* `where`: a socket path, "tcp:HOST:PORT" (the token then comes from
+/* `where`: a socket path, "tls:HOST:PORT" (TLS: tlsc.h) or "tcp:HOST:PORT"
+ * (plain, for a hild on loopback) (over TCP the token comes from
  * $HIL_TOKEN_FILE), or NULL for $HIL_HILD or the default socket. */
 struct hildc *hildc_connect(const char *where, const char *client, char *err, size_t errlen);
 void hildc_close(struct hildc *c);
+/* Is `where` a TCP address (tcp: or tls:)? Only a Unix socket passes
+ * descriptors, so only there can a session be direct. */
+int hildc_over_tcp(const char *where);
 /* A client on a connected socket with no handshake: a direct session's
  * data socket, whose peer (for messages) is `peer`. Takes fd. */
 struct hildc *hildc_adopt(int fd, const char *peer);

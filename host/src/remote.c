@@ -279,7 +279,7 @@ int remote_open(hil_t *h, const char *uri, const struct hil_options *opt, char *
 	}
 	r->data = r->c;
 	hildc_on_event(r->c, on_event, r);
-	if (strncmp(where, "tcp:", 4))
+	if (!hildc_over_tcp(where))
 		json_object_set_new(req, "direct", json_true());
 	json_t *ok = hildc_call(r->c, req, err, errlen);
 	if (!ok)

@@ -148,7 +148,8 @@ class Hild:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
         s.close()
-        d = cls(name, "--tcp", "127.0.0.1:%d" % port, "--token-file", token_file, *args)
+        d = cls(name, "--tcp", "127.0.0.1:%d" % port, "--tcp-plain", "--token-file", token_file,
+                *args)
         for _ in range(100):
             try:
                 socket.create_connection(("127.0.0.1", port)).close()

@@ -256,7 +256,8 @@ def tcp():
         f.write("s3cret-token-for-the-tests\n")
     os.chmod(tok, 0o644)
     p = subprocess.run([HILD, "--socket", os.path.join(W, "t0.sock"), "--state",
-                        os.path.join(W, "t0"), "--tcp", "127.0.0.1:0", "--token-file", tok],
+                        os.path.join(W, "t0"), "--tcp", "127.0.0.1:0", "--tcp-plain",
+                        "--token-file", tok],
                        capture_output=True, text=True, timeout=30)
     check(p.returncode == 2 and "chmod 600" in p.stderr,
           "a token file others may read: hild refuses to start")

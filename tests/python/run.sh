@@ -117,7 +117,7 @@ port=$($PY -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); pri
 head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >$w/token
 chmod 600 $w/token
 $HILD --foreground --socket $w/lab.sock --state $w/lab-state --config $cfg \
-	--tcp 127.0.0.1:$port --token-file $w/token 2>$w/lab.log &
+	--tcp 127.0.0.1:$port --tcp-plain --token-file $w/token 2>$w/lab.log &
 lab=$!
 i=0
 while [ ! -S $w/lab.sock ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done

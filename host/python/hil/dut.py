@@ -9,7 +9,7 @@ from . import aio
 from .aio import WAIT_CHUNK
 from .errors import HilError, Timeout
 from .local import Local
-from .wire import SESSION_OPS, Connection, Direct, topic_match
+from .wire import SESSION_OPS, Connection, Direct, over_tcp, topic_match
 
 # Pokes go without waiting for their replies; past this many unanswered,
 # the client reads replies first, staying inside hild's --max-inflight.
@@ -688,7 +688,7 @@ def open_session(target, address=None, token=None, timeout=None, client="python"
     conn = Connection(address, client=client, token=token, timeout=timeout)
     # Over the Unix socket the session's data skips hild: the open reply
     # passes the worker's socket (docs/client-protocol.md, direct sessions).
-    if not conn.address.startswith("tcp:"):
+    if not over_tcp(conn.address):
         args["direct"] = True
     try:
         info = conn.call("open", **args)

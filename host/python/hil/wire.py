@@ -6,6 +6,7 @@ import json
 import os
 import select
 import socket
+import ssl
 import stat
 import struct
 import time
@@ -48,16 +49,44 @@ def topic_match(pattern, topic):
     return len(p) == len(t) and all(a in ("*", b) for a, b in zip(p, t))
 
 
+def over_tcp(address):
+    """tls:HOST:PORT (TLS) or tcp:HOST:PORT (plain, a hild on loopback)."""
+    return address.startswith("tcp:") or address.startswith("tls:")
+
+
+def _tls_context():
+    """As libhil's client: trust $HIL_TLS_CA (else the system's CAs), and
+    offer $HIL_TLS_CERT/$HIL_TLS_KEY when hild asks for a certificate."""
+    ctx = ssl.create_default_context(cafile=os.environ.get("HIL_TLS_CA") or None)
+    ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+    cert = os.environ.get("HIL_TLS_CERT")
+    if cert:
+        ctx.load_cert_chain(cert, os.environ.get("HIL_TLS_KEY") or None)
+    return ctx
+
+
 def _dial(address, timeout):
-    if address.startswith("tcp:"):
+    if over_tcp(address):
         host, _, port = address[4:].rpartition(":")
         if not host or not port.isdigit():
-            raise HilError("bad_arg", "%s: expected tcp:HOST:PORT" % address)
+            raise HilError("bad_arg", "%s: expected %s:HOST:PORT" % (address, address[:3]))
         try:
-            return socket.create_connection((host, int(port)), timeout=timeout)
+            s = socket.create_connection((host, int(port)), timeout=timeout)
         except OSError as e:
             raise NotRunning("not_running", "cannot reach hild at %s: %s" %
                              (address, e.strerror or e)) from None
+        if address.startswith("tcp:"):
+            return s
+        try:
+            return _tls_context().wrap_socket(s, server_hostname=host)
+        except ssl.SSLCertVerificationError as e:
+            s.close()
+            raise HilError("auth", "TLS to %s: its certificate is not trusted (%s); set "
+                           "HIL_TLS_CA to the CA that signed it"
+                           % (host, e.verify_message)) from None
+        except (ssl.SSLError, OSError) as e:
+            s.close()
+            raise HilError("auth", "TLS handshake with %s: %s" % (host, e)) from None
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     s.settimeout(timeout)
     try:
@@ -71,7 +100,7 @@ def _dial(address, timeout):
 
 
 def _token(address, token):
-    if token is not None or not address.startswith("tcp:"):
+    if token is not None or not over_tcp(address):
         return token
     path = os.environ.get("HIL_TOKEN_FILE")
     if not path:
@@ -226,7 +255,9 @@ class Connection:
         while not self._closed:
             if not self.whole():
                 left = 0.0 if n else max(0.0, deadline - time.monotonic())
-                if not select.select([self._sock], [], [], left)[0]:
+                # Bytes TLS has decrypted are not the socket's to show.
+                tls_has = isinstance(self._sock, ssl.SSLSocket) and self._sock.pending()
+                if not tls_has and not select.select([self._sock], [], [], left)[0]:
                     return n
                 self._fill(len(self._buf) + 1)
                 continue

@@ -1,0 +1,131 @@
+/* TLS for TCP clients (OpenSSL): the server's certificate and key, and,
+ * with --tls-client-ca, client certificates that CA signed are required
+ * too (the token is asked for on top either way). The stream (stream.c)
+ * reads and writes through here as it would through read(2) and write(2):
+ * a call that must wait for the socket returns -1 with errno EAGAIN and
+ * says whether it waits to write. Buffers are released while a
+ * connection is quiet, so an idle TLS client costs a few kilobytes. */
+#include <errno.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "hild.h"
+
+static void ssl_reason(char *err, size_t errlen, const char *what, const char *file)
+{
+	char buf[256];
+	ERR_error_string_n(ERR_get_error(), buf, sizeof(buf));
+	snprintf(err, errlen, "%s %s: %s", what, file, buf);
+}
+
+int tls_setup(struct hild *d, char *err, size_t errlen)
+{
+	SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
+	if (!ctx) {
+		snprintf(err, errlen, "TLS: OpenSSL could not make a context");
+		return -1;
+	}
+	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS | SSL_MODE_ENABLE_PARTIAL_WRITE |
+				      SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+	if (SSL_CTX_use_certificate_chain_file(ctx, d->cfg.tls_cert) != 1) {
+		ssl_reason(err, errlen, "--tls-cert", d->cfg.tls_cert);
+		goto fail;
+	}
+	if (SSL_CTX_use_PrivateKey_file(ctx, d->cfg.tls_key, SSL_FILETYPE_PEM) != 1 ||
+	    SSL_CTX_check_private_key(ctx) != 1) {
+		ssl_reason(err, errlen, "--tls-key", d->cfg.tls_key);
+		goto fail;
+	}
+	if (d->cfg.tls_client_ca) {
+		if (SSL_CTX_load_verify_locations(ctx, d->cfg.tls_client_ca, NULL) != 1) {
+			ssl_reason(err, errlen, "--tls-client-ca", d->cfg.tls_client_ca);
+			goto fail;
+		}
+		SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
+	}
+	d->tls = ctx;
+	return 0;
+fail:
+	SSL_CTX_free(ctx);
+	return -1;
+}
+
+void tls_cleanup(struct hild *d)
+{
+	SSL_CTX_free(d->tls);
+	d->tls = NULL;
+}
+
+void *tls_accept(struct hild *d, int fd)
+{
+	SSL *ssl = SSL_new(d->tls);
+	if (ssl && SSL_set_fd(ssl, fd) != 1) {
+		SSL_free(ssl);
+		return NULL;
+	}
+	if (ssl)
+		SSL_set_accept_state(ssl);
+	return ssl;
+}
+
+/* What a failed call means for the stream: wait (EAGAIN), or the end. */
+static ssize_t outcome(SSL *ssl, int rc, int *want_write)
+{
+	int e = SSL_get_error(ssl, rc);
+	*want_write = e == SSL_ERROR_WANT_WRITE;
+	if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+		errno = EAGAIN;
+		return -1;
+	}
+	ERR_clear_error();
+	if (e == SSL_ERROR_ZERO_RETURN)
+		return 0;
+	errno = ECONNRESET;
+	return -1;
+}
+
+ssize_t tls_read(void *t, void *buf, size_t n, int *want_write)
+{
+	size_t got = 0;
+	int rc = SSL_read_ex(t, buf, n, &got);
+	*want_write = 0;
+	return rc == 1 ? (ssize_t)got : outcome(t, rc, want_write);
+}
+
+ssize_t tls_write(void *t, const void *buf, size_t n, int *want_write)
+{
+	size_t put = 0;
+	int rc = SSL_write_ex(t, buf, n, &put);
+	*want_write = 0;
+	return rc == 1 ? (ssize_t)put : outcome(t, rc, want_write);
+}
+
+size_t tls_pending(void *t)
+{
+	return (size_t)SSL_pending(t);
+}
+
+int tls_peer_name(void *t, char *buf, size_t n)
+{
+	X509 *cert = SSL_get1_peer_certificate(t);
+	int len = cert && SSL_get_verify_result(t) == X509_V_OK
+			  ? X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName,
+						      buf, (int)n)
+			  : -1;
+	X509_free(cert);
+	return len > 0 ? 0 : -1;
+}
+
+void tls_free(void *t)
+{
+	if (!t)
+		return;
+	/* One close_notify if the socket takes it now; never waits. */
+	SSL_shutdown(t);
+	ERR_clear_error();
+	SSL_free(t);
+}

@@ -1,0 +1,212 @@
+"""TCP with TLS (issue 18): hild's certificate, optional client
+certificates (each its own user), the token on top and never in the
+clear; plain TCP only on loopback and only when asked. Certificates are
+made here with the openssl command; clients are libhil's (the hil CLI)
+and the Python package's.
+
+    tls.py HILD HIL WORKDIR
+"""
+import os
+import socket
+import ssl
+import subprocess
+import sys
+import threading
+
+from hildproto import Hild, check, frame, recv_msg, summary
+
+Hild.binary, HIL, Hild.workdir = sys.argv[1], sys.argv[2], os.path.abspath(sys.argv[3])
+W = Hild.workdir
+ROOT = os.getcwd()
+COUNTER = os.path.join(ROOT, "examples/counter")
+TOKEN = "tls-test-token-0123456789"
+sys.path.insert(0, os.path.join(ROOT, "host", "python"))
+import hil  # noqa: E402
+
+
+def openssl(*args):
+    subprocess.run(["openssl"] + list(args), check=True, capture_output=True, timeout=60)
+
+
+def certs():
+    """A CA; hild's certificate for localhost and 127.0.0.1; two client
+    certificates from the CA (alice, bob) and one self-signed (mallory)."""
+    p = lambda n: os.path.join(W, n)  # noqa: E731
+    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=hil test CA",
+            "-keyout", p("ca.key"), "-out", p("ca.pem"))
+    with open(p("san.cnf"), "w") as f:
+        f.write("subjectAltName=DNS:localhost,IP:127.0.0.1\n")
+    for name, ext in (("server", ["-extfile", p("san.cnf")]), ("alice", []), ("bob", [])):
+        cn = "localhost" if name == "server" else name
+        openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=" + cn,
+                "-keyout", p(name + ".key"), "-out", p(name + ".csr"))
+        openssl("x509", "-req", "-in", p(name + ".csr"), "-CA", p("ca.pem"), "-CAkey",
+                p("ca.key"), "-CAcreateserial", "-days", "2", "-out", p(name + ".pem"), *ext)
+    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=alice",
+            "-keyout", p("mallory.key"), "-out", p("mallory.pem"))
+    tok = p("token")
+    with open(tok, "w") as f:
+        f.write(TOKEN + "\n")
+    os.chmod(tok, 0o600)
+    return p
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def wait_port(port):
+    for _ in range(200):
+        try:
+            socket.create_connection(("127.0.0.1", port)).close()
+            return
+        except OSError:
+            threading.Event().wait(0.05)
+
+
+class Tap:
+    """A TCP relay that keeps every byte the client sent."""
+
+    def __init__(self, port):
+        self.seen = bytearray()
+        self.ls = socket.socket()
+        self.ls.bind(("127.0.0.1", 0))
+        self.ls.listen(4)
+        self.port = self.ls.getsockname()[1]
+        self.target = port
+        threading.Thread(target=self.serve, daemon=True).start()
+
+    def serve(self):
+        while True:
+            try:
+                a, _ = self.ls.accept()
+            except OSError:
+                return
+            b = socket.create_connection(("127.0.0.1", self.target))
+            threading.Thread(target=self.pipe, args=(a, b, True), daemon=True).start()
+            threading.Thread(target=self.pipe, args=(b, a, False), daemon=True).start()
+
+    def pipe(self, src, dst, keep):
+        while True:
+            try:
+                d = src.recv(65536)
+            except OSError:
+                d = b""
+            if not d:
+                for s in (src, dst):
+                    try:
+                        s.shutdown(socket.SHUT_RDWR)
+                    except OSError:
+                        pass
+                return
+            if keep:
+                self.seen += d
+            dst.sendall(d)
+
+
+def cli(env, *args):
+    return subprocess.run([HIL] + list(args), capture_output=True, text=True, env=env,
+                          timeout=300)
+
+
+def server_only(p):
+    port = free_port()
+    d = Hild("tls1", "--tcp", "127.0.0.1:%d" % port, "--tls-cert", p("server.pem"),
+             "--tls-key", p("server.key"), "--token-file", p("token"))
+    wait_port(port)
+    tap = Tap(port)
+    env = dict(os.environ, HIL_HILD="tls:localhost:%d" % tap.port, HIL_TLS_CA=p("ca.pem"),
+               HIL_TOKEN_FILE=p("token"))
+    r = cli(env, "boards", "--json")
+    check(r.returncode == 0 and '"boards"' in r.stdout,
+          "hil boards over TLS, the server checked against HIL_TLS_CA (%s)" % r.stderr.strip())
+    script = os.path.join(COUNTER, "test.hil")
+    via = cli(env, "run", "--dut", COUNTER, script)
+    ref = cli(dict(os.environ), "run", "--direct", "--dut", COUNTER, script)
+    check(via.returncode == 0 and via.stdout == ref.stdout and "tls:localhost" in via.stderr,
+          "hil run through hild over TLS: the direct run's trace (%s)"
+          % via.stderr.strip()[-200:])
+    os.environ.update(HIL_TLS_CA=p("ca.pem"), HIL_TOKEN_FILE=p("token"))
+    try:
+        with hil.open("hild:sim:" + COUNTER, address="tls:localhost:%d" % port) as dut:
+            dut.rst.value = 1
+            dut.step()
+            dut.rst.value = 0
+            dut.en.value = 1
+            dut.step(10)
+            py = int(dut.count.value)
+    except hil.HilError as e:
+        py = repr(e)
+    check(py == 10, "the Python client's session over TLS: 10 steps count to 10 (%s)" % py)
+    check(TOKEN.encode() not in tap.seen and len(tap.seen) > 1000,
+          "the token never crossed the wire in the clear (%d bytes seen)" % len(tap.seen))
+    untrusted = cli(dict(env, HIL_TLS_CA=p("mallory.pem")), "boards")
+    check(untrusted.returncode != 0 and "not trusted" in untrusted.stderr,
+          "a client that does not trust hild's certificate refuses it (%s)"
+          % untrusted.stderr.strip())
+    plain = cli(dict(env, HIL_HILD="tcp:127.0.0.1:%d" % port), "boards")
+    check(plain.returncode != 0, "plain TCP to the TLS port is not served (%s)"
+          % plain.stderr.strip()[:120])
+    ctx = ssl.create_default_context(cafile=p("ca.pem"))
+    s = ctx.wrap_socket(socket.create_connection(("127.0.0.1", port)), server_hostname="localhost")
+    s.sendall(frame({"hello": 1, "client": "t", "token": "wrong-token-xxxxxxxx"}))
+    r = recv_msg(s)
+    check(r and r.get("error", {}).get("code") == "auth",
+          "over TLS the token is still asked for: a wrong one gets auth")
+    s.close()
+    check(d.stop() == 0, "hild stops cleanly")
+
+
+def client_certs(p):
+    port = free_port()
+    d = Hild("tls2", "--tcp", "127.0.0.1:%d" % port, "--tls-cert", p("server.pem"),
+             "--tls-key", p("server.key"), "--tls-client-ca", p("ca.pem"),
+             "--token-file", p("token"))
+    wait_port(port)
+    base = dict(os.environ, HIL_HILD="tls:localhost:%d" % port, HIL_TLS_CA=p("ca.pem"),
+                HIL_TOKEN_FILE=p("token"))
+    who = {n: dict(base, HIL_TLS_CERT=p(n + ".pem"), HIL_TLS_KEY=p(n + ".key"))
+           for n in ("alice", "bob", "mallory")}
+    none = cli(base, "boards")
+    forged = cli(who["mallory"], "boards")
+    check(none.returncode != 0 and forged.returncode != 0 and "HIL_TLS_CERT" in none.stderr,
+          "--tls-client-ca: no certificate, or a self-signed one naming alice, is refused "
+          "(%s; %s)" % (none.stderr.strip()[:100], forged.stderr.strip()[:100]))
+    sub = cli(who["alice"], "submit", os.path.join(COUNTER, "test.hil"), "--dut", COUNTER,
+              "--sim")
+    job = sub.stdout.strip()
+    mine = cli(who["alice"], "wait", job)
+    theirs = cli(who["bob"], "result", job)
+    check(sub.returncode == 0 and mine.returncode == 0 and theirs.returncode != 0 and
+          "no job" in theirs.stderr,
+          "each certificate is its own user: alice's job is hers, bob gets no_job (%s)"
+          % theirs.stderr.strip()[:160])
+    check(d.stop() == 0, "hild stops cleanly")
+
+
+def refusals(p):
+    cases = [(["--tcp", "0.0.0.0:%d" % free_port(), "--tcp-plain", "--token-file", p("token")],
+              "plain TCP only on a loopback address"),
+             (["--tcp", "127.0.0.1:%d" % free_port(), "--token-file", p("token")],
+              "--tcp needs TLS")]
+    for args, said in cases:
+        r = subprocess.run([Hild.binary, "--socket", os.path.join(W, "no.sock"), "--state",
+                            os.path.join(W, "no-state")] + args, capture_output=True, text=True,
+                           timeout=30)
+        check(r.returncode != 0 and said in r.stderr,
+              "hild %s: refuses to start (%s)" % (" ".join(args[:3]), r.stderr.strip()))
+
+
+def main():
+    p = certs()
+    server_only(p)
+    client_certs(p)
+    refusals(p)
+    summary()
+
+
+main()
