@@ -159,5 +159,38 @@ else
 	cat $w/hild.log; bad "SIGTERM (exit $ra)"
 fi
 
+# The systemd unit: valid as systemd reads it, and sandboxed: its own
+# user from boards/hil.sysusers (tried on a copy of /etc), no new
+# privileges, a read-only system, devices closed but USB and serial.
+sed "s|/usr/local/bin/hild|$PWD/$HILD|" boards/hild.service >$w/hild.service
+systemd-analyze verify $w/hild.service >$w/verify.out 2>&1 &&
+	ok "systemd-analyze verify accepts boards/hild.service" ||
+	{ cat $w/verify.out; bad "systemd-analyze verify"; }
+systemd-analyze security --offline=true $w/hild.service >$w/security.out 2>&1
+exposure=$(sed -n 's/.*Overall exposure level for hild.service: \([0-9.]*\).*/\1/p' $w/security.out)
+held=0
+for d in "User=/DynamicUser=" "NoNewPrivileges=" "ProtectSystem=" "PrivateTmp=" \
+	"CapabilityBoundingSet=~CAP_SYS_ADMIN" "RestrictSUIDSGID=" "SystemCallFilter=~@mount"; do
+	grep -q "✓ $d" $w/security.out && held=$((held + 1))
+done
+devices=$(sed -n 's/.*device ACL with some special devices: //p' $w/security.out | awk '{$NF=""; print}')
+[ -n "$exposure" ] && [ "$(echo "$exposure <= 3.0" | bc)" = 1 ] && [ $held -eq 7 ] &&
+	[ "$(echo $devices)" = "char-rtc:r char-ttyACM:rw char-ttyUSB:rw char-usb_device:rw" ] &&
+	ok "the unit's exposure (systemd-analyze security) is $exposure of 10: its own user, no new privileges, system read-only, system calls filtered, devices: $devices" ||
+	{ grep '✗' $w/security.out | head -n 20; bad "unit sandbox: exposure ${exposure:-?}, $held of 7 held, devices ${devices:-?}"; }
+rm -rf $w/sysroot && mkdir -p $w/sysroot/etc
+grep -E '^(root|plugdev|dialout):' /etc/group >$w/sysroot/etc/group
+grep '^root:' /etc/passwd >$w/sysroot/etc/passwd
+: >$w/sysroot/etc/shadow
+: >$w/sysroot/etc/gshadow
+systemd-sysusers --root=$w/sysroot "$PWD/boards/hil.sysusers" >$w/sysusers.out 2>&1
+gid=$(sed -n 's/^hil:x:\([0-9]*\):.*/\1/p' $w/sysroot/etc/group)
+if grep -q "^hild:x:[0-9]*:$gid:" $w/sysroot/etc/passwd && grep -q '^plugdev:.*hild' $w/sysroot/etc/group &&
+	grep -q '^hil-admin:' $w/sysroot/etc/group; then
+	ok "boards/hil.sysusers makes user hild (group hil, in plugdev) and group hil-admin"
+else
+	cat $w/sysusers.out; bad "sysusers"
+fi
+
 echo "$p passed, $f failed"
 [ $f -eq 0 ]
