@@ -59,16 +59,43 @@ static void sleep_ms(int ms)
 	nanosleep(&t, NULL);
 }
 
-/* The first device with vid:pid other than at (bus, addr) skip. */
+void hil_fx2_where_of(struct libusb_device *d, struct hil_fx2_where *w)
+{
+	memset(w, 0, sizeof(*w));
+	w->bus = libusb_get_bus_number(d);
+	int n = libusb_get_port_numbers(d, w->ports, (int)sizeof(w->ports));
+	w->nports = n > 0 ? n : 0;
+}
+
+void hil_fx2_where_name(const struct hil_fx2_where *w, char *out, size_t n)
+{
+	size_t k = (size_t)snprintf(out, n, "USB port %d", w->bus);
+	for (int i = 0; i < w->nports && k < n; i++)
+		k += (size_t)snprintf(out + k, n - k, "%c%u", i ? '.' : '-', (unsigned)w->ports[i]);
+}
+
+static int at(libusb_device *d, const struct hil_fx2_where *w)
+{
+	struct hil_fx2_where here;
+	if (!w)
+		return 1;
+	hil_fx2_where_of(d, &here);
+	return here.bus == w->bus && here.nports == w->nports &&
+	       !memcmp(here.ports, w->ports, (size_t)w->nports);
+}
+
+/* The first device with vid:pid (any, if vid is 0) at where (anywhere, if
+ * NULL), other than at (bus, addr) skip. */
 static libusb_device *find(libusb_context *ctx, uint16_t vid, uint16_t pid,
-			   int skip_bus, int skip_addr)
+			   const struct hil_fx2_where *where, int skip_bus, int skip_addr)
 {
 	libusb_device **list, *found = NULL;
 	ssize_t n = libusb_get_device_list(ctx, &list);
 	for (ssize_t i = 0; i < n && !found; i++) {
 		struct libusb_device_descriptor dd;
-		if (libusb_get_device_descriptor(list[i], &dd) == 0 && dd.idVendor == vid &&
-		    dd.idProduct == pid &&
+		if (libusb_get_device_descriptor(list[i], &dd) == 0 &&
+		    (!vid || (dd.idVendor == vid && dd.idProduct == pid)) &&
+		    at(list[i], where) &&
 		    !(libusb_get_bus_number(list[i]) == skip_bus &&
 		      libusb_get_device_address(list[i]) == skip_addr))
 			found = libusb_ref_device(list[i]);
@@ -76,6 +103,18 @@ static libusb_device *find(libusb_context *ctx, uint16_t vid, uint16_t pid,
 	if (n >= 0)
 		libusb_free_device_list(list, 1);
 	return found;
+}
+
+int hil_fx2_present(const struct hil_fx2_where *where)
+{
+	libusb_context *ctx;
+	if (libusb_init(&ctx) != 0)
+		return 0;
+	libusb_device *d = find(ctx, 0, 0, where, -1, -1);
+	if (d)
+		libusb_unref_device(d);
+	libusb_exit(ctx);
+	return d != NULL;
 }
 
 static int open_dev(libusb_device *d, libusb_device_handle **h, char *err, size_t errlen)
@@ -147,8 +186,23 @@ static int identify(libusb_device_handle *h, unsigned *api, uint32_t *build,
 	return 0;
 }
 
-/* Leaves *h open on a device running exactly img's build. */
-static int boot(libusb_context **ctxp, const struct hil_board *b, const char *path,
+static int no_fx2(const struct hil_board *b, const struct hil_fx2_where *where,
+		  char *err, size_t errlen)
+{
+	char place[64] = "on USB";
+	if (where) {
+		memcpy(place, "at ", 3);
+		hil_fx2_where_name(where, place + 3, sizeof(place) - 3);
+	}
+	return hil_fail(err, errlen, "no FX2 for board %s %s: looked for %04x:%04x (hil's "
+			"firmware) and %04x:%04x (an FX2 waiting for firmware); plug the "
+			"board in", b->name, place, HILFX2_VID, HILFX2_PID, ROM_VID, ROM_PID);
+}
+
+/* Leaves *h open on a device at where (any, if NULL) running exactly img's
+ * build. */
+static int boot(libusb_context **ctxp, const struct hil_board *b,
+		const struct hil_fx2_where *where, const char *path,
 		const struct hil_ihex *img, libusb_device_handle **h,
 		struct hil_fx2_done *done, char *err, size_t errlen)
 {
@@ -164,7 +218,7 @@ static int boot(libusb_context **ctxp, const struct hil_board *b, const char *pa
 	done->api = want_api;
 	done->build = want_build;
 	libusb_context *ctx = *ctxp;
-	libusb_device *d = find(ctx, HILFX2_VID, HILFX2_PID, -1, -1);
+	libusb_device *d = find(ctx, HILFX2_VID, HILFX2_PID, where, -1, -1);
 	int bus = -1, addr = -1;
 	if (d) {
 		int rc = open_dev(d, h, err, errlen);
@@ -180,12 +234,9 @@ static int boot(libusb_context **ctxp, const struct hil_board *b, const char *pa
 			   err, errlen) < 0)
 			return -1;
 	} else {
-		d = find(ctx, ROM_VID, ROM_PID, -1, -1);
+		d = find(ctx, ROM_VID, ROM_PID, where, -1, -1);
 		if (!d)
-			return hil_fail(err, errlen, "no FX2 for board %s on USB: looked for "
-					"%04x:%04x (hil's firmware) and %04x:%04x (an FX2 "
-					"waiting for firmware); plug the board in", b->name,
-					HILFX2_VID, HILFX2_PID, ROM_VID, ROM_PID);
+			return no_fx2(b, where, err, errlen);
 		bus = libusb_get_bus_number(d);
 		addr = libusb_get_device_address(d);
 		int rc = open_dev(d, h, err, errlen);
@@ -207,7 +258,7 @@ static int boot(libusb_context **ctxp, const struct hil_board *b, const char *pa
 		*ctxp = NULL;
 		if (libusb_init(ctxp) != 0)
 			return hil_fail(err, errlen, "libusb cannot start again");
-		d = find(*ctxp, HILFX2_VID, HILFX2_PID, bus, addr);
+		d = find(*ctxp, HILFX2_VID, HILFX2_PID, where, bus, addr);
 		if (!d)
 			continue;
 		rc = open_dev(d, h, err, errlen);
@@ -276,8 +327,8 @@ static int configure(libusb_device_handle *h, const struct hil_board *b,
 }
 
 int hil_fx2_open(const struct hil_board *b, const uint8_t *img, size_t len, int again,
-		 struct hil_fx2_done *done, libusb_context **ctxp,
-		 libusb_device_handle **hp, char *err, size_t errlen)
+		 const struct hil_fx2_where *where, struct hil_fx2_done *done,
+		 libusb_context **ctxp, libusb_device_handle **hp, char *err, size_t errlen)
 {
 	char path[4096];
 	memset(done, 0, sizeof(*done));
@@ -287,7 +338,7 @@ int hil_fx2_open(const struct hil_board *b, const uint8_t *img, size_t len, int 
 		return hil_fail(err, errlen, "libusb cannot start (is /dev/bus/usb there?)");
 	libusb_device_handle *h = NULL;
 	struct hil_ihex *fw = malloc(sizeof(*fw));
-	int rc = fw ? boot(&ctx, b, path, fw, &h, done, err, errlen)
+	int rc = fw ? boot(&ctx, b, where, path, fw, &h, done, err, errlen)
 		    : hil_fail(err, errlen, "out of memory");
 	free(fw);
 	if (rc == 0)
@@ -309,7 +360,7 @@ int hil_fx2_sram(const struct hil_board *b, const uint8_t *img, size_t len,
 {
 	libusb_context *ctx;
 	libusb_device_handle *h;
-	if (hil_fx2_open(b, img, len, 0, done, &ctx, &h, err, errlen) < 0)
+	if (hil_fx2_open(b, img, len, 0, NULL, done, &ctx, &h, err, errlen) < 0)
 		return -1;
 	libusb_close(h);
 	libusb_exit(ctx);

@@ -2,6 +2,7 @@
 #include "link.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -31,16 +32,29 @@ static int fail(struct hil_link *l, const char *msg)
 	return -1;
 }
 
+/* The transport has put the bridge back where the session began: nothing
+ * more of the old stream may reach it, only a SYNC (start_over). */
+static int restarted(const struct hil_link *l)
+{
+	return l->t->restarts != l->restarts;
+}
+
+/* Bytes of the log are still to go back into tx. */
+static int replaying(const struct hil_link *l)
+{
+	return l->log_on && l->replay_pos < l->log_len;
+}
+
 static int write_all(struct hil_link *l, const uint8_t *p, size_t n)
 {
 	uint64_t start = now_ms();
-	while (n) {
+	while (n && !restarted(l)) {
 		ssize_t r = l->t->ops->write(l->t, p, n);
 		if (r < 0)
 			return fail(l, l->t->err);
 		p += r;
 		n -= (size_t)r;
-		if (n == 0)
+		if (n == 0 || restarted(l))
 			break;
 		if (now_ms() - start > (uint64_t)l->dead_ms)
 			return fail(l, "link: the bridge stopped taking bytes");
@@ -87,10 +101,26 @@ static size_t sendable(const struct hil_link *l)
 	return n < credit ? n : credit;
 }
 
+/* Moves what the log holds beyond tx back into tx, as room allows. */
+static void refill(struct hil_link *l)
+{
+	size_t k = l->log_len - l->replay_pos;
+	if (!replaying(l) || HIL_LINK_TXCAP == l->tx_len)
+		return;
+	if (k > HIL_LINK_TXCAP - l->tx_len)
+		k = HIL_LINK_TXCAP - l->tx_len;
+	if (l->tx_len == 0)
+		l->last_ack_ms = now_ms();
+	memcpy(l->tx + l->tx_len, l->log + l->replay_pos, k);
+	l->tx_len += k;
+	l->replay_pos += k;
+}
+
 static int transmit(struct hil_link *l)
 {
 	size_t n;
-	while ((n = sendable(l)) > 0) {
+	refill(l);
+	while (!restarted(l) && (n = sendable(l)) > 0) {
 		if (n > l->maxpay)
 			n = l->maxpay;
 		size_t off = (uint16_t)(l->tx_next - l->tx_acked);
@@ -103,6 +133,8 @@ static int transmit(struct hil_link *l)
 		if (within(l->tx_acked, l->tx_hi, l->tx_next))
 			l->tx_hi = l->tx_next;
 	}
+	if (restarted(l))
+		return 0;
 	/* Acknowledge when the bridge may be waiting on us: new data taken, or
 	 * room freed that it may need to go on. */
 	if (l->want_nak || l->rx_ack_sent != l->rx_exp ||
@@ -179,10 +211,13 @@ static int on_frame(struct hil_link *l, const struct hil_frame_hdr *h,
 	if (!(h->flags & HIL_FL_DATA))
 		return 0;
 	if (h->seq == l->rx_exp) {
-		if (n > HIL_LINK_RXCAP - l->rx_len)
+		size_t had = l->rx_skip < n ? (size_t)l->rx_skip : n;
+		if (n - had > HIL_LINK_RXCAP - l->rx_len)
 			return 0; /* beyond the limit we gave: the bridge resends */
-		memcpy(l->rx + l->rx_len, pay, n);
-		l->rx_len += n;
+		l->rx_skip -= had;
+		memcpy(l->rx + l->rx_len, pay + had, n - had);
+		l->rx_len += n - had;
+		l->rx_total += n - had;
 		l->rx_exp = (uint16_t)(l->rx_exp + n);
 		return deliver(l);
 	}
@@ -200,7 +235,7 @@ static int receive(struct hil_link *l)
 		ssize_t r = l->t->ops->read(l->t, buf, sizeof(buf));
 		if (r < 0)
 			return fail(l, l->t->err);
-		if (r == 0)
+		if (r == 0 || restarted(l))
 			return 0;
 		for (ssize_t i = 0; i < r; i++) {
 			struct hil_frame_hdr h;
@@ -223,16 +258,22 @@ static int receive(struct hil_link *l)
 	}
 }
 
+static int start_over(struct hil_link *l);
+
 int hil_link_pump(struct hil_link *l, int timeout_ms, int expecting)
 {
 	if (l->dead)
 		return -1;
+	if (restarted(l))
+		return start_over(l);
 	if (transmit(l) < 0)
 		return -1;
-	if (l->t->ops->wait(l->t, 0, timeout_ms) < 0)
+	if (!restarted(l) && l->t->ops->wait(l->t, 0, timeout_ms) < 0)
 		return fail(l, l->t->err);
-	if (receive(l) < 0)
+	if (!restarted(l) && receive(l) < 0)
 		return -1;
+	if (restarted(l))
+		return start_over(l);
 
 	uint64_t now = now_ms();
 	uint64_t rto = (uint64_t)l->t->rto_ms;
@@ -266,41 +307,92 @@ int hil_link_pump(struct hil_link *l, int timeout_ms, int expecting)
 	return transmit(l);
 }
 
+static int grow_log(struct hil_link *l, size_t need)
+{
+	if (need > HIL_LINK_LOG_MAX)
+		return -1;
+	size_t cap = l->log_cap ? l->log_cap : 65536;
+	while (cap < need)
+		cap *= 2;
+	if (cap > HIL_LINK_LOG_MAX)
+		cap = HIL_LINK_LOG_MAX;
+	uint8_t *p = realloc(l->log, cap);
+	if (!p)
+		return -1;
+	l->log = p;
+	l->log_cap = cap;
+	return 0;
+}
+
+static int too_long(struct hil_link *l, const char *what)
+{
+	char msg[200];
+	snprintf(msg, sizeof(msg), "link: %s the %u MiB hil keeps to replay it: run again",
+		 what, HIL_LINK_LOG_MAX >> 20);
+	return fail(l, msg);
+}
+
+/* Appends to the replay log. A session that outgrows it goes on without
+ * one: only a restart of its bridge would need it, and that then ends the
+ * run (start_over). */
+static int keep(struct hil_link *l, const uint8_t *msg, size_t n)
+{
+	if (!l->log_on)
+		return 0;
+	if (l->log_len + n > l->log_cap && grow_log(l, l->log_len + n) < 0) {
+		if (replaying(l))
+			return too_long(l, "while hil replayed the session after a "
+					   "power cut, it grew past");
+		free(l->log);
+		l->log = NULL;
+		l->log_on = 0;
+		l->log_len = l->log_cap = l->replay_pos = 0;
+		return 0;
+	}
+	memcpy(l->log + l->log_len, msg, n);
+	l->log_len += n;
+	return 0;
+}
+
 int hil_link_send(struct hil_link *l, const uint8_t *msg, size_t n)
 {
 	if (n > HIL_LINK_TXCAP)
 		return fail(l, "link: message larger than the send buffer");
-	while (HIL_LINK_TXCAP - l->tx_len < n)
+	/* While a replay refills tx from the log, new commands queue behind
+	 * it in the log alone. */
+	while (!replaying(l) && HIL_LINK_TXCAP - l->tx_len < n)
 		if (hil_link_pump(l, 10, 1) < 0)
 			return -1;
-	if (l->tx_len == 0)
-		l->last_ack_ms = now_ms();
-	memcpy(l->tx + l->tx_len, msg, n);
-	l->tx_len += n;
+	int direct = !replaying(l);
+	if (direct) {
+		if (l->tx_len == 0)
+			l->last_ack_ms = now_ms();
+		memcpy(l->tx + l->tx_len, msg, n);
+		l->tx_len += n;
+	}
+	if (keep(l, msg, n) < 0)
+		return -1;
+	if (direct && l->log_on)
+		l->replay_pos = l->log_len;
 	return 0;
 }
 
 int hil_link_drained(const struct hil_link *l)
 {
-	return l->tx_len == 0;
+	return l->tx_len == 0 && !replaying(l);
 }
 
-int hil_link_open(struct hil_link *l, struct hil_transport *t,
-		  hil_link_msg_fn on_msg, void *ctx)
+/* SYNC until the bridge answers with our nonce. Whatever the transport
+ * restarts meanwhile has had nothing but SYNC from us, so it needs no more. */
+static int synchronise(struct hil_link *l)
 {
-	memset(l, 0, sizeof(*l));
-	l->t = t;
-	l->on_msg = on_msg;
-	l->ctx = ctx;
-	l->maxpay = 64; /* until HELLO_R says how much the bridge takes */
-	l->dead_ms = 5000;
-	hil_frame_dec_init(&l->dec);
+	struct hil_transport *t = l->t;
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	l->nonce = (uint16_t)(ts.tv_nsec ^ getpid());
-
 	uint64_t start = now_ms(), last = 0;
 	while (!l->synced) {
+		l->restarts = t->restarts;
 		uint64_t now = now_ms();
 		if (now - start > SYNC_TRIES_MS && l->frames_in)
 			return fail(l, "link: the bridge answers but none of our SYNC "
@@ -322,9 +414,47 @@ int hil_link_open(struct hil_link *l, struct hil_transport *t,
 	return 0;
 }
 
+/* The transport put the bridge back where the session began (its board
+ * lost power and was configured again): synchronise afresh and send the
+ * whole session again. The bridge answers it byte for byte as it did the
+ * first time, since its reports are a function of the commands and the DUT
+ * (docs/protocol.md, section 4; STATUS_R's error counts aside, which are
+ * as long), so of its answers we drop as many bytes as we have had. */
+static int start_over(struct hil_link *l)
+{
+	if (!l->log_on)
+		return too_long(l, "the board lost power and was set up again, but "
+				   "the session had sent more than");
+	l->tx_acked = l->tx_next = l->tx_hi = 0;
+	l->tx_len = l->replay_pos = 0;
+	l->rx_exp = l->rx_ack_sent = l->limit_sent = 0;
+	l->want_nak = 0;
+	l->rx_skip = l->rx_total;
+	hil_frame_dec_init(&l->dec);
+	l->synced = 0;
+	l->replays++;
+	return synchronise(l);
+}
+
+int hil_link_open(struct hil_link *l, struct hil_transport *t,
+		  hil_link_msg_fn on_msg, void *ctx)
+{
+	memset(l, 0, sizeof(*l));
+	l->t = t;
+	l->on_msg = on_msg;
+	l->ctx = ctx;
+	l->maxpay = 64; /* until HELLO_R says how much the bridge takes */
+	l->dead_ms = 5000;
+	l->log_on = t->can_restart;
+	hil_frame_dec_init(&l->dec);
+	return synchronise(l);
+}
+
 void hil_link_close(struct hil_link *l)
 {
 	if (l->t)
 		l->t->ops->close(l->t);
 	l->t = NULL;
+	free(l->log);
+	l->log = NULL;
 }

@@ -13,6 +13,8 @@
 
 #define HIL_LINK_TXCAP 16384 /* our unacknowledged bytes, at most */
 #define HIL_LINK_RXCAP 16384 /* bytes of an incomplete report, at most */
+/* The most of a session's commands kept for a replay (t->can_restart). */
+#define HIL_LINK_LOG_MAX (64u << 20)
 
 /* Called for each complete report, in stream order. Returns 0, or -1 to
  * declare the stream broken (the message must then be in the link's err). */
@@ -48,7 +50,18 @@ struct hil_link {
 	uint64_t stall_ms;
 	int dead_ms;
 
-	unsigned long frames_in, frames_out, bad_frames, retransmits, naks;
+	/* Over a transport that can restart its bridge (t->can_restart), every
+	 * byte of our stream since the link opened, so that a bridge back at
+	 * the session's start can be brought to where it was: we send it all
+	 * again (tx refills from log[replay_pos]) and drop the first rx_skip
+	 * bytes it answers, which we have had. */
+	int log_on;
+	uint8_t *log;
+	size_t log_len, log_cap, replay_pos;
+	uint64_t rx_total, rx_skip;
+	unsigned restarts; /* t->restarts when we last synchronised */
+
+	unsigned long frames_in, frames_out, bad_frames, retransmits, naks, replays;
 	int dead;
 	char err[512];
 };

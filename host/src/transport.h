@@ -26,7 +26,13 @@ struct hil_transport_ops {
 struct hil_transport {
 	const struct hil_transport_ops *ops;
 	int rto_ms;      /* retransmission timeout suited to this transport */
-	char err[256];
+	/* A transport that can put its bridge back in the state it had when
+	 * the transport opened (an FX2 board's FPGA configured again after a
+	 * power cut) sets can_restart and counts in restarts each time it
+	 * did; the link then replays the session from its start. */
+	int can_restart;
+	unsigned restarts;
+	char err[512];
 };
 
 /* Loads the Verilator model `so_path` (hil-model.so) into this process

@@ -15,9 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "hil/usbdev.h"
+#include "replug.h"
 #include "transport.h"
 
 #define NIN 4
@@ -53,11 +53,18 @@ static void lost(struct ftdi_tr *f, int status)
 static int setup(struct ftdi_tr *f, char *err, size_t errlen);
 static int release(struct ftdi_tr *f);
 
-static double now_ms(void)
+/* One look for the board: open it by serial number and set it up. */
+static int try_reopen(void *ctx)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+	struct ftdi_tr *f = ctx;
+	struct hil_usbsel sel = {f->serial, 0, 0};
+	char err[256];
+	f->ftdi = hil_usb_open(&f->board, &sel, f->board.uart_if, err, sizeof(err));
+	if (!f->ftdi)
+		return -1;
+	if (setup(f, err, sizeof(err)) == 0)
+		return 0;
+	return release(f) < 0 ? -2 : -1;
 }
 
 /* The device went away: wait for the same serial number to come back. */
@@ -69,33 +76,18 @@ static int reopen(struct ftdi_tr *f)
 	if (!f->serial[0])
 		return -1;
 	if (release(f) < 0) {
-		snprintf(f->t.err, sizeof(f->t.err), "the USB link to %.60s broke and "
-			 "libusb did not give back its transfers within 1 s; unplug "
-			 "the board, plug it in and run again", f->who);
+		hil_replug_stuck(f->t.err, sizeof(f->t.err), f->who);
 		return -1;
 	}
-	const char *env = getenv("HIL_REPLUG_MS");
-	double limit = env && atoi(env) > 0 ? atoi(env) : 3000;
-	double end = now_ms() + limit;
-	struct hil_usbsel sel = {f->serial, 0, 0};
-	char err[256];
-	while (now_ms() < end) {
-		struct timespec nap = {0, 100 * 1000 * 1000};
-		nanosleep(&nap, NULL);
-		f->ftdi = hil_usb_open(&f->board, &sel, f->board.uart_if, err, sizeof(err));
-		if (!f->ftdi)
-			continue;
-		if (setup(f, err, sizeof(err)) == 0) {
-			f->gone = f->given_up = 0;
-			f->rx_len = f->rx_head = 0;
-			return 0;
-		}
-		if (release(f) < 0)
-			break;
+	int limit = hil_replug_limit_ms();
+	if (hil_replug_wait(try_reopen, f, limit) == 0) {
+		f->gone = f->given_up = 0;
+		f->rx_len = f->rx_head = 0;
+		return 0;
 	}
-	snprintf(f->t.err, sizeof(f->t.err), "the USB link to %.60s broke: the board "
-		 "(serial %.63s) was unplugged and did not come back within %.0f s; "
-		 "plug it in and run again", f->who, f->serial, limit / 1000);
+	char id[80];
+	snprintf(id, sizeof(id), "serial %.63s", f->serial);
+	hil_replug_gone(f->t.err, sizeof(f->t.err), f->who, id, limit, "plug it in");
 	return -1;
 }
 
@@ -194,13 +186,13 @@ static int free_out(const struct ftdi_tr *f)
 static int ftdi_wait(struct hil_transport *t, int want_write, int timeout_ms)
 {
 	struct ftdi_tr *f = (struct ftdi_tr *)t;
-	double end = now_ms() + timeout_ms;
+	double end = hil_mono_ms() + timeout_ms;
 	for (;;) {
 		if (submit_in(f) < 0 && reopen(f) < 0)
 			return -1;
 		if (f->rx_len || (want_write && free_out(f)))
 			return 0;
-		double left = end - now_ms();
+		double left = end - hil_mono_ms();
 		if (left <= 0)
 			return 0;
 		struct timeval tv = {0, (long)(left * 1000)};
@@ -221,36 +213,9 @@ static int release(struct ftdi_tr *f)
 {
 	if (!f->ftdi)
 		return 0;
-	for (int i = 0; i < NIN; i++)
-		if (f->in_busy[i])
-			libusb_cancel_transfer(f->in[i]);
-	for (int i = 0; i < NOUT; i++)
-		if (f->out_busy[i])
-			libusb_cancel_transfer(f->out[i]);
-	double end = now_ms() + 1000;
-	for (;;) {
-		int busy = 0;
-		for (int i = 0; i < NIN; i++)
-			busy |= f->in_busy[i];
-		for (int i = 0; i < NOUT; i++)
-			busy |= f->out_busy[i];
-		if (!busy)
-			break;
-		if (now_ms() > end)
-			return -1;
-		struct timeval tv = {0, 10000};
-		libusb_handle_events_timeout_completed(f->ftdi->usb_ctx, &tv, NULL);
-	}
-	for (int i = 0; i < NIN; i++) {
-		libusb_free_transfer(f->in[i]);
-		f->in[i] = NULL;
-		f->in_busy[i] = 0;
-	}
-	for (int i = 0; i < NOUT; i++) {
-		libusb_free_transfer(f->out[i]);
-		f->out[i] = NULL;
-		f->out_busy[i] = 0;
-	}
+	const struct hil_xfers sets[2] = {{f->in, f->in_busy, NIN}, {f->out, f->out_busy, NOUT}};
+	if (hil_xfers_release(f->ftdi->usb_ctx, sets, 2, 1000) < 0)
+		return -1;
 	hil_usb_close(f->ftdi);
 	f->ftdi = NULL;
 	return 0;

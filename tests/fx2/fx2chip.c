@@ -22,6 +22,15 @@ static const uint8_t rom_config[18] = {
 void fx2chip_init(struct fx2chip *c)
 {
 	memset(c, 0, sizeof(*c));
+	fx2chip_power_on(c);
+}
+
+void fx2chip_power_on(struct fx2chip *c)
+{
+	memset(c->ram, 0, sizeof(c->ram));
+	memset(c->scratch, 0, sizeof(c->scratch));
+	c->cpu_held = c->rom_ep0 = c->renumerate = 0;
+	c->configuration = 0;
 	c->state = FX2_ROM;
 	iceconf_init(&c->conf);
 }

@@ -33,6 +33,9 @@ struct fx2chip {
 };
 
 void fx2chip_init(struct fx2chip *c);
+/* The chip after its power came back: the boot ROM again, its RAM empty;
+ * the images it knows and the counts stay. */
+void fx2chip_power_on(struct fx2chip *c);
 /* A control transfer: setup, and for OUT its data; for IN the reply goes
  * to data. Returns the bytes of the data stage, or -1 to stall. */
 int fx2chip_control(struct fx2chip *c, const uint8_t *setup, uint8_t *data);

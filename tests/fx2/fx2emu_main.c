@@ -5,7 +5,13 @@
  * firmware (--firmware, the image it must match) and lets the CPU run, it
  * leaves the bus and comes back as that firmware (1209:0001).
  *
- *   hil-fx2-emu [--firmware IHX]... [--devnum N] [--fault cdone-high] -- COMMAND [ARGS]
+ *   hil-fx2-emu [--firmware IHX]... [--devnum N] [--fault F] -- COMMAND [ARGS]
+ *
+ * It stays plugged in at one USB port (1-1) whatever its device number.
+ * The unplug faults take it off the bus after some bulk bytes: for good,
+ * or back 300 ms later with the board powered all along (hil's firmware
+ * runs on, the FPGA keeps its DUT and the model its state), or back as a
+ * board that lost power (the boot ROM, an unconfigured FPGA).
  *
  * With --model, the configured FPGA is that fx2:BOARD:DIR model
  * (boardmodel.c) and the bulk endpoints carry its bytes: EP2 OUT into it,
@@ -30,6 +36,7 @@
 #include "pins_model.h"
 
 #define MAX_URBS 64
+#define PORT 1
 
 struct urb {
 	UMockdevIoctlData *data, *buf;
@@ -49,6 +56,15 @@ static struct urb urbs[MAX_URBS];
 static int nurbs;
 static struct boardmodel model;
 
+/* An unplug after this many bulk bytes, both ways (0: none). */
+static struct {
+	unsigned long after;
+	int replug;    /* back 300 ms later */
+	int power_cut; /* and the board lost power meanwhile */
+	int at_submit; /* seen first as a refused OUT submit */
+} fault;
+static unsigned long unplugs;
+
 static void usage(void)
 {
 	fprintf(stderr,
@@ -60,8 +76,45 @@ static void usage(void)
 		"  --devnum N       its first device number on bus 1 (7)\n"
 		"  --model PATH     the FPGA, once configured: a hil-sim built for\n"
 		"                   fx2:glasgow-revc:DIR, behind the bulk endpoints\n"
-		"  --fault F        cdone-high: CDONE reads high whatever the FPGA does\n");
+		"  --fault F        cdone-high: CDONE reads high whatever the FPGA does\n"
+		"                   | unplug=BYTES: off the bus for good after BYTES\n"
+		"                   bulk bytes (both ways)\n"
+		"                   | replug=BYTES: off, and back 300 ms later under a\n"
+		"                   new device number, the board powered all along\n"
+		"                   | powercycle=BYTES: as replug, but the board lost\n"
+		"                   power: the boot ROM again, the FPGA unconfigured\n"
+		"                   | replug-at-submit=BYTES: as replug, seen first as\n"
+		"                   a refused OUT submit\n");
 	exit(125);
+}
+
+static int parse_fault(const char *f)
+{
+	static const struct {
+		const char *name;
+		int replug, power_cut, at_submit;
+	} kinds[] = {
+		{"unplug=", 0, 0, 0},
+		{"replug=", 1, 0, 0},
+		{"powercycle=", 1, 1, 0},
+		{"replug-at-submit=", 1, 0, 1},
+	};
+	if (!strcmp(f, "cdone-high")) {
+		pins_model.cdone_stuck_high = 1;
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		size_t n = strlen(kinds[i].name);
+		if (strncmp(f, kinds[i].name, n))
+			continue;
+		char *end;
+		fault.after = strtoul(f + n, &end, 0);
+		fault.replug = kinds[i].replug;
+		fault.power_cut = kinds[i].power_cut;
+		fault.at_submit = kinds[i].at_submit;
+		return *end || !fault.after ? -1 : 0;
+	}
+	return -1;
 }
 
 /* The chip as a umockdev record: sysfs entry, node, descriptors. */
@@ -70,7 +123,7 @@ static int plug(int devnum)
 	uint8_t desc[128];
 	size_t dl = fx2chip_descriptors(&chip, desc, sizeof(desc));
 	snprintf(node, sizeof(node), "/dev/bus/usb/001/%03d", devnum);
-	snprintf(sysdev, sizeof(sysdev), "/sys/devices/pci0000:00/usb1/1-%d", devnum);
+	snprintf(sysdev, sizeof(sysdev), "/sys/devices/pci0000:00/usb1/1-%d", PORT);
 	GString *rec = g_string_new(NULL);
 	g_string_append_printf(rec,
 		"P: %s\nN: bus/usb/001/%03d\n"
@@ -86,8 +139,11 @@ static int plug(int devnum)
 		g_string_append_printf(rec, "%02X", desc[i]);
 	g_string_append(rec, "\n");
 	GError *err = NULL;
-	int ok = umockdev_testbed_add_from_string(tb, rec->str, &err) &&
-		 umockdev_testbed_attach_ioctl(tb, node, handler, &err);
+	/* The handler before the node: a host that opens the node the moment
+	 * it appears (hil polls for it) must find it answering, not a plain
+	 * file whose ioctls fail. */
+	int ok = umockdev_testbed_attach_ioctl(tb, node, handler, &err) &&
+		 umockdev_testbed_add_from_string(tb, rec->str, &err);
 	g_string_free(rec, TRUE);
 	if (!ok) {
 		fprintf(stderr, "fx2-emu: %s\n", err->message);
@@ -99,19 +155,69 @@ static int plug(int devnum)
 	return 0;
 }
 
-/* The firmware's re-enumeration: off the bus, and back as itself. */
-static gboolean renumerate(gpointer unused)
+/* Off the bus: the node goes, and handles opened on it stay dead (their
+ * transfers end with ENODEV as pump() meets them). */
+static void leave_bus(void)
 {
-	(void)unused;
 	if (plugged) {
 		umockdev_testbed_detach_ioctl(tb, node, NULL);
 		umockdev_testbed_remove_device(tb, sysdev);
 		plugged = 0;
 	}
 	generation++;
+}
+
+/* The firmware's re-enumeration: off the bus, and back as itself. */
+static gboolean renumerate(gpointer unused)
+{
+	(void)unused;
+	leave_bus();
 	if (plug(devnum_now + 1) < 0)
 		exit(125);
 	return G_SOURCE_REMOVE;
+}
+
+static void on_config(void *user, int done)
+{
+	(void)user;
+	boardmodel_power(&model, done);
+}
+
+/* Power-on: CRESET is pulled down, the FPGA waits unconfigured. */
+static void fpga_power_on(void)
+{
+	int stuck = pins_model.cdone_stuck_high;
+	boardmodel_power(&model, 0);
+	pins_model_reset();
+	pins_model.cdone_stuck_high = stuck;
+	pins_model.fpga.on_config = on_config;
+	pins_creset(0);
+}
+
+static gboolean come_back(gpointer unused)
+{
+	(void)unused;
+	if (fault.power_cut) {
+		fx2chip_power_on(&chip);
+		fpga_power_on();
+	}
+	if (plug(devnum_now + 1) < 0)
+		exit(125);
+	return G_SOURCE_REMOVE;
+}
+
+static void unplug(void)
+{
+	fault.after = 0;
+	unplugs++;
+	leave_bus();
+	if (fault.replug)
+		g_timeout_add(300, come_back, NULL);
+}
+
+static int fault_due(void)
+{
+	return fault.after && model.to_board + model.from_board >= fault.after;
 }
 
 static struct usbdevfs_urb *urb_of(struct urb *u)
@@ -162,6 +268,8 @@ static void pump(void)
 			finish(u, 0, (int)n);
 		}
 	}
+	if (fault_due() && !fault.at_submit)
+		unplug();
 }
 
 static int submit(UMockdevIoctlClient *client, UMockdevIoctlData *d)
@@ -173,6 +281,10 @@ static int submit(UMockdevIoctlClient *client, UMockdevIoctlData *d)
 		   (k->endpoint == HILFX2_EP_OUT || k->endpoint == HILFX2_EP_IN);
 	if (bulk && chip.state != FX2_FIRMWARE)
 		return -ENOENT; /* the boot ROM has no such endpoints */
+	if (bulk && !(k->endpoint & 0x80) && fault.at_submit && fault_due()) {
+		unplug();
+		return -ENODEV;
+	}
 	if (!bulk && (k->type != USBDEVFS_URB_TYPE_CONTROL || k->buffer_length < 8))
 		return -EINVAL;
 	GError *err = NULL;
@@ -306,12 +418,6 @@ static gboolean on_ioctl(UMockdevIoctlBase *h, UMockdevIoctlClient *client, gpoi
 	return TRUE;
 }
 
-static void on_config(void *user, int done)
-{
-	(void)user;
-	boardmodel_power(&model, done);
-}
-
 struct run {
 	GMainLoop *loop;
 	int status;
@@ -351,9 +457,10 @@ int main(int argc, char **argv)
 		case 'n': devnum = atoi(optarg); break;
 		case 'm': model_path = optarg; break;
 		case 'f':
-			if (strcmp(optarg, "cdone-high"))
+			if (parse_fault(optarg) < 0) {
+				fprintf(stderr, "fx2-emu: unknown fault '%s'\n", optarg);
 				usage();
-			pins_model.cdone_stuck_high = 1;
+			}
 			break;
 		default: usage();
 		}
@@ -361,9 +468,7 @@ int main(int argc, char **argv)
 	if (optind >= argc || devnum < 1 || devnum > 100)
 		usage();
 	boardmodel_init(&model, model_path);
-	pins_model.fpga.on_config = on_config;
-	/* Power-on: CRESET is pulled down, the FPGA waits unconfigured. */
-	pins_creset(0);
+	fpga_power_on();
 
 	tb = umockdev_testbed_new();
 	handler = umockdev_ioctl_base_new();
@@ -398,11 +503,12 @@ int main(int argc, char **argv)
 	fprintf(stderr,
 		"fx2-emu: exit %d; running %s; loads %lu, cpu starts %lu, "
 		"re-enumerations %lu; configurations %lu, fifo resets %lu; "
-		"fpga: cdone %d%s%s; bulk: %lu bytes to the board, %lu from it\n",
+		"fpga: cdone %d%s%s; bulk: %lu bytes to the board, %lu from it; "
+		"unplugs %lu\n",
 		rc, states[chip.state], chip.loads, chip.runs, chip.renumerations,
 		chip.configs, chip.resets, pins_model.fpga.cdone,
 		pins_model.fpga.why[0] ? ", " : "", pins_model.fpga.why,
-		model.to_board, model.from_board);
+		model.to_board, model.from_board, unplugs);
 	boardmodel_power(&model, 0);
 	if (plugged)
 		umockdev_testbed_detach_ioctl(tb, node, NULL);

@@ -8,7 +8,9 @@
 # and the failures said plainly; then every example through the bridge
 # behind the FX2 PHY on a cycle model of the FX2's FIFOs (fx2:BOARD:DIR),
 # and through the emulated FX2's bulk endpoints into that model
-# (usb:BOARD:DIR), traces equal to the sim backend's.
+# (usb:BOARD:DIR), traces equal to the sim backend's, also when the board
+# is replugged mid-run, with its power or after losing it; one that does
+# not come back ends the run with a message.
 cd "$(dirname "$0")/../.." || exit 2
 HIL=${HIL:-build/asan/bin/hil}
 EMU=build/bin/hil-fx2-emu
@@ -159,6 +161,47 @@ for d in examples/*/; do
 		cat $w/usb-$n.err; bad "run usb:glasgow-revc:$n (exit $rc)"
 	fi
 done
+
+# The board unplugged mid-run, after 600 bulk bytes of examples/counter's
+# session (the emulator's --fault; it comes back 300 ms later at the same
+# USB port under a new device number). Powered all along, it still runs
+# hil's firmware and its FPGA still holds the DUT: hil claims it again
+# without loading either, and the link layer resends what was lost. Having
+# lost its power, it comes back as the bare FX2 with its FPGA unconfigured:
+# hil loads the firmware and configures the FPGA again, and replays the
+# session into the new bridge. Either way the trace is the simulator's.
+d=examples/counter
+model=$($HIL ports --dut $d --model fx2:glasgow-revc)
+unplugged() {
+	timeout 60 $EMU --firmware $FW --model $model --fault $2 -- \
+		$HIL run --stats --target usb:glasgow-revc:$d $d/test.hil >$w/$1.out 2>$w/$1.err
+}
+replugged() {
+	name=$1 fault=$2 counts=$3 what=$4
+	unplugged $name $fault
+	rc=$?
+	if [ $rc -eq 0 ] && cmp -s $w/sim-counter.out $w/$name.out && emu_says $name "$counts.*unplugs 1"; then
+		ok "$what: trace == sim ($(grep -o 'retransmits=[0-9]*' $w/$name.err); $(grep -o 'cpu starts.*configurations [0-9]*' $w/$name.err))"
+	else
+		cat $w/$name.err; bad "$what (exit $rc)"
+	fi
+}
+replugged replug replug=600 "cpu starts 1, re-enumerations 1; configurations 1," \
+	"usb: replugged mid-run, the board powered: claimed again, nothing reloaded"
+replugged replug-submit replug-at-submit=600 "cpu starts 1, re-enumerations 1; configurations 1," \
+	"usb: replugged mid-run, seen first as a refused submit"
+replugged powercut powercycle=600 "cpu starts 2, re-enumerations 2; configurations 2," \
+	"usb: replugged mid-run after a power cut: firmware and FPGA loaded again, the session replayed"
+# Unplugged for good: a clear failure once the 3 s are up, not a hang.
+t0=$(date +%s%N)
+unplugged unplug unplug=600
+rc=$?
+ms=$((($(date +%s%N) - t0) / 1000000))
+if [ $rc -eq 2 ] && [ $ms -lt 6000 ] && grep -q "the USB link to board glasgow-revc (FX2) broke: the board (at USB port 1-1: an FX2 has no serial number) was unplugged and did not come back within 3 s; plug it in at the same port and run again" $w/unplug.err; then
+	ok "usb: unplugged mid-run: exit 2 after $ms ms, \"$(grep -o 'the board (at USB.*' $w/unplug.err)\""
+else
+	cat $w/unplug.err; bad "usb: unplugged mid-run (exit $rc, $ms ms)"
+fi
 
 # hild with the Glasgow as a board of its file: two sessions through
 # hild:glasgow-0, each on a freshly configured FPGA, traces == sim; a

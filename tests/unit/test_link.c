@@ -267,11 +267,86 @@ static void test_answers_but_takes_nothing(void)
 	CHECK(strstr(lk.err, "took none of our data") != NULL);
 }
 
+/* Synchronises again as the transport restarts its bridge (pp.t.restarts
+ * moved): only SYNC may reach the new bridge before it answers. */
+static void resync(void)
+{
+	struct hil_frame_hdr h;
+	uint8_t pay[2048];
+	size_t n;
+	pp.out_len = pp.out_pos = pp.in_len = pp.in_pos = 0;
+	pp.t.ops = &sync_ops;
+	pp.t.rto_ms = 5;
+	answered = 0;
+	CHECK(hil_link_pump(&lk, 0, 1) == 0);
+	CHECK(lk.synced);
+	CHECK(host_frame(&h, pay, &n) && h.flags == HIL_FL_SYNC);
+	pp.out_pos = pp.out_len;
+	pp.in_pos = pp.in_len;
+	pp.t.ops = &pipe_ops;
+	pp.t.rto_ms = 60000;
+}
+
+/* A transport that put its bridge back where the session began (an FX2
+ * board that lost power, configured again): the link sends the whole
+ * session again from offset 0, commands given after the cut behind it, and
+ * of the bridge's answers drops the bytes it has had, a report the cut
+ * split included. */
+static void test_restart(void)
+{
+	struct hil_frame_hdr h;
+	uint8_t pay[2048], cmd[40], again[64], more[5] = {9, 9, 9, 9, 9};
+	uint8_t run7[7] = {HIL_RE_RUN, 7, 0, 0, 0, 0, 0};
+	uint8_t run8[7] = {HIL_RE_RUN, 8, 0, 0, 0, 0, 0};
+	size_t n, k = 0;
+	for (size_t i = 0; i < sizeof(cmd); i++)
+		cmd[i] = (uint8_t)i;
+	hil_link_close(&lk);
+	memset(&pp, 0, sizeof(pp));
+	pp.t.ops = &sync_ops;
+	pp.t.rto_ms = 5;
+	pp.t.can_restart = 1;
+	answered = 0;
+	CHECK(hil_link_open(&lk, &pp.t, on_msg, NULL) == 0);
+	pp.out_pos = pp.out_len;
+	pp.t.ops = &pipe_ops;
+	pp.t.rto_ms = 60000;
+	got_len = 0;
+	got_msgs = 0;
+	CHECK(hil_link_send(&lk, cmd, sizeof(cmd)) == 0);
+	CHECK(hil_link_pump(&lk, 0, 1) == 0);
+	feed(HIL_FL_DATA, 40, 0, 0x0400, run7, 7);
+	feed(HIL_FL_DATA, 40, 7, 0x0400, run8, 3);
+	CHECK(hil_link_pump(&lk, 0, 1) == 0);
+	CHECK(got_msgs == 1 && lk.tx_len == 0 && lk.rx_len == 3);
+
+	pp.t.restarts++;
+	CHECK(hil_link_send(&lk, more, sizeof(more)) == 0);
+	resync();
+	CHECK(lk.replays == 1);
+	CHECK(hil_link_pump(&lk, 0, 1) == 0);
+	while (host_frame(&h, pay, &n))
+		if ((h.flags & HIL_FL_DATA) && h.seq == k && k + n <= sizeof(again)) {
+			memcpy(again + k, pay, n);
+			k += n;
+		}
+	CHECK(k == sizeof(cmd) + sizeof(more) && !memcmp(again, cmd, sizeof(cmd)) &&
+	      !memcmp(again + sizeof(cmd), more, sizeof(more)));
+
+	feed(HIL_FL_DATA, 45, 0, 0x0400, run7, 7);
+	feed(HIL_FL_DATA, 45, 7, 0x0400, run8, 7);
+	CHECK(hil_link_pump(&lk, 0, 1) == 0);
+	CHECK(got_msgs == 2 && !memcmp(got + 7, run8, 7) && lk.rx_len == 0);
+	CHECK(hil_link_drained(&lk) && !lk.dead);
+	hil_link_close(&lk);
+}
+
 int main(void)
 {
 	test_sync();
 	test_receive();
 	test_send_credit_resend();
 	test_answers_but_takes_nothing();
+	test_restart();
 	return CHECK_DONE();
 }
