@@ -13,7 +13,7 @@ import subprocess
 import sys
 import time
 
-from hildproto import Client, Hild, check, recv_msg, summary
+from hildproto import Client, Hild, check, recv_msg, rss_kb, summary
 
 Hild.binary, HIL, Hild.workdir = sys.argv[1], sys.argv[2], os.path.abspath(sys.argv[3])
 W = Hild.workdir
@@ -256,14 +256,6 @@ def token_rule():
           "a token file of two lines: the client refuses it, saying why (%s)"
           % p.stderr.strip())
     check(d.stop() == 0, "hild stops cleanly")
-
-
-def rss_kb(pid):
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
 
 
 def unauthenticated_and_subscriptions():

@@ -121,8 +121,11 @@ class Client:
 
 
 class Hild:
-    """A hild of a test's own; the script sets binary and workdir."""
+    """A hild of a test's own; the script sets binary and workdir. Every
+    one started is in `started`, for a script to stop what is left when it
+    fails."""
     binary = workdir = None
+    started = []
 
     def __init__(self, name, *args, config=None, state=None):
         self.sock = os.path.join(self.workdir, name + ".sock")
@@ -135,6 +138,7 @@ class Hild:
                 json.dump({"boards": config}, f)
             cmd += ["--config", path]
         self.p = subprocess.Popen(cmd + list(args), stderr=open(self.log, "a"))
+        Hild.started.append(self)
         for _ in range(400):
             if os.path.exists(self.sock):
                 break
@@ -190,6 +194,15 @@ def counter_expected(k):
     counter example), modulo 256; a watch from cycle 1 reports every change."""
     return ([(n, "0x%02x" % ((n - 1) % 256)) for n in range(2, 2 + k)],
             (1 + k, "0x%02x" % (k % 256)))
+
+
+def rss_kb(pid):
+    """A process's resident set, in KiB."""
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
 
 
 def drain(c, secs=0.5):

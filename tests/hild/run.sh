@@ -4,7 +4,8 @@
 # monitors, a board going offline, slow subscribers, TCP with its token
 # and the jobs surviving a SIGKILL; direct.py direct sessions (the data on
 # the worker's own socket) and a busy worker; hardening.py, isolation.py
-# (users), tls.py, retention.py and storage.py (a full disk) the lab hardening
+# (users), tls.py, load.py (attacks and users at once), retention.py and
+# storage.py (a full disk) the lab hardening
 # (issue 18); this
 # script adds the CLI through hild,
 # replay and trace export, and the start and stop checks.
@@ -58,6 +59,8 @@ mkdir -p $w/isolation && chmod 755 $w $w/isolation
 part $w/isolation.out timeout 300 python3 tests/hild/isolation.py $HILD $HIL $w/isolation
 mkdir -p $w/tls
 part $w/tls.out timeout 300 python3 tests/hild/tls.py $HILD $HIL $w/tls
+mkdir -p $w/load
+part $w/load.out timeout 600 python3 tests/hild/load.py $HILD $HIL $w/load
 mkdir -p $w/retention
 part $w/retention.out timeout 300 python3 tests/hild/retention.py $HILD $HIL $w/retention
 # The full-disk test mounts a tmpfs in a mount namespace of its own: it

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import threading
 
+from certs import make_certs
 from hildproto import Hild, check, frame, recv_msg, summary
 
 Hild.binary, HIL, Hild.workdir = sys.argv[1], sys.argv[2], os.path.abspath(sys.argv[3])
@@ -22,33 +23,6 @@ COUNTER = os.path.join(ROOT, "examples/counter")
 TOKEN = "tls-test-token-0123456789"
 sys.path.insert(0, os.path.join(ROOT, "host", "python"))
 import hil  # noqa: E402
-
-
-def openssl(*args):
-    subprocess.run(["openssl"] + list(args), check=True, capture_output=True, timeout=60)
-
-
-def certs():
-    """A CA; hild's certificate for localhost and 127.0.0.1; two client
-    certificates from the CA (alice, bob) and one self-signed (mallory)."""
-    p = lambda n: os.path.join(W, n)  # noqa: E731
-    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=hil test CA",
-            "-keyout", p("ca.key"), "-out", p("ca.pem"))
-    with open(p("san.cnf"), "w") as f:
-        f.write("subjectAltName=DNS:localhost,IP:127.0.0.1\n")
-    for name, ext in (("server", ["-extfile", p("san.cnf")]), ("alice", []), ("bob", [])):
-        cn = "localhost" if name == "server" else name
-        openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=" + cn,
-                "-keyout", p(name + ".key"), "-out", p(name + ".csr"))
-        openssl("x509", "-req", "-in", p(name + ".csr"), "-CA", p("ca.pem"), "-CAkey",
-                p("ca.key"), "-CAcreateserial", "-days", "2", "-out", p(name + ".pem"), *ext)
-    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=alice",
-            "-keyout", p("mallory.key"), "-out", p("mallory.pem"))
-    tok = p("token")
-    with open(tok, "w") as f:
-        f.write(TOKEN + "\n")
-    os.chmod(tok, 0o600)
-    return p
 
 
 def free_port():
@@ -202,7 +176,7 @@ def refusals(p):
 
 
 def main():
-    p = certs()
+    p = make_certs(W, TOKEN)
     server_only(p)
     client_certs(p)
     refusals(p)
