@@ -16,7 +16,7 @@ LIB_OBJ := $(patsubst %.c,$(OUT)/obj/%.o,$(wildcard host/src/*.c))
 HILD_OBJ := $(patsubst %.c,$(OUT)/obj/%.o,$(filter-out host/hild/main.c,$(wildcard host/hild/*.c)))
 TARGETS := $(patsubst tests/fuzz/%_fuzz.c,%,$(wildcard tests/fuzz/*_fuzz.c))
 # The targets that drive hild's own code link its files too.
-HILD_TARGETS := hild boards
+HILD_TARGETS := hild boards jobs
 
 all: $(TARGETS:%=$(OUT)/bin/%_fuzz) $(OUT)/bin/bridge_wedge
 

@@ -44,6 +44,7 @@ one bitfile 40000
 one log 40000
 one boards 40000
 one hild 12000
+one jobs 4000
 
 HIL=${HIL:-build/asan/bin/hil}
 # example, model (ce, the bridge with the clock-enabled DUT, or uart-BOARD), rounds
