@@ -11,9 +11,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hil/hil.h"
 #include "hild.h"
 
 #define OFFLINE_RETRY_MS 30000
+#define PRESENCE_MS 2000
 
 enum state { FREE, LEASED, RESETTING, OFFLINE };
 static const char *const state_names[] = {"free", "leased", "resetting", "offline"};
@@ -21,6 +23,7 @@ static const char *const state_names[] = {"free", "leased", "resetting", "offlin
 struct board {
 	char name[64], type[48], uri[1024], bitstream[1024];
 	int ondemand;
+	int absent; /* offline because it is not plugged in */
 	enum state state;
 	struct session *sess;
 	struct job *job;
@@ -88,7 +91,10 @@ static void announce(struct hild *d, struct board *b)
 {
 	char topic[96];
 	snprintf(topic, sizeof(topic), "board/%s/state", b->name);
-	topics_publish(d, topic, json_pack("{s:s}", "state", state_names[b->state]), NULL);
+	json_t *e = json_pack("{s:s}", "state", state_names[b->state]);
+	if (b->state == OFFLINE)
+		json_object_set_new(e, "why", json_string(b->why));
+	topics_publish(d, topic, e, NULL);
 }
 
 static int name_ok(const char *s)
@@ -460,6 +466,49 @@ void boards_release(struct hild *d, struct board *b, const char *offline_why)
 		announce(d, b);
 	}
 	boards_dispatch(d);
+}
+
+/* A free board on USB (or on a serial device) is looked for every
+ * PRESENCE_MS: unplugged, it goes offline; plugged in again, it is free,
+ * with a state event each time. A board in use is its session's to
+ * watch: the link waits out a replug (HIL_REPLUG_MS) or fails. */
+static long presence(struct hil_reactor *r, uint64_t id, void *user)
+{
+	(void)r, (void)id;
+	struct hild *d = user;
+	int back = 0;
+	for (struct board *b = d->boards; b; b = b->next) {
+		if (b->ondemand || !(b->state == FREE || (b->state == OFFLINE && b->absent)))
+			continue;
+		int here = hil_target_present(b->uri);
+		if (here == 0 && b->state == FREE) {
+			b->state = OFFLINE;
+			b->absent = 1;
+			snprintf(b->why, sizeof(b->why), "not plugged in (hild looks for it "
+				 "every %d s)", PRESENCE_MS / 1000);
+			hild_log("board %s is offline: %s", b->name, b->why);
+			announce(d, b);
+		} else if (here == 1 && b->state == OFFLINE) {
+			b->state = FREE;
+			b->absent = 0;
+			hild_log("board %s is plugged in again", b->name);
+			announce(d, b);
+			back = 1;
+		}
+	}
+	if (back)
+		boards_dispatch(d);
+	return PRESENCE_MS;
+}
+
+void boards_watch_presence(struct hild *d)
+{
+	for (struct board *b = d->boards; b; b = b->next)
+		if (!b->ondemand && hil_target_present(b->uri) >= 0) {
+			presence(d->r, 0, d);
+			hil_reactor_timer(d->r, PRESENCE_MS, presence, d);
+			return;
+		}
 }
 
 void boards_free(struct hild *d)

@@ -225,6 +225,10 @@ int boards_adopt_sim(struct hild *d, struct job *j, const char *name, const char
 void boards_set_session(struct board *b, struct session *s);
 /* The lease ended; the worker or runner is on its way out. */
 void boards_mark_resetting(struct board *b);
+/* From now on free boards on USB or serial devices are looked for every
+ * two seconds, and go offline and come back as they are unplugged and
+ * plugged in. */
+void boards_watch_presence(struct hild *d);
 void boards_free(struct hild *d);
 
 /* session.c */

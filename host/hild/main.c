@@ -408,6 +408,7 @@ int main(int argc, char **argv)
 	}
 	sessions_resume_ids(&d);
 	retention_start(&d);
+	boards_watch_presence(&d);
 	hild_log("serving %s%s%s (protocol %d); boards from %s; state in %s",
 		 d.cfg.socket_path, d.cfg.tcp ? " and TCP " : "", d.cfg.tcp ? d.cfg.tcp : "",
 		 HILD_PROTOCOL, d.cfg.config ? d.cfg.config : "(none: sim on demand only)",

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "hil/dut.h"
 #include "dutsrc.h"
@@ -661,6 +662,29 @@ static int open_remote(hil_t **out, const char *uri, const struct hil_options *o
 	}
 	hil_close(h);
 	return rc;
+}
+
+int hil_target_present(const char *uri)
+{
+	static const char *const kinds[] = {"ftdi", "usb", "tty"};
+	const char *c1 = strchr(uri, ':');
+	/* A tty's path may hold colons: its DUT directory follows the last. */
+	const char *c2 = c1 ? (!strncmp(uri, "tty:", 4) ? strrchr(uri, ':') : strchr(c1 + 1, ':'))
+			    : NULL;
+	char kind[8], mid[256], err[512];
+	struct board_target bt;
+	if (!c2 || c2 == c1 || c1 - uri >= (long)sizeof(kind) || c2 - c1 - 1 >= (long)sizeof(mid))
+		return -1;
+	snprintf(kind, sizeof(kind), "%.*s", (int)(c1 - uri), uri);
+	snprintf(mid, sizeof(mid), "%.*s", (int)(c2 - c1 - 1), c1 + 1);
+	size_t k = 0;
+	while (k < 3 && strcmp(kind, kinds[k]))
+		k++;
+	if (k == 3 || parse_board_target(kind, mid, &bt, err, sizeof(err)) < 0)
+		return -1;
+	if (k == 2)
+		return access(bt.tty, F_OK) == 0;
+	return hil_usb_present(&bt.board, k == 0 ? &bt.sel : NULL);
 }
 
 int hil_open(hil_t **out, const char *uri, const struct hil_options *opt,

@@ -119,6 +119,18 @@ static int selected(const struct hil_usbsel *sel, const struct hil_board *b,
 	return d->vid == b->vid && d->pid == b->pid;
 }
 
+int hil_usb_present(const struct hil_board *b, const struct hil_usbsel *sel)
+{
+	struct hil_usbdev devs[64];
+	char err[256];
+	int n = hil_usb_list(devs, 64, err, sizeof(err));
+	for (int i = 0; i < n; i++)
+		if (selected(sel, b, &devs[i]) ||
+		    (b->boot_vid && devs[i].vid == b->boot_vid && devs[i].pid == b->boot_pid))
+			return 1;
+	return n < 0 ? -1 : 0;
+}
+
 static void describe_sel(const struct hil_usbsel *sel, const struct hil_board *b,
 			 char *out, size_t n)
 {

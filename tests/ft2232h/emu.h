@@ -47,5 +47,7 @@ struct emu {
 
 /* Serves the device's usbdevfs ioctls from handler's signal. */
 void usbfs_attach(struct emu *e, UMockdevIoctlBase *handler);
+/* The chip leaves the bus now: transfers in flight fail, on_unplug runs. */
+void usbfs_unplug(struct emu *e);
 
 #endif

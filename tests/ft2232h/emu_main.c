@@ -23,7 +23,8 @@ static UMockdevTestbed *tb;
 static UMockdevIoctlBase *handler;
 static char node[64], sysdev[96];
 static int devnum_now;
-
+/* away=AT:FOR, in ms (0: no such fault) */
+static unsigned long away_at, back_after;
 
 static void usage(void)
 {
@@ -49,6 +50,9 @@ static void usage(void)
 		"                     lost power: the FPGA boots again from flash)\n"
 		"                     | replug-at-submit=BYTES (as replug, but it\n"
 		"                     shows as the next OUT submit refused)\n"
+		"                     | away=AT:FOR (unplugged AT ms after the start,\n"
+		"                     whatever it is doing, back FOR ms later, the\n"
+		"                     FPGA booted again from flash)\n"
 		"  --sio-bound        ftdi_sio starts bound to both interfaces\n"
 		"  --lenient-sck      let the FPGA boot from flash while the host\n"
 		"                     still drives SCK (as some flashers do)\n"
@@ -89,6 +93,13 @@ static int fault(const char *f)
 		E.replug = E.unplug_at_submit = 1;
 		E.unplug_after = strtoul(f + 17, &end, 0);
 		return *end || !E.unplug_after ? -1 : 0;
+	}
+	if (!strncmp(f, "away=", 5)) {
+		away_at = strtoul(f + 5, &end, 0);
+		if (*end != ':')
+			return -1;
+		back_after = strtoul(end + 1, &end, 0);
+		return *end || !away_at || !back_after ? -1 : 0;
 	}
 	if (!strncmp(f, "powercycle=", 11)) {
 		E.replug = E.power_cycle = 1;
@@ -224,7 +235,17 @@ static void on_unplug(struct emu *e)
 	umockdev_testbed_detach_ioctl(tb, node, NULL);
 	umockdev_testbed_remove_device(tb, sysdev);
 	if (e->replug)
-		g_timeout_add(300, replug, NULL);
+		g_timeout_add(back_after ? back_after : 300, replug, NULL);
+}
+
+/* away=: unplugged by the clock, not by traffic (an idle board too). */
+static gboolean go_away(gpointer unused)
+{
+	(void)unused;
+	E.replug = E.power_cycle = 1;
+	if (!E.unplugged)
+		usbfs_unplug(&E);
+	return G_SOURCE_REMOVE;
 }
 
 struct run {
@@ -334,6 +355,8 @@ int main(int argc, char **argv)
 	unsetenv("LD_PRELOAD");
 	struct run r = {g_main_loop_new(NULL, FALSE), 0};
 	g_child_watch_add(pid, child_done, &r);
+	if (away_at)
+		g_timeout_add(away_at, go_away, NULL);
 	g_main_loop_run(r.loop);
 
 	uartlink_power(&E.uart, 0);

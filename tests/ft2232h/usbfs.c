@@ -37,7 +37,7 @@ static void finish(struct urb *u, int status, int actual)
 	u->complete = 1;
 }
 
-static void unplug(struct emu *e)
+void usbfs_unplug(struct emu *e)
 {
 	e->unplugged = 1;
 	e->unplug_after = 0;
@@ -55,7 +55,7 @@ static void count_bulk(struct emu *e, size_t n)
 	e->bulk_bytes += n;
 	if (e->unplug_after && e->bulk_bytes >= e->unplug_after && !e->unplugged &&
 	    !e->unplug_at_submit)
-		unplug(e);
+		usbfs_unplug(e);
 }
 
 /* Moves bytes between the pending transfers and the chip. */
@@ -124,7 +124,7 @@ static int submit(struct emu *e, UMockdevIoctlClient *client, UMockdevIoctlData 
 	struct usbdevfs_urb *k = (struct usbdevfs_urb *)d->data;
 	if (e->unplug_at_submit && e->unplug_after && e->bulk_bytes >= e->unplug_after &&
 	    k->type == USBDEVFS_URB_TYPE_BULK && !(k->endpoint & 0x80)) {
-		unplug(e);
+		usbfs_unplug(e);
 		return -ENODEV;
 	}
 	GError *err = NULL;

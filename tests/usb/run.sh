@@ -288,6 +288,19 @@ else
 	cat $w/none.out; bad "no such board (exit $rc)"
 fi
 
+# hild with the board idle: unplugged, it goes offline; back, it is free
+# and runs a session (the emulator's away= fault is by the clock).
+HILD=${HILD:-$(dirname "$HIL")/hild}
+timeout 120 python3 tests/usb/hild_replug.py $HILD $HIL $EMU build/$board/counter/hil.bin \
+	"$($HIL ports --dut examples/counter --model uart:$board)" examples/counter $w/counter.sim \
+	$w >$w/hild-replug.out 2>&1
+cat $w/hild-replug.out
+np=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p' $w/hild-replug.out)
+nf=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p' $w/hild-replug.out)
+[ -n "$np" ] || { np=0; nf=1; }
+p=$((p + np))
+f=$((f + nf))
+
 # tty: the same board top behind a pseudo-terminal.
 for n in counter alu; do
 	d=examples/$n

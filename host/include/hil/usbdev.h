@@ -31,6 +31,10 @@ int hil_usb_list(struct hil_usbdev *out, int max, char *err, size_t errlen);
 /* The boards whose USB ID the device has, comma-separated. */
 void hil_usb_boards_of(const struct hil_usbdev *d, char *out, size_t n);
 
+/* Is the selected device (or, for an FX2 board, its chip before hil's
+ * firmware) on USB now? 1 yes, 0 no, -1 when USB cannot be listed. */
+int hil_usb_present(const struct hil_board *b, const struct hil_usbsel *sel);
+
 /* Opens interface iface (0 = A) of the selected device for board b. */
 struct ftdi_context *hil_usb_open(const struct hil_board *b,
 				  const struct hil_usbsel *sel, int iface,
