@@ -55,10 +55,12 @@ resources: all
 	@$(MAKE) -s -f mk/resources.mk
 
 # make soak [MINUTES=10]: random clients and jobs through hild over the
-# lossy link, checked against clean runs; never part of make test
+# lossy link, with attacks, a full disk and restarts mixed in, checked
+# against clean runs; as root (its state is a tmpfs of a mount namespace
+# of its own); never part of make test
 .PHONY: soak
 soak: all
-	@python3 tests/soak/soak.py $(or $(MINUTES),10)
+	@unshare -m python3 tests/soak/soak.py $(or $(MINUTES),10)
 
 # make bench: measurements (docs/benchmarks.md); never part of make test
 .PHONY: bench

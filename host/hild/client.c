@@ -389,7 +389,8 @@ static long idle_check(struct hil_reactor *r, uint64_t id, void *user)
 struct client *client_new(struct hild *d, int fd, int tcp)
 {
 	if (fd >= d->max_fds || d->nclients >= d->cfg.max_clients ||
-	    (tcp && d->ntcp >= d->cfg.max_tcp))
+	    (tcp && d->ntcp >= d->cfg.max_tcp) ||
+	    (!tcp && d->nclients - d->ntcp >= d->cfg.max_unix))
 		return NULL;
 	struct client *c = calloc(1, sizeof(*c));
 	if (!c)

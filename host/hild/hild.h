@@ -41,6 +41,7 @@ struct hild_config {
 	const char *state;      /* jobs and session logs */
 	int max_clients;
 	int max_tcp;            /* of those, over TCP */
+	int max_unix;           /* and over the Unix socket */
 	int max_subs;           /* subscriptions of one client */
 	long handshake_s;       /* a TCP client not through its handshake by then goes */
 	int max_inflight;       /* requests of one client awaiting replies */

@@ -92,6 +92,7 @@ static int usage(void)
 		"                     ~/.local/state/hil for a user)\n"
 		"  --max-clients N    clients at once (default 256)\n"
 		"  --max-tcp N        of those, over TCP (default 64)\n"
+		"  --max-unix N       and over the Unix socket (default 192)\n"
 		"  --handshake-s S    a TCP client not through its handshake by then goes\n"
 		"                     (default 10)\n"
 		"  --max-subs N       subscriptions of one client (default 1024)\n"
@@ -235,7 +236,8 @@ int main(int argc, char **argv)
 	paths(config, state, sizeof(config));
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	d.cfg = (struct hild_config){.state = state, .max_clients = 256,
-				     .max_tcp = 64, .max_subs = 1024, .handshake_s = 10,
+				     .max_tcp = 64, .max_unix = 192, .max_subs = 1024,
+				     .handshake_s = 10,
 				     .max_inflight = 64, .max_sims = ncpu > 0 ? 2 * (int)ncpu : 2,
 				     .max_events = 65536, .lease_idle_s = 600, .keep_jobs = 1000,
 				     .max_user_jobs = 256, .max_user_bytes = 64 << 20, .idle_s = 900,
@@ -281,6 +283,8 @@ int main(int argc, char **argv)
 			d.cfg.max_clients = (int)n, i++;
 		else if (!strcmp(argv[i], "--max-tcp") && !number(v, 1, 100000, &n))
 			d.cfg.max_tcp = (int)n, i++;
+		else if (!strcmp(argv[i], "--max-unix") && !number(v, 1, 100000, &n))
+			d.cfg.max_unix = (int)n, i++;
 		else if (!strcmp(argv[i], "--max-subs") && !number(v, 1, 1 << 20, &n))
 			d.cfg.max_subs = (int)n, i++;
 		else if (!strcmp(argv[i], "--handshake-s") && !number(v, 1, 3600, &n))

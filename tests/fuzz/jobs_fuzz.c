@@ -100,7 +100,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	struct hild d = {.lfd = -1, .tfd = -1};
 	d.cfg = (struct hild_config){.socket_path = "/nonexistent", .state = state,
-				     .max_clients = 4, .max_tcp = 4, .max_subs = 16,
+				     .max_clients = 4, .max_tcp = 4, .max_unix = 4,
+				     .max_subs = 16,
 				     .handshake_s = 10, .max_inflight = 8, .max_sims = 0,
 				     .max_events = 64, .lease_idle_s = 600, .keep_jobs = 1,
 				     .max_user_jobs = 8, .max_user_bytes = 1 << 16, .idle_s = 600,

@@ -13,7 +13,7 @@ import subprocess
 import sys
 import time
 
-from hildproto import Client, Hild, check, recv_msg, rss_kb, summary
+from hildproto import Client, Hild, check, frame, recv_msg, rss_kb, summary
 
 Hild.binary, HIL, Hild.workdir = sys.argv[1], sys.argv[2], os.path.abspath(sys.argv[3])
 W = Hild.workdir
@@ -213,6 +213,32 @@ def reattached_sim_counts():
     check(d.stop() == 0, "hild stops cleanly")
 
 
+def unix_cap():
+    """Local clients once could take every place of --max-clients, and TCP
+    clients got busy: the Unix socket has a cap of its own."""
+    tok = os.path.join(W, "cap-token")
+    with open(tok, "w") as f:
+        f.write("a-token-for-the-cap-test\n")
+    os.chmod(tok, 0o600)
+    d, addr = Hild.on_tcp("cap", tok, "--max-clients", "8", "--max-unix", "3")
+    local = [Client(d.sock) for _ in range(3)]
+    s = socket.socket(socket.AF_UNIX)
+    s.connect(d.sock)
+    s.settimeout(10)
+    r = recv_msg(s)
+    s.close()
+    t = socket.create_connection(addr)
+    t.settimeout(10)
+    t.sendall(frame({"hello": 1, "client": "t", "token": "a-token-for-the-cap-test"}))
+    h = recv_msg(t)
+    check(r and r.get("error", {}).get("code") == "busy" and h == {"hello": 1, "server": "hild"},
+          "--max-unix 3: a fourth Unix client gets busy, a TCP client is still served")
+    t.close()
+    for c in local:
+        c.close()
+    check(d.stop() == 0, "hild stops cleanly")
+
+
 def no_forged_log_lines():
     d = Hild("forge")
     dut = os.path.join(W, "dut\nhild: job 99: pass (exit 0) on sim-1")
@@ -374,6 +400,7 @@ def main():
     os.environ["HIL_TOKEN_FILE"] = os.path.join(W, "spaced-token")
     token_rule()
     unauthenticated_and_subscriptions()
+    unix_cap()
     many_jobs()
     summary()
 

@@ -2,42 +2,53 @@
 """make soak MINUTES=N: hild under a long random load, not part of make test.
 
 One hild of our own runs every session's board link through the lossy
-shim (HIL_FAULTS, rate 1e-3, bursts). Until the time is up, up to eight
-clients at a time join and leave: most run a random script on a random
-example through hild (`hil run --stats --target hild:sim:DIR`), some are
-SIGKILLed part way, some submit the script as a job. At the end every
-finished run's trace and exit status must equal its clean twin (the same
-script run directly, without faults), every job must have finished with
-its twin's trace, and hild's resident memory at the end must be within
-2 MiB or 10% of what it was after the first minute (printed: start, after
-warm-up, end). Closes with "N passed, N failed"."""
+shim (HIL_FAULTS, rate 1e-3, bursts), with its state on a 64 MiB tmpfs
+of a mount namespace of its own (make soak runs it under unshare -m, as
+root) and TCP with TLS. Until the time is up, up to eight clients at a
+time join and leave: most run a random script on a random example
+through hild (`hil run --stats --target hild:sim:DIR`), some are SIGKILLed
+part way, some submit the script as a job. Faults come in turn, each in a
+window of its own: an attack (64 TLS connections that never send the
+token, 20,000 subscription attempts, a client that never reads), the
+state's disk filled up for 10 s, and hild SIGKILLed and started again.
+
+At the end: a run that no fault window touched has its clean twin's
+trace and exit status (the same script run directly, without faults); a
+run a window touched may fail, but one that exits 0 has its twin's trace;
+every job a client was given an id for finishes (none lost), was run by
+one runner (none doubled), and is a pass only with its twin's trace; no
+client hung; and hild's resident memory at the end is within 2 MiB or
+10% of what it was after the first minute (printed: start, after warm-up,
+end; counted over the hild that ran last). Closes with "N passed, N
+failed"."""
 import json
 import os
 import random
 import shutil
 import signal
+import socket
+import ssl
 import subprocess
 import sys
+import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 HIL = os.path.join(ROOT, "build/bin/hil")
 HILD = os.path.join(ROOT, "build/bin/hild")
 W = os.path.join(ROOT, "build/soak")
+STATE = os.path.join(W, "state")
+TOKEN = "soak-token-0123456789abcdef"
+sys.path.insert(0, os.path.join(ROOT, "tests", "hild"))
+from certs import make_certs  # noqa: E402
+from hildproto import frame, rss_kb  # noqa: E402
+
 counts = {"passed": 0, "failed": 0}
 
 
 def check(cond, what):
     counts["passed" if cond else "failed"] += 1
     print(("ok " if cond else "FAIL ") + what, flush=True)
-
-
-def rss_kb(pid):
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
 
 
 def script(rng, ports):
@@ -65,10 +76,122 @@ def script(rng, ports):
     return "\n".join(lines) + "\n"
 
 
+class Hild:
+    """The soak's hild; start() again after a kill, on the same state."""
+
+    def __init__(self, env, certs, port):
+        self.env, self.certs, self.port = env, certs, port
+        self.sock = os.path.join(W, "hild.sock")
+        self.log = open(os.path.join(W, "hild.log"), "a")
+        self.start()
+
+    def start(self):
+        c = self.certs
+        self.p = subprocess.Popen(
+            [HILD, "--socket", self.sock, "--state", STATE, "--max-sims", "3",
+             "--max-clients", "128", "--max-tcp", "100", "--handshake-s", "5",
+             "--lease-idle", "30", "--max-subs", "1000", "--tcp", "127.0.0.1:%d" % self.port,
+             "--tls-cert", c("server.pem"), "--tls-key", c("server.key"),
+             "--token-file", c("token")], env=self.env, stderr=self.log)
+        for _ in range(400):
+            if os.path.exists(self.sock):
+                break
+            time.sleep(0.05)
+
+
+def attack(h):
+    """Unauthenticated TLS connections, a subscription flood and a client
+    that never reads, all at once; they end by themselves."""
+    ctx = ssl.create_default_context(cafile=h.certs("ca.pem"))
+    held = []
+    for _ in range(64):
+        try:
+            held.append(ctx.wrap_socket(socket.create_connection(("127.0.0.1", h.port),
+                                                                 timeout=10),
+                                        server_hostname="localhost"))
+        except OSError:
+            pass
+
+    def flood():
+        try:
+            s = socket.socket(socket.AF_UNIX)
+            s.connect(h.sock)
+            s.sendall(frame({"hello": 1, "client": "flood"}))
+            for k in range(20000):
+                s.sendall(frame({"id": k, "op": "subscribe", "topic": "board/f%d/#" % k}))
+            s.close()
+        except OSError:
+            pass
+
+    def deaf():
+        try:
+            s = socket.socket(socket.AF_UNIX)
+            s.connect(h.sock)
+            s.settimeout(20)
+            s.sendall(frame({"hello": 1, "client": "deaf"}))
+            s.sendall(frame({"id": 0, "op": "subscribe", "topic": "#"}))
+            for k in range(100000):
+                s.sendall(frame({"id": k + 1, "op": "boards"}))
+        except OSError:
+            pass
+
+    ts = [threading.Thread(target=f, daemon=True) for f in (flood, deaf)]
+    for t in ts:
+        t.start()
+    time.sleep(8)
+    for s in held:
+        s.close()
+
+
+def fill_disk():
+    """Fills the state's tmpfs for 10 s, then frees it."""
+    path = os.path.join(STATE, "filler")
+    with open(path, "wb") as f:
+        try:
+            while True:
+                f.write(b"\0" * (1 << 20))
+                f.flush()
+        except OSError:
+            pass
+    time.sleep(10)
+    os.unlink(path)
+
+
+def faults(h, rng, stop, windows):
+    """One fault after another, each recorded as a window of time."""
+    kinds = ["attack", "disk", "restart"]
+    time.sleep(45)
+    k = 0
+    while not stop.is_set():
+        kind = kinds[k % len(kinds)]
+        k += 1
+        t0 = time.time()
+        if kind == "attack":
+            attack(h)
+        elif kind == "disk":
+            fill_disk()
+        else:
+            h.p.kill()
+            h.p.wait()
+            h.start()
+        windows.append((kind, t0, time.time() + 2))
+        stop.wait(rng.uniform(20, 40))
+
+
+def touched(c, windows):
+    return [k for k, a, b in windows if c["started"] < b and c.get("ended", 1e18) > a]
+
+
 def main():
     minutes = float(sys.argv[1]) if len(sys.argv) > 1 else 10
     shutil.rmtree(W, ignore_errors=True)
-    os.makedirs(W)
+    os.makedirs(STATE)
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64m,mode=0750", "tmpfs",
+                       STATE]).returncode:
+        print("soak: cannot mount a tmpfs for hild's state: make soak runs this as root "
+              "under unshare -m")
+        print("0 passed, 1 failed")
+        sys.exit(1)
     rng = random.Random(int(os.environ.get("SOAK_SEED", "1")))
     examples = sorted(os.path.join(ROOT, "examples", e) for e in os.listdir(os.path.join(ROOT, "examples")))
     ports = {}
@@ -77,31 +200,38 @@ def main():
         ports[e] = json.loads(p.stdout)["ports"]
         subprocess.run([HIL, "run", "--direct", "--dut", e, os.path.join(e, "test.hil")],
                        capture_output=True)
-    sock = os.path.join(W, "hild.sock")
-    env = dict(os.environ, HIL_HILD=sock)
+    certs = make_certs(W, TOKEN)
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    env = dict(os.environ, HIL_HILD=os.path.join(W, "hild.sock"))
     env.pop("HIL_FAULTS", None)
-    henv = dict(env, HIL_FAULTS="rate=1e-3,seed=11,chunk=burst")
-    hild = subprocess.Popen([HILD, "--socket", sock, "--state", os.path.join(W, "state"),
-                             "--max-sims", "3", "--max-clients", "64", "--lease-idle", "30"],
-                            env=henv, stderr=open(os.path.join(W, "hild.log"), "w"))
-    while not os.path.exists(sock):
-        time.sleep(0.05)
-    rss0 = rss_kb(hild.pid)
+    h = Hild(dict(env, HIL_FAULTS="rate=1e-3,seed=11,chunk=burst"), certs, port)
+    rss0 = rss_kb(h.p.pid)
     start = time.time()
     end = start + minutes * 60
     warm = None
-    clients, runs, jobs, twins = [], [], [], {}
+    windows, stop = [], threading.Event()
+    fault_thread = threading.Thread(target=faults, args=(h, rng, stop, windows), daemon=True)
+    fault_thread.start()
+    clients, runs, jobs, twins, refused = [], [], [], {}, []
     n = killed = 0
     retransmits = bad_frames = 0
     hung = []
     shown = start
+    pid, born, born_rss = h.p.pid, start, rss0
     while time.time() < end or clients:
-        if warm is None and time.time() > start + 60:
-            warm = rss_kb(hild.pid)
+        if h.p.pid != pid:
+            time.sleep(0.5)
+            pid, born, born_rss, warm = h.p.pid, time.time(), rss_kb(h.p.pid), None
+        if warm is None and time.time() > born + 60:
+            warm = rss_kb(pid)
         if time.time() > shown + 30:
             shown = time.time()
-            print("soak: %.1f min, %d clients so far, %d running, hild RSS %d KiB"
-                  % ((shown - start) / 60, n, len(clients), rss_kb(hild.pid)), flush=True)
+            print("soak: %.1f min, %d clients so far, %d running, hild RSS %d KiB, faults %s"
+                  % ((shown - start) / 60, n, len(clients), rss_kb(h.p.pid),
+                     [k for k, _, _ in windows]), flush=True)
         for c in clients[:]:
             if c["p"].poll() is None:
                 if c["kind"] == "kill" and time.time() > c["kill_at"]:
@@ -112,6 +242,7 @@ def main():
                     c["p"].wait()
                     clients.remove(c)
                 continue
+            c["ended"] = time.time()
             clients.remove(c)
             if c["kind"] == "run":
                 err = open(c["err"]).read()
@@ -123,7 +254,10 @@ def main():
                 runs.append((c, c["p"].returncode, open(c["out"]).read()))
             elif c["kind"] == "job":
                 out = open(c["out"]).read().strip()
-                jobs.append((c, int(out) if out.isdigit() else None))
+                if out.isdigit():
+                    jobs.append((c, int(out)))
+                else:
+                    refused.append((c, open(c["err"]).read().strip()))
             else:
                 killed += 1
         if time.time() < end and len(clients) < 8:
@@ -147,39 +281,58 @@ def main():
                             "kill_at": time.time() + rng.uniform(0.05, 1.5),
                             "started": time.time()})
         time.sleep(0.02)
+    stop.set()
+    fault_thread.join(120)
     elapsed = time.time() - start
     check(not hung, "no client hung for 2 minutes (hung: %s)" % hung[:5])
-    bad_runs = [(c["script"], rc) for c, rc, out in runs if (rc, out) != twins[c["script"]]]
-    check(runs and not bad_runs,
-          "%d runs through hild over the lossy link, each trace and exit status equal to "
-          "its clean twin (differing: %s)" % (len(runs), bad_runs[:3]))
+    clean = [(c, rc, out) for c, rc, out in runs if not touched(c, windows)]
+    faulted = [(c, rc, out) for c, rc, out in runs if touched(c, windows)]
+    bad_runs = [(c["script"], rc) for c, rc, out in clean if (rc, out) != twins[c["script"]]]
+    check(clean and not bad_runs,
+          "%d runs through hild over the lossy link that no fault touched, each trace and "
+          "exit status equal to its clean twin (differing: %s)" % (len(clean), bad_runs[:3]))
+    false_pass = [(c["script"], touched(c, windows)) for c, rc, out in faulted
+                  if rc == 0 and (rc, out) != twins[c["script"]]]
+    check(not false_pass,
+          "%d runs a fault touched (%d of them failed): none exited 0 without its twin's "
+          "trace %s" % (len(faulted), sum(rc != twins[c["script"]][0] for c, rc, _ in faulted),
+                        false_pass[:3]))
     check(retransmits > 0, "the lossy link did its work: %d bad frames, %d retransmits "
           "over all runs" % (bad_frames, retransmits))
-    lost = []
+    check([k for k, _, _ in windows], "faults came: %s" % [k for k, _, _ in windows])
+    lost, wrong, errors = [], [], 0
     for c, job in jobs:
-        if job is None:
-            lost.append((c["script"], "no id"))
-            continue
         w = subprocess.run([HIL, "wait", str(job)], capture_output=True, text=True, env=env,
                            timeout=900)
         r = subprocess.run([HIL, "result", str(job)], capture_output=True, text=True, env=env,
                            timeout=60)
+        if w.returncode not in (0, 1, 2) or r.returncode not in (0, 1, 2) or not r.stdout:
+            lost.append((c["script"], job, w.stderr.strip()[-120:]))
+            continue
         # hil result prints the trace, then one line of summary.
         trace = r.stdout[:r.stdout.rstrip("\n").rfind("\n") + 1]
-        if (w.returncode, trace) != twins[c["script"]]:
-            lost.append((c["script"], job, w.returncode))
-    check(jobs and not lost, "%d jobs submitted, every one finished with its twin's trace "
-          "(wrong or lost: %s)" % (len(jobs), lost[:3]))
-    rss1 = rss_kb(hild.pid)
-    warm = warm or rss0
+        if w.returncode == 2:
+            errors += 1
+        elif (w.returncode, trace) != twins[c["script"]]:
+            wrong.append((c["script"], job, w.returncode))
+    check(jobs and not lost, "%d jobs given an id, every one finished: none lost (%s); %d "
+          "submits refused while a fault lasted" % (len(jobs), lost[:3], len(refused)))
+    check(not wrong, "every job that passed or failed has its twin's trace and status; %d "
+          "ended in an error a fault caused, none a pass it did not earn (wrong: %s)"
+          % (errors, wrong[:3]))
+    logs = open(os.path.join(W, "hild.log")).read()
+    doubled = [j for _, j in jobs if logs.count("job %d running on" % j) > 1]
+    check(not doubled, "no job ran twice (doubled: %s)" % doubled[:5])
+    rss1 = rss_kb(h.p.pid)
+    warm = warm or born_rss
     check(rss1 <= warm + max(2048, warm // 10),
-          "hild's memory stayed flat: RSS %d KiB at start, %d KiB after the first minute, "
-          "%d KiB at the end" % (rss0, warm, rss1))
-    check(hild.poll() is None, "hild is still serving")
-    hild.send_signal(signal.SIGTERM)
-    check(hild.wait(60) == 0, "hild stops cleanly")
-    print("soak: %.1f minutes, %d clients (%d runs, %d killed part way, %d jobs)"
-          % (elapsed / 60, n, len(runs), killed, len(jobs)))
+          "hild's memory stayed flat: RSS %d KiB at the first start, %d KiB a minute after "
+          "its last start (or at it), %d KiB at the end" % (rss0, warm, rss1))
+    check(h.p.poll() is None, "hild is still serving")
+    h.p.send_signal(signal.SIGTERM)
+    check(h.p.wait(60) == 0, "hild stops cleanly")
+    print("soak: %.1f minutes, %d clients (%d runs, %d killed part way, %d jobs), faults: %s"
+          % (elapsed / 60, n, len(runs), killed, len(jobs), [k for k, _, _ in windows]))
     print("%d passed, %d failed" % (counts["passed"], counts["failed"]))
     sys.exit(1 if counts["failed"] else 0)
 
