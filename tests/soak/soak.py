@@ -183,9 +183,16 @@ def touched(c, windows):
 
 
 def main():
+    global HIL, HILD
     minutes = float(sys.argv[1]) if len(sys.argv) > 1 else 10
     shutil.rmtree(W, ignore_errors=True)
     os.makedirs(STATE)
+    # Copies of its own: a rebuild while it runs does not pull the binaries
+    # from under it.
+    os.makedirs(os.path.join(W, "bin"))
+    for b in (HIL, HILD):
+        shutil.copy2(b, os.path.join(W, "bin"))
+    HIL, HILD = (os.path.join(W, "bin", os.path.basename(b)) for b in (HIL, HILD))
     if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64m,mode=0750", "tmpfs",
                        STATE]).returncode:
         print("soak: cannot mount a tmpfs for hild's state: make soak runs this as root "
