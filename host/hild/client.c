@@ -352,6 +352,11 @@ static void disconnect(struct client *c, const char *code, const char *msg)
 {
 	if (c->leaving++)
 		return;
+	/* Before its TLS handshake nothing can be said to it: it just goes. */
+	if (c->tls && !tls_ready(c->tls)) {
+		client_free(c, msg);
+		return;
+	}
 	fatal(c, code, msg);
 	stream_close_after(c->s);
 }

@@ -141,13 +141,16 @@ void frames_head(uint8_t head[4], size_t n);
 
 /* tls.c: TLS on TCP (OpenSSL). The reads and writes act as read(2) and
  * write(2) do on a non-blocking socket (-1 with errno EAGAIN: wait), and
- * set *want_write when it is the socket's room to write that they wait
- * for. */
+ * set *wants to what they wait for: a read may need to write first (its
+ * handshake), a write to read. */
+enum { TLS_WANTS_NONE, TLS_WANTS_READ, TLS_WANTS_WRITE };
 int tls_setup(struct hild *d, char *err, size_t errlen);
 void tls_cleanup(struct hild *d);
 void *tls_accept(struct hild *d, int fd);
-ssize_t tls_read(void *t, void *buf, size_t n, int *want_write);
-ssize_t tls_write(void *t, const void *buf, size_t n, int *want_write);
+ssize_t tls_read(void *t, void *buf, size_t n, int *wants);
+ssize_t tls_write(void *t, const void *buf, size_t n, int *wants);
+/* Is its handshake done (can it be sent anything)? */
+int tls_ready(void *t);
 /* Bytes TLS has decrypted that the socket no longer shows. */
 size_t tls_pending(void *t);
 /* The common name of the client's verified certificate. */

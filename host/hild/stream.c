@@ -17,7 +17,7 @@ struct stream {
 	struct hild *d;
 	int fd;
 	void *tls;        /* NULL: plain */
-	int tls_blocked;  /* TLS waits for the socket to take a write */
+	int tls_wants;    /* what the last TLS call waits for (TLS_WANTS_*) */
 	size_t tls_wlen;  /* a TLS write to repeat with this length */
 	uint8_t *in;
 	size_t in_len, in_cap, max_msg;
@@ -32,6 +32,7 @@ struct stream {
 	const char *why;
 	uint64_t timer;
 	uint64_t resume_timer;
+	uint64_t close_timer; /* a closing stream ends by then, its words sent or not */
 	stream_msg_fn on_msg;
 	stream_close_fn on_close;
 	void (*on_drain)(void *owner);
@@ -44,6 +45,7 @@ static void take(struct stream *s);
 static const char *pull(struct stream *s);
 
 #define START_CAP 4096
+#define CLOSE_MS 5000
 
 /* Makes *buf hold at least `need` bytes, doubling. */
 static int grow(uint8_t **buf, size_t *cap, size_t need)
@@ -73,6 +75,8 @@ void stream_free(struct stream *s)
 		hil_reactor_cancel(s->d->r, s->timer);
 	if (s->resume_timer)
 		hil_reactor_cancel(s->d->r, s->resume_timer);
+	if (s->close_timer)
+		hil_reactor_cancel(s->d->r, s->close_timer);
 	hil_reactor_unwatch(s->d->r, s->fd);
 	tls_free(s->tls);
 	close(s->fd);
@@ -97,7 +101,14 @@ static void end(struct stream *s, const char *why)
 static void rewatch(struct stream *s)
 {
 	unsigned ev = (s->closing || s->paused ? 0u : HIL_EV_READ) |
-		      (s->out_len || s->tls_blocked ? HIL_EV_WRITE : 0u);
+		      (s->out_len ? HIL_EV_WRITE : 0u);
+	/* A TLS write may wait for the peer's handshake bytes, and a read for
+	 * room to send: watch what TLS waits for, never a socket that is
+	 * ready for something TLS cannot use (that would spin). */
+	if (s->tls_wants == TLS_WANTS_READ)
+		ev = (ev & ~HIL_EV_WRITE) | HIL_EV_READ;
+	else if (s->tls_wants == TLS_WANTS_WRITE)
+		ev |= HIL_EV_WRITE;
 	hil_reactor_watch(s->d->r, s->fd, ev, on_io, s);
 }
 
@@ -241,8 +252,20 @@ void stream_on_drain(struct stream *s, void (*fn)(void *owner))
 	s->on_drain = fn;
 }
 
+/* A peer that never takes the last words must not keep its place. */
+static long close_anyway(struct hil_reactor *r, uint64_t id, void *user)
+{
+	(void)r, (void)id;
+	struct stream *s = user;
+	s->close_timer = 0;
+	end(s, "it did not take hild's last message");
+	return -1;
+}
+
 void stream_close_after(struct stream *s)
 {
+	if (!s->close_timer)
+		s->close_timer = hil_reactor_timer(s->d->r, CLOSE_MS, close_anyway, s);
 	s->closing = 1;
 	if (!s->in_cb && !s->dropped)
 		rewatch(s);
@@ -276,7 +299,7 @@ static ssize_t rd(struct stream *s, void *buf, size_t n)
 {
 	if (!s->tls)
 		return read(s->fd, buf, n);
-	return tls_read(s->tls, buf, n, &s->tls_blocked);
+	return tls_read(s->tls, buf, n, &s->tls_wants);
 }
 
 /* TLS wants a write it could not finish repeated with the same bytes. */
@@ -286,7 +309,7 @@ static ssize_t wr(struct stream *s, const void *buf, size_t n)
 		return write(s->fd, buf, n);
 	if (s->tls_wlen)
 		n = s->tls_wlen;
-	ssize_t w = tls_write(s->tls, buf, n, &s->tls_blocked);
+	ssize_t w = tls_write(s->tls, buf, n, &s->tls_wants);
 	s->tls_wlen = w < 0 && errno == EAGAIN ? n : 0;
 	return w;
 }

@@ -72,11 +72,14 @@ void *tls_accept(struct hild *d, int fd)
 	return ssl;
 }
 
-/* What a failed call means for the stream: wait (EAGAIN), or the end. */
-static ssize_t outcome(SSL *ssl, int rc, int *want_write)
+/* What a failed call means for the stream: wait (EAGAIN) for what *wants
+ * says, or the end. */
+static ssize_t outcome(SSL *ssl, int rc, int *wants)
 {
 	int e = SSL_get_error(ssl, rc);
-	*want_write = e == SSL_ERROR_WANT_WRITE;
+	*wants = e == SSL_ERROR_WANT_WRITE  ? TLS_WANTS_WRITE
+		 : e == SSL_ERROR_WANT_READ ? TLS_WANTS_READ
+					    : TLS_WANTS_NONE;
 	if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
 		errno = EAGAIN;
 		return -1;
@@ -88,20 +91,27 @@ static ssize_t outcome(SSL *ssl, int rc, int *want_write)
 	return -1;
 }
 
-ssize_t tls_read(void *t, void *buf, size_t n, int *want_write)
+ssize_t tls_read(void *t, void *buf, size_t n, int *wants)
 {
 	size_t got = 0;
+	ERR_clear_error();
 	int rc = SSL_read_ex(t, buf, n, &got);
-	*want_write = 0;
-	return rc == 1 ? (ssize_t)got : outcome(t, rc, want_write);
+	*wants = TLS_WANTS_NONE;
+	return rc == 1 ? (ssize_t)got : outcome(t, rc, wants);
 }
 
-ssize_t tls_write(void *t, const void *buf, size_t n, int *want_write)
+ssize_t tls_write(void *t, const void *buf, size_t n, int *wants)
 {
 	size_t put = 0;
+	ERR_clear_error();
 	int rc = SSL_write_ex(t, buf, n, &put);
-	*want_write = 0;
-	return rc == 1 ? (ssize_t)put : outcome(t, rc, want_write);
+	*wants = TLS_WANTS_NONE;
+	return rc == 1 ? (ssize_t)put : outcome(t, rc, wants);
+}
+
+int tls_ready(void *t)
+{
+	return SSL_is_init_finished((SSL *)t);
 }
 
 size_t tls_pending(void *t)

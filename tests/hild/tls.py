@@ -135,6 +135,40 @@ def server_only(p):
     check(d.stop() == 0, "hild stops cleanly")
 
 
+def cpu_s(pid):
+    with open("/proc/%d/stat" % pid) as f:
+        v = f.read().rsplit(")", 1)[1].split()
+    return (int(v[11]) + int(v[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def silent_clients(p):
+    """A TCP client that sends nothing, or stops inside its TLS handshake,
+    once made hild spin at full CPU from its handshake deadline on, and
+    kept its place for ever."""
+    port = free_port()
+    d = Hild("tls3", "--tcp", "127.0.0.1:%d" % port, "--tls-cert", p("server.pem"),
+             "--tls-key", p("server.key"), "--token-file", p("token"), "--handshake-s", "1")
+    wait_port(port)
+    quiet = socket.create_connection(("127.0.0.1", port))
+    half = socket.create_connection(("127.0.0.1", port))
+    half.sendall(b"\x16\x03\x01\x01\x00\x01\x00\x00\xfc\x03\x03")
+    before = cpu_s(d.p.pid)
+    threading.Event().wait(4)
+    spent = cpu_s(d.p.pid) - before
+    gone = []
+    for s in (quiet, half):
+        s.settimeout(5)
+        try:
+            gone.append(s.recv(100) == b"")
+        except OSError:
+            gone.append(True)
+        s.close()
+    check(gone == [True, True] and spent < 0.5,
+          "TLS clients silent from the start or inside their handshake: closed after "
+          "--handshake-s, hild used %.2f s of CPU over those 4 s" % spent)
+    check(d.stop() == 0, "hild stops cleanly")
+
+
 def client_certs(p):
     port = free_port()
     d = Hild("tls2", "--tcp", "127.0.0.1:%d" % port, "--tls-cert", p("server.pem"),
@@ -178,6 +212,7 @@ def refusals(p):
 def main():
     p = make_certs(W, TOKEN)
     server_only(p)
+    silent_clients(p)
     client_certs(p)
     refusals(p)
     summary()
