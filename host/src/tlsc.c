@@ -6,14 +6,48 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 struct hil_tlsc {
 	SSL_CTX *ctx;
 	SSL *ssl;
 };
+
+/* OpenSSL sends with write(2), which raises SIGPIPE on a connection the
+ * peer has closed: a library must not kill its program for that. The
+ * signal is held back around each call, and one the call raised is taken
+ * off before it is let through again. */
+struct hush {
+	sigset_t old;
+	int had; /* SIGPIPE was pending already: not ours to take */
+};
+
+static void hush(struct hush *h)
+{
+	sigset_t pipe, pending;
+	sigemptyset(&pipe);
+	sigaddset(&pipe, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipe, &h->old);
+	sigpending(&pending);
+	h->had = sigismember(&pending, SIGPIPE);
+}
+
+static void unhush(struct hush *h)
+{
+	sigset_t pipe, pending;
+	sigemptyset(&pipe);
+	sigaddset(&pipe, SIGPIPE);
+	sigpending(&pending);
+	if (!h->had && sigismember(&pending, SIGPIPE)) {
+		struct timespec now = {0, 0};
+		sigtimedwait(&pipe, NULL, &now);
+	}
+	pthread_sigmask(SIG_SETMASK, &h->old, NULL);
+}
 
 static void reason(char *err, size_t errlen, const char *what)
 {
@@ -71,14 +105,22 @@ struct hil_tlsc *hil_tlsc_open(int fd, const char *host, int timeout_ms, char *e
 		goto fail;
 	}
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
+		struct hush h;
+		hush(&h);
 		int rc = SSL_connect(t->ssl);
+		unhush(&h);
 		if (rc == 1)
 			return t;
 		int e = SSL_get_error(t->ssl, rc);
 		struct pollfd p = {fd, e == SSL_ERROR_WANT_WRITE ? POLLOUT : POLLIN, 0};
-		if ((e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) ||
-		    poll(&p, 1, timeout_ms) != 1) {
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		long left = timeout_ms - (long)((t1.tv_sec - t0.tv_sec) * 1000 +
+						(t1.tv_nsec - t0.tv_nsec) / 1000000);
+		if ((e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) || left <= 0 ||
+		    poll(&p, 1, (int)left) != 1) {
 			long v = SSL_get_verify_result(t->ssl);
 			char what[300];
 			snprintf(what, sizeof(what), "TLS handshake with %.200s", host);
@@ -114,14 +156,22 @@ static ssize_t outcome(struct hil_tlsc *t, int rc)
 ssize_t hil_tlsc_read(struct hil_tlsc *t, void *buf, size_t n)
 {
 	size_t got;
+	struct hush h;
+	hush(&h);
+	ERR_clear_error();
 	int rc = SSL_read_ex(t->ssl, buf, n, &got);
+	unhush(&h);
 	return rc == 1 ? (ssize_t)got : outcome(t, rc);
 }
 
 ssize_t hil_tlsc_write(struct hil_tlsc *t, const void *buf, size_t n)
 {
 	size_t put;
+	struct hush h;
+	hush(&h);
+	ERR_clear_error();
 	int rc = SSL_write_ex(t->ssl, buf, n, &put);
+	unhush(&h);
 	return rc == 1 ? (ssize_t)put : outcome(t, rc);
 }
 
@@ -135,7 +185,10 @@ void hil_tlsc_close(struct hil_tlsc *t)
 	if (!t)
 		return;
 	if (t->ssl) {
+		struct hush h;
+		hush(&h);
 		SSL_shutdown(t->ssl);
+		unhush(&h);
 		SSL_free(t->ssl);
 	}
 	ERR_clear_error();

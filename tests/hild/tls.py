@@ -169,6 +169,28 @@ def silent_clients(p):
     check(d.stop() == 0, "hild stops cleanly")
 
 
+def hild_killed(p):
+    """libhil's TLS client writing to a hild that died got SIGPIPE (OpenSSL
+    writes with write(2)): the program died with no word of why."""
+    port = free_port()
+    d = Hild("tls4", "--tcp", "127.0.0.1:%d" % port, "--tls-cert", p("server.pem"),
+             "--tls-key", p("server.key"), "--token-file", p("token"))
+    wait_port(port)
+    script = os.path.join(W, "long.hil")
+    with open(script, "w") as f:
+        f.write("poke en 1\n" + "step 1\npeek count\n" * 200000)
+    env = dict(os.environ, HIL_HILD="tls:localhost:%d" % port, HIL_TLS_CA=p("ca.pem"),
+               HIL_TOKEN_FILE=p("token"))
+    run = subprocess.Popen([HIL, "run", "--dut", COUNTER, script], stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE, text=True, env=env)
+    threading.Event().wait(3)
+    d.kill()
+    err = run.communicate(timeout=120)[1]
+    check(run.returncode > 0 and "hild" in err,
+          "hild killed under a TLS client's session: the client exits %d saying why (%s), "
+          "not by SIGPIPE" % (run.returncode, err.strip().splitlines()[-1][-120:]))
+
+
 def client_certs(p):
     port = free_port()
     d = Hild("tls2", "--tcp", "127.0.0.1:%d" % port, "--tls-cert", p("server.pem"),
@@ -213,6 +235,7 @@ def main():
     p = make_certs(W, TOKEN)
     server_only(p)
     silent_clients(p)
+    hild_killed(p)
     client_certs(p)
     refusals(p)
     summary()
