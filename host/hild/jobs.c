@@ -185,10 +185,13 @@ static void publish(struct job *j, json_t *event)
 	topics_publish(j->d, topic, event, j->owner);
 }
 
-/* Someone has had the job's result: retention may remove it once old. */
-static void mark_read(const struct job *j)
+/* The job's owner has had its result: retention may remove it once old.
+ * (An admin's look does not count: the owner may not have seen it.) */
+static void mark_read(const struct job *j, const struct client *c)
 {
 	char path[4500];
+	if (!j->owner[0] || strcmp(client_who(c), j->owner))
+		return;
 	snprintf(path, sizeof(path), "%s/read", j->dir);
 	int fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0640);
 	if (fd >= 0)
@@ -263,11 +266,10 @@ static void finish(struct job *j)
 	hild_log("job %lu: %s (exit %d) on %s", j->id, j->status, j->exit_code, j->board);
 	publish(j, json_pack("{s:s,s:s,s:i}", "state", "done", "status", j->status, "exit",
 			     j->exit_code));
-	if (j->waits)
-		mark_read(j);
 	while (j->waits) {
 		struct jwait *w = j->waits;
 		j->waits = w->next;
+		mark_read(j, w->c);
 		client_reply_ok(w->c, w->id, summary(j));
 		client_done(w->c);
 		json_decref(w->id);
@@ -418,6 +420,13 @@ int jobs_load(struct hild *d, char *err, size_t errlen)
 			char tmp[4500];
 			snprintf(tmp, sizeof(tmp), "%s/%s", jobs, e->d_name);
 			clear_new(tmp);
+			continue;
+		}
+		/* One moved aside at an earlier start still holds its id. */
+		if (!strncmp(e->d_name, "unreadable-", 11)) {
+			unsigned long gone = strtoul(e->d_name + 11, &end, 10);
+			if (!*end && gone > d->next_job)
+				d->next_job = gone;
 			continue;
 		}
 		unsigned long id = strtoul(e->d_name, &end, 10);
@@ -696,7 +705,7 @@ json_t *jobs_result(struct hild *d, struct client *c, unsigned long id, char *er
 	json_object_set_new(o, "log", json_string(path));
 	if (j->state != DONE)
 		return o;
-	mark_read(j);
+	mark_read(j, c);
 	snprintf(path, sizeof(path), "%s/result.json", j->dir);
 	json_t *r = json_load_file(path, 0, NULL);
 	const char *msg = json_string_value(json_object_get(r, "message"));
@@ -722,7 +731,7 @@ int jobs_wait(struct hild *d, struct client *c, json_t *id, unsigned long job)
 	char err[256];
 	struct job *old, *j = visible(d, c, job, &old, err, sizeof(err));
 	if (old) {
-		mark_read(old);
+		mark_read(old, c);
 		int rc = client_reply_ok(c, id, summary(old));
 		job_free(old);
 		return rc;
@@ -730,7 +739,7 @@ int jobs_wait(struct hild *d, struct client *c, json_t *id, unsigned long job)
 	if (!j)
 		return client_reply_error(c, id, "no_job", err);
 	if (j->state == DONE) {
-		mark_read(j);
+		mark_read(j, c);
 		return client_reply_ok(c, id, summary(j));
 	}
 	struct jwait *w = calloc(1, sizeof(*w));

@@ -132,6 +132,19 @@ def isolation():
     for r in q[:3]:
         a.ok("job_wait", job=r["ok"]["job"])
     b.ok("job_wait", job=other["ok"]["job"])
+    # An admin reading b's result does not count as b having read it:
+    # retention keeps a result until its owner has had it.
+    bj = b.ok("submit", script="step 2\n", dut=COUNTER, sim=True)["job"]
+    for _ in range(600):
+        if any(x["job"] == bj and x["state"] == "done" for x in adm.ok("jobs")["jobs"]):
+            break
+        time.sleep(0.05)
+    mark = os.path.join(d.state, "jobs", str(bj), "read")
+    adm.ok("result", job=bj)
+    by_admin = os.path.exists(mark)
+    b.ok("result", job=bj)
+    check(not by_admin and os.path.exists(mark),
+          "an admin's look at a result leaves it unread; its owner's marks it read")
     big = a.call("submit", script="step 1\n" * 600, dut=COUNTER, sim=True)
     check(big.get("error", {}).get("code") == "limit" and "--max-user-bytes" in
           big["error"]["message"],
@@ -143,6 +156,39 @@ def isolation():
     jobs = os.path.join(d.state, "jobs")
     modes = {oct(os.stat(os.path.join(jobs, x)).st_mode & 0o777) for x in os.listdir(jobs)}
     check(modes == {"0o750"}, "job directories are not for every user: %s" % modes)
+
+
+def hild_user_is_no_admin():
+    """User code runs as hild's user (a sim model, a job's DUT build), so
+    hild's own user is no admin: a client of that user once saw every
+    user's jobs."""
+    own = os.path.join(W, "own")
+    os.makedirs(own, exist_ok=True)
+    os.chown(own, 65534, 65534)
+    cfg = os.path.join(own, "boards.json")
+    with open(cfg, "w") as f:
+        json.dump({"boards": [{"name": "bench-0", "type": "counter",
+                               "uri": "sim:" + COUNTER}]}, f)
+    sock = os.path.join(own, "h.sock")
+    p = subprocess.Popen([Hild.binary, "--socket", sock, "--state", os.path.join(own, "state"),
+                          "--config", cfg, "--foreground"], user=65534, group=65534,
+                         stderr=open(os.path.join(own, "hild.log"), "w"),
+                         env=dict(os.environ, HIL_CACHE=os.path.join(own, "cache")))
+    for _ in range(200):
+        if os.path.exists(sock):
+            break
+        time.sleep(0.05)
+    other = Agent(sock, 65533)
+    job = other.ok("submit", script="step 1\n", dut=COUNTER, board="bench-0")["job"]
+    hilds = Agent(sock, 65534)
+    seen = [x["job"] for x in hilds.ok("jobs")["jobs"]]
+    r = hilds.call("result", job=job)
+    check(job not in seen and r.get("error", {}).get("code") == "no_job",
+          "a client of hild's own user sees only its own jobs, not another user's")
+    other.close()
+    hilds.close()
+    p.terminate()
+    check(p.wait(60) == 0, "hild stops cleanly")
 
 
 def idle():
@@ -174,6 +220,7 @@ def main():
         check(False, "isolation.py runs as root, to run clients as other users")
         summary()
     isolation()
+    hild_user_is_no_admin()
     idle()
     summary()
 

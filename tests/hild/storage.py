@@ -92,6 +92,20 @@ def main():
           % (aside, n))
     c.close()
     check(d.stop() == 0, "hild stops cleanly")
+    # The newest job moved aside, then two restarts with no submit between:
+    # its id was handed out again once its directory had a new name.
+    with open(os.path.join(jobs, str(n), "job.json"), "w") as f:
+        f.write("{not json")
+    Hild("full", config=cfg, state=state).stop()
+    d = Hild("full", config=cfg, state=state)
+    c = Client(d.sock)
+    m = c.ok("submit", script=SCRIPT, name="e", dut=COUNTER, board="bench-0")["job"]
+    c.close()
+    check(m == n + 1 and os.path.isdir(os.path.join(jobs, "unreadable-%d" % n)),
+          "a job moved aside at one start keeps its id at the next: the next job is %d "
+          "(after %d)" % (m, n))
+    wait_job(d, m)
+    check(d.stop() == 0, "hild stops cleanly")
     with open(os.path.join(jobs, str(a), "job.json")) as f:
         check(json.load(f)["job"] == a, "the first job's record is intact")
     open_to_all = [os.path.join(r, x) for r, ds, fs in os.walk(state) for x in ds + fs
