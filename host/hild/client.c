@@ -263,17 +263,21 @@ void client_event(struct client *c, unsigned long sub, const char *body, size_t 
 }
 
 /* A TLS client with a certificate (verified against --tls-client-ca) is
- * the user its certificate names; the name is kept to characters that
- * need no escaping anywhere it goes. */
-static void named_by_certificate(struct client *c)
+ * the user its certificate names. Only names that need no escaping
+ * anywhere are taken, as they are, so no two certificates are one user;
+ * any other is refused. */
+static int named_by_certificate(struct client *c)
 {
 	char cn[64];
+	if (!c->d->cfg.tls_client_ca)
+		return 0;
 	if (tls_peer_name(c->tls, cn, sizeof(cn)) < 0)
-		return;
+		return -1;
 	for (char *p = cn; *p; p++)
 		if (!isalnum((unsigned char)*p) && !strchr("._@-", *p))
-			*p = '_';
+			return -1;
 	snprintf(c->who, sizeof(c->who), "cert:%s", cn);
+	return 0;
 }
 
 static int hello(struct client *c, json_t *m)
@@ -303,8 +307,12 @@ static int hello(struct client *c, json_t *m)
 				     "contents of hild's --token-file");
 		}
 	}
-	if (c->tls)
-		named_by_certificate(c);
+	if (c->tls && named_by_certificate(c) < 0) {
+		hild_log("client %lu over TCP refused: its certificate's common name is not "
+			 "one name of letters, digits, '.', '_', '@' and '-'", c->id);
+		return fatal(c, "auth", "hild takes a client certificate whose subject has one "
+			     "common name of 1 to 63 letters, digits, '.', '_', '@' or '-'");
+	}
 	const char *name = json_string_value(json_object_get(m, "client"));
 	snprintf(c->name, sizeof(c->name), "%s", name ? name : "client");
 	for (char *p = c->name; *p; p++)

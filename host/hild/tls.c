@@ -122,12 +122,22 @@ size_t tls_pending(void *t)
 int tls_peer_name(void *t, char *buf, size_t n)
 {
 	X509 *cert = SSL_get1_peer_certificate(t);
-	int len = cert && SSL_get_verify_result(t) == X509_V_OK
-			  ? X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName,
-						      buf, (int)n)
-			  : -1;
+	X509_NAME *sub = cert && SSL_get_verify_result(t) == X509_V_OK
+				 ? X509_get_subject_name(cert) : NULL;
+	int at = sub ? X509_NAME_get_index_by_NID(sub, NID_commonName, -1) : -1;
+	unsigned char *utf8 = NULL;
+	int len = -1;
+	/* Exactly one common name, taken whole: a name cut short or picked
+	 * from several could be two certificates' at once. */
+	if (at >= 0 && X509_NAME_get_index_by_NID(sub, NID_commonName, at) < 0)
+		len = ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(
+							 X509_NAME_get_entry(sub, at)));
+	int ok = len > 0 && (size_t)len < n && !memchr(utf8, 0, (size_t)len);
+	if (ok)
+		snprintf(buf, n, "%.*s", len, (const char *)utf8);
+	OPENSSL_free(utf8);
 	X509_free(cert);
-	return len > 0 ? 0 : -1;
+	return ok ? 0 : -1;
 }
 
 void tls_free(void *t)

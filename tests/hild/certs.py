@@ -1,7 +1,7 @@
 """Certificates and a token for the TLS tests, made with the openssl
 command: a CA; hild's certificate for localhost and 127.0.0.1; client
-certificates from the CA (alice, bob) and one self-signed that names
-alice (mallory)."""
+certificates from the CA (alice, bob, and "spaced", whose common name
+is "al ice") and one self-signed that names alice (mallory)."""
 import os
 import subprocess
 
@@ -18,8 +18,9 @@ def make_certs(where, token):
             "-keyout", p("ca.key"), "-out", p("ca.pem"))
     with open(p("san.cnf"), "w") as f:
         f.write("subjectAltName=DNS:localhost,IP:127.0.0.1\n")
-    for name, ext in (("server", ["-extfile", p("san.cnf")]), ("alice", []), ("bob", [])):
-        cn = "localhost" if name == "server" else name
+    for name, ext in (("server", ["-extfile", p("san.cnf")]), ("alice", []), ("bob", []),
+                      ("spaced", [])):
+        cn = {"server": "localhost", "spaced": "al ice"}.get(name, name)
         openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=" + cn,
                 "-keyout", p(name + ".key"), "-out", p(name + ".csr"))
         openssl("x509", "-req", "-in", p(name + ".csr"), "-CA", p("ca.pem"), "-CAkey",

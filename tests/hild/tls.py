@@ -200,12 +200,16 @@ def client_certs(p):
     base = dict(os.environ, HIL_HILD="tls:localhost:%d" % port, HIL_TLS_CA=p("ca.pem"),
                 HIL_TOKEN_FILE=p("token"))
     who = {n: dict(base, HIL_TLS_CERT=p(n + ".pem"), HIL_TLS_KEY=p(n + ".key"))
-           for n in ("alice", "bob", "mallory")}
+           for n in ("alice", "bob", "mallory", "spaced")}
     none = cli(base, "boards")
     forged = cli(who["mallory"], "boards")
     check(none.returncode != 0 and forged.returncode != 0 and "HIL_TLS_CERT" in none.stderr,
           "--tls-client-ca: no certificate, or a self-signed one naming alice, is refused "
           "(%s; %s)" % (none.stderr.strip()[:100], forged.stderr.strip()[:100]))
+    spaced = cli(who["spaced"], "boards")
+    check(spaced.returncode != 0 and "one common name" in spaced.stderr,
+          "a CA-signed certificate whose common name needs escaping ('al ice') is refused, "
+          "not taken as another user's look-alike (%s)" % spaced.stderr.strip()[-100:])
     sub = cli(who["alice"], "submit", os.path.join(COUNTER, "test.hil"), "--dut", COUNTER,
               "--sim")
     job = sub.stdout.strip()
