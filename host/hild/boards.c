@@ -469,26 +469,38 @@ void boards_release(struct hild *d, struct board *b, const char *offline_why)
 }
 
 /* A free board on USB (or on a serial device) is looked for every
- * PRESENCE_MS: unplugged, it goes offline; plugged in again, it is free,
- * with a state event each time. A board in use is its session's to
- * watch: the link waits out a replug (HIL_REPLUG_MS) or fails. */
+ * PRESENCE_MS (USB listed once for all of them, the first 64): unplugged,
+ * it goes offline; plugged in again, it is free, with a state event each
+ * time. A board in use is its session's to watch: the link waits out a
+ * replug (HIL_REPLUG_MS) or fails. */
+static int looked_for(const struct board *b)
+{
+	return !b->ondemand && (b->state == FREE || (b->state == OFFLINE && b->absent));
+}
+
 static long presence(struct hil_reactor *r, uint64_t id, void *user)
 {
 	(void)r, (void)id;
 	struct hild *d = user;
-	int back = 0;
-	for (struct board *b = d->boards; b; b = b->next) {
-		if (b->ondemand || !(b->state == FREE || (b->state == OFFLINE && b->absent)))
+	const char *uris[64];
+	int here[64], n = 0, back = 0;
+	for (struct board *b = d->boards; b && n < 64; b = b->next)
+		if (looked_for(b))
+			uris[n++] = b->uri;
+	hil_targets_present(uris, n, here);
+	n = 0;
+	for (struct board *b = d->boards; b && n < 64; b = b->next) {
+		if (!looked_for(b))
 			continue;
-		int here = hil_target_present(b->uri);
-		if (here == 0 && b->state == FREE) {
+		int h = here[n++];
+		if (h == 0 && b->state == FREE) {
 			b->state = OFFLINE;
 			b->absent = 1;
 			snprintf(b->why, sizeof(b->why), "not plugged in (hild looks for it "
 				 "every %d s)", PRESENCE_MS / 1000);
 			hild_log("board %s is offline: %s", b->name, b->why);
 			announce(d, b);
-		} else if (here == 1 && b->state == OFFLINE) {
+		} else if (h == 1 && b->state == OFFLINE) {
 			b->state = FREE;
 			b->absent = 0;
 			hild_log("board %s is plugged in again", b->name);
@@ -503,12 +515,16 @@ static long presence(struct hil_reactor *r, uint64_t id, void *user)
 
 void boards_watch_presence(struct hild *d)
 {
-	for (struct board *b = d->boards; b; b = b->next)
-		if (!b->ondemand && hil_target_present(b->uri) >= 0) {
+	for (struct board *b = d->boards; b; b = b->next) {
+		const char *uri = b->uri;
+		int here;
+		hil_targets_present(&uri, 1, &here);
+		if (!b->ondemand && here >= 0) {
 			presence(d->r, 0, d);
 			hil_reactor_timer(d->r, PRESENCE_MS, presence, d);
 			return;
 		}
+	}
 }
 
 void boards_free(struct hild *d)

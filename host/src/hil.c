@@ -664,7 +664,9 @@ static int open_remote(hil_t **out, const char *uri, const struct hil_options *o
 	return rc;
 }
 
-int hil_target_present(const char *uri)
+/* One target's answer for hil_targets_present; *nd < -1 until USB has
+ * been listed into devs. */
+static int present_one(const char *uri, struct hil_usbdev *devs, int cap, int *nd)
 {
 	static const char *const kinds[] = {"ftdi", "usb", "tty"};
 	const char *c1 = strchr(uri, ':');
@@ -684,7 +686,17 @@ int hil_target_present(const char *uri)
 		return -1;
 	if (k == 2)
 		return access(bt.tty, F_OK) == 0;
-	return hil_usb_present(&bt.board, k == 0 ? &bt.sel : NULL);
+	if (*nd < -1)
+		*nd = hil_usb_list(devs, cap, err, sizeof(err));
+	return *nd < 0 ? -1 : hil_usb_among(&bt.board, k == 0 ? &bt.sel : NULL, devs, *nd);
+}
+
+void hil_targets_present(const char *const *uris, int n, int *present)
+{
+	struct hil_usbdev devs[64];
+	int nd = -2;
+	for (int i = 0; i < n; i++)
+		present[i] = present_one(uris[i], devs, 64, &nd);
 }
 
 int hil_open(hil_t **out, const char *uri, const struct hil_options *opt,

@@ -119,16 +119,15 @@ static int selected(const struct hil_usbsel *sel, const struct hil_board *b,
 	return d->vid == b->vid && d->pid == b->pid;
 }
 
-int hil_usb_present(const struct hil_board *b, const struct hil_usbsel *sel)
+int hil_usb_among(const struct hil_board *b, const struct hil_usbsel *sel,
+		  const struct hil_usbdev *devs, int n)
 {
-	struct hil_usbdev devs[64];
-	char err[256];
-	int n = hil_usb_list(devs, 64, err, sizeof(err));
 	for (int i = 0; i < n; i++)
 		if (selected(sel, b, &devs[i]) ||
+		    (devs[i].no_access && devs[i].vid == b->vid && devs[i].pid == b->pid) ||
 		    (b->boot_vid && devs[i].vid == b->boot_vid && devs[i].pid == b->boot_pid))
 			return 1;
-	return n < 0 ? -1 : 0;
+	return 0;
 }
 
 static void describe_sel(const struct hil_usbsel *sel, const struct hil_board *b,

@@ -32,6 +32,36 @@ def children(pid):
     return kids
 
 
+def unreadable():
+    """A board hild may not open (no udev rule for its user) still shows on
+    USB, its serial unknown: hild once took it for unplugged."""
+    own = os.path.join(W, "deny")
+    os.makedirs(own, exist_ok=True)
+    os.chown(own, 65534, 65534)
+    sock = os.path.join(own, "h.sock")
+    cfg = os.path.join(own, "boards.json")
+    with open(cfg, "w") as f:
+        json.dump({"boards": [{"name": "ice-0", "type": "icebreaker",
+                               "uri": "ftdi:icebreaker@HIL00001:" + os.path.abspath(DUT)}]}, f)
+    emu = subprocess.Popen([EMU, "--deny-user", "--flash-in", BIN, "--uart-model", MODEL, "--",
+                            HILD, "--socket", sock, "--state", os.path.join(own, "state"),
+                            "--config", cfg, "--foreground"],
+                           stderr=open(os.path.join(own, "hild.log"), "w"))
+    for _ in range(200):
+        if os.path.exists(sock):
+            break
+        time.sleep(0.05)
+    time.sleep(3)
+    c = Client(sock)
+    state = [b["state"] for b in c.ok("boards")["boards"] if b["name"] == "ice-0"]
+    c.close()
+    check(state == ["free"], "a board hild's user may not open is not taken for unplugged "
+          "(state %s)" % state)
+    for k in children(emu.pid):
+        os.kill(k, signal.SIGTERM)
+    emu.wait(60)
+
+
 def main():
     sock = os.path.join(W, "replug-hild.sock")
     cfg = os.path.join(W, "replug-boards.json")
@@ -76,6 +106,7 @@ def main():
     for k in children(emu.pid):
         os.kill(k, signal.SIGTERM)
     check(emu.wait(60) == 0, "hild stops cleanly")
+    unreadable()
     summary()
 
 

@@ -47,10 +47,11 @@ int hil_open(hil_t **h, const char *uri, const struct hil_options *opt,
 	     char *err, size_t errlen);
 void hil_close(hil_t *h);
 const char *hil_error(const hil_t *h);
-/* Is the board a target names plugged in (ftdi: and usb: on USB, tty: its
- * serial device)? 1 yes, 0 no, -1 when the target is not a board's or
- * names no board hil knows. Opens nothing. */
-int hil_target_present(const char *uri);
+/* Are the boards n targets name plugged in (ftdi: and usb: on USB, tty:
+ * their serial devices)? present[i] is 1 yes, 0 no, -1 when uris[i] is not
+ * a board's target, names no board hil knows, or USB cannot be listed.
+ * USB is listed once for all of them; no board is opened. */
+void hil_targets_present(const char *const *uris, int n, int *present);
 
 const struct hil_ports *hil_ports(const hil_t *h);
 /* Index of a port by name, or HIL_E_ARG. */

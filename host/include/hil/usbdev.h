@@ -32,8 +32,11 @@ int hil_usb_list(struct hil_usbdev *out, int max, char *err, size_t errlen);
 void hil_usb_boards_of(const struct hil_usbdev *d, char *out, size_t n);
 
 /* Is the selected device (or, for an FX2 board, its chip before hil's
- * firmware) on USB now? 1 yes, 0 no, -1 when USB cannot be listed. */
-int hil_usb_present(const struct hil_board *b, const struct hil_usbsel *sel);
+ * firmware) among devs, as hil_usb_list gave them? A device of the
+ * board's USB ID whose strings could not be read counts as its (its
+ * serial is unknown). 1 yes, 0 no. */
+int hil_usb_among(const struct hil_board *b, const struct hil_usbsel *sel,
+		  const struct hil_usbdev *devs, int n);
 
 /* Opens interface iface (0 = A) of the selected device for board b. */
 struct ftdi_context *hil_usb_open(const struct hil_board *b,
