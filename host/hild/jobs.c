@@ -522,6 +522,11 @@ int jobs_submit(struct hild *d, struct client *c, json_t *req, unsigned long *ou
 			 "absolute path of a DUT directory hild can read");
 		return -1;
 	}
+	json_t *name = json_object_get(req, "name");
+	if (name && (!json_is_string(name) || json_string_length(name) > 200)) {
+		snprintf(err, errlen, "a job's \"name\" is a string of at most 200 bytes");
+		return -1;
+	}
 	if (!!board + !!type + sim != 1) {
 		snprintf(err, errlen, "submit takes one of \"board\": NAME, \"type\": T or "
 			 "\"sim\": true");
@@ -567,8 +572,7 @@ int jobs_submit(struct hild *d, struct client *c, json_t *req, unsigned long *ou
 	j->script = strlen(script);
 	json_t *m = json_pack("{s:I,s:s,s:s,s:s,s:s,s:I,s:s}", "job", (json_int_t)j->id, "kind",
 			      j->kind, "target", j->what, "dut", dut, "name",
-			      json_is_string(json_object_get(req, "name"))
-				      ? json_string_value(json_object_get(req, "name")) : "script",
+			      name ? json_string_value(name) : "script",
 			      "submitted", (json_int_t)time(NULL), "owner", j->owner);
 	char *text = json_dumps(m, JSON_COMPACT);
 	json_decref(m);

@@ -145,6 +145,10 @@ def isolation():
     b.ok("result", job=bj)
     check(not by_admin and os.path.exists(mark),
           "an admin's look at a result leaves it unread; its owner's marks it read")
+    named = a.call("submit", script="step 1\n", dut=COUNTER, sim=True, name="n" * 100000)
+    check(named.get("error", {}).get("code") == "bad_request",
+          "a job name of 100,000 bytes (stored outside any quota) is refused: %s"
+          % named.get("error", {}).get("message"))
     big = a.call("submit", script="step 1\n" * 600, dut=COUNTER, sim=True)
     check(big.get("error", {}).get("code") == "limit" and "--max-user-bytes" in
           big["error"]["message"],
