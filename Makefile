@@ -8,7 +8,7 @@
 ROOT := $(CURDIR)
 DEMO ?= counter
 
-.PHONY: all demo test lint clean deps host host-asan plugin fuzzers
+.PHONY: all demo test lint clean deps host host-asan plugin fuzzers install uninstall
 
 all: deps host plugin
 
@@ -23,6 +23,14 @@ host-asan: deps
 
 plugin: deps
 	@$(MAKE) -s -f mk/plugin.mk OUT=build
+
+# make install / uninstall [PREFIX=/usr/local] [DESTDIR=]: mk/install.mk
+# says what goes where.
+install: all firmware
+	@$(MAKE) -s -f mk/install.mk install
+
+uninstall:
+	@$(MAKE) -s -f mk/install.mk uninstall
 
 demo: all
 	build/bin/hil run --dut examples/$(DEMO) examples/$(DEMO)/test.hil

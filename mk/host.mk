@@ -56,7 +56,7 @@ $(OUT)/lib/libhil.a: $(LIB_OBJ)
 
 $(OUT)/lib/libhil.so: $(LIB_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) -shared $(LDFLAGS) $^ $(LDLIBS) -o $@
+	$(CC) -shared -Wl,-soname,libhil.so.1 $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 $(OUT)/bin/hil: $(CLI_OBJ) $(OUT)/lib/libhil.a
 	@mkdir -p $(dir $@)

@@ -70,9 +70,9 @@ static void on_signal(struct hil_reactor *r, int fd, unsigned ev, void *user)
 	}
 }
 
-static int usage(void)
+static int usage(FILE *to)
 {
-	fprintf(stderr,
+	fprintf(to,
 		"usage: hild [OPTIONS]   (docs/hild.md)\n"
 		"  --socket PATH      where clients connect (default /run/hil/hild.sock\n"
 		"                     if this user may write /run/hil, else\n"
@@ -305,8 +305,12 @@ int main(int argc, char **argv)
 			d.cfg.max_out = (size_t)n, i++;
 		else if (!strcmp(argv[i], "--foreground"))
 			continue;
+		else if (!strcmp(argv[i], "--help")) {
+			usage(stdout);
+			return 0;
+		}
 		else
-			return usage();
+			return usage(stderr);
 	}
 	char err[1024];
 	if (!d.cfg.socket_path && default_socket(sock, sizeof(sock), err, sizeof(err)) < 0) {

@@ -59,7 +59,9 @@ static int build_dut(struct job *j, const char *dir)
 	argv_add(&v, "yosys");
 	argv_add(&v, "-q");
 	argv_add(&v, "-m");
-	argv_addf(&v, "%s/build/lib/hil_ce.so", j->root);
+	char plugin[PATH_MAX];
+	hil_root_built(plugin, sizeof(plugin), "lib/hil_ce.so");
+	argv_add(&v, plugin);
 	argv_add(&v, "-p");
 	argv_add(&v, script);
 	struct argv *vv = &v;
@@ -182,7 +184,7 @@ static int prepare(struct job *j, struct dut_src *src, const char *what,
 	dut_src_hash(src, h);
 	bj_hash_tool(h, "yosys");
 	char plugin[PATH_MAX + 64], hex[33];
-	snprintf(plugin, sizeof(plugin), "%s/build/lib/hil_ce.so", j->root);
+	hil_root_built(plugin, sizeof(plugin), "lib/hil_ce.so");
 	bj_hash_file(h, plugin);
 	bj_key_end(h, hex);
 	snprintf(j->dut, sizeof(j->dut), "%s/%s-%s", j->cache, j->top, hex);

@@ -21,7 +21,9 @@
 
 void hil_fx2_firmware_path(const struct hil_board *b, char *out, size_t n)
 {
-	snprintf(out, n, "%s/build/firmware/%s/hil-fx2.ihx", hil_root(), b->name);
+	char rel[128];
+	snprintf(rel, sizeof(rel), "firmware/%s/hil-fx2.ihx", b->name);
+	hil_root_built(out, n, rel);
 }
 
 int hil_fx2_bitstream_path(const struct hil_board *b, const char *dut_dir, char *out, size_t n,

@@ -10,19 +10,20 @@
 #include <unistd.h>
 
 /* Levels above the binary's folder to look in: build/bin, build/asan/bin,
- * build/lib, build/test, and an installed PREFIX/lib/hil/bin all lie within. */
+ * build/lib, build/test, and an installed PREFIX/bin or PREFIX/lib all lie
+ * within. */
 #define LEVELS 4
 
 const char *hil_root(void)
 {
-	static char root[PATH_MAX];
+	static char root[PATH_MAX + 16];
 	const char *env = getenv("HIL_ROOT");
 	if (env && *env)
 		return env;
 	if (root[0])
 		return root;
 	Dl_info info;
-	char self[PATH_MAX], probe[PATH_MAX + 32];
+	char self[PATH_MAX], probe[PATH_MAX + 48];
 	if (!dladdr((void *)hil_root, &info) || !info.dli_fname ||
 	    !realpath(info.dli_fname, self)) {
 		ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
@@ -33,11 +34,21 @@ const char *hil_root(void)
 		if (!slash)
 			break;
 		*slash = '\0';
-		snprintf(probe, sizeof(probe), "%s/gateware/hil_bridge.v", self);
-		if (access(probe, R_OK) == 0) {
-			snprintf(root, sizeof(root), "%s", self);
-			return root;
+		static const char *const under[] = {"", "/share/hil"};
+		for (int k = 0; k < 2; k++) {
+			snprintf(probe, sizeof(probe), "%s%s/gateware/hil_bridge.v", self, under[k]);
+			if (access(probe, R_OK) == 0) {
+				snprintf(root, sizeof(root), "%s%s", self, under[k]);
+				return root;
+			}
 		}
 	}
 	return "";
+}
+
+void hil_root_built(char *out, size_t n, const char *rel)
+{
+	snprintf(out, n, "%s/build/%s", hil_root(), rel);
+	if (access(out, F_OK) != 0)
+		snprintf(out, n, "%s/%s", hil_root(), rel);
 }

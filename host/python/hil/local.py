@@ -5,7 +5,9 @@ a connection to hild (wire.Connection), calling libhil for each, so a test
 is the same code whether its DUT runs here or behind hild.
 
 libhil.so is looked up in $HIL_LIBHIL, then beside this package in hil's
-source tree (build/lib/libhil.so, made by make)."""
+source tree (build/lib/libhil.so, made by make), then where `make install`
+put it beside the package (PREFIX/lib), then as the system finds
+libhil.so.1."""
 import collections
 import ctypes
 import os
@@ -36,9 +38,11 @@ def _library():
     global _lib
     if _lib is not None:
         return _lib
-    path = os.environ.get("HIL_LIBHIL") or os.path.join(
-        os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "build", "lib",
-        "libhil.so")
+    here = os.path.dirname(os.path.abspath(__file__))
+    tree = os.path.join(here, "..", "..", "..", "build", "lib", "libhil.so")
+    installed = os.path.join(here, "..", "..", "..", "libhil.so.1")
+    path = os.environ.get("HIL_LIBHIL") or next(
+        (p for p in (tree, installed) if os.path.exists(p)), "libhil.so.1")
     try:
         lib = ctypes.CDLL(path)
     except OSError as e:
