@@ -32,6 +32,11 @@ install: all firmware
 uninstall:
 	@$(MAKE) -s -f mk/install.mk uninstall
 
+# make deb: build/hil_VERSION_ARCH.deb (mk/deb.mk)
+.PHONY: deb
+deb: all firmware
+	@$(MAKE) -s -f mk/deb.mk deb
+
 demo: all
 	build/bin/hil run --dut examples/$(DEMO) examples/$(DEMO)/test.hil
 
