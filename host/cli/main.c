@@ -74,11 +74,21 @@ int main(int argc, char **argv)
 	if (argc < 2)
 		return usage(stderr);
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
-	    !strcmp(argv[1], "help"))
+	    (!strcmp(argv[1], "help") && argc == 2))
 		return usage(stdout);
+	/* `hil help COMMAND` is `hil COMMAND --help`. */
+	int help = argc == 3 && !strcmp(argv[1], "help");
+	const char *name = help ? argv[2] : argv[1];
+	for (int a = 2; !help && a < argc; a++)
+		help = !strcmp(argv[a], "--help") || !strcmp(argv[a], "-h");
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		if (!strcmp(argv[1], cmds[i].name))
+		if (!strcmp(name, cmds[i].name)) {
+			if (help) {
+				printf("usage: hil %s\n", cmds[i].help);
+				return 0;
+			}
 			return cmds[i].fn(argc - 1, argv + 1);
-	fprintf(stderr, "hil: unknown command '%s'\n", argv[1]);
+		}
+	fprintf(stderr, "hil: unknown command '%s'\n", name);
 	return usage(stderr);
 }

@@ -9,6 +9,23 @@ p=0 f=0
 ok() { echo "ok $1"; p=$((p + 1)); }
 bad() { echo "FAIL $1"; f=$((f + 1)); }
 
+# Every command's --help (and hil help COMMAND, and hild --help) prints its
+# usage on stdout and exits 0; an unknown command exits 2.
+helped=0
+cmds="run list bitstream flash replay trace boards submit jobs wait result ports oracle wrap"
+for c in $cmds; do
+	"$HIL" $c --help >$w/help.out 2>&1 && grep -q "^usage: hil $c" $w/help.out &&
+		"$HIL" help $c >$w/help2.out 2>&1 && cmp -s $w/help.out $w/help2.out &&
+		helped=$((helped + 1))
+done
+"$(dirname "$HIL")/hild" --help >$w/hild-help.out 2>&1 && grep -q "^usage: hild" $w/hild-help.out &&
+	helped=$((helped + 1))
+"$HIL" nosuchcommand >/dev/null 2>&1
+unknown=$?
+[ $helped -eq 15 ] && [ $unknown -eq 2 ] &&
+	ok "--help exits 0 with the usage for all 14 commands and hild; an unknown command exits 2" ||
+	bad "--help: $helped of 15 exit 0 with their usage; unknown command exit $unknown"
+
 d=examples/alu
 "$HIL" run --dut $d --vcd $w/alu.vcd --json $d/test.hil >$w/alu.out 2>$w/alu.err
 [ $? -eq 0 ] && ok "run with --vcd --json exits 0" || bad "run with --vcd --json"
