@@ -1,7 +1,7 @@
 # hil: the one entry point. README.md has the two commands a newcomer needs:
 #   make demo   build everything, run an example on the Verilator backend
 #   make test   run every test; the last line is "N passed, N failed"
-# Other targets: all, firmware, resources, bench, lint, clean. A DUT's
+# `make help` lists the other targets. A DUT's
 # bitstream is `build/bin/hil bitstream --board B --dut DIR`: a DUT's path is
 # never a make variable, which make would expand.
 
@@ -79,6 +79,22 @@ soak: all
 .PHONY: bench
 bench: all
 	@sh mk/bench.sh
+
+# make help: every target, a line each
+.PHONY: help
+help:
+	@echo "make demo          build everything, run an example on the simulator [DEMO=counter]"
+	@echo "make test          every test (tests/run.sh; sh tests/run.sh SUITE... runs some)"
+	@echo "make all           libhil, hil, hild, the Yosys pass (build/)"
+	@echo "make host-asan     the sanitizer build the tests use (build/asan/)"
+	@echo "make firmware      the FX2 firmware [BOARD=B]"
+	@echo "make install       into PREFIX (/usr/local) [DESTDIR=]; make uninstall"
+	@echo "make deb           build/hil_VERSION_ARCH.deb"
+	@echo "make bench         measurements against what users use instead (docs/benchmarks.md)"
+	@echo "make resources     the bridge's cells and clock per board (docs/resources.md)"
+	@echo "make fuzz          every fuzzer [FUZZ_SECONDS=600]; make soak [MINUTES=10]"
+	@echo "make lint          Verilator's lint of the bridge"
+	@echo "make clean         remove build/"
 
 lint: deps
 	verilator --lint-only -Wall $$(ls gateware/hil_*.v | grep -v hil_board) --top-module hil_bridge

@@ -1,5 +1,8 @@
 #!/bin/sh
-# Runs every test suite (make test). Each suite prints its own closing line
+# Runs every test suite (make test), or the suites named:
+#   sh tests/run.sh hild usb unit-test_link
+# (a suite is a folder of tests/ with a run.sh, or unit-NAME for
+# build/asan/test/NAME). Each suite prints its own closing line
 # "N passed, M failed"; this script adds them up and prints the total last.
 # Set HIL to test another hil binary (default: the sanitizer build).
 cd "$(dirname "$0")/.." || exit 2
@@ -14,9 +17,22 @@ mkdir -p "$log"
 total_p=0
 total_f=0
 
+# Is the suite one of those asked for (all when none is named)?
+wanted() {
+	[ -z "$only" ] && return 0
+	case " $only " in *" $1 "*) return 0 ;; esac
+	return 1
+}
+only="$*"
+for n in $only; do
+	[ -x "tests/$n/run.sh" ] || [ -x "build/asan/test/${n#unit-}" ] ||
+		{ echo "tests/run.sh: no suite '$n' (a folder of tests/ with run.sh, or unit-NAME)" >&2; exit 2; }
+done
+
 suite() {
 	name=$1
 	shift
+	wanted "$name" || return 0
 	printf '== %s\n' "$name"
 	"$@" >"$log/$name.log" 2>&1
 	rc=$?
