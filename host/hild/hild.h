@@ -141,9 +141,8 @@ void frames_head(uint8_t head[4], size_t n);
 
 /* tls.c: TLS on TCP (OpenSSL). The reads and writes act as read(2) and
  * write(2) do on a non-blocking socket (-1 with errno EAGAIN: wait), and
- * set *wants to what they wait for: a read may need to write first (its
- * handshake), a write to read. */
-enum { TLS_WANTS_NONE, TLS_WANTS_READ, TLS_WANTS_WRITE };
+ * set *wants to what they wait for (HIL_TLS_WANTS_*, tlsc.h): a read may
+ * need to write first (its handshake), a write to read. */
 int tls_setup(struct hild *d, char *err, size_t errlen);
 void tls_cleanup(struct hild *d);
 void *tls_accept(struct hild *d, int fd);

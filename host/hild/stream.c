@@ -12,12 +12,13 @@
 #include <unistd.h>
 
 #include "hild.h"
+#include "tlsc.h"
 
 struct stream {
 	struct hild *d;
 	int fd;
 	void *tls;        /* NULL: plain */
-	int tls_wants;    /* what the last TLS call waits for (TLS_WANTS_*) */
+	int tls_wants;    /* what the last TLS call waits for (HIL_TLS_WANTS_*) */
 	size_t tls_wlen;  /* a TLS write to repeat with this length */
 	uint8_t *in;
 	size_t in_len, in_cap, max_msg;
@@ -105,9 +106,9 @@ static void rewatch(struct stream *s)
 	/* A TLS write may wait for the peer's handshake bytes, and a read for
 	 * room to send: watch what TLS waits for, never a socket that is
 	 * ready for something TLS cannot use (that would spin). */
-	if (s->tls_wants == TLS_WANTS_READ)
+	if (s->tls_wants == HIL_TLS_WANTS_READ)
 		ev = (ev & ~HIL_EV_WRITE) | HIL_EV_READ;
-	else if (s->tls_wants == TLS_WANTS_WRITE)
+	else if (s->tls_wants == HIL_TLS_WANTS_WRITE)
 		ev |= HIL_EV_WRITE;
 	hil_reactor_watch(s->d->r, s->fd, ev, on_io, s);
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "hild.h"
+#include "tlsc.h"
 
 static void ssl_reason(char *err, size_t errlen, const char *what, const char *file)
 {
@@ -72,32 +73,13 @@ void *tls_accept(struct hild *d, int fd)
 	return ssl;
 }
 
-/* What a failed call means for the stream: wait (EAGAIN) for what *wants
- * says, or the end. */
-static ssize_t outcome(SSL *ssl, int rc, int *wants)
-{
-	int e = SSL_get_error(ssl, rc);
-	*wants = e == SSL_ERROR_WANT_WRITE  ? TLS_WANTS_WRITE
-		 : e == SSL_ERROR_WANT_READ ? TLS_WANTS_READ
-					    : TLS_WANTS_NONE;
-	if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
-		errno = EAGAIN;
-		return -1;
-	}
-	ERR_clear_error();
-	if (e == SSL_ERROR_ZERO_RETURN)
-		return 0;
-	errno = ECONNRESET;
-	return -1;
-}
-
 ssize_t tls_read(void *t, void *buf, size_t n, int *wants)
 {
 	size_t got = 0;
 	ERR_clear_error();
 	int rc = SSL_read_ex(t, buf, n, &got);
-	*wants = TLS_WANTS_NONE;
-	return rc == 1 ? (ssize_t)got : outcome(t, rc, wants);
+	*wants = HIL_TLS_WANTS_NONE;
+	return rc == 1 ? (ssize_t)got : hil_tls_outcome(t, rc, wants);
 }
 
 ssize_t tls_write(void *t, const void *buf, size_t n, int *wants)
@@ -105,8 +87,8 @@ ssize_t tls_write(void *t, const void *buf, size_t n, int *wants)
 	size_t put = 0;
 	ERR_clear_error();
 	int rc = SSL_write_ex(t, buf, n, &put);
-	*wants = TLS_WANTS_NONE;
-	return rc == 1 ? (ssize_t)put : outcome(t, rc, wants);
+	*wants = HIL_TLS_WANTS_NONE;
+	return rc == 1 ? (ssize_t)put : hil_tls_outcome(t, rc, wants);
 }
 
 int tls_ready(void *t)

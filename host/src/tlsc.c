@@ -138,10 +138,13 @@ fail:
 	return NULL;
 }
 
-/* What a call that did not go through means: wait, or the end. */
-static ssize_t outcome(struct hil_tlsc *t, int rc)
+ssize_t hil_tls_outcome(void *ssl, int rc, int *wants)
 {
-	int e = SSL_get_error(t->ssl, rc);
+	int e = SSL_get_error(ssl, rc);
+	if (wants)
+		*wants = e == SSL_ERROR_WANT_WRITE  ? HIL_TLS_WANTS_WRITE
+			 : e == SSL_ERROR_WANT_READ ? HIL_TLS_WANTS_READ
+						    : HIL_TLS_WANTS_NONE;
 	if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
 		errno = EAGAIN;
 		return -1;
@@ -161,7 +164,7 @@ ssize_t hil_tlsc_read(struct hil_tlsc *t, void *buf, size_t n)
 	ERR_clear_error();
 	int rc = SSL_read_ex(t->ssl, buf, n, &got);
 	unhush(&h);
-	return rc == 1 ? (ssize_t)got : outcome(t, rc);
+	return rc == 1 ? (ssize_t)got : hil_tls_outcome(t->ssl, rc, NULL);
 }
 
 ssize_t hil_tlsc_write(struct hil_tlsc *t, const void *buf, size_t n)
@@ -172,7 +175,7 @@ ssize_t hil_tlsc_write(struct hil_tlsc *t, const void *buf, size_t n)
 	ERR_clear_error();
 	int rc = SSL_write_ex(t->ssl, buf, n, &put);
 	unhush(&h);
-	return rc == 1 ? (ssize_t)put : outcome(t, rc);
+	return rc == 1 ? (ssize_t)put : hil_tls_outcome(t->ssl, rc, NULL);
 }
 
 size_t hil_tlsc_pending(struct hil_tlsc *t)

@@ -22,4 +22,11 @@ ssize_t hil_tlsc_write(struct hil_tlsc *t, const void *buf, size_t n);
 size_t hil_tlsc_pending(struct hil_tlsc *t);
 void hil_tlsc_close(struct hil_tlsc *t);
 
+/* What an OpenSSL read or write that returned rc (not 1) means, for both
+ * ends (hild's tls.c too): -1 with errno EAGAIN when it waits, and then
+ * *wants (if not NULL) says for what; 0 at the peer's clean end; -1 with
+ * errno ECONNRESET otherwise. */
+enum { HIL_TLS_WANTS_NONE, HIL_TLS_WANTS_READ, HIL_TLS_WANTS_WRITE };
+ssize_t hil_tls_outcome(void *ssl, int rc, int *wants);
+
 #endif

@@ -11,45 +11,17 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <jansson.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
 
-#include "fuzz.h"
-#include "hild.h"
-
-/* hild's log goes to stderr; thousands of inputs a second would bury
- * libFuzzer's own report in it. */
-void hild_log(const char *fmt, ...)
-{
-	(void)fmt;
-}
-
-static char state[512];
-static int keep_top = 1;
-
-static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *f)
-{
-	(void)st, (void)flag;
-	if (f->level > 0 || !keep_top)
-		remove(p);
-	return 0;
-}
-
-static void rm_state(void)
-{
-	keep_top = 0;
-	nftw(state, rm_one, 8, FTW_DEPTH | FTW_PHYS);
-}
+#include "fuzz_hild.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc, (void)argv;
-	signal(SIGPIPE, SIG_IGN);
-	snprintf(state, sizeof(state), "%s", fuzz_path("hild"));
-	atexit(rm_state);
+	fuzz_state("hild");
 	return 0;
 }
 
@@ -79,22 +51,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	int tcp = data[0] & 1;
 	data++, size--;
-	struct hild d = {.lfd = -1, .tfd = -1};
-	d.cfg = (struct hild_config){.socket_path = "/nonexistent", .state = state,
-				     .max_clients = 4, .max_tcp = 4, .max_unix = 4,
-				     .max_subs = 16,
-				     .handshake_s = 10, .max_inflight = 8, .max_sims = 0,
-				     .max_events = 64, .lease_idle_s = 600,
-				     .max_user_jobs = 8, .max_user_bytes = 1 << 16, .idle_s = 600,
-				     .max_msg = 4096, .max_out = 1 << 16};
-	d.admin_gid = (gid_t)-1;
-	snprintf(d.token, sizeof(d.token), "fuzz-token");
-	d.max_fds = 1024;
-	d.clients = calloc((size_t)d.max_fds, sizeof(*d.clients));
-	d.r = hil_reactor_new(d.max_fds, 256);
-	char err[512];
+	struct hild d;
+	fuzz_hild_start(&d);
 	int sv[2];
-	FUZZ_CHECK(d.clients && d.r && jobs_load(&d, err, sizeof(err)) == 0);
 	FUZZ_CHECK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv) == 0);
 	FUZZ_CHECK(client_new(&d, sv[1], tcp) != NULL);
 
@@ -126,12 +85,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		eof = got == 0;
 		quiet = ran == 0 && got < 0 && sent == size ? quiet + 1 : 0;
 	}
-	hild_close_all(&d);
-	jobs_free(&d);
-	boards_free(&d);
-	hil_reactor_free(d.r);
-	free(d.clients);
+	fuzz_hild_stop(&d);
 	close(sv[0]);
-	nftw(state, rm_one, 8, FTW_DEPTH | FTW_PHYS);
+	fuzz_state_empty();
 	return 0;
 }

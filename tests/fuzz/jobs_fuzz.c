@@ -10,41 +10,19 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <jansson.h>
-#include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 
-#include "fuzz.h"
-#include "hild.h"
+#include "fuzz_hild.h"
 
-void hild_log(const char *fmt, ...)
-{
-	(void)fmt;
-}
-
-static char state[512];
-
-static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *f)
-{
-	(void)st, (void)flag, (void)f;
-	remove(p);
-	return 0;
-}
-
-static void rm_state(void)
-{
-	nftw(state, rm_one, 8, FTW_DEPTH | FTW_PHYS);
-}
+static const char *state;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc, (void)argv;
-	signal(SIGPIPE, SIG_IGN);
-	snprintf(state, sizeof(state), "%s", fuzz_path("jobs"));
-	atexit(rm_state);
+	state = fuzz_state("jobs");
 	return 0;
 }
 
@@ -74,7 +52,7 @@ static int exists(unsigned long id)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	rm_state();
+	fuzz_state_remove();
 	char dir[600];
 	FUZZ_CHECK(mkdir(state, 0750) == 0 || errno == EEXIST);
 	snprintf(dir, sizeof(dir), "%s/jobs", state);
@@ -98,22 +76,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			put(dir, files[k], data + off, n);
 		off += n + 1;
 	}
-	struct hild d = {.lfd = -1, .tfd = -1};
-	d.cfg = (struct hild_config){.socket_path = "/nonexistent", .state = state,
-				     .max_clients = 4, .max_tcp = 4, .max_unix = 4,
-				     .max_subs = 16,
-				     .handshake_s = 10, .max_inflight = 8, .max_sims = 0,
-				     .max_events = 64, .lease_idle_s = 600, .keep_jobs = 1,
-				     .max_user_jobs = 8, .max_user_bytes = 1 << 16, .idle_s = 600,
-				     .keep_days = 0, .keep_mb = 0, .max_msg = 4096,
-				     .max_out = 1 << 16};
-	d.admin_gid = (gid_t)-1;
-	d.max_fds = 1024;
-	d.clients = calloc((size_t)d.max_fds, sizeof(*d.clients));
-	d.r = hil_reactor_new(d.max_fds, 256);
+	struct hild d;
+	fuzz_hild_start(&d);
 	char err[512];
 	int sv[2];
-	FUZZ_CHECK(d.clients && d.r && jobs_load(&d, err, sizeof(err)) == 0);
 	FUZZ_CHECK(d.next_job >= 5);
 	char aside[600];
 	struct stat st;
@@ -138,9 +104,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(exists(3) || read3 || stat(aside, &st) == 0);
 	client_free(c, NULL);
 	close(sv[0]);
-	jobs_free(&d);
-	boards_free(&d);
-	hil_reactor_free(d.r);
-	free(d.clients);
+	fuzz_hild_stop(&d);
 	return 0;
 }

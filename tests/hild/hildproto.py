@@ -120,6 +120,25 @@ class Client:
         self.s.close()
 
 
+def free_port():
+    """A loopback TCP port nobody listens on (now)."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def wait_port(port, tries=200):
+    """Until something accepts on the loopback port (at most 10 s)."""
+    for _ in range(tries):
+        try:
+            socket.create_connection(("127.0.0.1", port)).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+
+
 class Hild:
     """A hild of a test's own; the script sets binary and workdir. Every
     one started is in `started`, for a script to stop what is left when it
@@ -148,18 +167,10 @@ class Hild:
     def on_tcp(cls, name, token_file, *args):
         """A hild also on TCP (loopback, a free port) with a token; returns
         it and its address once it answers there."""
-        s = socket.socket()
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-        s.close()
+        port = free_port()
         d = cls(name, "--tcp", "127.0.0.1:%d" % port, "--tcp-plain", "--token-file", token_file,
                 *args)
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port)).close()
-                break
-            except OSError:
-                time.sleep(0.05)
+        wait_port(port)
         return d, ("127.0.0.1", port)
 
     def stop(self):

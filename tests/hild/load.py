@@ -17,7 +17,7 @@ import threading
 import time
 
 from certs import make_certs
-from hildproto import Client, Hild, check, frame, recv_msg, rss_kb, summary
+from hildproto import Client, Hild, check, frame, free_port, rss_kb, summary, wait_port
 
 Hild.binary, HIL, Hild.workdir = sys.argv[1], sys.argv[2], os.path.abspath(sys.argv[3])
 W = Hild.workdir
@@ -99,21 +99,13 @@ def runs(env, n, ref, out, key):
 
 def main():
     p = make_certs(W, TOKEN)
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
+    port = free_port()
     os.environ["ASAN_OPTIONS"] = (os.environ.get("ASAN_OPTIONS", "") +
                                   ":quarantine_size_mb=1").lstrip(":")
     d = Hild("load", "--tcp", "127.0.0.1:%d" % port, "--tls-cert", p("server.pem"),
              "--tls-key", p("server.key"), "--token-file", p("token"), "--max-clients", "400",
              "--max-tcp", "300", "--handshake-s", "60", "--max-out", "1048580")
-    for _ in range(200):
-        try:
-            socket.create_connection(("127.0.0.1", port)).close()
-            break
-        except OSError:
-            time.sleep(0.05)
+    wait_port(port)
     ref = subprocess.run([HIL, "run", "--direct", "--dut", COUNTER,
                           os.path.join(COUNTER, "test.hil")], capture_output=True, text=True,
                          timeout=300).stdout

@@ -14,7 +14,7 @@ import sys
 import threading
 
 from certs import make_certs
-from hildproto import Hild, check, frame, recv_msg, summary
+from hildproto import Hild, check, frame, free_port, recv_msg, summary, wait_port
 
 Hild.binary, HIL, Hild.workdir = sys.argv[1], sys.argv[2], os.path.abspath(sys.argv[3])
 W = Hild.workdir
@@ -23,23 +23,6 @@ COUNTER = os.path.join(ROOT, "examples/counter")
 TOKEN = "tls-test-token-0123456789"
 sys.path.insert(0, os.path.join(ROOT, "host", "python"))
 import hil  # noqa: E402
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def wait_port(port):
-    for _ in range(200):
-        try:
-            socket.create_connection(("127.0.0.1", port)).close()
-            return
-        except OSError:
-            threading.Event().wait(0.05)
 
 
 class Tap:

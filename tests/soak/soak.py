@@ -112,28 +112,26 @@ def attack(h):
         except OSError:
             pass
 
-    def flood():
-        try:
-            s = socket.socket(socket.AF_UNIX)
-            s.connect(h.sock)
-            s.sendall(frame({"hello": 1, "client": "flood"}))
-            for k in range(20000):
-                s.sendall(frame({"id": k, "op": "subscribe", "topic": "board/f%d/#" % k}))
-            s.close()
-        except OSError:
-            pass
-
-    def deaf():
+    def send_all(name, first, requests):
+        """A client that sends and never reads what comes back."""
         try:
             s = socket.socket(socket.AF_UNIX)
             s.connect(h.sock)
             s.settimeout(20)
-            s.sendall(frame({"hello": 1, "client": "deaf"}))
-            s.sendall(frame({"id": 0, "op": "subscribe", "topic": "#"}))
-            for k in range(100000):
-                s.sendall(frame({"id": k + 1, "op": "boards"}))
+            s.sendall(frame({"hello": 1, "client": name}))
+            for m in [first] + requests:
+                s.sendall(frame(m))
+            s.close()
         except OSError:
             pass
+
+    def flood():
+        send_all("flood", {"id": 0, "op": "ping"},
+                 [{"id": k, "op": "subscribe", "topic": "board/f%d/#" % k} for k in range(20000)])
+
+    def deaf():
+        send_all("deaf", {"id": 0, "op": "subscribe", "topic": "#"},
+                 [{"id": k + 1, "op": "boards"} for k in range(100000)])
 
     ts = [threading.Thread(target=f, daemon=True) for f in (flood, deaf)]
     for t in ts:
