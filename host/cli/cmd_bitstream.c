@@ -63,10 +63,10 @@ int cmd_bitstream(int argc, char **argv)
 		return 2;
 	}
 	struct dut_options o = {.sets = sets, .export_to = out};
-	struct dut_build b;
+	struct hil_dut_build b;
 	char what[80];
 	snprintf(what, sizeof(what), "bitstream:%.60s", board);
-	if (dut_prepare_opts(dir, top, what, &o, &b, err, sizeof(err)) < 0) {
+	if (hil_dut_prepare_opts(dir, top, what, &o, &b, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s%s\n", strncmp(err, "hil bitstream", 13) ? "hil bitstream: " : "",
 			err);
 		return 1;

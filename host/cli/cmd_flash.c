@@ -144,9 +144,9 @@ int cmd_flash(int argc, char **argv)
 		goto out;
 	}
 	if (dut) {
-		struct dut_build db;
+		struct hil_dut_build db;
 		struct hil_ports p;
-		if (dut_prepare(dut, top, "ports", &db, err, sizeof(err)) < 0 ||
+		if (hil_dut_prepare(dut, top, "ports", &db, err, sizeof(err)) < 0 ||
 		    hil_ports_load(&p, db.ports_json, err, sizeof(err)) < 0) {
 			fprintf(stderr, "hil flash: %s\n", err);
 			goto out;

@@ -30,10 +30,10 @@ int cmd_oracle(int argc, char **argv)
 		fprintf(stderr, "usage: hil oracle --dut DIR [--top T] SCRIPT\n");
 		return 2;
 	}
-	struct dut_build b;
+	struct hil_dut_build b;
 	struct hil_ports p;
 	struct hil_script s;
-	if (dut_prepare(dir, top, "ports", &b, err, sizeof(err)) < 0 ||
+	if (hil_dut_prepare(dir, top, "ports", &b, err, sizeof(err)) < 0 ||
 	    hil_ports_load(&p, b.ports_json, err, sizeof(err)) < 0) {
 		fprintf(stderr, "hil oracle: %s\n", err);
 		return 2;

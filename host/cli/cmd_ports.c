@@ -33,9 +33,9 @@ int cmd_ports(int argc, char **argv)
 				"--model KIND]\n");
 		return 2;
 	}
-	struct dut_build b;
+	struct hil_dut_build b;
 	struct hil_ports p;
-	if (dut_prepare(dir, top, model ? model : "ports", &b, err, sizeof(err)) < 0 ||
+	if (hil_dut_prepare(dir, top, model ? model : "ports", &b, err, sizeof(err)) < 0 ||
 	    hil_ports_load(&p, b.ports_json, err, sizeof(err)) < 0) {
 		fprintf(stderr, "hil ports: %s\n", err);
 		return 2;

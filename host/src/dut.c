@@ -173,7 +173,7 @@ int hil_bitstream_home(const char *board, const char *dir, char *out, size_t out
 }
 
 static int prepare(struct job *j, struct dut_src *src, const char *what,
-		   const struct dut_options *o, struct dut_build *b)
+		   const struct dut_options *o, struct hil_dut_build *b)
 {
 	char *err = j->err;
 	size_t errlen = j->errlen;
@@ -224,14 +224,14 @@ static int prepare(struct job *j, struct dut_src *src, const char *what,
 	return bj_model(j, kind, b->sim, sizeof(b->sim));
 }
 
-int dut_prepare(const char *dir, const char *top, const char *what, struct dut_build *b,
+int hil_dut_prepare(const char *dir, const char *top, const char *what, struct hil_dut_build *b,
 		char *err, size_t errlen)
 {
-	return dut_prepare_opts(dir, top, what, NULL, b, err, errlen);
+	return hil_dut_prepare_opts(dir, top, what, NULL, b, err, errlen);
 }
 
-int dut_prepare_opts(const char *dir, const char *top, const char *what,
-		     const struct dut_options *o, struct dut_build *b, char *err, size_t errlen)
+int hil_dut_prepare_opts(const char *dir, const char *top, const char *what,
+		     const struct dut_options *o, struct hil_dut_build *b, char *err, size_t errlen)
 {
 	static const char *const kinds[] = {"ports", "sim", "ce", "netlist:", "uart:", "fx2:",
 					    "bitstream:"};
@@ -299,20 +299,39 @@ void hil_dut_name_of(uint64_t sig, char *out, size_t outlen)
 	DIR *d = opendir(cache);
 	if (!d)
 		return;
+	/* Equal port lists give equal signatures: every DUT of that list is a
+	 * candidate, each named once (a cache holds many builds of one DUT),
+	 * with where it was built when it is the only one. */
+	char names[8][128], where[PATH_MAX + 300] = "";
+	int n = 0, more = 0;
 	struct dirent *e;
 	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
 		struct hil_ports p;
 		snprintf(path, sizeof(path), "%s/%s/ports.json", cache, e->d_name);
-		if (access(path, R_OK) != 0 || hil_ports_load(&p, path, msg, sizeof(msg)) < 0)
+		if (e->d_name[0] == '.' || access(path, R_OK) != 0 ||
+		    hil_ports_load(&p, path, msg, sizeof(msg)) < 0)
 			continue;
-		/* Equal port lists give equal signatures: name every match. */
-		size_t o = strlen(out);
-		if (p.signature == sig && o + 1 < outlen)
-			snprintf(out + o, outlen - o, "%s'%s' (built in %s) ", o ? "or " : "",
-				 p.top, path);
+		int seen = p.signature != sig;
+		for (int i = 0; i < n && !seen; i++)
+			seen = !strcmp(names[i], p.top);
+		if (!seen && n < 8) {
+			snprintf(names[n++], sizeof(names[0]), "%s", p.top);
+			snprintf(where, sizeof(where), "%s", path);
+		} else if (!seen)
+			more++;
 		hil_ports_free(&p);
 	}
 	closedir(d);
+	for (int i = 0; i < n; i++) {
+		size_t o = strlen(out);
+		snprintf(out + o, outlen - o, "%s'%s'", i == 0 ? "" : i == n - 1 && !more ? " or " : ", ",
+			 names[i]);
+	}
+	size_t o = strlen(out);
+	if (more)
+		snprintf(out + o, outlen - o, " or %d more ", more);
+	else if (n == 1)
+		snprintf(out + o, outlen - o, " (built in %s) ", where);
+	else if (n)
+		snprintf(out + o, outlen - o, " ");
 }

@@ -704,7 +704,7 @@ int hil_open(hil_t **out, const char *uri, const struct hil_options *opt,
 {
 	static const struct hil_options none;
 	char msg[2048];
-	struct dut_build b;
+	struct hil_dut_build b;
 	*out = NULL;
 	if (!opt)
 		opt = &none;
@@ -752,7 +752,7 @@ int hil_open(hil_t **out, const char *uri, const struct hil_options *opt,
 			return HIL_E_ARG;
 		snprintf(what, sizeof(what), "ports");
 	}
-	if (dut_prepare(dir, opt->top, what, &b, msg, sizeof(msg)) < 0) {
+	if (hil_dut_prepare(dir, opt->top, what, &b, msg, sizeof(msg)) < 0) {
 		snprintf(err, errlen, "%s", msg);
 		return HIL_E_OPEN;
 	}

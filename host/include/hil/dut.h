@@ -1,7 +1,7 @@
 /* Finding and building a DUT directory.
  *
  * A DUT directory holds the DUT's .v files; its top module is the directory's
- * base name unless the user names another. dut_prepare() builds what a
+ * base name unless the user names another. hil_dut_prepare() builds what a
  * target needs into the build cache ($HIL_CACHE, else $XDG_CACHE_HOME/hil,
  * else ~/.cache/hil), keyed by the sources' content, the top, the tools and
  * hil's own gateware, and returns the paths. Every tool runs from an argv
@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct dut_build {
+struct hil_dut_build {
 	char dir[4096];        /* the DUT directory as given */
 	char top[256];         /* top module */
 	char out[3072];        /* the DUT's folder in the cache */
@@ -36,12 +36,12 @@ struct dut_options {
  * model of its FIFOs. b->sim then names the model. A first build says on a
  * terminal what it is doing. Returns 0, or -1 with the reason in err: a
  * tool's own messages (file:line) with the DUT's paths as the user gave them. */
-int dut_prepare(const char *dir, const char *top, const char *what,
-		struct dut_build *b, char *err, size_t errlen);
+int hil_dut_prepare(const char *dir, const char *top, const char *what,
+		struct hil_dut_build *b, char *err, size_t errlen);
 /* The same with options; what may also be "bitstream:BOARD": the DUT's
  * bitstream for that board (bitstream_build.c). */
-int dut_prepare_opts(const char *dir, const char *top, const char *what,
-		     const struct dut_options *o, struct dut_build *b, char *err, size_t errlen);
+int hil_dut_prepare_opts(const char *dir, const char *top, const char *what,
+		     const struct dut_options *o, struct hil_dut_build *b, char *err, size_t errlen);
 
 /* Where hil bitstream puts a DUT's bitstream for a board unless told
  * otherwise (and where the usb: target looks for it):
