@@ -32,6 +32,11 @@ install: all firmware
 uninstall:
 	@$(MAKE) -s -f mk/install.mk uninstall
 
+# make compile_commands: compile_commands.json for editors and clangd
+.PHONY: compile_commands
+compile_commands: deps
+	@$(MAKE) -n -B -s -f mk/host.mk OUT=build VARIANT=release | /usr/bin/python3 mk/compile_commands.py
+
 # make deb: build/hil_VERSION_ARCH.deb (mk/deb.mk)
 .PHONY: deb
 deb: all firmware
@@ -94,6 +99,7 @@ help:
 	@echo "make resources     the bridge's cells and clock per board (docs/resources.md)"
 	@echo "make fuzz          every fuzzer [FUZZ_SECONDS=600]; make soak [MINUTES=10]"
 	@echo "make lint          Verilator's lint of the bridge"
+	@echo "make compile_commands  compile_commands.json for editors and clangd"
 	@echo "make clean         remove build/"
 
 lint: deps

@@ -26,6 +26,17 @@ unknown=$?
 	ok "--help exits 0 with the usage for all 14 commands and hild; an unknown command exits 2" ||
 	bad "--help: $helped of 15 exit 0 with their usage; unknown command exit $unknown"
 
+# make compile_commands: an entry for every C file of libhil, hil and hild,
+# with the flags the build uses.
+make -s compile_commands >$w/cc.out 2>&1
+/usr/bin/python3 - <<'PY' && ok "make compile_commands: $(cat $w/cc.out)" || bad "compile_commands.json"
+import glob, json, os
+d = {os.path.relpath(e["file"]): e["arguments"] for e in json.load(open("compile_commands.json"))}
+want = glob.glob("host/src/*.c") + glob.glob("host/cli/*.c") + glob.glob("host/hild/*.c")
+assert want and all(f in d for f in want), [f for f in want if f not in d][:3]
+assert "-Ihost/include" in d["host/src/hil.c"] and "-Werror" in d["host/src/hil.c"]
+PY
+
 d=examples/alu
 "$HIL" run --dut $d --vcd $w/alu.vcd --json $d/test.hil >$w/alu.out 2>$w/alu.err
 [ $? -eq 0 ] && ok "run with --vcd --json exits 0" || bad "run with --vcd --json"
