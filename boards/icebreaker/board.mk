@@ -8,13 +8,6 @@ DIV      := 4
 USB_ID   := 0403:6010
 USB_IF   := 1
 SYNTH_DEVICE := u
-# SPI flash, for the flash tool: the FT2232H's channel A (interface 0) in
-# MPSSE mode. Pins are ADBUS bit numbers on that interface (iceprog's
-# convention, which this board follows).
-FLASH_IF     := 0
-FLASH_SCK    := 0
-FLASH_MOSI   := 1
-FLASH_MISO   := 2
-FLASH_CS     := 4
-FLASH_CDONE  := 6
-FLASH_CRESET := 7
+# SPI flash, for the flash tool: the FT2232H's channel A in MPSSE mode
+# with iceprog's pins (boards/cables/ft2232.mk).
+CABLE    := ft2232

@@ -12,12 +12,6 @@ USB_ID   := 0403:6014
 USB_IF   := 0
 SYNTH_DEVICE := u
 # SPI flash, for the flash tool: the same (only) FT232H interface, in MPSSE
-# mode, so flashing and the UART link cannot run at the same time. Pins are
-# ADBUS bit numbers (the board's schematic; iceprog's convention).
-FLASH_IF     := 0
-FLASH_SCK    := 0
-FLASH_MOSI   := 1
-FLASH_MISO   := 2
-FLASH_CS     := 4
-FLASH_CDONE  := 6
-FLASH_CRESET := 7
+# mode, so flashing and the UART link cannot run at the same time
+# (boards/cables/ft232.mk).
+CABLE    := ft232

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "dutsrc.h"
 #include "errfmt.h"
@@ -133,6 +134,40 @@ static int set(struct hil_board *b, const char *k, const char *v)
 	return 0;
 }
 
+/* The KEY := VALUE lines of a board.mk; CABLE := NAME reads the cable's
+ * own file (boards/cables/NAME.mk: the programmer's pins) in its place, so
+ * lines after it may override what the cable says. */
+static int read_settings(struct hil_board *b, const char *path, int in_cable, char *err,
+			 size_t errlen)
+{
+	char line[512];
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return hil_fail(err, errlen, "%s: %s", path, strerror(errno));
+	while (fgets(line, sizeof(line), f)) {
+		char k[64], v[256], cable[4096];
+		if (sscanf(line, " %63[A-Z0-9_] := %255s", k, v) != 2)
+			continue;
+		if (strcmp(k, "CABLE")) {
+			if (set(b, k, v) < 0) {
+				fclose(f);
+				return hil_fail(err, errlen, "%s: bad %s '%s'", path, k, v);
+			}
+			continue;
+		}
+		snprintf(cable, sizeof(cable), "%s/boards/cables/%.64s.mk", hil_root(), v);
+		if (in_cable || !hil_board_name_ok(v) || read_settings(b, cable, 1, err, errlen) < 0) {
+			fclose(f);
+			return in_cable || !hil_board_name_ok(v)
+				       ? hil_fail(err, errlen, "%s: bad CABLE '%s' (a name in "
+						  "boards/cables)", path, v)
+				       : -1;
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
 int hil_board_load(struct hil_board *b, const char *name, char *err, size_t errlen)
 {
 	memset(b, 0, sizeof(*b));
@@ -146,22 +181,14 @@ int hil_board_load(struct hil_board *b, const char *name, char *err, size_t errl
 				"boards/ for the names)", shown);
 	}
 	snprintf(b->name, sizeof(b->name), "%s", name);
-	char path[4096], line[512];
+	char path[4096];
 	snprintf(path, sizeof(path), "%s/boards/%s/board.mk", hil_root(), name);
-	FILE *f = fopen(path, "r");
-	if (!f)
+	if (access(path, F_OK) != 0)
 		return hil_fail(err, errlen, "no board '%s' (%s: %s); the boards are "
 				"the directories in %s/boards", name, path,
 				strerror(errno), hil_root());
-	while (fgets(line, sizeof(line), f)) {
-		char k[64], v[256];
-		if (sscanf(line, " %63[A-Z0-9_] := %255s", k, v) == 2 &&
-		    set(b, k, v) < 0) {
-			fclose(f);
-			return hil_fail(err, errlen, "%s: bad %s '%s'", path, k, v);
-		}
-	}
-	fclose(f);
+	if (read_settings(b, path, 0, err, errlen) < 0)
+		return -1;
 	if (!b->osc_mhz[0])
 		memcpy(b->osc_mhz, b->clk_mhz, sizeof(b->osc_mhz));
 	for (size_t i = 0; i < sizeof(devices) / sizeof(devices[0]); i++)
