@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cmds.h"
+#include "targets.h"
 
 static const struct {
 	const char *name;
@@ -12,16 +13,10 @@ static const struct {
 } cmds[] = {
 	{"run", cmd_run, "run (--dut DIR | --target URI) [--top T] [--vcd FILE] [--json]\n"
 			 "      [--record LOG] [--direct] SCRIPT\n"
-			 "      run a stimulus script (docs/scripts.md) on the DUT;\n"
-			 "      URI sim:DIR (default: the DUT's RTL, in-process), ce:DIR (the\n"
-			 "      DUT after the clock-enable pass the chip gets), netlist:BOARD:DIR\n"
-			 "      (gate level) or\n"
-			 "      uart:BOARD:DIR (the board top, its UART driven bit by bit),\n"
-			 "      fx2:BOARD:DIR (an FX2 board's top behind a model of its FIFOs),\n"
-			 "      ftdi:BOARD[@SERIAL|@BUS/DEV]:DIR (a board on USB; or --serial S,\n"
-			 "      --bus N --device N), tty:BOARD@/dev/ttyX:DIR, or through hild:\n"
-			 "      hild:BOARD, hild:type=T, hild:sim:DIR. --dut DIR runs through a\n"
-			 "      hild that is running, unless --direct"},
+			 "      run a stimulus script (docs/scripts.md) on the DUT (its targets:\n"
+			 "      hil run --help; ftdi: also takes --serial S, --bus N --device N).\n"
+			 "      --dut DIR is sim:DIR, through a hild that is running unless\n"
+			 "      --direct"},
 	{"list", cmd_list, "list\n"
 			   "      the FTDI devices, FX2s and boards attached, with their serials"},
 	{"bitstream", cmd_bitstream, "bitstream --board B --dut DIR [--top T] [--out DIR] [KEY=VALUE ...]\n"
@@ -85,6 +80,11 @@ int main(int argc, char **argv)
 		if (!strcmp(name, cmds[i].name)) {
 			if (help) {
 				printf("usage: hil %s\n", cmds[i].help);
+				if (cmds[i].fn == cmd_run) {
+					char targets[2048];
+					hil_targets_help(targets, sizeof(targets), "  ");
+					printf("\ntargets (URI):\n%s", targets);
+				}
 				return 0;
 			}
 			return cmds[i].fn(argc - 1, argv + 1);

@@ -17,6 +17,7 @@
 #include "dutsrc.h"
 #include "hil_impl.h"
 #include "proto.h"
+#include "targets.h"
 
 int hil_seterr(hil_t *h, int code, const char *fmt, ...)
 {
@@ -668,27 +669,19 @@ static int open_remote(hil_t **out, const char *uri, const struct hil_options *o
  * been listed into devs. */
 static int present_one(const char *uri, struct hil_usbdev *devs, int cap, int *nd)
 {
-	static const char *const kinds[] = {"ftdi", "usb", "tty"};
-	const char *c1 = strchr(uri, ':');
-	/* A tty's path may hold colons: its DUT directory follows the last. */
-	const char *c2 = c1 ? (!strncmp(uri, "tty:", 4) ? strrchr(uri, ':') : strchr(c1 + 1, ':'))
-			    : NULL;
-	char kind[8], mid[256], err[512];
+	char err[1600];
+	struct hil_target tg;
 	struct board_target bt;
-	if (!c2 || c2 == c1 || c1 - uri >= (long)sizeof(kind) || c2 - c1 - 1 >= (long)sizeof(mid))
+	if (hil_target_parse(uri, &tg, err, sizeof(err)) < 0 || tg.kind != HIL_TARGET_BOARD ||
+	    parse_board_target(tg.scheme, tg.mid, &bt, err, sizeof(err)) < 0)
 		return -1;
-	snprintf(kind, sizeof(kind), "%.*s", (int)(c1 - uri), uri);
-	snprintf(mid, sizeof(mid), "%.*s", (int)(c2 - c1 - 1), c1 + 1);
-	size_t k = 0;
-	while (k < 3 && strcmp(kind, kinds[k]))
-		k++;
-	if (k == 3 || parse_board_target(kind, mid, &bt, err, sizeof(err)) < 0)
-		return -1;
-	if (k == 2)
+	if (!strcmp(tg.scheme, "tty"))
 		return access(bt.tty, F_OK) == 0;
 	if (*nd < -1)
 		*nd = hil_usb_list(devs, cap, err, sizeof(err));
-	return *nd < 0 ? -1 : hil_usb_among(&bt.board, k == 0 ? &bt.sel : NULL, devs, *nd);
+	return *nd < 0 ? -1
+		       : hil_usb_among(&bt.board, !strcmp(tg.scheme, "ftdi") ? &bt.sel : NULL,
+				       devs, *nd);
 }
 
 void hil_targets_present(const char *const *uris, int n, int *present)
@@ -708,49 +701,20 @@ int hil_open(hil_t **out, const char *uri, const struct hil_options *opt,
 	*out = NULL;
 	if (!opt)
 		opt = &none;
-	if (!strncmp(uri, "hild:", 5))
-		return open_remote(out, uri, opt, err, errlen);
-	char what[64] = "sim", kind[16] = "sim", mid[256] = "";
-	const char *dir = NULL;
-	if ((!strncmp(uri, "sim:", 4) || !strncmp(uri, "ce:", 3)) && strchr(uri, ':')[1]) {
-		dir = strchr(uri, ':') + 1;
-		snprintf(what, sizeof(what), "%.*s", (int)(dir - 1 - uri), uri);
-	} else if ((!strncmp(uri, "netlist:", 8) || !strncmp(uri, "uart:", 5) ||
-		    !strncmp(uri, "fx2:", 4) ||
-		    !strncmp(uri, "ftdi:", 5) || !strncmp(uri, "tty:", 4) ||
-		    !strncmp(uri, "usb:", 4)) &&
-		   strchr(strchr(uri, ':') + 1, ':')) {
-		const char *c1 = strchr(uri, ':'), *colon = strchr(c1 + 1, ':');
-		/* A board's serial device may have colons in its path
-		 * (/dev/serial/by-path/...): its DUT directory is what
-		 * follows the last one. */
-		if (!strncmp(uri, "tty:", 4))
-			colon = strrchr(uri, ':');
-		snprintf(kind, sizeof(kind), "%.*s", (int)(c1 - uri), uri);
-		snprintf(mid, sizeof(mid), "%.*s", (int)(colon - c1 - 1), c1 + 1);
-		snprintf(what, sizeof(what), "%.*s", (int)(colon - uri), uri);
-		dir = colon + 1;
-	}
-	if (!dir || !*dir) {
-		snprintf(err, errlen, "target '%s': hil knows sim:DIR (the Verilator "
-			 "model of the DUT in DIR), ce:DIR (the model of the DUT after "
-			 "the clock-enable pass the chip gets), netlist:BOARD:DIR (the "
-			 "netlist Yosys makes for BOARD's chip, simulated), "
-			 "uart:BOARD:DIR (BOARD's top, UART included, driven "
-			 "bit by bit), fx2:BOARD:DIR (an FX2 board's top "
-			 "behind a model of the FX2's FIFOs), ftdi:BOARD[@SERIAL|@BUS/DEV]:DIR (a "
-			 "board on USB) and tty:BOARD@/dev/ttyX:DIR (a board "
-			 "whose UART is a serial device)", uri);
+	struct hil_target tg;
+	if (hil_target_parse(uri, &tg, err, errlen) < 0)
 		return HIL_E_ARG;
-	}
+	if (tg.kind == HIL_TARGET_HILD)
+		return open_remote(out, uri, opt, err, errlen);
+	const char *kind = tg.scheme, *dir = tg.dir, *what = tg.what;
 	/* A real board needs only the DUT's port list: the bitstream that
 	 * holds the bridge was flashed before. */
 	struct board_target bt;
-	int real = !strcmp(kind, "ftdi") || !strcmp(kind, "tty") || !strcmp(kind, "usb");
+	int real = tg.kind == HIL_TARGET_BOARD;
 	if (real) {
-		if (parse_board_target(kind, mid, &bt, err, errlen) < 0)
+		if (parse_board_target(kind, tg.mid, &bt, err, errlen) < 0)
 			return HIL_E_ARG;
-		snprintf(what, sizeof(what), "ports");
+		what = "ports";
 	}
 	if (hil_dut_prepare(dir, opt->top, what, &b, msg, sizeof(msg)) < 0) {
 		snprintf(err, errlen, "%s", msg);
