@@ -25,7 +25,7 @@ start() {
 	while [ ! -S "$2" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
 }
 
-start --socket $w/a.sock
+start --socket $w/a.sock --max-unix 256
 a=$pid
 start --socket $w/b.sock --max-clients 2
 b=$pid

@@ -30,7 +30,7 @@ def boards(path):
 
 
 def many_clients():
-    d = Hild("many", "--max-sims", "4")
+    d = Hild("many", "--max-sims", "4", "--max-unix", "256")
     n, bad = 200, []
 
     def one(k):
