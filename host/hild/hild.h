@@ -51,6 +51,7 @@ struct hild_config {
 	long keep_jobs;         /* finished jobs held in memory (the rest on disk) */
 	long max_user_jobs;     /* one user's queued and running jobs */
 	size_t max_user_bytes;  /* and their scripts' bytes */
+	long max_user_unread;   /* one user's finished jobs it has not read */
 	long idle_s;            /* a client holding nothing, silent this long, goes */
 	long keep_days;         /* finished, read jobs and old logs go after this */
 	long keep_mb;           /* or, oldest first, when they take more */

@@ -49,6 +49,7 @@ struct job {
 	char board[64];    /* where it runs or ran */
 	char owner[HILD_WHO];    /* its submitter's client_who; "" before owners were kept */
 	size_t script;     /* the script's bytes */
+	int read;          /* its owner has had its result */
 	enum jstate state;
 	pid_t pid;         /* the runner */
 	int pidfd;         /* an adopted runner, not our child */
@@ -187,11 +188,12 @@ static void publish(struct job *j, json_t *event)
 
 /* The job's owner has had its result: retention may remove it once old.
  * (An admin's look does not count: the owner may not have seen it.) */
-static void mark_read(const struct job *j, const struct client *c)
+static void mark_read(struct job *j, const struct client *c)
 {
 	char path[4500];
-	if (!j->owner[0] || strcmp(client_who(c), j->owner))
+	if (!j->owner[0] || strcmp(client_who(c), j->owner) || j->read)
 		return;
+	j->read = 1;
 	snprintf(path, sizeof(path), "%s/read", j->dir);
 	int fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0640);
 	if (fd >= 0)
@@ -355,6 +357,9 @@ static struct job *load_one(struct hild *d, const char *jobs, unsigned long id)
 		j->script = (size_t)st.st_size;
 	if (j && owner)
 		snprintf(j->owner, sizeof(j->owner), "%s", owner);
+	snprintf(path, sizeof(path), "%s/%lu/read", jobs, id);
+	if (j && stat(path, &st) == 0)
+		j->read = 1;
 	json_decref(m);
 	return j;
 }
@@ -487,13 +492,23 @@ int jobs_load(struct hild *d, char *err, size_t errlen)
 static int over_quota(struct hild *d, const char *owner, size_t script, char *err,
 		      size_t errlen)
 {
-	long n = 0;
+	long n = 0, unread = 0;
 	size_t bytes = script;
 	for (struct job *j = d->jobs; j; j = j->next)
 		if (j->state != DONE && !strcmp(j->owner, owner)) {
 			n++;
 			bytes += j->script;
-		}
+		} else if (!j->read && !strcmp(j->owner, owner))
+			unread++;
+	/* Retention keeps a result until its owner has had it: one who never
+	 * asks would hold the disk. Counted over the finished jobs memory
+	 * holds (--keep-jobs). */
+	if (unread >= d->cfg.max_user_unread) {
+		snprintf(err, errlen, "%s has %ld finished jobs whose results it has not "
+			 "read, its limit (hild --max-user-unread): read them (hil wait, hil "
+			 "result) first", owner, unread);
+		return 1;
+	}
 	if (n >= d->cfg.max_user_jobs) {
 		snprintf(err, errlen, "%s has %ld jobs queued or running, its limit (hild "
 			 "--max-user-jobs): wait for some to finish", owner, n);

@@ -102,6 +102,8 @@ static int usage(FILE *to)
 		"  --lease-idle S     end a lease whose owner is silent S s (default 600)\n"
 		"  --max-user-jobs N  one user's queued and running jobs (default 256)\n"
 		"  --max-user-bytes B and the bytes of their scripts (default 64 MiB)\n"
+		"  --max-user-unread N  one user's finished jobs it has not read the\n"
+		"                     results of (default 500)\n"
 		"  --idle-s S         a client with no session, subscription or wait,\n"
 		"                     silent S s, is disconnected (default 900)\n"
 		"  --keep-jobs N      finished jobs held in memory and listed; older\n"
@@ -241,6 +243,7 @@ int main(int argc, char **argv)
 				     .max_inflight = 64, .max_sims = ncpu > 0 ? 2 * (int)ncpu : 2,
 				     .max_events = 65536, .lease_idle_s = 600, .keep_jobs = 1000,
 				     .max_user_jobs = 256, .max_user_bytes = 64 << 20, .idle_s = 900,
+				     .max_user_unread = 500,
 				     .keep_days = 30, .keep_mb = 4096,
 				     .max_msg = 1 << 20, .max_out = 8 << 20};
 	int config_given = 0;
@@ -257,6 +260,8 @@ int main(int argc, char **argv)
 			d.cfg.max_user_jobs = n, i++;
 		else if (!strcmp(argv[i], "--max-user-bytes") && !number(v, 1, 1l << 40, &n))
 			d.cfg.max_user_bytes = (size_t)n, i++;
+		else if (!strcmp(argv[i], "--max-user-unread") && !number(v, 1, 1l << 30, &n))
+			d.cfg.max_user_unread = n, i++;
 		else if (!strcmp(argv[i], "--idle-s") && !number(v, 1, 1l << 30, &n))
 			d.cfg.idle_s = n, i++;
 		else if (!strcmp(argv[i], "--keep-days") && !number(v, 0, 100000, &n))

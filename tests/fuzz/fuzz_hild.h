@@ -62,6 +62,7 @@ static inline void fuzz_hild_start(struct hild *d)
 				      .max_subs = 16, .handshake_s = 10, .max_inflight = 8,
 				      .max_events = 64, .lease_idle_s = 600, .keep_jobs = 1,
 				      .max_user_jobs = 8, .max_user_bytes = 1 << 16,
+				      .max_user_unread = 8,
 				      .idle_s = 600, .max_msg = 4096, .max_out = 1 << 16};
 	snprintf(d->token, sizeof(d->token), "fuzz-token");
 	d->clients = calloc((size_t)d->max_fds, sizeof(*d->clients));

@@ -162,6 +162,26 @@ def isolation():
     check(modes == {"0o750"}, "job directories are not for every user: %s" % modes)
 
 
+def unread_cap():
+    """Retention keeps results until their owner reads them: a user who
+    never did could fill the disk. --max-user-unread bounds it."""
+    d = Hild("unread", "--max-user-unread", "2")
+    c = Client(d.sock)
+    done = [c.ok("submit", script="step 1\n", dut=COUNTER, sim=True)["job"] for _ in range(2)]
+    for _ in range(600):
+        if all(x["state"] == "done" for x in c.ok("jobs")["jobs"] if x["job"] in done):
+            break
+        time.sleep(0.05)
+    third = c.call("submit", script="step 1\n", dut=COUNTER, sim=True)
+    c.ok("result", job=done[0])
+    fourth = c.call("submit", script="step 1\n", dut=COUNTER, sim=True)
+    check(third.get("error", {}).get("code") == "limit" and "ok" in fourth,
+          "--max-user-unread 2: with two results unread a submit gets limit (%s); "
+          "once one is read, the next is taken" % third.get("error", {}).get("message"))
+    c.close()
+    check(d.stop() == 0, "hild stops cleanly")
+
+
 def hild_user_is_no_admin():
     """User code runs as hild's user (a sim model, a job's DUT build), so
     hild's own user is no admin: a client of that user once saw every
@@ -224,6 +244,7 @@ def main():
         check(False, "isolation.py runs as root, to run clients as other users")
         summary()
     isolation()
+    unread_cap()
     hild_user_is_no_admin()
     idle()
     summary()

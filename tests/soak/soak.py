@@ -90,7 +90,8 @@ class Hild:
         self.p = subprocess.Popen(
             [HILD, "--socket", self.sock, "--state", STATE, "--max-sims", "3",
              "--max-clients", "128", "--max-tcp", "100", "--handshake-s", "5",
-             "--lease-idle", "30", "--max-subs", "1000", "--tcp", "127.0.0.1:%d" % self.port,
+             "--lease-idle", "30", "--max-subs", "1000", "--max-user-unread", "100000",
+             "--tcp", "127.0.0.1:%d" % self.port,
              "--tls-cert", c("server.pem"), "--tls-key", c("server.key"),
              "--token-file", c("token")], env=self.env, stderr=self.log)
         for _ in range(400):
