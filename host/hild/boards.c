@@ -13,6 +13,7 @@
 
 #include "hil/hil.h"
 #include "hild.h"
+#include "targets.h"
 
 #define OFFLINE_RETRY_MS 30000
 #define PRESENCE_MS 2000
@@ -515,11 +516,13 @@ static long presence(struct hil_reactor *r, uint64_t id, void *user)
 
 void boards_watch_presence(struct hild *d)
 {
+	/* Whether any board is one to look for is in its URI: no USB listing
+	 * at start-up beyond the first look itself. */
 	for (struct board *b = d->boards; b; b = b->next) {
-		const char *uri = b->uri;
-		int here;
-		hil_targets_present(&uri, 1, &here);
-		if (!b->ondemand && here >= 0) {
+		struct hil_target tg;
+		char err[1600];
+		if (!b->ondemand && hil_target_parse(b->uri, &tg, err, sizeof(err)) == 0 &&
+		    tg.kind == HIL_TARGET_BOARD) {
 			presence(d->r, 0, d);
 			hil_reactor_timer(d->r, PRESENCE_MS, presence, d);
 			return;

@@ -26,11 +26,17 @@ struct hush {
 	int had; /* SIGPIPE was pending already: not ours to take */
 };
 
+static sigset_t only_sigpipe(void)
+{
+	sigset_t s;
+	sigemptyset(&s);
+	sigaddset(&s, SIGPIPE);
+	return s;
+}
+
 static void hush(struct hush *h)
 {
-	sigset_t pipe, pending;
-	sigemptyset(&pipe);
-	sigaddset(&pipe, SIGPIPE);
+	sigset_t pipe = only_sigpipe(), pending;
 	pthread_sigmask(SIG_BLOCK, &pipe, &h->old);
 	sigpending(&pending);
 	h->had = sigismember(&pending, SIGPIPE);
@@ -38,9 +44,7 @@ static void hush(struct hush *h)
 
 static void unhush(struct hush *h)
 {
-	sigset_t pipe, pending;
-	sigemptyset(&pipe);
-	sigaddset(&pipe, SIGPIPE);
+	sigset_t pipe = only_sigpipe(), pending;
 	sigpending(&pending);
 	if (!h->had && sigismember(&pending, SIGPIPE)) {
 		struct timespec now = {0, 0};
