@@ -11,10 +11,10 @@ OUT := build/firmware/$(BOARD)
 CODE_SIZE ?= 0x3e00
 XRAM_SIZE := 0x200
 SRC := $(sort $(wildcard firmware/fx2/*.c))
-HDR := $(sort $(wildcard firmware/fx2/*.h)) boards/$(BOARD)/fx2_pins.h
+HDR := $(sort $(wildcard firmware/fx2/*.h)) protocol/hilfx2.h boards/$(BOARD)/fx2_pins.h
 REL := $(SRC:firmware/fx2/%.c=$(OUT)/%.rel)
 BUILD_ID := $(firstword $(shell cat $(SRC) $(HDR) | cksum))
-SDCC := sdcc -mmcs51 --std-c11 -Ifirmware/fx2 -Iboards/$(BOARD) -DHILFX2_BUILD=$(BUILD_ID)UL
+SDCC := sdcc -mmcs51 --std-c11 -Ifirmware/fx2 -Iprotocol -Iboards/$(BOARD) -DHILFX2_BUILD=$(BUILD_ID)UL
 
 .PHONY: all
 all: $(OUT)/hil-fx2.ihx

@@ -7,12 +7,12 @@ ROOT := $(CURDIR)
 CC := clang
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 CFLAGS := -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
-	-Wall -Wextra -Werror -Ihost/include -Ihost/src -Ihost/hild -MMD -MP \
+	-Wall -Wextra -Werror -Ihost/include -Ihost/lib -Iprotocol -Ihost/hild -MMD -MP \
 	-O1 -g -fno-omit-frame-pointer $(SAN) -fsanitize=fuzzer-no-link \
 	$(shell pkg-config --cflags jansson libftdi1 libusb-1.0 libcrypto)
 LDLIBS := $(shell pkg-config --libs jansson libftdi1 libusb-1.0 libssl libcrypto) -lm
 
-LIB_OBJ := $(patsubst %.c,$(OUT)/obj/%.o,$(wildcard host/src/*.c))
+LIB_OBJ := $(patsubst %.c,$(OUT)/obj/%.o,$(wildcard host/lib/*/*.c))
 HILD_OBJ := $(patsubst %.c,$(OUT)/obj/%.o,$(filter-out host/hild/main.c,$(wildcard host/hild/*.c)))
 TARGETS := $(patsubst tests/fuzz/%_fuzz.c,%,$(wildcard tests/fuzz/*_fuzz.c))
 # The targets that drive hild's own code link its files too.

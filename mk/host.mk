@@ -7,10 +7,14 @@ VARIANT ?= release
 ROOT := $(CURDIR)
 
 CC := gcc
+# The library's own files include its internal headers (host/lib/LAYER/*.h)
+# by their layer; the CLI and hild see only host/include, libhil's API.
 CFLAGS := -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
-	-Wall -Wextra -Werror -Ihost/include -Ihost/src -MMD -MP -fPIC \
+	-Wall -Wextra -Werror -Ihost/include -Iprotocol -MMD -MP -fPIC \
 	$(shell pkg-config --cflags jansson libftdi1 libusb-1.0 libssl libcrypto)
-LDLIBS := $(shell pkg-config --libs jansson libftdi1 libusb-1.0 libssl libcrypto) -lm
+LIB_CFLAGS := -Ihost/lib
+# --as-needed: a program records only the libraries it calls into.
+LDLIBS := -Wl,--as-needed $(shell pkg-config --libs jansson libftdi1 libusb-1.0 libssl libcrypto) -lm
 ifeq ($(VARIANT),asan)
 CFLAGS += -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 LDFLAGS += -fsanitize=address,undefined
@@ -18,7 +22,7 @@ else
 CFLAGS += -O2 -g
 endif
 
-LIB_SRC := $(wildcard host/src/*.c)
+LIB_SRC := $(wildcard host/lib/*/*.c)
 CLI_SRC := $(wildcard host/cli/*.c)
 HILD_SRC := $(wildcard host/hild/*.c)
 TEST_SRC := $(wildcard tests/unit/test_*.c)
@@ -50,6 +54,10 @@ $(OUT)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 
+$(OUT)/obj/host/lib/%.o: host/lib/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LIB_CFLAGS) -c $< -o $@
+
 $(OUT)/lib/libhil.a: $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
@@ -66,9 +74,14 @@ $(OUT)/bin/hild: $(HILD_OBJ) $(OUT)/lib/libhil.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
+# Unit tests check the library's insides too, so they see its headers.
 $(OUT)/test/%: tests/unit/%.c $(OUT)/lib/libhil.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) $< $(OUT)/lib/libhil.a $(LDLIBS) -o $@
+	$(CC) $(CFLAGS) $(LIB_CFLAGS) -Itests/unit $(LDFLAGS) $< $(OUT)/lib/libhil.a $(LDLIBS) -o $@
+
+$(OUT)/test/test_reactor: tests/unit/test_reactor.c host/hild/reactor.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/unit -Ihost/hild $(LDFLAGS) $^ -o $@
 
 # The FX2 firmware's chip-independent logic, compiled for the host and run
 # against the emulator's iCE40 with a real bitstream of a tiny design.
@@ -88,7 +101,7 @@ $(OUT)/fixtures/tiny.bin: tests/unit/fixtures/tiny.v
 
 $(OUT)/bin/bench_%: tests/bench/bench_%.c $(OUT)/lib/libhil.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) $< $(OUT)/lib/libhil.a $(LDLIBS) -o $@
+	$(CC) $(CFLAGS) $(LIB_CFLAGS) $(LDFLAGS) $< $(OUT)/lib/libhil.a $(LDLIBS) -o $@
 
 $(OUT)/obj/tests/ft2232h/%.o: tests/ft2232h/%.c
 	@mkdir -p $(dir $@)
@@ -97,11 +110,11 @@ $(OUT)/obj/tests/ft2232h/%.o: tests/ft2232h/%.c
 # The emulated FX2 (tests/fx2): its chip glue, the firmware's own logic,
 # the iCE40 model and the Intel HEX reader, built like the FT2232H's.
 FX2EMU_SRC := $(wildcard tests/fx2/*.c) firmware/fx2/descriptors.c firmware/fx2/setup.c \
-	firmware/fx2/iceconf.c tests/ft2232h/ice40.c tests/ft2232h/clock.c host/src/ihex.c \
-	host/src/errfmt.c
+	firmware/fx2/iceconf.c tests/ft2232h/ice40.c tests/ft2232h/clock.c host/lib/program/ihex.c \
+	host/lib/util/errfmt.c
 $(OUT)/bin/hil-fx2-emu: $(FX2EMU_SRC) $(wildcard tests/fx2/*.h firmware/fx2/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(EMU_CFLAGS) -Itests/fx2 -Ifirmware/fx2 -Itests/ft2232h -Ihost/include \
+	$(CC) $(EMU_CFLAGS) -Itests/fx2 -Ifirmware/fx2 -Itests/ft2232h -Ihost/include -Ihost/lib -Iprotocol \
 		$(FX2EMU_SRC) $(shell pkg-config --libs umockdev-1.0 glib-2.0) -o $@
 
 $(OUT)/bin/hil-ft2232h-emu: $(EMU_OBJ)

@@ -13,7 +13,7 @@
 // port, cell or net at fault, everything else: two clocks, a clock made by
 // logic, falling-edge elements, latches, formal global-clock cells, inout
 // ports, and cells it cannot see into. The clock's name goes in the module
-// attribute hil_clock for the wrapper generator (host/src/wrap.c).
+// attribute hil_clock for the wrapper generator (host/lib/build/wrap.c).
 //
 // Asynchronous resets, sets and loads stay asynchronous. They can only change
 // when a DUT input (driven by a bridge register, which changes only between

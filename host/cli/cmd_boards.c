@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "cmds.h"
-#include "hildc.h"
+#include "hil/hildc.h"
 
 int cmd_boards(int argc, char **argv)
 {

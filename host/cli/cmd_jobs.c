@@ -8,8 +8,8 @@
 #include <string.h>
 
 #include "cmds.h"
-#include "hildc.h"
-#include "readfile.h"
+#include "hil/hildc.h"
+#include "hil/readfile.h"
 
 #define MAX_SCRIPT (512u << 10)
 

@@ -9,7 +9,7 @@
 #include "cmds.h"
 #include "hil/hil.h"
 #include "hil/script.h"
-#include "hildc.h"
+#include "hil/hildc.h"
 #include "trace.h"
 #include "usbsel.h"
 

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "hildc.h"
+#include "hil/hildc.h"
 
 int jobref_log(const char *what, const char *sock, char *out, size_t n)
 {

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "cmds.h"
-#include "targets.h"
+#include "hil/targets.h"
 
 static const struct {
 	const char *name;

@@ -13,7 +13,7 @@
 
 #include "hil/hil.h"
 #include "hild.h"
-#include "targets.h"
+#include "hil/targets.h"
 
 #define OFFLINE_RETRY_MS 30000
 #define PRESENCE_MS 2000

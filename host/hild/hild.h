@@ -1,4 +1,4 @@
-/* hild, the daemon: one event loop (host/src/reactor.c) owns the listening
+/* hild, the daemon: one event loop (reactor.c) owns the listening
  * sockets, every client connection, every session's worker and every job
  * runner. The layers, one file each:
  *   stream.c   a connection object: moves bytes, bounded both ways

@@ -26,7 +26,7 @@
 #include <unistd.h>
 
 #include "hild.h"
-#include "readfile.h"
+#include "hil/readfile.h"
 
 enum jstate { QUEUED, RUNNING, DONE };
 static const char *const jstate_names[] = {"queued", "running", "done"};

@@ -27,7 +27,7 @@
 #include <unistd.h>
 
 #include "hild.h"
-#include "token.h"
+#include "hil/token.h"
 
 void hild_log(const char *fmt, ...)
 {

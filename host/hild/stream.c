@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "hild.h"
-#include "tlsc.h"
+#include "hil/tls.h"
 
 struct stream {
 	struct hild *d;

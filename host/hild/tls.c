@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "hild.h"
-#include "tlsc.h"
+#include "hil/tls.h"
 
 static void ssl_reason(char *err, size_t errlen, const char *what, const char *file)
 {

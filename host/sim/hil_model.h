@@ -1,5 +1,5 @@
 /* The simulator as a shared library (hil-model.so): the C ABI between libhil
- * (transport_model.c, which dlopens it) and host/sim/hil_model.cpp, built
+ * (transport/model.c, which dlopens it) and host/sim/hil_model.cpp, built
  * per DUT with the DUT's RTL and the bridge shell. Bytes in, bytes out, as
  * on the sim byte port; nothing else crosses. */
 #ifndef HIL_MODEL_H

@@ -1,5 +1,5 @@
 #!/bin/sh
-# The DUT build (host/src/dut.c): hostile file and directory names are built
+# The DUT build (host/lib/build/dut.c): hostile file and directory names are built
 # or refused with nothing executed or expanded; a build error's file:line
 # reaches a direct run, a client of hild and pytest; a first build shows its
 # progress on a terminal; two processes build one

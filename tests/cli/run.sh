@@ -32,9 +32,9 @@ make -s compile_commands >$w/cc.out 2>&1
 /usr/bin/python3 - <<'PY' && ok "make compile_commands: $(cat $w/cc.out)" || bad "compile_commands.json"
 import glob, json, os
 d = {os.path.relpath(e["file"]): e["arguments"] for e in json.load(open("compile_commands.json"))}
-want = glob.glob("host/src/*.c") + glob.glob("host/cli/*.c") + glob.glob("host/hild/*.c")
+want = glob.glob("host/lib/*/*.c") + glob.glob("host/cli/*.c") + glob.glob("host/hild/*.c")
 assert want and all(f in d for f in want), [f for f in want if f not in d][:3]
-assert "-Ihost/include" in d["host/src/hil.c"] and "-Werror" in d["host/src/hil.c"]
+assert "-Ihost/include" in d["host/lib/session/hil.c"] and "-Werror" in d["host/lib/session/hil.c"]
 PY
 
 d=examples/alu

@@ -20,7 +20,7 @@ for b in $(ls boards/*/fx2_pins.h | cut -d/ -f2); do
 		continue
 	fi
 	id=$(sed -n 's/.*(build id \([0-9a-f]*\)).*/\1/p' $w/$b.out)
-	api=$(sed -n 's/^#define HILFX2_API 0x\([0-9a-fA-F]*\)$/\1/p' firmware/fx2/hilfx2.h)
+	api=$(sed -n 's/^#define HILFX2_API 0x\([0-9a-fA-F]*\)$/\1/p' protocol/hilfx2.h)
 	if python3 - build/firmware/$b/hil-fx2.ihx "$id" "$api" <<'PY'
 import sys
 mem = bytearray(0x4000)

@@ -16,11 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "frame.h"
+#include "wire/frame.h"
 #include "hil/ports.h"
-#include "link.h"
-#include "proto.h"
-#include "transport.h"
+#include "wire/link.h"
+#include "wire/proto.h"
+#include "transport/transport.h"
 
 #define JUNK_MAX 16384
 

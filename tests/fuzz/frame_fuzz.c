@@ -4,9 +4,9 @@
  * payload, and a payload's reports are cut and decoded inside its bytes. */
 #include <string.h>
 
-#include "frame.h"
+#include "wire/frame.h"
 #include "fuzz.h"
-#include "proto.h"
+#include "wire/proto.h"
 
 static void reports(const uint8_t *p, size_t n)
 {

@@ -1,4 +1,4 @@
-/* Board files (host/src/board.c): each board here loads, a board names its
+/* Board files (host/lib/build/board.c): each board here loads, a board names its
  * programmer with CABLE := NAME and gets that cable's flash pins from
  * boards/cables/NAME.mk, a line after CABLE overrides the cable, and a
  * cable that does not exist, or a cable that names another, is refused

@@ -8,9 +8,9 @@
 #include <string.h>
 
 #include "check.h"
-#include "crc32.h"
-#include "frame.h"
-#include "proto.h"
+#include "wire/crc32.h"
+#include "wire/frame.h"
+#include "wire/proto.h"
 
 static size_t parse_hex(const char *s, uint8_t *out, size_t cap)
 {

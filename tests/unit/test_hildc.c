@@ -1,4 +1,4 @@
-/* hild's blocking client (host/src/hildc.c) against a scripted server in
+/* hild's blocking client (host/lib/session/hildc.c) against a scripted server in
  * a child process: the reply to an async request that arrives while the
  * request is still being sent (hildc once put it aside as unasked-for,
  * and hildc_flush then waited for it for ever: found by make soak). The
@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "hildc.h"
+#include "hil/hildc.h"
 
 static void frame(uint8_t *out, size_t *len, const char *body)
 {

@@ -6,9 +6,9 @@
 #include <string.h>
 
 #include "check.h"
-#include "frame.h"
-#include "link.h"
-#include "proto.h"
+#include "wire/frame.h"
+#include "wire/link.h"
+#include "wire/proto.h"
 
 struct pipe {
 	struct hil_transport t;

@@ -1,4 +1,4 @@
-/* The event loop (host/src/reactor.c): readiness callbacks, removal of a
+/* The event loop (host/hild/reactor.c): readiness callbacks, removal of a
  * descriptor by another callback in the same round (also when its number
  * is reused at once), hangups, timers in order, cancelled, repeating, not
  * starving the descriptors, the fixed limits, and stop. */

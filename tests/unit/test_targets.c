@@ -1,11 +1,11 @@
-/* Target URIs (host/src/targets.c): each scheme splits into its board part
+/* Target URIs (host/lib/session/targets.c): each scheme splits into its board part
  * and DUT directory, a tty's path may hold colons, and a URI that fits no
  * scheme (or lacks its board or directory) is refused with the list of
  * schemes, the same list the CLI's help prints. */
 #include <string.h>
 
 #include "check.h"
-#include "targets.h"
+#include "hil/targets.h"
 
 int main(void)
 {

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Tests our Yosys pass hil_ce (gateware/yosys/hil_ce.cc) through the flow of
-# the DUT build (host/src/dut.c). For each DUT in duts/: the pass logs the expected counts
+# the DUT build (host/lib/build/dut.c). For each DUT in duts/: the pass logs the expected counts
 # (expect.txt), Icarus finds the transformed DUT cycle-equivalent to the
 # original one run on a clock that only ticks when hil_advance would be 1
 # (gen_tb.py), and Verilator lints the transformed DUT without errors. For each

@@ -39,7 +39,7 @@ struct dut_options {
 int hil_dut_prepare(const char *dir, const char *top, const char *what,
 		struct hil_dut_build *b, char *err, size_t errlen);
 /* The same with options; what may also be "bitstream:BOARD": the DUT's
- * bitstream for that board (bitstream_build.c). */
+ * bitstream for that board (build/bitstream.c). */
 int hil_dut_prepare_opts(const char *dir, const char *top, const char *what,
 		     const struct dut_options *o, struct hil_dut_build *b, char *err, size_t errlen);
 

@@ -1,0 +1,598 @@
+/* The stimulus script parser (hil/script.h, docs/scripts.md).
+ *
+ * Everything that can be known before the DUT runs is checked here, with the
+ * line and column of the word at fault: command syntax, ports, directions,
+ * number syntax, value widths, and cycles that are certainly in the past.
+ * The parser follows the script's cycle as far as it is static: a wait makes
+ * `now` depend on the DUT, so from there on only a lower bound is known and
+ * the runtime (libhil, the oracle) checks the rest. */
+#include "hil/script.h"
+#include "hil/readfile.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_LINE 4096
+#define MAX_SCRIPT (64u << 20)
+/* The longest command, wait PORT == VALUE mask MASK timeout N, has 8 words;
+ * one more slot holds the first word too many. */
+#define MAX_WORDS 9
+#define CYCLE_BITS 48
+#define CYCLE_MAX ((1ull << CYCLE_BITS) - 1)
+#define NUM_BYTES HIL_MAX_PORT_BYTES
+#define SHOW_MAX 48
+
+struct word {
+	const char *s;
+	size_t col;
+};
+
+struct parser {
+	const char *path;
+	int line;
+	const struct hil_ports *ports;
+	char *err;
+	size_t errlen;
+	const struct word *w;
+	int nw, next;          /* words of the line, the next one to take */
+	const char *usage;     /* of the command being parsed */
+	uint64_t lo;           /* `now` is at least this ... */
+	int exact;             /* ... and exactly this unless a wait came before */
+	const struct hil_cmd *last_at; /* the poke scheduled latest, if any */
+};
+
+/* A word of the script as messages show it: bounded, and with control
+ * characters replaced, so that no input can garble the message. */
+static const char *shown(const char *s, char *buf, size_t cap)
+{
+	size_t n = 0, len = strlen(s);
+	for (; n < SHOW_MAX && n < cap - 4 && s[n]; n++)
+		buf[n] = (unsigned char)s[n] < 0x20 || s[n] == 0x7f ? '?' : s[n];
+	buf[n] = '\0';
+	if (n < len)
+		memcpy(buf + n, "...", 4);
+	return buf;
+}
+
+__attribute__((format(printf, 3, 4)))
+static int perr(struct parser *p, size_t col, const char *fmt, ...)
+{
+	char msg[768];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	snprintf(p->err, p->errlen, "%s:%d:%zu: %s", p->path, p->line, col, msg);
+	return -1;
+}
+
+enum { NUM_OK, NUM_MALFORMED, NUM_HUGE };
+
+/* Parses a number word into NUM_BYTES little-endian bytes. NUM_HUGE means
+ * well formed but wider than NUM_BYTES; NUM_MALFORMED puts the reason in
+ * `why`. Malformed wins over huge, so the message names the real mistake. */
+static int parse_num(const char *s, uint8_t *v, char *why, size_t whylen)
+{
+	static const char *const names[] = {[2] = "binary", [10] = "decimal",
+					    [16] = "hex"};
+	unsigned base = 10;
+	int huge = 0, ndig = 0, prev_us = 0;
+	memset(v, 0, NUM_BYTES);
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'b')) {
+		base = s[1] == 'x' ? 16 : 2;
+		s += 2;
+	}
+	for (; *s; s++) {
+		char c = *s;
+		if (c == '_') {
+			if (!ndig || prev_us || !s[1]) {
+				snprintf(why, whylen, "'_' may only stand between two digits");
+				return NUM_MALFORMED;
+			}
+			prev_us = 1;
+			continue;
+		}
+		unsigned d = c >= '0' && c <= '9'   ? (unsigned)(c - '0')
+			     : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
+			     : c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10)
+						    : 99u;
+		if (d >= base) {
+			char b[16];
+			if (c > 0x20 && c < 0x7f)
+				snprintf(b, sizeof(b), "'%c'", c);
+			else
+				snprintf(b, sizeof(b), "byte 0x%02x", (unsigned char)c);
+			snprintf(why, whylen, "%s is not a %s digit%s", b, names[base],
+				 c == '-' ? " (values are unsigned)"
+				 : base == 10 && (c == 'X' || c == 'B' || d < 16)
+				     ? " (hex is written 0x..., binary 0b...)"
+				     : "");
+			return NUM_MALFORMED;
+		}
+		ndig++;
+		prev_us = 0;
+		unsigned carry = d;
+		for (size_t i = 0; i < NUM_BYTES && !huge; i++) {
+			unsigned x = v[i] * base + carry;
+			v[i] = (uint8_t)x;
+			carry = x >> 8;
+		}
+		huge |= carry != 0;
+	}
+	if (!ndig) {
+		snprintf(why, whylen, base == 10 ? "no digits" : "no digits after the prefix");
+		return NUM_MALFORMED;
+	}
+	return huge ? NUM_HUGE : NUM_OK;
+}
+
+static unsigned bit_length(const uint8_t *v, size_t n)
+{
+	for (size_t i = n; i-- > 0;)
+		for (int b = 7; b >= 0; b--)
+			if (v[i] >> b & 1)
+				return (unsigned)(8 * i + (size_t)b + 1);
+	return 0;
+}
+
+int hil_value_parse(const char *text, unsigned width, uint8_t *out,
+		    size_t nbytes, char *err, size_t errlen)
+{
+	uint8_t v[NUM_BYTES];
+	char why[128], sh[SHOW_MAX + 4];
+	if (width == 0 || width > HIL_MAX_PORT_WIDTH) {
+		snprintf(err, errlen, "width %u is not 1 to %d bits", width,
+			 HIL_MAX_PORT_WIDTH);
+		return -1;
+	}
+	if (nbytes < (width + 7) / 8) {
+		snprintf(err, errlen, "%zu bytes cannot hold %u bits", nbytes, width);
+		return -1;
+	}
+	int rc = parse_num(text, v, why, sizeof(why));
+	shown(text, sh, sizeof(sh));
+	if (rc == NUM_MALFORMED) {
+		snprintf(err, errlen, "malformed number '%s': %s", sh, why);
+		return -1;
+	}
+	if (rc == NUM_HUGE) {
+		snprintf(err, errlen, "value %s is more than %d bits wide, at most %u fit",
+			 sh, 8 * NUM_BYTES, width);
+		return -1;
+	}
+	unsigned bits = bit_length(v, sizeof(v));
+	if (bits > width) {
+		snprintf(err, errlen, "value %s is %u bits wide, at most %u fit", sh,
+			 bits, width);
+		return -1;
+	}
+	memset(out, 0, nbytes);
+	memcpy(out, v, (width + 7) / 8);
+	return 0;
+}
+
+void hil_value_format(const uint8_t *val, unsigned width, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned nd = (width + 3) / 4;
+	*out++ = '0';
+	*out++ = 'x';
+	for (unsigned d = nd; d-- > 0;) {
+		unsigned nib = (val[d / 2] >> (4 * (d % 2))) & 0xF;
+		/* Bits above the width are not part of the value. */
+		if (d == nd - 1 && width % 4)
+			nib &= (1u << (width % 4)) - 1;
+		*out++ = hex[nib];
+	}
+	*out = '\0';
+}
+
+/* The next word of the command, or an error naming what is missing at the
+ * column where it should start. */
+static const struct word *arg(struct parser *p, const char *what)
+{
+	if (p->next < p->nw)
+		return &p->w[p->next++];
+	const struct word *last = &p->w[p->nw - 1];
+	perr(p, last->col + strlen(last->s), "missing %s: the command is '%s'",
+	     what, p->usage);
+	return NULL;
+}
+
+static int want_port(struct parser *p, int input_only)
+{
+	char sh[SHOW_MAX + 4], list[400];
+	const struct word *w = arg(p, "PORT");
+	if (!w)
+		return -1;
+	int i = hil_ports_find(p->ports, w->s);
+	if (i >= 0 && input_only && !p->ports->port[i].is_input)
+		return perr(p, w->col, "poke to output '%s': only inputs can be poked",
+			    w->s);
+	if (i >= 0)
+		return i;
+	size_t o = 0;
+	for (size_t k = 0; k < p->ports->n; k++) {
+		const char *name = p->ports->port[k].name;
+		if (o + strlen(name) + 8 > sizeof(list)) {
+			snprintf(list + o, sizeof(list) - o, ", ...");
+			break;
+		}
+		o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%s", k ? ", " : "",
+				      name);
+	}
+	if (!strcmp(w->s, p->ports->clock))
+		return perr(p, w->col, "'%s' is the clock, which hil drives; it is "
+			    "not a port (ports: %s)", w->s, list);
+	return perr(p, w->col, "unknown port '%s' (ports: %s)",
+		    shown(w->s, sh, sizeof(sh)), list);
+}
+
+/* VALUE or MASK (`what`, called `label` in messages) for `port`, checked
+ * against its width. */
+static int want_value(struct parser *p, int port, const char *what,
+		      const char *label, uint8_t **out)
+{
+	const struct hil_port *q = &p->ports->port[port];
+	uint8_t v[NUM_BYTES];
+	char why[128], sh[SHOW_MAX + 4];
+	const struct word *w = arg(p, what);
+	if (!w)
+		return -1;
+	int rc = parse_num(w->s, v, why, sizeof(why));
+	shown(w->s, sh, sizeof(sh));
+	if (rc == NUM_MALFORMED)
+		return perr(p, w->col, "malformed number '%s': %s", sh, why);
+	unsigned bits = bit_length(v, sizeof(v));
+	if (rc == NUM_HUGE)
+		return perr(p, w->col, "%s %s is more than %d bits wide, port '%s' "
+			    "has %u", label, sh,
+			    8 * NUM_BYTES, q->name, q->width);
+	if (bits > q->width)
+		return perr(p, w->col, "%s %s is %u bits wide, port '%s' has %u",
+			    label, sh, bits, q->name, q->width);
+	if (!(*out = malloc(q->nbytes)))
+		return perr(p, w->col, "out of memory");
+	memcpy(*out, v, q->nbytes);
+	return 0;
+}
+
+static int want_cycle(struct parser *p, const char *what, uint64_t *out,
+		      size_t *col)
+{
+	uint8_t v[NUM_BYTES];
+	char why[128], sh[SHOW_MAX + 4];
+	const struct word *w = arg(p, what);
+	if (!w)
+		return -1;
+	*col = w->col;
+	int rc = parse_num(w->s, v, why, sizeof(why));
+	shown(w->s, sh, sizeof(sh));
+	if (rc == NUM_MALFORMED)
+		return perr(p, w->col, "malformed number '%s': %s", sh, why);
+	if (rc == NUM_HUGE || bit_length(v, sizeof(v)) > CYCLE_BITS)
+		return perr(p, w->col, "%s %s is beyond the %d-bit cycle counter "
+			    "(at most %llu)", what, sh, CYCLE_BITS,
+			    (unsigned long long)CYCLE_MAX);
+	*out = 0;
+	for (int i = CYCLE_BITS / 8; i-- > 0;)
+		*out = *out << 8 | v[i];
+	return 0;
+}
+
+static int want_kw(struct parser *p, const char *kw, const char *what)
+{
+	const struct word *w = arg(p, what);
+	char sh[SHOW_MAX + 4];
+	if (!w)
+		return -1;
+	if (strcmp(w->s, kw))
+		return perr(p, w->col, "expected '%s', found '%s': the command is '%s'",
+			    kw, shown(w->s, sh, sizeof(sh)), p->usage);
+	return 0;
+}
+
+static const char *where(const struct parser *p)
+{
+	return p->exact ? " already" : " at the earliest (a wait came before)";
+}
+
+/* `cycles` more cycles from the script's earliest `now` must stay on the
+ * counter. */
+static int check_room(struct parser *p, uint64_t cycles, size_t col,
+		      const char *what)
+{
+	if (cycles > CYCLE_MAX - p->lo)
+		return perr(p, col, "%s %llu runs past the end of the %d-bit cycle "
+			    "counter: the script is at cycle %llu%s",
+			    what, (unsigned long long)cycles, CYCLE_BITS,
+			    (unsigned long long)p->lo, where(p));
+	return 0;
+}
+
+static int parse_wait(struct parser *p, struct hil_cmd *c)
+{
+	char sh[SHOW_MAX + 4];
+	size_t col;
+	if ((c->port = want_port(p, 0)) < 0)
+		return -1;
+	const struct hil_port *q = &p->ports->port[c->port];
+	const struct word *op = arg(p, "'==' or '!='");
+	if (!op)
+		return -1;
+	if (strcmp(op->s, "==") && strcmp(op->s, "!="))
+		return perr(p, op->col, "expected '==' or '!=', found '%s': the "
+			    "command is '%s'", shown(op->s, sh, sizeof(sh)), p->usage);
+	c->ne = op->s[0] == '!';
+	if (want_value(p, c->port, "VALUE", "value", &c->value) < 0)
+		return -1;
+	if (p->next < p->nw && !strcmp(p->w[p->next].s, "mask")) {
+		p->next++;
+		if (want_value(p, c->port, "MASK", "mask", &c->mask) < 0)
+			return -1;
+	} else {
+		if (!(c->mask = malloc(q->nbytes)))
+			return perr(p, op->col, "out of memory");
+		memset(c->mask, 0xFF, q->nbytes);
+		if (q->width % 8)
+			c->mask[q->nbytes - 1] = (uint8_t)((1u << (q->width % 8)) - 1);
+	}
+	if (want_kw(p, "timeout", "'timeout N'") < 0 ||
+	    want_cycle(p, "timeout", &c->cycle, &col) < 0 ||
+	    check_room(p, c->cycle, col, "timeout") < 0)
+		return -1;
+	p->exact = 0;
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	enum hil_cmd_kind kind;
+	const char *usage;
+} syntax[] = {
+	{"poke", HIL_CMD_POKE, "poke PORT VALUE"},
+	{"at", HIL_CMD_POKE_AT, "at CYCLE poke PORT VALUE"},
+	{"step", HIL_CMD_STEP, "step N"},
+	{"run", HIL_CMD_RUN, "run CYCLE"},
+	{"peek", HIL_CMD_PEEK, "peek PORT"},
+	{"expect", HIL_CMD_EXPECT, "expect PORT VALUE"},
+	{"watch", HIL_CMD_WATCH, "watch PORT"},
+	{"unwatch", HIL_CMD_UNWATCH, "unwatch PORT"},
+	{"wait", HIL_CMD_WAIT, "wait PORT ==|!= VALUE [mask MASK] timeout N"},
+};
+#define NSYNTAX (sizeof(syntax) / sizeof(syntax[0]))
+
+static int unknown_command(struct parser *p, const struct word *w)
+{
+	char sh[SHOW_MAX + 4], low[16];
+	size_t n = strlen(w->s);
+	for (size_t i = 0; i < n && n < sizeof(low); i++)
+		low[i] = w->s[i] >= 'A' && w->s[i] <= 'Z' ? (char)(w->s[i] + 32) : w->s[i];
+	if (n < sizeof(low)) {
+		low[n] = '\0';
+		for (size_t k = 0; k < NSYNTAX; k++)
+			if (!strcmp(low, syntax[k].name))
+				return perr(p, w->col, "unknown command '%s' (keywords are "
+					    "lower case: '%s')", w->s, low);
+	}
+	return perr(p, w->col, "unknown command '%s' (commands: poke, at, step, "
+		    "run, peek, expect, watch, unwatch, wait)",
+		    shown(w->s, sh, sizeof(sh)));
+}
+
+/* Parses the words of one line into c. */
+static int parse_cmd(struct parser *p, struct hil_cmd *c)
+{
+	size_t k = 0, col;
+	char sh[SHOW_MAX + 4];
+	while (k < NSYNTAX && strcmp(p->w[0].s, syntax[k].name))
+		k++;
+	if (k == NSYNTAX)
+		return unknown_command(p, &p->w[0]);
+	c->kind = syntax[k].kind;
+	p->usage = syntax[k].usage;
+	p->next = 1;
+	int rc = 0;
+	switch (c->kind) {
+	case HIL_CMD_POKE:
+		/* `now` as far as the parser knows it: exact unless after a wait. */
+		c->cycle = p->lo;
+		rc = (c->port = want_port(p, 1)) < 0 ||
+		     want_value(p, c->port, "VALUE", "value", &c->value) < 0;
+		break;
+	case HIL_CMD_POKE_AT:
+		if (want_cycle(p, "cycle", &c->cycle, &col) < 0)
+			return -1;
+		if (c->cycle < p->lo)
+			return perr(p, col, "at %llu is before cycle %llu, where the "
+				    "script is%s: a poke cannot go back in time",
+				    (unsigned long long)c->cycle,
+				    (unsigned long long)p->lo, where(p));
+		c->col = (int)col;
+		rc = want_kw(p, "poke", "'poke'") < 0 ||
+		     (c->port = want_port(p, 1)) < 0 ||
+		     want_value(p, c->port, "VALUE", "value", &c->value) < 0;
+		break;
+	case HIL_CMD_STEP:
+		if (want_cycle(p, "step", &c->cycle, &col) < 0 ||
+		    check_room(p, c->cycle, col, "step") < 0)
+			return -1;
+		p->lo += c->cycle;
+		break;
+	case HIL_CMD_RUN:
+		if (want_cycle(p, "cycle", &c->cycle, &col) < 0)
+			return -1;
+		if (c->cycle < p->lo)
+			return perr(p, col, "run %llu would go back in time: the "
+				    "script is at cycle %llu%s; step N runs N cycles",
+				    (unsigned long long)c->cycle,
+				    (unsigned long long)p->lo, where(p));
+		p->lo = c->cycle;
+		p->exact = 1;
+		break;
+	case HIL_CMD_PEEK:
+	case HIL_CMD_WATCH:
+	case HIL_CMD_UNWATCH:
+		rc = (c->port = want_port(p, 0)) < 0;
+		break;
+	case HIL_CMD_EXPECT:
+		rc = (c->port = want_port(p, 0)) < 0 ||
+		     want_value(p, c->port, "VALUE", "value", &c->value) < 0;
+		break;
+	case HIL_CMD_WAIT:
+		rc = parse_wait(p, c) < 0;
+		break;
+	}
+	if (rc)
+		return -1;
+	if (p->next < p->nw)
+		return perr(p, p->w[p->next].col, "unexpected '%s' after '%s' (one "
+			    "command a line; '#' starts a comment)",
+			    shown(p->w[p->next].s, sh, sizeof(sh)), p->usage);
+	return 0;
+}
+
+/* Splits a line in place into words; a '#' ends the line. A '\r' counts as
+ * a space, so scripts saved with CRLF line ends parse. */
+static int split(char *buf, struct word *w)
+{
+	int n = 0;
+	char *q = buf;
+	while (*q && *q != '#' && n < MAX_WORDS) {
+		if (*q == ' ' || *q == '\t' || *q == '\r') {
+			q++;
+			continue;
+		}
+		w[n].s = q;
+		w[n].col = (size_t)(q - buf) + 1;
+		n++;
+		while (*q && *q != ' ' && *q != '\t' && *q != '\r' && *q != '#')
+			q++;
+		if (*q == '#')
+			*q = '\0';
+		else if (*q)
+			*q++ = '\0';
+	}
+	return n;
+}
+
+static void free_cmd(struct hil_cmd *c)
+{
+	free(c->value);
+	free(c->mask);
+}
+
+int hil_script_parse(struct hil_script *s, const char *path, const char *text,
+		     const struct hil_ports *ports, char *err, size_t errlen)
+{
+	struct parser p = {.path = path, .ports = ports, .err = err,
+			   .errlen = errlen, .exact = 1};
+	size_t cap = 0;
+	memset(s, 0, sizeof(*s));
+	if (!(s->path = strdup(path))) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		return -1;
+	}
+	for (const char *t = text; *t;) {
+		char buf[MAX_LINE + 1];
+		struct word w[MAX_WORDS];
+		const char *nl = strchr(t, '\n');
+		size_t len = nl ? (size_t)(nl - t) : strlen(t);
+		if (p.line == INT_MAX) {
+			perr(&p, 1, "more than %d lines", INT_MAX);
+			goto fail;
+		}
+		p.line++;
+		if (len > MAX_LINE) {
+			perr(&p, MAX_LINE + 1, "line longer than %d characters",
+			     MAX_LINE);
+			goto fail;
+		}
+		memcpy(buf, t, len);
+		buf[len] = '\0';
+		t += len + (nl ? 1 : 0);
+		if ((p.nw = split(buf, w)) == 0)
+			continue;
+		p.w = w;
+		if (s->ncmds == cap) {
+			size_t nc = cap ? 2 * cap : 64;
+			struct hil_cmd *c = realloc(s->cmds, nc * sizeof(*c));
+			if (!c) {
+				perr(&p, 1, "out of memory");
+				goto fail;
+			}
+			s->cmds = c;
+			cap = nc;
+		}
+		struct hil_cmd *c = &s->cmds[s->ncmds];
+		memset(c, 0, sizeof(*c));
+		c->line = p.line;
+		c->port = -1;
+		if (parse_cmd(&p, c) < 0) {
+			free_cmd(c);
+			goto fail;
+		}
+		s->ncmds++;
+	}
+	/* A scheduled poke the script never runs up to would never be made. */
+	for (size_t i = 0; i < s->ncmds; i++)
+		if (s->cmds[i].kind == HIL_CMD_POKE_AT &&
+		    (!p.last_at || s->cmds[i].cycle > p.last_at->cycle))
+			p.last_at = &s->cmds[i];
+	if (p.last_at && p.exact && p.last_at->cycle > p.lo) {
+		p.line = p.last_at->line;
+		perr(&p, (size_t)p.last_at->col, "at %llu is never reached: the script "
+		     "ends at cycle %llu; run or step up to it",
+		     (unsigned long long)p.last_at->cycle, (unsigned long long)p.lo);
+		goto fail;
+	}
+	return 0;
+fail:
+	hil_script_free(s);
+	return -1;
+}
+
+int hil_script_load(struct hil_script *s, const char *path,
+		    const struct hil_ports *ports, char *err, size_t errlen)
+{
+	memset(s, 0, sizeof(*s));
+	char *text;
+	size_t len;
+	int rc = hil_read_file(path, MAX_SCRIPT, &text, &len, err, errlen);
+	if (rc == -2)
+		snprintf(err, errlen, "%s: larger than %u MiB, too large for a script", path,
+			 MAX_SCRIPT >> 20);
+	if (rc < 0)
+		return -1;
+	rc = -1;
+	const char *nul = memchr(text, '\0', len);
+	if (nul) {
+		int line = 1;
+		const char *bol = text;
+		for (const char *q = text; q < nul; q++)
+			if (*q == '\n') {
+				line++;
+				bol = q + 1;
+			}
+		snprintf(err, errlen, "%s:%d:%zu: NUL byte: a script is text", path,
+			 line, (size_t)(nul - bol) + 1);
+		goto out;
+	}
+	rc = hil_script_parse(s, path, text, ports, err, errlen);
+out:
+	free(text);
+	return rc;
+}
+
+void hil_script_free(struct hil_script *s)
+{
+	for (size_t i = 0; i < s->ncmds; i++)
+		free_cmd(&s->cmds[i]);
+	free(s->cmds);
+	free(s->path);
+	memset(s, 0, sizeof(*s));
+}
