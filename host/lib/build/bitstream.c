@@ -19,7 +19,6 @@
 #include "util/errfmt.h"
 #include "hil/ports.h"
 
-#define ERR(...) hil_fail(j->err, j->errlen, __VA_ARGS__)
 
 /* Utilisation lines of nextpnr's log: "Info: \t ICESTORM_LC:  2887/ 1280  225%". */
 static int util_line(const char *line, char *key, size_t keylen, long *used, long *avail)
@@ -101,11 +100,11 @@ static void why(struct job *j, const char *log)
 		fclose(f);
 	const char *b = j->board.name, *n = j->name;
 	if (fail[0])
-		ERR("hil bitstream %s/%s: timing failed: %s", b, n, fail);
+		hil_fail(j->err, j->errlen, "hil bitstream %s/%s: timing failed: %s", b, n, fail);
 	else if (over[0] || place[0])
-		ERR("hil bitstream %s/%s: does not fit: %s", b, n, over[0] ? over : place);
+		hil_fail(j->err, j->errlen, "hil bitstream %s/%s: does not fit: %s", b, n, over[0] ? over : place);
 	else
-		ERR("hil bitstream %s/%s: nextpnr failed:%s", b, n, errs[0] ? errs : " (no message)");
+		hil_fail(j->err, j->errlen, "hil bitstream %s/%s: nextpnr failed:%s", b, n, errs[0] ? errs : " (no message)");
 }
 
 /* resources.txt: logic cells, flip-flops and block RAMs used, and the
@@ -211,12 +210,12 @@ static int commented_asc(struct job *j, const char *dir)
 	snprintf(from, sizeof(from), "%s/hil.asc", dir);
 	snprintf(to, sizeof(to), "%s/hil-commented.asc", dir);
 	if (comment(j, c, sizeof(c)) < 0)
-		return ERR("the bitstream's comment is too long");
+		return hil_fail(j->err, j->errlen, "the bitstream's comment is too long");
 	FILE *in = fopen(from, "r"), *out = in ? fopen(to, "w") : NULL;
 	if (!out) {
 		if (in)
 			fclose(in);
-		return ERR("%s: %s", to, strerror(errno));
+		return hil_fail(j->err, j->errlen, "%s: %s", to, strerror(errno));
 	}
 	fprintf(out, ".comment\n%s\n", c);
 	int skip = 0;
@@ -227,7 +226,7 @@ static int commented_asc(struct job *j, const char *dir)
 			fputs(line, out);
 	}
 	fclose(in);
-	return fclose(out) == 0 ? 0 : ERR("%s: %s", to, strerror(errno));
+	return fclose(out) == 0 ? 0 : hil_fail(j->err, j->errlen, "%s: %s", to, strerror(errno));
 }
 
 static int write_json(struct job *j, const char *dir)
@@ -249,7 +248,7 @@ static int write_json(struct job *j, const char *dir)
 	if (f && fclose(f) != 0)
 		rc = -1;
 	json_decref(o);
-	return rc < 0 ? ERR("%s: cannot write", path) : 0;
+	return rc < 0 ? hil_fail(j->err, j->errlen, "%s: cannot write", path) : 0;
 }
 
 static const char *const exported[] = {"hil.bin", "hil.json", "resources.txt",
@@ -272,7 +271,7 @@ static int export(struct job *j, const char *dir)
 			continue;
 		if (bj_copy(from, tmp, j->err, j->errlen) < 0 || rename(tmp, to) != 0) {
 			unlink(tmp);
-			return ERR("cannot write %s: %s", to, strerror(errno));
+			return hil_fail(j->err, j->errlen, "cannot write %s: %s", to, strerror(errno));
 		}
 	}
 	return 0;
@@ -313,7 +312,7 @@ static int build_bitstream(struct job *j, const char *dir)
 				      b->div, b->pll, b->pll_divr, b->pll_divf, b->pll_divq,
 				      b->pll_filter);
 	if (o >= sizeof(script))
-		return ERR("the synthesis script is too long");
+		return hil_fail(j->err, j->errlen, "the synthesis script is too long");
 	argv_add(&y, "yosys");
 	argv_add(&y, "-q");
 	argv_add(&y, "-p");
@@ -346,8 +345,7 @@ static int build_bitstream(struct job *j, const char *dir)
 		resources(dir, 0);
 		snprintf(msg, sizeof(msg), "%s", j->err);
 		export(j, dir);
-		snprintf(j->err, j->errlen, "%s", msg);
-		return -1;
+		return hil_fail(j->err, j->errlen, "%s", msg);
 	}
 	resources(dir, 1);
 	if (commented_asc(j, dir) < 0)
@@ -371,7 +369,7 @@ int bj_bitstream(struct job *j, char *out, size_t outlen)
 	char path[PATH_MAX + 450], names[64][64];
 	if (!b->device[0] || !b->package[0] || !b->clk_mhz[0] ||
 	    (strcmp(b->link, "fx2") && (!b->div || !b->baud)))
-		return ERR("board %s: its board.mk lacks DEVICE, PACKAGE, CLK_MHZ, or (for a "
+		return hil_fail(j->err, j->errlen, "board %s: its board.mk lacks DEVICE, PACKAGE, CLK_MHZ, or (for a "
 			   "UART link) DIV and BAUD", b->name);
 	snprintf(path, sizeof(path), "%s/ports.json", j->dut);
 	struct hil_ports ports;
@@ -381,10 +379,10 @@ int bj_bitstream(struct job *j, char *out, size_t outlen)
 	hil_ports_free(&ports);
 	char c[600];
 	if (comment(j, c, sizeof(c)) < 0)
-		return ERR("the bitstream's comment is too long");
+		return hil_fail(j->err, j->errlen, "the bitstream's comment is too long");
 	EVP_MD_CTX *h = bj_key_start("bitstream");
 	if (!h)
-		return ERR("out of memory");
+		return hil_fail(j->err, j->errlen, "out of memory");
 	bj_hash_tool(h, "yosys");
 	bj_hash_tool(h, "nextpnr-ice40");
 	bj_hash_tool(h, "icepack");
@@ -420,6 +418,6 @@ int bj_bitstream(struct job *j, char *out, size_t outlen)
 		return -1;
 	}
 	if (snprintf(out, outlen, "%s", path) >= (int)outlen)
-		return ERR("path too long");
+		return hil_fail(j->err, j->errlen, "path too long");
 	return export(j, path);
 }

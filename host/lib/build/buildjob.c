@@ -17,8 +17,8 @@
 
 #include "util/errfmt.h"
 #include "build/toolrun.h"
+#include "util/clock.h"
 
-#define ERR(...) hil_fail(err, errlen, __VA_ARGS__)
 
 const char *const VFLAGS[] = {"--x-assign", "0", "--x-initial", "0", "-Wno-fatal",
 				     "-Wno-lint", "-Wno-style", "-O3", NULL};
@@ -63,13 +63,6 @@ void argv_addf(struct argv *v, const char *fmt, ...)
 	ar->used += (size_t)n + 1;
 }
 
-double bj_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* A first build takes seconds to minutes: say what it is doing, on a
  * terminal only (stdout may carry a trace; a pipe wants no chatter). */
 void bj_progress(struct job *j, const char *what)
@@ -77,7 +70,7 @@ void bj_progress(struct job *j, const char *what)
 	if (!j->tty)
 		return;
 	fprintf(stderr, "hil: building DUT '%s': %s (%.0f s so far)\n", j->top, what,
-		bj_now() - j->t0);
+		hil_mono_s() - j->t0);
 	j->said = 1;
 }
 
@@ -192,11 +185,11 @@ int bj_copy(const char *from, const char *to, char *err, size_t errlen)
 	char buf[65536];
 	FILE *in = fopen(from, "rb");
 	if (!in)
-		return ERR("%s: %s", from, strerror(errno));
+		return hil_fail(err, errlen, "%s: %s", from, strerror(errno));
 	FILE *out = fopen(to, "wb");
 	if (!out) {
 		fclose(in);
-		return ERR("%s: %s", to, strerror(errno));
+		return hil_fail(err, errlen, "%s: %s", to, strerror(errno));
 	}
 	size_t n;
 	int bad = 0;
@@ -204,7 +197,7 @@ int bj_copy(const char *from, const char *to, char *err, size_t errlen)
 		bad |= fwrite(buf, 1, n, out) != n;
 	fclose(in);
 	if (fclose(out) != 0 || bad)
-		return ERR("%s: write failed", to);
+		return hil_fail(err, errlen, "%s: write failed", to);
 	return 0;
 }
 
@@ -215,11 +208,9 @@ int bj_tools(struct job *j, const char *dir, const char *what, struct argv *cons
 	char log[PATH_MAX + 16], msgs[1400];
 	const char *const *argvs[HIL_SPAWN_MAX];
 	snprintf(log, sizeof(log), "%s/build.log", dir);
-	if (j->ar.full) {
-		hil_fail(j->err, j->errlen, "building DUT '%s': too many or too long "
+	if (j->ar.full)
+		return hil_fail(j->err, j->errlen, "building DUT '%s': too many or too long "
 			 "arguments for the tools (%s)", j->top, what);
-		return -1;
-	}
 	bj_progress(j, what);
 	for (int i = 0; i < n; i++)
 		argvs[i] = v[i]->a;
@@ -235,9 +226,8 @@ int bj_tools(struct job *j, const char *dir, const char *what, struct argv *cons
 		snprintf(msgs, sizeof(msgs), "%s", e);
 	char shown_log[600];
 	hil_escape(log, shown_log, sizeof(shown_log));
-	snprintf(j->err, j->errlen, "building DUT '%s' failed (%s):\n%s\n(the whole log: %s)",
+	return hil_fail(j->err, j->errlen, "building DUT '%s' failed (%s):\n%s\n(the whole log: %s)",
 		 j->top, what, msgs[0] ? msgs : "no message", shown_log);
-	return -1;
 }
 
 /* Builds `final` by fn in a temporary folder beside it, then renames it into
@@ -252,19 +242,15 @@ int bj_stage(struct job *j, const char *final, int (*fn)(struct job *, const cha
 	 * and a failed try's folder (kept for its log) is cleared by the next. */
 	snprintf(tmp, sizeof(tmp), "%.*s/.tmp-%s", (int)(slash - final), final, slash + 1);
 	bj_rm_rf(tmp);
-	if (mkdir(tmp, 0755) != 0) {
-		hil_fail(j->err, j->errlen, "cannot make a build folder: %s", strerror(errno));
-		return -1;
-	}
+	if (mkdir(tmp, 0755) != 0)
+		return hil_fail(j->err, j->errlen, "cannot make a build folder: %s", strerror(errno));
 	if (fn(j, tmp) < 0)
 		return -1; /* the folder stays, with its log, until the next try */
 	if (rename(tmp, final) != 0) {
 		bj_rm_rf(tmp);
-		if (!bj_is_dir(final)) {
-			hil_fail(j->err, j->errlen, "cannot rename a build folder: %s",
+		if (!bj_is_dir(final))
+			return hil_fail(j->err, j->errlen, "cannot rename a build folder: %s",
 				 strerror(errno));
-			return -1;
-		}
 	}
 	return 0;
 }
@@ -283,11 +269,9 @@ int bj_ask(struct job *j, const char *dir, const char *const argv[], char *out, 
 		fclose(f);
 	unlink(file);
 	out[strcspn(out, "\r\n")] = '\0';
-	if (rc != 0 || !out[0]) {
-		hil_fail(j->err, j->errlen, "%s gave no answer (%s): is it installed? (make deps)",
+	if (rc != 0 || !out[0])
+		return hil_fail(j->err, j->errlen, "%s gave no answer (%s): is it installed? (make deps)",
 			 argv[0], rc < 0 ? e : "it failed");
-		return -1;
-	}
 	return 0;
 }
 
@@ -345,8 +329,7 @@ int bj_lock(struct job *j, const char *path)
 		hil_escape(path, shown, sizeof(shown));
 		if (fd >= 0)
 			close(fd);
-		hil_fail(j->err, j->errlen, "%s: %s", shown, strerror(e));
-		return -1;
+		return hil_fail(j->err, j->errlen, "%s: %s", shown, strerror(e));
 	}
 	return fd;
 }

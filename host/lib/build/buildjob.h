@@ -63,7 +63,6 @@ void argv_add(struct argv *v, const char *s);
 void argv_addv(struct argv *v, const char *const *list);
 __attribute__((format(printf, 2, 3))) void argv_addf(struct argv *v, const char *fmt, ...);
 
-double bj_now(void);
 /* On a terminal, says which step a first build is in. */
 void bj_progress(struct job *j, const char *what);
 void bj_rm_rf(const char *path);

@@ -29,8 +29,8 @@
 #include "hil/ports.h"
 #include "hil/wrap.h"
 #include "build/root.h"
+#include "util/clock.h"
 
-#define ERR(...) hil_fail(err, errlen, __VA_ARGS__)
 
 /* The DUT's folder: the sources copied, Yosys's bare JSON for the oracle,
  * and the DUT after our hil_ce pass (which also refuses what it cannot
@@ -125,9 +125,9 @@ int hil_cache_dir(char *out, size_t outlen, char *err, size_t errlen)
 	else if (home && *home == '/')
 		n = snprintf(out, outlen, "%s/.cache/hil", home);
 	else
-		return ERR("no folder for the build cache: set HIL_CACHE (or HOME)");
+		return hil_fail(err, errlen, "no folder for the build cache: set HIL_CACHE (or HOME)");
 	if (n >= (int)outlen - 200)
-		return ERR("the build cache's path is too long: set HIL_CACHE");
+		return hil_fail(err, errlen, "the build cache's path is too long: set HIL_CACHE");
 	/* Make each missing folder on the way, private to this user. */
 	for (char *p = out + 1; *p; p++)
 		if (*p == '/') {
@@ -138,7 +138,7 @@ int hil_cache_dir(char *out, size_t outlen, char *err, size_t errlen)
 	if (mkdir(out, 0700) != 0 && errno != EEXIST) {
 		char shown[1024];
 		hil_escape(out, shown, sizeof(shown));
-		return ERR("build cache %s: %s (set HIL_CACHE to a folder you can write)", shown,
+		return hil_fail(err, errlen, "build cache %s: %s (set HIL_CACHE to a folder you can write)", shown,
 			   strerror(errno));
 	}
 	return 0;
@@ -150,11 +150,11 @@ int hil_bitstream_home(const char *board, const char *dir, char *out, size_t out
 	char cache[PATH_MAX], abs[PATH_MAX], shown[1024];
 	if (!hil_board_name_ok(board)) {
 		hil_escape(board, shown, sizeof(shown));
-		return ERR("board '%s': not a board name (see boards/ for the names)", shown);
+		return hil_fail(err, errlen, "board '%s': not a board name (see boards/ for the names)", shown);
 	}
 	if (!realpath(dir, abs)) {
 		hil_escape(dir, shown, sizeof(shown));
-		return ERR("DUT directory '%s': %s", shown, strerror(errno));
+		return hil_fail(err, errlen, "DUT directory '%s': %s", shown, strerror(errno));
 	}
 	if (hil_cache_dir(cache, sizeof(cache), err, errlen) < 0)
 		return -1;
@@ -168,7 +168,7 @@ int hil_bitstream_home(const char *board, const char *dir, char *out, size_t out
 		name = "root";
 	if (snprintf(out, outlen, "%s/bitstreams/%s/%s-%016llx", cache, board, name,
 		     (unsigned long long)h) >= (int)outlen)
-		return ERR("the build cache's path is too long: set HIL_CACHE");
+		return hil_fail(err, errlen, "the build cache's path is too long: set HIL_CACHE");
 	return 0;
 }
 
@@ -179,7 +179,7 @@ static int prepare(struct job *j, struct dut_src *src, const char *what,
 	size_t errlen = j->errlen;
 	EVP_MD_CTX *h = bj_key_start("dut");
 	if (!h)
-		return ERR("out of memory");
+		return hil_fail(err, errlen, "out of memory");
 	bj_hash_str(h, j->top);
 	dut_src_hash(src, h);
 	bj_hash_tool(h, "yosys");
@@ -193,9 +193,9 @@ static int prepare(struct job *j, struct dut_src *src, const char *what,
 		    (int)sizeof(b->ports_json) ||
 	    snprintf(b->bare_json, sizeof(b->bare_json), "%s/dut_bare.json", j->dut) >=
 		    (int)sizeof(b->bare_json))
-		return ERR("the build cache's path is too long: set HIL_CACHE");
+		return hil_fail(err, errlen, "the build cache's path is too long: set HIL_CACHE");
 	if (access(plugin, R_OK) != 0)
-		return ERR("%s: %s (build hil with make)", plugin, strerror(errno));
+		return hil_fail(err, errlen, "%s: %s (build hil with make)", plugin, strerror(errno));
 	j->sources = src;
 	if (bj_stage(j, j->dut, build_dut) < 0 || wrap(j) < 0)
 		return -1;
@@ -214,11 +214,11 @@ static int prepare(struct job *j, struct dut_src *src, const char *what,
 		return bj_bitstream(j, b->sim, sizeof(b->sim));
 	}
 	if (!strcmp(kind, "fx2") && strcmp(j->board.link, "fx2"))
-		return ERR("board %s has no FX2 (its link is %s)", j->board.name, j->board.link);
+		return hil_fail(err, errlen, "board %s has no FX2 (its link is %s)", j->board.name, j->board.link);
 	if (!strcmp(kind, "netlist") && !j->board.synth[0])
-		return ERR("board %s: its board.mk names no SYNTH_DEVICE", j->board.name);
+		return hil_fail(err, errlen, "board %s: its board.mk names no SYNTH_DEVICE", j->board.name);
 	if (!strcmp(kind, "uart") && !j->board.div)
-		return ERR("board %s: its board.mk names no DIV", j->board.name);
+		return hil_fail(err, errlen, "board %s: its board.mk names no DIV", j->board.name);
 	if (bj_runtime(j) < 0)
 		return -1;
 	return bj_model(j, kind, b->sim, sizeof(b->sim));
@@ -235,7 +235,7 @@ int hil_dut_prepare_opts(const char *dir, const char *top, const char *what,
 {
 	static const char *const kinds[] = {"ports", "sim", "ce", "netlist:", "uart:", "fx2:",
 					    "bitstream:"};
-	struct job j = {.root = hil_root(), .err = err, .errlen = errlen, .t0 = bj_now()};
+	struct job j = {.root = hil_root(), .err = err, .errlen = errlen, .t0 = hil_mono_s()};
 	char abs[PATH_MAX];
 	memset(b, 0, sizeof(*b));
 	size_t k = 0;
@@ -244,10 +244,10 @@ int hil_dut_prepare_opts(const char *dir, const char *top, const char *what,
 					  : !strcmp(what, kinds[k]))
 			break;
 	if (k == sizeof(kinds) / sizeof(kinds[0]))
-		return ERR("unknown build '%s'", what);
+		return hil_fail(err, errlen, "unknown build '%s'", what);
 	hil_escape(dir, j.shown, sizeof(j.shown));
 	if (!realpath(dir, abs))
-		return ERR("DUT directory '%s': %s", j.shown, strerror(errno));
+		return hil_fail(err, errlen, "DUT directory '%s': %s", j.shown, strerror(errno));
 	if (!top || !*top) {
 		const char *slash = strrchr(abs, '/');
 		top = slash ? slash + 1 : abs;
@@ -255,7 +255,7 @@ int hil_dut_prepare_opts(const char *dir, const char *top, const char *what,
 	if (!hil_is_ident(top) || strlen(top) >= sizeof(b->top) || strchr(top, '$')) {
 		char shown[600];
 		hil_escape(top, shown, sizeof(shown));
-		return ERR("top module '%s' is not a plain Verilog identifier: name it with "
+		return hil_fail(err, errlen, "top module '%s' is not a plain Verilog identifier: name it with "
 			   "--top", shown);
 	}
 	j.top = top;
@@ -263,7 +263,7 @@ int hil_dut_prepare_opts(const char *dir, const char *top, const char *what,
 	snprintf(b->dir, sizeof(b->dir), "%s", dir);
 	memcpy(b->top, top, strlen(top) + 1); /* its length was checked above */
 	if (!j.root[0])
-		return ERR("cannot find hil's own files (gateware/, boards/): set HIL_ROOT");
+		return hil_fail(err, errlen, "cannot find hil's own files (gateware/, boards/): set HIL_ROOT");
 	struct dut_src src;
 	if (dut_src_read(&src, abs, err, errlen) < 0)
 		return -1;
@@ -281,12 +281,12 @@ int hil_dut_prepare_opts(const char *dir, const char *top, const char *what,
 	j.tty = isatty(2);
 	j.ar.cap = 65536 + src.n * 256;
 	j.ar.buf = malloc(j.ar.cap);
-	int rc = j.ar.buf ? prepare(&j, &src, what, o, b) : ERR("out of memory");
+	int rc = j.ar.buf ? prepare(&j, &src, what, o, b) : hil_fail(err, errlen, "out of memory");
 	free(j.ar.buf);
 	close(lfd);
 	dut_src_free(&src);
 	if (rc == 0 && j.said)
-		fprintf(stderr, "hil: built DUT '%s' in %.1f s\n", top, bj_now() - j.t0);
+		fprintf(stderr, "hil: built DUT '%s' in %.1f s\n", top, hil_mono_s() - j.t0);
 	return rc;
 }
 

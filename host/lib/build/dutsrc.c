@@ -12,7 +12,6 @@
 
 #include "util/errfmt.h"
 
-#define ERR(...) hil_fail(err, errlen, __VA_ARGS__)
 
 void hil_escape(const char *s, char *out, size_t outlen)
 {
@@ -63,15 +62,15 @@ static int read_one(int dfd, struct dut_file *f, size_t *total, const char *dir,
 		int e = errno;
 		if (fd >= 0)
 			close(fd);
-		return ERR("%s/%s: %s", shown, f->name, strerror(e));
+		return hil_fail(err, errlen, "%s/%s: %s", shown, f->name, strerror(e));
 	}
 	if (!S_ISREG(st.st_mode) || (size_t)st.st_size > HIL_DUT_MAX_BYTES - *total) {
 		close(fd);
 		hil_escape(dir, shown, sizeof(shown));
 		return S_ISREG(st.st_mode)
-			       ? ERR("%s: the DUT's sources are larger than %u MiB in all",
+			       ? hil_fail(err, errlen, "%s: the DUT's sources are larger than %u MiB in all",
 				     shown, HIL_DUT_MAX_BYTES >> 20)
-			       : ERR("%s/%s is not a regular file", shown, f->name);
+			       : hil_fail(err, errlen, "%s/%s is not a regular file", shown, f->name);
 	}
 	f->data = malloc((size_t)st.st_size + 1);
 	size_t got = 0;
@@ -84,7 +83,7 @@ static int read_one(int dfd, struct dut_file *f, size_t *total, const char *dir,
 	close(fd);
 	if (!f->data || got != (size_t)st.st_size) {
 		hil_escape(dir, shown, sizeof(shown));
-		return ERR("%s/%s: %s", shown, f->name,
+		return hil_fail(err, errlen, "%s/%s: %s", shown, f->name,
 			   f->data ? "changed while being read" : "out of memory");
 	}
 	f->len = got;
@@ -103,12 +102,12 @@ int dut_src_read(struct dut_src *s, const char *dir, char *err, size_t errlen)
 		int e = errno;
 		if (dfd >= 0)
 			close(dfd);
-		return e == ENOTDIR ? ERR("'%s' is not a directory: --dut wants the "
+		return e == ENOTDIR ? hil_fail(err, errlen, "'%s' is not a directory: --dut wants the "
 					  "directory holding the DUT's .v files", shown)
-				    : ERR("DUT directory '%s': %s", shown, strerror(e));
+				    : hil_fail(err, errlen, "DUT directory '%s': %s", shown, strerror(e));
 	}
 	s->f = calloc(HIL_DUT_MAX_FILES, sizeof(*s->f));
-	int rc = s->f ? 0 : ERR("out of memory");
+	int rc = s->f ? 0 : hil_fail(err, errlen, "out of memory");
 	size_t total = 0, compiled = 0;
 	struct dirent *e;
 	while (!rc && (e = readdir(d))) {
@@ -118,12 +117,12 @@ int dut_src_read(struct dut_src *s, const char *dir, char *err, size_t errlen)
 		if (!plain_name(e->d_name)) {
 			hil_escape(dir, shown, sizeof(shown));
 			hil_escape(e->d_name, bad, sizeof(bad));
-			rc = ERR("DUT file '%s' in '%s': hil takes source files named "
+			rc = hil_fail(err, errlen, "DUT file '%s' in '%s': hil takes source files named "
 				 "with letters, digits, '_', '+', '-' and '.' only; "
 				 "rename it", bad, shown);
 		} else if (s->n == HIL_DUT_MAX_FILES) {
 			hil_escape(dir, shown, sizeof(shown));
-			rc = ERR("'%s' holds more than %d Verilog files", shown,
+			rc = hil_fail(err, errlen, "'%s' holds more than %d Verilog files", shown,
 				 HIL_DUT_MAX_FILES);
 		} else {
 			struct dut_file *f = &s->f[s->n++];
@@ -136,7 +135,7 @@ int dut_src_read(struct dut_src *s, const char *dir, char *err, size_t errlen)
 	closedir(d);
 	if (!rc && !compiled) {
 		hil_escape(dir, shown, sizeof(shown));
-		rc = ERR("DUT directory '%s' holds no .v files", shown);
+		rc = hil_fail(err, errlen, "DUT directory '%s' holds no .v files", shown);
 	}
 	if (rc) {
 		dut_src_free(s);
@@ -163,10 +162,10 @@ int dut_src_write(const struct dut_src *s, const char *to, char *err, size_t err
 		snprintf(path, sizeof(path), "%s/%s", to, s->f[i].name);
 		FILE *f = fopen(path, "wx");
 		if (!f)
-			return ERR("%s: %s", path, strerror(errno));
+			return hil_fail(err, errlen, "%s: %s", path, strerror(errno));
 		size_t w = fwrite(s->f[i].data, 1, s->f[i].len, f);
 		if (fclose(f) != 0 || w != s->f[i].len)
-			return ERR("%s: write failed", path);
+			return hil_fail(err, errlen, "%s: write failed", path);
 	}
 	return 0;
 }

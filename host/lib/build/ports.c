@@ -22,7 +22,6 @@
  * is not a ports.json, and is not worth reading into memory. */
 #define PORTS_JSON_MAX (1u << 20)
 
-#define ERR(...) hil_fail(err, errlen, __VA_ARGS__)
 
 /* A name field: a plain Verilog identifier that fits struct hil_port. */
 static int get_name(const json_t *obj, const char *key, char *out,
@@ -30,12 +29,12 @@ static int get_name(const json_t *obj, const char *key, char *out,
 {
 	const char *s = json_string_value(json_object_get(obj, key));
 	if (!s)
-		return ERR("%s: %s has no \"%s\" string", path, what, key);
+		return hil_fail(err, errlen, "%s: %s has no \"%s\" string", path, what, key);
 	if (strlen(s) >= HIL_MAX_NAME)
-		return ERR("%s: %s: \"%s\" is longer than %d characters", path, what,
+		return hil_fail(err, errlen, "%s: %s: \"%s\" is longer than %d characters", path, what,
 			   key, HIL_MAX_NAME - 1);
 	if (!hil_is_ident(s))
-		return ERR("%s: %s: \"%s\" is '%s', not a plain Verilog identifier",
+		return hil_fail(err, errlen, "%s: %s: \"%s\" is '%s', not a plain Verilog identifier",
 			   path, what, key, s);
 	memcpy(out, s, strlen(s) + 1);
 	return 0;
@@ -47,10 +46,10 @@ static int get_int(const json_t *obj, const char *key, long long lo,
 {
 	const json_t *v = json_object_get(obj, key);
 	if (!json_is_integer(v))
-		return ERR("%s: %s has no integer \"%s\"", path, what, key);
+		return hil_fail(err, errlen, "%s: %s has no integer \"%s\"", path, what, key);
 	long long x = json_integer_value(v);
 	if (x < lo || x > hi)
-		return ERR("%s: %s: \"%s\" is %lld, must be %lld to %lld", path, what,
+		return hil_fail(err, errlen, "%s: %s: \"%s\" is %lld, must be %lld to %lld", path, what,
 			   key, x, lo, hi);
 	*out = x;
 	return 0;
@@ -83,26 +82,26 @@ static int load_port(struct hil_ports *p, const json_t *pj, size_t i,
 	long long width, index;
 	snprintf(what, sizeof(what), "port %zu", i);
 	if (!json_is_object(pj))
-		return ERR("%s: %s is not an object", path, what);
+		return hil_fail(err, errlen, "%s: %s is not an object", path, what);
 	if (get_name(pj, "name", q->name, path, what, err, errlen))
 		return -1;
 	snprintf(what, sizeof(what), "port %zu ('%s')", i, q->name);
 	const char *dir = json_string_value(json_object_get(pj, "dir"));
 	if (!dir || (strcmp(dir, "in") && strcmp(dir, "out")))
-		return ERR("%s: %s: \"dir\" must be \"in\" or \"out\"", path, what);
+		return hil_fail(err, errlen, "%s: %s: \"dir\" must be \"in\" or \"out\"", path, what);
 	if (get_int(pj, "width", 1, HIL_MAX_PORT_WIDTH, &width, path, what, err,
 		    errlen) ||
 	    get_int(pj, "index", 0, LLONG_MAX, &index, path, what, err, errlen))
 		return -1;
 	if ((size_t)index != i)
-		return ERR("%s: %s has \"index\" %lld but stands at position %zu: "
+		return hil_fail(err, errlen, "%s: %s has \"index\" %lld but stands at position %zu: "
 			   "ports must be listed in index order", path, what, index, i);
 	if (!strcmp(q->name, p->clock))
-		return ERR("%s: %s has the clock's name; the clock is not a port",
+		return hil_fail(err, errlen, "%s: %s has the clock's name; the clock is not a port",
 			   path, what);
 	for (size_t j = 0; j < i; j++)
 		if (!strcmp(p->port[j].name, q->name))
-			return ERR("%s: %s has the same name as port %zu", path, what, j);
+			return hil_fail(err, errlen, "%s: %s has the same name as port %zu", path, what, j);
 	q->is_input = !strcmp(dir, "in");
 	q->width = (unsigned)width;
 	q->nbytes = (q->width + 7) / 8;
@@ -116,7 +115,7 @@ int hil_ports_load(struct hil_ports *p, const char *path, char *err, size_t errl
 	char *text;
 	int got = hil_read_file(path, PORTS_JSON_MAX, &text, &len, err, errlen);
 	if (got == -2)
-		return ERR("%s: larger than %u bytes, which no port list is: is this "
+		return hil_fail(err, errlen, "%s: larger than %u bytes, which no port list is: is this "
 			   "the ports.json that `hil wrap` wrote?", path, PORTS_JSON_MAX);
 	if (got < 0)
 		return -1;
@@ -124,33 +123,33 @@ int hil_ports_load(struct hil_ports *p, const char *path, char *err, size_t errl
 	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
 	free(text);
 	if (!root)
-		return ERR("%s:%d: %s", path, jerr.line, jerr.text);
+		return hil_fail(err, errlen, "%s:%d: %s", path, jerr.line, jerr.text);
 	int rc = -1;
 	uint64_t sig;
 	const json_t *ports = json_object_get(root, "ports");
 	if (!json_is_object(root)) {
-		ERR("%s: not a JSON object", path);
+		hil_fail(err, errlen, "%s: not a JSON object", path);
 		goto out;
 	}
 	if (get_name(root, "top", p->top, path, "the file", err, errlen) ||
 	    get_name(root, "clock", p->clock, path, "the file", err, errlen))
 		goto out;
 	if (parse_sig(json_string_value(json_object_get(root, "signature")), &sig)) {
-		ERR("%s: \"signature\" must be a string of 16 hex digits", path);
+		hil_fail(err, errlen, "%s: \"signature\" must be a string of 16 hex digits", path);
 		goto out;
 	}
 	if (!json_is_array(ports)) {
-		ERR("%s: no \"ports\" array", path);
+		hil_fail(err, errlen, "%s: no \"ports\" array", path);
 		goto out;
 	}
 	size_t n = json_array_size(ports);
 	if (n == 0 || n > HIL_MAX_PORTS) {
-		ERR("%s: %zu ports; hil bridges 1 to %d", path, n, HIL_MAX_PORTS);
+		hil_fail(err, errlen, "%s: %zu ports; hil bridges 1 to %d", path, n, HIL_MAX_PORTS);
 		goto out;
 	}
 	p->port = calloc(n, sizeof(*p->port));
 	if (!p->port) {
-		ERR("%s: out of memory", path);
+		hil_fail(err, errlen, "%s: out of memory", path);
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++, p->n++)
@@ -158,7 +157,7 @@ int hil_ports_load(struct hil_ports *p, const char *path, char *err, size_t errl
 			goto out;
 	p->signature = hil_ports_signature(p);
 	if (p->signature != sig) {
-		ERR("%s: \"signature\" is %016" PRIx64 " but the port list hashes to "
+		hil_fail(err, errlen, "%s: \"signature\" is %016" PRIx64 " but the port list hashes to "
 		    "%016" PRIx64 ": the file was edited or is damaged; rebuild the "
 		    "DUT to regenerate it", path, sig, p->signature);
 		goto out;

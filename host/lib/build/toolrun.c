@@ -1,6 +1,7 @@
 /* Tools run from an argv; see toolrun.h. */
 #define _GNU_SOURCE
 #include "build/toolrun.h"
+#include "util/errfmt.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -24,7 +25,7 @@ static int start(const char *const argv[], const char *cwd, const char *log, pid
 	int rc = posix_spawnp(pid, argv[0], &fa, NULL, (char *const *)argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	if (rc != 0)
-		snprintf(err, errlen, "cannot run %s: %s", argv[0], strerror(rc));
+		hil_fail(err, errlen, "cannot run %s: %s", argv[0], strerror(rc));
 	return rc ? -1 : 0;
 }
 
@@ -32,14 +33,11 @@ static int finish(pid_t pid, const char *name, char *err, size_t errlen)
 {
 	int status;
 	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR) {
-			snprintf(err, errlen, "waiting for %s: %s", name, strerror(errno));
-			return -1;
-		}
+		if (errno != EINTR)
+			return hil_fail(err, errlen, "waiting for %s: %s", name, strerror(errno));
 	if (WIFEXITED(status))
 		return WEXITSTATUS(status);
-	snprintf(err, errlen, "%s was killed by signal %d", name, WTERMSIG(status));
-	return -1;
+	return hil_fail(err, errlen, "%s was killed by signal %d", name, WTERMSIG(status));
 }
 
 int hil_spawn(const char *const argv[], const char *cwd, const char *log, char *err,
@@ -62,7 +60,7 @@ int hil_spawn_all(const char *const *const argvs[], int n, const char *cwd, cons
 		char e[256];
 		int r = finish(pid[i], argvs[i][0], e, sizeof(e));
 		if (r < 0 && rc == 0)
-			snprintf(err, errlen, "%s", e);
+			hil_fail(err, errlen, "%s", e);
 		if (rc == 0)
 			rc = r;
 	}

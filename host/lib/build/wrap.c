@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ERR(...) hil_fail(err, errlen, __VA_ARGS__)
 
 int hil_wrap_read(struct hil_ports *p, const char *json_path, const char *top,
 		  char *err, size_t errlen)
@@ -21,18 +20,18 @@ int hil_wrap_read(struct hil_ports *p, const char *json_path, const char *top,
 	memset(p, 0, sizeof(*p));
 	json_t *root = json_load_file(json_path, 0, &jerr);
 	if (!root)
-		return ERR("%s:%d: %s", json_path, jerr.line, jerr.text);
+		return hil_fail(err, errlen, "%s:%d: %s", json_path, jerr.line, jerr.text);
 	int rc = -1;
 	json_t *mod = json_object_get(json_object_get(root, "modules"), top);
 	if (!json_is_object(mod)) {
-		ERR("%s: no module '%s' (is the top module name right? use --top)",
+		hil_fail(err, errlen, "%s: no module '%s' (is the top module name right? use --top)",
 		    json_path, top);
 		goto out;
 	}
 	const char *clock = json_string_value(
 		json_object_get(json_object_get(mod, "attributes"), "hil_clock"));
 	if (!clock) {
-		ERR("%s: module '%s' has no hil_clock attribute: run the hil_ce "
+		hil_fail(err, errlen, "%s: module '%s' has no hil_clock attribute: run the hil_ce "
 		    "Yosys pass first", json_path, top);
 		goto out;
 	}
@@ -43,7 +42,7 @@ int hil_wrap_read(struct hil_ports *p, const char *json_path, const char *top,
 	size_t n = json_object_size(ports);
 	p->port = calloc(n ? n : 1, sizeof(*p->port));
 	if (!p->port) {
-		ERR("out of memory");
+		hil_fail(err, errlen, "out of memory");
 		goto out;
 	}
 	const char *name;
@@ -54,22 +53,22 @@ int hil_wrap_read(struct hil_ports *p, const char *json_path, const char *top,
 		if (!strcmp(name, clock) || !strcmp(name, "hil_advance"))
 			continue;
 		if (!dir || !strcmp(dir, "inout")) {
-			ERR("port '%s' is an inout: hil bridges only inputs and "
+			hil_fail(err, errlen, "port '%s' is an inout: hil bridges only inputs and "
 			    "outputs; split it into an input and an output", name);
 			goto out;
 		}
 		if (!hil_is_ident(name) || strlen(name) >= HIL_MAX_NAME) {
-			ERR("port '%s': only plain Verilog identifiers shorter than "
+			hil_fail(err, errlen, "port '%s': only plain Verilog identifiers shorter than "
 			    "%d characters can be bridged", name, HIL_MAX_NAME);
 			goto out;
 		}
 		if (width == 0 || width > HIL_MAX_PORT_WIDTH) {
-			ERR("port '%s' is %zu bits wide: hil bridges ports of 1 to "
+			hil_fail(err, errlen, "port '%s' is %zu bits wide: hil bridges ports of 1 to "
 			    "%d bits; split it", name, width, HIL_MAX_PORT_WIDTH);
 			goto out;
 		}
 		if (p->n >= HIL_MAX_PORTS) {
-			ERR("module '%s' has more than %d ports: group some into "
+			hil_fail(err, errlen, "module '%s' has more than %d ports: group some into "
 			    "wider ports", top, HIL_MAX_PORTS);
 			goto out;
 		}
@@ -80,7 +79,7 @@ int hil_wrap_read(struct hil_ports *p, const char *json_path, const char *top,
 		q->nbytes = (q->width + 7) / 8;
 	}
 	if (p->n == 0) {
-		ERR("module '%s' has no ports besides its clock: nothing to drive "
+		hil_fail(err, errlen, "module '%s' has no ports besides its clock: nothing to drive "
 		    "or observe", top);
 		goto out;
 	}
@@ -260,13 +259,13 @@ int hil_wrap_write(const struct hil_ports *p, const char *outdir, char *err,
 		snprintf(path, sizeof(path), "%s/%s", outdir, name[k]);
 		FILE *f = fopen(path, "w");
 		if (!f)
-			return ERR("%s: %s", path, strerror(errno));
+			return hil_fail(err, errlen, "%s: %s", path, strerror(errno));
 		int rc = k < 2 ? write_top(p, f, k) : hil_wrap_glue(p, f);
 		if (fclose(f) || rc)
-			return ERR("%s: write failed", path);
+			return hil_fail(err, errlen, "%s: write failed", path);
 	}
 	snprintf(path, sizeof(path), "%s/ports.json", outdir);
 	if (write_ports_json(p, path))
-		return ERR("%s: write failed", path);
+		return hil_fail(err, errlen, "%s: write failed", path);
 	return 0;
 }

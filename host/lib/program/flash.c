@@ -11,6 +11,7 @@
 
 #include "util/errfmt.h"
 #include "program/mpsse.h"
+#include "util/clock.h"
 
 #define PAGE 256
 #define SECTOR 4096
@@ -37,13 +38,6 @@ static const struct {
 	{{0xc8, 0x40, 0x16}, "GigaDevice GD25Q32"},
 	{{0xc8, 0x40, 0x18}, "GigaDevice GD25Q128"},
 };
-
-static double now_s(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
 
 static void progress(struct hil_flash_opts *o, const char *what, size_t done,
 		     size_t total)
@@ -84,9 +78,9 @@ static int poll_busy(struct mpsse *m, uint8_t last, const char *what, uint32_t a
 		     double limit_s, char *err, size_t errlen)
 {
 	uint8_t st[POLL_BYTES];
-	double deadline = now_s() + limit_s;
+	double deadline = hil_mono_s() + limit_s;
 	while (last & 0x01) {
-		if (now_s() > deadline) {
+		if (hil_mono_s() > deadline) {
 			mpsse_cs(m, 0);
 			mpsse_flush(m);
 			return hil_fail(err, errlen, "busy timeout: the flash stayed "
@@ -264,14 +258,14 @@ static void nap_us(long us)
  * to read a bitstream from flash. */
 static int cdone(struct mpsse *m, double limit_s, int *level)
 {
-	double deadline = now_s() + limit_s;
+	double deadline = hil_mono_s() + limit_s;
 	for (;;) {
 		uint8_t p;
 		mpsse_pins(m);
 		if (mpsse_recv(m, &p, 1) < 0)
 			return -1;
 		*level = (p & m->cdone) != 0;
-		if (*level || now_s() > deadline)
+		if (*level || hil_mono_s() > deadline)
 			return 0;
 		nap_us(1000);
 	}

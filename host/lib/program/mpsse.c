@@ -1,17 +1,12 @@
 /* Opcodes from FTDI's AN_108. */
 #include "program/mpsse.h"
+#include "util/errfmt.h"
+#include "util/clock.h"
 
 #include <ftdi.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
-
-static double now_s(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
 
 static void put(struct mpsse *m, const uint8_t *p, size_t n)
 {
@@ -40,9 +35,8 @@ int mpsse_open(struct mpsse *m, struct ftdi_context *f, const struct hil_board *
 	if (ftdi_usb_reset(f) < 0 || ftdi_set_latency_timer(f, 1) < 0 ||
 	    ftdi_set_bitmode(f, 0, BITMODE_RESET) < 0 ||
 	    ftdi_set_bitmode(f, 0, BITMODE_MPSSE) < 0 || ftdi_tcioflush(f) < 0) {
-		snprintf(m->err, sizeof(m->err), "cannot put the FTDI channel in "
+		return hil_fail(m->err, sizeof(m->err), "cannot put the FTDI channel in "
 			 "MPSSE mode: %s", ftdi_get_error_string(f));
-		return -1;
 	}
 	ftdi_read_data_set_chunksize(f, 65536);
 	ftdi_write_data_set_chunksize(f, 65536);
@@ -62,12 +56,10 @@ int mpsse_open(struct mpsse *m, struct ftdi_context *f, const struct hil_board *
 	put(m, &bogus, 1);
 	if (mpsse_recv(m, echo, 2) < 0)
 		return -1;
-	if (echo[0] != 0xfa || echo[1] != 0xab) {
-		snprintf(m->err, sizeof(m->err), "the FTDI chip's MPSSE engine does "
+	if (echo[0] != 0xfa || echo[1] != 0xab)
+		return hil_fail(m->err, sizeof(m->err), "the FTDI chip's MPSSE engine does "
 			 "not answer as it should (%02x %02x): is this an FTDI "
 			 "channel with MPSSE?", echo[0], echo[1]);
-		return -1;
-	}
 	return 0;
 }
 
@@ -157,7 +149,7 @@ int mpsse_flush(struct mpsse *m)
 	while (o < m->n && !m->failed) {
 		int r = ftdi_write_data(m->ftdi, m->buf + o, (int)(m->n - o));
 		if (r <= 0) {
-			snprintf(m->err, sizeof(m->err), "USB write to the FTDI chip "
+			hil_fail(m->err, sizeof(m->err), "USB write to the FTDI chip "
 				 "failed: %s (was the board unplugged?)",
 				 r < 0 ? ftdi_get_error_string(m->ftdi) : "short write");
 			m->failed = 1;
@@ -176,11 +168,11 @@ int mpsse_recv(struct mpsse *m, uint8_t *out, size_t n)
 		return -1;
 	size_t got = 0;
 	/* Two seconds without a byte: the chip stopped answering. */
-	double deadline = now_s() + 2.0;
+	double deadline = hil_mono_s() + 2.0;
 	while (got < n) {
 		int r = ftdi_read_data(m->ftdi, out + got, (int)(n - got));
 		if (r < 0) {
-			snprintf(m->err, sizeof(m->err), "USB read from the FTDI chip "
+			hil_fail(m->err, sizeof(m->err), "USB read from the FTDI chip "
 				 "failed: %s (was the board unplugged?)",
 				 ftdi_get_error_string(m->ftdi));
 			m->failed = 1;
@@ -188,9 +180,9 @@ int mpsse_recv(struct mpsse *m, uint8_t *out, size_t n)
 		}
 		got += (size_t)r;
 		if (r > 0)
-			deadline = now_s() + 2.0;
-		if (r == 0 && now_s() > deadline) {
-			snprintf(m->err, sizeof(m->err), "the FTDI chip sent %zu of %zu "
+			deadline = hil_mono_s() + 2.0;
+		if (r == 0 && hil_mono_s() > deadline) {
+			hil_fail(m->err, sizeof(m->err), "the FTDI chip sent %zu of %zu "
 				 "answer bytes, then nothing for 2 s: it stopped "
 				 "answering", got, n);
 			m->failed = 1;

@@ -8,6 +8,7 @@
  * the runtime (libhil, the oracle) checks the rest. */
 #include "hil/script.h"
 #include "hil/readfile.h"
+#include "util/errfmt.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -66,8 +67,7 @@ static int perr(struct parser *p, size_t col, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	snprintf(p->err, p->errlen, "%s:%d:%zu: %s", p->path, p->line, col, msg);
-	return -1;
+	return hil_fail(p->err, p->errlen, "%s:%d:%zu: %s", p->path, p->line, col, msg);
 }
 
 enum { NUM_OK, NUM_MALFORMED, NUM_HUGE };
@@ -90,7 +90,7 @@ static int parse_num(const char *s, uint8_t *v, char *why, size_t whylen)
 		char c = *s;
 		if (c == '_') {
 			if (!ndig || prev_us || !s[1]) {
-				snprintf(why, whylen, "'_' may only stand between two digits");
+				hil_fail(why, whylen, "'_' may only stand between two digits");
 				return NUM_MALFORMED;
 			}
 			prev_us = 1;
@@ -106,7 +106,7 @@ static int parse_num(const char *s, uint8_t *v, char *why, size_t whylen)
 				snprintf(b, sizeof(b), "'%c'", c);
 			else
 				snprintf(b, sizeof(b), "byte 0x%02x", (unsigned char)c);
-			snprintf(why, whylen, "%s is not a %s digit%s", b, names[base],
+			hil_fail(why, whylen, "%s is not a %s digit%s", b, names[base],
 				 c == '-' ? " (values are unsigned)"
 				 : base == 10 && (c == 'X' || c == 'B' || d < 16)
 				     ? " (hex is written 0x..., binary 0b...)"
@@ -124,7 +124,7 @@ static int parse_num(const char *s, uint8_t *v, char *why, size_t whylen)
 		huge |= carry != 0;
 	}
 	if (!ndig) {
-		snprintf(why, whylen, base == 10 ? "no digits" : "no digits after the prefix");
+		hil_fail(why, whylen, base == 10 ? "no digits" : "no digits after the prefix");
 		return NUM_MALFORMED;
 	}
 	return huge ? NUM_HUGE : NUM_OK;
@@ -144,32 +144,22 @@ int hil_value_parse(const char *text, unsigned width, uint8_t *out,
 {
 	uint8_t v[NUM_BYTES];
 	char why[128], sh[SHOW_MAX + 4];
-	if (width == 0 || width > HIL_MAX_PORT_WIDTH) {
-		snprintf(err, errlen, "width %u is not 1 to %d bits", width,
+	if (width == 0 || width > HIL_MAX_PORT_WIDTH)
+		return hil_fail(err, errlen, "width %u is not 1 to %d bits", width,
 			 HIL_MAX_PORT_WIDTH);
-		return -1;
-	}
-	if (nbytes < (width + 7) / 8) {
-		snprintf(err, errlen, "%zu bytes cannot hold %u bits", nbytes, width);
-		return -1;
-	}
+	if (nbytes < (width + 7) / 8)
+		return hil_fail(err, errlen, "%zu bytes cannot hold %u bits", nbytes, width);
 	int rc = parse_num(text, v, why, sizeof(why));
 	shown(text, sh, sizeof(sh));
-	if (rc == NUM_MALFORMED) {
-		snprintf(err, errlen, "malformed number '%s': %s", sh, why);
-		return -1;
-	}
-	if (rc == NUM_HUGE) {
-		snprintf(err, errlen, "value %s is more than %d bits wide, at most %u fit",
+	if (rc == NUM_MALFORMED)
+		return hil_fail(err, errlen, "malformed number '%s': %s", sh, why);
+	if (rc == NUM_HUGE)
+		return hil_fail(err, errlen, "value %s is more than %d bits wide, at most %u fit",
 			 sh, 8 * NUM_BYTES, width);
-		return -1;
-	}
 	unsigned bits = bit_length(v, sizeof(v));
-	if (bits > width) {
-		snprintf(err, errlen, "value %s is %u bits wide, at most %u fit", sh,
+	if (bits > width)
+		return hil_fail(err, errlen, "value %s is %u bits wide, at most %u fit", sh,
 			 bits, width);
-		return -1;
-	}
 	memset(out, 0, nbytes);
 	memcpy(out, v, (width + 7) / 8);
 	return 0;
@@ -493,10 +483,8 @@ int hil_script_parse(struct hil_script *s, const char *path, const char *text,
 			   .errlen = errlen, .exact = 1};
 	size_t cap = 0;
 	memset(s, 0, sizeof(*s));
-	if (!(s->path = strdup(path))) {
-		snprintf(err, errlen, "%s: out of memory", path);
-		return -1;
-	}
+	if (!(s->path = strdup(path)))
+		return hil_fail(err, errlen, "%s: out of memory", path);
 	for (const char *t = text; *t;) {
 		char buf[MAX_LINE + 1];
 		struct word w[MAX_WORDS];
@@ -564,7 +552,7 @@ int hil_script_load(struct hil_script *s, const char *path,
 	size_t len;
 	int rc = hil_read_file(path, MAX_SCRIPT, &text, &len, err, errlen);
 	if (rc == -2)
-		snprintf(err, errlen, "%s: larger than %u MiB, too large for a script", path,
+		hil_fail(err, errlen, "%s: larger than %u MiB, too large for a script", path,
 			 MAX_SCRIPT >> 20);
 	if (rc < 0)
 		return -1;
@@ -578,7 +566,7 @@ int hil_script_load(struct hil_script *s, const char *path,
 				line++;
 				bol = q + 1;
 			}
-		snprintf(err, errlen, "%s:%d:%zu: NUL byte: a script is text", path,
+		hil_fail(err, errlen, "%s:%d:%zu: NUL byte: a script is text", path,
 			 line, (size_t)(nul - bol) + 1);
 		goto out;
 	}

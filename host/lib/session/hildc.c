@@ -18,17 +18,12 @@
 
 #include "hil/tls.h"
 #include "hil/token.h"
+#include "util/errfmt.h"
+#include "util/clock.h"
 
 #define MAX_MSG (64u << 20)
 #define MAX_ASYNC 256 /* unanswered async requests before we wait */
 #define SPIN_US 200
-
-static uint64_t now_us(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * 1000000u + (uint64_t)t.tv_nsec / 1000u;
-}
 
 struct stash {
 	long id;
@@ -78,20 +73,16 @@ static int dial(const char *where, struct hil_tlsc **tls, char *err, size_t errl
 	if (hildc_over_tcp(where)) {
 		char host[256];
 		const char *colon = strrchr(where + 4, ':');
-		if (!colon) {
-			snprintf(err, errlen, "%s: expected %.3s:HOST:PORT", where, where);
-			return -1;
-		}
+		if (!colon)
+			return hil_fail(err, errlen, "%s: expected %.3s:HOST:PORT", where, where);
 		snprintf(host, sizeof(host), "%.*s", (int)(colon - where - 4), where + 4);
 		struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *ai;
 		int rc = getaddrinfo(host, colon + 1, &hints, &ai);
-		if (rc) {
-			snprintf(err, errlen, "%s: %s", where, gai_strerror(rc));
-			return -1;
-		}
+		if (rc)
+			return hil_fail(err, errlen, "%s: %s", where, gai_strerror(rc));
 		int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 		if (fd < 0 || connect(fd, ai->ai_addr, ai->ai_addrlen) != 0) {
-			snprintf(err, errlen, "cannot reach hild at %s: %s", where, strerror(errno));
+			hil_fail(err, errlen, "cannot reach hild at %s: %s", where, strerror(errno));
 			if (fd >= 0)
 				close(fd);
 			fd = -1;
@@ -105,14 +96,12 @@ static int dial(const char *where, struct hil_tlsc **tls, char *err, size_t errl
 		return fd;
 	}
 	struct sockaddr_un a = {.sun_family = AF_UNIX};
-	if (strlen(where) >= sizeof(a.sun_path)) {
-		snprintf(err, errlen, "%s: path too long for a Unix socket", where);
-		return -1;
-	}
+	if (strlen(where) >= sizeof(a.sun_path))
+		return hil_fail(err, errlen, "%s: path too long for a Unix socket", where);
 	strcpy(a.sun_path, where);
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a)) != 0) {
-		snprintf(err, errlen, "no hild answers at %s (%s): start one with `hild "
+		hil_fail(err, errlen, "no hild answers at %s (%s): start one with `hild "
 			 "--foreground` (docs/hild.md), or set HIL_HILD to where it listens",
 			 where, strerror(errno));
 		if (fd >= 0)
@@ -125,7 +114,7 @@ static int dial(const char *where, struct hil_tlsc **tls, char *err, size_t errl
 static int fail(struct hildc *c, const char *fmt, const char *what)
 {
 	if (!c->dead)
-		snprintf(c->err, sizeof(c->err), fmt, what);
+		hil_fail(c->err, sizeof(c->err), fmt, what);
 	c->dead = 1;
 	return -1;
 }
@@ -268,13 +257,13 @@ static int spin(struct hildc *c, struct pollfd *p)
 	static long cpus;
 	if (!cpus)
 		cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	uint64_t t0 = now_us();
+	uint64_t t0 = hil_mono_us();
 	int got;
-	while ((got = poll(p, 1, 0)) == 0 && c->spin && cpus > 1 && now_us() - t0 < SPIN_US)
+	while ((got = poll(p, 1, 0)) == 0 && c->spin && cpus > 1 && hil_mono_us() - t0 < SPIN_US)
 		;
 	if (got == 0)
 		got = poll(p, 1, -1);
-	c->spin = now_us() - t0 < SPIN_US;
+	c->spin = hil_mono_us() - t0 < SPIN_US;
 	return got;
 }
 
@@ -364,7 +353,7 @@ json_t *hildc_call(struct hildc *c, json_t *req, char *err, size_t errlen)
 		if (pump(c, NULL, 0, 1) < 0)
 			break;
 	if (!m) {
-		snprintf(err, errlen, "%s", c->err);
+		hil_fail(err, errlen, "%s", c->err);
 		return NULL;
 	}
 	json_t *ok = json_incref(json_object_get(m, "ok"));
@@ -389,12 +378,10 @@ int hildc_send_async(struct hildc *c, json_t *req)
 int hildc_flush(struct hildc *c, char *err, size_t errlen)
 {
 	while (c->nasync)
-		if (pump(c, NULL, 0, 1) < 0) {
-			snprintf(err, errlen, "%s", c->err);
-			return -1;
-		}
+		if (pump(c, NULL, 0, 1) < 0)
+			return hil_fail(err, errlen, "%s", c->err);
 	if (c->async_err[0]) {
-		snprintf(err, errlen, "%s", c->async_err);
+		hil_fail(err, errlen, "%s", c->async_err);
 		c->async_err[0] = '\0';
 		return -1;
 	}
@@ -448,7 +435,7 @@ struct hildc *hildc_connect(const char *where, const char *client, char *err, si
 	struct hildc *c = on_fd(fd, "hild");
 	if (!c) {
 		hil_tlsc_close(tls);
-		snprintf(err, errlen, "out of memory");
+		hil_fail(err, errlen, "out of memory");
 		return NULL;
 	}
 	c->tls = tls;
@@ -458,7 +445,7 @@ struct hildc *hildc_connect(const char *where, const char *client, char *err, si
 		char tok[256] = "";
 		if (!tf || !*tf || hil_token_read(tf, tok, sizeof(tok), err, errlen) < 0) {
 			if (!tf || !*tf)
-				snprintf(err, errlen, "hild over TCP wants its token: set "
+				hil_fail(err, errlen, "hild over TCP wants its token: set "
 					 "HIL_TOKEN_FILE to a file holding it");
 			json_decref(hello);
 			hildc_close(c);
@@ -480,7 +467,7 @@ struct hildc *hildc_connect(const char *where, const char *client, char *err, si
 		if (m)
 			errtext(m, err, errlen);
 		else
-			snprintf(err, errlen, "hild at %s: %s%s", where, c->err,
+			hil_fail(err, errlen, "hild at %s: %s%s", where, c->err,
 				 c->tls ? " (if that hild asks for a client certificate, set "
 					  "HIL_TLS_CERT and HIL_TLS_KEY to one its CA signed)" : "");
 		json_decref(m);

@@ -1,7 +1,8 @@
-/* hild: targets. "hild:BOARD", "hild:type=T" or "hild:sim:DIR" opens a
- * session through the daemon (docs/client-protocol.md) and each libhil
- * call becomes a request of that session: pokes wait in the client and
- * ride with the next request ("pokes" on it), everything else waits, and watch reports come back as
+/* The session backend of hild: targets. "hild:BOARD", "hild:type=T" or
+ * "hild:sim:DIR" opens a session through the daemon
+ * (docs/client-protocol.md) and each libhil call becomes a request of
+ * that session: pokes wait in the client and ride with the next request
+ * ("pokes" on it), everything else waits, and watch reports come back as
  * the session's events, in cycle order, before the reply of the call
  * during which they happened. The daemon records the session log; with
  * hil_options.record the client keeps its own as well. Over hild's Unix
@@ -16,6 +17,7 @@
 #include "hil/script.h"
 #include "session/session.h"
 #include "hil/hildc.h"
+#include "util/errfmt.h"
 
 struct hil_remote {
 	struct hildc *c;    /* hild: the lease */
@@ -66,7 +68,7 @@ static void on_event(void *user, long sub, const char *topic, json_t *event)
 		return;
 	uint64_t cycle = (uint64_t)json_integer_value(cy);
 	hil_log_put(&h->log, HIL_LOG_REPORT, cycle, port, val);
-	if (h->watch[port].fn)
+	if (h->watch && h->watch[port].fn)
 		h->watch[port].fn(h->watch[port].user, port, cycle, val);
 }
 
@@ -84,7 +86,7 @@ static json_t *call(hil_t *h, json_t *req, int *rc)
 	if (perr) {
 		const char *code = json_string_value(json_object_get(perr, "code"));
 		const char *msg = json_string_value(json_object_get(perr, "message"));
-		snprintf(err, sizeof(err), "%s: %s", code ? code : "error", msg ? msg : "");
+		hil_fail(err, sizeof(err), "%s: %s", code ? code : "error", msg ? msg : "");
 		json_decref(ok);
 		ok = NULL;
 	}
@@ -106,7 +108,7 @@ static json_t *value(const hil_t *h, int port, const uint8_t *val)
 	return json_string(hex);
 }
 
-int remote_poke_at(hil_t *h, int port, uint64_t cycle, const uint8_t *val)
+static int remote_poke_at(hil_t *h, int port, uint64_t cycle, const uint8_t *val)
 {
 	struct hil_remote *r = h->remote;
 	json_t *p = json_pack("{s:s,s:o,s:I}", "port", h->ports.port[port].name, "value",
@@ -127,7 +129,7 @@ int remote_poke_at(hil_t *h, int port, uint64_t cycle, const uint8_t *val)
 	return HIL_OK;
 }
 
-int remote_peek(hil_t *h, int port, uint8_t *val)
+static int remote_peek(hil_t *h, int port, uint8_t *val)
 {
 	int rc = HIL_OK;
 	json_t *ok = call(h, json_pack("{s:s,s:s}", "op", "peek", "port", h->ports.port[port].name),
@@ -143,14 +145,24 @@ int remote_peek(hil_t *h, int port, uint8_t *val)
 	return rc;
 }
 
-int remote_run_until(hil_t *h, uint64_t cycle)
+/* A break ends hild's run with an error, so *broke stays 0. */
+static int remote_run(hil_t *h, uint64_t target, int *broke, size_t k, const int *ports,
+		      uint8_t *vals)
 {
 	int rc = HIL_OK;
-	json_decref(call(h, json_pack("{s:s,s:I}", "op", "run", "until", (json_int_t)cycle), &rc));
+	*broke = 0;
+	json_decref(call(h, json_pack("{s:s,s:I}", "op", "run", "until", (json_int_t)target),
+			 &rc));
+	if (rc < 0)
+		return rc;
+	h->now = target;
+	/* hild reads them after the run, as a peek would. */
+	for (size_t i = 0; rc == HIL_OK && i < k; i++)
+		rc = remote_peek(h, ports[i], vals + i * HIL_MAX_PORT_BYTES);
 	return rc;
 }
 
-int remote_watch(hil_t *h, int port, int on)
+static int remote_watch(hil_t *h, int port, int on)
 {
 	int rc = HIL_OK;
 	json_decref(call(h, json_pack("{s:s,s:s}", "op", on ? "watch" : "unwatch", "port",
@@ -158,8 +170,8 @@ int remote_watch(hil_t *h, int port, int on)
 	return rc;
 }
 
-int remote_wait(hil_t *h, int port, int ne, const uint8_t *val, const uint8_t *mask,
-		uint64_t timeout, uint64_t *at)
+static int remote_wait(hil_t *h, int port, int ne, const uint8_t *val,
+		       const uint8_t *mask, uint64_t timeout, uint64_t *at)
 {
 	int rc = HIL_OK;
 	json_t *ok = call(h, json_pack("{s:s,s:s,s:s,s:o,s:o,s:I}", "op", "wait", "port",
@@ -178,14 +190,14 @@ int remote_wait(hil_t *h, int port, int ne, const uint8_t *val, const uint8_t *m
 	return hit ? HIL_OK : HIL_TIMEOUT;
 }
 
-int remote_sync(hil_t *h)
+static int remote_sync(hil_t *h)
 {
 	int rc = HIL_OK;
 	json_decref(call(h, json_pack("{s:s}", "op", "sync"), &rc));
 	return rc;
 }
 
-int remote_stats(hil_t *h, struct hil_link_stats *s)
+static int remote_stats(hil_t *h, struct hil_link_stats *s)
 {
 	int rc = HIL_OK;
 	json_t *ok = call(h, json_pack("{s:s}", "op", "stats"), &rc);
@@ -209,24 +221,18 @@ static int ports_from(hil_t *h, json_t *ok, char *err, size_t errlen)
 	const char *top = json_string_value(json_object_get(ok, "top"));
 	const char *sig = json_string_value(json_object_get(ok, "signature"));
 	size_t i;
-	if (!json_is_array(list) || !top || !sig || json_array_size(list) > HIL_MAX_PORTS) {
-		snprintf(err, errlen, "hild's open reply has no usable port list");
-		return -1;
-	}
+	if (!json_is_array(list) || !top || !sig || json_array_size(list) > HIL_MAX_PORTS)
+		return hil_fail(err, errlen, "hild's open reply has no usable port list");
 	h->ports.port = calloc(json_array_size(list) + 1, sizeof(*h->ports.port));
-	if (!h->ports.port) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
+	if (!h->ports.port)
+		return hil_fail(err, errlen, "out of memory");
 	snprintf(h->ports.top, sizeof(h->ports.top), "%s", top);
 	json_array_foreach(list, i, p) {
 		struct hil_port *q = &h->ports.port[h->ports.n++];
 		const char *name = json_string_value(json_object_get(p, "name"));
 		json_int_t w = json_integer_value(json_object_get(p, "width"));
-		if (!name || w < 1 || w > HIL_MAX_PORT_WIDTH) {
-			snprintf(err, errlen, "hild's open reply has a malformed port");
-			return -1;
-		}
+		if (!name || w < 1 || w > HIL_MAX_PORT_WIDTH)
+			return hil_fail(err, errlen, "hild's open reply has a malformed port");
 		snprintf(q->name, sizeof(q->name), "%s", name);
 		q->is_input = !strcmp(json_string_value(json_object_get(p, "dir")) ?
 				      json_string_value(json_object_get(p, "dir")) : "", "in");
@@ -234,22 +240,43 @@ static int ports_from(hil_t *h, json_t *ok, char *err, size_t errlen)
 		q->nbytes = (q->width + 7) / 8;
 	}
 	h->ports.signature = hil_ports_signature(&h->ports);
-	if (strtoull(sig, NULL, 16) != h->ports.signature) {
-		snprintf(err, errlen, "hild's port list does not hash to its signature %s", sig);
-		return -1;
-	}
+	if (strtoull(sig, NULL, 16) != h->ports.signature)
+		return hil_fail(err, errlen, "hild's port list does not hash to its signature %s", sig);
 	return 0;
 }
 
-int remote_open(hil_t *h, const char *uri, const struct hil_options *opt, char *err,
-		size_t errlen)
+static void remote_close(hil_t *h)
+{
+	if (!h->remote)
+		return;
+	json_decref(h->remote->pokes);
+	if (h->remote->data != h->remote->c)
+		hildc_close(h->remote->data);
+	hildc_close(h->remote->c);
+	free(h->remote);
+	h->remote = NULL;
+}
+
+static const struct hil_backend remote_backend = {
+	.poke_at = remote_poke_at,
+	.peek = remote_peek,
+	.run = remote_run,
+	.watch = remote_watch,
+	.wait = remote_wait,
+	.sync = remote_sync,
+	.stats = remote_stats,
+	.close = remote_close,
+};
+
+int hil_remote_open(hil_t *h, const char *uri, const struct hil_options *opt, char *err,
+		    size_t errlen)
 {
 	const char *spec = uri + 5;
 	json_t *req;
 	if (!strncmp(spec, "sim:", 4)) {
 		char abs[PATH_MAX];
 		if (!realpath(spec + 4, abs)) {
-			snprintf(err, errlen, "target %s: no DUT directory %s", uri, spec + 4);
+			hil_fail(err, errlen, "target %s: no DUT directory %s", uri, spec + 4);
 			return HIL_E_ARG;
 		}
 		req = json_pack("{s:s,s:s}", "op", "open", "sim", abs);
@@ -258,17 +285,18 @@ int remote_open(hil_t *h, const char *uri, const struct hil_options *opt, char *
 	} else if (*spec) {
 		req = json_pack("{s:s,s:s}", "op", "open", "board", spec);
 	} else {
-		snprintf(err, errlen, "target %s: use hild:BOARD, hild:type=TYPE or "
+		hil_fail(err, errlen, "target %s: use hild:BOARD, hild:type=TYPE or "
 			 "hild:sim:DIR", uri);
 		return HIL_E_ARG;
 	}
 	struct hil_remote *r = calloc(1, sizeof(*r));
 	if (!r) {
 		json_decref(req);
-		snprintf(err, errlen, "out of memory");
+		hil_fail(err, errlen, "out of memory");
 		return HIL_E_OPEN;
 	}
 	h->remote = r;
+	h->be = &remote_backend;
 	r->h = h;
 	char where[4096];
 	hildc_default(where, sizeof(where));
@@ -288,7 +316,7 @@ int remote_open(hil_t *h, const char *uri, const struct hil_options *opt, char *
 	if (json_is_true(json_object_get(ok, "direct"))) {
 		if (fd < 0 || !(r->data = hildc_adopt(fd, "hild's worker"))) {
 			json_decref(ok);
-			snprintf(err, errlen, "hild's open reply passed no session socket");
+			hil_fail(err, errlen, "hild's open reply passed no session socket");
 			return HIL_E_OPEN;
 		}
 		hildc_on_event(r->data, on_event, r);
@@ -305,7 +333,7 @@ int remote_open(hil_t *h, const char *uri, const struct hil_options *opt, char *
 		if (hil_ports_load(&want, opt->ports, err, errlen) < 0)
 			return HIL_E_OPEN;
 		if (want.signature != h->ports.signature) {
-			snprintf(err, errlen, "%s runs DUT '%s' (signature %016llx), but %s "
+			hil_fail(err, errlen, "%s runs DUT '%s' (signature %016llx), but %s "
 				 "describes DUT '%s' (%016llx)", uri, h->ports.top,
 				 (unsigned long long)h->ports.signature, opt->ports, want.top,
 				 (unsigned long long)want.signature);
@@ -314,16 +342,4 @@ int remote_open(hil_t *h, const char *uri, const struct hil_options *opt, char *
 		hil_ports_free(&want);
 	}
 	return rc;
-}
-
-void remote_close(hil_t *h)
-{
-	if (!h->remote)
-		return;
-	json_decref(h->remote->pokes);
-	if (h->remote->data != h->remote->c)
-		hildc_close(h->remote->data);
-	hildc_close(h->remote->c);
-	free(h->remote);
-	h->remote = NULL;
 }

@@ -1,5 +1,6 @@
 /* The target URI schemes: see targets.h. */
 #include "hil/targets.h"
+#include "util/errfmt.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -54,8 +55,7 @@ int hil_target_parse(const char *uri, struct hil_target *t, char *err, size_t er
 	    (s->board && (c2 <= c1 + 1 || (size_t)(c2 - c1 - 1) >= sizeof(t->mid)))) {
 		char list[1536];
 		hil_targets_help(list, sizeof(list), "  ");
-		snprintf(err, errlen, "target '%.200s': hil knows\n%s", uri, list);
-		return -1;
+		return hil_fail(err, errlen, "target '%.200s': hil knows\n%s", uri, list);
 	}
 	t->scheme = s->name;
 	t->kind = s->kind;

@@ -1,5 +1,7 @@
 /* TLS from libhil's client to hild: see tlsc.h. */
 #include "hil/tls.h"
+#include "util/errfmt.h"
+#include "util/clock.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -58,7 +60,7 @@ static void reason(char *err, size_t errlen, const char *what)
 	char buf[256];
 	unsigned long e = ERR_get_error();
 	ERR_error_string_n(e, buf, sizeof(buf));
-	snprintf(err, errlen, "%s: %s", what, e ? buf : "the connection closed");
+	hil_fail(err, errlen, "%s: %s", what, e ? buf : "the connection closed");
 	ERR_clear_error();
 }
 
@@ -92,7 +94,7 @@ struct hil_tlsc *hil_tlsc_open(int fd, const char *host, int timeout_ms, char *e
 {
 	struct hil_tlsc *t = calloc(1, sizeof(*t));
 	if (!t || !(t->ctx = SSL_CTX_new(TLS_client_method()))) {
-		snprintf(err, errlen, "TLS: out of memory");
+		hil_fail(err, errlen, "TLS: out of memory");
 		free(t);
 		return NULL;
 	}
@@ -109,8 +111,7 @@ struct hil_tlsc *hil_tlsc_open(int fd, const char *host, int timeout_ms, char *e
 		goto fail;
 	}
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
-	struct timespec t0, t1;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	uint64_t end = hil_mono_ms() + (uint64_t)timeout_ms;
 	for (;;) {
 		struct hush h;
 		hush(&h);
@@ -120,16 +121,14 @@ struct hil_tlsc *hil_tlsc_open(int fd, const char *host, int timeout_ms, char *e
 			return t;
 		int e = SSL_get_error(t->ssl, rc);
 		struct pollfd p = {fd, e == SSL_ERROR_WANT_WRITE ? POLLOUT : POLLIN, 0};
-		clock_gettime(CLOCK_MONOTONIC, &t1);
-		long left = timeout_ms - (long)((t1.tv_sec - t0.tv_sec) * 1000 +
-						(t1.tv_nsec - t0.tv_nsec) / 1000000);
+		long left = (long)end - (long)hil_mono_ms();
 		if ((e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) || left <= 0 ||
 		    poll(&p, 1, (int)left) != 1) {
 			long v = SSL_get_verify_result(t->ssl);
 			char what[300];
 			snprintf(what, sizeof(what), "TLS handshake with %.200s", host);
 			if (v != X509_V_OK)
-				snprintf(err, errlen, "TLS to %.200s: its certificate is not "
+				hil_fail(err, errlen, "TLS to %.200s: its certificate is not "
 					 "trusted (%s); set HIL_TLS_CA to the CA that signed it",
 					 host, X509_verify_cert_error_string(v));
 			else

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "transport/transport.h"
+#include "util/errfmt.h"
 
 #define CAP 65536
 
@@ -71,10 +72,8 @@ static int flush(struct fault *f)
 	while (f->out_pos < f->out_len) {
 		size_t n = f->chunk1 ? 1 : f->out_len - f->out_pos;
 		ssize_t r = f->in->ops->write(f->in, f->out + f->out_pos, n);
-		if (r < 0) {
-			snprintf(f->t.err, sizeof(f->t.err), "%s", f->in->err);
-			return -1;
-		}
+		if (r < 0)
+			return hil_fail(f->t.err, sizeof(f->t.err), "%s", f->in->err);
 		if (r == 0)
 			return 0;
 		f->out_pos += (size_t)r;
@@ -106,10 +105,8 @@ static ssize_t fault_read(struct hil_transport *t, void *p, size_t n)
 	if (f->rx_pos == f->rx_len) {
 		unsigned char raw[CAP];
 		ssize_t r = f->in->ops->read(f->in, raw, sizeof(raw));
-		if (r < 0) {
-			snprintf(t->err, sizeof(t->err), "%s", f->in->err);
-			return -1;
-		}
+		if (r < 0)
+			return hil_fail(t->err, sizeof(t->err), "%s", f->in->err);
 		f->rx_pos = 0;
 		f->rx_len = damage(f, raw, (size_t)r, f->rx);
 	}
@@ -132,7 +129,7 @@ static int fault_wait(struct hil_transport *t, int want_write, int timeout_ms)
 		return 0;
 	int r = f->in->ops->wait(f->in, want_write || f->out_len, timeout_ms);
 	if (r < 0)
-		snprintf(t->err, sizeof(t->err), "%s", f->in->err);
+		hil_fail(t->err, sizeof(t->err), "%s", f->in->err);
 	return r;
 }
 
@@ -169,23 +166,23 @@ struct hil_transport *hil_transport_fault(struct hil_transport *inner,
 		} else if (!strcmp(kv, "chunk=burst")) {
 			continue;
 		} else {
-			snprintf(err, errlen, "fault spec '%s': unknown item '%s' "
+			hil_fail(err, errlen, "fault spec '%s': unknown item '%s' "
 				 "(want rate=R,seed=N,chunk=1|burst)", spec, kv);
 			return NULL;
 		}
 		if (*end) {
-			snprintf(err, errlen, "fault spec '%s': bad number in '%s'",
+			hil_fail(err, errlen, "fault spec '%s': bad number in '%s'",
 				 spec, kv);
 			return NULL;
 		}
 	}
 	if (!(rate >= 0 && rate < 0.5)) {
-		snprintf(err, errlen, "fault spec '%s': rate must be in [0, 0.5)", spec);
+		hil_fail(err, errlen, "fault spec '%s': rate must be in [0, 0.5)", spec);
 		return NULL;
 	}
 	struct fault *f = calloc(1, sizeof(*f));
 	if (!f) {
-		snprintf(err, errlen, "out of memory");
+		hil_fail(err, errlen, "out of memory");
 		return NULL;
 	}
 	f->t.ops = &fault_ops;

@@ -19,6 +19,8 @@
 #include "hil/usbdev.h"
 #include "transport/replug.h"
 #include "transport/transport.h"
+#include "util/errfmt.h"
+#include "util/clock.h"
 
 #define NIN 4
 #define NOUT 4
@@ -45,7 +47,7 @@ static void lost(struct ftdi_tr *f, int status)
 	if (f->gone)
 		return;
 	f->gone = 1;
-	snprintf(f->t.err, sizeof(f->t.err), "the USB link to %s broke (%s): was "
+	hil_fail(f->t.err, sizeof(f->t.err), "the USB link to %s broke (%s): was "
 		 "the board unplugged? Plug it in and run again", f->who,
 		 status == LIBUSB_TRANSFER_NO_DEVICE ? "device gone" : "transfer failed");
 }
@@ -198,11 +200,9 @@ static int ftdi_wait(struct hil_transport *t, int want_write, int timeout_ms)
 		struct timeval tv = {0, (long)(left * 1000)};
 		tv.tv_sec = tv.tv_usec / 1000000;
 		tv.tv_usec %= 1000000;
-		if (libusb_handle_events_timeout_completed(f->ftdi->usb_ctx, &tv, NULL) != 0) {
-			snprintf(t->err, sizeof(t->err), "libusb event handling failed "
+		if (libusb_handle_events_timeout_completed(f->ftdi->usb_ctx, &tv, NULL) != 0)
+			return hil_fail(t->err, sizeof(t->err), "libusb event handling failed "
 				 "on %s", f->who);
-			return -1;
-		}
 	}
 }
 
@@ -241,26 +241,21 @@ static int setup(struct ftdi_tr *f, char *err, size_t errlen)
 	    ftdi_set_line_property(c, BITS_8, STOP_BIT_1, NONE) < 0 ||
 	    ftdi_setflowctrl(c, SIO_DISABLE_FLOW_CTRL) < 0 ||
 	    ftdi_set_latency_timer(c, 1) < 0 || ftdi_tcioflush(c) < 0) {
-		snprintf(err, errlen, "cannot set up the UART of %s at %lu baud: %s",
+		return hil_fail(err, errlen, "cannot set up the UART of %s at %lu baud: %s",
 			 f->who, b->baud, ftdi_get_error_string(c));
-		return -1;
 	}
 	f->pkt = c->max_packet_size ? c->max_packet_size : 512;
 	for (int i = 0; i < NIN; i++) {
 		f->in[i] = libusb_alloc_transfer(0);
-		if (!f->in[i]) {
-			snprintf(err, errlen, "out of memory");
-			return -1;
-		}
+		if (!f->in[i])
+			return hil_fail(err, errlen, "out of memory");
 		libusb_fill_bulk_transfer(f->in[i], c->usb_dev, (unsigned char)c->out_ep,
 					  f->inbuf[i], XFER, in_done, f, 0);
 	}
 	for (int i = 0; i < NOUT; i++) {
 		f->out[i] = libusb_alloc_transfer(0);
-		if (!f->out[i]) {
-			snprintf(err, errlen, "out of memory");
-			return -1;
-		}
+		if (!f->out[i])
+			return hil_fail(err, errlen, "out of memory");
 		libusb_fill_bulk_transfer(f->out[i], c->usb_dev, (unsigned char)c->in_ep,
 					  f->outbuf[i], 0, out_done, f, 0);
 	}
@@ -273,7 +268,7 @@ struct hil_transport *hil_transport_ftdi(const struct hil_board *b,
 {
 	struct ftdi_tr *f = calloc(1, sizeof(*f));
 	if (!f) {
-		snprintf(err, errlen, "out of memory");
+		hil_fail(err, errlen, "out of memory");
 		return NULL;
 	}
 	f->ftdi = hil_usb_open(b, sel, b->uart_if, err, errlen);
@@ -293,7 +288,7 @@ struct hil_transport *hil_transport_ftdi(const struct hil_board *b,
 						   sizeof(f->serial));
 	if (setup(f, err, errlen) < 0 || submit_in(f) < 0) {
 		if (f->gone)
-			snprintf(err, errlen, "%s", f->t.err);
+			hil_fail(err, errlen, "%s", f->t.err);
 		f->t.ops = &ftdi_ops;
 		ftdi_close(&f->t);
 		return NULL;

@@ -12,6 +12,8 @@
 
 #include "../sim/hil_model.h"
 #include "transport/transport.h"
+#include "util/errfmt.h"
+#include "util/clock.h"
 
 /* Clocks per call into the model between looks at the time. */
 #define SLICE 65536ul
@@ -28,13 +30,6 @@ struct model {
 	size_t in_len, out_pos, out_len;
 	int idle;
 };
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
 
 /* One slice of the model: takes queued input, appends output. */
 static void step(struct model *s)
@@ -75,12 +70,12 @@ static ssize_t model_read(struct hil_transport *t, void *p, size_t n)
 static int model_wait(struct hil_transport *t, int want_write, int timeout_ms)
 {
 	struct model *s = (struct model *)t;
-	uint64_t start = now_ms();
+	uint64_t start = hil_mono_ms();
 	while (s->out_pos == s->out_len && !(want_write && s->in_len < QCAP)) {
 		if (s->idle && s->in_len == 0)
 			return 0; /* nothing will happen until the link writes */
 		step(s);
-		if (now_ms() - start >= (uint64_t)(timeout_ms > 0 ? timeout_ms : 0))
+		if (hil_mono_ms() - start >= (uint64_t)(timeout_ms > 0 ? timeout_ms : 0))
 			break;
 	}
 	return 0;
@@ -102,12 +97,12 @@ struct hil_transport *hil_transport_model(const char *so_path, char *err, size_t
 {
 	struct model *s = calloc(1, sizeof(*s));
 	if (!s) {
-		snprintf(err, errlen, "out of memory");
+		hil_fail(err, errlen, "out of memory");
 		return NULL;
 	}
 	s->so = dlopen(so_path, RTLD_NOW | RTLD_LOCAL);
 	if (!s->so) {
-		snprintf(err, errlen, "cannot load the model: %s", dlerror());
+		hil_fail(err, errlen, "cannot load the model: %s", dlerror());
 		free(s);
 		return NULL;
 	}
@@ -118,7 +113,7 @@ struct hil_transport *hil_transport_model(const char *so_path, char *err, size_t
 	*(void **)&s->run = dlsym(s->so, "hil_model_run");
 	*(void **)&s->free_m = dlsym(s->so, "hil_model_free");
 	if (!abi || !make || !s->run || !s->free_m || abi() != HIL_MODEL_ABI) {
-		snprintf(err, errlen, "%s is not a hil model of this version (ABI %d): "
+		hil_fail(err, errlen, "%s is not a hil model of this version (ABI %d): "
 			 "delete it and run again to rebuild", so_path, HIL_MODEL_ABI);
 		dlclose(s->so);
 		free(s);

@@ -1,5 +1,7 @@
 /* See replug.h. */
 #include "transport/replug.h"
+#include "util/errfmt.h"
+#include "util/clock.h"
 
 #include <libusb.h>
 #include <stdio.h>
@@ -14,13 +16,6 @@ int hil_replug_limit_ms(void)
 	const char *env = getenv("HIL_REPLUG_MS");
 	int ms = env ? atoi(env) : 0;
 	return ms > 0 ? ms : DEFAULT_MS;
-}
-
-double hil_mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
 int hil_replug_wait(int (*try_open)(void *ctx), void *ctx, int limit_ms)
@@ -41,14 +36,14 @@ int hil_replug_wait(int (*try_open)(void *ctx), void *ctx, int limit_ms)
 void hil_replug_gone(char *err, size_t errlen, const char *who, const char *id,
 		     int limit_ms, const char *plug)
 {
-	snprintf(err, errlen, "the USB link to %.60s broke: the board (%.80s) was "
+	hil_fail(err, errlen, "the USB link to %.60s broke: the board (%.80s) was "
 		 "unplugged and did not come back within %g s; %.60s and run again",
 		 who, id, limit_ms / 1000.0, plug);
 }
 
 void hil_replug_stuck(char *err, size_t errlen, const char *who)
 {
-	snprintf(err, errlen, "the USB link to %.60s broke and libusb did not give "
+	hil_fail(err, errlen, "the USB link to %.60s broke and libusb did not give "
 		 "back its transfers within 1 s; unplug the board, plug it in and "
 		 "run again", who);
 }

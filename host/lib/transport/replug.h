@@ -13,9 +13,6 @@ struct libusb_transfer;
 /* HIL_REPLUG_MS if set to a positive number, else 3000. */
 int hil_replug_limit_ms(void);
 
-/* Milliseconds on the monotonic clock. */
-double hil_mono_ms(void);
-
 /* Calls try_open(ctx) every 100 ms until it returns 0 (the board is back:
  * returns 0) or -2 (no use going on: returns -1), or limit_ms pass
  * (returns -1). try_open returns -1 for "not yet". */

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "transport/transport.h"
+#include "util/errfmt.h"
 
 struct sim {
 	struct hil_transport t;
@@ -28,7 +29,7 @@ static ssize_t sim_write(struct hil_transport *t, const void *p, size_t n)
 	if (r < 0 && (errno == EAGAIN || errno == EINTR))
 		return 0;
 	if (r < 0)
-		snprintf(t->err, sizeof(t->err), "sim model: %s (did it crash?)",
+		hil_fail(t->err, sizeof(t->err), "sim model: %s (did it crash?)",
 			 strerror(errno));
 	return r;
 }
@@ -39,12 +40,10 @@ static ssize_t sim_read(struct hil_transport *t, void *p, size_t n)
 	ssize_t r = read(s->fd, p, n);
 	if (r < 0 && (errno == EAGAIN || errno == EINTR))
 		return 0;
-	if (r == 0) {
-		snprintf(t->err, sizeof(t->err), "sim model exited unexpectedly");
-		return -1;
-	}
+	if (r == 0)
+		return hil_fail(t->err, sizeof(t->err), "sim model exited unexpectedly");
 	if (r < 0)
-		snprintf(t->err, sizeof(t->err), "sim model: %s", strerror(errno));
+		hil_fail(t->err, sizeof(t->err), "sim model: %s", strerror(errno));
 	return r;
 }
 
@@ -53,10 +52,8 @@ static int sim_wait(struct hil_transport *t, int want_write, int timeout_ms)
 	struct sim *s = (struct sim *)t;
 	struct pollfd p = {s->fd, (short)(POLLIN | (want_write ? POLLOUT : 0)), 0};
 	int r = poll(&p, 1, timeout_ms);
-	if (r < 0 && errno != EINTR) {
-		snprintf(t->err, sizeof(t->err), "poll: %s", strerror(errno));
-		return -1;
-	}
+	if (r < 0 && errno != EINTR)
+		return hil_fail(t->err, sizeof(t->err), "poll: %s", strerror(errno));
 	return 0;
 }
 
@@ -86,24 +83,24 @@ struct hil_transport *hil_transport_sim(const char *sim_path, char *err,
 {
 	int sv[2];
 	if (access(sim_path, X_OK) != 0) {
-		snprintf(err, errlen, "%s: %s (build it with hil run or make)", sim_path,
+		hil_fail(err, errlen, "%s: %s (build it with hil run or make)", sim_path,
 			 strerror(errno));
 		return NULL;
 	}
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
-		snprintf(err, errlen, "socketpair: %s", strerror(errno));
+		hil_fail(err, errlen, "socketpair: %s", strerror(errno));
 		return NULL;
 	}
 	struct sim *s = calloc(1, sizeof(*s));
 	if (!s) {
-		snprintf(err, errlen, "out of memory");
+		hil_fail(err, errlen, "out of memory");
 		close(sv[0]);
 		close(sv[1]);
 		return NULL;
 	}
 	pid_t pid = fork();
 	if (pid < 0) {
-		snprintf(err, errlen, "fork: %s", strerror(errno));
+		hil_fail(err, errlen, "fork: %s", strerror(errno));
 		close(sv[0]);
 		close(sv[1]);
 		free(s);

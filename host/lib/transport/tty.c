@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "transport/transport.h"
+#include "util/errfmt.h"
 
 /* <sys/ioctl.h> would bring glibc's termios, which clashes with the
  * kernel's termios2. */
@@ -31,7 +32,7 @@ static ssize_t tty_write(struct hil_transport *t, const void *p, size_t n)
 	if (r < 0 && (errno == EAGAIN || errno == EINTR))
 		return 0;
 	if (r < 0)
-		snprintf(t->err, sizeof(t->err), "%s: %s (was the board unplugged?)",
+		hil_fail(t->err, sizeof(t->err), "%s: %s (was the board unplugged?)",
 			 s->path, strerror(errno));
 	return r;
 }
@@ -43,16 +44,14 @@ static ssize_t tty_read(struct hil_transport *t, void *p, size_t n)
 	if (r < 0 && (errno == EAGAIN || errno == EINTR))
 		return 0;
 	if (r < 0)
-		snprintf(t->err, sizeof(t->err), "%s: %s (was the board unplugged?)",
+		hil_fail(t->err, sizeof(t->err), "%s: %s (was the board unplugged?)",
 			 s->path, strerror(errno));
 	/* A serial device reads 0 only when it is gone (a hangup). */
 	if (r == 0) {
 		struct pollfd q = {s->fd, POLLIN, 0};
-		if (poll(&q, 1, 0) > 0 && (q.revents & (POLLHUP | POLLERR))) {
-			snprintf(t->err, sizeof(t->err), "%s hung up (was the board "
+		if (poll(&q, 1, 0) > 0 && (q.revents & (POLLHUP | POLLERR)))
+			return hil_fail(t->err, sizeof(t->err), "%s hung up (was the board "
 				 "unplugged?)", s->path);
-			return -1;
-		}
 	}
 	return r;
 }
@@ -61,10 +60,8 @@ static int tty_wait(struct hil_transport *t, int want_write, int timeout_ms)
 {
 	struct tty *s = (struct tty *)t;
 	struct pollfd q = {s->fd, (short)(POLLIN | (want_write ? POLLOUT : 0)), 0};
-	if (poll(&q, 1, timeout_ms) < 0 && errno != EINTR) {
-		snprintf(t->err, sizeof(t->err), "poll %s: %s", s->path, strerror(errno));
-		return -1;
-	}
+	if (poll(&q, 1, timeout_ms) < 0 && errno != EINTR)
+		return hil_fail(t->err, sizeof(t->err), "poll %s: %s", s->path, strerror(errno));
 	return 0;
 }
 
@@ -84,14 +81,14 @@ struct hil_transport *hil_transport_tty(const char *path, unsigned long baud,
 {
 	int fd = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
-		snprintf(err, errlen, "%s: %s%s", path, strerror(errno),
+		hil_fail(err, errlen, "%s: %s%s", path, strerror(errno),
 			 errno == EACCES ? " (add yourself to group dialout, or install "
 					   "hil's udev rules from boards/)" : "");
 		return NULL;
 	}
 	struct termios2 tio;
 	if (ioctl(fd, TCGETS2, &tio) != 0) {
-		snprintf(err, errlen, "%s is not a serial device: %s", path, strerror(errno));
+		hil_fail(err, errlen, "%s is not a serial device: %s", path, strerror(errno));
 		close(fd);
 		return NULL;
 	}
@@ -102,14 +99,14 @@ struct hil_transport *hil_transport_tty(const char *path, unsigned long baud,
 	tio.c_ispeed = tio.c_ospeed = (speed_t)baud;
 	memset(tio.c_cc, 0, sizeof(tio.c_cc));
 	if (ioctl(fd, TCSETS2, &tio) != 0 || ioctl(fd, TCGETS2, &tio) != 0) {
-		snprintf(err, errlen, "%s: cannot set %lu baud: %s", path, baud,
+		hil_fail(err, errlen, "%s: cannot set %lu baud: %s", path, baud,
 			 strerror(errno));
 		close(fd);
 		return NULL;
 	}
 	double r = (double)tio.c_ospeed / (double)baud;
 	if (r < 0.97 || r > 1.03) {
-		snprintf(err, errlen, "%s runs at %u baud when asked for %lu: its "
+		hil_fail(err, errlen, "%s runs at %u baud when asked for %lu: its "
 			 "driver cannot make the board's rate", path,
 			 (unsigned)tio.c_ospeed, baud);
 		close(fd);
@@ -119,7 +116,7 @@ struct hil_transport *hil_transport_tty(const char *path, unsigned long baud,
 	struct tty *s = calloc(1, sizeof(*s));
 	if (!s) {
 		close(fd);
-		snprintf(err, errlen, "out of memory");
+		hil_fail(err, errlen, "out of memory");
 		return NULL;
 	}
 	s->t.ops = &tty_ops;

@@ -50,7 +50,7 @@ static void lost(struct usb_tr *u, const char *what, int status)
 	if (u->gone)
 		return;
 	u->gone = 1;
-	snprintf(u->t.err, sizeof(u->t.err), "the USB link to %s broke: %s (%s)", u->who,
+	hil_fail(u->t.err, sizeof(u->t.err), "the USB link to %s broke: %s (%s)", u->who,
 		 what, status == LIBUSB_TRANSFER_NO_DEVICE ? "the board was unplugged"
 							   : libusb_error_name(status));
 }
@@ -195,11 +195,9 @@ static int reopen(struct usb_tr *u)
 	}
 	char id[96], port[48];
 	hil_fx2_where_name(&u->where, port, sizeof(port));
-	if (u->why[0]) {
-		snprintf(u->t.err, sizeof(u->t.err), "the USB link to %.60s broke; the "
+	if (u->why[0])
+		return hil_fail(u->t.err, sizeof(u->t.err), "the USB link to %.60s broke; the "
 			 "board came back at %.40s, but %s", u->who, port, u->why);
-		return -1;
-	}
 	snprintf(id, sizeof(id), "at %s: an FX2 has no serial number", port);
 	hil_replug_gone(u->t.err, sizeof(u->t.err), u->who, id, limit,
 			"plug it in at the same port");
@@ -212,7 +210,7 @@ static void events(struct usb_tr *u, int timeout_ms)
 	int r = libusb_handle_events_timeout_completed(u->ctx, &tv, NULL);
 	if (r != 0 && r != LIBUSB_ERROR_INTERRUPTED && !u->broken) {
 		u->broken = 1;
-		snprintf(u->t.err, sizeof(u->t.err), "libusb's event handling failed on "
+		hil_fail(u->t.err, sizeof(u->t.err), "libusb's event handling failed on "
 			 "%s: %s", u->who, libusb_error_name(r));
 	}
 	queue_reads(u);

@@ -1,11 +1,13 @@
-/* Small helpers shared by the readers and generators that report errors
- * into a caller's buffer. */
+/* The library's one way to report an error: a function that can fail
+ * takes a buffer (err, errlen), writes there a message that says what
+ * went wrong and what to do, and returns -1, so `return hil_fail(...)`.
+ * The API's calls on a session (hil.h) keep the message in the handle
+ * instead (hil_seterr, session/session.h) and return a HIL_E_ code. */
 #ifndef HIL_ERRFMT_H
 #define HIL_ERRFMT_H
 
 #include <stddef.h>
 
-/* Formats a message into err and returns -1, so `return hil_fail(...)`. */
 __attribute__((format(printf, 3, 4)))
 int hil_fail(char *err, size_t errlen, const char *fmt, ...);
 

@@ -8,15 +8,10 @@
 #include <unistd.h>
 
 #include "wire/proto.h"
+#include "util/errfmt.h"
+#include "util/clock.h"
 
 #define SYNC_TRIES_MS 10000 /* a model or board may take a while to come up */
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
 
 /* Window arithmetic: is b at or after a, and less than half the space on? */
 static int within(uint16_t a, uint16_t b, uint16_t c)
@@ -27,7 +22,7 @@ static int within(uint16_t a, uint16_t b, uint16_t c)
 static int fail(struct hil_link *l, const char *msg)
 {
 	if (!l->dead)
-		snprintf(l->err, sizeof(l->err), "%s", msg);
+		hil_fail(l->err, sizeof(l->err), "%s", msg);
 	l->dead = 1;
 	return -1;
 }
@@ -47,7 +42,7 @@ static int replaying(const struct hil_link *l)
 
 static int write_all(struct hil_link *l, const uint8_t *p, size_t n)
 {
-	uint64_t start = now_ms();
+	uint64_t start = hil_mono_ms();
 	while (n && !restarted(l)) {
 		ssize_t r = l->t->ops->write(l->t, p, n);
 		if (r < 0)
@@ -56,7 +51,7 @@ static int write_all(struct hil_link *l, const uint8_t *p, size_t n)
 		n -= (size_t)r;
 		if (n == 0 || restarted(l))
 			break;
-		if (now_ms() - start > (uint64_t)l->dead_ms)
+		if (hil_mono_ms() - start > (uint64_t)l->dead_ms)
 			return fail(l, "link: the bridge stopped taking bytes");
 		if (l->t->ops->wait(l->t, 1, 10) < 0)
 			return fail(l, l->t->err);
@@ -110,7 +105,7 @@ static void refill(struct hil_link *l)
 	if (k > HIL_LINK_TXCAP - l->tx_len)
 		k = HIL_LINK_TXCAP - l->tx_len;
 	if (l->tx_len == 0)
-		l->last_ack_ms = now_ms();
+		l->last_ack_ms = hil_mono_ms();
 	memcpy(l->tx + l->tx_len, l->log + l->replay_pos, k);
 	l->tx_len += k;
 	l->replay_pos += k;
@@ -125,7 +120,7 @@ static int transmit(struct hil_link *l)
 			n = l->maxpay;
 		size_t off = (uint16_t)(l->tx_next - l->tx_acked);
 		if (l->tx_hi == l->tx_acked)
-			l->stall_ms = now_ms();
+			l->stall_ms = hil_mono_ms();
 		if (send_frame(l, HIL_FL_DATA | (l->want_nak ? HIL_FL_NAK : 0),
 			       l->tx_next, l->tx + off, n) < 0)
 			return -1;
@@ -167,7 +162,7 @@ static int deliver(struct hil_link *l)
 static int on_frame(struct hil_link *l, const struct hil_frame_hdr *h,
 		    const uint8_t *pay, size_t n)
 {
-	uint64_t now = now_ms();
+	uint64_t now = hil_mono_ms();
 	l->frames_in++;
 	if (h->flags & HIL_FL_SYNC_ACK) {
 		if (!l->synced && h->seq == l->nonce) {
@@ -275,7 +270,7 @@ int hil_link_pump(struct hil_link *l, int timeout_ms, int expecting)
 	if (restarted(l))
 		return start_over(l);
 
-	uint64_t now = now_ms();
+	uint64_t now = hil_mono_ms();
 	uint64_t rto = (uint64_t)l->t->rto_ms;
 	/* Our data unacknowledged for a timeout: resend it all. */
 	if (l->tx_len && now - l->last_ack_ms >= rto && now - l->last_retx_ms >= rto) {
@@ -366,7 +361,7 @@ int hil_link_send(struct hil_link *l, const uint8_t *msg, size_t n)
 	int direct = !replaying(l);
 	if (direct) {
 		if (l->tx_len == 0)
-			l->last_ack_ms = now_ms();
+			l->last_ack_ms = hil_mono_ms();
 		memcpy(l->tx + l->tx_len, msg, n);
 		l->tx_len += n;
 	}
@@ -390,10 +385,10 @@ static int synchronise(struct hil_link *l)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	l->nonce = (uint16_t)(ts.tv_nsec ^ getpid());
-	uint64_t start = now_ms(), last = 0;
+	uint64_t start = hil_mono_ms(), last = 0;
 	while (!l->synced) {
 		l->restarts = t->restarts;
-		uint64_t now = now_ms();
+		uint64_t now = hil_mono_ms();
 		if (now - start > SYNC_TRIES_MS && l->frames_in)
 			return fail(l, "link: the bridge answers but none of our SYNC "
 				       "frames got through: the line loses too much; "

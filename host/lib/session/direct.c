@@ -1,0 +1,458 @@
+/* Direct targets: the session runs the link layer itself, over a
+ * transport to the bridge (a model in this process or a child, or a
+ * board). Keeps the pokes stamped ahead until the run that reaches them,
+ * matches each reply to the command that asked, and turns the bridge's
+ * halted state (after a break or an error) back into a running one. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hil/dut.h"
+#include "hil/targets.h"
+#include "session/session.h"
+#include "transport/transport.h"
+#include "util/errfmt.h"
+#include "wire/link.h"
+#include "wire/proto.h"
+
+#define MAX_PENDING 65536
+
+struct pend {
+	uint64_t cycle, seq;
+	int port;
+	uint8_t val[HIL_MAX_PORT_BYTES];
+};
+
+struct hil_direct {
+	struct hil_link link;
+
+	struct pend *pend; /* pokes stamped ahead of now, in cycle order */
+	size_t npend;
+	uint64_t pend_seq;
+
+	uint8_t await_op; /* the reply a blocking call waits for, 0 if none */
+	int got;
+	struct hil_report rep;
+	uint8_t repval[HIL_MAX_PORT_BYTES];
+
+	/* run_to with samples: SAMPLE replies that follow the RUN's, into
+	 * samp (HIL_MAX_PORT_BYTES each) while samp_got < samp_want. */
+	size_t samp_want, samp_got;
+	const int *samp_port;
+	uint8_t *samp;
+
+	int halted; /* the bridge stopped on a break or error: stop says which */
+	struct hil_report stop;
+};
+
+static int link_err(hil_t *h)
+{
+	struct hil_direct *d = h->direct;
+	return hil_seterr(h, HIL_E_LINK, "%s", d->link.err);
+}
+
+static int on_msg(void *ctx, const uint8_t *msg, size_t n)
+{
+	hil_t *h = ctx;
+	struct hil_direct *d = h->direct;
+	struct hil_report r;
+	if (hil_report_decode(msg, n, &r) < 0)
+		return hil_fail(d->link.err, sizeof(d->link.err), "link: malformed report");
+	switch (r.op) {
+	case HIL_RE_WATCH:
+		if (r.port >= h->ports.n || r.len != h->ports.port[r.port].nbytes)
+			return hil_fail(d->link.err, sizeof(d->link.err),
+				 "link: watch report for port %u with %u bytes does "
+				 "not match the port list", r.port, r.len);
+		/* A write failure shows at the next call, through record(). */
+		hil_log_put(&h->log, HIL_LOG_REPORT, r.cycle, r.port, r.value);
+		if (h->watch && h->watch[r.port].fn)
+			h->watch[r.port].fn(h->watch[r.port].user, r.port, r.cycle,
+					    r.value);
+		return 0;
+	case HIL_RE_BREAK:
+	case HIL_RE_ERROR:
+		d->halted = 1;
+		d->stop = r;
+		return 0;
+	default:
+		break;
+	}
+	/* The samples behind a run come once its reply has. */
+	if (r.op == HIL_RE_SAMPLE && d->samp_got < d->samp_want && (!d->await_op || d->got)) {
+		int want = d->samp_port[d->samp_got];
+		if (r.port != want || r.len != h->ports.port[want].nbytes)
+			return hil_fail(d->link.err, sizeof(d->link.err),
+				 "link: sample report does not match the one asked for");
+		memcpy(d->samp + d->samp_got++ * HIL_MAX_PORT_BYTES, r.value, r.len);
+		return 0;
+	}
+	if (r.op != d->await_op || d->got)
+		return hil_fail(d->link.err, sizeof(d->link.err),
+			 "link: unexpected report 0x%02x from the bridge", r.op);
+	if (r.op == HIL_RE_SAMPLE) {
+		if (r.port >= h->ports.n || r.len != h->ports.port[r.port].nbytes)
+			return hil_fail(d->link.err, sizeof(d->link.err),
+				 "link: sample report does not match the port list");
+		memcpy(d->repval, r.value, r.len);
+		r.value = d->repval;
+	}
+	d->rep = r;
+	d->got = 1;
+	return 0;
+}
+
+static int send_cmd(hil_t *h, const uint8_t *m, size_t n)
+{
+	struct hil_direct *d = h->direct;
+	return hil_link_send(&d->link, m, n) < 0 ? link_err(h) : HIL_OK;
+}
+
+/* Pumps the link until the awaited reply, or a break or error, arrives. */
+static int await(hil_t *h, uint8_t op)
+{
+	struct hil_direct *d = h->direct;
+	d->await_op = op;
+	d->got = 0;
+	while (!d->got && !(d->halted && op != HIL_RE_RESUME))
+		if (hil_link_pump(&d->link, d->link.t->rto_ms, 1) < 0)
+			return link_err(h);
+	d->await_op = 0;
+	return HIL_OK;
+}
+
+/* Leaves the halted state; returns how many commands the bridge discarded,
+ * or a negative status. */
+static long resume(hil_t *h)
+{
+	struct hil_direct *d = h->direct;
+	uint8_t m[HIL_MSG_MAX];
+	d->halted = 0;
+	int rc = send_cmd(h, m, hil_enc_resume(m));
+	if (rc == HIL_OK)
+		rc = await(h, HIL_RE_RESUME);
+	return rc < 0 ? rc : (long)d->rep.discarded;
+}
+
+static int bridge_refused(hil_t *h)
+{
+	struct hil_direct *d = h->direct;
+	struct hil_report s = d->stop;
+	resume(h);
+	return hil_seterr(h, HIL_E_BRIDGE, "the bridge refused command 0x%02x at "
+		      "cycle %llu: %s", s.cmd_op, (unsigned long long)s.cycle,
+		      hil_bridge_error_name(s.code));
+}
+
+static int send_poke(hil_t *h, int port, uint64_t cycle, const uint8_t *val)
+{
+	uint8_t m[HIL_MSG_MAX];
+	return send_cmd(h, m, hil_enc_poke(m, (uint8_t)port, cycle, val,
+					   (uint8_t)h->ports.port[port].nbytes));
+}
+
+/* Sends the scheduled pokes stamped up to `upto`, in cycle order. Returns
+ * how many were sent, or a negative status. */
+static long flush_pending(hil_t *h, uint64_t upto)
+{
+	struct hil_direct *d = h->direct;
+	size_t i = 0;
+	for (; i < d->npend && d->pend[i].cycle <= upto; i++) {
+		int rc = send_poke(h, d->pend[i].port, d->pend[i].cycle, d->pend[i].val);
+		if (rc < 0)
+			return rc;
+	}
+	return (long)i;
+}
+
+/* Drops the first n scheduled pokes, which flush_pending() sent. */
+static void drop_pending(hil_t *h, size_t n)
+{
+	struct hil_direct *d = h->direct;
+	memmove(d->pend, d->pend + n, (d->npend - n) * sizeof(*d->pend));
+	d->npend -= n;
+}
+
+static int schedule(hil_t *h, int port, uint64_t cycle, const uint8_t *val)
+{
+	struct hil_direct *d = h->direct;
+	if (d->npend >= MAX_PENDING)
+		return hil_seterr(h, HIL_E_FULL, "more than %d pokes scheduled ahead: "
+			      "run to some of them first", MAX_PENDING);
+	size_t lo = 0, hi = d->npend;
+	while (lo < hi) { /* after every entry with the same or an earlier cycle */
+		size_t mid = (lo + hi) / 2;
+		if (d->pend[mid].cycle <= cycle)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	memmove(d->pend + lo + 1, d->pend + lo, (d->npend - lo) * sizeof(*d->pend));
+	struct pend *e = &d->pend[lo];
+	e->cycle = cycle;
+	e->seq = d->pend_seq++;
+	e->port = port;
+	memcpy(e->val, val, h->ports.port[port].nbytes);
+	d->npend++;
+	return HIL_OK;
+}
+
+/* Before a command stamped `now`: the pokes scheduled for it go first. */
+static int flush_now(hil_t *h)
+{
+	long n = flush_pending(h, h->now);
+	if (n < 0)
+		return (int)n;
+	drop_pending(h, (size_t)n);
+	return HIL_OK;
+}
+
+/* Sends the pokes scheduled up to `target` and a RUN to it, with k ports
+ * the SAMPLEs right behind it, then waits for RUN_R or a break. On a
+ * break returns HIL_OK with *broke set and the pokes the bridge discarded
+ * scheduled again. */
+static int run_to(hil_t *h, uint64_t target, int *broke, size_t k, const int *ports,
+		  uint8_t *vals)
+{
+	struct hil_direct *d = h->direct;
+	uint8_t m[HIL_MSG_MAX];
+	*broke = 0;
+	long sent = flush_pending(h, target);
+	if (sent < 0)
+		return (int)sent;
+	int rc = send_cmd(h, m, hil_enc_run(m, target));
+	for (size_t i = 0; rc == HIL_OK && i < k; i++)
+		rc = send_cmd(h, m, hil_enc_sample(m, (uint8_t)ports[i], target));
+	d->samp_want = k;
+	d->samp_got = 0;
+	d->samp_port = ports;
+	d->samp = vals;
+	if (rc == HIL_OK)
+		rc = await(h, HIL_RE_RUN);
+	while (rc == HIL_OK && !d->halted && d->samp_got < k)
+		if (hil_link_pump(&d->link, d->link.t->rto_ms, 1) < 0)
+			rc = link_err(h);
+	d->samp_want = d->samp_got = 0;
+	if (rc < 0)
+		return rc;
+	if (!d->halted) {
+		drop_pending(h, (size_t)sent);
+		h->now = target;
+		return HIL_OK;
+	}
+	if (d->stop.op == HIL_RE_ERROR)
+		return bridge_refused(h);
+	uint64_t at = d->stop.cycle;
+	long discarded = resume(h);
+	if (discarded < 0)
+		return (int)discarded;
+	/* The RUN, the samples behind it and the last pokes before it did not
+	 * run: keep those pokes. */
+	long kept = discarded - 1 - (long)k;
+	if (kept < 0 || kept > sent)
+		return hil_seterr(h, HIL_E_LINK, "bridge discarded %ld commands, expected "
+			      "at most %ld", discarded, sent + 1 + (long)k);
+	drop_pending(h, (size_t)(sent - kept));
+	h->now = at;
+	*broke = 1;
+	return HIL_OK;
+}
+
+/* The handshake: protocol version, and the DUT the target really runs. */
+static int hello(hil_t *h, const char *ports_path)
+{
+	struct hil_direct *d = h->direct;
+	uint8_t m[HIL_MSG_MAX];
+	int rc = send_cmd(h, m, hil_enc_hello(m, 0x5A));
+	if (rc == HIL_OK)
+		rc = await(h, HIL_RE_HELLO);
+	if (rc < 0)
+		return rc;
+	if (d->halted)
+		return bridge_refused(h);
+	const struct hil_report *r = &d->rep;
+	if (r->version != HIL_PROTO_VERSION)
+		return hil_seterr(h, HIL_E_OPEN, "the bridge speaks protocol version %u, "
+			      "this hil speaks %u: rebuild the bitstream or model",
+			      r->version, HIL_PROTO_VERSION);
+	if (r->signature != h->ports.signature) {
+		char other[256] = "";
+		hil_dut_name_of(r->signature, other, sizeof(other));
+		return hil_seterr(h, HIL_E_SIGNATURE,
+			      "the target runs DUT %s(signature %016llx), but %s "
+			      "describes DUT '%s' (signature %016llx): rebuild the "
+			      "target for this DUT, or use the ports.json it was "
+			      "built with", other,
+			      (unsigned long long)r->signature, ports_path,
+			      h->ports.top, (unsigned long long)h->ports.signature);
+	}
+	if (r->nports != h->ports.n || r->cycle_bits < 48 || r->nbreak < 1 ||
+	    r->max_payload < 16)
+		return hil_seterr(h, HIL_E_OPEN, "the bridge reports parameters hil "
+			      "cannot use (ports %u, cycle bits %u, break units %u)",
+			      r->nports, r->cycle_bits, r->nbreak);
+	h->now = r->cycle;
+	d->link.maxpay = r->max_payload < HIL_FRAME_MAXPAY ? r->max_payload
+							   : HIL_FRAME_MAXPAY;
+	return HIL_OK;
+}
+
+static int direct_poke_at(hil_t *h, int port, uint64_t cycle, const uint8_t *val)
+{
+	if (cycle > h->now)
+		return schedule(h, port, cycle, val);
+	int rc = flush_now(h);
+	return rc < 0 ? rc : send_poke(h, port, cycle, val);
+}
+
+static int direct_peek(hil_t *h, int port, uint8_t *val)
+{
+	struct hil_direct *d = h->direct;
+	uint8_t m[HIL_MSG_MAX];
+	int rc = flush_now(h);
+	if (rc == HIL_OK)
+		rc = send_cmd(h, m, hil_enc_sample(m, (uint8_t)port, h->now));
+	if (rc == HIL_OK)
+		rc = await(h, HIL_RE_SAMPLE);
+	if (rc < 0)
+		return rc;
+	if (d->halted)
+		return bridge_refused(h);
+	memcpy(val, d->repval, h->ports.port[port].nbytes);
+	return HIL_OK;
+}
+
+static int direct_watch(hil_t *h, int port, int on)
+{
+	uint8_t m[HIL_MSG_MAX];
+	int rc = flush_now(h);
+	return rc < 0 ? rc : send_cmd(h, m, hil_enc_watch(m, (uint8_t)port, h->now, on));
+}
+
+static int direct_wait(hil_t *h, int port, int ne, const uint8_t *val, const uint8_t *mask,
+		       uint64_t timeout, uint64_t *at)
+{
+	uint8_t m[HIL_MSG_MAX];
+	int rc = flush_now(h);
+	if (rc == HIL_OK)
+		rc = send_cmd(h, m, hil_enc_break(m, 0, (uint8_t)port, h->now, ne ? 2 : 1, val,
+						  mask, (uint8_t)h->ports.port[port].nbytes));
+	int broke = 0;
+	if (rc == HIL_OK)
+		rc = run_to(h, h->now + timeout, &broke, 0, NULL, NULL);
+	if (rc < 0)
+		return rc;
+	if (broke) {
+		if (at)
+			*at = h->now;
+		return HIL_OK;
+	}
+	/* Timed out: the unit is still armed; disarm it where we stand. */
+	rc = send_cmd(h, m, hil_enc_break(m, 0, 0, h->now, 0, NULL, NULL, 0));
+	return rc < 0 ? rc : HIL_TIMEOUT;
+}
+
+static int direct_sync(hil_t *h)
+{
+	struct hil_direct *d = h->direct;
+	uint8_t m[HIL_MSG_MAX];
+	int rc = send_cmd(h, m, hil_enc_status(m));
+	if (rc == HIL_OK)
+		rc = await(h, HIL_RE_STATUS);
+	if (rc == HIL_OK && d->halted)
+		return bridge_refused(h);
+	return rc;
+}
+
+static int direct_stats(hil_t *h, struct hil_link_stats *s)
+{
+	struct hil_direct *d = h->direct;
+	int rc = direct_sync(h);
+	if (rc < 0)
+		return rc;
+	s->frames_in = d->link.frames_in;
+	s->frames_out = d->link.frames_out;
+	s->bad_frames = d->link.bad_frames;
+	s->retransmits = d->link.retransmits;
+	s->naks = d->link.naks;
+	s->bridge_crc_errors = d->rep.crc_errors;
+	s->bridge_seq_errors = d->rep.seq_errors;
+	s->bridge_phy_errors = d->rep.phy_errors;
+	return HIL_OK;
+}
+
+static void direct_close(hil_t *h)
+{
+	struct hil_direct *d = h->direct;
+	if (!d)
+		return;
+	hil_link_close(&d->link);
+	free(d->pend);
+	free(h->direct);
+	h->direct = NULL;
+}
+
+const struct hil_backend hil_direct_backend = {
+	.poke_at = direct_poke_at,
+	.peek = direct_peek,
+	.run = run_to,
+	.watch = direct_watch,
+	.wait = direct_wait,
+	.sync = direct_sync,
+	.stats = direct_stats,
+	.close = direct_close,
+};
+
+int hil_direct_open(hil_t *h, const struct hil_target *tg, const struct hil_options *opt,
+		    char *err, size_t errlen)
+{
+	char msg[2048];
+	struct hil_dut_build b;
+	const char *kind = tg->scheme, *dir = tg->dir, *what = tg->what;
+	/* A real board needs only the DUT's port list: the bitstream that
+	 * holds the bridge was flashed before. */
+	struct hil_board_target bt;
+	int real = tg->kind == HIL_TARGET_BOARD;
+	if (real) {
+		if (hil_board_target_parse(kind, tg->mid, &bt, err, errlen) < 0)
+			return HIL_E_ARG;
+		what = "ports";
+	}
+	if (hil_dut_prepare(dir, opt->top, what, &b, err, errlen) < 0)
+		return HIL_E_OPEN;
+	const char *ports_path = opt->ports ? opt->ports : b.ports_json;
+	if (hil_ports_load(&h->ports, ports_path, err, errlen) < 0)
+		return HIL_E_OPEN;
+	h->be = &hil_direct_backend;
+	struct hil_direct *d = h->direct = calloc(1, sizeof(*h->direct));
+	if (!d || !(d->pend = calloc(MAX_PENDING, sizeof(*d->pend)))) {
+		hil_fail(err, errlen, "out of memory");
+		return HIL_E_OPEN;
+	}
+	struct hil_transport *t;
+	if (real)
+		t = hil_board_target_open(&bt, kind, dir, h->ports.signature, msg, sizeof(msg));
+	else if (!strcmp(what, "sim"))
+		t = hil_transport_model(b.sim, msg, sizeof(msg));
+	else
+		t = hil_transport_sim(b.sim, msg, sizeof(msg));
+	const char *faults = opt->faults ? opt->faults : getenv("HIL_FAULTS");
+	if (t && faults && *faults) {
+		struct hil_transport *f = hil_transport_fault(t, faults, msg, sizeof(msg));
+		if (!f)
+			t->ops->close(t);
+		t = f;
+	}
+	if (!t) {
+		hil_fail(err, errlen, "%s", msg);
+		return HIL_E_OPEN;
+	}
+	if (hil_link_open(&d->link, t, on_msg, h) < 0) {
+		hil_fail(err, errlen, "%s", d->link.err);
+		return HIL_E_LINK;
+	}
+	int rc = hello(h, ports_path);
+	if (rc < 0)
+		hil_fail(err, errlen, "%s", h->err);
+	return rc;
+}
