@@ -6,6 +6,7 @@
 
 #include "cmds.h"
 #include "hil/dut.h"
+#include "opts.h"
 
 #define MAX_SETS 16
 
@@ -25,24 +26,22 @@ int cmd_bitstream(int argc, char **argv)
 {
 	const char *dir = NULL, *top = NULL, *board = NULL, *out = NULL;
 	const char *sets[MAX_SETS + 1] = {NULL};
-	int nsets = 0;
 	char err[4096], home[4096];
-	for (int i = 1; i < argc; i++) {
-		if (i + 1 < argc && !strcmp(argv[i], "--dut"))
-			dir = argv[++i];
-		else if (i + 1 < argc && !strcmp(argv[i], "--top"))
-			top = argv[++i];
-		else if (i + 1 < argc && !strcmp(argv[i], "--board"))
-			board = argv[++i];
-		else if (i + 1 < argc && !strcmp(argv[i], "--out"))
-			out = argv[++i];
-		else if (argv[i][0] != '-' && strchr(argv[i], '=') && nsets < MAX_SETS)
-			sets[nsets++] = argv[i];
-		else {
-			fprintf(stderr, "hil bitstream: unexpected '%s'\n", argv[i]);
+	const struct cliopt opts[] = {
+		{"dut", &dir, NULL},
+		{"top", &top, NULL},
+		{"board", &board, NULL},
+		{"out", &out, NULL},
+		{0},
+	};
+	int nsets = opts_parse(argc, argv, "hil bitstream", opts, sets, MAX_SETS);
+	if (nsets < 0)
+		return 2;
+	for (int i = 0; i < nsets; i++)
+		if (!strchr(sets[i], '=')) {
+			fprintf(stderr, "hil bitstream: unexpected '%s'\n", sets[i]);
 			return 2;
 		}
-	}
 	if (!dir || !board) {
 		fprintf(stderr, "usage: hil bitstream --board B --dut DIR [--top T] [--out DIR] "
 				"[KEY=VALUE ...]\n");

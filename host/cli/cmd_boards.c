@@ -2,25 +2,18 @@
  * resetting, offline and why), how many wait for it, and the DUT it runs. */
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "cmds.h"
 #include "hil/hildc.h"
+#include "opts.h"
 
 int cmd_boards(int argc, char **argv)
 {
 	const char *sock = NULL;
 	int json = 0;
-	for (int i = 1; i < argc; i++) {
-		if (i + 1 < argc && !strcmp(argv[i], "--socket"))
-			sock = argv[++i];
-		else if (!strcmp(argv[i], "--json"))
-			json = 1;
-		else {
-			fprintf(stderr, "usage: hil boards [--json] [--socket PATH]\n");
-			return 2;
-		}
-	}
+	const struct cliopt opts[] = {{"socket", &sock, NULL}, {"json", NULL, &json}, {0}};
+	if (opts_parse(argc, argv, "hil boards", opts, NULL, 0) < 0)
+		return 2;
 	char err[1024];
 	struct hildc *c = hildc_connect(sock, "hil", err, sizeof(err));
 	json_t *ok = c ? hildc_call(c, json_pack("{s:s}", "op", "boards"), err, sizeof(err)) : NULL;

@@ -15,6 +15,7 @@
 #include "hil/fx2.h"
 #include "hil/ports.h"
 #include "hil/usbdev.h"
+#include "opts.h"
 #include "usbsel.h"
 
 struct bar {
@@ -85,43 +86,30 @@ static int flash_fx2(const struct hil_board *b, const struct hil_bitfile *img,
 
 int cmd_flash(int argc, char **argv)
 {
-	struct hil_usbsel sel = {0};
-	const char *file = NULL, *board = NULL, *dut = NULL, *top = NULL;
+	struct hil_usbsel sel;
+	struct usbsel_args ua = {0};
+	const char *file = NULL, *board = NULL, *dut = NULL, *top = NULL, *mhz_arg = NULL;
 	int sram = 0;
-	double mhz = 6;
-	for (int i = 1; i < argc; i++) {
-		int s = usbsel_arg(&sel, argc, argv, &i, "flash");
-		if (s < 0)
-			return 2;
-		if (s)
-			continue;
-		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!strcmp(argv[i], "--sram"))
-			sram = 1;
-		else if (!strcmp(argv[i], "--board") && v)
-			board = argv[++i];
-		else if (!strcmp(argv[i], "--dut") && v)
-			dut = argv[++i];
-		else if (!strcmp(argv[i], "--top") && v)
-			top = argv[++i];
-		else if (!strcmp(argv[i], "--mhz")) {
-			char *end;
-			mhz = v ? strtod(v, &end) : 0;
-			if (!v || *end || mhz < 1 || mhz > 30) {
-				fprintf(stderr, "hil flash: --mhz wants the SPI clock in "
-						"MHz, from 1 to 30\n");
-				return 2;
-			}
-			i++;
-		}
-		else if (argv[i][0] != '-' && !file)
-			file = argv[i];
-		else
-			return usage();
+	const struct cliopt opts[] = {
+		{"sram", NULL, &sram},
+		{"board", &board, NULL},
+		{"dut", &dut, NULL},
+		{"top", &top, NULL},
+		{"mhz", &mhz_arg, NULL},
+		USBSEL_OPTS(ua),
+		{0},
+	};
+	if (opts_parse(argc, argv, "hil flash", opts, &file, 1) < 0)
+		return 2;
+	char *end;
+	double mhz = mhz_arg ? strtod(mhz_arg, &end) : 6;
+	if (mhz_arg && (*end || mhz < 1 || mhz > 30)) {
+		fprintf(stderr, "hil flash: --mhz wants the SPI clock in MHz, from 1 to 30\n");
+		return 2;
 	}
 	if (!file)
 		return usage();
-	if (usbsel_check(&sel, "flash") < 0)
+	if (usbsel_get(&sel, &ua, "flash") < 0)
 		return 2;
 
 	char err[1024];

@@ -10,6 +10,7 @@
 #include "cmds.h"
 #include "hil/hildc.h"
 #include "hil/readfile.h"
+#include "opts.h"
 
 #define MAX_SCRIPT (512u << 10)
 
@@ -48,22 +49,16 @@ int cmd_submit(int argc, char **argv)
 {
 	const char *script = NULL, *dut = NULL, *board = NULL, *type = NULL, *sock = NULL;
 	int sim = 0;
-	for (int i = 1; i < argc; i++) {
-		if (i + 1 < argc && !strcmp(argv[i], "--dut"))
-			dut = argv[++i];
-		else if (i + 1 < argc && !strcmp(argv[i], "--board"))
-			board = argv[++i];
-		else if (i + 1 < argc && !strcmp(argv[i], "--board-type"))
-			type = argv[++i];
-		else if (i + 1 < argc && !strcmp(argv[i], "--socket"))
-			sock = argv[++i];
-		else if (!strcmp(argv[i], "--sim"))
-			sim = 1;
-		else if (argv[i][0] != '-' && !script)
-			script = argv[i];
-		else
-			script = NULL, argc = 0;
-	}
+	const struct cliopt opts[] = {
+		{"dut", &dut, NULL},
+		{"board", &board, NULL},
+		{"board-type", &type, NULL},
+		{"socket", &sock, NULL},
+		{"sim", NULL, &sim},
+		{0},
+	};
+	if (opts_parse(argc, argv, "hil submit", opts, &script, 1) < 0)
+		return 2;
 	char abs[PATH_MAX];
 	if (!script || !dut || !!board + !!type + sim != 1) {
 		fprintf(stderr, "usage: hil submit SCRIPT --dut DIR (--board NAME | "
@@ -112,12 +107,9 @@ static void print_job(json_t *j)
 int cmd_jobs(int argc, char **argv)
 {
 	const char *sock = NULL;
-	if (argc == 3 && !strcmp(argv[1], "--socket"))
-		sock = argv[2];
-	else if (argc != 1) {
-		fprintf(stderr, "usage: hil jobs [--socket PATH]\n");
+	const struct cliopt opts[] = {{"socket", &sock, NULL}, {0}};
+	if (opts_parse(argc, argv, "hil jobs", opts, NULL, 0) < 0)
 		return 2;
-	}
 	struct hildc *c = connect_or_say(sock, "jobs");
 	if (!c)
 		return 2;
@@ -152,18 +144,14 @@ int cmd_jobs(int argc, char **argv)
 static json_t *job_request(int argc, char **argv, const char *cmd, const char *op,
 			   long long *job)
 {
-	const char *sock = NULL;
-	*job = 0;
-	for (int i = 1; i < argc; i++) {
-		char *end;
-		if (i + 1 < argc && !strcmp(argv[i], "--socket"))
-			sock = argv[++i];
-		else if (!*job && (*job = strtoll(argv[i], &end, 10)) > 0 && !*end)
-			continue;
-		else
-			*job = -1;
-	}
-	if (*job <= 0) {
+	const char *sock = NULL, *arg = NULL;
+	const struct cliopt opts[] = {{"socket", &sock, NULL}, {0}};
+	char who[32], *end;
+	snprintf(who, sizeof(who), "hil %s", cmd);
+	if (opts_parse(argc, argv, who, opts, &arg, 1) < 0)
+		return NULL;
+	*job = arg ? strtoll(arg, &end, 10) : 0;
+	if (*job <= 0 || *end) {
 		fprintf(stderr, "usage: hil %s JOB [--socket PATH]\n", cmd);
 		return NULL;
 	}

@@ -1,17 +1,15 @@
 /* hil list: the USB devices hil can use, with the boards each may be. */
 #include <stdio.h>
-#include <string.h>
 
 #include "cmds.h"
 #include "hil/usbdev.h"
+#include "opts.h"
 
 int cmd_list(int argc, char **argv)
 {
-	if (argc > 1) {
-		fprintf(stderr, "usage: hil list\n");
+	const struct cliopt none[] = {{0}};
+	if (opts_parse(argc, argv, "hil list", none, NULL, 0) < 0)
 		return 2;
-	}
-	(void)argv;
 	struct hil_usbdev d[64];
 	char err[256];
 	int n = hil_usb_list(d, 64, err, sizeof(err));

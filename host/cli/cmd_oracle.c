@@ -2,30 +2,21 @@
  * script (hil/oracle.h) to standard output. Exit status 0, or 2 with a
  * message on any error. */
 #include <stdio.h>
-#include <string.h>
 
 #include "cmds.h"
 #include "hil/dut.h"
 #include "hil/oracle.h"
 #include "hil/ports.h"
 #include "hil/script.h"
+#include "opts.h"
 
 int cmd_oracle(int argc, char **argv)
 {
 	const char *dir = NULL, *top = NULL, *script = NULL;
 	char err[1024];
-	for (int i = 1; i < argc; i++) {
-		if (i + 1 < argc && !strcmp(argv[i], "--dut"))
-			dir = argv[++i];
-		else if (i + 1 < argc && !strcmp(argv[i], "--top"))
-			top = argv[++i];
-		else if (argv[i][0] != '-' && !script)
-			script = argv[i];
-		else {
-			fprintf(stderr, "hil oracle: unexpected '%s'\n", argv[i]);
-			return 2;
-		}
-	}
+	const struct cliopt opts[] = {{"dut", &dir, NULL}, {"top", &top, NULL}, {0}};
+	if (opts_parse(argc, argv, "hil oracle", opts, &script, 1) < 0)
+		return 2;
 	if (!dir || !script) {
 		fprintf(stderr, "usage: hil oracle --dut DIR [--top T] SCRIPT\n");
 		return 2;

@@ -1,33 +1,27 @@
 /* hil ports: the port list of a DUT, as the bridge will see it. */
 #include <inttypes.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "cmds.h"
 #include "hil/dut.h"
 #include "hil/ports.h"
+#include "opts.h"
 
 int cmd_ports(int argc, char **argv)
 {
 	const char *dir = NULL, *top = NULL, *model = NULL;
 	int json = 0, where = 0;
 	char err[1024];
-	for (int i = 1; i < argc; i++) {
-		if (i + 1 < argc && !strcmp(argv[i], "--dut"))
-			dir = argv[++i];
-		else if (i + 1 < argc && !strcmp(argv[i], "--top"))
-			top = argv[++i];
-		else if (!strcmp(argv[i], "--json"))
-			json = 1;
-		else if (!strcmp(argv[i], "--where"))
-			where = 1;
-		else if (i + 1 < argc && !strcmp(argv[i], "--model"))
-			model = argv[++i];
-		else {
-			fprintf(stderr, "hil ports: unexpected '%s'\n", argv[i]);
-			return 2;
-		}
-	}
+	const struct cliopt opts[] = {
+		{"dut", &dir, NULL},
+		{"top", &top, NULL},
+		{"json", NULL, &json},
+		{"where", NULL, &where},
+		{"model", &model, NULL},
+		{0},
+	};
+	if (opts_parse(argc, argv, "hil ports", opts, NULL, 0) < 0)
+		return 2;
 	if (!dir) {
 		fprintf(stderr, "usage: hil ports --dut DIR [--top T] [--json | --where | "
 				"--model KIND]\n");

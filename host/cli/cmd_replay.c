@@ -12,6 +12,7 @@
 #include "hil/hil.h"
 #include "hil/log.h"
 #include "hil/script.h"
+#include "opts.h"
 
 struct replay {
 	hil_t *h;
@@ -120,19 +121,9 @@ static int apply(struct replay *r, const struct hil_log_rec *rec)
 int cmd_replay(int argc, char **argv)
 {
 	const char *log = NULL, *target = NULL, *top = NULL;
-	for (int i = 1; i < argc; i++) {
-		if (i + 1 < argc && !strcmp(argv[i], "--target"))
-			target = argv[++i];
-		else if (i + 1 < argc && !strcmp(argv[i], "--top"))
-			top = argv[++i];
-		else if (argv[i][0] != '-' && !log)
-			log = argv[i];
-		else {
-			fprintf(stderr, "hil replay: unexpected '%s'\n", argv[i]);
-			log = NULL;
-			break;
-		}
-	}
+	const struct cliopt opts[] = {{"target", &target, NULL}, {"top", &top, NULL}, {0}};
+	if (opts_parse(argc, argv, "hil replay", opts, &log, 1) < 0)
+		return 2;
 	if (!log || !target) {
 		fprintf(stderr, "usage: hil replay LOG --target URI [--top T]\n"
 				"  re-applies the stimulus a session log recorded on "

@@ -10,6 +10,7 @@
 #include "hil/hil.h"
 #include "hil/script.h"
 #include "hil/hildc.h"
+#include "opts.h"
 #include "trace.h"
 #include "usbsel.h"
 
@@ -146,38 +147,23 @@ int cmd_run(int argc, char **argv)
 	const char *dir = NULL, *top = NULL, *vcd_path = NULL, *script = NULL;
 	const char *ports_path = NULL, *target = NULL, *record = NULL;
 	int json = 0, stats = 0, direct = 0;
-	struct hil_usbsel sel = {0};
-	for (int i = 1; i < argc; i++) {
-		int u = usbsel_arg(&sel, argc, argv, &i, "run");
-		if (u < 0)
-			return 2;
-		if (u)
-			continue;
-		if (i + 1 < argc && !strcmp(argv[i], "--dut"))
-			dir = argv[++i];
-		else if (i + 1 < argc && !strcmp(argv[i], "--top"))
-			top = argv[++i];
-		else if (i + 1 < argc && !strcmp(argv[i], "--vcd"))
-			vcd_path = argv[++i];
-		else if (i + 1 < argc && !strcmp(argv[i], "--ports"))
-			ports_path = argv[++i];
-		else if (i + 1 < argc && !strcmp(argv[i], "--target"))
-			target = argv[++i];
-		else if (i + 1 < argc && !strcmp(argv[i], "--record"))
-			record = argv[++i];
-		else if (!strcmp(argv[i], "--direct"))
-			direct = 1;
-		else if (!strcmp(argv[i], "--json"))
-			json = 1;
-		else if (!strcmp(argv[i], "--stats"))
-			stats = 1;
-		else if (argv[i][0] != '-' && !script)
-			script = argv[i];
-		else {
-			fprintf(stderr, "hil run: unexpected '%s'\n", argv[i]);
-			return 2;
-		}
-	}
+	struct hil_usbsel sel;
+	struct usbsel_args ua = {0};
+	const struct cliopt opts[] = {
+		{"dut", &dir, NULL},
+		{"top", &top, NULL},
+		{"vcd", &vcd_path, NULL},
+		{"ports", &ports_path, NULL},
+		{"target", &target, NULL},
+		{"record", &record, NULL},
+		{"direct", NULL, &direct},
+		{"json", NULL, &json},
+		{"stats", NULL, &stats},
+		USBSEL_OPTS(ua),
+		{0},
+	};
+	if (opts_parse(argc, argv, "hil run", opts, &script, 1) < 0)
+		return 2;
 	if (!(dir || target) || !script) {
 		fprintf(stderr, "usage: hil run (--dut DIR | --target URI) [--top T] "
 				"[--vcd FILE] [--json] [--stats] [--ports PORTS.JSON] "
@@ -190,7 +176,7 @@ int cmd_run(int argc, char **argv)
 		return 2;
 	}
 
-	if (usbsel_check(&sel, "run") < 0)
+	if (usbsel_get(&sel, &ua, "run") < 0)
 		return 2;
 	struct run r;
 	memset(&r, 0, sizeof(r));

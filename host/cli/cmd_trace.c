@@ -11,6 +11,7 @@
 #include "cmds.h"
 #include "hil/log.h"
 #include "jobref.h"
+#include "opts.h"
 #include "vcd.h"
 
 #define HEAP_MAX (1u << 17)
@@ -133,17 +134,11 @@ done:
 int cmd_trace(int argc, char **argv)
 {
 	const char *what = NULL, *vcd = NULL, *sock = NULL;
+	const struct cliopt opts[] = {{"vcd", &vcd, NULL}, {"socket", &sock, NULL}, {0}};
+	/* "export" is a command of its own, its options after it. */
 	int ok = argc >= 2 && !strcmp(argv[1], "export");
-	for (int i = 2; ok && i < argc; i++) {
-		if (i + 1 < argc && !strcmp(argv[i], "--vcd"))
-			vcd = argv[++i];
-		else if (i + 1 < argc && !strcmp(argv[i], "--socket"))
-			sock = argv[++i];
-		else if (argv[i][0] != '-' && !what)
-			what = argv[i];
-		else
-			ok = 0;
-	}
+	if (ok && opts_parse(argc - 1, argv + 1, "hil trace export", opts, &what, 1) < 0)
+		return 2;
 	if (!ok || !what || !vcd) {
 		fprintf(stderr, "usage: hil trace export (LOG | JOB) --vcd FILE [--socket PATH]\n"
 				"  writes a session log, or the log of job JOB that hild "

@@ -1,10 +1,12 @@
 /* hil: the command line. Dispatches to one file per subcommand. */
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cmds.h"
 #include "hil/targets.h"
+#include "opts.h"
 
 static const struct {
 	const char *name;
@@ -61,20 +63,37 @@ static int usage(FILE *f)
 
 int main(int argc, char **argv)
 {
-	if (argc >= 3 && !strcmp(argv[1], "--cache")) {
-		setenv("HIL_CACHE", argv[2], 1);
-		argc -= 2;
-		argv += 2;
+	static const struct option longopts[] = {
+		{"cache", required_argument, NULL, 'c'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	opterr = 0;
+	/* "+": hil's own options end at the command; the rest are its. */
+	for (;;) {
+		const char *word = argv[optind];
+		int c = getopt_long(argc, argv, "+:h", longopts, NULL);
+		if (c == -1)
+			break;
+		if (c == 'h')
+			return usage(stdout);
+		if (c != 'c') {
+			opts_refused("hil", longopts, c, word);
+			return usage(stderr);
+		}
+		setenv("HIL_CACHE", optarg, 1);
 	}
-	if (argc < 2)
+	argc -= optind;
+	argv += optind;
+	if (argc < 1)
 		return usage(stderr);
-	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
-	    (!strcmp(argv[1], "help") && argc == 2))
+	if (!strcmp(argv[0], "help") && argc == 1)
 		return usage(stdout);
-	/* `hil help COMMAND` is `hil COMMAND --help`. */
-	int help = argc == 3 && !strcmp(argv[1], "help");
-	const char *name = help ? argv[2] : argv[1];
-	for (int a = 2; !help && a < argc; a++)
+	/* `hil help COMMAND` is `hil COMMAND --help`, as is -h anywhere
+	 * before a "--". */
+	int help = argc == 2 && !strcmp(argv[0], "help");
+	const char *name = help ? argv[1] : argv[0];
+	for (int a = 1; !help && a < argc && strcmp(argv[a], "--"); a++)
 		help = !strcmp(argv[a], "--help") || !strcmp(argv[a], "-h");
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (!strcmp(name, cmds[i].name)) {
@@ -87,7 +106,7 @@ int main(int argc, char **argv)
 				}
 				return 0;
 			}
-			return cmds[i].fn(argc - 1, argv + 1);
+			return cmds[i].fn(argc, argv);
 		}
 	fprintf(stderr, "hil: unknown command '%s'\n", name);
 	return usage(stderr);

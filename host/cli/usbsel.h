@@ -5,11 +5,18 @@
 
 #include "hil/usbdev.h"
 
-/* If argv[*i] is a selection option, consumes it (and its value) and
- * returns 1; returns -1 on a bad value (after saying why), else 0. */
-int usbsel_arg(struct hil_usbsel *s, int argc, char **argv, int *i, const char *cmd);
-/* After the options: --bus and --device go together. Returns -1 (after
- * saying why) if not. */
-int usbsel_check(const struct hil_usbsel *s, const char *cmd);
+/* The options' values as given. */
+struct usbsel_args {
+	const char *serial, *bus, *device;
+};
+
+/* Their rows in a command's list of options (opts.h). */
+#define USBSEL_OPTS(a)                                                          \
+	{"serial", &(a).serial, NULL}, {"bus", &(a).bus, NULL},                 \
+	{"device", &(a).device, NULL}
+
+/* The selection they make. Returns -1 (after saying why) on a bad number,
+ * or on --bus without --device or the other way round. */
+int usbsel_get(struct hil_usbsel *s, const struct usbsel_args *a, const char *cmd);
 
 #endif

@@ -12,6 +12,7 @@
  *        [--max-out BYTES] [--foreground]
  */
 #include <errno.h>
+#include <getopt.h>
 #include <grp.h>
 #include <limits.h>
 #include <signal.h>
@@ -70,10 +71,9 @@ static void on_signal(struct hil_reactor *r, int fd, unsigned ev, void *user)
 	}
 }
 
-static int usage(FILE *to)
+static void usage(void)
 {
-	fprintf(to,
-		"usage: hild [OPTIONS]   (docs/hild.md)\n"
+	printf("usage: hild [OPTIONS]   (docs/hild.md)\n"
 		"  --socket PATH      where clients connect (default /run/hil/hild.sock\n"
 		"                     if this user may write /run/hil, else\n"
 		"                     $XDG_RUNTIME_DIR/hil/hild.sock)\n"
@@ -115,17 +115,80 @@ static int usage(FILE *to)
 		"  --max-msg BYTES    the largest message (default 1048576)\n"
 		"  --max-out BYTES    bytes queued for one client (default 8388608)\n"
 		"  --foreground       stay attached (hild always does; systemd runs it so)\n");
-	return 2;
 }
 
-static int number(const char *v, long lo, long hi, long *out)
+/* An option of hild's, and where its value goes. */
+struct hild_opt {
+	const char *name;
+	enum { TEXT, FLAG, INT, LONG, SIZE } kind; /* for a number, its field's type */
+	void *to;    /* a flag's may be NULL: taken, and nothing to do */
+	long lo, hi; /* a number's range */
+};
+
+/* The val of opts[i] in getopt_long's table is OPT_VAL + i, clear of what
+ * it returns of its own. */
+#define OPT_VAL 0x100
+
+/* Puts v, the value of option o (NULL for a flag), where o says. Returns
+ * -1 (after saying why) if it is no number in o's range. */
+static int take(const struct hild_opt *o, const char *v)
 {
+	if (o->kind == FLAG) {
+		if (o->to)
+			*(int *)o->to = 1;
+		return 0;
+	}
+	if (o->kind == TEXT) {
+		*(const char **)o->to = v;
+		return 0;
+	}
 	char *end;
-	long n = v ? strtol(v, &end, 10) : 0;
-	if (!v || !*v || *end || n < lo || n > hi)
+	long n = strtol(v, &end, 10);
+	if (!*v || *end || n < o->lo || n > o->hi) {
+		fprintf(stderr, "hild: --%s wants a number from %ld to %ld\n", o->name, o->lo,
+			o->hi);
 		return -1;
-	*out = n;
+	}
+	if (o->kind == INT)
+		*(int *)o->to = (int)n;
+	else if (o->kind == LONG)
+		*(long *)o->to = n;
+	else
+		*(size_t *)o->to = (size_t)n;
 	return 0;
+}
+
+/* Reads argv by getopt_long against the n options opts. Returns 0, or 2
+ * after saying what is wrong. */
+static int read_options(int argc, char **argv, const struct hild_opt *opts, int n)
+{
+	struct option longopts[n + 1];
+	for (int i = 0; i < n; i++)
+		longopts[i] = (struct option){opts[i].name,
+					      opts[i].kind == FLAG ? no_argument : required_argument,
+					      NULL, OPT_VAL + i};
+	longopts[n] = (struct option){0};
+	opterr = 0;
+	/* "-": an operand comes back where it stands, to be refused there. */
+	const char *word = argv[1];
+	int c;
+	while ((c = getopt_long(argc, argv, "-:", longopts, NULL)) >= OPT_VAL) {
+		if (take(&opts[c - OPT_VAL], optarg) < 0)
+			return 2;
+		word = argv[optind];
+	}
+	if (c == -1 && optind == argc)
+		return 0;
+	if (c == ':')
+		fprintf(stderr, "hild: %s wants a value\n", word);
+	else if (c == '?' && optopt >= OPT_VAL) /* one of hild's, given a value */
+		fprintf(stderr, "hild: %.*s takes no value\n", (int)strcspn(word, "="), word);
+	else if (c == '?')
+		fprintf(stderr, "hild: unknown option '%s' (hild --help lists them)\n", word);
+	else /* an operand, or a word after "--" */
+		fprintf(stderr, "hild: unexpected '%s': hild takes options only\n",
+			c == 1 ? optarg : argv[optind]);
+	return 2;
 }
 
 static int read_token(struct hild *d, char *err, size_t errlen)
@@ -246,76 +309,45 @@ int main(int argc, char **argv)
 				     .max_user_unread = 500,
 				     .keep_days = 30, .keep_mb = 4096,
 				     .max_msg = 1 << 20, .max_out = 8 << 20};
-	int config_given = 0;
-	for (int i = 1; i < argc; i++) {
-		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-		long n;
-		if (!strcmp(argv[i], "--socket") && v)
-			d.cfg.socket_path = argv[++i];
-		else if (!strcmp(argv[i], "--group") && v)
-			d.cfg.group = argv[++i];
-		else if (!strcmp(argv[i], "--admin-group") && v)
-			d.cfg.admin_group = argv[++i];
-		else if (!strcmp(argv[i], "--max-user-jobs") && !number(v, 1, 1l << 20, &n))
-			d.cfg.max_user_jobs = n, i++;
-		else if (!strcmp(argv[i], "--max-user-bytes") && !number(v, 1, 1l << 40, &n))
-			d.cfg.max_user_bytes = (size_t)n, i++;
-		else if (!strcmp(argv[i], "--max-user-unread") && !number(v, 1, 1l << 30, &n))
-			d.cfg.max_user_unread = n, i++;
-		else if (!strcmp(argv[i], "--idle-s") && !number(v, 1, 1l << 30, &n))
-			d.cfg.idle_s = n, i++;
-		else if (!strcmp(argv[i], "--keep-days") && !number(v, 0, 100000, &n))
-			d.cfg.keep_days = n, i++;
-		else if (!strcmp(argv[i], "--keep-mb") && !number(v, 0, 1l << 30, &n))
-			d.cfg.keep_mb = n, i++;
-		else if (!strcmp(argv[i], "--tcp-plain"))
-			d.cfg.tcp_plain = 1;
-		else if (!strcmp(argv[i], "--tls-cert") && v)
-			d.cfg.tls_cert = argv[++i];
-		else if (!strcmp(argv[i], "--tls-key") && v)
-			d.cfg.tls_key = argv[++i];
-		else if (!strcmp(argv[i], "--tls-client-ca") && v)
-			d.cfg.tls_client_ca = argv[++i];
-		else if (!strcmp(argv[i], "--tcp") && v)
-			d.cfg.tcp = argv[++i];
-		else if (!strcmp(argv[i], "--token-file") && v)
-			d.cfg.token_file = argv[++i];
-		else if (!strcmp(argv[i], "--config") && v)
-			d.cfg.config = argv[++i], config_given = 1;
-		else if (!strcmp(argv[i], "--state") && v)
-			d.cfg.state = argv[++i];
-		else if (!strcmp(argv[i], "--max-clients") && !number(v, 1, 100000, &n))
-			d.cfg.max_clients = (int)n, i++;
-		else if (!strcmp(argv[i], "--max-tcp") && !number(v, 1, 100000, &n))
-			d.cfg.max_tcp = (int)n, i++;
-		else if (!strcmp(argv[i], "--max-unix") && !number(v, 1, 100000, &n))
-			d.cfg.max_unix = (int)n, i++;
-		else if (!strcmp(argv[i], "--max-subs") && !number(v, 1, 1 << 20, &n))
-			d.cfg.max_subs = (int)n, i++;
-		else if (!strcmp(argv[i], "--handshake-s") && !number(v, 1, 3600, &n))
-			d.cfg.handshake_s = n, i++;
-		else if (!strcmp(argv[i], "--max-inflight") && !number(v, 1, 65536, &n))
-			d.cfg.max_inflight = (int)n, i++;
-		else if (!strcmp(argv[i], "--max-sims") && !number(v, 1, 4096, &n))
-			d.cfg.max_sims = (int)n, i++;
-		else if (!strcmp(argv[i], "--max-events") && !number(v, 1, 1l << 30, &n))
-			d.cfg.max_events = n, i++;
-		else if (!strcmp(argv[i], "--lease-idle") && !number(v, 1, 1l << 30, &n))
-			d.cfg.lease_idle_s = n, i++;
-		else if (!strcmp(argv[i], "--keep-jobs") && !number(v, 1, 1l << 30, &n))
-			d.cfg.keep_jobs = n, i++;
-		else if (!strcmp(argv[i], "--max-msg") && !number(v, 64, 64 << 20, &n))
-			d.cfg.max_msg = (size_t)n, i++;
-		else if (!strcmp(argv[i], "--max-out") && !number(v, 1024, 1l << 30, &n))
-			d.cfg.max_out = (size_t)n, i++;
-		else if (!strcmp(argv[i], "--foreground"))
-			continue;
-		else if (!strcmp(argv[i], "--help")) {
-			usage(stdout);
-			return 0;
-		}
-		else
-			return usage(stderr);
+	int help = 0;
+	const struct hild_opt opts[] = {
+		{"socket", TEXT, &d.cfg.socket_path, 0, 0},
+		{"group", TEXT, &d.cfg.group, 0, 0},
+		{"admin-group", TEXT, &d.cfg.admin_group, 0, 0},
+		{"tcp", TEXT, &d.cfg.tcp, 0, 0},
+		{"tcp-plain", FLAG, &d.cfg.tcp_plain, 0, 0},
+		{"tls-cert", TEXT, &d.cfg.tls_cert, 0, 0},
+		{"tls-key", TEXT, &d.cfg.tls_key, 0, 0},
+		{"tls-client-ca", TEXT, &d.cfg.tls_client_ca, 0, 0},
+		{"token-file", TEXT, &d.cfg.token_file, 0, 0},
+		{"config", TEXT, &d.cfg.config, 0, 0},
+		{"state", TEXT, &d.cfg.state, 0, 0},
+		{"max-clients", INT, &d.cfg.max_clients, 1, 100000},
+		{"max-tcp", INT, &d.cfg.max_tcp, 1, 100000},
+		{"max-unix", INT, &d.cfg.max_unix, 1, 100000},
+		{"handshake-s", LONG, &d.cfg.handshake_s, 1, 3600},
+		{"max-subs", INT, &d.cfg.max_subs, 1, 1 << 20},
+		{"max-inflight", INT, &d.cfg.max_inflight, 1, 65536},
+		{"max-sims", INT, &d.cfg.max_sims, 1, 4096},
+		{"max-events", LONG, &d.cfg.max_events, 1, 1l << 30},
+		{"lease-idle", LONG, &d.cfg.lease_idle_s, 1, 1l << 30},
+		{"max-user-jobs", LONG, &d.cfg.max_user_jobs, 1, 1l << 20},
+		{"max-user-bytes", SIZE, &d.cfg.max_user_bytes, 1, 1l << 40},
+		{"max-user-unread", LONG, &d.cfg.max_user_unread, 1, 1l << 30},
+		{"idle-s", LONG, &d.cfg.idle_s, 1, 1l << 30},
+		{"keep-jobs", LONG, &d.cfg.keep_jobs, 1, 1l << 30},
+		{"keep-days", LONG, &d.cfg.keep_days, 0, 100000},
+		{"keep-mb", LONG, &d.cfg.keep_mb, 0, 1l << 30},
+		{"max-msg", SIZE, &d.cfg.max_msg, 64, 64 << 20},
+		{"max-out", SIZE, &d.cfg.max_out, 1024, 1l << 30},
+		{"foreground", FLAG, NULL, 0, 0}, /* hild always stays attached */
+		{"help", FLAG, &help, 0, 0},
+	};
+	if (read_options(argc, argv, opts, (int)(sizeof(opts) / sizeof(opts[0]))) != 0)
+		return 2;
+	if (help) {
+		usage();
+		return 0;
 	}
 	char err[1024];
 	if (!d.cfg.socket_path && default_socket(sock, sizeof(sock), err, sizeof(err)) < 0) {
@@ -364,7 +396,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "hild: %s\n", err);
 		return 2;
 	}
-	if (!config_given && access(config, F_OK) == 0)
+	if (!d.cfg.config && access(config, F_OK) == 0)
 		d.cfg.config = config;
 	ssize_t n = readlink("/proc/self/exe", d.self, sizeof(d.self) - 1);
 	if (n <= 0) {

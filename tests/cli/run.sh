@@ -26,6 +26,50 @@ unknown=$?
 	ok "--help exits 0 with the usage for all 14 commands and hild; an unknown command exits 2" ||
 	bad "--help: $helped of 15 exit 0 with their usage; unknown command exit $unknown"
 
+# Options go through getopt_long: --opt=value, operands before options,
+# "--" before an operand, hil's own --cache=DIR before the command, and
+# the same order under POSIXLY_CORRECT.
+c=examples/counter
+rm -f $w/eq.out $w/order.out $w/dashdash.out
+"$HIL" run --dut=$c $c/test.hil >$w/eq.out 2>&1 &&
+	POSIXLY_CORRECT=1 "$HIL" run $c/test.hil --dut $c >$w/order.out 2>&1 &&
+	"$HIL" run --dut $c -- $c/test.hil >$w/dashdash.out 2>&1 &&
+	cmp -s $w/eq.out $w/order.out && cmp -s $w/eq.out $w/dashdash.out &&
+	ok "run --dut=DIR, SCRIPT before --dut (POSIXLY_CORRECT too) and -- SCRIPT run alike" ||
+	bad "run --dut=DIR / SCRIPT --dut DIR / -- SCRIPT: $(tail -qn 1 $w/eq.out $w/order.out $w/dashdash.out 2>/dev/null)"
+"$HIL" --cache="$PWD/$w/cache" ports --dut $c --where >$w/cache.out 2>&1 &&
+	grep -q "^$PWD/$w/cache/" $w/cache.out && ok "hil --cache=DIR builds into DIR" ||
+	bad "hil --cache=DIR: $(head -n 1 $w/cache.out)"
+# refused NAME TEXT CMD...: CMD exits 2 with TEXT as the one line of its stderr.
+refused() {
+	name=$1 text=$2
+	shift 2
+	"$@" >$w/refused.out 2>$w/refused.err
+	rc=$?
+	if [ $rc -eq 2 ] && [ "$(cat $w/refused.err)" = "$text" ]; then
+		ok "$name"
+	else
+		bad "$name: exit $rc, stderr: $(head -n 3 $w/refused.err)"
+	fi
+}
+refused "an option without its value names it" "hil run: --dut wants a value" \
+	"$HIL" run $c/test.hil --dut
+refused "an unknown option is named" "hil ports: unknown option '--jsn'" \
+	"$HIL" ports --dut $c --jsn
+refused "a flag given a value is named" "hil run: --json takes no value" \
+	"$HIL" run --json=yes --dut $c $c/test.hil
+refused "an operand too many is named" "hil run: unexpected 'extra.hil'" \
+	"$HIL" run --dut $c $c/test.hil extra.hil
+refused "a bad --bus names it" "hil flash: --bus wants a bus number from 1 to 255" \
+	"$HIL" flash --bus 0 --device 1 hil.bin
+hild="$(dirname "$HIL")/hild"
+refused "hild: an option without its value names it" "hild: --socket wants a value" \
+	"$hild" --socket
+refused "hild: a number out of range names the option and the range" \
+	"hild: --max-clients wants a number from 1 to 100000" "$hild" --max-clients=0
+refused "hild: an unknown option is named" \
+	"hild: unknown option '--sockets' (hild --help lists them)" "$hild" --sockets /tmp/x
+
 # make compile_commands: an entry for every C file of libhil, hil and hild,
 # with the flags the build uses.
 make -s compile_commands >$w/cc.out 2>&1

@@ -1,0 +1,72 @@
+/* See opts.h. */
+#include "opts.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* The val of opts[i] is OPT_VAL + i, clear of what getopt_long returns
+ * of its own. */
+#define OPT_VAL 0x100
+
+void opts_refused(const char *who, const struct option *longopts, int c, const char *word)
+{
+	/* For a long option getopt_long knows, optopt is its val. */
+	const char *name = NULL;
+	if (optopt && !strncmp(word, "--", 2))
+		for (const struct option *l = longopts; l->name; l++)
+			if (l->val == optopt)
+				name = l->name;
+	if (name)
+		fprintf(stderr, "%s: --%s %s\n", who, name,
+			c == ':' ? "wants a value" : "takes no value");
+	else
+		fprintf(stderr, "%s: unknown option '%.*s'\n", who, (int)strcspn(word, "="), word);
+}
+
+/* Puts word after the operands there are, if there is room for it. */
+static int take(const char *who, const char *word, const char **operands, int max, int *n)
+{
+	if (*n == max) {
+		fprintf(stderr, "%s: unexpected '%s'\n", who, word);
+		return -1;
+	}
+	operands[(*n)++] = word;
+	return 0;
+}
+
+int opts_parse(int argc, char **argv, const char *who, const struct cliopt *opts,
+	       const char **operands, int max)
+{
+	int nopts = 0;
+	while (opts[nopts].name)
+		nopts++;
+	struct option longopts[nopts + 1];
+	for (int i = 0; i < nopts; i++)
+		longopts[i] = (struct option){opts[i].name,
+					      opts[i].value ? required_argument : no_argument,
+					      NULL, OPT_VAL + i};
+	longopts[nopts] = (struct option){0};
+	int n = 0, c;
+	optind = 0; /* glibc starts over: main has used getopt already */
+	opterr = 0;
+	/* "-": operands come back in place, so they stand anywhere even under
+	 * POSIXLY_CORRECT, and nothing is reordered. */
+	for (const char *word = argv[1]; (c = getopt_long(argc, argv, "-:", longopts, NULL)) != -1;
+	     word = argv[optind]) {
+		if (c == '?' || c == ':') {
+			opts_refused(who, longopts, c, word);
+			return -1;
+		}
+		if (c == 1 && take(who, optarg, operands, max, &n) < 0)
+			return -1;
+		if (c >= OPT_VAL && opts[c - OPT_VAL].value)
+			*opts[c - OPT_VAL].value = optarg;
+		else if (c >= OPT_VAL)
+			*opts[c - OPT_VAL].flag = 1;
+	}
+	/* It stops at "--": the rest are operands. */
+	while (optind < argc)
+		if (take(who, argv[optind++], operands, max, &n) < 0)
+			return -1;
+	return n;
+}
