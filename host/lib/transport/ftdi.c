@@ -19,20 +19,16 @@
 #include "hil/usbdev.h"
 #include "transport/replug.h"
 #include "transport/transport.h"
+#include "transport/xferpool.h"
 #include "util/errfmt.h"
 #include "util/clock.h"
 
-#define NIN 4
-#define NOUT 4
-#define XFER 16384
 #define RXCAP (256 * 1024)
 
 struct ftdi_tr {
 	struct hil_transport t;
 	struct ftdi_context *ftdi;
-	struct libusb_transfer *in[NIN], *out[NOUT];
-	int in_busy[NIN], out_busy[NOUT];
-	uint8_t inbuf[NIN][XFER], outbuf[NOUT][XFER];
+	struct hil_xfer_pool in, out;
 	uint8_t rx[RXCAP];
 	size_t rx_head, rx_len;
 	unsigned pkt;
@@ -96,8 +92,7 @@ static int reopen(struct ftdi_tr *f)
 static void in_done(struct libusb_transfer *x)
 {
 	struct ftdi_tr *f = x->user_data;
-	int i = (int)(x->buffer - f->inbuf[0]) / XFER;
-	f->in_busy[i] = 0;
+	hil_pool_done(&f->in, x);
 	if (x->status != LIBUSB_TRANSFER_COMPLETED) {
 		if (x->status != LIBUSB_TRANSFER_CANCELLED)
 			lost(f, x->status);
@@ -113,8 +108,7 @@ static void in_done(struct libusb_transfer *x)
 static void out_done(struct libusb_transfer *x)
 {
 	struct ftdi_tr *f = x->user_data;
-	int i = (int)(x->buffer - f->outbuf[0]) / XFER;
-	f->out_busy[i] = 0;
+	hil_pool_done(&f->out, x);
 	if (x->status != LIBUSB_TRANSFER_COMPLETED ||
 	    x->actual_length != x->length)
 		lost(f, x->status);
@@ -124,14 +118,13 @@ static void out_done(struct libusb_transfer *x)
  * what it brings. */
 static int submit_in(struct ftdi_tr *f)
 {
-	for (int i = 0; i < NIN && !f->gone; i++) {
-		if (f->in_busy[i] || RXCAP - f->rx_len < (size_t)XFER * NIN)
+	for (int i = 0; i < HIL_POOL_N && !f->gone; i++) {
+		if (f->in.busy[i] || RXCAP - f->rx_len < (size_t)HIL_POOL_XFER * HIL_POOL_N)
 			continue;
-		if (libusb_submit_transfer(f->in[i]) != 0) {
+		if (hil_pool_submit(&f->in, i) != 0) {
 			lost(f, LIBUSB_TRANSFER_NO_DEVICE);
 			return -1;
 		}
-		f->in_busy[i] = 1;
 	}
 	return f->gone ? -1 : 0;
 }
@@ -141,23 +134,15 @@ static ssize_t ftdi_write(struct hil_transport *t, const void *p, size_t n)
 	struct ftdi_tr *f = (struct ftdi_tr *)t;
 	if (f->gone && reopen(f) < 0)
 		return -1;
-	for (int i = 0; i < NOUT; i++) {
-		if (f->out_busy[i])
-			continue;
-		size_t k = n < XFER ? n : XFER;
-		memcpy(f->outbuf[i], p, k);
-		f->out[i]->length = (int)k;
-		/* A failed submit is how an unplug often shows first: wait
-		 * for the board as a failed transfer would, and let the link
-		 * layer send again what was lost. */
-		if (libusb_submit_transfer(f->out[i]) != 0) {
-			lost(f, LIBUSB_TRANSFER_NO_DEVICE);
-			return reopen(f) < 0 ? -1 : 0;
-		}
-		f->out_busy[i] = 1;
-		return (ssize_t)k;
+	ssize_t k = hil_pool_send(&f->out, p, n);
+	/* A failed submit is how an unplug often shows first: wait for the
+	 * board as a failed transfer would, and let the link layer send again
+	 * what was lost. */
+	if (k < 0) {
+		lost(f, LIBUSB_TRANSFER_NO_DEVICE);
+		return reopen(f) < 0 ? -1 : 0;
 	}
-	return 0;
+	return k;
 }
 
 static ssize_t ftdi_read(struct hil_transport *t, void *p, size_t n)
@@ -177,14 +162,6 @@ static ssize_t ftdi_read(struct hil_transport *t, void *p, size_t n)
 	return (ssize_t)k;
 }
 
-static int free_out(const struct ftdi_tr *f)
-{
-	for (int i = 0; i < NOUT; i++)
-		if (!f->out_busy[i])
-			return 1;
-	return 0;
-}
-
 static int ftdi_wait(struct hil_transport *t, int want_write, int timeout_ms)
 {
 	struct ftdi_tr *f = (struct ftdi_tr *)t;
@@ -192,7 +169,7 @@ static int ftdi_wait(struct hil_transport *t, int want_write, int timeout_ms)
 	for (;;) {
 		if (submit_in(f) < 0 && reopen(f) < 0)
 			return -1;
-		if (f->rx_len || (want_write && free_out(f)))
+		if (f->rx_len || (want_write && hil_pool_busy(&f->out) < HIL_POOL_N))
 			return 0;
 		double left = end - hil_mono_ms();
 		if (left <= 0)
@@ -213,8 +190,8 @@ static int release(struct ftdi_tr *f)
 {
 	if (!f->ftdi)
 		return 0;
-	const struct hil_xfers sets[2] = {{f->in, f->in_busy, NIN}, {f->out, f->out_busy, NOUT}};
-	if (hil_xfers_release(f->ftdi->usb_ctx, sets, 2, 1000) < 0)
+	struct hil_xfer_pool *const pools[2] = {&f->in, &f->out};
+	if (hil_pools_release(f->ftdi->usb_ctx, pools, 2, 1000) < 0)
 		return -1;
 	hil_usb_close(f->ftdi);
 	f->ftdi = NULL;
@@ -245,20 +222,10 @@ static int setup(struct ftdi_tr *f, char *err, size_t errlen)
 			 f->who, b->baud, ftdi_get_error_string(c));
 	}
 	f->pkt = c->max_packet_size ? c->max_packet_size : 512;
-	for (int i = 0; i < NIN; i++) {
-		f->in[i] = libusb_alloc_transfer(0);
-		if (!f->in[i])
-			return hil_fail(err, errlen, "out of memory");
-		libusb_fill_bulk_transfer(f->in[i], c->usb_dev, (unsigned char)c->out_ep,
-					  f->inbuf[i], XFER, in_done, f, 0);
-	}
-	for (int i = 0; i < NOUT; i++) {
-		f->out[i] = libusb_alloc_transfer(0);
-		if (!f->out[i])
-			return hil_fail(err, errlen, "out of memory");
-		libusb_fill_bulk_transfer(f->out[i], c->usb_dev, (unsigned char)c->in_ep,
-					  f->outbuf[i], 0, out_done, f, 0);
-	}
+	/* libftdi names endpoints from the chip's side: its out_ep is our IN. */
+	if (hil_pool_init(&f->in, c->usb_dev, (unsigned char)c->out_ep, in_done, f, 0) < 0 ||
+	    hil_pool_init(&f->out, c->usb_dev, (unsigned char)c->in_ep, out_done, f, 0) < 0)
+		return hil_fail(err, errlen, "out of memory");
 	return 0;
 }
 

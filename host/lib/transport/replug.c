@@ -47,34 +47,3 @@ void hil_replug_stuck(char *err, size_t errlen, const char *who)
 		 "back its transfers within 1 s; unplug the board, plug it in and "
 		 "run again", who);
 }
-
-static int any_busy(const struct hil_xfers *sets, int nsets)
-{
-	for (int s = 0; s < nsets; s++)
-		for (int i = 0; i < sets[s].n; i++)
-			if (sets[s].busy[i])
-				return 1;
-	return 0;
-}
-
-int hil_xfers_release(struct libusb_context *ctx, const struct hil_xfers *sets, int nsets,
-		      int wait_ms)
-{
-	for (int s = 0; s < nsets; s++)
-		for (int i = 0; i < sets[s].n; i++)
-			if (sets[s].busy[i])
-				libusb_cancel_transfer(sets[s].x[i]);
-	double end = hil_mono_ms() + wait_ms;
-	while (any_busy(sets, nsets)) {
-		if (hil_mono_ms() > end)
-			return -1;
-		struct timeval tv = {0, 10000};
-		libusb_handle_events_timeout_completed(ctx, &tv, NULL);
-	}
-	for (int s = 0; s < nsets; s++)
-		for (int i = 0; i < sets[s].n; i++) {
-			libusb_free_transfer(sets[s].x[i]);
-			sets[s].x[i] = NULL;
-		}
-	return 0;
-}

@@ -2,9 +2,9 @@
  * the link layer like the others. Opening loads hil's firmware (fx2.c)
  * unless it runs already, configures the FPGA (always: the session starts
  * from the state configuration gives), empties the FX2's FIFOs, and claims
- * the interface. NIN bulk IN transfers on EP6 stay
- * queued so the bridge's bytes never wait for the host to ask; writes go
- * out as bulk OUT transfers on EP2, NOUT of them in flight at most.
+ * the interface. Bulk IN transfers on EP6 stay queued so the bridge's
+ * bytes never wait for the host to ask; writes go out as bulk OUT
+ * transfers on EP2 (xferpool.h).
  *
  * When the device goes away mid-run, we look for a board at the same USB
  * port for up to 3 s (HIL_REPLUG_MS) and set it up as the first open did,
@@ -23,16 +23,15 @@
 #include "hil/fx2.h"
 #include "transport/replug.h"
 #include "transport/transport.h"
+#include "transport/xferpool.h"
 
-enum { NIN = 4, NOUT = 4, XFER = 16384, RXCAP = 4 * 65536, TIMEOUT_MS = 1000 };
+enum { RXCAP = 4 * 65536, TIMEOUT_MS = 1000 };
 
 struct usb_tr {
 	struct hil_transport t;
 	libusb_context *ctx;
 	libusb_device_handle *h;
-	struct libusb_transfer *in[NIN], *out[NOUT];
-	int in_busy[NIN], out_busy[NOUT];
-	uint8_t inbuf[NIN][XFER], outbuf[NOUT][XFER];
+	struct hil_xfer_pool in, out;
 	uint8_t rx[RXCAP];
 	size_t rx_head, rx_len;
 	int gone, given_up, broken;
@@ -58,10 +57,7 @@ static void lost(struct usb_tr *u, const char *what, int status)
 static void on_in(struct libusb_transfer *x)
 {
 	struct usb_tr *u = x->user_data;
-	int i;
-	for (i = 0; i < NIN && u->in[i] != x; i++)
-		;
-	u->in_busy[i] = 0;
+	hil_pool_done(&u->in, x);
 	if (x->status == LIBUSB_TRANSFER_CANCELLED)
 		return;
 	if (x->status != LIBUSB_TRANSFER_COMPLETED) {
@@ -76,10 +72,7 @@ static void on_in(struct libusb_transfer *x)
 static void on_out(struct libusb_transfer *x)
 {
 	struct usb_tr *u = x->user_data;
-	int i;
-	for (i = 0; i < NOUT && u->out[i] != x; i++)
-		;
-	u->out_busy[i] = 0;
+	hil_pool_done(&u->out, x);
 	if (x->status == LIBUSB_TRANSFER_CANCELLED)
 		return;
 	if (x->status != LIBUSB_TRANSFER_COMPLETED || x->actual_length != x->length)
@@ -89,18 +82,15 @@ static void on_out(struct libusb_transfer *x)
 /* Keeps every IN transfer queued whose bytes the receive ring can hold. */
 static void queue_reads(struct usb_tr *u)
 {
-	int busy = 0;
-	for (int i = 0; i < NIN; i++)
-		busy += u->in_busy[i];
-	for (int i = 0; i < NIN && !u->gone; i++) {
-		if (u->in_busy[i] || u->rx_len + (size_t)(busy + 1) * XFER > RXCAP)
+	int busy = hil_pool_busy(&u->in);
+	for (int i = 0; i < HIL_POOL_N && !u->gone; i++) {
+		if (u->in.busy[i] || u->rx_len + (size_t)(busy + 1) * HIL_POOL_XFER > RXCAP)
 			continue;
-		int r = libusb_submit_transfer(u->in[i]);
+		int r = hil_pool_submit(&u->in, i);
 		if (r != 0) {
 			lost(u, "a read from EP6 could not be queued", r);
 			return;
 		}
-		u->in_busy[i] = 1;
 		busy++;
 	}
 }
@@ -113,22 +103,10 @@ static int start(struct usb_tr *u, int empty, char *err, size_t errlen)
 	if (r == 0 && empty)
 		r = libusb_control_transfer(u->h, 0x40, HILFX2_REQ_RESET, 0, 0, NULL, 0,
 					    TIMEOUT_MS);
-	for (int i = 0; i < NIN && r >= 0; i++) {
-		u->in[i] = libusb_alloc_transfer(0);
-		if (!u->in[i])
-			r = LIBUSB_ERROR_NO_MEM;
-		else
-			libusb_fill_bulk_transfer(u->in[i], u->h, HILFX2_EP_IN, u->inbuf[i],
-						  XFER, on_in, u, 0);
-	}
-	for (int i = 0; i < NOUT && r >= 0; i++) {
-		u->out[i] = libusb_alloc_transfer(0);
-		if (!u->out[i])
-			r = LIBUSB_ERROR_NO_MEM;
-		else
-			libusb_fill_bulk_transfer(u->out[i], u->h, HILFX2_EP_OUT, u->outbuf[i],
-						  0, on_out, u, TIMEOUT_MS * 5);
-	}
+	if (r >= 0)
+		r = hil_pool_init(&u->in, u->h, HILFX2_EP_IN, on_in, u, 0);
+	if (r >= 0)
+		r = hil_pool_init(&u->out, u->h, HILFX2_EP_OUT, on_out, u, TIMEOUT_MS * 5);
 	if (r < 0)
 		return hil_fail(err, errlen, "%s: the FX2 runs hil's firmware but its "
 				"interface cannot be set up: %s", u->who, libusb_strerror(r));
@@ -142,8 +120,8 @@ static int release(struct usb_tr *u)
 {
 	if (!u->ctx)
 		return 0;
-	const struct hil_xfers sets[2] = {{u->in, u->in_busy, NIN}, {u->out, u->out_busy, NOUT}};
-	if (hil_xfers_release(u->ctx, sets, 2, 1000) < 0)
+	struct hil_xfer_pool *const pools[2] = {&u->in, &u->out};
+	if (hil_pools_release(u->ctx, pools, 2, 1000) < 0)
 		return -1;
 	if (u->h) {
 		libusb_release_interface(u->h, 0);
@@ -236,22 +214,13 @@ static ssize_t usb_write(struct hil_transport *t, const void *p, size_t n)
 	if (r)
 		return r < 0 ? -1 : 0;
 	events(u, 0);
-	for (int i = 0; i < NOUT && !u->gone; i++) {
-		if (u->out_busy[i])
-			continue;
-		size_t k = n < XFER ? n : XFER;
-		memcpy(u->outbuf[i], p, k);
-		u->out[i]->length = (int)k;
-		int s = libusb_submit_transfer(u->out[i]);
-		if (s != 0) {
-			/* Often how an unplug shows first: the bytes are lost
-			 * with the rest, and the link layer sends them again. */
-			lost(u, "a write to EP2 could not be queued", s);
-			break;
-		}
-		u->out_busy[i] = 1;
-		return (ssize_t)k;
-	}
+	ssize_t k = u->gone ? 0 : hil_pool_send(&u->out, p, n);
+	if (k > 0)
+		return k;
+	/* A failed submit is often how an unplug shows first: the bytes are
+	 * lost with the rest, and the link layer sends them again. */
+	if (k < 0)
+		lost(u, "a write to EP2 could not be queued", (int)k);
 	return ready(u) < 0 ? -1 : 0;
 }
 
@@ -275,14 +244,6 @@ static ssize_t usb_read(struct hil_transport *t, void *p, size_t n)
 	return (ssize_t)k;
 }
 
-static int out_free(const struct usb_tr *u)
-{
-	for (int i = 0; i < NOUT; i++)
-		if (!u->out_busy[i])
-			return 1;
-	return 0;
-}
-
 static int usb_wait(struct hil_transport *t, int want_write, int timeout_ms)
 {
 	struct usb_tr *u = (struct usb_tr *)t;
@@ -290,7 +251,7 @@ static int usb_wait(struct hil_transport *t, int want_write, int timeout_ms)
 		int r = ready(u);
 		if (r)
 			return r < 0 ? -1 : 0;
-		if (u->rx_len || (want_write && out_free(u)) || left <= 0)
+		if (u->rx_len || (want_write && hil_pool_busy(&u->out) < HIL_POOL_N) || left <= 0)
 			return 0;
 		events(u, left < 10 ? left : 10);
 	}
