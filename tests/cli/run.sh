@@ -40,6 +40,12 @@ rm -f $w/eq.out $w/order.out $w/dashdash.out
 "$HIL" --cache="$PWD/$w/cache" ports --dut $c --where >$w/cache.out 2>&1 &&
 	grep -q "^$PWD/$w/cache/" $w/cache.out && ok "hil --cache=DIR builds into DIR" ||
 	bad "hil --cache=DIR: $(head -n 1 $w/cache.out)"
+# A relative cache is the caller's: the build's tools run in folders of
+# the cache, where a relative path would name nothing.
+rm -rf $w/relcache
+(cd $w && HIL_CACHE=relcache "$OLDPWD/$HIL" ports --dut "$OLDPWD/$c" --where) >$w/relcache.out 2>&1 &&
+	grep -q "^$PWD/$w/relcache/" $w/relcache.out && ok "HIL_CACHE=relative builds into that folder of the caller's" ||
+	bad "HIL_CACHE=relative: $(tail -n 1 $w/relcache.out)"
 # refused NAME TEXT CMD...: CMD exits 2 with TEXT as the one line of its stderr.
 refused() {
 	name=$1 text=$2

@@ -141,6 +141,13 @@ int hil_cache_dir(char *out, size_t outlen, char *err, size_t errlen)
 		return hil_fail(err, errlen, "build cache %s: %s (set HIL_CACHE to a folder you can write)", shown,
 			   strerror(errno));
 	}
+	/* The tools run in folders of the cache, where a relative path
+	 * would name nothing. */
+	char abs[PATH_MAX];
+	if (out[0] != '/' && (!realpath(out, abs) || strlen(abs) >= outlen - 200))
+		return hil_fail(err, errlen, "the build cache's path cannot be made absolute: set HIL_CACHE to an absolute path");
+	if (out[0] != '/')
+		memcpy(out, abs, strlen(abs) + 1);
 	return 0;
 }
 
