@@ -61,7 +61,7 @@ int cmd_bitstream(int argc, char **argv)
 			strerror(errno));
 		return 2;
 	}
-	struct dut_options o = {.sets = sets, .export_to = out};
+	struct hil_dut_options o = {.sets = sets, .export_to = out};
 	struct hil_dut_build b;
 	char what[80];
 	snprintf(what, sizeof(what), "bitstream:%.60s", board);

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 
 #include "cmds.h"
-#include "hil/hildc.h"
+#include "hil/client.h"
 #include "opts.h"
 
 int cmd_boards(int argc, char **argv)
@@ -15,9 +15,9 @@ int cmd_boards(int argc, char **argv)
 	if (opts_parse(argc, argv, "hil boards", opts, NULL, 0) < 0)
 		return 2;
 	char err[1024];
-	struct hildc *c = hildc_connect(sock, "hil", err, sizeof(err));
-	json_t *ok = c ? hildc_call(c, json_pack("{s:s}", "op", "boards"), err, sizeof(err)) : NULL;
-	hildc_close(c);
+	struct hil_client *c = hil_client_connect(sock, "hil", err, sizeof(err));
+	json_t *ok = c ? hil_client_call(c, json_pack("{s:s}", "op", "boards"), err, sizeof(err)) : NULL;
+	hil_client_close(c);
 	if (!ok) {
 		fprintf(stderr, "hil boards: %s\n", err);
 		return 2;

@@ -8,25 +8,25 @@
 #include <string.h>
 
 #include "cmds.h"
-#include "hil/hildc.h"
+#include "hil/client.h"
 #include "hil/readfile.h"
 #include "opts.h"
 
 #define MAX_SCRIPT (512u << 10)
 
-static struct hildc *connect_or_say(const char *sock, const char *cmd)
+static struct hil_client *connect_or_say(const char *sock, const char *cmd)
 {
 	char err[1024];
-	struct hildc *c = hildc_connect(sock, "hil", err, sizeof(err));
+	struct hil_client *c = hil_client_connect(sock, "hil", err, sizeof(err));
 	if (!c)
 		fprintf(stderr, "hil %s: %s\n", cmd, err);
 	return c;
 }
 
-static json_t *call(struct hildc *c, json_t *req, const char *cmd)
+static json_t *call(struct hil_client *c, json_t *req, const char *cmd)
 {
 	char err[1024];
-	json_t *ok = hildc_call(c, req, err, sizeof(err));
+	json_t *ok = hil_client_call(c, req, err, sizeof(err));
 	if (!ok)
 		fprintf(stderr, "hil %s: %s\n", cmd, err);
 	return ok;
@@ -73,7 +73,7 @@ int cmd_submit(int argc, char **argv)
 	char *text = slurp(script);
 	if (!text)
 		return 2;
-	struct hildc *c = connect_or_say(sock, "submit");
+	struct hil_client *c = connect_or_say(sock, "submit");
 	json_t *req = json_pack("{s:s,s:s,s:s,s:s}", "op", "submit", "script", text, "name",
 				script, "dut", abs);
 	free(text);
@@ -84,7 +84,7 @@ int cmd_submit(int argc, char **argv)
 	else
 		json_object_set_new(req, "sim", json_true());
 	json_t *ok = c ? call(c, req, "submit") : (json_decref(req), NULL);
-	hildc_close(c);
+	hil_client_close(c);
 	if (!ok)
 		return 2;
 	printf("%lld\n", (long long)json_integer_value(json_object_get(ok, "job")));
@@ -110,7 +110,7 @@ int cmd_jobs(int argc, char **argv)
 	const struct cliopt opts[] = {{"socket", &sock, NULL}, {0}};
 	if (opts_parse(argc, argv, "hil jobs", opts, NULL, 0) < 0)
 		return 2;
-	struct hildc *c = connect_or_say(sock, "jobs");
+	struct hil_client *c = connect_or_say(sock, "jobs");
 	if (!c)
 		return 2;
 	printf("%-6s %-8s %-6s %-28s %-12s %s\n", "JOB", "STATE", "KIND", "TARGET", "BOARD",
@@ -123,7 +123,7 @@ int cmd_jobs(int argc, char **argv)
 			json_object_set_new(req, "before", json_integer(before));
 		json_t *ok = call(c, req, "jobs"), *j;
 		if (!ok) {
-			hildc_close(c);
+			hil_client_close(c);
 			return 2;
 		}
 		size_t i;
@@ -135,7 +135,7 @@ int cmd_jobs(int argc, char **argv)
 		       json_array_size(json_object_get(ok, "jobs")) > 0;
 		json_decref(ok);
 	}
-	hildc_close(c);
+	hil_client_close(c);
 	return 0;
 }
 
@@ -155,10 +155,10 @@ static json_t *job_request(int argc, char **argv, const char *cmd, const char *o
 		fprintf(stderr, "usage: hil %s JOB [--socket PATH]\n", cmd);
 		return NULL;
 	}
-	struct hildc *c = connect_or_say(sock, cmd);
+	struct hil_client *c = connect_or_say(sock, cmd);
 	json_t *ok = c ? call(c, json_pack("{s:s,s:I}", "op", op, "job", (json_int_t)*job), cmd)
 		       : NULL;
-	hildc_close(c);
+	hil_client_close(c);
 	return ok;
 }
 

@@ -9,7 +9,7 @@
 #include "cmds.h"
 #include "hil/hil.h"
 #include "hil/script.h"
-#include "hil/hildc.h"
+#include "hil/client.h"
 #include "opts.h"
 #include "trace.h"
 #include "usbsel.h"
@@ -137,8 +137,8 @@ static void print_stats(hil_t *h)
 static int hild_running(void)
 {
 	char err[256];
-	struct hildc *c = hildc_connect(NULL, "hil-probe", err, sizeof(err));
-	hildc_close(c);
+	struct hil_client *c = hil_client_connect(NULL, "hil-probe", err, sizeof(err));
+	hil_client_close(c);
 	return c != NULL;
 }
 
@@ -204,7 +204,7 @@ int cmd_run(int argc, char **argv)
 		snprintf(uri, sizeof(uri), "sim:%s", dir);
 	if (!strncmp(uri, "hild:", 5)) {
 		char where[4096];
-		hildc_default(where, sizeof(where));
+		hil_client_default(where, sizeof(where));
 		fprintf(stderr, "hil run: target %s, through hild at %s%s\n", uri, where,
 			target ? "" : " (--direct runs without it)");
 	}

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "hil/hildc.h"
+#include "hil/client.h"
 
 int jobref_log(const char *what, const char *sock, char *out, size_t n)
 {
@@ -15,12 +15,12 @@ int jobref_log(const char *what, const char *sock, char *out, size_t n)
 		return 0;
 	}
 	char err[1024];
-	struct hildc *c = hildc_connect(sock, "hil", err, sizeof(err));
-	json_t *ok = c ? hildc_call(c, json_pack("{s:s,s:I}", "op", "result", "job",
+	struct hil_client *c = hil_client_connect(sock, "hil", err, sizeof(err));
+	json_t *ok = c ? hil_client_call(c, json_pack("{s:s,s:I}", "op", "result", "job",
 						 (json_int_t)strtoull(what, NULL, 10)),
 				    err, sizeof(err))
 		       : NULL;
-	hildc_close(c);
+	hil_client_close(c);
 	const char *log = json_string_value(json_object_get(ok, "log"));
 	if (!log) {
 		fprintf(stderr, "hil: %s is neither a file nor a job hild knows: %s\n", what,

@@ -1,7 +1,7 @@
-/* hild's blocking client (host/lib/session/hildc.c) against a scripted server in
+/* hild's blocking client (host/lib/session/client.c) against a scripted server in
  * a child process: the reply to an async request that arrives while the
- * request is still being sent (hildc once put it aside as unasked-for,
- * and hildc_flush then waited for it for ever: found by make soak). The
+ * request is still being sent (the client once put it aside as unasked-for,
+ * and hil_client_flush then waited for it for ever: found by make soak). The
  * server here answers before it reads the request, which is the same
  * order of bytes as the race gives. */
 #include <jansson.h>
@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "hil/hildc.h"
+#include "hil/client.h"
 
 static void frame(uint8_t *out, size_t *len, const char *body)
 {
@@ -55,7 +55,7 @@ static void hung(int sig)
 {
 	(void)sig;
 	char msg[160];
-	int n = snprintf(msg, sizeof(msg), "test_hildc: hildc_flush waits for a reply "
+	int n = snprintf(msg, sizeof(msg), "test_hildc: hil_client_flush waits for a reply "
 			 "that came\n%d passed, %d failed\n", check_passed, check_failed + 1);
 	_exit(write(1, msg, (size_t)n) < 0 ? 2 : 1);
 }
@@ -71,17 +71,17 @@ int main(void)
 	if (pid == 0)
 		server(lfd);
 	char err[512];
-	struct hildc *c = hildc_connect(a.sun_path, "test", err, sizeof(err));
+	struct hil_client *c = hil_client_connect(a.sun_path, "test", err, sizeof(err));
 	CHECK(c != NULL);
 	if (!c)
 		fprintf(stderr, "test_hildc: %s\n", err);
 	if (c) {
 		signal(SIGALRM, hung);
 		alarm(10);
-		CHECK(hildc_send_async(c, json_pack("{s:s}", "op", "ping")) == 0);
-		CHECK(hildc_flush(c, err, sizeof(err)) == 0);
+		CHECK(hil_client_send_async(c, json_pack("{s:s}", "op", "ping")) == 0);
+		CHECK(hil_client_flush(c, err, sizeof(err)) == 0);
 		alarm(0);
-		hildc_close(c);
+		hil_client_close(c);
 	}
 	int st;
 	CHECK(waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0);

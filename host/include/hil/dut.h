@@ -22,7 +22,7 @@ struct hil_dut_build {
 				* for "bitstream:BOARD" the bitstream's folder */
 };
 
-struct dut_options {
+struct hil_dut_options {
 	const char *const *sets; /* board settings, "CLK_MHZ=40" (hil_board_override) */
 	const char *export_to;   /* a folder for a failed bitstream build's logs */
 };
@@ -41,7 +41,7 @@ int hil_dut_prepare(const char *dir, const char *top, const char *what,
 /* The same with options; what may also be "bitstream:BOARD": the DUT's
  * bitstream for that board (build/bitstream.c). */
 int hil_dut_prepare_opts(const char *dir, const char *top, const char *what,
-		     const struct dut_options *o, struct hil_dut_build *b, char *err, size_t errlen);
+		     const struct hil_dut_options *o, struct hil_dut_build *b, char *err, size_t errlen);
 
 /* Where hil bitstream puts a DUT's bitstream for a board unless told
  * otherwise (and where the usb: target looks for it):

@@ -180,7 +180,7 @@ int hil_bitstream_home(const char *board, const char *dir, char *out, size_t out
 }
 
 static int prepare(struct job *j, struct dut_src *src, const char *what,
-		   const struct dut_options *o, struct hil_dut_build *b)
+		   const struct hil_dut_options *o, struct hil_dut_build *b)
 {
 	char *err = j->err;
 	size_t errlen = j->errlen;
@@ -238,7 +238,7 @@ int hil_dut_prepare(const char *dir, const char *top, const char *what, struct h
 }
 
 int hil_dut_prepare_opts(const char *dir, const char *top, const char *what,
-		     const struct dut_options *o, struct hil_dut_build *b, char *err, size_t errlen)
+		     const struct hil_dut_options *o, struct hil_dut_build *b, char *err, size_t errlen)
 {
 	static const char *const kinds[] = {"ports", "sim", "ce", "netlist:", "uart:", "fx2:",
 					    "bitstream:"};

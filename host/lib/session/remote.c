@@ -16,12 +16,12 @@
 
 #include "hil/script.h"
 #include "session/session.h"
-#include "hil/hildc.h"
+#include "hil/client.h"
 #include "util/errfmt.h"
 
 struct hil_remote {
-	struct hildc *c;    /* hild: the lease */
-	struct hildc *data; /* the session's requests: the worker's socket, or c */
+	struct hil_client *c;    /* hild: the lease */
+	struct hil_client *data; /* the session's requests: the worker's socket, or c */
 	hil_t *h;
 	char prefix[128]; /* board/NAME/port/ */
 	char session[128]; /* board/NAME/session */
@@ -81,7 +81,7 @@ static json_t *call(hil_t *h, json_t *req, int *rc)
 		json_object_set_new(req, "pokes", h->remote->pokes);
 		h->remote->pokes = NULL;
 	}
-	json_t *ok = hildc_call(h->remote->data, req, err, sizeof(err));
+	json_t *ok = hil_client_call(h->remote->data, req, err, sizeof(err));
 	json_t *perr = json_object_get(ok, "poke_error");
 	if (perr) {
 		const char *code = json_string_value(json_object_get(perr, "code"));
@@ -90,7 +90,7 @@ static json_t *call(hil_t *h, json_t *req, int *rc)
 		json_decref(ok);
 		ok = NULL;
 	}
-	if (ok && hildc_flush(h->remote->data, err, sizeof(err)) < 0) {
+	if (ok && hil_client_flush(h->remote->data, err, sizeof(err)) < 0) {
 		json_decref(ok);
 		ok = NULL;
 	}
@@ -122,8 +122,8 @@ static int remote_poke_at(hil_t *h, int port, uint64_t cycle, const uint8_t *val
 	json_t *req = json_pack("{s:s,s:o}", "op", "now", "pokes", r->pokes);
 	r->pokes = NULL;
 	char err[600];
-	if (hildc_send_async(r->data, req) < 0) {
-		hildc_flush(r->data, err, sizeof(err));
+	if (hil_client_send_async(r->data, req) < 0) {
+		hil_client_flush(r->data, err, sizeof(err));
 		return hil_seterr(h, HIL_E_LINK, "hild: %s", err);
 	}
 	return HIL_OK;
@@ -251,8 +251,8 @@ static void remote_close(hil_t *h)
 		return;
 	json_decref(h->remote->pokes);
 	if (h->remote->data != h->remote->c)
-		hildc_close(h->remote->data);
-	hildc_close(h->remote->c);
+		hil_client_close(h->remote->data);
+	hil_client_close(h->remote->c);
 	free(h->remote);
 	h->remote = NULL;
 }
@@ -299,27 +299,27 @@ int hil_remote_open(hil_t *h, const char *uri, const struct hil_options *opt, ch
 	h->be = &remote_backend;
 	r->h = h;
 	char where[4096];
-	hildc_default(where, sizeof(where));
-	r->c = hildc_connect(where, "libhil", err, errlen);
+	hil_client_default(where, sizeof(where));
+	r->c = hil_client_connect(where, "libhil", err, errlen);
 	if (!r->c) {
 		json_decref(req);
 		return HIL_E_OPEN;
 	}
 	r->data = r->c;
-	hildc_on_event(r->c, on_event, r);
-	if (!hildc_over_tcp(where))
+	hil_client_on_event(r->c, on_event, r);
+	if (!hil_client_over_tcp(where))
 		json_object_set_new(req, "direct", json_true());
-	json_t *ok = hildc_call(r->c, req, err, errlen);
+	json_t *ok = hil_client_call(r->c, req, err, errlen);
 	if (!ok)
 		return HIL_E_OPEN;
-	int fd = hildc_take_fd(r->c);
+	int fd = hil_client_take_fd(r->c);
 	if (json_is_true(json_object_get(ok, "direct"))) {
-		if (fd < 0 || !(r->data = hildc_adopt(fd, "hild's worker"))) {
+		if (fd < 0 || !(r->data = hil_client_adopt(fd, "hild's worker"))) {
 			json_decref(ok);
 			hil_fail(err, errlen, "hild's open reply passed no session socket");
 			return HIL_E_OPEN;
 		}
-		hildc_on_event(r->data, on_event, r);
+		hil_client_on_event(r->data, on_event, r);
 	} else if (fd >= 0)
 		close(fd);
 	int rc = ports_from(h, ok, err, errlen) < 0 ? HIL_E_OPEN : HIL_OK;

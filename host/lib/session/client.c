@@ -1,7 +1,7 @@
-/* hild client; see hildc.h. Reading and writing share one poll loop, so a
+/* hild client; see hil/client.h. Reading and writing share one poll loop, so a
  * client streaming requests keeps taking its replies and never wedges
  * against a daemon that stops reading it while replies wait. */
-#include "hil/hildc.h"
+#include "hil/client.h"
 
 #include <errno.h>
 #include <netdb.h>
@@ -31,7 +31,7 @@ struct stash {
 	struct stash *next;
 };
 
-struct hildc {
+struct hil_client {
 	int fd;
 	struct hil_tlsc *tls; /* over tls:HOST:PORT, else NULL */
 	long next_id;
@@ -39,7 +39,7 @@ struct hildc {
 	int async_head, nasync;
 	char async_err[512];
 	struct stash *stash;
-	hildc_event_fn on_event;
+	hil_client_event_fn on_event;
 	void *user;
 	uint8_t *in;
 	size_t in_len, in_cap;
@@ -50,7 +50,7 @@ struct hildc {
 	char err[512];
 };
 
-void hildc_default(char *buf, size_t n)
+void hil_client_default(char *buf, size_t n)
 {
 	const char *env = getenv("HIL_HILD"), *xdg = getenv("XDG_RUNTIME_DIR");
 	struct stat st;
@@ -63,14 +63,14 @@ void hildc_default(char *buf, size_t n)
 		snprintf(buf, n, "/run/hil/hild.sock");
 }
 
-int hildc_over_tcp(const char *where)
+int hil_client_over_tcp(const char *where)
 {
 	return !strncmp(where, "tcp:", 4) || !strncmp(where, "tls:", 4);
 }
 
 static int dial(const char *where, struct hil_tlsc **tls, char *err, size_t errlen)
 {
-	if (hildc_over_tcp(where)) {
+	if (hil_client_over_tcp(where)) {
 		char host[256];
 		const char *colon = strrchr(where + 4, ':');
 		if (!colon)
@@ -111,7 +111,7 @@ static int dial(const char *where, struct hil_tlsc **tls, char *err, size_t errl
 	return fd;
 }
 
-static int fail(struct hildc *c, const char *fmt, const char *what)
+static int fail(struct hil_client *c, const char *fmt, const char *what)
 {
 	if (!c->dead)
 		hil_fail(c->err, sizeof(c->err), fmt, what);
@@ -120,7 +120,7 @@ static int fail(struct hildc *c, const char *fmt, const char *what)
 }
 
 /* One message from the input buffer, if a whole one is there. */
-static json_t *take(struct hildc *c)
+static json_t *take(struct hil_client *c)
 {
 	if (c->in_len < 4)
 		return NULL;
@@ -161,7 +161,7 @@ static void errtext(json_t *m, char *out, size_t n)
 
 /* Routes one message: an event to the callback, an async reply checked,
  * any other reply stashed. */
-static void route(struct hildc *c, json_t *m)
+static void route(struct hil_client *c, json_t *m)
 {
 	json_t *sub = json_object_get(m, "sub");
 	json_t *id = json_object_get(m, "id");
@@ -208,7 +208,7 @@ static void route(struct hildc *c, json_t *m)
 }
 
 /* Reads what the socket holds (waiting for it unless dontwait). */
-static int read_more(struct hildc *c, int dontwait)
+static int read_more(struct hil_client *c, int dontwait)
 {
 	if (c->in_cap - c->in_len < 65536) {
 		uint8_t *m = realloc(c->in, c->in_cap + 65536);
@@ -252,7 +252,7 @@ static int read_more(struct hildc *c, int dontwait)
  * away, and sleeping costs a wake-up of about that much: with a CPU to
  * spare, and while replies do come that soon, ask again for up to
  * SPIN_US first. */
-static int spin(struct hildc *c, struct pollfd *p)
+static int spin(struct hil_client *c, struct pollfd *p)
 {
 	static long cpus;
 	if (!cpus)
@@ -269,7 +269,7 @@ static int spin(struct hildc *c, struct pollfd *p)
 
 /* Moves bytes: writes out (if any), reads and routes what comes, until
  * `out` is written and, if `block`, at least one message came. */
-static int pump(struct hildc *c, const uint8_t *out, size_t n, int block)
+static int pump(struct hil_client *c, const uint8_t *out, size_t n, int block)
 {
 	size_t off = 0;
 	for (;;) {
@@ -307,7 +307,7 @@ static int pump(struct hildc *c, const uint8_t *out, size_t n, int block)
 	}
 }
 
-static long send_req(struct hildc *c, json_t *req)
+static long send_req(struct hil_client *c, json_t *req)
 {
 	long id = c->next_id++;
 	json_object_set_new(req, "id", json_integer(id));
@@ -332,7 +332,7 @@ static long send_req(struct hildc *c, json_t *req)
 	return rc < 0 ? -1 : id;
 }
 
-static json_t *unstash(struct hildc *c, long id)
+static json_t *unstash(struct hil_client *c, long id)
 {
 	for (struct stash **p = &c->stash; *p; p = &(*p)->next)
 		if ((*p)->id == id) {
@@ -345,7 +345,7 @@ static json_t *unstash(struct hildc *c, long id)
 	return NULL;
 }
 
-json_t *hildc_call(struct hildc *c, json_t *req, char *err, size_t errlen)
+json_t *hil_client_call(struct hil_client *c, json_t *req, char *err, size_t errlen)
 {
 	long id = send_req(c, req);
 	json_t *m = NULL;
@@ -363,19 +363,19 @@ json_t *hildc_call(struct hildc *c, json_t *req, char *err, size_t errlen)
 	return ok;
 }
 
-int hildc_send_async(struct hildc *c, json_t *req)
+int hil_client_send_async(struct hil_client *c, json_t *req)
 {
 	while (c->nasync == MAX_ASYNC)
 		if (pump(c, NULL, 0, 1) < 0)
 			return -1;
 	/* Counted before it is sent: sending reads too, and the reply may
 	 * come before the last byte of the request has gone (it once went to
-	 * the stash then, and hildc_flush waited for it for ever). */
+	 * the stash then, and hil_client_flush waited for it for ever). */
 	c->async_ids[(c->async_head + c->nasync++) % MAX_ASYNC] = c->next_id;
 	return send_req(c, req) < 0 ? -1 : 0;
 }
 
-int hildc_flush(struct hildc *c, char *err, size_t errlen)
+int hil_client_flush(struct hil_client *c, char *err, size_t errlen)
 {
 	while (c->nasync)
 		if (pump(c, NULL, 0, 1) < 0)
@@ -388,15 +388,15 @@ int hildc_flush(struct hildc *c, char *err, size_t errlen)
 	return 0;
 }
 
-void hildc_on_event(struct hildc *c, hildc_event_fn fn, void *user)
+void hil_client_on_event(struct hil_client *c, hil_client_event_fn fn, void *user)
 {
 	c->on_event = fn;
 	c->user = user;
 }
 
-static struct hildc *on_fd(int fd, const char *peer)
+static struct hil_client *on_fd(int fd, const char *peer)
 {
-	struct hildc *c = calloc(1, sizeof(*c));
+	struct hil_client *c = calloc(1, sizeof(*c));
 	if (!c) {
 		close(fd);
 		return NULL;
@@ -409,30 +409,30 @@ static struct hildc *on_fd(int fd, const char *peer)
 	return c;
 }
 
-int hildc_take_fd(struct hildc *c)
+int hil_client_take_fd(struct hil_client *c)
 {
 	int fd = c->passed;
 	c->passed = -1;
 	return fd;
 }
 
-struct hildc *hildc_adopt(int fd, const char *peer)
+struct hil_client *hil_client_adopt(int fd, const char *peer)
 {
 	return on_fd(fd, peer);
 }
 
-struct hildc *hildc_connect(const char *where, const char *client, char *err, size_t errlen)
+struct hil_client *hil_client_connect(const char *where, const char *client, char *err, size_t errlen)
 {
 	char def[4096];
 	if (!where) {
-		hildc_default(def, sizeof(def));
+		hil_client_default(def, sizeof(def));
 		where = def;
 	}
 	struct hil_tlsc *tls = NULL;
 	int fd = dial(where, &tls, err, errlen);
 	if (fd < 0)
 		return NULL;
-	struct hildc *c = on_fd(fd, "hild");
+	struct hil_client *c = on_fd(fd, "hild");
 	if (!c) {
 		hil_tlsc_close(tls);
 		hil_fail(err, errlen, "out of memory");
@@ -440,7 +440,7 @@ struct hildc *hildc_connect(const char *where, const char *client, char *err, si
 	}
 	c->tls = tls;
 	json_t *hello = json_pack("{s:i,s:s}", "hello", 1, "client", client);
-	if (hildc_over_tcp(where)) {
+	if (hil_client_over_tcp(where)) {
 		const char *tf = getenv("HIL_TOKEN_FILE");
 		char tok[256] = "";
 		if (!tf || !*tf || hil_token_read(tf, tok, sizeof(tok), err, errlen) < 0) {
@@ -448,7 +448,7 @@ struct hildc *hildc_connect(const char *where, const char *client, char *err, si
 				hil_fail(err, errlen, "hild over TCP wants its token: set "
 					 "HIL_TOKEN_FILE to a file holding it");
 			json_decref(hello);
-			hildc_close(c);
+			hil_client_close(c);
 			return NULL;
 		}
 		json_object_set_new(hello, "token", json_string(tok));
@@ -471,14 +471,14 @@ struct hildc *hildc_connect(const char *where, const char *client, char *err, si
 				 c->tls ? " (if that hild asks for a client certificate, set "
 					  "HIL_TLS_CERT and HIL_TLS_KEY to one its CA signed)" : "");
 		json_decref(m);
-		hildc_close(c);
+		hil_client_close(c);
 		return NULL;
 	}
 	json_decref(m);
 	return c;
 }
 
-void hildc_close(struct hildc *c)
+void hil_client_close(struct hil_client *c)
 {
 	if (!c)
 		return;
