@@ -40,7 +40,7 @@ ratio=$(echo "$hil $ofl" | awk '{printf "%.2f", $1 / $4}')
 	echo "## Flashing (write + verify, emulated FT2232H)"
 	echo
 	echo "A $(stat -c %s $img)-byte UP5K image (a 104,090-byte bitstream and"
-	echo "its comment) into the emulated board's W25Q128 (tests/ft2232h), which"
+	echo "its comment) into the emulated board's W25Q128 (tests/emulators/ft2232h), which"
 	echo "takes that chip's typical erase and page-program times. Same emulator,"
 	echo "same image, one after the other. Wall time, process start to exit."
 	echo "Every run counted ended with the flash equal to the image and the"

@@ -32,10 +32,13 @@ CLI_OBJ := $(CLI_SRC:%.c=$(OUT)/obj/%.o)
 HILD_OBJ := $(HILD_SRC:%.c=$(OUT)/obj/%.o)
 TESTS := $(TEST_SRC:tests/unit/%.c=$(OUT)/test/%)
 
-# The emulated FT2232H board the USB tests run hil against (tests/ft2232h):
-# a test fixture, built once, without the sanitizers (GLib's threads and
-# umockdev's preload make their reports noise there).
-EMU_SRC := $(wildcard tests/ft2232h/*.c)
+# The emulated boards the USB tests run hil against (tests/emulators): the
+# FT2232H's and the FX2's chip files, each on the shared core (the device
+# under umockdev, the iCE40 and its flash, the clock, the board model's
+# process). Test fixtures, built once, without the sanitizers (GLib's
+# threads and umockdev's preload make their reports noise there).
+EMU_CORE := $(wildcard tests/emulators/*.c)
+EMU_SRC := $(EMU_CORE) $(wildcard tests/emulators/ft2232h/*.c)
 EMU_OBJ := $(EMU_SRC:%.c=$(OUT)/obj/%.o)
 ifeq ($(VARIANT),release)
 EMU := $(OUT)/bin/hil-ft2232h-emu $(OUT)/bin/hil-fx2-emu
@@ -86,10 +89,10 @@ $(OUT)/test/test_reactor: tests/unit/test_reactor.c host/hild/reactor.c
 # The FX2 firmware's chip-independent logic, compiled for the host and run
 # against the emulator's iCE40 with a real bitstream of a tiny design.
 FX2_HOST_SRC := firmware/fx2/descriptors.c firmware/fx2/setup.c firmware/fx2/iceconf.c \
-	tests/fx2/pins_model.c tests/ft2232h/ice40.c tests/ft2232h/clock.c
+	tests/emulators/fx2/pins_model.c tests/emulators/ice40.c tests/emulators/clock.c
 $(OUT)/test/test_fx2: tests/unit/test_fx2.c $(FX2_HOST_SRC) $(OUT)/fixtures/tiny.bin
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/unit -Ifirmware/fx2 -Itests/ft2232h -Itests/fx2 \
+	$(CC) $(CFLAGS) -Itests/unit -Ifirmware/fx2 -Itests/emulators -Itests/emulators/fx2 \
 		-DFX2_FIXTURE='"$(ROOT)/$(OUT)/fixtures/tiny.bin"' $(LDFLAGS) \
 		$(filter %.c,$^) $(LDLIBS) -o $@
 
@@ -103,19 +106,19 @@ $(OUT)/bin/bench_%: tests/bench/bench_%.c $(OUT)/lib/libhil.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LIB_CFLAGS) $(LDFLAGS) $< $(OUT)/lib/libhil.a $(LDLIBS) -o $@
 
-$(OUT)/obj/tests/ft2232h/%.o: tests/ft2232h/%.c
+$(OUT)/obj/tests/emulators/%.o: tests/emulators/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(EMU_CFLAGS) -c $< -o $@
+	$(CC) $(EMU_CFLAGS) -Itests/emulators -c $< -o $@
 
-# The emulated FX2 (tests/fx2): its chip glue, the firmware's own logic,
-# the iCE40 model and the Intel HEX reader, built like the FT2232H's.
-FX2EMU_SRC := $(wildcard tests/fx2/*.c) firmware/fx2/descriptors.c firmware/fx2/setup.c \
-	firmware/fx2/iceconf.c tests/ft2232h/ice40.c tests/ft2232h/clock.c host/lib/program/ihex.c \
-	host/lib/util/errfmt.c
-$(OUT)/bin/hil-fx2-emu: $(FX2EMU_SRC) $(wildcard tests/fx2/*.h firmware/fx2/*.h)
+# The emulated FX2 (tests/emulators/fx2): its chip glue, the firmware's own
+# logic and the Intel HEX reader on the shared core, built like the
+# FT2232H's.
+FX2EMU_SRC := $(EMU_CORE) $(wildcard tests/emulators/fx2/*.c) firmware/fx2/descriptors.c \
+	firmware/fx2/setup.c firmware/fx2/iceconf.c host/lib/program/ihex.c host/lib/util/errfmt.c
+$(OUT)/bin/hil-fx2-emu: $(FX2EMU_SRC) $(wildcard tests/emulators/*.h tests/emulators/fx2/*.h firmware/fx2/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(EMU_CFLAGS) -Itests/fx2 -Ifirmware/fx2 -Itests/ft2232h -Ihost/include -Ihost/lib -Iprotocol \
-		$(FX2EMU_SRC) $(shell pkg-config --libs umockdev-1.0 glib-2.0) -o $@
+	$(CC) $(EMU_CFLAGS) -Itests/emulators -Itests/emulators/fx2 -Ifirmware/fx2 -Ihost/include -Ihost/lib \
+		-Iprotocol $(FX2EMU_SRC) $(shell pkg-config --libs umockdev-1.0 glib-2.0) -o $@
 
 $(OUT)/bin/hil-ft2232h-emu: $(EMU_OBJ)
 	@mkdir -p $(dir $@)

@@ -1,6 +1,6 @@
 #!/bin/sh
 # FX2 boards through the real libusb against the emulated Glasgow
-# (build/bin/hil-fx2-emu, tests/fx2): hil's firmware loaded through the
+# (build/bin/hil-fx2-emu, tests/emulators/fx2): hil's firmware loaded through the
 # FX2's boot ROM (0xA0, CPUCS), the re-enumeration as 1209:0001, the FPGA
 # configured through the firmware with a real Glasgow bitstream (the
 # firmware's own request and configuration code answers, on the emulator's

@@ -1,7 +1,7 @@
 /* The FX2 firmware's chip-independent logic, compiled for the host: its
  * descriptors, how it answers every SETUP packet, and the iCE40
  * configuration sequence, run against the emulator's model of the iCE40
- * (tests/ft2232h/ice40.c, behind tests/fx2/pins_model.c) with a real
+ * (tests/emulators/ice40.c, behind tests/emulators/fx2/pins_model.c) with a real
  * bitstream (FX2_FIXTURE, made by yosys, nextpnr and icepack from
  * fixtures/tiny.v). */
 #include <stdio.h>

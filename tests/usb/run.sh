@@ -1,5 +1,5 @@
 #!/bin/sh
-# Real boards over USB, against the emulated FT2232H board (tests/ft2232h,
+# Real boards over USB, against the emulated FT2232H board (tests/emulators/ft2232h,
 # presented to hil's real libusb and libftdi by umockdev): hil list finds
 # it; hil flash writes a real UP5K bitstream, verifies it and the flash
 # holds exactly its bytes; every injected fault exits non-zero with a

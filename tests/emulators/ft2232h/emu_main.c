@@ -1,6 +1,6 @@
 /* hil-ft2232h-emu: presents an emulated iCE40 board with an FT2232H to a
- * command, through umockdev at the USB device-file level, so the command's
- * real libusb and libftdi talk to it as to a plugged-in board.
+ * command, through umockdev at the USB device-file level (usbemu.c), so the
+ * command's real libusb and libftdi talk to it as to a plugged-in board.
  *
  *   hil-ft2232h-emu [OPTIONS] -- COMMAND [ARGS]
  *
@@ -13,18 +13,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "emu.h"
 
 static struct emu E;
-static UMockdevTestbed *tb;
-static UMockdevIoctlBase *handler;
-static char node[64], sysdev[96];
-static int devnum_now;
-/* away=AT:FOR, in ms (0: no such fault) */
-static unsigned long away_at, back_after;
+/* away=AT:FOR: unplugged AT ms after the start (0: no such fault) */
+static unsigned long away_at;
 
 static void usage(void)
 {
@@ -98,8 +93,8 @@ static int fault(const char *f)
 		away_at = strtoul(f + 5, &end, 0);
 		if (*end != ':')
 			return -1;
-		back_after = strtoul(end + 1, &end, 0);
-		return *end || !away_at || !back_after ? -1 : 0;
+		E.back_ms = strtoul(end + 1, &end, 0);
+		return *end || !away_at || !E.back_ms ? -1 : 0;
 	}
 	if (!strncmp(f, "powercycle=", 11)) {
 		E.replug = E.power_cycle = 1;
@@ -146,9 +141,9 @@ static int dump_flash(const char *path)
  * preload uses for udev's event monitor in its root. */
 static int deny_access(void)
 {
-	gchar *root = umockdev_testbed_get_root_dir(tb);
-	gchar *path = g_strconcat(root, node, NULL);
-	gchar *sock = g_strconcat(root, "/ioctl", node, NULL);
+	gchar *root = umockdev_testbed_get_root_dir(E.usb.tb);
+	gchar *path = g_strconcat(root, E.usb.node, NULL);
+	gchar *sock = g_strconcat(root, "/ioctl", E.usb.node, NULL);
 	int rc = chmod(root, 01777) || chmod(path, 0600) || chmod(sock, 0777) ? -1 : 0;
 	g_free(sock);
 	if (rc < 0)
@@ -165,100 +160,14 @@ static void become_nobody(gpointer unused)
 		_exit(125);
 }
 
-/* Plugs the chip in as device devnum on bus 1: its sysfs entry and device
- * node, in umockdev's record format (P the sysfs path, N the node, E the
- * uevent properties, A the sysfs attributes, H binary ones in hex), and
- * our ioctl handler behind the node. */
-static int plug(int devnum)
-{
-	uint8_t desc[256];
-	size_t dl = chip_descriptors(&E.chip, desc, sizeof(desc));
-	snprintf(node, sizeof(node), "/dev/bus/usb/001/%03d", devnum);
-	snprintf(sysdev, sizeof(sysdev), "/sys/devices/pci0000:00/usb1/1-%d", devnum);
-	GString *rec = g_string_new(NULL);
-	g_string_append_printf(rec,
-		"P: %s\n"
-		"N: bus/usb/001/%03d\n"
-		"E: DEVNAME=%s\nE: DEVTYPE=usb_device\nE: SUBSYSTEM=usb\n"
-		"E: BUSNUM=001\nE: DEVNUM=%03d\nE: PRODUCT=403/%x/%x\n"
-		"A: idVendor=0403\nA: idProduct=%04x\nA: bcdDevice=%04x\n"
-		"A: busnum=1\nA: devnum=%d\nA: speed=480\nA: dev=189:%d\n"
-		"A: bConfigurationValue=1\nA: bNumConfigurations=1\n"
-		"A: manufacturer=FTDI\nA: product=%s\nA: serial=%s\nH: descriptors=",
-		sysdev + 4, devnum, node, devnum, chip_pid(&E.chip), chip_bcd(&E.chip),
-		chip_pid(&E.chip), chip_bcd(&E.chip), devnum, devnum - 1,
-		E.chip.description, E.chip.serial);
-	for (size_t i = 0; i < dl; i++)
-		g_string_append_printf(rec, "%02X", desc[i]);
-	g_string_append(rec, "\n");
-	GError *err = NULL;
-	int ok = umockdev_testbed_add_from_string(tb, rec->str, &err) &&
-		 umockdev_testbed_attach_ioctl(tb, node, handler, &err);
-	g_string_free(rec, TRUE);
-	if (!ok) {
-		fprintf(stderr, "ft2232h-emu: %s\n", err->message);
-		g_error_free(err);
-		return -1;
-	}
-	devnum_now = devnum;
-	return 0;
-}
-
-/* The replug: the chip comes back reset (as after power-on), its
- * channels' buffers empty, the kernel's driver bound again; the board
- * behind it kept its power. */
-static gboolean replug(gpointer unused)
-{
-	(void)unused;
-	for (int i = 0; i < 2; i++) {
-		struct chan *ch = &E.chip.ch[i];
-		ch->bitmode = 0;
-		ch->latency_ms = 16;
-		ch->baud = 9600;
-		ch->in_len = ch->in_head = 0;
-		ch->claimed_by = NULL;
-		ch->kernel_driver = 1;
-	}
-	E.generation++;
-	E.unplugged = 0;
-	if (E.power_cycle) {
-		ice40_creset(&E.fpga, 1, 0, 0, &E.flash);
-		ice40_creset(&E.fpga, 0, 0, 0, &E.flash);
-	}
-	if (plug(devnum_now + 1) < 0)
-		exit(125);
-	return G_SOURCE_REMOVE;
-}
-
-static void on_unplug(struct emu *e)
-{
-	umockdev_testbed_detach_ioctl(tb, node, NULL);
-	umockdev_testbed_remove_device(tb, sysdev);
-	if (e->replug)
-		g_timeout_add(back_after ? back_after : 300, replug, NULL);
-}
-
 /* away=: unplugged by the clock, not by traffic (an idle board too). */
 static gboolean go_away(gpointer unused)
 {
 	(void)unused;
 	E.replug = E.power_cycle = 1;
-	if (!E.unplugged)
+	if (E.usb.plugged)
 		usbfs_unplug(&E);
 	return G_SOURCE_REMOVE;
-}
-
-struct run {
-	GMainLoop *loop;
-	int status;
-};
-
-static void child_done(GPid pid, gint status, gpointer user)
-{
-	struct run *r = user;
-	r->status = status;
-	g_spawn_close_pid(pid);
-	g_main_loop_quit(r->loop);
 }
 
 int main(int argc, char **argv)
@@ -322,45 +231,15 @@ int main(int argc, char **argv)
 		return 125;
 	ice40_creset(&E.fpga, 0, 0, 0, &E.flash);
 
-	tb = umockdev_testbed_new();
-	handler = umockdev_ioctl_base_new();
-	usbfs_attach(&E, handler);
-	E.on_unplug = on_unplug;
-	if (plug(devnum) < 0)
+	usbfs_init(&E);
+	if (usbfs_plug(&E, devnum) < 0 || (deny && deny_access() < 0))
 		return 125;
-
-	if (deny && deny_access() < 0)
-		return 125;
-
-	/* The command runs with umockdev's preload, which sends its device
-	 * accesses to the testbed; ASan would refuse to start with a library
-	 * loaded before it. */
-	const char *pre = getenv("LD_PRELOAD");
-	char *preload = g_strdup_printf("libumockdev-preload.so.0%s%s", pre && *pre ? ":" : "",
-					pre ? pre : "");
-	setenv("LD_PRELOAD", preload, 1);
-	const char *asan = getenv("ASAN_OPTIONS");
-	char *asan2 = g_strdup_printf("%s%sverify_asan_link_order=0", asan ? asan : "",
-				      asan && *asan ? ":" : "");
-	setenv("ASAN_OPTIONS", asan2, 1);
-	GPid pid;
-	GError *err = NULL;
-	if (!g_spawn_async(NULL, argv + optind, NULL,
-			   G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD |
-				   G_SPAWN_CHILD_INHERITS_STDIN,
-			   deny ? become_nobody : NULL, NULL, &pid, &err)) {
-		fprintf(stderr, "ft2232h-emu: %s: %s\n", argv[optind], err->message);
-		return 125;
-	}
-	unsetenv("LD_PRELOAD");
-	struct run r = {g_main_loop_new(NULL, FALSE), 0};
-	g_child_watch_add(pid, child_done, &r);
 	if (away_at)
 		g_timeout_add(away_at, go_away, NULL);
-	g_main_loop_run(r.loop);
-
+	int rc = usbemu_run(&E.usb, argv + optind, deny ? become_nobody : NULL);
+	if (rc < 0)
+		return 125;
 	uartlink_power(&E.uart, 0);
-	int rc = WIFEXITED(r.status) ? WEXITSTATUS(r.status) : 128 + WTERMSIG(r.status);
 	if (flash_out && dump_flash(flash_out) < 0)
 		rc = 125;
 	fprintf(stderr,
@@ -372,10 +251,7 @@ int main(int argc, char **argv)
 		E.uart.from_board, E.uart.garbled, E.mpsse.bad_ops,
 		E.chip.ch[0].kernel_driver ? "A bound" : "A free",
 		E.chip.ft232h ? "" : E.chip.ch[1].kernel_driver ? ", B bound" : ", B free");
-	if (!E.unplugged)
-		umockdev_testbed_detach_ioctl(tb, node, NULL);
-	g_object_unref(handler);
-	g_object_unref(tb);
+	usbemu_free(&E.usb);
 	spiflash_free(&E.flash);
 	return rc;
 }

@@ -1,17 +1,16 @@
 /* The emulated Glasgow's FPGA while it is configured: the fx2:BOARD:DIR
  * model (host/sim/hil_fx2_main.cpp, the board top behind a cycle model of
- * the FX2's FIFOs) as a child process on a socket, started when CDONE
- * rises and stopped when the FPGA is reset; its socket carries what the
- * FX2's bulk endpoints carry. */
+ * the FX2's FIFOs) as a child process on a socket (modelproc.h), started
+ * when CDONE rises and stopped when the FPGA is reset; its socket carries
+ * what the FX2's bulk endpoints carry. */
 #ifndef FX2_BOARDMODEL_H
 #define FX2_BOARDMODEL_H
 
-#include <sys/types.h>
+#include "modelproc.h"
 
 struct boardmodel {
 	const char *path; /* NULL: no model, the bulk endpoints stay silent */
-	int fd;           /* non-blocking; -1 while the FPGA is not configured */
-	pid_t pid;
+	struct modelproc proc; /* its fd is -1 while the FPGA is not configured */
 	unsigned long to_board, from_board;
 };
 

@@ -10,15 +10,14 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <sys/types.h>
 
 #include "chip.h"
+#include "modelproc.h"
 
 struct uartlink {
 	const char *model;    /* NULL: nothing behind the pins */
 	unsigned long baud;   /* the board's rate */
-	int fd;
-	pid_t pid;
+	struct modelproc proc;
 	unsigned long to_board, from_board, garbled;
 };
 

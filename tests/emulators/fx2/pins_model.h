@@ -1,5 +1,5 @@
 /* The FX2 firmware's pins (firmware/fx2/pins.h) on the emulator's model
- * of the iCE40 (tests/ft2232h/ice40.c), for the firmware's logic compiled
+ * of the iCE40 (tests/emulators/ice40.c), for the firmware's logic compiled
  * on the host: test_fx2 and the emulated FX2 both configure that model. */
 #ifndef FX2_PINS_MODEL_H
 #define FX2_PINS_MODEL_H
