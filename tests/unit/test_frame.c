@@ -24,30 +24,48 @@ static size_t parse_hex(const char *s, uint8_t *out, size_t cap)
 	return n;
 }
 
-/* Splits "a | b | c" in place into at most max fields. */
-static int split(char *line, char **f, int max)
+/* A .vec file read a vector at a time: its lines but comments and blank
+ * ones, each split in place at '|' into its fields. */
+struct vecs {
+	FILE *f;
+	char line[4096];
+};
+
+static int vecs_open(struct vecs *v, const char *path)
 {
-	int n = 0;
-	char *save;
-	for (char *t = strtok_r(line, "|", &save); t && n < max;
-	     t = strtok_r(NULL, "|", &save))
-		f[n++] = t;
-	return n;
+	v->f = fopen(path, "r");
+	CHECK(v->f != NULL);
+	return v->f != NULL;
+}
+
+/* The next vector's nf fields into fld; 0 (the file closed) at its end. A
+ * line with another number of fields fails a check and is passed over. */
+static int vecs_next(struct vecs *v, char **fld, int nf)
+{
+	while (fgets(v->line, sizeof(v->line), v->f)) {
+		if (v->line[0] == '#' || v->line[0] == '\n')
+			continue;
+		int n = 0;
+		char *save;
+		for (char *t = strtok_r(v->line, "|", &save); t && n < nf;
+		     t = strtok_r(NULL, "|", &save))
+			fld[n++] = t;
+		CHECK(n == nf);
+		if (n == nf)
+			return 1;
+	}
+	fclose(v->f);
+	return 0;
 }
 
 static void test_vectors(void)
 {
-	FILE *f = fopen("tests/vectors/frames.vec", "r");
-	CHECK(f != NULL);
-	if (!f)
+	struct vecs v;
+	if (!vecs_open(&v, "tests/vectors/frames.vec"))
 		return;
-	char line[4096];
 	int good = 0, bad = 0;
-	while (fgets(line, sizeof(line), f)) {
-		if (line[0] == '#' || line[0] == '\n')
-			continue;
-		char *fld[6];
-		CHECK(split(line, fld, 6) == 6);
+	char *fld[6];
+	while (vecs_next(&v, fld, 6)) {
 		uint8_t wire[1024], pay[1024], enc[2048];
 		size_t nw = parse_hex(fld[2], wire, sizeof(wire));
 		struct hil_frame_dec d;
@@ -79,7 +97,6 @@ static void test_vectors(void)
 			CHECK(ne == nw && memcmp(enc, wire, nw) == 0);
 		}
 	}
-	fclose(f);
 	CHECK(good >= 8 && bad >= 5);
 }
 
@@ -177,17 +194,12 @@ static uint64_t le48(const uint8_t *p)
  * report parser must take its report bytes whole. */
 static void test_bridge_vectors(void)
 {
-	FILE *f = fopen("tests/vectors/bridge.vec", "r");
-	CHECK(f != NULL);
-	if (!f)
+	struct vecs v;
+	if (!vecs_open(&v, "tests/vectors/bridge.vec"))
 		return;
-	char line[4096];
 	int cmds = 0, reports = 0;
-	while (fgets(line, sizeof(line), f)) {
-		if (line[0] == '#' || line[0] == '\n')
-			continue;
-		char *fld[3];
-		CHECK(split(line, fld, 3) == 3);
+	char *fld[3];
+	while (vecs_next(&v, fld, 3)) {
 		uint8_t cmd[256], rep[256], enc[HIL_MSG_MAX];
 		size_t nc = parse_hex(fld[1], cmd, sizeof(cmd)), ne = 0;
 		cmds++;
@@ -215,7 +227,6 @@ static void test_bridge_vectors(void)
 			      r.phy_errors == 0 && !r.halted);
 		reports++;
 	}
-	fclose(f);
 	CHECK(cmds >= 10 && reports >= 5);
 }
 
