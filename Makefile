@@ -48,7 +48,7 @@ demo: all
 test: deps host host-asan plugin fuzzers firmware
 	@sh tests/run.sh
 
-# The libFuzzer targets (clang) that tests/fuzz/run.sh runs briefly.
+# The libFuzzer targets (clang) that tests/suites/fuzz/run.sh runs briefly.
 fuzzers: deps
 	@$(MAKE) -s -f mk/fuzz.mk
 

@@ -9,7 +9,7 @@ secs=${1:-600}
 b=build/fuzz
 export TMPDIR=$b/tmp
 mkdir -p $TMPDIR $b/crashes
-. tests/two_at_a_time.sh
+. tests/lib.sh
 run() {
 	t=$1
 	mkdir -p $b/work/$t

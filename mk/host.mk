@@ -96,7 +96,7 @@ $(OUT)/test/test_fx2: tests/unit/test_fx2.c $(FX2_HOST_SRC) $(OUT)/fixtures/tiny
 		-DFX2_FIXTURE='"$(ROOT)/$(OUT)/fixtures/tiny.bin"' $(LDFLAGS) \
 		$(filter %.c,$^) $(LDLIBS) -o $@
 
-$(OUT)/fixtures/tiny.bin: tests/unit/fixtures/tiny.v
+$(OUT)/fixtures/tiny.bin: tests/fixtures/unit/tiny.v
 	@mkdir -p $(dir $@)
 	@yosys -q -p 'synth_ice40 -top tiny -json $(@:.bin=.json)' $< >/dev/null
 	@nextpnr-ice40 -q --hx8k --package bg121 --json $(@:.bin=.json) --asc $(@:.bin=.asc) 2>/dev/null

@@ -1,15 +1,16 @@
 # What the bridge and its PHY (UART or FX2 slave FIFO) take on each board's chip:
 #   make resources
 # For every board in boards/*/, builds the bitstream of the minimal DUT
-# tests/duts/min (one clock, a 1-bit input, a 1-bit registered output) with
-# hil bitstream, into build/BOARD/min/, then prints one table (board,
-# device, link, LUTs, flip-flops, block RAMs, clock achieved / required) and
-# writes it into docs/resources.md. A board the design does not fit, or
-# misses timing on, gets a row that says so, with the numbers. A board whose
-# row cannot be made (the build failed for another reason) is reported on
-# stderr; then the run exits 1 and docs/resources.md is left as it was.
+# tests/fixtures/duts/min (one clock, a 1-bit input, a 1-bit registered
+# output) with hil bitstream, into build/BOARD/min/, then prints one table
+# (board, device, link, LUTs, flip-flops, block RAMs, clock achieved /
+# required) and writes it into docs/resources.md. A board the design does
+# not fit, or misses timing on, gets a row that says so, with the numbers.
+# A board whose row cannot be made (the build failed for another reason) is
+# reported on stderr; then the run exits 1 and docs/resources.md is left as
+# it was.
 
-DUT := tests/duts/min
+DUT := tests/fixtures/duts/min
 BOARDS := $(sort $(patsubst boards/%/board.mk,%,$(wildcard boards/*/board.mk)))
 R := build/resources
 DOC := docs/resources.md

@@ -1,6 +1,6 @@
 """examples/alu/test.hil as a Python test: combinational results are
 visible in the cycle of the poke; the accumulator changes at the next edge.
-Its trace equals `hil run`'s of test.hil (tests/python checks)."""
+Its trace equals `hil run`'s of test.hil (tests/suites/python checks)."""
 import pytest
 
 pytestmark = pytest.mark.hil(board_type="icebreaker")

@@ -1,8 +1,8 @@
-// The framers alone against tests/vectors/frames.vec (prepared by
-// tests/gateware/frames.py): hil_frame_rx is fed every vector's wire bytes
-// and logs, per frame end, whether it judged the frame good and its length;
-// hil_frame_tx is given each good vector's header and payload and logs the
-// wire bytes it makes. Icarus; the checking is done in Python.
+// The framers alone against tests/fixtures/vectors/frames.vec (prepared by
+// tests/suites/gateware/frames.py): hil_frame_rx is fed every vector's wire
+// bytes and logs, per frame end, whether it judged the frame good and its
+// length; hil_frame_tx is given each good vector's header and payload and
+// logs the wire bytes it makes. Icarus; the checking is done in Python.
 `timescale 1ns/1ns
 module tb_frames;
     reg clk = 1'b0;

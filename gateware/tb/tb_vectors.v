@@ -1,9 +1,9 @@
 // Feeds a byte stream (+n=BYTES host-to-bridge frame bytes, $readmemh from
-// +in=FILE) into the generated top, one byte per clock, and writes every byte
-// the bridge sends to +out=FILE, until the bridge has been idle for a while. The
-// checking is done by tests/gateware/vectors.py, which also made the input
-// from tests/vectors/bridge.vec. Runs under Icarus, a third simulator next to
-// Verilator and the oracle.
+// +in=FILE) into the generated top, one byte per clock, and writes every
+// byte the bridge sends to +out=FILE, until the bridge has been idle for a
+// while. The checking is done by tests/suites/gateware/vectors.py, which
+// also made the input from tests/fixtures/vectors/bridge.vec. Runs under
+// Icarus, a third simulator next to Verilator and the oracle.
 `timescale 1ns/1ns
 module tb_vectors;
     reg clk = 1'b0;

@@ -39,16 +39,9 @@ HILD = os.path.join(ROOT, "build/bin/hild")
 W = os.path.join(ROOT, "build/soak")
 STATE = os.path.join(W, "state")
 TOKEN = "soak-token-0123456789abcdef"
-sys.path.insert(0, os.path.join(ROOT, "tests", "hild"))
+sys.path.insert(0, os.path.join(ROOT, "tests", "suites", "hild"))
 from certs import make_certs  # noqa: E402
-from hildproto import frame, rss_kb  # noqa: E402
-
-counts = {"passed": 0, "failed": 0}
-
-
-def check(cond, what):
-    counts["passed" if cond else "failed"] += 1
-    print(("ok " if cond else "FAIL ") + what, flush=True)
+from hildproto import check, frame, rss_kb, summary  # noqa: E402
 
 
 def script(rng, ports):
@@ -194,10 +187,9 @@ def main():
     HIL, HILD = (os.path.join(W, "bin", os.path.basename(b)) for b in (HIL, HILD))
     if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64m,mode=0750", "tmpfs",
                        STATE]).returncode:
-        print("soak: cannot mount a tmpfs for hild's state: make soak runs this as root "
-              "under unshare -m")
-        print("0 passed, 1 failed")
-        sys.exit(1)
+        check(False, "a tmpfs for hild's state: none could be mounted; make soak runs "
+              "this as root under unshare -m")
+        summary()
     rng = random.Random(int(os.environ.get("SOAK_SEED", "1")))
     examples = sorted(os.path.join(ROOT, "examples", e) for e in os.listdir(os.path.join(ROOT, "examples")))
     ports = {}
@@ -339,8 +331,7 @@ def main():
     check(h.p.wait(60) == 0, "hild stops cleanly")
     print("soak: %.1f minutes, %d clients (%d runs, %d killed part way, %d jobs), faults: %s"
           % (elapsed / 60, n, len(runs), killed, len(jobs), [k for k, _, _ in windows]))
-    print("%d passed, %d failed" % (counts["passed"], counts["failed"]))
-    sys.exit(1 if counts["failed"] else 0)
+    summary()
 
 
 main()

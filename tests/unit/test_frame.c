@@ -1,8 +1,9 @@
-/* Frame codec, CRC and message encoding against tests/vectors/frames.vec and
- * tests/vectors/bridge.vec, which an independent
- * implementation (tests/vectors/gen_vectors.py, Python's zlib) wrote; plus
- * round trips of random frames through the encoder and the decoder fed one
- * byte at a time with noise in between. */
+/* Frame codec, CRC and message encoding against
+ * tests/fixtures/vectors/frames.vec and tests/fixtures/vectors/bridge.vec,
+ * which an independent implementation
+ * (tests/fixtures/vectors/gen_vectors.py, Python's zlib) wrote; plus round
+ * trips of random frames through the encoder and the decoder fed one byte
+ * at a time with noise in between. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,7 +62,7 @@ static int vecs_next(struct vecs *v, char **fld, int nf)
 static void test_vectors(void)
 {
 	struct vecs v;
-	if (!vecs_open(&v, "tests/vectors/frames.vec"))
+	if (!vecs_open(&v, "tests/fixtures/vectors/frames.vec"))
 		return;
 	int good = 0, bad = 0;
 	char *fld[6];
@@ -189,13 +190,13 @@ static uint64_t le48(const uint8_t *p)
 	return v;
 }
 
-/* The session of tests/vectors/bridge.vec, which the gateware testbench
- * feeds to the bridge: our encoders must produce its command bytes, and our
- * report parser must take its report bytes whole. */
+/* The session of tests/fixtures/vectors/bridge.vec, which the gateware
+ * testbench feeds to the bridge: our encoders must produce its command
+ * bytes, and our report parser must take its report bytes whole. */
 static void test_bridge_vectors(void)
 {
 	struct vecs v;
-	if (!vecs_open(&v, "tests/vectors/bridge.vec"))
+	if (!vecs_open(&v, "tests/fixtures/vectors/bridge.vec"))
 		return;
 	int cmds = 0, reports = 0;
 	char *fld[3];

@@ -1,9 +1,9 @@
 /* The FX2 firmware's chip-independent logic, compiled for the host: its
  * descriptors, how it answers every SETUP packet, and the iCE40
  * configuration sequence, run against the emulator's model of the iCE40
- * (tests/emulators/ice40.c, behind tests/emulators/fx2/pins_model.c) with a real
- * bitstream (FX2_FIXTURE, made by yosys, nextpnr and icepack from
- * fixtures/tiny.v). */
+ * (tests/emulators/ice40.c, behind tests/emulators/fx2/pins_model.c) with
+ * a real bitstream (FX2_FIXTURE, made by yosys, nextpnr and icepack from
+ * tests/fixtures/unit/tiny.v). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,6 +1,7 @@
-/* libhil against the real Verilator model of tests/vectors/vcounter (an
- * 8-bit counter, rst/en): every expected value is worked out from the
- * counter's definition in the comments, not read back from a run. */
+/* libhil against the real Verilator model of
+ * tests/fixtures/vectors/vcounter (an 8-bit counter, rst/en): every
+ * expected value is worked out from the counter's definition in the
+ * comments, not read back from a run. */
 #include <stdio.h>
 #include <string.h>
 
@@ -168,7 +169,7 @@ static void test_refusals(void)
 int main(void)
 {
 	char err[1024];
-	int rc = hil_open(&h, "sim:tests/vectors/vcounter", NULL, err, sizeof(err));
+	int rc = hil_open(&h, "sim:tests/fixtures/vectors/vcounter", NULL, err, sizeof(err));
 	CHECK(rc == HIL_OK);
 	if (rc != HIL_OK) {
 		fprintf(stderr, "%s\n", err);

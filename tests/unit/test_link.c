@@ -1,7 +1,7 @@
 /* The host link layer's sequence, ack and credit logic, frame by frame.
  * The "bridge" here is a byte pipe the test writes frames into and reads the
  * host's frames out of; every frame is built with the codec that
- * tests/vectors/frames.vec checks. */
+ * tests/fixtures/vectors/frames.vec checks. */
 #include <stdio.h>
 #include <string.h>
 

@@ -1,4 +1,4 @@
-/* ports.json: a good file (tests/unit/fixtures/ports_alu.json), the DUT
+/* ports.json: a good file (tests/fixtures/unit/ports_alu.json), the DUT
  * signature against values computed outside hil, and one bad file for every
  * check the loader makes, each refused with a message naming the file and
  * the port at fault. */
@@ -51,7 +51,7 @@ static void test_good(void)
 {
 	struct hil_ports p;
 	char err[512] = "";
-	int rc = hil_ports_load(&p, "tests/unit/fixtures/ports_alu.json", err,
+	int rc = hil_ports_load(&p, "tests/fixtures/unit/ports_alu.json", err,
 				sizeof(err));
 	CHECK(rc == 0);
 	if (rc) {
@@ -83,7 +83,7 @@ static void test_good(void)
 
 static void test_signature(void)
 {
-	/* tests/vectors/vcounter, by the same Python one-liner. */
+	/* tests/fixtures/vectors/vcounter, by the same Python one-liner. */
 	struct hil_port v[] = {
 		{"rst", 1, 1, 1}, {"en", 1, 1, 1}, {"count", 0, 8, 1}, {"wrap", 0, 1, 1}};
 	struct hil_ports p = {"vcounter", "clk", v, 4, 0};
@@ -111,7 +111,7 @@ static void test_bad(void)
 {
 	struct hil_ports p;
 	char err[512] = "";
-	CHECK(hil_ports_load(&p, "tests/unit/fixtures/nope.json", err, sizeof(err)) == -1);
+	CHECK(hil_ports_load(&p, "tests/fixtures/unit/nope.json", err, sizeof(err)) == -1);
 	CHECK(strstr(err, "nope.json") && strstr(err, "No such file"));
 
 	/* The good file as a string, to show the macros are right. */

@@ -1,0 +1,74 @@
+#!/bin/sh
+# Bad input gets a clear error that names the problem: DUTs hil cannot
+# bridge (tests/fixtures/duts/bad_*, each with the text its error must
+# contain), scripts with mistakes, a target built for another DUT, a
+# failing expect.
+cd "$(dirname "$0")/../../.." || exit 2
+. tests/lib.sh
+HIL=${HIL:-build/asan/bin/hil}
+w=build/errors
+mkdir -p $w
+
+# expect NAME STATUS TEXT CMD...: CMD exits with STATUS and its stderr has TEXT.
+expect() {
+	name=$1 want=$2 text=$3
+	shift 3
+	"$@" >$w/out 2>$w/err
+	rc=$?
+	if [ $rc -eq "$want" ] && grep -qF -- "$text" $w/err; then
+		ok "$name"
+	else
+		bad "$name: exit $rc (wanted $want), stderr:" $w/err
+	fi
+}
+
+for d in tests/fixtures/duts/bad_*/; do
+	[ -f "$d/expect.txt" ] || continue
+	n=$(basename "$d")
+	expect "$n" 2 "$(cat "$d/expect.txt")" "$HIL" ports --dut "$d"
+done
+
+v=tests/fixtures/vectors/vcounter
+printf 'poke rst 1\nstep 2\npeek cnt\n' >$w/unknown_port.hil
+expect "unknown port names line and column" 2 "unknown_port.hil:3:6:" \
+	"$HIL" run --dut $v $w/unknown_port.hil
+printf 'poke en 0x3\n' >$w/too_wide.hil
+expect "value too wide names line and column" 2 "too_wide.hil:1:9:" \
+	"$HIL" run --dut $v $w/too_wide.hil
+# A scheduled poke the script never runs up to: at parse time when the
+# end is known, after the run when a wait made it unknown.
+printf 'at 5 poke en 1\nrun 3\n' >$w/unreached.hil
+expect "a poke scheduled past the script's end names line and column" 2 \
+	"unreached.hil:1:4: at 5 is never reached: the script ends at cycle 3" \
+	"$HIL" run --dut $v $w/unreached.hil
+printf 'poke en 1\nwait count != 0 timeout 20\nat 40 poke en 0\nstep 2\n' >$w/unreached_wait.hil
+expect "the same after a wait, once the run shows where it ended" 2 \
+	"unreached_wait.hil:3:4: at 40 is never reached: the script ended at cycle" \
+	"$HIL" run --dut $v $w/unreached_wait.hil
+printf 'poke count 1\n' >$w/output.hil
+expect "poke to an output" 2 "output.hil:1:6:" "$HIL" run --dut $v $w/output.hil
+printf 'step 3\nfrobnicate 7\n' >$w/syntax.hil
+expect "unknown command" 2 "syntax.hil:2:1:" "$HIL" run --dut $v $w/syntax.hil
+printf 'poke rst 1\nstep 1\npoke rst 0\npoke en 1\nstep 4\nexpect count 5\n' >$w/expect.hil
+expect "failing expect: cycle and both values" 1 \
+	"expect.hil:6: expect count at cycle 5: got 0x04, expected 0x05" \
+	"$HIL" run --dut $v $w/expect.hil
+printf 'poke en 1\nwait wrap == 1 timeout 20\n' >$w/wait.hil
+expect "wait that times out" 1 "wait.hil:2: wait timed out at cycle 20" \
+	"$HIL" run --dut $v $w/wait.hil
+expect "missing script" 2 "nope.hil" "$HIL" run --dut $v $w/nope.hil
+expect "missing DUT directory" 2 "tests/fixtures/duts/nope" \
+	"$HIL" run --dut tests/fixtures/duts/nope $w/wait.hil
+
+# A target built for one DUT, checked against another DUT's port list: the
+# message names both.
+lfsr_ports=$("$HIL" ports --dut tests/fixtures/duts/lfsr --where 2>/dev/null)/ports.json
+if [ -f "$lfsr_ports" ]; then
+	expect "signature mismatch names both DUTs" 2 "describes DUT 'lfsr'" \
+		"$HIL" run --dut $v --ports "$lfsr_ports" $w/wait.hil
+	grep -qF "'vcounter'" $w/err && ok "mismatch names vcounter" ||
+		bad "mismatch does not name vcounter"
+else
+	bad "could not build tests/fixtures/duts/lfsr"
+fi
+summary

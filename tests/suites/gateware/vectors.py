@@ -1,0 +1,117 @@
+#!/usr/bin/env python3
+"""Turns tests/fixtures/vectors/bridge.vec into the byte stream the gateware testbench
+feeds the bridge (one DATA frame a command, after a SYNC), and checks what
+the bridge sent back: the DATA payloads, joined in stream order, must be the
+reports the vectors list. Framing and CRC are done here with zlib, apart
+from hil's own C and Verilog.
+
+  vectors.py input  bridge.vec in.memh
+  vectors.py check  bridge.vec out.hex ports.json
+"""
+import json
+import struct
+import sys
+import zlib
+
+END, ESC = 0xC0, 0xDB
+NONCE = 0x2BAD
+
+
+def stuff(raw):
+    out = [END]
+    for b in raw:
+        out += [ESC, 0xDC] if b == END else [ESC, 0xDD] if b == ESC else [b]
+    return out + [END]
+
+
+def frame(flags, ack, seq, limit, payload=b""):
+    raw = bytes([flags]) + struct.pack("<HHH", ack, seq, limit) + payload
+    return stuff(raw + struct.pack("<I", zlib.crc32(raw)))
+
+
+def read_vec(path):
+    rows = []
+    for line in open(path):
+        if line.startswith("#") or not line.strip():
+            continue
+        name, cmd, rep = [f.strip() for f in line.split("|")]
+        rows.append((name, bytes.fromhex(cmd), rep))
+    return rows
+
+
+def make_input(vec, out):
+    wire = frame(0x04, 0, NONCE, 0x4000)
+    off = 0
+    for _, cmd, _ in read_vec(vec):
+        wire += frame(0x01, 0, off, 0x4000, cmd)
+        off += len(cmd)
+    with open(out, "w") as f:
+        f.write("".join("%02x\n" % b for b in wire))
+
+
+def unframe(data):
+    """Yields (header, payload) of each good frame; counts the bad ones."""
+    frames, bad, buf, esc = [], 0, [], False
+    for b in data:
+        if b == END:
+            if buf:
+                raw = bytes(buf)
+                if len(raw) >= 11 and zlib.crc32(raw[:-4]) == struct.unpack("<I", raw[-4:])[0]:
+                    frames.append((struct.unpack("<BHHH", raw[:7]), raw[7:-4]))
+                else:
+                    bad += 1
+            buf, esc = [], False
+        elif b == ESC:
+            esc = True
+        else:
+            buf.append({0xDC: END, 0xDD: ESC}.get(b, b) if esc else b)
+            esc = False
+    return frames, bad
+
+
+def check(vec, outfile, ports_path):
+    ports = json.load(open(ports_path))
+    sig = int(ports["signature"], 16)
+    want = b""
+    for name, _, rep in read_vec(vec):
+        if rep == "HELLO_R":
+            want += bytes([0x81, 0x5A, 1, 48, len(ports["ports"]), 32, 2, 10, 10]) + \
+                struct.pack("<H", 256) + struct.pack("<Q", sig) + bytes(6)
+        elif rep != "-":
+            want += bytes.fromhex(rep)
+    data = [int(l, 16) for l in open(outfile) if l.strip()]
+    frames, bad = unframe(data)
+    stream, synced, passed, failed = b"", False, 0, 0
+
+    def ok(cond, what):
+        nonlocal passed, failed
+        if cond:
+            passed += 1
+            print("ok", what)
+        else:
+            failed += 1
+            print("FAIL", what)
+
+    for (flags, ack, seq, limit), pay in frames:
+        if flags & 0x08:
+            synced = seq == NONCE
+        elif flags & 0x01 and seq == len(stream) & 0xFFFF:
+            stream += pay
+    ok(bad == 0, "no spoilt frames from the bridge (%d)" % bad)
+    ok(synced, "SYNC_ACK echoes the nonce")
+    ok(stream == want, "report stream equals the vectors")
+    if stream != want:
+        print("  got  ", stream.hex(" "))
+        print("  want ", want.hex(" "))
+    last_ack = frames[-1][0][1] if frames else -1
+    total = sum(len(c) for _, c, _ in read_vec(vec))
+    ok(last_ack == total, "bridge acknowledges all %d command bytes (%d)" % (total, last_ack))
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "input":
+        make_input(sys.argv[2], sys.argv[3])
+    else:
+        sys.exit(check(sys.argv[2], sys.argv[3], sys.argv[4]))

@@ -1,0 +1,42 @@
+#!/bin/sh
+# Gate-level identity: for every example, the netlist Yosys makes for the
+# iCEBreaker's and the HX8K's chip (synth_ice40), simulated with Yosys's
+# iCE40 cell models and driven by the same host code and script, must print
+# the trace the RTL model prints (which tests/suites/oracle holds equal to the
+# Icarus oracle of the bare DUT). Two builds run at a time.
+cd "$(dirname "$0")/../../.." || exit 2
+. tests/lib.sh
+HIL=${HIL:-build/asan/bin/hil}
+w=build/netlist-tests
+mkdir -p $w
+
+one() {
+	d=$1 board=$2 n=$(basename "$1")
+	"$HIL" run --dut "$d" "$d/test.hil" >$w/$n.rtl 2>$w/$n.rtl.err
+	echo $? >$w/$n.rtl.rc
+	"$HIL" run --target "netlist:$board:$d" "$d/test.hil" >$w/$n.$board 2>$w/$n.$board.err
+	echo $? >$w/$n.$board.rc
+}
+
+for board in icebreaker hx8k; do
+	for d in examples/*/; do
+		two one "$d" $board
+	done
+done
+two_wait
+
+for board in icebreaker hx8k; do
+	for d in examples/*/; do
+		n=$(basename "$d")
+		if [ "$(cat $w/$n.$board.rc)" != "$(cat $w/$n.rtl.rc)" ]; then
+			bad "$n on $board: exit $(cat $w/$n.$board.rc), RTL $(cat $w/$n.rtl.rc)"
+			head -n 5 $w/$n.$board.err
+		elif ! cmp -s $w/$n.rtl $w/$n.$board || [ ! -s $w/$n.rtl ]; then
+			bad "$n on $board: netlist trace differs from RTL"
+			diff $w/$n.rtl $w/$n.$board | head -n 5
+		else
+			ok "$n on $board: gate-level trace = RTL trace ($(wc -l <$w/$n.rtl) lines)"
+		fi
+	done
+done
+summary
