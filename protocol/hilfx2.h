@@ -18,7 +18,7 @@
 #define HILFX2_API 0x0001
 
 #define HILFX2_EP_OUT 0x02
-#define HILFX2_EP_IN 0x86
+#define HILFX2_EP_IN  0x86
 
 /* IN, 16 bytes: "HILF", api (2), board (1), 0, build id (4), flags (1),
  * 3 zeros. The build id is a hash of the firmware's sources, so the host
@@ -43,27 +43,27 @@
 #define HILFX2_REQ_ROM 0xB6
 
 #define HILFX2_IDENTIFY_LEN 16
-#define HILFX2_STATUS_LEN 12
-#define HILFX2_CONFIG_MAX 4096
+#define HILFX2_STATUS_LEN   12
+#define HILFX2_CONFIG_MAX   4096
 
 /* flags in IDENTIFY and STATUS */
-#define HILFX2_F_CDONE 0x01      /* the iCE40's CDONE pin is high */
+#define HILFX2_F_CDONE      0x01 /* the iCE40's CDONE pin is high */
 #define HILFX2_F_CONFIGURED 0x02 /* and it was this firmware that did it */
-#define HILFX2_F_HIGHSPEED 0x04  /* enumerated at 480 Mbit/s */
+#define HILFX2_F_HIGHSPEED  0x04 /* enumerated at 480 Mbit/s */
 
 /* STATUS state */
-#define HILFX2_ST_IDLE 0    /* nothing loaded since power-on or a reset */
+#define HILFX2_ST_IDLE    0 /* nothing loaded since power-on or a reset */
 #define HILFX2_ST_LOADING 1 /* between CONFIG_BEGIN and CONFIG_END */
-#define HILFX2_ST_DONE 2    /* CDONE rose */
-#define HILFX2_ST_FAILED 3  /* see the error */
+#define HILFX2_ST_DONE    2 /* CDONE rose */
+#define HILFX2_ST_FAILED  3 /* see the error */
 
 /* STATUS error */
-#define HILFX2_E_NONE 0
+#define HILFX2_E_NONE        0
 #define HILFX2_E_NOT_LOADING 1 /* CONFIG_DATA or _END without a BEGIN */
-#define HILFX2_E_TOO_LONG 2    /* more bytes than CONFIG_BEGIN announced */
-#define HILFX2_E_SHORT 3       /* CONFIG_END before all of them came */
-#define HILFX2_E_NO_CDONE 4    /* all sent, CDONE stayed low */
-#define HILFX2_E_CDONE_HIGH 5  /* CDONE high with CRESET low: miswired */
+#define HILFX2_E_TOO_LONG    2 /* more bytes than CONFIG_BEGIN announced */
+#define HILFX2_E_SHORT       3 /* CONFIG_END before all of them came */
+#define HILFX2_E_NO_CDONE    4 /* all sent, CDONE stayed low */
+#define HILFX2_E_CDONE_HIGH  5 /* CDONE high with CRESET low: miswired */
 
 #define HILFX2_BOARD_GLASGOW_REVC 1
 

@@ -10,10 +10,10 @@
 
 #include "rom.h"
 
-#define DESC_DEVICE 1
-#define DESC_CONFIG 2
-#define DESC_STRING 3
-#define DESC_QUALIFIER 6
+#define DESC_DEVICE      1
+#define DESC_CONFIG      2
+#define DESC_STRING      3
+#define DESC_QUALIFIER   6
 #define DESC_OTHER_SPEED 7
 
 /* The descriptor asked for by GET_DESCRIPTOR's wValue (type in the high

@@ -43,19 +43,19 @@ __sfr __at(0xB2) OEA;
 __sfr __at(0xB3) OEB;
 
 /* bits */
-#define CPUCS_48MHZ 0x10
-#define USBCS_HSM 0x80
-#define USBCS_DISCON 0x08
-#define USBCS_RENUM 0x02
-#define EP0CS_HSNAK 0x80
-#define EP0CS_BUSY 0x02
-#define EP0CS_STALL 0x01
-#define USBIRQ_SUDAV 0x01
-#define USBIRQ_URES 0x10
+#define CPUCS_48MHZ    0x10
+#define USBCS_HSM      0x80
+#define USBCS_DISCON   0x08
+#define USBCS_RENUM    0x02
+#define EP0CS_HSNAK    0x80
+#define EP0CS_BUSY     0x02
+#define EP0CS_STALL    0x01
+#define USBIRQ_SUDAV   0x01
+#define USBIRQ_URES    0x10
 #define USBIRQ_HSGRANT 0x20
-#define EPCS_STALL 0x01
-#define TOGCTL_IO 0x10
-#define TOGCTL_R 0x20
+#define EPCS_STALL     0x01
+#define TOGCTL_IO      0x10
+#define TOGCTL_R       0x20
 
 /* The TRM's synchronisation delay between some register writes: 3 CPU
  * cycles at 48 MHz for a 48 MHz IFCLK; one more for margin. */

@@ -6,14 +6,14 @@
 /* TN1248: at least 200 ns of CRESET low, 1200 us for the chip to clear its
  * configuration memory (the HX8K's figure, the longest of the family),
  * and at least 49 clocks after the image; we give 13 bytes of them. */
-#define RESET_US 2
+#define RESET_US        2
 #define HOUSEKEEPING_US 1300
-#define TRAILING_BYTES 13
+#define TRAILING_BYTES  13
 
 static uint32_t le32(const uint8_t *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
+		(uint32_t)p[3] << 24;
 }
 
 static void put32(uint8_t *p, uint32_t v)

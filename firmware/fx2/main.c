@@ -19,9 +19,18 @@
  * sources, given by mk/firmware.mk); the host looks for these 12 bytes
  * in an image to tell whether the device already runs it. */
 static const __code uint8_t identity[12] = {
-	'H', 'I', 'L', 'F', HILFX2_API & 0xff, HILFX2_API >> 8, BOARD_ID, 0,
-	HILFX2_BUILD & 0xff, (HILFX2_BUILD >> 8) & 0xff,
-	(HILFX2_BUILD >> 16) & 0xff, (HILFX2_BUILD >> 24) & 0xff,
+	'H',
+	'I',
+	'L',
+	'F',
+	HILFX2_API & 0xff,
+	HILFX2_API >> 8,
+	BOARD_ID,
+	0,
+	HILFX2_BUILD & 0xff,
+	(HILFX2_BUILD >> 8) & 0xff,
+	(HILFX2_BUILD >> 16) & 0xff,
+	(HILFX2_BUILD >> 24) & 0xff,
 };
 
 static struct iceconf conf;

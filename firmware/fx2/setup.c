@@ -3,10 +3,10 @@
 #include "descriptors.h"
 #include "hilfx2.h"
 
-#define DIR_IN 0x80
-#define TYPE_MASK 0x60
-#define TYPE_STANDARD 0x00
-#define TYPE_VENDOR 0x40
+#define DIR_IN         0x80
+#define TYPE_MASK      0x60
+#define TYPE_STANDARD  0x00
+#define TYPE_VENDOR    0x40
 #define RECIPIENT_MASK 0x1f
 
 static void in_reply(struct setup_route *r, uint8_t action, uint16_t n, uint16_t wlength)

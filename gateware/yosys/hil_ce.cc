@@ -74,8 +74,10 @@ struct ClockFinder {
 				if (cell->output(conn.first))
 					for (auto b : sigmap(conn.second))
 						if (b == bit)
-							return stringf("driven by cell %s (%s)",
-								       log_id(cell), log_id(cell->type));
+							return stringf(
+								"driven by cell %s (%s)",
+								log_id(cell),
+								log_id(cell->type));
 		return "which nothing in the DUT drives";
 	}
 
@@ -84,7 +86,8 @@ struct ClockFinder {
 		SigBit bit = sigmap(clk[0]);
 		if (bit.wire == nullptr)
 			log_error("%s has a constant clock (%s): hil needs it clocked "
-				  "by the DUT's clock input\n", what.c_str(), log_signal(clk));
+				  "by the DUT's clock input\n",
+				  what.c_str(), log_signal(clk));
 		if (!rising)
 			log_error("%s is clocked on the falling edge of %s: hil can "
 				  "only pause rising-edge elements; use posedge\n",
@@ -94,15 +97,16 @@ struct ClockFinder {
 			log_error("%s is clocked by net %s, %s, not directly by an "
 				  "input port: hil needs the clock straight from an input "
 				  "(no derived, divided or gated clocks; use a clock "
-				  "enable instead)\n", what.c_str(), sig_name(clk).c_str(),
-				  driver_of(bit).c_str());
+				  "enable instead)\n",
+				  what.c_str(), sig_name(clk).c_str(), driver_of(bit).c_str());
 		Wire *port = it->second.wire;
 		if (port->width != 1) {
 			int off = it->second.offset;
 			log_error("%s is clocked by bit %d of the %d-bit input port %s: "
 				  "hil needs the clock on a 1-bit input port of its own\n",
-				  what.c_str(), port->start_offset +
-				  (port->upto ? port->width - 1 - off : off),
+				  what.c_str(),
+				  port->start_offset +
+					  (port->upto ? port->width - 1 - off : off),
 				  port->width, log_id(port->name));
 		}
 		if (clock == nullptr) {
@@ -111,15 +115,17 @@ struct ClockFinder {
 		} else if (port != clock) {
 			log_error("the DUT has two clocks, %s and %s: %s is clocked by "
 				  "%s, %s by %s; hil bridges single-clock DUTs, so make the "
-				  "slower one a clock enable\n", log_id(clock->name),
-				  log_id(port->name), clock_user.c_str(),
+				  "slower one a clock enable\n",
+				  log_id(clock->name), log_id(port->name), clock_user.c_str(),
 				  log_id(clock->name), what.c_str(), log_id(port->name));
 		}
 	}
 };
 
 struct HilCePass : public Pass {
-	HilCePass() : Pass("hil_ce", "put the DUT under hil's clock enable") {}
+	HilCePass() : Pass("hil_ce", "put the DUT under hil's clock enable")
+	{
+	}
 
 	void help() override
 	{
@@ -178,11 +184,13 @@ struct HilCePass : public Pass {
 					  describe("flip-flop", name, *cell).c_str(),
 					  log_id(cell->type));
 			if (!ff.has_clk && ff.has_aload)
-				log_error("%s: hil needs edge-triggered flip-flops; a latch "
-					  "follows its input whenever its enable is high, which "
-					  "no clock enable can pause (look for a signal not "
-					  "assigned on every path of a combinational always "
-					  "block)\n", describe("latch", name, *cell).c_str());
+				log_error(
+					"%s: hil needs edge-triggered flip-flops; a latch "
+					"follows its input whenever its enable is high, which "
+					"no clock enable can pause (look for a signal not "
+					"assigned on every path of a combinational always "
+					"block)\n",
+					describe("latch", name, *cell).c_str());
 			if (!ff.has_clk)
 				log_error("%s is asynchronous storage (%s) with no clock: "
 					  "hil needs clocked flip-flops\n",
@@ -197,8 +205,10 @@ struct HilCePass : public Pass {
 			std::string what = describe("memory", log_id(mem.memid), mem);
 			for (auto &wr : mem.wr_ports) {
 				if (!wr.clk_enable)
-					log_error("%s has an asynchronous write port: hil needs "
-						  "writes on the clock edge\n", what.c_str());
+					log_error(
+						"%s has an asynchronous write port: hil needs "
+						"writes on the clock edge\n",
+						what.c_str());
 				clk.check(wr.clk, wr.clk_polarity, what);
 			}
 			for (auto &rd : mem.rd_ports)
@@ -219,13 +229,17 @@ struct HilCePass : public Pass {
 				ff.has_ce = true;
 				ff.sig_ce = adv;
 			} else {
-				SigSpec ce = ff.pol_ce ? ff.sig_ce : module->Not(NEW_ID, ff.sig_ce);
+				SigSpec ce =
+					ff.pol_ce ? ff.sig_ce : module->Not(NEW_ID, ff.sig_ce);
 				// A reset that overrides the enable would fire on every
 				// edge of the free-running clock; folding it into the
 				// enable lets hil_advance hold it off like everything else.
 				if (ff.has_srst && !ff.ce_over_srst)
-					ce = module->Or(NEW_ID, ce, ff.pol_srst ? ff.sig_srst
-						: module->Not(NEW_ID, ff.sig_srst));
+					ce = module->Or(
+						NEW_ID, ce,
+						ff.pol_srst
+							? ff.sig_srst
+							: module->Not(NEW_ID, ff.sig_srst));
 				ff.sig_ce = module->And(NEW_ID, ce, adv);
 			}
 			ff.pol_ce = true;
@@ -237,7 +251,8 @@ struct HilCePass : public Pass {
 		for (auto &mem : mems) {
 			bool gated = false;
 			for (auto &wr : mem.wr_ports) {
-				wr.en = module->And(NEW_ID, wr.en, SigSpec(adv, GetSize(wr.en)));
+				wr.en = module->And(NEW_ID, wr.en,
+						    SigSpec(adv, GetSize(wr.en)));
 				gated = true;
 			}
 			for (auto &rd : mem.rd_ports) {

@@ -43,8 +43,9 @@ int cmd_bitstream(int argc, char **argv)
 			return 2;
 		}
 	if (!dir || !board) {
-		fprintf(stderr, "usage: hil bitstream --board B --dut DIR [--top T] [--out DIR] "
-				"[KEY=VALUE ...]\n");
+		fprintf(stderr,
+			"usage: hil bitstream --board B --dut DIR [--top T] [--out DIR] "
+			"[KEY=VALUE ...]\n");
 		return 2;
 	}
 	if (!out) {
@@ -66,8 +67,8 @@ int cmd_bitstream(int argc, char **argv)
 	char what[80];
 	snprintf(what, sizeof(what), "bitstream:%.60s", board);
 	if (hil_dut_prepare_opts(dir, top, what, &o, &b, err, sizeof(err)) < 0) {
-		fprintf(stderr, "%s%s\n", strncmp(err, "hil bitstream", 13) ? "hil bitstream: " : "",
-			err);
+		fprintf(stderr, "%s%s\n",
+			strncmp(err, "hil bitstream", 13) ? "hil bitstream: " : "", err);
 		return 1;
 	}
 	char path[4200], line[256] = "";
@@ -79,6 +80,7 @@ int cmd_bitstream(int argc, char **argv)
 		fclose(f);
 	line[strcspn(line, "\n")] = '\0';
 	printf("%s/hil.bin\n", out);
-	fprintf(stderr, "hil bitstream: %s for %s%s%s\n", b.top, board, line[0] ? "; " : "", line);
+	fprintf(stderr, "hil bitstream: %s for %s%s%s\n", b.top, board, line[0] ? "; " : "",
+		line);
 	return 0;
 }

@@ -16,7 +16,9 @@ int cmd_boards(int argc, char **argv)
 		return 2;
 	char err[1024];
 	struct hil_client *c = hil_client_connect(sock, "hil", err, sizeof(err));
-	json_t *ok = c ? hil_client_call(c, json_pack("{s:s}", "op", "boards"), err, sizeof(err)) : NULL;
+	json_t *ok = c
+		? hil_client_call(c, json_pack("{s:s}", "op", "boards"), err, sizeof(err))
+		: NULL;
 	hil_client_close(c);
 	if (!ok) {
 		fprintf(stderr, "hil boards: %s\n", err);
@@ -33,7 +35,8 @@ int cmd_boards(int argc, char **argv)
 	json_t *b;
 	printf("%-16s %-12s %-10s %-16s %6s  %s\n", "BOARD", "TYPE", "STATE", "LEASED BY",
 	       "QUEUED", "DUT");
-	json_array_foreach(json_object_get(ok, "boards"), i, b) {
+	json_array_foreach(json_object_get(ok, "boards"), i, b)
+	{
 		const char *who = json_string_value(json_object_get(b, "leased_by"));
 		const char *why = json_string_value(json_object_get(b, "why"));
 		printf("%-16s %-12s %-10s %-16s %6lld  %s%s%s\n",

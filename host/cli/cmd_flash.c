@@ -40,8 +40,8 @@ static void on_progress(void *user, const char *what, size_t done, size_t total)
 		if (done == total)
 			fputc('\n', stderr);
 	} else if (b->last != what || pct / 25 != b->last_pct / 25) {
-		fprintf(stderr, "hil flash: %s %d%% (%zu of %zu bytes)\n", what, pct,
-			done, total);
+		fprintf(stderr, "hil flash: %s %d%% (%zu of %zu bytes)\n", what, pct, done,
+			total);
 	}
 	b->last = what;
 	b->last_pct = pct;
@@ -68,19 +68,21 @@ static int flash_fx2(const struct hil_board *b, const struct hil_bitfile *img,
 	char err[1024];
 	struct hil_fx2_done d;
 	if (!sram) {
-		fprintf(stderr, "hil flash: %s's FPGA has no flash to write: configure it "
+		fprintf(stderr,
+			"hil flash: %s's FPGA has no flash to write: configure it "
 			"with hil flash --sram %s (it keeps the bitstream until the "
-			"board loses power)\n", b->name, file);
+			"board loses power)\n",
+			b->name, file);
 		return 2;
 	}
 	if (hil_fx2_sram(b, img->data, img->len, &d, err, sizeof(err)) < 0) {
 		fprintf(stderr, "hil flash: FAILED: %s\n", err);
 		return 2;
 	}
-	printf("%s: hil's firmware (API %u, build %08x) %s; %s %s\n", b->name, d.api,
-	       d.build, d.firmware_loaded ? "loaded" : "was running already",
-	       file, d.bitstream_loaded ? "configured into SRAM; CDONE high"
-					: "was in the FPGA already (same CRC-32)");
+	printf("%s: hil's firmware (API %u, build %08x) %s; %s %s\n", b->name, d.api, d.build,
+	       d.firmware_loaded ? "loaded" : "was running already", file,
+	       d.bitstream_loaded ? "configured into SRAM; CDONE high"
+				  : "was in the FPGA already (same CRC-32)");
 	return 0;
 }
 
@@ -123,8 +125,10 @@ int cmd_flash(int argc, char **argv)
 	struct ftdi_context *f = NULL;
 	uint64_t want = 0;
 	if (!board && !img.board[0]) {
-		fprintf(stderr, "hil flash: %s does not say which board it is for: "
-				"name it with --board\n", file);
+		fprintf(stderr,
+			"hil flash: %s does not say which board it is for: "
+			"name it with --board\n",
+			file);
 		goto out;
 	}
 	if (hil_board_load(&b, board ? board : img.board, err, sizeof(err)) < 0) {
@@ -168,8 +172,8 @@ int cmd_flash(int argc, char **argv)
 	}
 	double s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	if (sram)
-		printf("configured %s (%s) from %s into SRAM in %.2f s; CDONE high\n",
-		       b.name, b.device, file, s);
+		printf("configured %s (%s) from %s into SRAM in %.2f s; CDONE high\n", b.name,
+		       b.device, file, s);
 	else
 		printf("flashed %s to %s (%s, %s): %zu bytes written and verified in "
 		       "%.2f s; the FPGA booted from it (CDONE high)\n",

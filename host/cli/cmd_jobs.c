@@ -38,8 +38,10 @@ static char *slurp(const char *path)
 	size_t n;
 	int rc = hil_read_file(path, MAX_SCRIPT, &buf, &n, err, sizeof(err));
 	if (rc == -2)
-		fprintf(stderr, "hil submit: %s: longer than %u KiB; a job's script is "
-				"sent whole\n", path, MAX_SCRIPT >> 10);
+		fprintf(stderr,
+			"hil submit: %s: longer than %u KiB; a job's script is "
+			"sent whole\n",
+			path, MAX_SCRIPT >> 10);
 	else if (rc < 0)
 		fprintf(stderr, "hil submit: %s\n", err);
 	return rc < 0 ? NULL : buf;
@@ -50,20 +52,17 @@ int cmd_submit(int argc, char **argv)
 	const char *script = NULL, *dut = NULL, *board = NULL, *type = NULL, *sock = NULL;
 	int sim = 0;
 	const struct cliopt opts[] = {
-		{"dut", &dut, NULL},
-		{"board", &board, NULL},
-		{"board-type", &type, NULL},
-		{"socket", &sock, NULL},
-		{"sim", NULL, &sim},
-		{0},
+		{"dut", &dut, NULL},     {"board", &board, NULL}, {"board-type", &type, NULL},
+		{"socket", &sock, NULL}, {"sim", NULL, &sim},     {0},
 	};
 	if (opts_parse(argc, argv, "hil submit", opts, &script, 1) < 0)
 		return 2;
 	char abs[PATH_MAX];
 	if (!script || !dut || !!board + !!type + sim != 1) {
-		fprintf(stderr, "usage: hil submit SCRIPT --dut DIR (--board NAME | "
-				"--board-type T | --sim) [--socket PATH]\n"
-				"  queues the script with hild and prints the job id\n");
+		fprintf(stderr,
+			"usage: hil submit SCRIPT --dut DIR (--board NAME | "
+			"--board-type T | --sim) [--socket PATH]\n"
+			"  queues the script with hild and prints the job id\n");
 		return 2;
 	}
 	if (!realpath(dut, abs)) {
@@ -127,12 +126,13 @@ int cmd_jobs(int argc, char **argv)
 			return 2;
 		}
 		size_t i;
-		json_array_foreach(json_object_get(ok, "jobs"), i, j) {
+		json_array_foreach(json_object_get(ok, "jobs"), i, j)
+		{
 			print_job(j);
 			before = json_integer_value(json_object_get(j, "job"));
 		}
 		more = json_is_true(json_object_get(ok, "more")) &&
-		       json_array_size(json_object_get(ok, "jobs")) > 0;
+			json_array_size(json_object_get(ok, "jobs")) > 0;
 		json_decref(ok);
 	}
 	hil_client_close(c);
@@ -156,8 +156,9 @@ static json_t *job_request(int argc, char **argv, const char *cmd, const char *o
 		return NULL;
 	}
 	struct hil_client *c = connect_or_say(sock, cmd);
-	json_t *ok = c ? call(c, json_pack("{s:s,s:I}", "op", op, "job", (json_int_t)*job), cmd)
-		       : NULL;
+	json_t *ok = c
+		? call(c, json_pack("{s:s,s:I}", "op", op, "job", (json_int_t)*job), cmd)
+		: NULL;
 	hil_client_close(c);
 	return ok;
 }
@@ -172,11 +173,13 @@ int cmd_wait(int argc, char **argv)
 	/* 0 only for a pass hild says the job earned; nothing else is one. */
 	const char *st = json_string_value(json_object_get(ok, "status"));
 	json_t *ex = json_object_get(ok, "exit");
-	int code = !st || !json_is_integer(ex) ? 2
-		   : !strcmp(st, "pass") && json_integer_value(ex) == 0 ? 0
-		   : !strcmp(st, "fail") && json_integer_value(ex) == 1 ? 1 : 2;
-	fprintf(stderr, "hil wait: job %lld %s on %s (exit %d)\n", job, st ? st : "(no status)",
-		json_string_value(json_object_get(ok, "board")), code);
+	int code = !st || !json_is_integer(ex)                       ? 2
+		: !strcmp(st, "pass") && json_integer_value(ex) == 0 ? 0
+		: !strcmp(st, "fail") && json_integer_value(ex) == 1 ? 1
+								     : 2;
+	fprintf(stderr, "hil wait: job %lld %s on %s (exit %d)\n", job,
+		st ? st : "(no status)", json_string_value(json_object_get(ok, "board")),
+		code);
 	json_decref(ok);
 	return code;
 }
@@ -192,8 +195,8 @@ int cmd_result(int argc, char **argv)
 	const char *msg = json_string_value(json_object_get(ok, "message"));
 	int rc = 0;
 	if (strcmp(state, "done")) {
-		fprintf(stderr, "hil result: job %lld is %s; hil wait %lld waits for it\n", job,
-			state, job);
+		fprintf(stderr, "hil result: job %lld is %s; hil wait %lld waits for it\n",
+			job, state, job);
 		rc = 2;
 	} else {
 		if (trace)
@@ -201,12 +204,12 @@ int cmd_result(int argc, char **argv)
 		else
 			printf("(the trace is too long for a reply: %s)\n",
 			       json_string_value(json_object_get(ok, "trace_file")));
-		json_t *s = json_pack("{s:I,s:s,s:O,s:O,s:s,s:s}", "job", (json_int_t)job,
-				      "status", json_string_value(json_object_get(ok, "status")),
-				      "exit", json_object_get(ok, "exit"), "board",
-				      json_object_get(ok, "board"), "log",
-				      json_string_value(json_object_get(ok, "log")), "dir",
-				      json_string_value(json_object_get(ok, "dir")));
+		json_t *s = json_pack(
+			"{s:I,s:s,s:O,s:O,s:s,s:s}", "job", (json_int_t)job, "status",
+			json_string_value(json_object_get(ok, "status")), "exit",
+			json_object_get(ok, "exit"), "board", json_object_get(ok, "board"),
+			"log", json_string_value(json_object_get(ok, "log")), "dir",
+			json_string_value(json_object_get(ok, "dir")));
 		if (msg)
 			json_object_set_new(s, "message", json_string(msg));
 		char *t = json_dumps(s, JSON_COMPACT | JSON_PRESERVE_ORDER);

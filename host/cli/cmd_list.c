@@ -22,8 +22,8 @@ int cmd_list(int argc, char **argv)
 		return 0;
 	}
 	int denied = 0;
-	printf("%-9s %-7s %-16s %-28s %s\n", "USB ID", "BUS/DEV", "SERIAL",
-	       "DESCRIPTION", "BOARDS");
+	printf("%-9s %-7s %-16s %-28s %s\n", "USB ID", "BUS/DEV", "SERIAL", "DESCRIPTION",
+	       "BOARDS");
 	for (int i = 0; i < n; i++) {
 		char id[16], at[16], boards[256];
 		snprintf(id, sizeof(id), "%04x:%04x", d[i].vid, d[i].pid);
@@ -36,7 +36,9 @@ int cmd_list(int argc, char **argv)
 		       *boards ? boards : "-");
 	}
 	if (denied)
-		fprintf(stderr, "hil list: this user may not open the devices marked "
-				"(no permission): %s\n", hil_usb_access_help());
+		fprintf(stderr,
+			"hil list: this user may not open the devices marked "
+			"(no permission): %s\n",
+			hil_usb_access_help());
 	return 0;
 }

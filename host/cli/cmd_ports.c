@@ -13,18 +13,15 @@ int cmd_ports(int argc, char **argv)
 	int json = 0, where = 0;
 	char err[1024];
 	const struct cliopt opts[] = {
-		{"dut", &dir, NULL},
-		{"top", &top, NULL},
-		{"json", NULL, &json},
-		{"where", NULL, &where},
-		{"model", &model, NULL},
-		{0},
+		{"dut", &dir, NULL},     {"top", &top, NULL},     {"json", NULL, &json},
+		{"where", NULL, &where}, {"model", &model, NULL}, {0},
 	};
 	if (opts_parse(argc, argv, "hil ports", opts, NULL, 0) < 0)
 		return 2;
 	if (!dir) {
-		fprintf(stderr, "usage: hil ports --dut DIR [--top T] [--json | --where | "
-				"--model KIND]\n");
+		fprintf(stderr,
+			"usage: hil ports --dut DIR [--top T] [--json | --where | "
+			"--model KIND]\n");
 		return 2;
 	}
 	struct hil_dut_build b;

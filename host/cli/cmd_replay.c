@@ -28,8 +28,8 @@ static void fmtv(const struct hil_ports *p, int port, const uint8_t *v, char *ou
 	hil_value_format(v, p->port[port].width, out);
 }
 
-static void differs(struct replay *r, const char *fmt, uint64_t cycle, int port,
-		    const char *a, const char *b)
+static void differs(struct replay *r, const char *fmt, uint64_t cycle, int port, const char *a,
+		    const char *b)
 {
 	if (r->differ)
 		return;
@@ -61,20 +61,28 @@ static void on_report(void *user, int port, uint64_t cycle, const uint8_t *val)
 	r->reports++;
 	fmtv(r->ports, port, val, b);
 	if (!next_report(r, &rec)) {
-		differs(r, "first difference at cycle %llu, port %s: the recording "
-			"has no report here%s, the replay reports %s", cycle, port, "", b);
+		differs(r,
+			"first difference at cycle %llu, port %s: the recording "
+			"has no report here%s, the replay reports %s",
+			cycle, port, "", b);
 		return;
 	}
 	fmtv(r->ports, rec.port, rec.val, a);
 	if (rec.cycle < cycle)
-		differs(r, "first difference at cycle %llu, port %s: recorded %s, "
-			"the replay reports nothing%s", rec.cycle, rec.port, a, "");
+		differs(r,
+			"first difference at cycle %llu, port %s: recorded %s, "
+			"the replay reports nothing%s",
+			rec.cycle, rec.port, a, "");
 	else if (rec.cycle != cycle || rec.port != port)
-		differs(r, "first difference at cycle %llu, port %s: the replay "
-			"reports %s%s here, the recording does not", cycle, port, b, "");
+		differs(r,
+			"first difference at cycle %llu, port %s: the replay "
+			"reports %s%s here, the recording does not",
+			cycle, port, b, "");
 	else if (memcmp(rec.val, val, r->ports->port[port].nbytes))
-		differs(r, "first difference at cycle %llu, port %s: recorded %s, "
-			"replay %s", cycle, port, a, b);
+		differs(r,
+			"first difference at cycle %llu, port %s: recorded %s, "
+			"replay %s",
+			cycle, port, a, b);
 }
 
 static int to(struct replay *r, uint64_t cycle)
@@ -105,8 +113,10 @@ static int apply(struct replay *r, const struct hil_log_rec *rec)
 		if (memcmp(v, rec->val, r->ports->port[rec->port].nbytes)) {
 			fmtv(r->ports, rec->port, rec->val, a);
 			fmtv(r->ports, rec->port, v, b);
-			differs(r, "first difference at cycle %llu, port %s: recorded "
-				"%s, replay %s", rec->cycle, rec->port, a, b);
+			differs(r,
+				"first difference at cycle %llu, port %s: recorded "
+				"%s, replay %s",
+				rec->cycle, rec->port, a, b);
 		}
 		return HIL_OK;
 	case HIL_LOG_TIME:
@@ -125,10 +135,11 @@ int cmd_replay(int argc, char **argv)
 	if (opts_parse(argc, argv, "hil replay", opts, &log, 1) < 0)
 		return 2;
 	if (!log || !target) {
-		fprintf(stderr, "usage: hil replay LOG --target URI [--top T]\n"
-				"  re-applies the stimulus a session log recorded on "
-				"another target and\n  compares every sample and report: "
-				"prints 'identical' or the first difference\n");
+		fprintf(stderr,
+			"usage: hil replay LOG --target URI [--top T]\n"
+			"  re-applies the stimulus a session log recorded on "
+			"another target and\n  compares every sample and report: "
+			"prints 'identical' or the first difference\n");
 		return 2;
 	}
 	struct replay r;
@@ -152,16 +163,18 @@ int cmd_replay(int argc, char **argv)
 	}
 	r.ports = hil_ports(r.h);
 	if (r.ports->signature != stim.ports.signature) {
-		fprintf(stderr, "hil replay: %s recorded DUT '%s' (signature %016llx), "
-				"but %s runs DUT '%s' (%016llx): replay on a target "
-				"built from the same DUT\n", log, stim.ports.top,
-			(unsigned long long)stim.ports.signature, target, r.ports->top,
-			(unsigned long long)r.ports->signature);
+		fprintf(stderr,
+			"hil replay: %s recorded DUT '%s' (signature %016llx), "
+			"but %s runs DUT '%s' (%016llx): replay on a target "
+			"built from the same DUT\n",
+			log, stim.ports.top, (unsigned long long)stim.ports.signature, target,
+			r.ports->top, (unsigned long long)r.ports->signature);
 		goto out;
 	}
 	if (hil_now(r.h) > stim.begin) {
-		fprintf(stderr, "hil replay: the recording starts at cycle %llu but %s "
-				"is at cycle %llu already: reset the target first\n",
+		fprintf(stderr,
+			"hil replay: the recording starts at cycle %llu but %s "
+			"is at cycle %llu already: reset the target first\n",
 			(unsigned long long)stim.begin, target,
 			(unsigned long long)hil_now(r.h));
 		goto out;
@@ -187,8 +200,10 @@ int cmd_replay(int argc, char **argv)
 	if (!r.differ && next_report(&r, &rec)) {
 		char a[80];
 		fmtv(r.ports, rec.port, rec.val, a);
-		differs(&r, "first difference at cycle %llu, port %s: recorded %s, "
-			"the replay reports nothing%s", rec.cycle, rec.port, a, "");
+		differs(&r,
+			"first difference at cycle %llu, port %s: recorded %s, "
+			"the replay reports nothing%s",
+			rec.cycle, rec.port, a, "");
 	}
 	if (r.failed)
 		goto out;
@@ -197,9 +212,10 @@ int cmd_replay(int argc, char **argv)
 		status = 1;
 	} else if (!ended) {
 		/* What is there may match, but a cut log is not a whole session. */
-		fprintf(stderr, "hil replay: %s has no end record: the session or the log "
-				"was cut short, so it is no whole recording (what it holds, %lu "
-				"pokes, %lu samples and %lu reports up to cycle %llu, matched)\n",
+		fprintf(stderr,
+			"hil replay: %s has no end record: the session or the log "
+			"was cut short, so it is no whole recording (what it holds, %lu "
+			"pokes, %lu samples and %lu reports up to cycle %llu, matched)\n",
 			log, r.pokes, r.samples, r.reports, (unsigned long long)hil_now(r.h));
 	} else {
 		printf("identical: %lu pokes, %lu samples, %lu reports over %llu cycles\n",

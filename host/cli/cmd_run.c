@@ -107,9 +107,11 @@ static int exec_cmd(struct run *r, const struct hil_cmd *c)
 static void summary(const struct run *r, int status)
 {
 	json_t *j = json_pack("{s:s, s:I, s:I}", "result",
-			      status == 0 ? "pass" : status == 1 ? "fail" : "error",
-			      "cycles", (json_int_t)(r->h ? hil_now(r->h) : 0),
-			      "reports", (json_int_t)r->tr.total);
+			      status == 0           ? "pass"
+				      : status == 1 ? "fail"
+						    : "error",
+			      "cycles", (json_int_t)(r->h ? hil_now(r->h) : 0), "reports",
+			      (json_int_t)r->tr.total);
 	json_object_set_new(j, "failure",
 			    r->failure[0] ? json_string(r->failure) : json_null());
 	char *s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
@@ -126,9 +128,10 @@ static void print_stats(hil_t *h)
 		fprintf(stderr, "hil run: %s\n", hil_error(h));
 		return;
 	}
-	fprintf(stderr, "hil: link frames_in=%lu frames_out=%lu bad_frames=%lu "
-			"retransmits=%lu naks=%lu bridge_crc_errors=%u "
-			"bridge_seq_errors=%u bridge_phy_errors=%u\n",
+	fprintf(stderr,
+		"hil: link frames_in=%lu frames_out=%lu bad_frames=%lu "
+		"retransmits=%lu naks=%lu bridge_crc_errors=%u "
+		"bridge_seq_errors=%u bridge_phy_errors=%u\n",
 		s.frames_in, s.frames_out, s.bad_frames, s.retransmits, s.naks,
 		s.bridge_crc_errors, s.bridge_seq_errors, s.bridge_phy_errors);
 }
@@ -165,14 +168,15 @@ int cmd_run(int argc, char **argv)
 	if (opts_parse(argc, argv, "hil run", opts, &script, 1) < 0)
 		return 2;
 	if (!(dir || target) || !script) {
-		fprintf(stderr, "usage: hil run (--dut DIR | --target URI) [--top T] "
-				"[--vcd FILE] [--json] [--stats] [--ports PORTS.JSON] "
-				"[--serial S | --bus N --device N] [--record LOG] "
-				"[--direct] SCRIPT\n"
-				"  URI: sim:DIR (the default for --dut DIR), "
-				"netlist:BOARD:DIR, uart:BOARD:DIR, fx2:BOARD:DIR,\n"
-				"       ftdi:BOARD[@SERIAL|@BUS/DEV]:DIR, tty:BOARD@/dev/ttyX:DIR,\n"
-				"       hild:BOARD, hild:type=T, hild:sim:DIR (through hild)\n");
+		fprintf(stderr,
+			"usage: hil run (--dut DIR | --target URI) [--top T] "
+			"[--vcd FILE] [--json] [--stats] [--ports PORTS.JSON] "
+			"[--serial S | --bus N --device N] [--record LOG] "
+			"[--direct] SCRIPT\n"
+			"  URI: sim:DIR (the default for --dut DIR), "
+			"netlist:BOARD:DIR, uart:BOARD:DIR, fx2:BOARD:DIR,\n"
+			"       ftdi:BOARD[@SERIAL|@BUS/DEV]:DIR, tty:BOARD@/dev/ttyX:DIR,\n"
+			"       hild:BOARD, hild:type=T, hild:sim:DIR (through hild)\n");
 		return 2;
 	}
 
@@ -183,11 +187,13 @@ int cmd_run(int argc, char **argv)
 	char uri[4200], err[1024];
 	const char *colon = target ? strchr(target, ':') : NULL;
 	const char *dircolon = colon ? strchr(colon + 1, ':') : NULL;
-	if ((sel.serial || sel.bus) && (!target || strncmp(target, "ftdi:", 5) || !dircolon ||
-					memchr(colon, '@', (size_t)(dircolon - colon)))) {
-		fprintf(stderr, "hil run: --serial, --bus and --device choose the board "
-				"of an ftdi:BOARD:DIR target (one that does not choose "
-				"it with @ already)\n");
+	if ((sel.serial || sel.bus) &&
+	    (!target || strncmp(target, "ftdi:", 5) || !dircolon ||
+	     memchr(colon, '@', (size_t)(dircolon - colon)))) {
+		fprintf(stderr,
+			"hil run: --serial, --bus and --device choose the board "
+			"of an ftdi:BOARD:DIR target (one that does not choose "
+			"it with @ already)\n");
 		return 2;
 	}
 	if (target && sel.serial)
@@ -235,9 +241,10 @@ int cmd_run(int argc, char **argv)
 	 * scheduled poke it did not reach was never made. */
 	for (size_t i = 0; i < r.s.ncmds && status == 0; i++)
 		if (r.s.cmds[i].kind == HIL_CMD_POKE_AT && r.s.cmds[i].cycle > hil_now(r.h)) {
-			fprintf(stderr, "%s:%d:%d: at %llu is never reached: the script ended "
-					"at cycle %llu; run or step up to it\n", r.s.path,
-				r.s.cmds[i].line, r.s.cmds[i].col,
+			fprintf(stderr,
+				"%s:%d:%d: at %llu is never reached: the script ended "
+				"at cycle %llu; run or step up to it\n",
+				r.s.path, r.s.cmds[i].line, r.s.cmds[i].col,
 				(unsigned long long)r.s.cmds[i].cycle,
 				(unsigned long long)hil_now(r.h));
 			status = 2;

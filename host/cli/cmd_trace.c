@@ -90,7 +90,8 @@ static int export_vcd(const char *log, const char *out)
 	FILE *f = fopen(out, "w");
 	int status = 2, got;
 	if (!h.e || !h.order || !f) {
-		fprintf(stderr, "hil trace: %s: %s\n", out, f ? "out of memory" : "cannot create");
+		fprintf(stderr, "hil trace: %s: %s\n", out,
+			f ? "out of memory" : "cannot create");
 		goto done;
 	}
 	struct vcd v;
@@ -102,8 +103,10 @@ static int export_vcd(const char *log, const char *out)
 	while ((got = hil_log_next(&rd, &rec, err, sizeof(err))) == 1) {
 		if (rec.kind == HIL_LOG_POKE) {
 			if (h.n == HEAP_MAX) {
-				fprintf(stderr, "hil trace: %s: more than %u pokes scheduled "
-						"ahead, which libhil never writes\n", log, HEAP_MAX);
+				fprintf(stderr,
+					"hil trace: %s: more than %u pokes scheduled "
+					"ahead, which libhil never writes\n",
+					log, HEAP_MAX);
 				goto done;
 			}
 			push(&h, &rec);
@@ -140,9 +143,10 @@ int cmd_trace(int argc, char **argv)
 	if (ok && opts_parse(argc - 1, argv + 1, "hil trace export", opts, &what, 1) < 0)
 		return 2;
 	if (!ok || !what || !vcd) {
-		fprintf(stderr, "usage: hil trace export (LOG | JOB) --vcd FILE [--socket PATH]\n"
-				"  writes a session log, or the log of job JOB that hild "
-				"ran, as a VCD\n");
+		fprintf(stderr,
+			"usage: hil trace export (LOG | JOB) --vcd FILE [--socket PATH]\n"
+			"  writes a session log, or the log of job JOB that hild "
+			"ran, as a VCD\n");
 		return 2;
 	}
 	char path[4096];

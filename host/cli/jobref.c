@@ -16,9 +16,10 @@ int jobref_log(const char *what, const char *sock, char *out, size_t n)
 	}
 	char err[1024];
 	struct hil_client *c = hil_client_connect(sock, "hil", err, sizeof(err));
-	json_t *ok = c ? hil_client_call(c, json_pack("{s:s,s:I}", "op", "result", "job",
-						 (json_int_t)strtoull(what, NULL, 10)),
-				    err, sizeof(err))
+	json_t *ok = c ? hil_client_call(c,
+					 json_pack("{s:s,s:I}", "op", "result", "job",
+						   (json_int_t)strtoull(what, NULL, 10)),
+					 err, sizeof(err))
 		       : NULL;
 	hil_client_close(c);
 	const char *log = json_string_value(json_object_get(ok, "log"));

@@ -20,7 +20,8 @@ void opts_refused(const char *who, const struct option *longopts, int c, const c
 		fprintf(stderr, "%s: --%s %s\n", who, name,
 			c == ':' ? "wants a value" : "takes no value");
 	else
-		fprintf(stderr, "%s: unknown option '%.*s'\n", who, (int)strcspn(word, "="), word);
+		fprintf(stderr, "%s: unknown option '%.*s'\n", who, (int)strcspn(word, "="),
+			word);
 }
 
 /* Puts word after the operands there are, if there is room for it. */
@@ -51,8 +52,8 @@ int opts_parse(int argc, char **argv, const char *who, const struct cliopt *opts
 	opterr = 0;
 	/* "-": operands come back in place, so they stand anywhere even under
 	 * POSIXLY_CORRECT, and nothing is reordered. */
-	for (const char *word = argv[1]; (c = getopt_long(argc, argv, "-:", longopts, NULL)) != -1;
-	     word = argv[optind]) {
+	for (const char *word = argv[1];
+	     (c = getopt_long(argc, argv, "-:", longopts, NULL)) != -1; word = argv[optind]) {
 		if (c == '?' || c == ':') {
 			opts_refused(who, longopts, c, word);
 			return -1;

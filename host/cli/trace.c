@@ -6,8 +6,7 @@
 
 #include "hil/script.h"
 
-void trace_init(struct trace *t, const struct hil_ports *ports, FILE *out,
-		FILE *vcd)
+void trace_init(struct trace *t, const struct hil_ports *ports, FILE *out, FILE *vcd)
 {
 	memset(t, 0, sizeof(*t));
 	t->ports = ports;
@@ -41,8 +40,7 @@ void trace_flush(struct trace *t)
 		const struct hil_port *p = &t->ports->port[r->port];
 		char hex[3 + HIL_MAX_PORT_WIDTH / 4 + 1];
 		hil_value_format(r->val, p->width, hex);
-		fprintf(t->out, "%llu %s %s\n", (unsigned long long)r->cycle, p->name,
-			hex);
+		fprintf(t->out, "%llu %s %s\n", (unsigned long long)r->cycle, p->name, hex);
 		if (t->has_vcd)
 			vcd_value(&t->vcd, r->cycle, r->port, r->val);
 		t->total++;
@@ -51,8 +49,7 @@ void trace_flush(struct trace *t)
 	fflush(t->out);
 }
 
-void trace_add(struct trace *t, uint64_t cycle, int line, int port,
-	       const uint8_t *val)
+void trace_add(struct trace *t, uint64_t cycle, int line, int port, const uint8_t *val)
 {
 	if (t->n && t->rec[0].cycle != cycle)
 		trace_flush(t);

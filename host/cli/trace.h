@@ -28,10 +28,8 @@ struct trace {
 };
 
 /* vcd may be NULL. */
-void trace_init(struct trace *t, const struct hil_ports *ports, FILE *out,
-		FILE *vcd);
-void trace_add(struct trace *t, uint64_t cycle, int line, int port,
-	       const uint8_t *val);
+void trace_init(struct trace *t, const struct hil_ports *ports, FILE *out, FILE *vcd);
+void trace_add(struct trace *t, uint64_t cycle, int line, int port, const uint8_t *val);
 /* Prints what is held; call at the end and before reporting a failure. */
 void trace_flush(struct trace *t);
 void trace_free(struct trace *t);

@@ -11,9 +11,11 @@ struct usbsel_args {
 };
 
 /* Their rows in a command's list of options (opts.h). */
-#define USBSEL_OPTS(a)                                                          \
-	{"serial", &(a).serial, NULL}, {"bus", &(a).bus, NULL},                 \
-	{"device", &(a).device, NULL}
+#define USBSEL_OPTS(a)                                                                        \
+	{"serial", &(a).serial, NULL}, {"bus", &(a).bus, NULL},                               \
+	{                                                                                     \
+		"device", &(a).device, NULL                                                   \
+	}
 
 /* The selection they make. Returns -1 (after saying why) on a bad number,
  * or on --bus without --device or the other way round. */

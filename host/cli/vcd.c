@@ -15,8 +15,9 @@ static void vcd_id(size_t i, char *id)
 static void header(struct vcd *v)
 {
 	char id[8];
-	fprintf(v->f, "$comment hil trace of DUT %s; one time unit is one DUT "
-		      "cycle $end\n$timescale 1ns $end\n$scope module %s $end\n",
+	fprintf(v->f,
+		"$comment hil trace of DUT %s; one time unit is one DUT "
+		"cycle $end\n$timescale 1ns $end\n$scope module %s $end\n",
 		v->ports->top, v->ports->top);
 	for (size_t i = 0; i < v->ports->n; i++) {
 		vcd_id(i, id);

@@ -16,9 +16,14 @@
 #include "hil/targets.h"
 
 #define OFFLINE_RETRY_MS 30000
-#define PRESENCE_MS 2000
+#define PRESENCE_MS      2000
 
-enum state { FREE, LEASED, RESETTING, OFFLINE };
+enum state {
+	FREE,
+	LEASED,
+	RESETTING,
+	OFFLINE
+};
 static const char *const state_names[] = {"free", "leased", "resetting", "offline"};
 
 struct board {
@@ -132,22 +137,27 @@ int boards_load(struct hild *d, char *err, size_t errlen)
 	json_t *list = json_object_get(root, "boards");
 	int rc = -1;
 	if (!json_is_array(list)) {
-		snprintf(err, errlen, "%s: expected {\"boards\": [{\"name\": ..., \"type\": "
-			 "..., \"uri\": ..., \"bitstream\": ...}, ...]}", path);
+		snprintf(err, errlen,
+			 "%s: expected {\"boards\": [{\"name\": ..., \"type\": "
+			 "..., \"uri\": ..., \"bitstream\": ...}, ...]}",
+			 path);
 		goto out;
 	}
 	size_t i;
 	json_t *j;
 	struct board **tail = &d->boards;
-	json_array_foreach(list, i, j) {
+	json_array_foreach(list, i, j)
+	{
 		const char *name = json_string_value(json_object_get(j, "name"));
 		const char *type = json_string_value(json_object_get(j, "type"));
 		const char *uri = json_string_value(json_object_get(j, "uri"));
 		json_t *bs = json_object_get(j, "bitstream");
 		if (!name || !name_ok(name) || ondemand_name(name)) {
-			snprintf(err, errlen, "%s: board %zu: \"name\" must be letters, digits, "
+			snprintf(err, errlen,
+				 "%s: board %zu: \"name\" must be letters, digits, "
 				 "'-', '_' or '.' (and not sim-N, which hild gives its "
-				 "on-demand simulators)", path, i + 1);
+				 "on-demand simulators)",
+				 path, i + 1);
 			goto out;
 		}
 		if (boards_find(d, name)) {
@@ -155,16 +165,20 @@ int boards_load(struct hild *d, char *err, size_t errlen)
 			goto out;
 		}
 		if (!type || !name_ok(type)) {
-			snprintf(err, errlen, "%s: board %s: \"type\" must name the board "
-				 "type (icebreaker, sim, ...)", path, name);
+			snprintf(err, errlen,
+				 "%s: board %s: \"type\" must name the board "
+				 "type (icebreaker, sim, ...)",
+				 path, name);
 			goto out;
 		}
-		if (!uri || (strncmp(uri, "sim:", 4) && strncmp(uri, "ce:", 3) &&
-			     strncmp(uri, "netlist:", 8) &&
-			     strncmp(uri, "uart:", 5) && strncmp(uri, "ftdi:", 5) &&
-			     strncmp(uri, "tty:", 4) && strncmp(uri, "usb:", 4) &&
-			     strncmp(uri, "fx2:", 4)) || strlen(uri) >= 1024) {
-			snprintf(err, errlen, "%s: board %s: \"uri\" must be a hil target: "
+		if (!uri ||
+		    (strncmp(uri, "sim:", 4) && strncmp(uri, "ce:", 3) &&
+		     strncmp(uri, "netlist:", 8) && strncmp(uri, "uart:", 5) &&
+		     strncmp(uri, "ftdi:", 5) && strncmp(uri, "tty:", 4) &&
+		     strncmp(uri, "usb:", 4) && strncmp(uri, "fx2:", 4)) ||
+		    strlen(uri) >= 1024) {
+			snprintf(err, errlen,
+				 "%s: board %s: \"uri\" must be a hil target: "
 				 "ftdi:BOARD[@SERIAL]:DIR, tty:BOARD@DEV:DIR, usb:BOARD:DIR, "
 				 "sim:DIR, ce:DIR, netlist:BOARD:DIR, uart:BOARD:DIR or "
 				 "fx2:BOARD:DIR",
@@ -177,9 +191,11 @@ int boards_load(struct hild *d, char *err, size_t errlen)
 			goto out;
 		}
 		if (bs && !strncmp(uri, "usb:", 4)) {
-			snprintf(err, errlen, "%s: board %s: a usb: board's FPGA is configured "
+			snprintf(err, errlen,
+				 "%s: board %s: a usb: board's FPGA is configured "
 				 "at every session with its DUT's bitstream (hil bitstream "
-				 "--board ... --dut ...): leave \"bitstream\" out", path, name);
+				 "--board ... --dut ...): leave \"bitstream\" out",
+				 path, name);
 			goto out;
 		}
 		if (bs && access(json_string_value(bs), R_OK) != 0) {
@@ -197,11 +213,13 @@ int boards_load(struct hild *d, char *err, size_t errlen)
 		snprintf(b->type, sizeof(b->type), "%s", type);
 		snprintf(b->uri, sizeof(b->uri), "%s", uri);
 		if (bs)
-			snprintf(b->bitstream, sizeof(b->bitstream), "%s", json_string_value(bs));
+			snprintf(b->bitstream, sizeof(b->bitstream), "%s",
+				 json_string_value(bs));
 		else if (!strncmp(uri, "ftdi:", 5) || !strncmp(uri, "tty:", 4))
 			hild_log("board %s has no bitstream: hild cannot reset it "
 				 "between sessions, so a session may find the DUT as "
-				 "the last one left it", name);
+				 "the last one left it",
+				 name);
 		*tail = b;
 		tail = &b->next;
 	}
@@ -271,7 +289,8 @@ void boards_unwait(struct hild *d, struct waiter *w)
 void boards_cancel_wait(struct hild *d, struct waiter *w)
 {
 	struct client *c = w->c;
-	client_reply_error(c, w->id, "closed", "the open was withdrawn by a close "
+	client_reply_error(c, w->id, "closed",
+			   "the open was withdrawn by a close "
 			   "before a board came free");
 	client_done(c);
 	boards_unwait(d, w);
@@ -287,25 +306,30 @@ static void enqueue(struct hild *d, struct waiter *w)
 	d->wait_tail = w;
 }
 
-int boards_wait(struct hild *d, struct client *c, json_t *id, json_t *req,
-		char *err, size_t errlen)
+int boards_wait(struct hild *d, struct client *c, json_t *id, json_t *req, char *err,
+		size_t errlen)
 {
 	const char *name = json_string_value(json_object_get(req, "board"));
 	const char *type = json_string_value(json_object_get(req, "type"));
 	const char *sim = json_string_value(json_object_get(req, "sim"));
 	if (!!name + !!type + !!sim != 1) {
-		snprintf(err, errlen, "open takes one of \"board\": NAME, \"type\": T "
+		snprintf(err, errlen,
+			 "open takes one of \"board\": NAME, \"type\": T "
 			 "or \"sim\": DUT_DIRECTORY");
 		return -1;
 	}
 	if (name && !boards_find(d, name)) {
-		snprintf(err, errlen, "hild has no board called '%s' (hil boards lists "
-			 "them)", name);
+		snprintf(err, errlen,
+			 "hild has no board called '%s' (hil boards lists "
+			 "them)",
+			 name);
 		return -1;
 	}
 	if (name && boards_find(d, name)->ondemand) {
-		snprintf(err, errlen, "%s is an on-demand simulator: open \"sim\" with a "
-			 "DUT directory for one of your own", name);
+		snprintf(err, errlen,
+			 "%s is an on-demand simulator: open \"sim\" with a "
+			 "DUT directory for one of your own",
+			 name);
 		return -1;
 	}
 	if (type) {
@@ -313,14 +337,18 @@ int boards_wait(struct hild *d, struct client *c, json_t *id, json_t *req,
 		while (b && (b->ondemand || strcmp(b->type, type)))
 			b = b->next;
 		if (!b) {
-			snprintf(err, errlen, "hild has no board of type '%s' (hil boards "
-				 "lists them)", type);
+			snprintf(err, errlen,
+				 "hild has no board of type '%s' (hil boards "
+				 "lists them)",
+				 type);
 			return -1;
 		}
 	}
 	if (sim && (sim[0] != '/' || strlen(sim) >= 1000 || access(sim, R_OK | X_OK))) {
-		snprintf(err, errlen, "sim: '%s' must be the absolute path of a DUT "
-			 "directory hild can read", sim);
+		snprintf(err, errlen,
+			 "sim: '%s' must be the absolute path of a DUT "
+			 "directory hild can read",
+			 sim);
 		return -1;
 	}
 	struct waiter *w = calloc(1, sizeof(*w));
@@ -497,8 +525,10 @@ static long presence(struct hil_reactor *r, uint64_t id, void *user)
 		if (h == 0 && b->state == FREE) {
 			b->state = OFFLINE;
 			b->absent = 1;
-			snprintf(b->why, sizeof(b->why), "not plugged in (hild looks for it "
-				 "every %d s)", PRESENCE_MS / 1000);
+			snprintf(b->why, sizeof(b->why),
+				 "not plugged in (hild looks for it "
+				 "every %d s)",
+				 PRESENCE_MS / 1000);
 			hild_log("board %s is offline: %s", b->name, b->why);
 			announce(d, b);
 		} else if (h == 1 && b->state == OFFLINE) {

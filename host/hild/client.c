@@ -24,13 +24,13 @@ struct client {
 	char name[64];
 	char who[HILD_WHO]; /* "uid:N" (the Unix socket's peer), "cert:CN" or "tcp" */
 	void *tls;          /* its TLS connection (the stream owns it), or NULL */
-	int admin;    /* sees and controls everyone's jobs and events */
+	int admin;          /* sees and controls everyone's jobs and events */
 	int inflight;
 	int subs;
 	uint64_t deadline; /* the handshake's, for a TCP client */
 	uint64_t idle_timer, last_ms;
 	int leaving; /* told why it is being disconnected */
-	int held; /* its session's worker has a backlog of its requests */
+	int held;    /* its session's worker has a backlog of its requests */
 	long events; /* events queued since its output was last empty: an
 		      * upper bound on those still waiting */
 	struct session *sess;
@@ -87,7 +87,7 @@ static void identify(struct client *c)
 	/* Not hild's own user: models and DUT builds of every user's sessions
 	 * and jobs run as that user, so it is anyone's. */
 	c->admin = cr.uid == 0 ||
-		   (c->d->admin_gid != (gid_t)-1 && in_group(c->fd, c->d->admin_gid, cr.gid));
+		(c->d->admin_gid != (gid_t)-1 && in_group(c->fd, c->d->admin_gid, cr.gid));
 }
 
 struct session *client_session(struct client *c)
@@ -154,13 +154,15 @@ static int fatal(struct client *c, const char *code, const char *msg)
 
 int client_reply_error(struct client *c, json_t *id, const char *code, const char *msg)
 {
-	return send_json(c, json_pack("{s:O,s:{s:s,s:s}}", "id", id, "error", "code",
-				      code, "message", msg));
+	return send_json(c,
+			 json_pack("{s:O,s:{s:s,s:s}}", "id", id, "error", "code", code,
+				   "message", msg));
 }
 
 int client_reply_ok(struct client *c, json_t *id, json_t *result)
 {
-	return send_json(c, json_pack("{s:O,s:o}", "id", id, "ok", result ? result : json_object()));
+	return send_json(
+		c, json_pack("{s:O,s:o}", "id", id, "ok", result ? result : json_object()));
 }
 
 int client_reply_ok_fd(struct client *c, json_t *id, json_t *result, int fd)
@@ -243,7 +245,8 @@ void client_event(struct client *c, unsigned long sub, const char *body, size_t 
 				 c->id, c->name, c->d->cfg.max_events);
 			c->d->dropped++;
 			/* Past the limit nothing more is queued; the stream ends. */
-			static const char slow[] = "{\"error\":{\"code\":\"slow\",\"message\":"
+			static const char slow[] =
+				"{\"error\":{\"code\":\"slow\",\"message\":"
 				"\"dropped: too many events waited for this client to read them "
 				"(hild --max-events)\"}}";
 			stream_send(c->s, slow, sizeof(slow) - 1);
@@ -284,13 +287,15 @@ static int hello(struct client *c, json_t *m)
 {
 	json_t *v = json_object_get(m, "hello");
 	if (!json_is_integer(v))
-		return fatal(c, "handshake", "the first message must be "
+		return fatal(c, "handshake",
+			     "the first message must be "
 			     "{\"hello\": 1, \"client\": NAME}");
 	if (json_integer_value(v) != HILD_PROTOCOL) {
 		char msg[160];
-		snprintf(msg, sizeof(msg), "this hild speaks protocol %d, the client "
-			 "%lld: use a hil and hild of the same release", HILD_PROTOCOL,
-			 (long long)json_integer_value(v));
+		snprintf(msg, sizeof(msg),
+			 "this hild speaks protocol %d, the client "
+			 "%lld: use a hil and hild of the same release",
+			 HILD_PROTOCOL, (long long)json_integer_value(v));
 		return fatal(c, "version", msg);
 	}
 	if (c->tcp) {
@@ -302,15 +307,18 @@ static int hello(struct client *c, json_t *m)
 		if (diff) {
 			hild_log("client %lu over TCP refused: %s token", c->id,
 				 tok ? "wrong" : "no");
-			return fatal(c, "auth", tok ? "wrong token" :
-				     "over TCP the handshake must carry \"token\": the "
-				     "contents of hild's --token-file");
+			return fatal(c, "auth",
+				     tok ? "wrong token"
+					 : "over TCP the handshake must carry \"token\": the "
+					   "contents of hild's --token-file");
 		}
 	}
 	if (c->tls && named_by_certificate(c) < 0) {
 		hild_log("client %lu over TCP refused: its certificate's common name is not "
-			 "one name of letters, digits, '.', '_', '@' and '-'", c->id);
-		return fatal(c, "auth", "hild takes a client certificate whose subject has one "
+			 "one name of letters, digits, '.', '_', '@' and '-'",
+			 c->id);
+		return fatal(c, "auth",
+			     "hild takes a client certificate whose subject has one "
 			     "common name of 1 to 63 letters, digits, '.', '_', '@' or '-'");
 	}
 	const char *name = json_string_value(json_object_get(m, "client"));
@@ -345,7 +353,8 @@ static int on_msg(void *owner, const char *msg, size_t n)
 	json_t *id = json_object_get(m, "id");
 	if (!json_is_integer(id) || json_integer_value(id) < 0) {
 		json_decref(m);
-		return fatal(c, "bad_frame", "a request needs \"id\", a whole number "
+		return fatal(c, "bad_frame",
+			     "a request needs \"id\", a whole number "
 			     "of 0 or more, which its reply will carry");
 	}
 	if (c->sess)
@@ -396,7 +405,8 @@ static long idle_check(struct hil_reactor *r, uint64_t id, void *user)
 	c->idle_timer = 0;
 	hild_log("client %lu (%s) dropped: idle for %ld s holding nothing", c->id, c->name,
 		 c->d->cfg.idle_s);
-	disconnect(c, "idle", "disconnected: no request for hild --idle-s seconds and "
+	disconnect(c, "idle",
+		   "disconnected: no request for hild --idle-s seconds and "
 		   "nothing held (no session, subscription or wait); connect again");
 	return -1;
 }
@@ -422,7 +432,8 @@ struct client *client_new(struct hild *d, int fd, int tcp)
 	}
 	/* Until its handshake a client's messages are small: a connection
 	 * that is not yet anyone's costs a few kilobytes, not --max-msg. */
-	c->s = stream_new(d, fd, d->cfg.max_msg < PRE_HELLO_MSG ? d->cfg.max_msg : PRE_HELLO_MSG,
+	c->s = stream_new(d, fd,
+			  d->cfg.max_msg < PRE_HELLO_MSG ? d->cfg.max_msg : PRE_HELLO_MSG,
 			  d->cfg.max_out, on_msg, on_close, c);
 	if (!c->s) {
 		tls_free(c->tls);

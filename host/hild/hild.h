@@ -30,33 +30,33 @@
 
 struct hild_config {
 	const char *socket_path;
-	const char *group;      /* the socket's group, or NULL to keep ours */
-	const char *admin_group; /* its members see everyone's jobs and events */
-	const char *tcp;        /* [ADDR:]PORT to listen on too, or NULL */
-	const char *token_file; /* what TCP clients must present */
-	int tcp_plain;          /* TCP without TLS (loopback only) */
+	const char *group;              /* the socket's group, or NULL to keep ours */
+	const char *admin_group;        /* its members see everyone's jobs and events */
+	const char *tcp;                /* [ADDR:]PORT to listen on too, or NULL */
+	const char *token_file;         /* what TCP clients must present */
+	int tcp_plain;                  /* TCP without TLS (loopback only) */
 	const char *tls_cert, *tls_key; /* TLS on TCP: the server's */
-	const char *tls_client_ca; /* and the CA client certificates must come from */
-	const char *config;     /* the boards file */
-	const char *state;      /* jobs and session logs */
+	const char *tls_client_ca;      /* and the CA client certificates must come from */
+	const char *config;             /* the boards file */
+	const char *state;              /* jobs and session logs */
 	int max_clients;
-	int max_tcp;            /* of those, over TCP */
-	int max_unix;           /* and over the Unix socket */
-	int max_subs;           /* subscriptions of one client */
-	long handshake_s;       /* a TCP client not through its handshake by then goes */
-	int max_inflight;       /* requests of one client awaiting replies */
-	int max_sims;           /* simulator sessions at once */
-	long max_events;        /* events queued for one subscriber */
-	long lease_idle_s;      /* a lease whose owner is silent this long ends */
-	long keep_jobs;         /* finished jobs held in memory (the rest on disk) */
-	long max_user_jobs;     /* one user's queued and running jobs */
-	size_t max_user_bytes;  /* and their scripts' bytes */
-	long max_user_unread;   /* one user's finished jobs it has not read */
-	long idle_s;            /* a client holding nothing, silent this long, goes */
-	long keep_days;         /* finished, read jobs and old logs go after this */
-	long keep_mb;           /* or, oldest first, when they take more */
-	size_t max_msg;         /* the largest message either way */
-	size_t max_out;         /* bytes queued for one client before it is dropped */
+	int max_tcp;           /* of those, over TCP */
+	int max_unix;          /* and over the Unix socket */
+	int max_subs;          /* subscriptions of one client */
+	long handshake_s;      /* a TCP client not through its handshake by then goes */
+	int max_inflight;      /* requests of one client awaiting replies */
+	int max_sims;          /* simulator sessions at once */
+	long max_events;       /* events queued for one subscriber */
+	long lease_idle_s;     /* a lease whose owner is silent this long ends */
+	long keep_jobs;        /* finished jobs held in memory (the rest on disk) */
+	long max_user_jobs;    /* one user's queued and running jobs */
+	size_t max_user_bytes; /* and their scripts' bytes */
+	long max_user_unread;  /* one user's finished jobs it has not read */
+	long idle_s;           /* a client holding nothing, silent this long, goes */
+	long keep_days;        /* finished, read jobs and old logs go after this */
+	long keep_mb;          /* or, oldest first, when they take more */
+	size_t max_msg;        /* the largest message either way */
+	size_t max_out;        /* bytes queued for one client before it is dropped */
 };
 
 struct stream;
@@ -207,8 +207,8 @@ struct board *boards_find(struct hild *d, const char *name);
 int boards_load(struct hild *d, char *err, size_t errlen);
 json_t *boards_list(struct hild *d);
 /* Queues a client's open (board name, type, or sim DUT directory). */
-int boards_wait(struct hild *d, struct client *c, json_t *id, json_t *req,
-		char *err, size_t errlen);
+int boards_wait(struct hild *d, struct client *c, json_t *id, json_t *req, char *err,
+		size_t errlen);
 int boards_wait_job(struct hild *d, struct job *j);
 void boards_unwait(struct hild *d, struct waiter *w);
 /* The same, answering the open that waited. */

@@ -91,9 +91,11 @@ int jobrun_main(int argc, char **argv)
 	if (pid > 0 && WIFSIGNALED(st))
 		snprintf(msg, sizeof(msg), "hil run was killed by signal %d", WTERMSIG(st));
 	json_t *r = json_pack("{s:s,s:i,s:s,s:s,s:I,s:I}", "status",
-			      code == 0 ? "pass" : code == 1 ? "fail" : "error", "exit", code,
-			      "board", board, "target", uri, "started", (json_int_t)started,
-			      "finished", (json_int_t)time(NULL));
+			      code == 0           ? "pass"
+				      : code == 1 ? "fail"
+						  : "error",
+			      "exit", code, "board", board, "target", uri, "started",
+			      (json_int_t)started, "finished", (json_int_t)time(NULL));
 	if (msg[0])
 		json_object_set_new(r, "message", json_string(msg));
 	char *text = json_dumps(r, JSON_COMPACT);

@@ -28,7 +28,11 @@
 #include "hild.h"
 #include "hil/readfile.h"
 
-enum jstate { QUEUED, RUNNING, DONE };
+enum jstate {
+	QUEUED,
+	RUNNING,
+	DONE
+};
 static const char *const jstate_names[] = {"queued", "running", "done"};
 
 struct jwait {
@@ -43,16 +47,16 @@ struct job {
 	struct hild *d;
 	unsigned long id;
 	char *dir;
-	char kind[8];      /* board, type or sim */
-	char *what;        /* its name, type or DUT directory */
+	char kind[8]; /* board, type or sim */
+	char *what;   /* its name, type or DUT directory */
 	char *dut;
-	char board[64];    /* where it runs or ran */
-	char owner[HILD_WHO];    /* its submitter's client_who; "" before owners were kept */
-	size_t script;     /* the script's bytes */
-	int read;          /* its owner has had its result */
+	char board[64];       /* where it runs or ran */
+	char owner[HILD_WHO]; /* its submitter's client_who; "" before owners were kept */
+	size_t script;        /* the script's bytes */
+	int read;             /* its owner has had its result */
 	enum jstate state;
-	pid_t pid;         /* the runner */
-	int pidfd;         /* an adopted runner, not our child */
+	pid_t pid; /* the runner */
+	int pidfd; /* an adopted runner, not our child */
 	int exit_code;
 	char status[16];
 	struct jwait *waits;
@@ -226,8 +230,8 @@ static int load_result(struct job *j)
 	const char *st = json_string_value(json_object_get(r, "status"));
 	json_t *ex = json_object_get(r, "exit");
 	int ok = st && json_is_integer(ex) &&
-		 ((!strcmp(st, "pass") && json_integer_value(ex) == 0) ||
-		  (!strcmp(st, "fail") && json_integer_value(ex) == 1));
+		((!strcmp(st, "pass") && json_integer_value(ex) == 0) ||
+		 (!strcmp(st, "fail") && json_integer_value(ex) == 1));
 	j->exit_code = ok ? (int)json_integer_value(ex) : 2;
 	snprintf(j->status, sizeof(j->status), "%s", ok ? st : "error");
 	const char *b = json_string_value(json_object_get(r, "board"));
@@ -254,7 +258,8 @@ static void interrupted(struct job *j, const char *why)
 	if (t && write_file(tmp, t, strlen(t)) == 0 && rename(tmp, path) == 0)
 		fsync_dir(j->dir);
 	else
-		hild_log("job %lu: cannot store its result (%s): %s", j->id, why, strerror(errno));
+		hild_log("job %lu: cannot store its result (%s): %s", j->id, why,
+			 strerror(errno));
 	free(t);
 }
 
@@ -266,8 +271,9 @@ static void finish(struct job *j)
 	j->state = DONE;
 	j->pid = 0;
 	hild_log("job %lu: %s (exit %d) on %s", j->id, j->status, j->exit_code, j->board);
-	publish(j, json_pack("{s:s,s:s,s:i}", "state", "done", "status", j->status, "exit",
-			     j->exit_code));
+	publish(j,
+		json_pack("{s:s,s:s,s:i}", "state", "done", "status", j->status, "exit",
+			  j->exit_code));
 	while (j->waits) {
 		struct jwait *w = j->waits;
 		j->waits = w->next;
@@ -438,7 +444,8 @@ int jobs_load(struct hild *d, char *err, size_t errlen)
 		if (!id || *end)
 			continue;
 		if (n == cap) {
-			unsigned long *m = realloc(ids, (cap = cap ? 2 * cap : 64) * sizeof(*ids));
+			unsigned long *m =
+				realloc(ids, (cap = cap ? 2 * cap : 64) * sizeof(*ids));
 			if (!m)
 				break;
 			ids = m;
@@ -472,7 +479,8 @@ int jobs_load(struct hild *d, char *err, size_t errlen)
 			else if (b)
 				boards_set_job(b, j);
 		} else if (pid != 0) {
-			interrupted(j, "the run was cut off: its runner died before it "
+			interrupted(j,
+				    "the run was cut off: its runner died before it "
 				    "finished (hild does not run a job twice)");
 			j->state = DONE;
 		} else {
@@ -504,20 +512,26 @@ static int over_quota(struct hild *d, const char *owner, size_t script, char *er
 	 * asks would hold the disk. Counted over the finished jobs memory
 	 * holds (--keep-jobs). */
 	if (unread >= d->cfg.max_user_unread) {
-		snprintf(err, errlen, "%s has %ld finished jobs whose results it has not "
+		snprintf(err, errlen,
+			 "%s has %ld finished jobs whose results it has not "
 			 "read, its limit (hild --max-user-unread): read them (hil wait, hil "
-			 "result) first", owner, unread);
+			 "result) first",
+			 owner, unread);
 		return 1;
 	}
 	if (n >= d->cfg.max_user_jobs) {
-		snprintf(err, errlen, "%s has %ld jobs queued or running, its limit (hild "
-			 "--max-user-jobs): wait for some to finish", owner, n);
+		snprintf(err, errlen,
+			 "%s has %ld jobs queued or running, its limit (hild "
+			 "--max-user-jobs): wait for some to finish",
+			 owner, n);
 		return 1;
 	}
 	if (bytes > d->cfg.max_user_bytes) {
-		snprintf(err, errlen, "%s's unfinished jobs would hold %zu bytes of script, "
-			 "over its limit of %zu (hild --max-user-bytes): wait for some to finish",
-			 owner, bytes, d->cfg.max_user_bytes);
+		snprintf(
+			err, errlen,
+			"%s's unfinished jobs would hold %zu bytes of script, "
+			"over its limit of %zu (hild --max-user-bytes): wait for some to finish",
+			owner, bytes, d->cfg.max_user_bytes);
 		return 1;
 	}
 	return 0;
@@ -532,8 +546,10 @@ int jobs_submit(struct hild *d, struct client *c, json_t *req, unsigned long *ou
 	const char *board = json_string_value(json_object_get(req, "board"));
 	const char *type = json_string_value(json_object_get(req, "type"));
 	int sim = json_is_true(json_object_get(req, "sim"));
-	if (!script || !dut || dut[0] != '/' || strlen(dut) >= 1000 || access(dut, R_OK | X_OK)) {
-		snprintf(err, errlen, "submit needs \"script\" (its text) and \"dut\", the "
+	if (!script || !dut || dut[0] != '/' || strlen(dut) >= 1000 ||
+	    access(dut, R_OK | X_OK)) {
+		snprintf(err, errlen,
+			 "submit needs \"script\" (its text) and \"dut\", the "
 			 "absolute path of a DUT directory hild can read");
 		return -1;
 	}
@@ -543,7 +559,8 @@ int jobs_submit(struct hild *d, struct client *c, json_t *req, unsigned long *ou
 		return -1;
 	}
 	if (!!board + !!type + sim != 1) {
-		snprintf(err, errlen, "submit takes one of \"board\": NAME, \"type\": T or "
+		snprintf(err, errlen,
+			 "submit takes one of \"board\": NAME, \"type\": T or "
 			 "\"sim\": true");
 		return -1;
 	}
@@ -556,9 +573,9 @@ int jobs_submit(struct hild *d, struct client *c, json_t *req, unsigned long *ou
 		json_t *l = boards_list(d), *e;
 		size_t i;
 		int found = 0;
-		json_array_foreach(json_object_get(l, "boards"), i, e)
-			found |= !strcmp(json_string_value(json_object_get(e, "type")), type) &&
-				 !json_is_true(json_object_get(e, "on_demand"));
+		json_array_foreach(json_object_get(l, "boards"), i, e) found |=
+			!strcmp(json_string_value(json_object_get(e, "type")), type) &&
+			!json_is_true(json_object_get(e, "on_demand"));
 		json_decref(l);
 		if (!found) {
 			snprintf(err, errlen, "hild has no board of type '%s'", type);
@@ -572,11 +589,18 @@ int jobs_submit(struct hild *d, struct client *c, json_t *req, unsigned long *ou
 	/* A board job's DUT must be the one the board runs. */
 	if (b && strcmp(strrchr(board_uri(b), ':') + 1, dut))
 		hild_log("job for %s: DUT %s, the board's URI names %s; the run checks "
-			 "the signature", board, dut, strrchr(board_uri(b), ':') + 1);
+			 "the signature",
+			 board, dut, strrchr(board_uri(b), ':') + 1);
 	char jobs[4200];
 	snprintf(jobs, sizeof(jobs), "%s/jobs", d->cfg.state);
-	struct job *j = job_new(d, d->next_job + 1, jobs, board ? "board" : type ? "type" : "sim",
-				board ? board : type ? type : dut, dut);
+	struct job *j = job_new(d, d->next_job + 1, jobs,
+				board          ? "board"
+					: type ? "type"
+					       : "sim",
+				board          ? board
+					: type ? type
+					       : dut,
+				dut);
 	if (!j) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
@@ -585,10 +609,10 @@ int jobs_submit(struct hild *d, struct client *c, json_t *req, unsigned long *ou
 	snprintf(tmp, sizeof(tmp), "%s/jobs/.new-%lu", d->cfg.state, j->id);
 	snprintf(j->owner, sizeof(j->owner), "%s", client_who(c));
 	j->script = strlen(script);
-	json_t *m = json_pack("{s:I,s:s,s:s,s:s,s:s,s:I,s:s}", "job", (json_int_t)j->id, "kind",
-			      j->kind, "target", j->what, "dut", dut, "name",
-			      name ? json_string_value(name) : "script",
-			      "submitted", (json_int_t)time(NULL), "owner", j->owner);
+	json_t *m = json_pack("{s:I,s:s,s:s,s:s,s:s,s:I,s:s}", "job", (json_int_t)j->id,
+			      "kind", j->kind, "target", j->what, "dut", dut, "name",
+			      name ? json_string_value(name) : "script", "submitted",
+			      (json_int_t)time(NULL), "owner", j->owner);
 	char *text = json_dumps(m, JSON_COMPACT);
 	json_decref(m);
 	clear_new(tmp);
@@ -706,8 +730,10 @@ static struct job *visible(struct hild *d, struct client *c, unsigned long id,
 		job_free(*old);
 	*old = NULL;
 	/* Another user's job is answered as one that does not exist. */
-	snprintf(err, errlen, "hild has no job %lu of %s's (an admin, hild --admin-group, "
-		 "sees every user's)", id, client_who(c));
+	snprintf(err, errlen,
+		 "hild has no job %lu of %s's (an admin, hild --admin-group, "
+		 "sees every user's)",
+		 id, client_who(c));
 	return NULL;
 }
 

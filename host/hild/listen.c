@@ -78,21 +78,25 @@ static int listen_tcp(struct hild *d, char *err, size_t errlen)
 	char *end;
 	long p = strtol(port, &end, 10);
 	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)p)};
-	if (!*port || *end || p < 0 || p > 65535 || inet_pton(AF_INET, addr, &a.sin_addr) != 1) {
+	if (!*port || *end || p < 0 || p > 65535 ||
+	    inet_pton(AF_INET, addr, &a.sin_addr) != 1) {
 		snprintf(err, errlen, "--tcp %s: expected [IPV4ADDR:]PORT", d->cfg.tcp);
 		return -1;
 	}
 	/* Plain TCP carries the token in the clear: never off this machine. */
 	if (d->cfg.tcp_plain && (ntohl(a.sin_addr.s_addr) >> 24) != 127) {
-		snprintf(err, errlen, "--tcp %s with --tcp-plain: plain TCP only on a loopback "
+		snprintf(err, errlen,
+			 "--tcp %s with --tcp-plain: plain TCP only on a loopback "
 			 "address (127.x.x.x); for other machines use TLS (--tls-cert, "
-			 "--tls-key)", d->cfg.tcp);
+			 "--tls-key)",
+			 d->cfg.tcp);
 		return -1;
 	}
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), one = 1;
 	if (fd >= 0)
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) != 0 || listen(fd, SOMAXCONN) != 0 ||
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) != 0 ||
+	    listen(fd, SOMAXCONN) != 0 ||
 	    hil_reactor_watch(d->r, fd, HIL_EV_READ, on_tcp, d) != 0) {
 		snprintf(err, errlen, "--tcp %s: %s", d->cfg.tcp, strerror(errno));
 		if (fd >= 0)
@@ -119,8 +123,10 @@ int hild_listen(struct hild *d, char *err, size_t errlen)
 	}
 	/* Someone answering there is another hild: leave it alone. */
 	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0) {
-		snprintf(err, errlen, "another hild is serving %s; stop it first, or "
-			 "give this one --socket PATH", a.sun_path);
+		snprintf(err, errlen,
+			 "another hild is serving %s; stop it first, or "
+			 "give this one --socket PATH",
+			 a.sun_path);
 		close(fd);
 		return -1;
 	}
@@ -128,7 +134,8 @@ int hild_listen(struct hild *d, char *err, size_t errlen)
 	/* Only a stale socket is replaced: anything else there is someone's. */
 	struct stat st;
 	if (lstat(a.sun_path, &st) == 0 && !S_ISSOCK(st.st_mode)) {
-		snprintf(err, errlen, "%s exists and is not a socket: hild replaces only a "
+		snprintf(err, errlen,
+			 "%s exists and is not a socket: hild replaces only a "
 			 "stale socket of its own; move it away or give --socket another path",
 			 a.sun_path);
 		return -1;
@@ -139,8 +146,10 @@ int hild_listen(struct hild *d, char *err, size_t errlen)
 	int rc = fd < 0 ? -1 : bind(fd, (struct sockaddr *)&a, sizeof(a));
 	umask(old);
 	if (rc != 0 || listen(fd, SOMAXCONN) != 0) {
-		snprintf(err, errlen, "%s: %s (does its directory exist and may this "
-			 "user write there?)", a.sun_path, strerror(errno));
+		snprintf(err, errlen,
+			 "%s: %s (does its directory exist and may this "
+			 "user write there?)",
+			 a.sun_path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return -1;

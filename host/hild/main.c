@@ -74,53 +74,59 @@ static void on_signal(struct hil_reactor *r, int fd, unsigned ev, void *user)
 static void usage(void)
 {
 	printf("usage: hild [OPTIONS]   (docs/hild.md)\n"
-		"  --socket PATH      where clients connect (default /run/hil/hild.sock\n"
-		"                     if this user may write /run/hil, else\n"
-		"                     $XDG_RUNTIME_DIR/hil/hild.sock)\n"
-		"  --group G          the socket's group (mode 0660)\n"
-		"  --admin-group G    its members (and root) see and control every\n"
-		"                     user's jobs and events\n"
-		"  --tcp [ADDR:]PORT  also listen on TCP (ADDR default 127.0.0.1), with TLS\n"
-		"  --tls-cert F       the server's certificate (chain) for TCP, PEM\n"
-		"  --tls-key F        its private key, PEM\n"
-		"  --tls-client-ca F  require client certificates this CA signed\n"
-		"  --tcp-plain        TCP without TLS, on a loopback address only\n"
-		"  --token-file F     the token TCP clients must send (mode 0600)\n"
-		"  --config FILE      the boards (default /etc/hil/boards.json, or\n"
-		"                     ~/.config/hil/boards.json for a user)\n"
-		"  --state DIR        jobs and session logs (default /var/lib/hil, or\n"
-		"                     ~/.local/state/hil for a user)\n"
-		"  --max-clients N    clients at once (default 256)\n"
-		"  --max-tcp N        of those, over TCP (default 64)\n"
-		"  --max-unix N       and over the Unix socket (default 192)\n"
-		"  --handshake-s S    a TCP client not through its handshake by then goes\n"
-		"                     (default 10)\n"
-		"  --max-subs N       subscriptions of one client (default 1024)\n"
-		"  --max-inflight N   unanswered requests of one client (default 64)\n"
-		"  --max-sims N       simulator sessions at once (default 2 per CPU)\n"
-		"  --max-events N     events queued for one subscriber (default 65536)\n"
-		"  --lease-idle S     end a lease whose owner is silent S s (default 600)\n"
-		"  --max-user-jobs N  one user's queued and running jobs (default 256)\n"
-		"  --max-user-bytes B and the bytes of their scripts (default 64 MiB)\n"
-		"  --max-user-unread N  one user's finished jobs it has not read the\n"
-		"                     results of (default 500)\n"
-		"  --idle-s S         a client with no session, subscription or wait,\n"
-		"                     silent S s, is disconnected (default 900)\n"
-		"  --keep-jobs N      finished jobs held in memory and listed; older\n"
-		"                     results stay on disk (default 1000)\n"
-		"  --keep-days D      finished jobs whose result was read, and session\n"
-		"                     logs, are removed after D days (default 30)\n"
-		"  --keep-mb M        or sooner, oldest first, while they take more\n"
-		"                     than M MiB (default 4096)\n"
-		"  --max-msg BYTES    the largest message (default 1048576)\n"
-		"  --max-out BYTES    bytes queued for one client (default 8388608)\n"
-		"  --foreground       stay attached (hild always does; systemd runs it so)\n");
+	       "  --socket PATH      where clients connect (default /run/hil/hild.sock\n"
+	       "                     if this user may write /run/hil, else\n"
+	       "                     $XDG_RUNTIME_DIR/hil/hild.sock)\n"
+	       "  --group G          the socket's group (mode 0660)\n"
+	       "  --admin-group G    its members (and root) see and control every\n"
+	       "                     user's jobs and events\n"
+	       "  --tcp [ADDR:]PORT  also listen on TCP (ADDR default 127.0.0.1), with TLS\n"
+	       "  --tls-cert F       the server's certificate (chain) for TCP, PEM\n"
+	       "  --tls-key F        its private key, PEM\n"
+	       "  --tls-client-ca F  require client certificates this CA signed\n"
+	       "  --tcp-plain        TCP without TLS, on a loopback address only\n"
+	       "  --token-file F     the token TCP clients must send (mode 0600)\n"
+	       "  --config FILE      the boards (default /etc/hil/boards.json, or\n"
+	       "                     ~/.config/hil/boards.json for a user)\n"
+	       "  --state DIR        jobs and session logs (default /var/lib/hil, or\n"
+	       "                     ~/.local/state/hil for a user)\n"
+	       "  --max-clients N    clients at once (default 256)\n"
+	       "  --max-tcp N        of those, over TCP (default 64)\n"
+	       "  --max-unix N       and over the Unix socket (default 192)\n"
+	       "  --handshake-s S    a TCP client not through its handshake by then goes\n"
+	       "                     (default 10)\n"
+	       "  --max-subs N       subscriptions of one client (default 1024)\n"
+	       "  --max-inflight N   unanswered requests of one client (default 64)\n"
+	       "  --max-sims N       simulator sessions at once (default 2 per CPU)\n"
+	       "  --max-events N     events queued for one subscriber (default 65536)\n"
+	       "  --lease-idle S     end a lease whose owner is silent S s (default 600)\n"
+	       "  --max-user-jobs N  one user's queued and running jobs (default 256)\n"
+	       "  --max-user-bytes B and the bytes of their scripts (default 64 MiB)\n"
+	       "  --max-user-unread N  one user's finished jobs it has not read the\n"
+	       "                     results of (default 500)\n"
+	       "  --idle-s S         a client with no session, subscription or wait,\n"
+	       "                     silent S s, is disconnected (default 900)\n"
+	       "  --keep-jobs N      finished jobs held in memory and listed; older\n"
+	       "                     results stay on disk (default 1000)\n"
+	       "  --keep-days D      finished jobs whose result was read, and session\n"
+	       "                     logs, are removed after D days (default 30)\n"
+	       "  --keep-mb M        or sooner, oldest first, while they take more\n"
+	       "                     than M MiB (default 4096)\n"
+	       "  --max-msg BYTES    the largest message (default 1048576)\n"
+	       "  --max-out BYTES    bytes queued for one client (default 8388608)\n"
+	       "  --foreground       stay attached (hild always does; systemd runs it so)\n");
 }
 
 /* An option of hild's, and where its value goes. */
 struct hild_opt {
 	const char *name;
-	enum { TEXT, FLAG, INT, LONG, SIZE } kind; /* for a number, its field's type */
+	enum {
+		TEXT,
+		FLAG,
+		INT,
+		LONG,
+		SIZE
+	} kind;      /* for a number, its field's type */
 	void *to;    /* a flag's may be NULL: taken, and nothing to do */
 	long lo, hi; /* a number's range */
 };
@@ -164,9 +170,9 @@ static int read_options(int argc, char **argv, const struct hild_opt *opts, int 
 {
 	struct option longopts[n + 1];
 	for (int i = 0; i < n; i++)
-		longopts[i] = (struct option){opts[i].name,
-					      opts[i].kind == FLAG ? no_argument : required_argument,
-					      NULL, OPT_VAL + i};
+		longopts[i] = (struct option){
+			opts[i].name, opts[i].kind == FLAG ? no_argument : required_argument,
+			NULL, OPT_VAL + i};
 	longopts[n] = (struct option){0};
 	opterr = 0;
 	/* "-": an operand comes back where it stands, to be refused there. */
@@ -199,14 +205,17 @@ static int read_token(struct hild *d, char *err, size_t errlen)
 		return -1;
 	}
 	if (st.st_mode & 077) {
-		snprintf(err, errlen, "token file %s may be read by others (mode %03o): "
-			 "chmod 600 it", d->cfg.token_file, (unsigned)(st.st_mode & 0777));
+		snprintf(err, errlen,
+			 "token file %s may be read by others (mode %03o): "
+			 "chmod 600 it",
+			 d->cfg.token_file, (unsigned)(st.st_mode & 0777));
 		return -1;
 	}
 	if (hil_token_read(d->cfg.token_file, d->token, sizeof(d->token), err, errlen) < 0)
 		return -1;
 	if (strlen(d->token) < 16) {
-		snprintf(err, errlen, "token file %s: the token must be one line of at "
+		snprintf(err, errlen,
+			 "token file %s: the token must be one line of at "
 			 "least 16 characters (e.g. head -c 24 /dev/urandom | base64)",
 			 d->cfg.token_file);
 		return -1;
@@ -229,15 +238,17 @@ static int default_socket(char *sock, size_t cap, char *err, size_t errlen)
 		char dir[3072];
 		snprintf(dir, sizeof(dir), "%.3000s/hil", xdg);
 		if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-			snprintf(err, errlen, "cannot make %.900s: %s; give --socket PATH", dir,
-				 strerror(errno));
+			snprintf(err, errlen, "cannot make %.900s: %s; give --socket PATH",
+				 dir, strerror(errno));
 			return -1;
 		}
 		/* Never a link or another user's directory: the socket would
 		 * be where they choose. */
 		if (lstat(dir, &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid()) {
-			snprintf(err, errlen, "%.900s is not a directory of this user's; move it "
-				 "away or give --socket PATH", dir);
+			snprintf(err, errlen,
+				 "%.900s is not a directory of this user's; move it "
+				 "away or give --socket PATH",
+				 dir);
 			return -1;
 		}
 		snprintf(sock, cap, "%s/hild.sock", dir);
@@ -249,7 +260,8 @@ static int default_socket(char *sock, size_t cap, char *err, size_t errlen)
 		snprintf(sock, cap, "/run/hil/hild.sock");
 		return 0;
 	}
-	snprintf(err, errlen, "no /run/hil this user may write, and no $XDG_RUNTIME_DIR: "
+	snprintf(err, errlen,
+		 "no /run/hil this user may write, and no $XDG_RUNTIME_DIR: "
 		 "give --socket PATH");
 	return -1;
 }
@@ -300,15 +312,25 @@ int main(int argc, char **argv)
 	umask(027);
 	paths(config, state, sizeof(config));
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	d.cfg = (struct hild_config){.state = state, .max_clients = 256,
-				     .max_tcp = 64, .max_unix = 192, .max_subs = 1024,
+	d.cfg = (struct hild_config){.state = state,
+				     .max_clients = 256,
+				     .max_tcp = 64,
+				     .max_unix = 192,
+				     .max_subs = 1024,
 				     .handshake_s = 10,
-				     .max_inflight = 64, .max_sims = ncpu > 0 ? 2 * (int)ncpu : 2,
-				     .max_events = 65536, .lease_idle_s = 600, .keep_jobs = 1000,
-				     .max_user_jobs = 256, .max_user_bytes = 64 << 20, .idle_s = 900,
+				     .max_inflight = 64,
+				     .max_sims = ncpu > 0 ? 2 * (int)ncpu : 2,
+				     .max_events = 65536,
+				     .lease_idle_s = 600,
+				     .keep_jobs = 1000,
+				     .max_user_jobs = 256,
+				     .max_user_bytes = 64 << 20,
+				     .idle_s = 900,
 				     .max_user_unread = 500,
-				     .keep_days = 30, .keep_mb = 4096,
-				     .max_msg = 1 << 20, .max_out = 8 << 20};
+				     .keep_days = 30,
+				     .keep_mb = 4096,
+				     .max_msg = 1 << 20,
+				     .max_out = 8 << 20};
 	int help = 0;
 	const struct hild_opt opts[] = {
 		{"socket", TEXT, &d.cfg.socket_path, 0, 0},
@@ -360,7 +382,8 @@ int main(int argc, char **argv)
 	if (d.cfg.admin_group) {
 		struct group *g = getgrnam(d.cfg.admin_group);
 		if (!g) {
-			fprintf(stderr, "hild: --admin-group %s: no such group\n", d.cfg.admin_group);
+			fprintf(stderr, "hild: --admin-group %s: no such group\n",
+				d.cfg.admin_group);
 			return 2;
 		}
 		d.admin_gid = g->gr_gid;
@@ -370,17 +393,19 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (!!d.cfg.tcp != !!d.cfg.token_file) {
-		fprintf(stderr, "hild: --tcp needs --token-file (and the other way round): "
-				"TCP clients must prove they may use the boards\n");
+		fprintf(stderr,
+			"hild: --tcp needs --token-file (and the other way round): "
+			"TCP clients must prove they may use the boards\n");
 		return 2;
 	}
 	if (d.cfg.tcp && !d.cfg.tcp_plain && !(d.cfg.tls_cert && d.cfg.tls_key)) {
-		fprintf(stderr, "hild: --tcp needs TLS: --tls-cert FILE --tls-key FILE (or, "
-				"on loopback only, --tcp-plain)\n");
+		fprintf(stderr,
+			"hild: --tcp needs TLS: --tls-cert FILE --tls-key FILE (or, "
+			"on loopback only, --tcp-plain)\n");
 		return 2;
 	}
-	if (!d.cfg.tcp && (d.cfg.tcp_plain || d.cfg.tls_cert || d.cfg.tls_key ||
-			   d.cfg.tls_client_ca)) {
+	if (!d.cfg.tcp &&
+	    (d.cfg.tcp_plain || d.cfg.tls_cert || d.cfg.tls_key || d.cfg.tls_client_ca)) {
 		fprintf(stderr, "hild: --tcp-plain and --tls-* go with --tcp\n");
 		return 2;
 	}
@@ -407,7 +432,8 @@ int main(int argc, char **argv)
 	snprintf(d.hil_path, sizeof(d.hil_path), "%.*s/hil",
 		 (int)(strrchr(d.self, '/') - d.self), d.self);
 	if (mkparents(d.cfg.state) < 0) {
-		fprintf(stderr, "hild: state directory %s: %s\n", d.cfg.state, strerror(errno));
+		fprintf(stderr, "hild: state directory %s: %s\n", d.cfg.state,
+			strerror(errno));
 		return 1;
 	}
 	/* Every client is a descriptor, and every session has a worker. */

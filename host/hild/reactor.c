@@ -76,15 +76,14 @@ static uint64_t tag(int fd, uint64_t gen)
 	return gen << 32 | (uint32_t)fd;
 }
 
-int hil_reactor_watch(struct hil_reactor *r, int fd, unsigned events, hil_io_fn fn,
-		      void *user)
+int hil_reactor_watch(struct hil_reactor *r, int fd, unsigned events, hil_io_fn fn, void *user)
 {
 	if (fd < 0 || fd >= r->max_fds)
 		return -1;
 	struct slot *s = &r->slot[fd];
 	struct epoll_event ev = {0};
 	ev.events = (events & HIL_EV_READ ? EPOLLIN : 0u) |
-		    (events & HIL_EV_WRITE ? EPOLLOUT : 0u);
+		(events & HIL_EV_WRITE ? EPOLLOUT : 0u);
 	ev.data.u64 = tag(fd, s->gen);
 	if (epoll_ctl(r->ep, s->used ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd, &ev) != 0)
 		return -1;
@@ -215,7 +214,7 @@ int hil_reactor_once(struct hil_reactor *r, int max_wait_ms)
 			continue;
 		uint32_t e = r->ready[i].events;
 		unsigned ev = (e & (EPOLLIN | EPOLLHUP | EPOLLERR) ? HIL_EV_READ : 0u) |
-			      (e & (EPOLLOUT | EPOLLHUP | EPOLLERR) ? HIL_EV_WRITE : 0u);
+			(e & (EPOLLOUT | EPOLLHUP | EPOLLERR) ? HIL_EV_WRITE : 0u);
 		ev &= s->events | ((e & (EPOLLHUP | EPOLLERR)) ? HIL_EV_READ : 0u);
 		if (ev) {
 			s->fn(r, fd, ev, s->user);

@@ -9,7 +9,7 @@
 
 #include <stdint.h>
 
-#define HIL_EV_READ 1u
+#define HIL_EV_READ  1u
 #define HIL_EV_WRITE 2u
 
 struct hil_reactor;

@@ -22,10 +22,10 @@
 #define RETENTION_MS (10 * 60 * 1000)
 
 struct item {
-	time_t when;        /* finished (result.json) or last written (a log) */
+	time_t when; /* finished (result.json) or last written (a log) */
 	unsigned long long bytes;
-	unsigned long job;  /* 0: a session log */
-	char name[256];     /* the entry in jobs/ or sessions/ */
+	unsigned long job; /* 0: a session log */
+	char name[256];    /* the entry in jobs/ or sessions/ */
 	int keep;
 };
 
@@ -71,7 +71,8 @@ static void job_item(struct sweep *w, int jobs, const char *name, unsigned long 
 	it->when = done ? st.st_mtime : 0;
 	it->keep = !done || fstatat(fd, "read", &st, AT_SYMLINK_NOFOLLOW) != 0;
 	for (struct dirent *e; (e = readdir(dir));)
-		if (fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode))
+		if (fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISREG(st.st_mode))
 			it->bytes += (unsigned long long)st.st_size;
 	closedir(dir);
 	w->total += it->bytes;
@@ -168,10 +169,11 @@ void retention_sweep(struct hild *d)
 		struct item *it = &w.v[i];
 		if (it->keep || (it->when >= cutoff && w.total - freed <= limit))
 			continue;
-		int rc = it->job ? remove_job(jobs, it->name) : unlinkat(sessions, it->name, 0);
+		int rc =
+			it->job ? remove_job(jobs, it->name) : unlinkat(sessions, it->name, 0);
 		if (rc != 0) {
-			hild_log("retention: cannot remove %s %s: %s", it->job ? "job" : "session log",
-				 it->name, strerror(errno));
+			hild_log("retention: cannot remove %s %s: %s",
+				 it->job ? "job" : "session log", it->name, strerror(errno));
 			continue;
 		}
 		if (it->job)
@@ -182,9 +184,11 @@ void retention_sweep(struct hild *d)
 	}
 	if (njobs || nlogs || w.total - freed > limit)
 		hild_log("retention: removed %u finished jobs and %u session logs (%llu KiB); "
-			 "%llu KiB stay%s", njobs, nlogs, freed >> 10, (w.total - freed) >> 10,
+			 "%llu KiB stay%s",
+			 njobs, nlogs, freed >> 10, (w.total - freed) >> 10,
 			 w.total - freed > limit ? ", over --keep-mb: the rest is running, "
-			 "queued, unread or live" : "");
+						   "queued, unread or live"
+						 : "");
 	free(w.v);
 	if (jobs >= 0)
 		close(jobs);

@@ -121,8 +121,9 @@ static void ready(struct session *s, json_t *m)
 		char topic[96];
 		snprintf(topic, sizeof(topic), "board/%s/", board_name(s->b));
 		s->sub = ++s->d->next_sub;
-		stream_send_json(s->w, json_pack("{s:{s:I,s:s}}", "direct", "sub",
-						 (json_int_t)s->sub, "topic", topic));
+		stream_send_json(s->w,
+				 json_pack("{s:{s:I,s:s}}", "direct", "sub",
+					   (json_int_t)s->sub, "topic", topic));
 	} else
 		s->sub = topics_subscribe(s->d, s->owner, pattern);
 	json_t *ok = json_pack("{s:I,s:s,s:s,s:I,s:s,s:b}", "session", (json_int_t)s->id,
@@ -139,8 +140,9 @@ static void ready(struct session *s, json_t *m)
 	s->open_id = NULL;
 	hild_log("session %lu: %s leased to client %lu (%s)", s->id, board_name(s->b),
 		 client_id(s->owner), client_name(s->owner));
-	publish(s, "session", json_pack("{s:s,s:I,s:s}", "state", "open", "session",
-					(json_int_t)s->id, "owner", client_name(s->owner)));
+	publish(s, "session",
+		json_pack("{s:s,s:I,s:s}", "state", "open", "session", (json_int_t)s->id,
+			  "owner", client_name(s->owner)));
 }
 
 static int on_msg(void *owner, const char *msg, size_t n)
@@ -211,7 +213,8 @@ static long idle_check(struct hil_reactor *r, uint64_t id, void *user)
 {
 	(void)r, (void)id;
 	struct session *s = user;
-	uint64_t idle = hil_reactor_now_ms() - s->last_ms, limit = (uint64_t)s->d->cfg.lease_idle_s * 1000u;
+	uint64_t idle = hil_reactor_now_ms() - s->last_ms,
+		 limit = (uint64_t)s->d->cfg.lease_idle_s * 1000u;
 	if (idle < limit)
 		return (long)(limit - idle);
 	s->idle_timer = 0;
@@ -228,7 +231,8 @@ static long kill_worker(struct hil_reactor *r, uint64_t id, void *user)
 	struct session *s = user;
 	s->kill_timer = 0;
 	hild_log("session %lu: worker %d is still busy with its last request; "
-		 "killing it", s->id, (int)s->pid);
+		 "killing it",
+		 s->id, (int)s->pid);
 	s->killed = 1;
 	kill(s->pid, SIGKILL);
 	return -1;
@@ -273,9 +277,10 @@ struct session *session_start(struct hild *d, struct board *b, struct client *ow
 	int logfd = -1;
 	for (int tries = 0; logfd < 0 && tries < 1000; tries++) {
 		s->id = ++d->next_session;
-		snprintf(s->log, sizeof(s->log), "%s/sessions/%lu-%s.hlog", d->cfg.state, s->id,
-			 board_name(b));
-		logfd = open(s->log, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0640);
+		snprintf(s->log, sizeof(s->log), "%s/sessions/%lu-%s.hlog", d->cfg.state,
+			 s->id, board_name(b));
+		logfd = open(s->log, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+			     0640);
 		if (logfd < 0 && errno != EEXIST)
 			break;
 	}
@@ -305,8 +310,9 @@ struct session *session_start(struct hild *d, struct board *b, struct client *ow
 		close(dv[1]);
 	if (logfd >= 0)
 		close(logfd);
-	if (pid < 0 || !(s->w = stream_new(d, sv[0], d->cfg.max_msg, d->cfg.max_out, on_msg,
-					   on_worker_close, s))) {
+	if (pid < 0 ||
+	    !(s->w = stream_new(d, sv[0], d->cfg.max_msg, d->cfg.max_out, on_msg,
+				on_worker_close, s))) {
 		close(sv[0]);
 		if (s->data_fd >= 0)
 			close(s->data_fd);
@@ -341,7 +347,7 @@ int session_carries(const struct session *s, const char *topic)
 	const char *name = board_name(s->b);
 	size_t n = strlen(name);
 	return s->direct && !strncmp(topic, "board/", 6) && !strncmp(topic + 6, name, n) &&
-	       topic[6 + n] == '/';
+		topic[6 + n] == '/';
 }
 
 int session_forward(struct session *s, json_t *id, const char *msg, size_t n)
@@ -366,7 +372,8 @@ void session_end(struct session *s, const char *reason)
 	snprintf(msg, sizeof(msg), "the session ended: %s", reason);
 	if (o) {
 		if (s->open_id) {
-			client_reply_error(o, s->open_id, "open_failed", s->fatal[0] ? s->fatal : msg);
+			client_reply_error(o, s->open_id, "open_failed",
+					   s->fatal[0] ? s->fatal : msg);
 			client_done(o);
 		}
 		for (json_t *id; (id = pend_pop(s));) {
@@ -388,8 +395,9 @@ void session_end(struct session *s, const char *reason)
 	s->open_id = NULL;
 	s->owner = NULL;
 	if (s->ready)
-		publish(s, "session", json_pack("{s:s,s:I,s:s}", "state", "closed", "session",
-						(json_int_t)s->id, "reason", reason));
+		publish(s, "session",
+			json_pack("{s:s,s:I,s:s}", "state", "closed", "session",
+				  (json_int_t)s->id, "reason", reason));
 	hild_log("session %lu on %s ended: %s", s->id, board_name(s->b), reason);
 	if (s->idle_timer)
 		hil_reactor_cancel(s->d->r, s->idle_timer);
@@ -427,8 +435,10 @@ int session_reaped(struct hild *d, pid_t pid, int status)
 	const char *off = NULL;
 	char why[640];
 	if (!board_is_sim(s->b) && (code == 3 || code == 4 || (code < 0 && !s->killed))) {
-		snprintf(why, sizeof(why), "%s", s->fatal[0] ? s->fatal
-				: code < 0 ? "its worker was killed" : "its link failed");
+		snprintf(why, sizeof(why), "%s",
+			 s->fatal[0]        ? s->fatal
+				 : code < 0 ? "its worker was killed"
+					    : "its link failed");
 		off = why;
 	}
 	boards_release(d, s->b, off);

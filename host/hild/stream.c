@@ -17,15 +17,15 @@
 struct stream {
 	struct hild *d;
 	int fd;
-	void *tls;        /* NULL: plain */
-	int tls_wants;    /* what the last TLS call waits for (HIL_TLS_WANTS_*) */
-	size_t tls_wlen;  /* a TLS write to repeat with this length */
+	void *tls;       /* NULL: plain */
+	int tls_wants;   /* what the last TLS call waits for (HIL_TLS_WANTS_*) */
+	size_t tls_wlen; /* a TLS write to repeat with this length */
 	uint8_t *in;
 	size_t in_len, in_cap, max_msg;
 	uint8_t *out;
 	size_t out_len, out_cap, out_max;
 	int closing, paused;
-	int pass_fd;    /* a descriptor to send with the byte at pass_at, or -1 */
+	int pass_fd; /* a descriptor to send with the byte at pass_at, or -1 */
 	size_t pass_at;
 	int in_cb;   /* inside on_io: frees and drops wait until it returns */
 	int freed;   /* the owner let go of it during on_io */
@@ -46,7 +46,7 @@ static void take(struct stream *s);
 static const char *pull(struct stream *s);
 
 #define START_CAP 4096
-#define CLOSE_MS 5000
+#define CLOSE_MS  5000
 
 /* Makes *buf hold at least `need` bytes, doubling. */
 static int grow(uint8_t **buf, size_t *cap, size_t need)
@@ -102,7 +102,7 @@ static void end(struct stream *s, const char *why)
 static void rewatch(struct stream *s)
 {
 	unsigned ev = (s->closing || s->paused ? 0u : HIL_EV_READ) |
-		      (s->out_len ? HIL_EV_WRITE : 0u);
+		(s->out_len ? HIL_EV_WRITE : 0u);
 	/* A TLS write may wait for the peer's handshake bytes, and a read for
 	 * room to send: watch what TLS waits for, never a socket that is
 	 * ready for something TLS cannot use (that would spin). */
@@ -232,7 +232,8 @@ static long resume_later(struct hil_reactor *r, uint64_t id, void *user)
 	s->in_cb = 1;
 	take(s);
 	const char *gone = NULL;
-	if (s->tls && tls_pending(s->tls) && !s->closing && !s->paused && !s->freed && !s->dropped)
+	if (s->tls && tls_pending(s->tls) && !s->closing && !s->paused && !s->freed &&
+	    !s->dropped)
 		gone = pull(s);
 	s->in_cb = 0;
 	settle(s, gone);
@@ -281,7 +282,9 @@ static ssize_t send_with_fd(struct stream *s, const uint8_t *p, size_t n)
 	} ctl;
 	memset(&ctl, 0, sizeof(ctl));
 	struct iovec iov = {(void *)p, n};
-	struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
+	struct msghdr m = {.msg_iov = &iov,
+			   .msg_iovlen = 1,
+			   .msg_control = ctl.buf,
 			   .msg_controllen = sizeof(ctl.buf)};
 	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
 	c->cmsg_level = SOL_SOCKET;
@@ -364,8 +367,10 @@ static void take(struct stream *s)
 	}
 	if (why && !s->freed && !s->dropped) {
 		char msg[160];
-		int n = snprintf(msg, sizeof(msg), "{\"error\":{\"code\":\"bad_frame\","
-				 "\"message\":\"%s\"}}", why);
+		int n = snprintf(msg, sizeof(msg),
+				 "{\"error\":{\"code\":\"bad_frame\","
+				 "\"message\":\"%s\"}}",
+				 why);
 		stream_send(s, msg, (size_t)n);
 	}
 	s->closing = 1;
@@ -383,7 +388,7 @@ static const char *pull(struct stream *s)
 		size_t want = s->in_len + START_CAP;
 		if (s->in_len >= 4) {
 			size_t n = (size_t)s->in[0] << 24 | (size_t)s->in[1] << 16 |
-				   (size_t)s->in[2] << 8 | s->in[3];
+				(size_t)s->in[2] << 8 | s->in[3];
 			if (n <= s->max_msg && 4 + n > want)
 				want = 4 + n;
 		}

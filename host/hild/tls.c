@@ -30,8 +30,9 @@ int tls_setup(struct hild *d, char *err, size_t errlen)
 		return -1;
 	}
 	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
-	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS | SSL_MODE_ENABLE_PARTIAL_WRITE |
-				      SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+	SSL_CTX_set_mode(ctx,
+			 SSL_MODE_RELEASE_BUFFERS | SSL_MODE_ENABLE_PARTIAL_WRITE |
+				 SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
 	if (SSL_CTX_use_certificate_chain_file(ctx, d->cfg.tls_cert) != 1) {
 		ssl_reason(err, errlen, "--tls-cert", d->cfg.tls_cert);
 		goto fail;
@@ -46,7 +47,8 @@ int tls_setup(struct hild *d, char *err, size_t errlen)
 			ssl_reason(err, errlen, "--tls-client-ca", d->cfg.tls_client_ca);
 			goto fail;
 		}
-		SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
+		SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT,
+				   NULL);
 	}
 	d->tls = ctx;
 	return 0;
@@ -105,15 +107,16 @@ int tls_peer_name(void *t, char *buf, size_t n)
 {
 	X509 *cert = SSL_get1_peer_certificate(t);
 	X509_NAME *sub = cert && SSL_get_verify_result(t) == X509_V_OK
-				 ? X509_get_subject_name(cert) : NULL;
+		? X509_get_subject_name(cert)
+		: NULL;
 	int at = sub ? X509_NAME_get_index_by_NID(sub, NID_commonName, -1) : -1;
 	unsigned char *utf8 = NULL;
 	int len = -1;
 	/* Exactly one common name, taken whole: a name cut short or picked
 	 * from several could be two certificates' at once. */
 	if (at >= 0 && X509_NAME_get_index_by_NID(sub, NID_commonName, at) < 0)
-		len = ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(
-							 X509_NAME_get_entry(sub, at)));
+		len = ASN1_STRING_to_UTF8(
+			&utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(sub, at)));
 	int ok = len > 0 && (size_t)len < n && !memchr(utf8, 0, (size_t)len);
 	if (ok)
 		snprintf(buf, n, "%.*s", len, (const char *)utf8);

@@ -28,7 +28,7 @@
 #include "hil/usbdev.h"
 #include "hild.h"
 
-#define FD 3
+#define FD      3
 #define DATA_FD 4
 #define MAX_REQ (1u << 20)
 
@@ -51,8 +51,9 @@ static int put_to(int fd, json_t *j)
 	frames_head(head, n);
 	int rc = 0;
 	while (rc == 0 && off < 4 + n) {
-		struct iovec v[2] = {{head + (off < 4 ? off : 4), off < 4 ? 4 - off : 0},
-				     {t + (off < 4 ? 0 : off - 4), off < 4 ? n : n - (off - 4)}};
+		struct iovec v[2] = {
+			{head + (off < 4 ? off : 4), off < 4 ? 4 - off : 0},
+			{t + (off < 4 ? 0 : off - 4), off < 4 ? n : n - (off - 4)}};
 		ssize_t w = writev(fd, v, 2);
 		if (w < 0 && errno == EINTR)
 			continue;
@@ -75,8 +76,9 @@ static int put(json_t *j)
 static void emit(const char *what, json_t *ev)
 {
 	if (data >= 0)
-		put_to(data, json_pack("{s:I,s:s+,s:O}", "sub", data_sub, "topic", data_topic,
-				       what, "event", ev));
+		put_to(data,
+		       json_pack("{s:I,s:s+,s:O}", "sub", data_sub, "topic", data_topic, what,
+				 "event", ev));
 	put(json_pack("{s:s,s:o}", "event", what, "data", ev));
 }
 
@@ -106,19 +108,26 @@ static void on_watch(void *user, int port, uint64_t cycle, const uint8_t *val)
 	(void)user;
 	char ev[HIL_MAX_NAME + 8];
 	snprintf(ev, sizeof(ev), "port/%s", hil_ports(h)->port[port].name);
-	emit(ev, json_pack("{s:I,s:o}", "cycle", (json_int_t)cycle, "value",
-			   value_json(port, val)));
+	emit(ev,
+	     json_pack("{s:I,s:o}", "cycle", (json_int_t)cycle, "value",
+		       value_json(port, val)));
 }
 
 static const char *code_of(int rc)
 {
 	switch (rc) {
-	case HIL_E_ARG: return "bad_arg";
-	case HIL_E_LINK: return "link";
-	case HIL_E_BRIDGE: return "bridge";
-	case HIL_E_FULL: return "full";
-	case HIL_E_RECORD: return "record";
-	default: return "target";
+	case HIL_E_ARG:
+		return "bad_arg";
+	case HIL_E_LINK:
+		return "link";
+	case HIL_E_BRIDGE:
+		return "bridge";
+	case HIL_E_FULL:
+		return "full";
+	case HIL_E_RECORD:
+		return "record";
+	default:
+		return "target";
 	}
 }
 
@@ -135,8 +144,10 @@ static int value_arg(json_t *req, const char *key, int port, uint8_t *out, char 
 		text = buf;
 	}
 	if (!text) {
-		snprintf(err, errlen, "\"%s\" must be a value: a number, or a string "
-			 "such as \"0x1f\"", key);
+		snprintf(err, errlen,
+			 "\"%s\" must be a value: a number, or a string "
+			 "such as \"0x1f\"",
+			 key);
 		return -1;
 	}
 	return hil_value_parse(text, p->width, out, p->nbytes, err, errlen);
@@ -188,8 +199,9 @@ static json_t *run_op(const char *op, json_t *req, int *rc, char *err, size_t er
 	} else if (!strcmp(op, "step") || !strcmp(op, "run") || !strcmp(op, "advance")) {
 		if (count_arg(req, !strcmp(op, "run") ? "until" : "n", &n, err, errlen) < 0)
 			return NULL;
-		*rc = !strcmp(op, "step") ? hil_step(h, n)
-		      : !strcmp(op, "run") ? hil_run_until(h, n) : hil_advance(h, n);
+		*rc = !strcmp(op, "step")    ? hil_step(h, n)
+			: !strcmp(op, "run") ? hil_run_until(h, n)
+					     : hil_advance(h, n);
 	} else if (!strcmp(op, "watch")) {
 		*rc = hil_watch(h, port, on_watch, NULL);
 	} else if (!strcmp(op, "unwatch")) {
@@ -208,23 +220,25 @@ static json_t *run_op(const char *op, json_t *req, int *rc, char *err, size_t er
 		*rc = hil_wait(h, port, cmp[1] == '=' && cmp[0] == '!', val,
 			       json_object_get(req, "mask") ? mask : NULL, n, &at);
 		if (*rc == HIL_OK)
-			emit("break", json_pack("{s:s,s:I}", "port", hil_ports(h)->port[port].name,
-						"cycle", (json_int_t)at));
+			emit("break",
+			     json_pack("{s:s,s:I}", "port", hil_ports(h)->port[port].name,
+				       "cycle", (json_int_t)at));
 		if (*rc >= 0) {
 			int hit = *rc == HIL_OK;
 			*rc = HIL_OK;
-			return json_pack("{s:b,s:I}", "hit", hit, "cycle", (json_int_t)hil_now(h));
+			return json_pack("{s:b,s:I}", "hit", hit, "cycle",
+					 (json_int_t)hil_now(h));
 		}
 	} else if (!strcmp(op, "sync")) {
 		*rc = hil_sync(h);
 	} else if (!strcmp(op, "stats")) {
 		struct hil_link_stats s;
 		if ((*rc = hil_stats(h, &s)) == HIL_OK)
-			return json_pack("{s:I,s:I,s:I,s:I,s:I}", "frames_in",
-					 (json_int_t)s.frames_in, "frames_out",
-					 (json_int_t)s.frames_out, "bad_frames",
-					 (json_int_t)s.bad_frames, "retransmits",
-					 (json_int_t)s.retransmits, "naks", (json_int_t)s.naks);
+			return json_pack(
+				"{s:I,s:I,s:I,s:I,s:I}", "frames_in", (json_int_t)s.frames_in,
+				"frames_out", (json_int_t)s.frames_out, "bad_frames",
+				(json_int_t)s.bad_frames, "retransmits",
+				(json_int_t)s.retransmits, "naks", (json_int_t)s.naks);
 	}
 	if (*rc < 0)
 		return NULL;
@@ -245,9 +259,11 @@ static json_t *pokes(json_t *req)
 	json_t *list = json_object_get(req, "pokes"), *p, *first = NULL;
 	size_t i;
 	if (list && !json_is_array(list))
-		return json_pack("{s:s,s:s}", "code", "bad_arg", "message", "\"pokes\" must "
+		return json_pack("{s:s,s:s}", "code", "bad_arg", "message",
+				 "\"pokes\" must "
 				 "be a list of {\"port\", \"value\", \"at\"?} objects");
-	json_array_foreach(list, i, p) {
+	json_array_foreach(list, i, p)
+	{
 		uint8_t val[HIL_MAX_PORT_BYTES];
 		uint64_t at;
 		char why[400], msg[440];
@@ -256,10 +272,13 @@ static json_t *pokes(json_t *req)
 		if (!json_is_object(p))
 			snprintf(why, sizeof(why), "not an object");
 		int bad = port < 0 || value_arg(p, "value", port, val, why, sizeof(why)) < 0 ||
-			  (a && count_arg(p, "at", &at, why, sizeof(why)) < 0);
-		int rc = bad ? HIL_E_ARG : a ? hil_poke_at(h, port, at, val) : hil_poke(h, port, val);
+			(a && count_arg(p, "at", &at, why, sizeof(why)) < 0);
+		int rc = bad ? HIL_E_ARG
+			: a  ? hil_poke_at(h, port, at, val)
+			     : hil_poke(h, port, val);
 		if (rc < 0 && !first) {
-			snprintf(msg, sizeof(msg), "pokes[%zu]: %s", i, bad ? why : hil_error(h));
+			snprintf(msg, sizeof(msg), "pokes[%zu]: %s", i,
+				 bad ? why : hil_error(h));
 			first = json_pack("{s:s,s:s}", "code", code_of(rc), "message", msg);
 		}
 	}
@@ -295,10 +314,12 @@ static json_t *execute(const char *op, json_t *req, int *rc, char *err, size_t e
 	uint64_t until;
 	/* A step or run sends its reads along with it: one round trip. */
 	if (n && strcmp(op, "wait")) {
-		if (count_arg(req, !strcmp(op, "run") ? "until" : "n", &until, err, errlen) < 0)
+		if (count_arg(req, !strcmp(op, "run") ? "until" : "n", &until, err, errlen) <
+		    0)
 			return NULL;
 		if (!strcmp(op, "step"))
-			until = until > UINT64_MAX - hil_now(h) ? UINT64_MAX : hil_now(h) + until;
+			until = until > UINT64_MAX - hil_now(h) ? UINT64_MAX
+								: hil_now(h) + until;
 		if ((*rc = hil_run_and_peek(h, until, n, ports, val[0])) < 0)
 			return NULL;
 		res = json_pack("{s:I}", "cycle", (json_int_t)hil_now(h));
@@ -341,12 +362,12 @@ static int configure(const char *uri, const char *bitstream, char *err, size_t e
 			sel.serial = serial;
 	}
 	struct hil_bitfile img;
-	if (hil_board_load(&b, name, err, errlen) < 0 ||
-	    hil_board_ftdi(&b, err, errlen) < 0 ||
+	if (hil_board_load(&b, name, err, errlen) < 0 || hil_board_ftdi(&b, err, errlen) < 0 ||
 	    hil_bitfile_load(&img, bitstream, err, errlen) < 0)
 		return -1;
 	int rc = hil_bitfile_check(&img, &b, 0, err, errlen);
-	struct ftdi_context *f = rc < 0 ? NULL : hil_usb_open(&b, &sel, b.flash_if, err, errlen);
+	struct ftdi_context *f =
+		rc < 0 ? NULL : hil_usb_open(&b, &sel, b.flash_if, err, errlen);
 	if (f) {
 		struct hil_flash_opts o = {0};
 		rc = hil_flash_sram(f, &b, img.data, img.len, &o, err, errlen);
@@ -364,7 +385,8 @@ static long get_msg(int fd, uint8_t *buf)
 	uint8_t head[4];
 	if (get_exact(fd, head, 4) < 0)
 		return 0;
-	size_t n = (size_t)head[0] << 24 | (size_t)head[1] << 16 | (size_t)head[2] << 8 | head[3];
+	size_t n =
+		(size_t)head[0] << 24 | (size_t)head[1] << 16 | (size_t)head[2] << 8 | head[3];
 	if (n == 0 || n > MAX_REQ || get_exact(fd, buf, n) < 0)
 		return -1;
 	return (long)n;
@@ -375,17 +397,20 @@ static long get_msg(int fd, uint8_t *buf)
  * request, or NULL when it was answered here (not a session op). */
 static int direct_request(const uint8_t *buf, long n, json_t **req)
 {
-	json_t *m = n > 0 ? json_loadb((const char *)buf, (size_t)n, JSON_REJECT_DUPLICATES, NULL)
-			  : NULL;
+	json_t *m = n > 0
+		? json_loadb((const char *)buf, (size_t)n, JSON_REJECT_DUPLICATES, NULL)
+		: NULL;
 	json_t *id = json_object_get(m, "id");
-	const char *why = n < 0 ? "a frame must be 1 to 1 MiB long"
-			  : !json_is_object(m) ? "a message must be one JSON object"
-			  : !json_is_integer(id) || json_integer_value(id) < 0
-				  ? "a request needs \"id\", a whole number of 0 or more"
-				  : NULL;
+	const char *why = n < 0      ? "a frame must be 1 to 1 MiB long"
+		: !json_is_object(m) ? "a message must be one JSON object"
+		: !json_is_integer(id) || json_integer_value(id) < 0
+		? "a request needs \"id\", a whole number of 0 or more"
+		: NULL;
 	if (why) {
 		json_decref(m);
-		put_to(data, json_pack("{s:{s:s,s:s}}", "error", "code", "bad_frame", "message", why));
+		put_to(data,
+		       json_pack("{s:{s:s,s:s}}", "error", "code", "bad_frame", "message",
+				 why));
 		return -1;
 	}
 	const char *op = json_string_value(json_object_get(m, "op"));
@@ -394,10 +419,13 @@ static int direct_request(const uint8_t *buf, long n, json_t **req)
 		return 0;
 	}
 	char msg[160];
-	snprintf(msg, sizeof(msg), "this socket carries the session's operations (poke, "
-		 "peek, step, run, ...); send %.40s to hild's socket", op ? op : "others");
-	put_to(data, json_pack("{s:O,s:{s:s,s:s}}", "id", id, "error", "code",
-			       op ? "unknown_op" : "bad_request", "message", msg));
+	snprintf(msg, sizeof(msg),
+		 "this socket carries the session's operations (poke, "
+		 "peek, step, run, ...); send %.40s to hild's socket",
+		 op ? op : "others");
+	put_to(data,
+	       json_pack("{s:O,s:{s:s,s:s}}", "id", id, "error", "code",
+			 op ? "unknown_op" : "bad_request", "message", msg));
 	json_decref(m);
 	*req = NULL;
 	return 0;
@@ -442,7 +470,8 @@ static json_t *next_request(uint8_t *buf, int *reply)
 			cpus = sysconf(_SC_NPROCESSORS_ONLN);
 		uint64_t t0 = now_us();
 		int got;
-		while ((got = poll(p, 2, 0)) == 0 && spin && cpus > 1 && now_us() - t0 < SPIN_US)
+		while ((got = poll(p, 2, 0)) == 0 && spin && cpus > 1 &&
+		       now_us() - t0 < SPIN_US)
 			;
 		while (got == 0 || (got < 0 && errno == EINTR))
 			got = poll(p, 2, -1);
@@ -451,16 +480,19 @@ static json_t *next_request(uint8_t *buf, int *reply)
 			return NULL;
 		if (p[0].revents) {
 			long n = get_msg(FD, buf);
-			json_t *m = n > 0 ? json_loadb((const char *)buf, (size_t)n, 0, NULL) : NULL;
+			json_t *m = n > 0 ? json_loadb((const char *)buf, (size_t)n, 0, NULL)
+					  : NULL;
 			const char *why = json_string_value(json_object_get(m, "end"));
-			emit("session", json_pack("{s:s,s:s}", "state", "closed", "reason",
-						  why ? why : "hild ended the lease"));
+			emit("session",
+			     json_pack("{s:s,s:s}", "state", "closed", "reason",
+				       why ? why : "hild ended the lease"));
 			json_decref(m);
 			return NULL;
 		}
 		long n = get_msg(data, buf);
 		if (n == 0) {
-			put(json_pack("{s:s}", "fail", "its owner closed the session's socket"));
+			put(json_pack("{s:s}", "fail",
+				      "its owner closed the session's socket"));
 			return NULL;
 		}
 		json_t *req = NULL;
@@ -489,9 +521,10 @@ int worker_main(int argc, char **argv)
 	const struct hil_ports *p = hil_ports(h);
 	json_t *ports = json_array();
 	for (size_t i = 0; i < p->n; i++)
-		json_array_append_new(ports, json_pack("{s:s,s:s,s:i}", "name", p->port[i].name,
-						       "dir", p->port[i].is_input ? "in" : "out",
-						       "width", (int)p->port[i].width));
+		json_array_append_new(ports,
+				      json_pack("{s:s,s:s,s:i}", "name", p->port[i].name,
+						"dir", p->port[i].is_input ? "in" : "out",
+						"width", (int)p->port[i].width));
 	char sig[20];
 	snprintf(sig, sizeof(sig), "%016llx", (unsigned long long)p->signature);
 	put(json_pack("{s:{s:s,s:s,s:o,s:I}}", "ready", "top", p->top, "signature", sig,
@@ -504,8 +537,9 @@ int worker_main(int argc, char **argv)
 		json_t *dm = json_object_get(m, "direct");
 		const char *topic = json_string_value(json_object_get(dm, "topic"));
 		data_sub = json_integer_value(json_object_get(dm, "sub"));
-		if (!topic || snprintf(data_topic, sizeof(data_topic), "%s", topic) >=
-				      (int)sizeof(data_topic)) {
+		if (!topic ||
+		    snprintf(data_topic, sizeof(data_topic), "%s", topic) >=
+			    (int)sizeof(data_topic)) {
 			json_decref(m);
 			hil_close(h);
 			return 0;
@@ -530,11 +564,13 @@ int worker_main(int argc, char **argv)
 		else
 			json_decref(perr);
 		if (res)
-			put_to(to, json_pack("{s:O,s:o}", "id", id ? id : json_null(), "ok", res));
+			put_to(to,
+			       json_pack("{s:O,s:o}", "id", id ? id : json_null(), "ok", res));
 		else
-			put_to(to, json_pack("{s:O,s:{s:s,s:s}}", "id", id ? id : json_null(),
-					     "error", "code", rc < 0 ? code_of(rc) : "bad_arg",
-					     "message", rc < 0 ? hil_error(h) : err));
+			put_to(to,
+			       json_pack("{s:O,s:{s:s,s:s}}", "id", id ? id : json_null(),
+					 "error", "code", rc < 0 ? code_of(rc) : "bad_arg",
+					 "message", rc < 0 ? hil_error(h) : err));
 		json_decref(req);
 		if (rc == HIL_E_LINK) {
 			put(json_pack("{s:s}", "fail", hil_error(h)));

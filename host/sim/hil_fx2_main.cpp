@@ -38,10 +38,10 @@ static void broke(const char *rule, unsigned long clock)
 }
 
 struct Fx2 {
-	std::deque<unsigned char> ep2;          // what the bridge may read
-	std::deque<unsigned char> ep6;          // written, not yet sent
-	std::deque<unsigned> ep6_packets;       // committed, their lengths
-	unsigned fill = 0;                      // bytes in EP6's open buffer
+	std::deque<unsigned char> ep2;    // what the bridge may read
+	std::deque<unsigned char> ep6;    // written, not yet sent
+	std::deque<unsigned> ep6_packets; // committed, their lengths
+	unsigned fill = 0;                // bytes in EP6's open buffer
 	unsigned free6() const
 	{
 		if (ep6_packets.size() >= BUFS)
@@ -58,8 +58,9 @@ struct Fx2 {
 int main(int argc, char **argv)
 {
 	if (argc != 3 || std::strcmp(argv[1], "--fd") != 0) {
-		std::fprintf(stderr, "usage: hil-sim --fd N\n"
-				     "  (started by libhil for fx2: targets; not for direct use)\n");
+		std::fprintf(stderr,
+			     "usage: hil-sim --fd N\n"
+			     "  (started by libhil for fx2: targets; not for direct use)\n");
 		return 2;
 	}
 	int fd = std::atoi(argv[2]);
@@ -102,7 +103,9 @@ int main(int argc, char **argv)
 		bool fx2_drives = !top->sloe_n;
 		if (fx2_drives && top->fd_oe)
 			broke("SLOE low while the FPGA drives FD", clock);
-		top->fd_i = fx2_drives && top->fifoadr == 0 && !fx2.ep2.empty() ? fx2.ep2.front() : 0;
+		top->fd_i = fx2_drives && top->fifoadr == 0 && !fx2.ep2.empty()
+			? fx2.ep2.front()
+			: 0;
 
 		// The edge: the FX2 takes the strobes the FPGA holds now.
 		bool rd = !top->slrd_n, wr = !top->slwr_n, end = !top->pktend_n;
@@ -136,10 +139,11 @@ int main(int argc, char **argv)
 
 		// Nothing will happen until a byte arrives: the bridge says so,
 		// the PHY waits to read, and the FIFOs hold nothing for either.
-		bool idle = r->hil_board_fx2__DOT__u_top__DOT__idle && r->hil_board_fx2__DOT__u_phy__DOT__state == 0 &&
-			    !r->hil_board_fx2__DOT__u_phy__DOT__dirty && !r->hil_board_fx2__DOT__u_top__DOT__tx_valid &&
-			    fx2.ep2.empty() && fx2.ep6_packets.empty() && fx2.fill == 0 &&
-			    in_pos == in_len;
+		bool idle = r->hil_board_fx2__DOT__u_top__DOT__idle &&
+			r->hil_board_fx2__DOT__u_phy__DOT__state == 0 &&
+			!r->hil_board_fx2__DOT__u_phy__DOT__dirty &&
+			!r->hil_board_fx2__DOT__u_top__DOT__tx_valid && fx2.ep2.empty() &&
+			fx2.ep6_packets.empty() && fx2.fill == 0 && in_pos == in_len;
 		if (!idle && ++since_poll < POLL_EVERY && out_len < BUF / 2)
 			continue;
 		since_poll = 0;

@@ -31,8 +31,9 @@ HIL_MODEL_API void hil_model_free(struct hil_model *m);
  * Returns early once it has output and the bridge has paused sending, or
  * when it is idle: nothing will happen until more bytes come. Sets *taken
  * and *made; returns 1 when idle, else 0. */
-HIL_MODEL_API int hil_model_run(struct hil_model *m, const uint8_t *in, size_t in_len, size_t *taken,
-		  uint8_t *out, size_t cap, size_t *made, unsigned long clocks);
+HIL_MODEL_API int hil_model_run(struct hil_model *m, const uint8_t *in, size_t in_len,
+				size_t *taken, uint8_t *out, size_t cap, size_t *made,
+				unsigned long clocks);
 
 #ifdef __cplusplus
 }

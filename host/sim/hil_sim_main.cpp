@@ -24,8 +24,9 @@ static const unsigned POLL_EVERY = 1024;
 int main(int argc, char **argv)
 {
 	if (argc != 3 || std::strcmp(argv[1], "--fd") != 0) {
-		std::fprintf(stderr, "usage: hil-sim --fd N\n"
-				     "  (started by libhil for sim: targets; not for direct use)\n");
+		std::fprintf(stderr,
+			     "usage: hil-sim --fd N\n"
+			     "  (started by libhil for sim: targets; not for direct use)\n");
 		return 2;
 	}
 	int fd = std::atoi(argv[2]);

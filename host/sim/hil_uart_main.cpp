@@ -63,7 +63,10 @@ struct SerialTx {
 		rng = rng * 6364136223846793005ul + 1442695040888963407ul;
 		return badstop && (rng >> 33) % badstop == 0;
 	}
-	bool line() const { return left == 0 || (frame & 1); }
+	bool line() const
+	{
+		return left == 0 || (frame & 1);
+	}
 	// One bridge clock has passed; take the next byte when the line is free.
 	void clock(const unsigned char *in, size_t in_len, size_t &in_pos)
 	{
@@ -90,12 +93,19 @@ struct SerialTx {
 // clock. A low stop bit is a framing error: the byte is dropped, counted,
 // and we wait for the line to go high before looking for the next start.
 struct SerialRx {
-	enum { IDLE, BITS, WAIT_HIGH } st = IDLE;
+	enum {
+		IDLE,
+		BITS,
+		WAIT_HIGH
+	} st = IDLE;
 	long due = 0;
 	int nbit = 0; // 0: start bit, 1..8: data, 9: stop
 	unsigned shift = 0;
 	unsigned long framing_errors = 0, bytes = 0;
-	bool busy() const { return st != IDLE; }
+	bool busy() const
+	{
+		return st != IDLE;
+	}
 	// The line after a clock edge; returns true with *byte set on a good frame.
 	bool clock(bool line, unsigned char *byte)
 	{
@@ -146,8 +156,9 @@ struct SerialRx {
 int main(int argc, char **argv)
 {
 	if (argc != 3 || std::strcmp(argv[1], "--fd") != 0) {
-		std::fprintf(stderr, "usage: hil-sim --fd N\n"
-				     "  (started by libhil for uart: targets; not for direct use)\n");
+		std::fprintf(stderr,
+			     "usage: hil-sim --fd N\n"
+			     "  (started by libhil for uart: targets; not for direct use)\n");
 		return 2;
 	}
 	int fd = std::atoi(argv[2]);
@@ -155,8 +166,10 @@ int main(int argc, char **argv)
 		char *end;
 		long pm = std::strtol(skew, &end, 10);
 		if (!*skew || *end || pm < -100 || pm > 100) {
-			std::fprintf(stderr, "hil-uart: HIL_UART_SKEW=%s: want per mille "
-					     "from -100 to 100\n", skew);
+			std::fprintf(stderr,
+				     "hil-uart: HIL_UART_SKEW=%s: want per mille "
+				     "from -100 to 100\n",
+				     skew);
 			return 2;
 		}
 		BIT = HIL_DIV * (CLOCK + pm);
@@ -166,8 +179,10 @@ int main(int argc, char **argv)
 		char *end;
 		long n = std::strtol(bad, &end, 10);
 		if (!*bad || *end || n < 1) {
-			std::fprintf(stderr, "hil-uart: HIL_UART_BADSTOP=%s: want a "
-					     "positive count of bytes\n", bad);
+			std::fprintf(stderr,
+				     "hil-uart: HIL_UART_BADSTOP=%s: want a "
+				     "positive count of bytes\n",
+				     bad);
 			return 2;
 		}
 		tx.badstop = (unsigned long)n;
@@ -203,12 +218,12 @@ int main(int argc, char **argv)
 		// wires are quiet (hil_uart_rx's state 0 is its idle state, and its
 		// synchroniser holds the idle line).
 		bool idle = r->hil_board__DOT__u_top__DOT__idle &&
-			    !r->hil_board__DOT__u_top__DOT__rx_valid &&
-			    !r->hil_board__DOT__u_top__DOT__tx_valid &&
-			    r->hil_board__DOT__u_tx__DOT__ready &&
-			    r->hil_board__DOT__u_rx__DOT__st == 0 &&
-			    r->hil_board__DOT__u_rx__DOT__sync == 7 && !tx.left &&
-			    in_pos == in_len && !rx.busy() && top->txd;
+			!r->hil_board__DOT__u_top__DOT__rx_valid &&
+			!r->hil_board__DOT__u_top__DOT__tx_valid &&
+			r->hil_board__DOT__u_tx__DOT__ready &&
+			r->hil_board__DOT__u_rx__DOT__st == 0 &&
+			r->hil_board__DOT__u_rx__DOT__sync == 7 && !tx.left &&
+			in_pos == in_len && !rx.busy() && top->txd;
 		if (!idle && ++since_poll < POLL_EVERY && out_len < BUF / 2)
 			continue;
 		since_poll = 0;
@@ -224,7 +239,8 @@ int main(int argc, char **argv)
 		     "hil-uart: %lu bytes to the board, %lu from it, our bits %.1f%% "
 		     "%s than the board's; framing errors: %lu seen by the host's "
 		     "receiver, %u by the board's\n",
-		     sent, rx.bytes, std::labs(BIT - HIL_DIV * CLOCK) * 100.0 / (HIL_DIV * CLOCK),
+		     sent, rx.bytes,
+		     std::labs(BIT - HIL_DIV * CLOCK) * 100.0 / (HIL_DIV * CLOCK),
 		     BIT < HIL_DIV * CLOCK ? "shorter" : "longer", rx.framing_errors,
 		     (unsigned)r->hil_board__DOT__u_rx__DOT__frame_errors);
 	top->final();

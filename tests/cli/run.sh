@@ -79,12 +79,16 @@ refused "hild: an unknown option is named" \
 # make compile_commands: an entry for every C file of libhil, hil and hild,
 # with the flags the build uses.
 make -s compile_commands >$w/cc.out 2>&1
-/usr/bin/python3 - <<'PY' && ok "make compile_commands: $(cat $w/cc.out)" || bad "compile_commands.json"
+/usr/bin/python3 - <<'PY' && ok "make compile_commands: $(cat $w/cc.out); host/cli and host/hild compile without host/lib on their path" || bad "compile_commands.json"
 import glob, json, os
 d = {os.path.relpath(e["file"]): e["arguments"] for e in json.load(open("compile_commands.json"))}
 want = glob.glob("host/lib/*/*.c") + glob.glob("host/cli/*.c") + glob.glob("host/hild/*.c")
 assert want and all(f in d for f in want), [f for f in want if f not in d][:3]
 assert "-Ihost/include" in d["host/lib/session/hil.c"] and "-Werror" in d["host/lib/session/hil.c"]
+# The CLI and hild are clients of libhil's API: its internal headers
+# (host/lib) are not on their include path.
+outside = [f for f in want if not f.startswith("host/lib/")]
+assert outside and all("-Ihost/lib" not in d[f] for f in outside), [f for f in outside if "-Ihost/lib" in d[f]]
 PY
 
 d=examples/alu

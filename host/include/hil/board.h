@@ -10,20 +10,20 @@
 
 struct hil_board {
 	char name[48];
-	char device[16];           /* up5k, hx8k, hx1k */
-	char package[16];          /* sg48, ct256, bg121, tq144 */
-	char link[8];              /* uart, fx2 */
-	char synth[8];             /* SYNTH_DEVICE: synth_ice40's -device (u, hx, lp) */
-	unsigned div;              /* DIV: bridge clocks per UART bit */
-	char clk_mhz[16];          /* CLK_MHZ: the bridge's clock */
-	char osc_mhz[16];          /* OSC_MHZ: the oscillator (default CLK_MHZ) */
+	char device[16];  /* up5k, hx8k, hx1k */
+	char package[16]; /* sg48, ct256, bg121, tq144 */
+	char link[8];     /* uart, fx2 */
+	char synth[8];    /* SYNTH_DEVICE: synth_ice40's -device (u, hx, lp) */
+	unsigned div;     /* DIV: bridge clocks per UART bit */
+	char clk_mhz[16]; /* CLK_MHZ: the bridge's clock */
+	char osc_mhz[16]; /* OSC_MHZ: the oscillator (default CLK_MHZ) */
 	int pll, pll_divr, pll_divf, pll_divq, pll_filter; /* PLL, PLL_*: the iCE40 PLL */
 	unsigned long baud;
 	unsigned vid, pid;
 	unsigned boot_vid, boot_pid; /* USB_ID_BOOT: the chip before its firmware */
-	int uart_if, flash_if;     /* 0 = channel A */
+	int uart_if, flash_if;       /* 0 = channel A */
 	int sck, mosi, miso, cs, cdone, creset;
-	long image_bytes;          /* the device's bitstream without comment */
+	long image_bytes; /* the device's bitstream without comment */
 };
 
 int hil_board_load(struct hil_board *b, const char *name, char *err, size_t errlen);

@@ -17,7 +17,8 @@ typedef void (*hil_client_event_fn)(void *user, long sub, const char *topic, jso
 /* `where`: a socket path, "tls:HOST:PORT" (TLS: tlsc.h) or "tcp:HOST:PORT"
  * (plain, for a hild on loopback) (over TCP the token comes from
  * $HIL_TOKEN_FILE), or NULL for $HIL_HILD or the default socket. */
-struct hil_client *hil_client_connect(const char *where, const char *client, char *err, size_t errlen);
+struct hil_client *hil_client_connect(const char *where, const char *client, char *err,
+				      size_t errlen);
 void hil_client_close(struct hil_client *c);
 /* Is `where` a TCP address (tcp: or tls:)? Only a Unix socket passes
  * descriptors, so only there can a session be direct. */

@@ -37,11 +37,12 @@ struct hil_dut_options {
  * terminal what it is doing. Returns 0, or -1 with the reason in err: a
  * tool's own messages (file:line) with the DUT's paths as the user gave them. */
 int hil_dut_prepare(const char *dir, const char *top, const char *what,
-		struct hil_dut_build *b, char *err, size_t errlen);
+		    struct hil_dut_build *b, char *err, size_t errlen);
 /* The same with options; what may also be "bitstream:BOARD": the DUT's
  * bitstream for that board (build/bitstream.c). */
 int hil_dut_prepare_opts(const char *dir, const char *top, const char *what,
-		     const struct hil_dut_options *o, struct hil_dut_build *b, char *err, size_t errlen);
+			 const struct hil_dut_options *o, struct hil_dut_build *b, char *err,
+			 size_t errlen);
 
 /* Where hil bitstream puts a DUT's bitstream for a board unless told
  * otherwise (and where the usb: target looks for it):

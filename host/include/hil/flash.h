@@ -16,21 +16,18 @@ struct ftdi_context;
 
 /* Called as the work goes on: what ("erase", "write", "verify", "sram"),
  * done and total bytes. */
-typedef void (*hil_progress_fn)(void *user, const char *what, size_t done,
-				size_t total);
+typedef void (*hil_progress_fn)(void *user, const char *what, size_t done, size_t total);
 
 struct hil_flash_opts {
-	double hz;            /* SPI clock; 0: 6 MHz */
+	double hz; /* SPI clock; 0: 6 MHz */
 	hil_progress_fn progress;
 	void *user;
-	char chip[64];        /* out: the flash chip found */
+	char chip[64]; /* out: the flash chip found */
 };
 
-int hil_flash_spi(struct ftdi_context *f, const struct hil_board *b,
-		  const uint8_t *img, size_t len, struct hil_flash_opts *o,
-		  char *err, size_t errlen);
-int hil_flash_sram(struct ftdi_context *f, const struct hil_board *b,
-		   const uint8_t *img, size_t len, struct hil_flash_opts *o,
-		   char *err, size_t errlen);
+int hil_flash_spi(struct ftdi_context *f, const struct hil_board *b, const uint8_t *img,
+		  size_t len, struct hil_flash_opts *o, char *err, size_t errlen);
+int hil_flash_sram(struct ftdi_context *f, const struct hil_board *b, const uint8_t *img,
+		   size_t len, struct hil_flash_opts *o, char *err, size_t errlen);
 
 #endif

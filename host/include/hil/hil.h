@@ -43,8 +43,8 @@ struct hil_options {
 /* Opens a target. URIs: "sim:DIR" builds (if stale) and starts the
  * Verilator model of the DUT in DIR; netlist:, uart:, ftdi: and tty: are
  * in docs/libhil.md. On failure *h is NULL and err says why. */
-int hil_open(hil_t **h, const char *uri, const struct hil_options *opt,
-	     char *err, size_t errlen);
+int hil_open(hil_t **h, const char *uri, const struct hil_options *opt, char *err,
+	     size_t errlen);
 void hil_close(hil_t *h);
 const char *hil_error(const hil_t *h);
 /* Are the boards n targets name plugged in (ftdi: and usb: on USB, tty:
@@ -74,8 +74,7 @@ int hil_run_until(hil_t *h, uint64_t cycle);
  * HIL_MAX_PORTS. */
 int hil_run_and_peek(hil_t *h, uint64_t cycle, size_t n, const int *ports, uint8_t *vals);
 
-typedef void (*hil_watch_fn)(void *user, int port, uint64_t cycle,
-			     const uint8_t *val);
+typedef void (*hil_watch_fn)(void *user, int port, uint64_t cycle, const uint8_t *val);
 /* Calls fn at every evaluation point where the port's value changed (see
  * docs/protocol.md section 4), from now on. */
 int hil_watch(hil_t *h, int port, hil_watch_fn fn, void *user);
@@ -84,8 +83,8 @@ int hil_unwatch(hil_t *h, int port);
 /* Runs until (port & mask) == (val & mask) (or != if ne), at most `timeout`
  * cycles. HIL_OK with *at the first cycle where it holds, or HIL_TIMEOUT with
  * now advanced by timeout. mask NULL means all bits. */
-int hil_wait(hil_t *h, int port, int ne, const uint8_t *val,
-	     const uint8_t *mask, uint64_t timeout, uint64_t *at);
+int hil_wait(hil_t *h, int port, int ne, const uint8_t *val, const uint8_t *mask,
+	     uint64_t timeout, uint64_t *at);
 
 /* Returns once the bridge has executed every command sent so far. */
 int hil_sync(hil_t *h);

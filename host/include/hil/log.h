@@ -41,8 +41,8 @@ struct hil_log_writer {
 int hil_log_create(struct hil_log_writer *w, const char *path, const char *target,
 		   const struct hil_ports *ports, uint64_t now, char *err, size_t errlen);
 /* Returns 0, or -1 once a write has failed (the disk is full, say). */
-int hil_log_put(struct hil_log_writer *w, enum hil_log_kind kind, uint64_t cycle,
-		int port, const uint8_t *val);
+int hil_log_put(struct hil_log_writer *w, enum hil_log_kind kind, uint64_t cycle, int port,
+		const uint8_t *val);
 /* Writes the END record and closes; -1 if anything was lost. */
 int hil_log_finish(struct hil_log_writer *w, uint64_t now);
 
@@ -62,8 +62,7 @@ int hil_log_open(struct hil_log_reader *r, const char *path, char *err, size_t e
 /* The next record: 1, 0 at the end of the file, -1 on a malformed line,
  * a cycle before one already recorded, anything after the end record, or
  * a last line cut off (with PATH:LINE in err). */
-int hil_log_next(struct hil_log_reader *r, struct hil_log_rec *rec, char *err,
-		 size_t errlen);
+int hil_log_next(struct hil_log_reader *r, struct hil_log_rec *rec, char *err, size_t errlen);
 void hil_log_close(struct hil_log_reader *r);
 
 #endif

@@ -23,8 +23,7 @@
  * to find the flip-flops and memories the testbench must start at zero (as
  * the iCE40 and hil's Verilator model do). Nothing is written unless the
  * JSON can be used. Returns 0, or -1 with err set. */
-int hil_oracle_write(FILE *out, const struct hil_script *s,
-		     const struct hil_ports *p, const char *bare_json,
-		     char *err, size_t errlen);
+int hil_oracle_write(FILE *out, const struct hil_script *s, const struct hil_ports *p,
+		     const char *bare_json, char *err, size_t errlen);
 
 #endif

@@ -12,10 +12,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define HIL_MAX_PORTS 254
+#define HIL_MAX_PORTS      254
 #define HIL_MAX_PORT_WIDTH 256
 #define HIL_MAX_PORT_BYTES (HIL_MAX_PORT_WIDTH / 8)
-#define HIL_MAX_NAME 128
+#define HIL_MAX_NAME       128
 
 struct hil_port {
 	char name[HIL_MAX_NAME];

@@ -27,13 +27,13 @@ enum hil_cmd_kind {
 /* Values are little-endian byte strings of the port's byte count. */
 struct hil_cmd {
 	enum hil_cmd_kind kind;
-	int line;          /* 1-based script line */
-	int col;           /* POKE_AT: the column of its cycle */
-	int port;          /* index into the port list, -1 if none */
-	uint64_t cycle;    /* see the kinds above */
-	int ne;            /* WAIT: 1 for !=, 0 for == */
-	uint8_t *value;    /* POKE, POKE_AT, EXPECT, WAIT */
-	uint8_t *mask;     /* WAIT: all ones over the port width unless given */
+	int line;       /* 1-based script line */
+	int col;        /* POKE_AT: the column of its cycle */
+	int port;       /* index into the port list, -1 if none */
+	uint64_t cycle; /* see the kinds above */
+	int ne;         /* WAIT: 1 for !=, 0 for == */
+	uint8_t *value; /* POKE, POKE_AT, EXPECT, WAIT */
+	uint8_t *mask;  /* WAIT: all ones over the port width unless given */
 };
 
 struct hil_script {
@@ -46,15 +46,15 @@ struct hil_script {
  * "PATH:LINE:COLUMN: message" into err. */
 int hil_script_parse(struct hil_script *s, const char *path, const char *text,
 		     const struct hil_ports *ports, char *err, size_t errlen);
-int hil_script_load(struct hil_script *s, const char *path,
-		    const struct hil_ports *ports, char *err, size_t errlen);
+int hil_script_load(struct hil_script *s, const char *path, const struct hil_ports *ports,
+		    char *err, size_t errlen);
 void hil_script_free(struct hil_script *s);
 
 /* Parses VALUE (decimal, 0x hex, 0b binary, '_' separators) into `nbytes`
  * little-endian bytes; fails if it does not fit in `width` bits.
  * Returns 0, or -1 with a message in err. */
-int hil_value_parse(const char *text, unsigned width, uint8_t *out,
-		    size_t nbytes, char *err, size_t errlen);
+int hil_value_parse(const char *text, unsigned width, uint8_t *out, size_t nbytes, char *err,
+		    size_t errlen);
 
 /* Formats a value as 0x + ceil(width/4) lower-case digits. `out` must hold
  * 3 + ceil(width/4) bytes. */

@@ -13,11 +13,11 @@ enum hil_target_kind {
 };
 
 struct hil_target {
-	const char *scheme;       /* "sim", "ftdi", ... (the table's string) */
+	const char *scheme; /* "sim", "ftdi", ... (the table's string) */
 	enum hil_target_kind kind;
-	char mid[256];            /* BOARD[@...] for schemes that take one */
-	const char *dir;          /* the DUT directory: the rest of the URI */
-	char what[64];            /* the model hil_dut_prepare builds: sim, ce, netlist:B... */
+	char mid[256];   /* BOARD[@...] for schemes that take one */
+	const char *dir; /* the DUT directory: the rest of the URI */
+	char what[64];   /* the model hil_dut_prepare builds: sim, ce, netlist:B... */
 };
 
 /* Splits uri; -1 with a message listing every scheme when it fits none. */

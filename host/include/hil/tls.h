@@ -26,7 +26,11 @@ void hil_tlsc_close(struct hil_tlsc *t);
  * ends (hild's tls.c too): -1 with errno EAGAIN when it waits, and then
  * *wants (if not NULL) says for what; 0 at the peer's clean end; -1 with
  * errno ECONNRESET otherwise. */
-enum { HIL_TLS_WANTS_NONE, HIL_TLS_WANTS_READ, HIL_TLS_WANTS_WRITE };
+enum {
+	HIL_TLS_WANTS_NONE,
+	HIL_TLS_WANTS_READ,
+	HIL_TLS_WANTS_WRITE
+};
 ssize_t hil_tls_outcome(void *ssl, int rc, int *wants);
 
 #endif

@@ -39,9 +39,8 @@ int hil_usb_among(const struct hil_board *b, const struct hil_usbsel *sel,
 		  const struct hil_usbdev *devs, int n);
 
 /* Opens interface iface (0 = A) of the selected device for board b. */
-struct ftdi_context *hil_usb_open(const struct hil_board *b,
-				  const struct hil_usbsel *sel, int iface,
-				  char *err, size_t errlen);
+struct ftdi_context *hil_usb_open(const struct hil_board *b, const struct hil_usbsel *sel,
+				  int iface, char *err, size_t errlen);
 void hil_usb_close(struct ftdi_context *f);
 
 /* The text to print when a device refuses us for lack of permission. */

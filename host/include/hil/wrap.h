@@ -15,11 +15,10 @@
 
 /* Fills `p` from the Yosys JSON. Returns 0, or -1 with a message naming the
  * offending port in err. */
-int hil_wrap_read(struct hil_ports *p, const char *json_path, const char *top,
-		  char *err, size_t errlen);
+int hil_wrap_read(struct hil_ports *p, const char *json_path, const char *top, char *err,
+		  size_t errlen);
 /* Writes OUTDIR/hil_top.v, hil_shell.v, hil_glue.h and ports.json for `p`. */
-int hil_wrap_write(const struct hil_ports *p, const char *outdir, char *err,
-		   size_t errlen);
+int hil_wrap_write(const struct hil_ports *p, const char *outdir, char *err, size_t errlen);
 /* Writes hil_glue.h (wrap_glue.c): the C++ that moves port values between
  * the shell's model and the DUT's, for host/sim/hil_model.cpp. */
 int hil_wrap_glue(const struct hil_ports *p, FILE *f);

@@ -19,7 +19,6 @@
 #include "util/errfmt.h"
 #include "hil/ports.h"
 
-
 /* Utilisation lines of nextpnr's log: "Info: \t ICESTORM_LC:  2887/ 1280  225%". */
 static int util_line(const char *line, char *key, size_t keylen, long *used, long *avail)
 {
@@ -35,8 +34,9 @@ static int clock_line(const char *line, char *clock, size_t n, double *got, doub
 {
 	const char *p = strstr(line, "Max frequency for clock '");
 	char c[64];
-	if (!p || sscanf(p, "Max frequency for clock '%63[^']': %lf MHz (%*[A-Z] at %lf MHz)", c,
-			 got, want) != 3)
+	if (!p ||
+	    sscanf(p, "Max frequency for clock '%63[^']': %lf MHz (%*[A-Z] at %lf MHz)", c,
+		   got, want) != 3)
 		return 0;
 	snprintf(clock, n, "%s", c);
 	return 1;
@@ -83,28 +83,33 @@ static void why(struct job *j, const char *log)
 		long used, avail;
 		double got, want;
 		size_t o;
-		if (clock_line(line, clock, sizeof(clock), &got, &want) && strstr(line, "FAIL"))
+		if (clock_line(line, clock, sizeof(clock), &got, &want) &&
+		    strstr(line, "FAIL"))
 			snprintf(fail, sizeof(fail), "%s", strstr(line, "Max frequency"));
 		else if (util_line(line, key, sizeof(key), &used, &avail) && used > avail &&
 			 (o = strlen(over)) < sizeof(over))
 			snprintf(over + o, sizeof(over) - o, "%sneeds %ld %s, the %s has %ld",
 				 o ? "; " : "", used, what_of(key), j->board.device, avail);
 		else if ((has(line, "Unable to place cell") || has(line, "Design uses more") ||
-			  has(line, "too many") || has(line, "exceeds")) && nplace++ < 3 &&
-			 (o = strlen(place)) < sizeof(place))
+			  has(line, "too many") || has(line, "exceeds")) &&
+			 nplace++ < 3 && (o = strlen(place)) < sizeof(place))
 			snprintf(place + o, sizeof(place) - o, "%s%s", o ? "; " : "", line);
-		else if (!strncmp(line, "ERROR", 5) && nerr++ < 5 && (o = strlen(errs)) < sizeof(errs))
+		else if (!strncmp(line, "ERROR", 5) && nerr++ < 5 &&
+			 (o = strlen(errs)) < sizeof(errs))
 			snprintf(errs + o, sizeof(errs) - o, "\n%s", line);
 	}
 	if (f)
 		fclose(f);
 	const char *b = j->board.name, *n = j->name;
 	if (fail[0])
-		hil_fail(j->err, j->errlen, "hil bitstream %s/%s: timing failed: %s", b, n, fail);
+		hil_fail(j->err, j->errlen, "hil bitstream %s/%s: timing failed: %s", b, n,
+			 fail);
 	else if (over[0] || place[0])
-		hil_fail(j->err, j->errlen, "hil bitstream %s/%s: does not fit: %s", b, n, over[0] ? over : place);
+		hil_fail(j->err, j->errlen, "hil bitstream %s/%s: does not fit: %s", b, n,
+			 over[0] ? over : place);
 	else
-		hil_fail(j->err, j->errlen, "hil bitstream %s/%s: nextpnr failed:%s", b, n, errs[0] ? errs : " (no message)");
+		hil_fail(j->err, j->errlen, "hil bitstream %s/%s: nextpnr failed:%s", b, n,
+			 errs[0] ? errs : " (no message)");
 }
 
 /* resources.txt: logic cells, flip-flops and block RAMs used, and the
@@ -126,11 +131,14 @@ static void resources(const char *dir, int placed)
 		char key[32], clock[64];
 		double g, w;
 		/* %n: the whole line must match, not only its number. */
-		if ((sscanf(line, "Info: %ld LCs used as LUT4 and DFF%n", &n, &end) == 1 && end) ||
+		if ((sscanf(line, "Info: %ld LCs used as LUT4 and DFF%n", &n, &end) == 1 &&
+		     end) ||
 		    (sscanf(line, "Info: %ld LCs used as DFF only%n", &n, &end) == 1 && end))
 			ffs = (ffs < 0 ? 0 : ffs) + n;
 		else if (!placed && util_line(line, key, sizeof(key), &n, &a)) {
-			long *to = !strcmp(key, "ICESTORM_LC") ? lc : !strcmp(key, "ICESTORM_RAM") ? ram : NULL;
+			long *to = !strcmp(key, "ICESTORM_LC") ? lc
+				: !strcmp(key, "ICESTORM_RAM") ? ram
+							       : NULL;
 			if (to) {
 				to[0] = n;
 				to[1] = a;
@@ -153,15 +161,18 @@ static void resources(const char *dir, int placed)
 		fclose(f);
 	if (placed) {
 		snprintf(path, sizeof(path), "%s/report.json", dir);
-		json_t *r = json_load_file(path, 0, NULL), *u = json_object_get(r, "utilization");
-		json_t *l = json_object_get(u, "ICESTORM_LC"), *m = json_object_get(u, "ICESTORM_RAM");
+		json_t *r = json_load_file(path, 0, NULL),
+		       *u = json_object_get(r, "utilization");
+		json_t *l = json_object_get(u, "ICESTORM_LC"),
+		       *m = json_object_get(u, "ICESTORM_RAM");
 		lc[0] = (long)json_integer_value(json_object_get(l, "used"));
 		lc[1] = (long)json_integer_value(json_object_get(l, "available"));
 		ram[0] = (long)json_integer_value(json_object_get(m, "used"));
 		ram[1] = (long)json_integer_value(json_object_get(m, "available"));
 		const char *k;
 		json_t *v;
-		json_object_foreach(json_object_get(r, "fmax"), k, v) {
+		json_object_foreach(json_object_get(r, "fmax"), k, v)
+		{
 			if (nclk == 8)
 				break;
 			snprintf(clocks[nclk], sizeof(clocks[nclk]), "%s", k);
@@ -181,8 +192,8 @@ static void resources(const char *dir, int placed)
 	if (ram[0] >= 0)
 		fprintf(o, "%-11s %6ld of %6ld\n", "block RAMs", ram[0], ram[1]);
 	for (int i = 0; i < nclk; i++)
-		fprintf(o, "clock %s: %.1f MHz achieved, %.1f MHz required\n", clocks[i], got[i],
-			want[i]);
+		fprintf(o, "clock %s: %.1f MHz achieved, %.1f MHz required\n", clocks[i],
+			got[i], want[i]);
 	fclose(o);
 }
 
@@ -197,10 +208,14 @@ static int comment(struct job *j, char *out, size_t n)
 		snprintf(link, sizeof(link), "link=fx2");
 	else
 		snprintf(link, sizeof(link), "baud=%lu", b->baud);
-	return snprintf(out, n, "hil board=%s device=%s-%s dut=%s signature=%016llx "
-			"osc_mhz=%s clock_mhz=%s %s", b->name, b->device, b->package, j->name,
-			(unsigned long long)j->signature, b->osc_mhz, b->clk_mhz, link) <
-	       (int)n ? 0 : -1;
+	return snprintf(out, n,
+			"hil board=%s device=%s-%s dut=%s signature=%016llx "
+			"osc_mhz=%s clock_mhz=%s %s",
+			b->name, b->device, b->package, j->name,
+			(unsigned long long)j->signature, b->osc_mhz, b->clk_mhz,
+			link) < (int)n
+		? 0
+		: -1;
 }
 
 /* nextpnr's .asc with its own comment replaced by ours. */
@@ -226,7 +241,8 @@ static int commented_asc(struct job *j, const char *dir)
 			fputs(line, out);
 	}
 	fclose(in);
-	return fclose(out) == 0 ? 0 : hil_fail(j->err, j->errlen, "%s: %s", to, strerror(errno));
+	return fclose(out) == 0 ? 0
+				: hil_fail(j->err, j->errlen, "%s: %s", to, strerror(errno));
 }
 
 static int write_json(struct job *j, const char *dir)
@@ -236,22 +252,25 @@ static int write_json(struct job *j, const char *dir)
 	snprintf(sig, sizeof(sig), "%016llx", (unsigned long long)j->signature);
 	/* The clocks as board.mk writes them: 12, or 40.5. */
 	json_t *o = json_pack("{s:s,s:s,s:s,s:o,s:o}", "board", b->name, "dut", j->name,
-			      "signature", sig, "osc_mhz", json_loads(b->osc_mhz, JSON_DECODE_ANY, NULL),
-			      "clock_mhz", json_loads(b->clk_mhz, JSON_DECODE_ANY, NULL));
+			      "signature", sig, "osc_mhz",
+			      json_loads(b->osc_mhz, JSON_DECODE_ANY, NULL), "clock_mhz",
+			      json_loads(b->clk_mhz, JSON_DECODE_ANY, NULL));
 	if (!strcmp(b->link, "fx2"))
 		json_object_set_new(o, "link", json_string("fx2"));
 	else
 		json_object_set_new(o, "baud", json_integer((json_int_t)b->baud));
 	snprintf(path, sizeof(path), "%s/hil.json", dir);
 	FILE *f = o ? fopen(path, "w") : NULL;
-	int rc = f && json_dumpf(o, f, JSON_PRESERVE_ORDER) == 0 && fputc('\n', f) == '\n' ? 0 : -1;
+	int rc = f && json_dumpf(o, f, JSON_PRESERVE_ORDER) == 0 && fputc('\n', f) == '\n'
+		? 0
+		: -1;
 	if (f && fclose(f) != 0)
 		rc = -1;
 	json_decref(o);
 	return rc < 0 ? hil_fail(j->err, j->errlen, "%s: cannot write", path) : 0;
 }
 
-static const char *const exported[] = {"hil.bin", "hil.json", "resources.txt",
+static const char *const exported[] = {"hil.bin",     "hil.json",    "resources.txt",
 				       "report.json", "nextpnr.log", "build.log"};
 
 /* Copies the build in dir to the caller's folder, each file put in place
@@ -271,7 +290,8 @@ static int export(struct job *j, const char *dir)
 			continue;
 		if (bj_copy(from, tmp, j->err, j->errlen) < 0 || rename(tmp, to) != 0) {
 			unlink(tmp);
-			return hil_fail(j->err, j->errlen, "cannot write %s: %s", to, strerror(errno));
+			return hil_fail(j->err, j->errlen, "cannot write %s: %s", to,
+					strerror(errno));
 		}
 	}
 	return 0;
@@ -284,7 +304,8 @@ static int build_bitstream(struct job *j, const char *dir)
 	char from[PATH_MAX + 64], to[PATH_MAX + 400], script[4096];
 	snprintf(from, sizeof(from), "%s/boards/%s/%s.pcf", j->root, b->name, b->name);
 	snprintf(to, sizeof(to), "%s/board.pcf", dir);
-	struct argv y = {.ar = &j->ar}, p = {.ar = &j->ar}, k = {.ar = &j->ar}, gw = {.ar = &j->ar};
+	struct argv y = {.ar = &j->ar}, p = {.ar = &j->ar}, k = {.ar = &j->ar},
+		    gw = {.ar = &j->ar};
 	if (bj_copy(from, to, j->err, j->errlen) < 0 || bj_bring_gateware(j, dir, 1, &gw) < 0)
 		return -1;
 	snprintf(to, sizeof(to), "%s/gw/ice40", dir);
@@ -300,17 +321,18 @@ static int build_bitstream(struct job *j, const char *dir)
 	for (int i = 0; i < gw.n && o < sizeof(script); i++)
 		o += (size_t)snprintf(script + o, sizeof(script) - o, " %s", gw.a[i]);
 	if (o < sizeof(script) && fx2)
-		o += (size_t)snprintf(script + o, sizeof(script) - o,
-				      " gw/ice40/hil_chip.v gw/ice40/hil_chip_fx2.v ../hil_top.v "
-				      "../dut_ce.v; synth_ice40 -top hil_chip_fx2 -json synth.json");
+		o += (size_t)snprintf(
+			script + o, sizeof(script) - o,
+			" gw/ice40/hil_chip.v gw/ice40/hil_chip_fx2.v ../hil_top.v "
+			"../dut_ce.v; synth_ice40 -top hil_chip_fx2 -json synth.json");
 	else if (o < sizeof(script))
-		o += (size_t)snprintf(script + o, sizeof(script) - o,
-				      " gw/ice40/hil_chip.v gw/ice40/hil_chip_fx2.v ../hil_top.v "
-				      "../dut_ce.v; chparam -set DIV %u -set PLL %d -set DIVR %d "
-				      "-set DIVF %d -set DIVQ %d -set FILTER_RANGE %d hil_chip; "
-				      "synth_ice40 -top hil_chip -json synth.json",
-				      b->div, b->pll, b->pll_divr, b->pll_divf, b->pll_divq,
-				      b->pll_filter);
+		o += (size_t)snprintf(
+			script + o, sizeof(script) - o,
+			" gw/ice40/hil_chip.v gw/ice40/hil_chip_fx2.v ../hil_top.v "
+			"../dut_ce.v; chparam -set DIV %u -set PLL %d -set DIVR %d "
+			"-set DIVF %d -set DIVQ %d -set FILTER_RANGE %d hil_chip; "
+			"synth_ice40 -top hil_chip -json synth.json",
+			b->div, b->pll, b->pll_divr, b->pll_divf, b->pll_divq, b->pll_filter);
 	if (o >= sizeof(script))
 		return hil_fail(j->err, j->errlen, "the synthesis script is too long");
 	argv_add(&y, "yosys");
@@ -369,8 +391,11 @@ int bj_bitstream(struct job *j, char *out, size_t outlen)
 	char path[PATH_MAX + 450], names[64][64];
 	if (!b->device[0] || !b->package[0] || !b->clk_mhz[0] ||
 	    (strcmp(b->link, "fx2") && (!b->div || !b->baud)))
-		return hil_fail(j->err, j->errlen, "board %s: its board.mk lacks DEVICE, PACKAGE, CLK_MHZ, or (for a "
-			   "UART link) DIV and BAUD", b->name);
+		return hil_fail(
+			j->err, j->errlen,
+			"board %s: its board.mk lacks DEVICE, PACKAGE, CLK_MHZ, or (for a "
+			"UART link) DIV and BAUD",
+			b->name);
 	snprintf(path, sizeof(path), "%s/ports.json", j->dut);
 	struct hil_ports ports;
 	if (hil_ports_load(&ports, path, j->err, j->errlen) < 0)

@@ -156,12 +156,15 @@ static int read_settings(struct hil_board *b, const char *path, int in_cable, ch
 			continue;
 		}
 		snprintf(cable, sizeof(cable), "%s/boards/cables/%.64s.mk", hil_root(), v);
-		if (in_cable || !hil_board_name_ok(v) || read_settings(b, cable, 1, err, errlen) < 0) {
+		if (in_cable || !hil_board_name_ok(v) ||
+		    read_settings(b, cable, 1, err, errlen) < 0) {
 			fclose(f);
 			return in_cable || !hil_board_name_ok(v)
-				       ? hil_fail(err, errlen, "%s: bad CABLE '%s' (a name in "
-						  "boards/cables)", path, v)
-				       : -1;
+				? hil_fail(err, errlen,
+					   "%s: bad CABLE '%s' (a name in "
+					   "boards/cables)",
+					   path, v)
+				: -1;
 		}
 	}
 	fclose(f);
@@ -177,16 +180,19 @@ int hil_board_load(struct hil_board *b, const char *name, char *err, size_t errl
 	if (!hil_board_name_ok(name)) {
 		char shown[200];
 		hil_escape(name, shown, sizeof(shown));
-		return hil_fail(err, errlen, "board '%s': not a board name (see "
-				"boards/ for the names)", shown);
+		return hil_fail(err, errlen,
+				"board '%s': not a board name (see "
+				"boards/ for the names)",
+				shown);
 	}
 	snprintf(b->name, sizeof(b->name), "%s", name);
 	char path[4096];
 	snprintf(path, sizeof(path), "%s/boards/%s/board.mk", hil_root(), name);
 	if (access(path, F_OK) != 0)
-		return hil_fail(err, errlen, "no board '%s' (%s: %s); the boards are "
-				"the directories in %s/boards", name, path,
-				strerror(errno), hil_root());
+		return hil_fail(err, errlen,
+				"no board '%s' (%s: %s); the boards are "
+				"the directories in %s/boards",
+				name, path, strerror(errno), hil_root());
 	if (read_settings(b, path, 0, err, errlen) < 0)
 		return -1;
 	if (!b->osc_mhz[0])
@@ -196,26 +202,33 @@ int hil_board_load(struct hil_board *b, const char *name, char *err, size_t errl
 			b->image_bytes = devices[i].bytes;
 	if (!strcmp(b->link, "fx2")) {
 		if (!b->image_bytes || !b->vid)
-			return hil_fail(err, errlen, "%s lacks DEVICE (one hil knows) or "
-					"USB_ID", path);
+			return hil_fail(err, errlen,
+					"%s lacks DEVICE (one hil knows) or "
+					"USB_ID",
+					path);
 		return 0;
 	}
-	if (!b->image_bytes || !b->baud || !b->vid || b->uart_if < 0 ||
-	    b->flash_if < 0 || b->sck < 0 || b->mosi < 0 || b->miso < 0 ||
-	    b->cs < 0 || b->cdone < 0 || b->creset < 0)
-		return hil_fail(err, errlen, "%s lacks DEVICE (one hil knows), BAUD, "
-				"USB_ID, USB_IF or a FLASH_* pin", path);
+	if (!b->image_bytes || !b->baud || !b->vid || b->uart_if < 0 || b->flash_if < 0 ||
+	    b->sck < 0 || b->mosi < 0 || b->miso < 0 || b->cs < 0 || b->cdone < 0 ||
+	    b->creset < 0)
+		return hil_fail(err, errlen,
+				"%s lacks DEVICE (one hil knows), BAUD, "
+				"USB_ID, USB_IF or a FLASH_* pin",
+				path);
 	/* MPSSE has its SPI on ADBUS 0-2; the rest are GPIOs of that byte. */
 	if (b->sck != 0 || b->mosi != 1 || b->miso != 2)
-		return hil_fail(err, errlen, "%s: FLASH_SCK, FLASH_MOSI and FLASH_MISO "
-				"must be 0, 1 and 2 (MPSSE's SPI pins)", path);
+		return hil_fail(err, errlen,
+				"%s: FLASH_SCK, FLASH_MOSI and FLASH_MISO "
+				"must be 0, 1 and 2 (MPSSE's SPI pins)",
+				path);
 	return 0;
 }
 
 int hil_board_override(struct hil_board *b, const char *setting, char *err, size_t errlen)
 {
-	static const char *const ok[] = {"CLK_MHZ", "OSC_MHZ", "DIV", "BAUD", "PLL",
-					 "PLL_DIVR", "PLL_DIVF", "PLL_DIVQ", "PLL_FILTER"};
+	static const char *const ok[] = {"CLK_MHZ",  "OSC_MHZ",  "DIV",
+					 "BAUD",     "PLL",      "PLL_DIVR",
+					 "PLL_DIVF", "PLL_DIVQ", "PLL_FILTER"};
 	const char *eq = strchr(setting, '=');
 	char k[16];
 	size_t i = 0;
@@ -227,9 +240,11 @@ int hil_board_override(struct hil_board *b, const char *setting, char *err, size
 	if (!eq || eq - setting >= (long)sizeof(k) || i == sizeof(ok) / sizeof(ok[0])) {
 		char shown[200];
 		hil_escape(setting, shown, sizeof(shown));
-		return hil_fail(err, errlen, "'%s': give a board setting as KEY=VALUE, KEY one "
+		return hil_fail(err, errlen,
+				"'%s': give a board setting as KEY=VALUE, KEY one "
 				"of CLK_MHZ, OSC_MHZ, DIV, BAUD, PLL, PLL_DIVR, PLL_DIVF, "
-				"PLL_DIVQ, PLL_FILTER", shown);
+				"PLL_DIVQ, PLL_FILTER",
+				shown);
 	}
 	int osc_follows = !strcmp(b->osc_mhz, b->clk_mhz);
 	if (set(b, k, eq + 1) < 0) {
@@ -247,9 +262,11 @@ int hil_board_ftdi(const struct hil_board *b, char *err, size_t errlen)
 {
 	if (strcmp(b->link, "fx2"))
 		return 0;
-	return hil_fail(err, errlen, "board %s is reached through its FX2 (LINK := "
+	return hil_fail(err, errlen,
+			"board %s is reached through its FX2 (LINK := "
 			"fx2 in its board.mk), not an FTDI chip: its target is "
-			"usb:%s:DIR (docs/fx2.md)", b->name, b->name);
+			"usb:%s:DIR (docs/fx2.md)",
+			b->name, b->name);
 }
 
 static int by_name(const void *a, const void *b)
@@ -268,8 +285,8 @@ int hil_board_all(struct hil_board *b, int max)
 	int n = 0;
 	struct dirent *e;
 	while (n < max && (e = readdir(d)))
-		if (e->d_name[0] != '.' && hil_board_load(&b[n], e->d_name, msg,
-							   sizeof(msg)) == 0)
+		if (e->d_name[0] != '.' &&
+		    hil_board_load(&b[n], e->d_name, msg, sizeof(msg)) == 0)
 			n++;
 	closedir(d);
 	qsort(b, (size_t)n, sizeof(*b), by_name);

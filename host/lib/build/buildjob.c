@@ -19,19 +19,29 @@
 #include "build/toolrun.h"
 #include "util/clock.h"
 
-
-const char *const VFLAGS[] = {"--x-assign", "0", "--x-initial", "0", "-Wno-fatal",
-				     "-Wno-lint", "-Wno-style", "-O3", NULL};
+const char *const VFLAGS[] = {"--x-assign", "0",          "--x-initial", "0", "-Wno-fatal",
+			      "-Wno-lint",  "-Wno-style", "-O3",         NULL};
 /* Hidden symbols so the model's calls within itself cost what they do in an
  * executable (each step adds its -O). (Verilator's runtime
  * has 33 KB of thread-locals, too many for a library's static TLS: each of
  * its few accesses per eval goes through __tls_get_addr.) */
-const char *const CXXFLAGS[] = {
-	"-fPIC", "-fvisibility=hidden", "-fno-semantic-interposition",
- "-DVM_COVERAGE=0", "-DVM_SC=0", "-DVM_TRACE=0", "-DVM_TRACE_FST=0",
-	"-DVM_TRACE_VCD=0", "-faligned-new", "-Wno-bool-operation", "-Wno-sign-compare",
-	"-Wno-uninitialized", "-Wno-unused-but-set-variable", "-Wno-unused-parameter",
-	"-Wno-unused-variable", "-Wno-shadow", NULL};
+const char *const CXXFLAGS[] = {"-fPIC",
+				"-fvisibility=hidden",
+				"-fno-semantic-interposition",
+				"-DVM_COVERAGE=0",
+				"-DVM_SC=0",
+				"-DVM_TRACE=0",
+				"-DVM_TRACE_FST=0",
+				"-DVM_TRACE_VCD=0",
+				"-faligned-new",
+				"-Wno-bool-operation",
+				"-Wno-sign-compare",
+				"-Wno-uninitialized",
+				"-Wno-unused-but-set-variable",
+				"-Wno-unused-parameter",
+				"-Wno-unused-variable",
+				"-Wno-shadow",
+				NULL};
 
 void argv_add(struct argv *v, const char *s)
 {
@@ -125,8 +135,9 @@ void bj_hash_tool(EVP_MD_CTX *h, const char *name)
 		snprintf(buf, sizeof(buf), "%s/%s", d, name);
 		if (stat(buf, &st) == 0 && (st.st_mode & S_IXUSR)) {
 			char id[PATH_MAX + 96];
-			snprintf(id, sizeof(id), "%s %lld %lld.%09ld", buf, (long long)st.st_size,
-				 (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+			snprintf(id, sizeof(id), "%s %lld %lld.%09ld", buf,
+				 (long long)st.st_size, (long long)st.st_mtim.tv_sec,
+				 st.st_mtim.tv_nsec);
 			bj_hash_str(h, id);
 			return;
 		}
@@ -202,15 +213,16 @@ int bj_copy(const char *from, const char *to, char *err, size_t errlen)
 }
 
 /* Runs tools (at once) in folder dir; a failure's message is theirs. */
-int bj_tools(struct job *j, const char *dir, const char *what, struct argv *const *v,
-		 int n)
+int bj_tools(struct job *j, const char *dir, const char *what, struct argv *const *v, int n)
 {
 	char log[PATH_MAX + 16], msgs[1400];
 	const char *const *argvs[HIL_SPAWN_MAX];
 	snprintf(log, sizeof(log), "%s/build.log", dir);
 	if (j->ar.full)
-		return hil_fail(j->err, j->errlen, "building DUT '%s': too many or too long "
-			 "arguments for the tools (%s)", j->top, what);
+		return hil_fail(j->err, j->errlen,
+				"building DUT '%s': too many or too long "
+				"arguments for the tools (%s)",
+				j->top, what);
 	bj_progress(j, what);
 	for (int i = 0; i < n; i++)
 		argvs[i] = v[i]->a;
@@ -226,8 +238,9 @@ int bj_tools(struct job *j, const char *dir, const char *what, struct argv *cons
 		snprintf(msgs, sizeof(msgs), "%s", e);
 	char shown_log[600];
 	hil_escape(log, shown_log, sizeof(shown_log));
-	return hil_fail(j->err, j->errlen, "building DUT '%s' failed (%s):\n%s\n(the whole log: %s)",
-		 j->top, what, msgs[0] ? msgs : "no message", shown_log);
+	return hil_fail(j->err, j->errlen,
+			"building DUT '%s' failed (%s):\n%s\n(the whole log: %s)", j->top,
+			what, msgs[0] ? msgs : "no message", shown_log);
 }
 
 /* Builds `final` by fn in a temporary folder beside it, then renames it into
@@ -243,14 +256,15 @@ int bj_stage(struct job *j, const char *final, int (*fn)(struct job *, const cha
 	snprintf(tmp, sizeof(tmp), "%.*s/.tmp-%s", (int)(slash - final), final, slash + 1);
 	bj_rm_rf(tmp);
 	if (mkdir(tmp, 0755) != 0)
-		return hil_fail(j->err, j->errlen, "cannot make a build folder: %s", strerror(errno));
+		return hil_fail(j->err, j->errlen, "cannot make a build folder: %s",
+				strerror(errno));
 	if (fn(j, tmp) < 0)
 		return -1; /* the folder stays, with its log, until the next try */
 	if (rename(tmp, final) != 0) {
 		bj_rm_rf(tmp);
 		if (!bj_is_dir(final))
 			return hil_fail(j->err, j->errlen, "cannot rename a build folder: %s",
-				 strerror(errno));
+					strerror(errno));
 	}
 	return 0;
 }
@@ -270,8 +284,9 @@ int bj_ask(struct job *j, const char *dir, const char *const argv[], char *out, 
 	unlink(file);
 	out[strcspn(out, "\r\n")] = '\0';
 	if (rc != 0 || !out[0])
-		return hil_fail(j->err, j->errlen, "%s gave no answer (%s): is it installed? (make deps)",
-			 argv[0], rc < 0 ? e : "it failed");
+		return hil_fail(j->err, j->errlen,
+				"%s gave no answer (%s): is it installed? (make deps)",
+				argv[0], rc < 0 ? e : "it failed");
 	return 0;
 }
 

@@ -17,7 +17,7 @@
 /* Part of every key: bump when what a step produces changes in a way its
  * inputs do not show (the steps' code, the generator in wrap.c). */
 #define BUILD_VERSION "hil-build 3"
-#define MAX_ARGS 1200
+#define MAX_ARGS      1200
 
 extern const char *const VFLAGS[];
 extern const char *const CXXFLAGS[];
@@ -34,17 +34,17 @@ struct job {
 	const char *root;
 	const char *top;
 	char cache[PATH_MAX];
-	char dut[PATH_MAX + 300]; /* the DUT's folder in the cache */
-	char shown[1024];         /* the DUT directory as given, escaped */
-	char vroot[PATH_MAX];     /* Verilator's own folder (include/) */
+	char dut[PATH_MAX + 300];    /* the DUT's folder in the cache */
+	char shown[1024];            /* the DUT directory as given, escaped */
+	char vroot[PATH_MAX];        /* Verilator's own folder (include/) */
 	char runtime[PATH_MAX + 64]; /* Verilator's runtime, compiled */
 	struct dut_src *sources;
 	struct hil_board board;
-	const char *kind;         /* the model being built: sim, ce, netlist, ... */
-	const char *name;         /* the DUT directory's own name */
-	uint64_t signature;       /* its ports' (for a bitstream's comment) */
-	const char *export_to;    /* where a failed bitstream build leaves its logs */
-	const char *src;          /* how the tools name the copied sources */
+	const char *kind;      /* the model being built: sim, ce, netlist, ... */
+	const char *name;      /* the DUT directory's own name */
+	uint64_t signature;    /* its ports' (for a bitstream's comment) */
+	const char *export_to; /* where a failed bitstream build leaves its logs */
+	const char *src;       /* how the tools name the copied sources */
 	struct arena ar;
 	double t0;
 	int tty, said;

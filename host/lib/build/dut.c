@@ -31,7 +31,6 @@
 #include "build/root.h"
 #include "util/clock.h"
 
-
 /* The DUT's folder: the sources copied, Yosys's bare JSON for the oracle,
  * and the DUT after our hil_ce pass (which also refuses what it cannot
  * bridge). One Yosys run; the script holds only names of our making. */
@@ -49,7 +48,8 @@ static int build_dut(struct job *j, const char *dir)
 	size_t o = (size_t)snprintf(script, cap, "read_verilog");
 	for (size_t i = 0; i < j->sources->n; i++)
 		if (j->sources->f[i].compile)
-			o += (size_t)snprintf(script + o, cap - o, " src/%s", j->sources->f[i].name);
+			o += (size_t)snprintf(script + o, cap - o, " src/%s",
+					      j->sources->f[i].name);
 	snprintf(script + o, cap - o,
 		 "; hierarchy -check -top %s; proc; write_json dut_bare.json; flatten; "
 		 "opt_clean; memory -nomap; opt_clean; hil_ce; opt_clean; "
@@ -125,9 +125,11 @@ int hil_cache_dir(char *out, size_t outlen, char *err, size_t errlen)
 	else if (home && *home == '/')
 		n = snprintf(out, outlen, "%s/.cache/hil", home);
 	else
-		return hil_fail(err, errlen, "no folder for the build cache: set HIL_CACHE (or HOME)");
+		return hil_fail(err, errlen,
+				"no folder for the build cache: set HIL_CACHE (or HOME)");
 	if (n >= (int)outlen - 200)
-		return hil_fail(err, errlen, "the build cache's path is too long: set HIL_CACHE");
+		return hil_fail(err, errlen,
+				"the build cache's path is too long: set HIL_CACHE");
 	/* Make each missing folder on the way, private to this user. */
 	for (char *p = out + 1; *p; p++)
 		if (*p == '/') {
@@ -138,14 +140,17 @@ int hil_cache_dir(char *out, size_t outlen, char *err, size_t errlen)
 	if (mkdir(out, 0700) != 0 && errno != EEXIST) {
 		char shown[1024];
 		hil_escape(out, shown, sizeof(shown));
-		return hil_fail(err, errlen, "build cache %s: %s (set HIL_CACHE to a folder you can write)", shown,
-			   strerror(errno));
+		return hil_fail(err, errlen,
+				"build cache %s: %s (set HIL_CACHE to a folder you can write)",
+				shown, strerror(errno));
 	}
 	/* The tools run in folders of the cache, where a relative path
 	 * would name nothing. */
 	char abs[PATH_MAX];
 	if (out[0] != '/' && (!realpath(out, abs) || strlen(abs) >= outlen - 200))
-		return hil_fail(err, errlen, "the build cache's path cannot be made absolute: set HIL_CACHE to an absolute path");
+		return hil_fail(
+			err, errlen,
+			"the build cache's path cannot be made absolute: set HIL_CACHE to an absolute path");
 	if (out[0] != '/')
 		memcpy(out, abs, strlen(abs) + 1);
 	return 0;
@@ -157,7 +162,9 @@ int hil_bitstream_home(const char *board, const char *dir, char *out, size_t out
 	char cache[PATH_MAX], abs[PATH_MAX], shown[1024];
 	if (!hil_board_name_ok(board)) {
 		hil_escape(board, shown, sizeof(shown));
-		return hil_fail(err, errlen, "board '%s': not a board name (see boards/ for the names)", shown);
+		return hil_fail(err, errlen,
+				"board '%s': not a board name (see boards/ for the names)",
+				shown);
 	}
 	if (!realpath(dir, abs)) {
 		hil_escape(dir, shown, sizeof(shown));
@@ -175,7 +182,8 @@ int hil_bitstream_home(const char *board, const char *dir, char *out, size_t out
 		name = "root";
 	if (snprintf(out, outlen, "%s/bitstreams/%s/%s-%016llx", cache, board, name,
 		     (unsigned long long)h) >= (int)outlen)
-		return hil_fail(err, errlen, "the build cache's path is too long: set HIL_CACHE");
+		return hil_fail(err, errlen,
+				"the build cache's path is too long: set HIL_CACHE");
 	return 0;
 }
 
@@ -200,9 +208,11 @@ static int prepare(struct job *j, struct dut_src *src, const char *what,
 		    (int)sizeof(b->ports_json) ||
 	    snprintf(b->bare_json, sizeof(b->bare_json), "%s/dut_bare.json", j->dut) >=
 		    (int)sizeof(b->bare_json))
-		return hil_fail(err, errlen, "the build cache's path is too long: set HIL_CACHE");
+		return hil_fail(err, errlen,
+				"the build cache's path is too long: set HIL_CACHE");
 	if (access(plugin, R_OK) != 0)
-		return hil_fail(err, errlen, "%s: %s (build hil with make)", plugin, strerror(errno));
+		return hil_fail(err, errlen, "%s: %s (build hil with make)", plugin,
+				strerror(errno));
 	j->sources = src;
 	if (bj_stage(j, j->dut, build_dut) < 0 || wrap(j) < 0)
 		return -1;
@@ -210,7 +220,8 @@ static int prepare(struct job *j, struct dut_src *src, const char *what,
 		return 0;
 	const char *colon = strchr(what, ':');
 	char kind[16];
-	snprintf(kind, sizeof(kind), "%.*s", colon ? (int)(colon - what) : (int)strlen(what), what);
+	snprintf(kind, sizeof(kind), "%.*s", colon ? (int)(colon - what) : (int)strlen(what),
+		 what);
 	if (colon && hil_board_load(&j->board, colon + 1, err, errlen) < 0)
 		return -1;
 	for (const char *const *set = o ? o->sets : NULL; set && *set; set++)
@@ -221,27 +232,31 @@ static int prepare(struct job *j, struct dut_src *src, const char *what,
 		return bj_bitstream(j, b->sim, sizeof(b->sim));
 	}
 	if (!strcmp(kind, "fx2") && strcmp(j->board.link, "fx2"))
-		return hil_fail(err, errlen, "board %s has no FX2 (its link is %s)", j->board.name, j->board.link);
+		return hil_fail(err, errlen, "board %s has no FX2 (its link is %s)",
+				j->board.name, j->board.link);
 	if (!strcmp(kind, "netlist") && !j->board.synth[0])
-		return hil_fail(err, errlen, "board %s: its board.mk names no SYNTH_DEVICE", j->board.name);
+		return hil_fail(err, errlen, "board %s: its board.mk names no SYNTH_DEVICE",
+				j->board.name);
 	if (!strcmp(kind, "uart") && !j->board.div)
-		return hil_fail(err, errlen, "board %s: its board.mk names no DIV", j->board.name);
+		return hil_fail(err, errlen, "board %s: its board.mk names no DIV",
+				j->board.name);
 	if (bj_runtime(j) < 0)
 		return -1;
 	return bj_model(j, kind, b->sim, sizeof(b->sim));
 }
 
-int hil_dut_prepare(const char *dir, const char *top, const char *what, struct hil_dut_build *b,
-		char *err, size_t errlen)
+int hil_dut_prepare(const char *dir, const char *top, const char *what,
+		    struct hil_dut_build *b, char *err, size_t errlen)
 {
 	return hil_dut_prepare_opts(dir, top, what, NULL, b, err, errlen);
 }
 
 int hil_dut_prepare_opts(const char *dir, const char *top, const char *what,
-		     const struct hil_dut_options *o, struct hil_dut_build *b, char *err, size_t errlen)
+			 const struct hil_dut_options *o, struct hil_dut_build *b, char *err,
+			 size_t errlen)
 {
-	static const char *const kinds[] = {"ports", "sim", "ce", "netlist:", "uart:", "fx2:",
-					    "bitstream:"};
+	static const char *const kinds[] = {
+		"ports", "sim", "ce", "netlist:", "uart:", "fx2:", "bitstream:"};
 	struct job j = {.root = hil_root(), .err = err, .errlen = errlen, .t0 = hil_mono_s()};
 	char abs[PATH_MAX];
 	memset(b, 0, sizeof(*b));
@@ -254,7 +269,8 @@ int hil_dut_prepare_opts(const char *dir, const char *top, const char *what,
 		return hil_fail(err, errlen, "unknown build '%s'", what);
 	hil_escape(dir, j.shown, sizeof(j.shown));
 	if (!realpath(dir, abs))
-		return hil_fail(err, errlen, "DUT directory '%s': %s", j.shown, strerror(errno));
+		return hil_fail(err, errlen, "DUT directory '%s': %s", j.shown,
+				strerror(errno));
 	if (!top || !*top) {
 		const char *slash = strrchr(abs, '/');
 		top = slash ? slash + 1 : abs;
@@ -262,15 +278,20 @@ int hil_dut_prepare_opts(const char *dir, const char *top, const char *what,
 	if (!hil_is_ident(top) || strlen(top) >= sizeof(b->top) || strchr(top, '$')) {
 		char shown[600];
 		hil_escape(top, shown, sizeof(shown));
-		return hil_fail(err, errlen, "top module '%s' is not a plain Verilog identifier: name it with "
-			   "--top", shown);
+		return hil_fail(
+			err, errlen,
+			"top module '%s' is not a plain Verilog identifier: name it with "
+			"--top",
+			shown);
 	}
 	j.top = top;
 	j.name = strrchr(abs, '/') ? strrchr(abs, '/') + 1 : abs;
 	snprintf(b->dir, sizeof(b->dir), "%s", dir);
 	memcpy(b->top, top, strlen(top) + 1); /* its length was checked above */
 	if (!j.root[0])
-		return hil_fail(err, errlen, "cannot find hil's own files (gateware/, boards/): set HIL_ROOT");
+		return hil_fail(
+			err, errlen,
+			"cannot find hil's own files (gateware/, boards/): set HIL_ROOT");
 	struct dut_src src;
 	if (dut_src_read(&src, abs, err, errlen) < 0)
 		return -1;
@@ -288,7 +309,8 @@ int hil_dut_prepare_opts(const char *dir, const char *top, const char *what,
 	j.tty = isatty(2);
 	j.ar.cap = 65536 + src.n * 256;
 	j.ar.buf = malloc(j.ar.cap);
-	int rc = j.ar.buf ? prepare(&j, &src, what, o, b) : hil_fail(err, errlen, "out of memory");
+	int rc = j.ar.buf ? prepare(&j, &src, what, o, b)
+			  : hil_fail(err, errlen, "out of memory");
 	free(j.ar.buf);
 	close(lfd);
 	dut_src_free(&src);
@@ -331,7 +353,10 @@ void hil_dut_name_of(uint64_t sig, char *out, size_t outlen)
 	closedir(d);
 	for (int i = 0; i < n; i++) {
 		size_t o = strlen(out);
-		snprintf(out + o, outlen - o, "%s'%s'", i == 0 ? "" : i == n - 1 && !more ? " or " : ", ",
+		snprintf(out + o, outlen - o, "%s'%s'",
+			 i == 0                        ? ""
+				 : i == n - 1 && !more ? " or "
+						       : ", ",
 			 names[i]);
 	}
 	size_t o = strlen(out);

@@ -92,7 +92,8 @@ static int compile_link(struct job *j, const char *dir, const char *const *objs,
 			size_t len = strlen(e[i]->d_name);
 			if (len > 4 && !strcmp(e[i]->d_name + len - 4, ".cpp")) {
 				argv_addf(&src, "%s/%s", *objs, e[i]->d_name);
-				argv_addf(&dst, "%s/%.*s.o", *objs, (int)(len - 4), e[i]->d_name);
+				argv_addf(&dst, "%s/%.*s.o", *objs, (int)(len - 4),
+					  e[i]->d_name);
 			}
 			free(e[i]);
 		}
@@ -184,9 +185,9 @@ static int build_sim(struct job *j, const char *dir)
 static int build_exe(struct job *j, const char *dir)
 {
 	const char *kind = j->kind;
-	const char *main_cpp = !strcmp(kind, "uart")  ? "hil_uart_main.cpp"
-			       : !strcmp(kind, "fx2") ? "hil_fx2_main.cpp"
-						      : "hil_sim_main.cpp";
+	const char *main_cpp = !strcmp(kind, "uart") ? "hil_uart_main.cpp"
+		: !strcmp(kind, "fx2")               ? "hil_fx2_main.cpp"
+						     : "hil_sim_main.cpp";
 	char harness[3][64];
 	const char *list[4] = {harness[0], harness[1], NULL, NULL};
 	snprintf(harness[0], sizeof(harness[0]), "host/sim/%s", main_cpp);
@@ -204,9 +205,9 @@ static int build_exe(struct job *j, const char *dir)
 	argv_add(&v, "-Mdir");
 	argv_add(&v, "obj");
 	/* The harnesses include V<top>.h, Verilator's default name. */
-	const char *top = !strcmp(kind, "uart")  ? "hil_board"
-			  : !strcmp(kind, "fx2") ? "hil_board_fx2"
-						 : "hil_top";
+	const char *top = !strcmp(kind, "uart") ? "hil_board"
+		: !strcmp(kind, "fx2")          ? "hil_board_fx2"
+						: "hil_top";
 	if (!strcmp(kind, "netlist")) {
 		argv_add(&y, "yosys");
 		argv_add(&y, "-q");
@@ -223,10 +224,11 @@ static int build_exe(struct job *j, const char *dir)
 				o += (size_t)snprintf(script + o, sizeof(script) - o, " gw/%s",
 						      names[i]);
 		if (o < sizeof(script))
-			snprintf(script + o, sizeof(script) - o,
-				 " ../hil_top.v ../dut_ce.v; synth_ice40 -device %s -top hil_top; "
-				 "write_verilog -noattr hil_top_netlist.v",
-				 j->board.synth);
+			snprintf(
+				script + o, sizeof(script) - o,
+				" ../hil_top.v ../dut_ce.v; synth_ice40 -device %s -top hil_top; "
+				"write_verilog -noattr hil_top_netlist.v",
+				j->board.synth);
 		argv_add(&y, script);
 		struct argv *yv = &y;
 		if (bj_tools(j, dir, "Yosys, the chip's netlist", &yv, 1) < 0)
@@ -287,9 +289,9 @@ int bj_model(struct job *j, const char *kind, char *out, size_t outlen)
 		snprintf(path, sizeof(path), "%s/gateware/%s", j->root, names[i]);
 		bj_hash_file(h, path);
 	}
-	static const char *const mine[] = {"hil_model.cpp", "hil_model.h", "hil_sim_main.cpp",
-					   "hil_socket.h", "hil_uart_main.cpp", "hil_uart.vlt",
-					   "hil_fx2_main.cpp", "hil_fx2.vlt"};
+	static const char *const mine[] = {
+		"hil_model.cpp",     "hil_model.h",  "hil_sim_main.cpp", "hil_socket.h",
+		"hil_uart_main.cpp", "hil_uart.vlt", "hil_fx2_main.cpp", "hil_fx2.vlt"};
 	for (size_t i = 0; i < sizeof(mine) / sizeof(mine[0]); i++) {
 		snprintf(path, sizeof(path), "%s/host/sim/%s", j->root, mine[i]);
 		bj_hash_file(h, path);
@@ -301,18 +303,19 @@ int bj_model(struct job *j, const char *kind, char *out, size_t outlen)
 		bj_hash_file(h, path);
 	}
 	char board[128];
-	snprintf(board, sizeof(board), "%s %s %u", j->board.name, j->board.synth, j->board.div);
+	snprintf(board, sizeof(board), "%s %s %u", j->board.name, j->board.synth,
+		 j->board.div);
 	bj_hash_str(h, board);
 	char hex[33];
 	bj_key_end(h, hex);
 	j->src = "../src/";
-	snprintf(path, sizeof(path), "%s/%s%s%s-%.16s", j->dut, kind, j->board.name[0] ? "-" : "",
-		 j->board.name, hex);
+	snprintf(path, sizeof(path), "%s/%s%s%s-%.16s", j->dut, kind,
+		 j->board.name[0] ? "-" : "", j->board.name, hex);
 	j->kind = kind;
 	if (bj_stage(j, path, !strcmp(kind, "sim") ? build_sim : build_exe) < 0)
 		return -1;
-	if (snprintf(out, outlen, "%s/%s", path, !strcmp(kind, "sim") ? "hil-model.so" : "hil-sim") >=
-	    (int)outlen)
+	if (snprintf(out, outlen, "%s/%s", path,
+		     !strcmp(kind, "sim") ? "hil-model.so" : "hil-sim") >= (int)outlen)
 		return hil_fail(j->err, j->errlen, "path too long");
 	return 0;
 }

@@ -12,7 +12,6 @@
 
 #include "util/errfmt.h"
 
-
 void hil_escape(const char *s, char *out, size_t outlen)
 {
 	size_t o = 0;
@@ -51,8 +50,8 @@ static int by_name(const void *a, const void *b)
 	return strcmp(((const struct dut_file *)a)->name, ((const struct dut_file *)b)->name);
 }
 
-static int read_one(int dfd, struct dut_file *f, size_t *total, const char *dir,
-		    char *err, size_t errlen)
+static int read_one(int dfd, struct dut_file *f, size_t *total, const char *dir, char *err,
+		    size_t errlen)
 {
 	char shown[1024];
 	int fd = openat(dfd, f->name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
@@ -68,9 +67,10 @@ static int read_one(int dfd, struct dut_file *f, size_t *total, const char *dir,
 		close(fd);
 		hil_escape(dir, shown, sizeof(shown));
 		return S_ISREG(st.st_mode)
-			       ? hil_fail(err, errlen, "%s: the DUT's sources are larger than %u MiB in all",
-				     shown, HIL_DUT_MAX_BYTES >> 20)
-			       : hil_fail(err, errlen, "%s/%s is not a regular file", shown, f->name);
+			? hil_fail(err, errlen,
+				   "%s: the DUT's sources are larger than %u MiB in all",
+				   shown, HIL_DUT_MAX_BYTES >> 20)
+			: hil_fail(err, errlen, "%s/%s is not a regular file", shown, f->name);
 	}
 	f->data = malloc((size_t)st.st_size + 1);
 	size_t got = 0;
@@ -84,7 +84,7 @@ static int read_one(int dfd, struct dut_file *f, size_t *total, const char *dir,
 	if (!f->data || got != (size_t)st.st_size) {
 		hil_escape(dir, shown, sizeof(shown));
 		return hil_fail(err, errlen, "%s/%s: %s", shown, f->name,
-			   f->data ? "changed while being read" : "out of memory");
+				f->data ? "changed while being read" : "out of memory");
 	}
 	f->len = got;
 	*total += got;
@@ -102,9 +102,12 @@ int dut_src_read(struct dut_src *s, const char *dir, char *err, size_t errlen)
 		int e = errno;
 		if (dfd >= 0)
 			close(dfd);
-		return e == ENOTDIR ? hil_fail(err, errlen, "'%s' is not a directory: --dut wants the "
-					  "directory holding the DUT's .v files", shown)
-				    : hil_fail(err, errlen, "DUT directory '%s': %s", shown, strerror(e));
+		return e == ENOTDIR
+			? hil_fail(err, errlen,
+				   "'%s' is not a directory: --dut wants the "
+				   "directory holding the DUT's .v files",
+				   shown)
+			: hil_fail(err, errlen, "DUT directory '%s': %s", shown, strerror(e));
 	}
 	s->f = calloc(HIL_DUT_MAX_FILES, sizeof(*s->f));
 	int rc = s->f ? 0 : hil_fail(err, errlen, "out of memory");
@@ -117,13 +120,15 @@ int dut_src_read(struct dut_src *s, const char *dir, char *err, size_t errlen)
 		if (!plain_name(e->d_name)) {
 			hil_escape(dir, shown, sizeof(shown));
 			hil_escape(e->d_name, bad, sizeof(bad));
-			rc = hil_fail(err, errlen, "DUT file '%s' in '%s': hil takes source files named "
-				 "with letters, digits, '_', '+', '-' and '.' only; "
-				 "rename it", bad, shown);
+			rc = hil_fail(err, errlen,
+				      "DUT file '%s' in '%s': hil takes source files named "
+				      "with letters, digits, '_', '+', '-' and '.' only; "
+				      "rename it",
+				      bad, shown);
 		} else if (s->n == HIL_DUT_MAX_FILES) {
 			hil_escape(dir, shown, sizeof(shown));
-			rc = hil_fail(err, errlen, "'%s' holds more than %d Verilog files", shown,
-				 HIL_DUT_MAX_FILES);
+			rc = hil_fail(err, errlen, "'%s' holds more than %d Verilog files",
+				      shown, HIL_DUT_MAX_FILES);
 		} else {
 			struct dut_file *f = &s->f[s->n++];
 			snprintf(f->name, sizeof(f->name), "%s", e->d_name);

@@ -12,10 +12,10 @@
 #define HIL_DUT_MAX_BYTES (64u << 20)
 
 struct dut_file {
-	char name[256];  /* a plain name: letters, digits, '_', '+', '-', '.' */
+	char name[256]; /* a plain name: letters, digits, '_', '+', '-', '.' */
 	char *data;
 	size_t len;
-	int compile;     /* a .v file the tools read; headers (.vh) only travel */
+	int compile; /* a .v file the tools read; headers (.vh) only travel */
 };
 
 struct dut_src {

@@ -22,35 +22,35 @@
  * is not a ports.json, and is not worth reading into memory. */
 #define PORTS_JSON_MAX (1u << 20)
 
-
 /* A name field: a plain Verilog identifier that fits struct hil_port. */
-static int get_name(const json_t *obj, const char *key, char *out,
-		    const char *path, const char *what, char *err, size_t errlen)
+static int get_name(const json_t *obj, const char *key, char *out, const char *path,
+		    const char *what, char *err, size_t errlen)
 {
 	const char *s = json_string_value(json_object_get(obj, key));
 	if (!s)
 		return hil_fail(err, errlen, "%s: %s has no \"%s\" string", path, what, key);
 	if (strlen(s) >= HIL_MAX_NAME)
-		return hil_fail(err, errlen, "%s: %s: \"%s\" is longer than %d characters", path, what,
-			   key, HIL_MAX_NAME - 1);
+		return hil_fail(err, errlen, "%s: %s: \"%s\" is longer than %d characters",
+				path, what, key, HIL_MAX_NAME - 1);
 	if (!hil_is_ident(s))
-		return hil_fail(err, errlen, "%s: %s: \"%s\" is '%s', not a plain Verilog identifier",
-			   path, what, key, s);
+		return hil_fail(err, errlen,
+				"%s: %s: \"%s\" is '%s', not a plain Verilog identifier", path,
+				what, key, s);
 	memcpy(out, s, strlen(s) + 1);
 	return 0;
 }
 
-static int get_int(const json_t *obj, const char *key, long long lo,
-		   long long hi, long long *out, const char *path,
-		   const char *what, char *err, size_t errlen)
+static int get_int(const json_t *obj, const char *key, long long lo, long long hi,
+		   long long *out, const char *path, const char *what, char *err,
+		   size_t errlen)
 {
 	const json_t *v = json_object_get(obj, key);
 	if (!json_is_integer(v))
 		return hil_fail(err, errlen, "%s: %s has no integer \"%s\"", path, what, key);
 	long long x = json_integer_value(v);
 	if (x < lo || x > hi)
-		return hil_fail(err, errlen, "%s: %s: \"%s\" is %lld, must be %lld to %lld", path, what,
-			   key, x, lo, hi);
+		return hil_fail(err, errlen, "%s: %s: \"%s\" is %lld, must be %lld to %lld",
+				path, what, key, x, lo, hi);
 	*out = x;
 	return 0;
 }
@@ -62,10 +62,10 @@ static int parse_sig(const char *s, uint64_t *out)
 	uint64_t v = 0;
 	for (int i = 0; i < 16; i++) {
 		char c = s[i];
-		unsigned d = c >= '0' && c <= '9'   ? (unsigned)(c - '0')
-			     : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
-			     : c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10)
-						    : 16u;
+		unsigned d = c >= '0' && c <= '9' ? (unsigned)(c - '0')
+			: c >= 'a' && c <= 'f'    ? (unsigned)(c - 'a' + 10)
+			: c >= 'A' && c <= 'F'    ? (unsigned)(c - 'A' + 10)
+						  : 16u;
 		if (d > 15)
 			return -1;
 		v = v << 4 | d;
@@ -74,8 +74,8 @@ static int parse_sig(const char *s, uint64_t *out)
 	return 0;
 }
 
-static int load_port(struct hil_ports *p, const json_t *pj, size_t i,
-		     const char *path, char *err, size_t errlen)
+static int load_port(struct hil_ports *p, const json_t *pj, size_t i, const char *path,
+		     char *err, size_t errlen)
 {
 	char what[64 + HIL_MAX_NAME];
 	struct hil_port *q = &p->port[i];
@@ -88,20 +88,24 @@ static int load_port(struct hil_ports *p, const json_t *pj, size_t i,
 	snprintf(what, sizeof(what), "port %zu ('%s')", i, q->name);
 	const char *dir = json_string_value(json_object_get(pj, "dir"));
 	if (!dir || (strcmp(dir, "in") && strcmp(dir, "out")))
-		return hil_fail(err, errlen, "%s: %s: \"dir\" must be \"in\" or \"out\"", path, what);
-	if (get_int(pj, "width", 1, HIL_MAX_PORT_WIDTH, &width, path, what, err,
-		    errlen) ||
+		return hil_fail(err, errlen, "%s: %s: \"dir\" must be \"in\" or \"out\"", path,
+				what);
+	if (get_int(pj, "width", 1, HIL_MAX_PORT_WIDTH, &width, path, what, err, errlen) ||
 	    get_int(pj, "index", 0, LLONG_MAX, &index, path, what, err, errlen))
 		return -1;
 	if ((size_t)index != i)
-		return hil_fail(err, errlen, "%s: %s has \"index\" %lld but stands at position %zu: "
-			   "ports must be listed in index order", path, what, index, i);
+		return hil_fail(err, errlen,
+				"%s: %s has \"index\" %lld but stands at position %zu: "
+				"ports must be listed in index order",
+				path, what, index, i);
 	if (!strcmp(q->name, p->clock))
-		return hil_fail(err, errlen, "%s: %s has the clock's name; the clock is not a port",
-			   path, what);
+		return hil_fail(err, errlen,
+				"%s: %s has the clock's name; the clock is not a port", path,
+				what);
 	for (size_t j = 0; j < i; j++)
 		if (!strcmp(p->port[j].name, q->name))
-			return hil_fail(err, errlen, "%s: %s has the same name as port %zu", path, what, j);
+			return hil_fail(err, errlen, "%s: %s has the same name as port %zu",
+					path, what, j);
 	q->is_input = !strcmp(dir, "in");
 	q->width = (unsigned)width;
 	q->nbytes = (q->width + 7) / 8;
@@ -115,8 +119,10 @@ int hil_ports_load(struct hil_ports *p, const char *path, char *err, size_t errl
 	char *text;
 	int got = hil_read_file(path, PORTS_JSON_MAX, &text, &len, err, errlen);
 	if (got == -2)
-		return hil_fail(err, errlen, "%s: larger than %u bytes, which no port list is: is this "
-			   "the ports.json that `hil wrap` wrote?", path, PORTS_JSON_MAX);
+		return hil_fail(err, errlen,
+				"%s: larger than %u bytes, which no port list is: is this "
+				"the ports.json that `hil wrap` wrote?",
+				path, PORTS_JSON_MAX);
 	if (got < 0)
 		return -1;
 	json_error_t jerr;
@@ -135,7 +141,8 @@ int hil_ports_load(struct hil_ports *p, const char *path, char *err, size_t errl
 	    get_name(root, "clock", p->clock, path, "the file", err, errlen))
 		goto out;
 	if (parse_sig(json_string_value(json_object_get(root, "signature")), &sig)) {
-		hil_fail(err, errlen, "%s: \"signature\" must be a string of 16 hex digits", path);
+		hil_fail(err, errlen, "%s: \"signature\" must be a string of 16 hex digits",
+			 path);
 		goto out;
 	}
 	if (!json_is_array(ports)) {
@@ -144,7 +151,8 @@ int hil_ports_load(struct hil_ports *p, const char *path, char *err, size_t errl
 	}
 	size_t n = json_array_size(ports);
 	if (n == 0 || n > HIL_MAX_PORTS) {
-		hil_fail(err, errlen, "%s: %zu ports; hil bridges 1 to %d", path, n, HIL_MAX_PORTS);
+		hil_fail(err, errlen, "%s: %zu ports; hil bridges 1 to %d", path, n,
+			 HIL_MAX_PORTS);
 		goto out;
 	}
 	p->port = calloc(n, sizeof(*p->port));
@@ -157,9 +165,11 @@ int hil_ports_load(struct hil_ports *p, const char *path, char *err, size_t errl
 			goto out;
 	p->signature = hil_ports_signature(p);
 	if (p->signature != sig) {
-		hil_fail(err, errlen, "%s: \"signature\" is %016" PRIx64 " but the port list hashes to "
-		    "%016" PRIx64 ": the file was edited or is damaged; rebuild the "
-		    "DUT to regenerate it", path, sig, p->signature);
+		hil_fail(err, errlen,
+			 "%s: \"signature\" is %016" PRIx64 " but the port list hashes to "
+			 "%016" PRIx64 ": the file was edited or is damaged; rebuild the "
+			 "DUT to regenerate it",
+			 path, sig, p->signature);
 		goto out;
 	}
 	rc = 0;

@@ -36,7 +36,8 @@ const char *hil_root(void)
 		*slash = '\0';
 		static const char *const under[] = {"", "/share/hil"};
 		for (int k = 0; k < 2; k++) {
-			snprintf(probe, sizeof(probe), "%s%s/gateware/hil_bridge.v", self, under[k]);
+			snprintf(probe, sizeof(probe), "%s%s/gateware/hil_bridge.v", self,
+				 under[k]);
 			if (access(probe, R_OK) == 0) {
 				snprintf(root, sizeof(root), "%s%s", self, under[k]);
 				return root;

@@ -34,7 +34,8 @@ static int finish(pid_t pid, const char *name, char *err, size_t errlen)
 	int status;
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
-			return hil_fail(err, errlen, "waiting for %s: %s", name, strerror(errno));
+			return hil_fail(err, errlen, "waiting for %s: %s", name,
+					strerror(errno));
 	if (WIFEXITED(status))
 		return WEXITSTATUS(status);
 	return hil_fail(err, errlen, "%s was killed by signal %d", name, WTERMSIG(status));
@@ -118,7 +119,9 @@ static void put(char *out, size_t outlen, const char *line, const char *from, co
 void hil_spawn_errors(const char *log, const char *from, const char *to, char *out,
 		      size_t outlen)
 {
-	enum { TAIL = 8 };
+	enum {
+		TAIL = 8
+	};
 	char line[1024], tail[TAIL][1024];
 	int context = 0, found = 0, n = 0;
 	out[0] = '\0';

@@ -12,9 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-
-int hil_wrap_read(struct hil_ports *p, const char *json_path, const char *top,
-		  char *err, size_t errlen)
+int hil_wrap_read(struct hil_ports *p, const char *json_path, const char *top, char *err,
+		  size_t errlen)
 {
 	json_error_t jerr;
 	memset(p, 0, sizeof(*p));
@@ -24,15 +23,18 @@ int hil_wrap_read(struct hil_ports *p, const char *json_path, const char *top,
 	int rc = -1;
 	json_t *mod = json_object_get(json_object_get(root, "modules"), top);
 	if (!json_is_object(mod)) {
-		hil_fail(err, errlen, "%s: no module '%s' (is the top module name right? use --top)",
-		    json_path, top);
+		hil_fail(err, errlen,
+			 "%s: no module '%s' (is the top module name right? use --top)",
+			 json_path, top);
 		goto out;
 	}
 	const char *clock = json_string_value(
 		json_object_get(json_object_get(mod, "attributes"), "hil_clock"));
 	if (!clock) {
-		hil_fail(err, errlen, "%s: module '%s' has no hil_clock attribute: run the hil_ce "
-		    "Yosys pass first", json_path, top);
+		hil_fail(err, errlen,
+			 "%s: module '%s' has no hil_clock attribute: run the hil_ce "
+			 "Yosys pass first",
+			 json_path, top);
 		goto out;
 	}
 	snprintf(p->top, sizeof(p->top), "%s", top);
@@ -47,29 +49,38 @@ int hil_wrap_read(struct hil_ports *p, const char *json_path, const char *top,
 	}
 	const char *name;
 	json_t *pj;
-	json_object_foreach(ports, name, pj) {
+	json_object_foreach(ports, name, pj)
+	{
 		const char *dir = json_string_value(json_object_get(pj, "direction"));
 		size_t width = json_array_size(json_object_get(pj, "bits"));
 		if (!strcmp(name, clock) || !strcmp(name, "hil_advance"))
 			continue;
 		if (!dir || !strcmp(dir, "inout")) {
-			hil_fail(err, errlen, "port '%s' is an inout: hil bridges only inputs and "
-			    "outputs; split it into an input and an output", name);
+			hil_fail(err, errlen,
+				 "port '%s' is an inout: hil bridges only inputs and "
+				 "outputs; split it into an input and an output",
+				 name);
 			goto out;
 		}
 		if (!hil_is_ident(name) || strlen(name) >= HIL_MAX_NAME) {
-			hil_fail(err, errlen, "port '%s': only plain Verilog identifiers shorter than "
-			    "%d characters can be bridged", name, HIL_MAX_NAME);
+			hil_fail(err, errlen,
+				 "port '%s': only plain Verilog identifiers shorter than "
+				 "%d characters can be bridged",
+				 name, HIL_MAX_NAME);
 			goto out;
 		}
 		if (width == 0 || width > HIL_MAX_PORT_WIDTH) {
-			hil_fail(err, errlen, "port '%s' is %zu bits wide: hil bridges ports of 1 to "
-			    "%d bits; split it", name, width, HIL_MAX_PORT_WIDTH);
+			hil_fail(err, errlen,
+				 "port '%s' is %zu bits wide: hil bridges ports of 1 to "
+				 "%d bits; split it",
+				 name, width, HIL_MAX_PORT_WIDTH);
 			goto out;
 		}
 		if (p->n >= HIL_MAX_PORTS) {
-			hil_fail(err, errlen, "module '%s' has more than %d ports: group some into "
-			    "wider ports", top, HIL_MAX_PORTS);
+			hil_fail(err, errlen,
+				 "module '%s' has more than %d ports: group some into "
+				 "wider ports",
+				 top, HIL_MAX_PORTS);
 			goto out;
 		}
 		struct hil_port *q = &p->port[p->n++];
@@ -79,8 +90,10 @@ int hil_wrap_read(struct hil_ports *p, const char *json_path, const char *top,
 		q->nbytes = (q->width + 7) / 8;
 	}
 	if (p->n == 0) {
-		hil_fail(err, errlen, "module '%s' has no ports besides its clock: nothing to drive "
-		    "or observe", top);
+		hil_fail(err, errlen,
+			 "module '%s' has no ports besides its clock: nothing to drive "
+			 "or observe",
+			 top);
 		goto out;
 	}
 	p->signature = hil_ports_signature(p);
@@ -100,9 +113,10 @@ static void write_port(FILE *f, const struct hil_port *q, size_t i)
 	if (q->is_input) {
 		fprintf(f, "    reg  [%u:0] pad_%zu;\n", bw - 1, i);
 		fprintf(f, "    wire [%u:0] cur_%zu = pad_%zu[%u:0];\n", w - 1, i, i, w - 1);
-		fprintf(f, "    always @(posedge clk)\n"
-			   "        if (rst) pad_%zu <= %u'd0;\n"
-			   "        else if (p_we && p_sel == 8'd%zu) pad_%zu[8*p_byte +: 8] <= p_wdata;\n",
+		fprintf(f,
+			"    always @(posedge clk)\n"
+			"        if (rst) pad_%zu <= %u'd0;\n"
+			"        else if (p_we && p_sel == 8'd%zu) pad_%zu[8*p_byte +: 8] <= p_wdata;\n",
 			i, bw, i, i);
 	} else {
 		fprintf(f, "    wire [%u:0] cur_%zu;\n", w - 1, i);
@@ -154,13 +168,14 @@ static int write_top(const struct hil_ports *p, FILE *f, int shell)
 		      : "the DUT with its clock enable",
 		shell ? "hil_shell" : "hil_top");
 	if (shell) {
-		fprintf(f, ",\n"
-			   "    output wire       dut_advance,\n"
-			   "    output wire       dut_poked,\n"
-			   "    input  wire [47:0] ff_add,\n"
-			   "    output wire       ff_ok,\n"
-			   "    output wire [47:0] ff_left,\n"
-			   "    output wire [%zu:0] watched",
+		fprintf(f,
+			",\n"
+			"    output wire       dut_advance,\n"
+			"    output wire       dut_poked,\n"
+			"    input  wire [47:0] ff_add,\n"
+			"    output wire       ff_ok,\n"
+			"    output wire [47:0] ff_left,\n"
+			"    output wire [%zu:0] watched",
 			p->n - 1);
 		for (size_t i = 0; i < p->n; i++)
 			fprintf(f, ",\n    %s wire [%u:0] hil_%s_%zu",
@@ -191,42 +206,47 @@ static int write_top(const struct hil_ports *p, FILE *f, int shell)
 	for (size_t i = 0; i < p->n; i++)
 		write_port(f, &p->port[i], i);
 
-	fprintf(f, "\n    always @(*) begin\n"
-		   "        p_rdata = 8'd0;\n"
-		   "        p_nbytes = 7'd1;\n"
-		   "        p_is_in = 1'b0;\n"
-		   "        p_valid = 1'b1;\n"
-		   "        case (p_sel)\n");
+	fprintf(f,
+		"\n    always @(*) begin\n"
+		"        p_rdata = 8'd0;\n"
+		"        p_nbytes = 7'd1;\n"
+		"        p_is_in = 1'b0;\n"
+		"        p_valid = 1'b1;\n"
+		"        case (p_sel)\n");
 	for (size_t i = 0; i < p->n; i++)
-		fprintf(f, "            8'd%zu: begin p_rdata = pad_%zu[8*p_byte +: 8]; "
-			   "p_nbytes = 7'd%u; p_is_in = 1'b%d; end\n",
+		fprintf(f,
+			"            8'd%zu: begin p_rdata = pad_%zu[8*p_byte +: 8]; "
+			"p_nbytes = 7'd%u; p_is_in = 1'b%d; end\n",
 			i, i, p->port[i].nbytes, p->port[i].is_input);
-	fprintf(f, "            default: p_valid = 1'b0;\n"
-		   "        endcase\n"
-		   "    end\n\n"
-		   "    // The lowest watched port that changed and is not yet reported.\n"
-		   "    always @(*) begin\n"
-		   "        w_hit = 1'b0;\n"
-		   "        w_idx = 8'd0;\n");
+	fprintf(f,
+		"            default: p_valid = 1'b0;\n"
+		"        endcase\n"
+		"    end\n\n"
+		"    // The lowest watched port that changed and is not yet reported.\n"
+		"    always @(*) begin\n"
+		"        w_hit = 1'b0;\n"
+		"        w_idx = 8'd0;\n");
 	for (size_t i = p->n; i-- > 0;)
-		fprintf(f, "        if (chg_%zu) begin w_hit = 1'b1; w_idx = 8'd%zu; end\n",
-			i, i);
+		fprintf(f, "        if (chg_%zu) begin w_hit = 1'b1; w_idx = 8'd%zu; end\n", i,
+			i);
 	fprintf(f, "    end\n\n");
 	if (shell) {
-		fprintf(f, "    assign dut_advance = advance;\n"
-			   "    assign dut_poked = p_we;\n"
-			   "    assign watched = {");
+		fprintf(f,
+			"    assign dut_advance = advance;\n"
+			"    assign dut_poked = p_we;\n"
+			"    assign watched = {");
 		for (size_t i = p->n; i-- > 0;)
 			fprintf(f, "wen_%zu%s", i, i ? ", " : "};\n");
 		for (size_t i = 0; i < p->n; i++)
-			fprintf(f, p->port[i].is_input ? "    assign hil_in_%zu = cur_%zu;\n"
-						       : "    assign cur_%zu = hil_out_%zu;\n",
+			fprintf(f,
+				p->port[i].is_input ? "    assign hil_in_%zu = cur_%zu;\n"
+						    : "    assign cur_%zu = hil_out_%zu;\n",
 				i, i);
 		fprintf(f, "endmodule\n");
 		return ferror(f) ? -1 : 0;
 	}
-	fprintf(f, "    %s u_dut (\n        .%s(clk),\n        .hil_advance(advance)",
-		p->top, p->clock);
+	fprintf(f, "    %s u_dut (\n        .%s(clk),\n        .hil_advance(advance)", p->top,
+		p->clock);
 	for (size_t i = 0; i < p->n; i++)
 		fprintf(f, ",\n        .%s(cur_%zu)", p->port[i].name, i);
 	fprintf(f, "\n    );\nendmodule\n");
@@ -240,18 +260,18 @@ static int write_ports_json(const struct hil_ports *p, const char *path)
 	json_t *arr = json_array();
 	for (size_t i = 0; i < p->n; i++)
 		json_array_append_new(
-			arr, json_pack("{s:s, s:s, s:I, s:I}", "name", p->port[i].name,
-				       "dir", p->port[i].is_input ? "in" : "out", "width",
-				       (json_int_t)p->port[i].width, "index", (json_int_t)i));
-	json_t *root = json_pack("{s:s, s:s, s:s, s:o}", "top", p->top, "clock",
-				 p->clock, "signature", sig, "ports", arr);
+			arr,
+			json_pack("{s:s, s:s, s:I, s:I}", "name", p->port[i].name, "dir",
+				  p->port[i].is_input ? "in" : "out", "width",
+				  (json_int_t)p->port[i].width, "index", (json_int_t)i));
+	json_t *root = json_pack("{s:s, s:s, s:s, s:o}", "top", p->top, "clock", p->clock,
+				 "signature", sig, "ports", arr);
 	int rc = json_dump_file(root, path, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(root);
 	return rc;
 }
 
-int hil_wrap_write(const struct hil_ports *p, const char *outdir, char *err,
-		   size_t errlen)
+int hil_wrap_write(const struct hil_ports *p, const char *outdir, char *err, size_t errlen)
 {
 	static const char *const name[] = {"hil_top.v", "hil_shell.v", "hil_glue.h"};
 	char path[4200];

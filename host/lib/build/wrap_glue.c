@@ -26,16 +26,18 @@ int hil_wrap_glue(const struct hil_ports *p, FILE *f)
 	for (size_t i = 0; i < p->n; i++)
 		if (p->port[i].is_input)
 			fprintf(f, "\td->%s = s->hil_in_%zu;\n", p->port[i].name, i);
-	fprintf(f, "}\n\n"
-		   "// The DUT's outputs, for the bridge's reads and watches.\n"
-		   "static inline void hil_glue_outputs(Vshell *s, const Vdut *d)\n{\n");
+	fprintf(f,
+		"}\n\n"
+		"// The DUT's outputs, for the bridge's reads and watches.\n"
+		"static inline void hil_glue_outputs(Vshell *s, const Vdut *d)\n{\n");
 	for (size_t i = 0; i < p->n; i++)
 		if (!p->port[i].is_input)
 			fprintf(f, "\ts->hil_out_%zu = d->%s;\n", i, p->port[i].name);
-	fprintf(f, "}\n\n"
-		   "// Whether a watched output of the DUT differs from what the shell\n"
-		   "// last saw of it (inputs only change by pokes).\n"
-		   "static inline bool hil_glue_watched_changed(const Vshell *s, const Vdut *d)\n{\n");
+	fprintf(f,
+		"}\n\n"
+		"// Whether a watched output of the DUT differs from what the shell\n"
+		"// last saw of it (inputs only change by pokes).\n"
+		"static inline bool hil_glue_watched_changed(const Vshell *s, const Vdut *d)\n{\n");
 	for (size_t i = 0; i < p->n; i++) {
 		const struct hil_port *q = &p->port[i];
 		if (q->is_input)
@@ -48,9 +50,10 @@ int hil_wrap_glue(const struct hil_ports *p, FILE *f)
 			fprintf(f, "\t\tif (d->%s != s->hil_out_%zu)\n\t\t\treturn true;\n",
 				q->name, i);
 		else
-			fprintf(f, "\t\tfor (int k = 0; k < %u; k++)\n"
-				   "\t\t\tif (d->%s[k] != s->hil_out_%zu[k])\n"
-				   "\t\t\t\treturn true;\n",
+			fprintf(f,
+				"\t\tfor (int k = 0; k < %u; k++)\n"
+				"\t\t\tif (d->%s[k] != s->hil_out_%zu[k])\n"
+				"\t\t\t\treturn true;\n",
 				words(q->width), q->name, i);
 		fprintf(f, "\t}\n");
 	}

@@ -32,7 +32,8 @@ int hil_bitfile_load(struct hil_bitfile *f, const char *path, char *err, size_t 
 	char *data;
 	int rc = hil_read_file(path, HIL_BITFILE_MAX, &data, &f->len, err, errlen);
 	if (rc == -2)
-		return hil_fail(err, errlen, "%s: larger than any iCE40 bitstream (4 MiB)", path);
+		return hil_fail(err, errlen, "%s: larger than any iCE40 bitstream (4 MiB)",
+				path);
 	if (rc < 0)
 		return -1;
 	f->data = (uint8_t *)data;
@@ -42,9 +43,11 @@ int hil_bitfile_load(struct hil_bitfile *f, const char *path, char *err, size_t 
 			sync = i;
 	if (f->len < 8 || f->data[0] != 0xff || f->data[1] != 0x00 || sync < 4) {
 		hil_bitfile_free(f);
-		return hil_fail(err, errlen, "%s is not an iCE40 bitstream (no FF 00 "
+		return hil_fail(err, errlen,
+				"%s is not an iCE40 bitstream (no FF 00 "
 				"header and sync word 7EAA997E): give the .bin that "
-				"hil bitstream wrote", path);
+				"hil bitstream wrote",
+				path);
 	}
 	/* Without a comment, FF 00 00 FF comes right before the sync word. */
 	f->comment_bytes = sync - 4;
@@ -80,26 +83,32 @@ int hil_bitfile_check(const struct hil_bitfile *f, const struct hil_board *b,
 {
 	size_t bytes = f->len - f->comment_bytes;
 	/* The same die in another package has its I/O on other balls. */
-	if (f->has_hil && (strcmp(f->device, b->device) ||
-			   (f->package[0] && b->package[0] && strcmp(f->package, b->package))))
-		return hil_fail(err, errlen, "the image was built for board %s (%s%s%s), "
+	if (f->has_hil &&
+	    (strcmp(f->device, b->device) ||
+	     (f->package[0] && b->package[0] && strcmp(f->package, b->package))))
+		return hil_fail(err, errlen,
+				"the image was built for board %s (%s%s%s), "
 				"not for %s (%s%s%s): build it with hil bitstream "
-				"--board %s", f->board, f->device, f->package[0] ? "-" : "",
-				f->package, b->name, b->device, b->package[0] ? "-" : "",
-				b->package, b->name);
+				"--board %s",
+				f->board, f->device, f->package[0] ? "-" : "", f->package,
+				b->name, b->device, b->package[0] ? "-" : "", b->package,
+				b->name);
 	if (bytes != (size_t)b->image_bytes)
-		return hil_fail(err, errlen, "the image holds %zu bytes of bitstream; "
+		return hil_fail(err, errlen,
+				"the image holds %zu bytes of bitstream; "
 				"an %s (board %s) takes exactly %ld: it was built "
-				"for another chip, or it is cut short", bytes,
-				b->device, b->name, b->image_bytes);
+				"for another chip, or it is cut short",
+				bytes, b->device, b->name, b->image_bytes);
 	if (want_sig && !f->has_hil)
-		return hil_fail(err, errlen, "the image names no DUT (it was not built "
+		return hil_fail(err, errlen,
+				"the image names no DUT (it was not built "
 				"by hil bitstream), so hil cannot check it is the "
 				"DUT you asked for; flash it without --dut");
 	if (want_sig && f->signature != want_sig)
-		return hil_fail(err, errlen, "the image holds DUT %s (signature %016"
-				PRIx64 "), not the one you named (signature %016"
-				PRIx64 "): rebuild it with hil bitstream", f->dut,
-				f->signature, want_sig);
+		return hil_fail(err, errlen,
+				"the image holds DUT %s (signature %016" PRIx64
+				"), not the one you named (signature %016" PRIx64
+				"): rebuild it with hil bitstream",
+				f->dut, f->signature, want_sig);
 	return 0;
 }

@@ -13,9 +13,9 @@
 #include "program/mpsse.h"
 #include "util/clock.h"
 
-#define PAGE 256
-#define SECTOR 4096
-#define BLOCK 65536
+#define PAGE       256
+#define SECTOR     4096
+#define BLOCK      65536
 #define POLL_BYTES 64
 
 static const struct {
@@ -39,8 +39,7 @@ static const struct {
 	{{0xc8, 0x40, 0x18}, "GigaDevice GD25Q128"},
 };
 
-static void progress(struct hil_flash_opts *o, const char *what, size_t done,
-		     size_t total)
+static void progress(struct hil_flash_opts *o, const char *what, size_t done, size_t total)
 {
 	if (o->progress)
 		o->progress(o->user, what, done, total);
@@ -83,9 +82,10 @@ static int poll_busy(struct mpsse *m, uint8_t last, const char *what, uint32_t a
 		if (hil_mono_s() > deadline) {
 			mpsse_cs(m, 0);
 			mpsse_flush(m);
-			return hil_fail(err, errlen, "busy timeout: the flash stayed "
-					"busy for more than %.1f s %s 0x%06x", limit_s,
-					what, addr);
+			return hil_fail(err, errlen,
+					"busy timeout: the flash stayed "
+					"busy for more than %.1f s %s 0x%06x",
+					limit_s, what, addr);
 		}
 		mpsse_read(m, POLL_BYTES);
 		if (mpsse_recv(m, st, POLL_BYTES) < 0)
@@ -113,8 +113,8 @@ static int wait_ready(struct mpsse *m, char *err, size_t errlen)
 	queue_status(m);
 	if (mpsse_recv(m, st, POLL_BYTES) < 0)
 		return hil_fail(err, errlen, "%s", m->err);
-	if (poll_busy(m, st[POLL_BYTES - 1], "before the first erase, at", 0, 1.0,
-		      err, errlen) < 0)
+	if (poll_busy(m, st[POLL_BYTES - 1], "before the first erase, at", 0, 1.0, err,
+		      errlen) < 0)
 		return -1;
 	static const uint8_t rdsr = 0x05;
 	mpsse_cs(m, 1);
@@ -124,17 +124,19 @@ static int wait_ready(struct mpsse *m, char *err, size_t errlen)
 	if (mpsse_recv(m, st, 1) < 0)
 		return hil_fail(err, errlen, "%s", m->err);
 	if (st[0] & 0x1c)
-		return hil_fail(err, errlen, "the flash is write-protected (status "
+		return hil_fail(err, errlen,
+				"the flash is write-protected (status "
 				"register %02x: block-protect bits set); clear them "
 				"with a flash tool that writes the status register, "
-				"then flash again", st[0]);
+				"then flash again",
+				st[0]);
 	return 0;
 }
 
 /* Reads the write-enable's status answer (the queued operation has gone
  * out with it, and a first status burst after it), then waits out BUSY. */
-static int finish_op(struct mpsse *m, const char *what, uint32_t addr,
-		     double limit_s, char *err, size_t errlen)
+static int finish_op(struct mpsse *m, const char *what, uint32_t addr, double limit_s,
+		     char *err, size_t errlen)
 {
 	uint8_t st[POLL_BYTES + 1];
 	char after[64];
@@ -144,10 +146,11 @@ static int finish_op(struct mpsse *m, const char *what, uint32_t addr,
 	if (!(st[0] & 0x02)) {
 		mpsse_cs(m, 0);
 		mpsse_flush(m);
-		return hil_fail(err, errlen, "the flash did not take write-enable "
+		return hil_fail(err, errlen,
+				"the flash did not take write-enable "
 				"before %s at 0x%06x (status %02x): it is write-"
-				"protected, or not wired as the board says", what,
-				addr, st[0]);
+				"protected, or not wired as the board says",
+				what, addr, st[0]);
 	}
 	snprintf(after, sizeof(after), "after %s at", what);
 	return poll_busy(m, st[POLL_BYTES], after, addr, limit_s, err, errlen);
@@ -178,16 +181,16 @@ static int identify(struct mpsse *m, struct hil_flash_opts *o, char *err, size_t
 		return hil_fail(err, errlen, "%s", m->err);
 	if ((id[0] == 0xff && id[1] == 0xff && id[2] == 0xff) ||
 	    (id[0] == 0 && id[1] == 0 && id[2] == 0))
-		return hil_fail(err, errlen, "bad flash ID %02x%02x%02x: no flash "
+		return hil_fail(err, errlen,
+				"bad flash ID %02x%02x%02x: no flash "
 				"answers on the SPI pins (is the FPGA holding the "
-				"bus, or the board not the one named?)", id[0],
-				id[1], id[2]);
-	snprintf(o->chip, sizeof(o->chip), "unknown flash %02x%02x%02x", id[0],
-		 id[1], id[2]);
+				"bus, or the board not the one named?)",
+				id[0], id[1], id[2]);
+	snprintf(o->chip, sizeof(o->chip), "unknown flash %02x%02x%02x", id[0], id[1], id[2]);
 	for (size_t i = 0; i < sizeof(chips) / sizeof(chips[0]); i++)
 		if (!memcmp(chips[i].id, id, 3))
-			snprintf(o->chip, sizeof(o->chip), "%s (%02x%02x%02x)",
-				 chips[i].name, id[0], id[1], id[2]);
+			snprintf(o->chip, sizeof(o->chip), "%s (%02x%02x%02x)", chips[i].name,
+				 id[0], id[1], id[2]);
 	return 0;
 }
 
@@ -209,8 +212,8 @@ static int erase(struct mpsse *m, size_t len, struct hil_flash_opts *o, char *er
 	return 0;
 }
 
-static int program(struct mpsse *m, const uint8_t *img, size_t len,
-		   struct hil_flash_opts *o, char *err, size_t errlen)
+static int program(struct mpsse *m, const uint8_t *img, size_t len, struct hil_flash_opts *o,
+		   char *err, size_t errlen)
 {
 	for (size_t a = 0; a < len; a += PAGE) {
 		size_t k = len - a < PAGE ? len - a : PAGE;
@@ -226,8 +229,8 @@ static int program(struct mpsse *m, const uint8_t *img, size_t len,
 	return 0;
 }
 
-static int verify(struct mpsse *m, const uint8_t *img, size_t len,
-		  struct hil_flash_opts *o, char *err, size_t errlen)
+static int verify(struct mpsse *m, const uint8_t *img, size_t len, struct hil_flash_opts *o,
+		  char *err, size_t errlen)
 {
 	static uint8_t back[BLOCK];
 	for (size_t a = 0; a < len; a += BLOCK) {
@@ -239,10 +242,11 @@ static int verify(struct mpsse *m, const uint8_t *img, size_t len,
 			return hil_fail(err, errlen, "%s", m->err);
 		for (size_t i = 0; i < k; i++)
 			if (back[i] != img[a + i])
-				return hil_fail(err, errlen, "verify mismatch at 0x%06zx: "
+				return hil_fail(err, errlen,
+						"verify mismatch at 0x%06zx: "
 						"wrote %02x, read back %02x; the flash "
-						"does not hold the image", a + i,
-						img[a + i], back[i]);
+						"does not hold the image",
+						a + i, img[a + i], back[i]);
 		progress(o, "verify", a + k, len);
 	}
 	return 0;
@@ -282,9 +286,8 @@ static int start(struct mpsse *m, struct ftdi_context *f, const struct hil_board
 	return 0;
 }
 
-int hil_flash_spi(struct ftdi_context *f, const struct hil_board *b,
-		  const uint8_t *img, size_t len, struct hil_flash_opts *o,
-		  char *err, size_t errlen)
+int hil_flash_spi(struct ftdi_context *f, const struct hil_board *b, const uint8_t *img,
+		  size_t len, struct hil_flash_opts *o, char *err, size_t errlen)
 {
 	static struct mpsse m;
 	if (start(&m, f, b, o, err, errlen) < 0)
@@ -308,7 +311,8 @@ int hil_flash_spi(struct ftdi_context *f, const struct hil_board *b,
 		if (cdone(&m, 1.0, &level) < 0)
 			rc = hil_fail(err, errlen, "%s", m.err);
 		else if (!level)
-			rc = hil_fail(err, errlen, "CDONE stayed low after the FPGA was "
+			rc = hil_fail(err, errlen,
+				      "CDONE stayed low after the FPGA was "
 				      "released from reset: the flash holds the image "
 				      "(verified), but the FPGA did not configure "
 				      "from it (is the image for this chip?)");
@@ -317,9 +321,8 @@ int hil_flash_spi(struct ftdi_context *f, const struct hil_board *b,
 	return rc;
 }
 
-int hil_flash_sram(struct ftdi_context *f, const struct hil_board *b,
-		   const uint8_t *img, size_t len, struct hil_flash_opts *o,
-		   char *err, size_t errlen)
+int hil_flash_sram(struct ftdi_context *f, const struct hil_board *b, const uint8_t *img,
+		   size_t len, struct hil_flash_opts *o, char *err, size_t errlen)
 {
 	static struct mpsse m;
 	if (start(&m, f, b, o, err, errlen) < 0)
@@ -332,7 +335,8 @@ int hil_flash_sram(struct ftdi_context *f, const struct hil_board *b,
 	if (cdone(&m, 0, &level) < 0)
 		rc = hil_fail(err, errlen, "%s", m.err);
 	else if (level)
-		rc = hil_fail(err, errlen, "CDONE is high while the FPGA is held in "
+		rc = hil_fail(err, errlen,
+			      "CDONE is high while the FPGA is held in "
 			      "reset: CRESET or CDONE is not on the pins the board "
 			      "definition names");
 	if (rc == 0) {
@@ -363,7 +367,8 @@ int hil_flash_sram(struct ftdi_context *f, const struct hil_board *b,
 		if (cdone(&m, 0.1, &level) < 0)
 			rc = hil_fail(err, errlen, "%s", m.err);
 		else if (!level)
-			rc = hil_fail(err, errlen, "CDONE stayed low after the bitstream "
+			rc = hil_fail(err, errlen,
+				      "CDONE stayed low after the bitstream "
 				      "went into SRAM: the FPGA rejected it (a damaged "
 				      "image, or one for another chip)");
 	}

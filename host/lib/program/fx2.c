@@ -13,11 +13,11 @@
 #include "build/root.h"
 #include "hil/ihex.h"
 
-#define ROM_VID 0x04b4
-#define ROM_PID 0x8613
-#define TIMEOUT_MS 2000
-#define CHUNK 1023          /* what fxload sends at once */
-#define RENUM_WAIT_MS 5000  /* the firmware leaves and rejoins the bus */
+#define ROM_VID       0x04b4
+#define ROM_PID       0x8613
+#define TIMEOUT_MS    2000
+#define CHUNK         1023 /* what fxload sends at once */
+#define RENUM_WAIT_MS 5000 /* the firmware leaves and rejoins the bus */
 
 void hil_fx2_firmware_path(const struct hil_board *b, char *out, size_t n)
 {
@@ -33,14 +33,15 @@ int hil_fx2_bitstream_path(const struct hil_board *b, const char *dut_dir, char 
 	if (hil_bitstream_home(b->name, dut_dir, dir, sizeof(dir), err, errlen) < 0)
 		return -1;
 	if (snprintf(out, n, "%s/hil.bin", dir) >= (int)n)
-		return hil_fail(err, errlen, "the build cache's path is too long: set HIL_CACHE");
+		return hil_fail(err, errlen,
+				"the build cache's path is too long: set HIL_CACHE");
 	return 0;
 }
 
 static uint32_t le32(const uint8_t *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
+		(uint32_t)p[3] << 24;
 }
 
 /* The identity record the firmware carries: "HILF", api, board, 0, build. */
@@ -73,7 +74,8 @@ void hil_fx2_where_name(const struct hil_fx2_where *w, char *out, size_t n)
 {
 	size_t k = (size_t)snprintf(out, n, "USB port %d", w->bus);
 	for (int i = 0; i < w->nports && k < n; i++)
-		k += (size_t)snprintf(out + k, n - k, "%c%u", i ? '.' : '-', (unsigned)w->ports[i]);
+		k += (size_t)snprintf(out + k, n - k, "%c%u", i ? '.' : '-',
+				      (unsigned)w->ports[i]);
 }
 
 static int at(libusb_device *d, const struct hil_fx2_where *w)
@@ -83,7 +85,7 @@ static int at(libusb_device *d, const struct hil_fx2_where *w)
 		return 1;
 	hil_fx2_where_of(d, &here);
 	return here.bus == w->bus && here.nports == w->nports &&
-	       !memcmp(here.ports, w->ports, (size_t)w->nports);
+		!memcmp(here.ports, w->ports, (size_t)w->nports);
 }
 
 /* The first device with vid:pid (any, if vid is 0) at where (anywhere, if
@@ -123,7 +125,8 @@ static int open_dev(libusb_device *d, libusb_device_handle **h, char *err, size_
 {
 	int r = libusb_open(d, h);
 	if (r == LIBUSB_ERROR_ACCESS)
-		return hil_fail(err, errlen, "no permission to open the FX2 at bus %d "
+		return hil_fail(err, errlen,
+				"no permission to open the FX2 at bus %d "
 				"device %d: install hil's udev rules (docs/list.md)",
 				libusb_get_bus_number(d), libusb_get_device_address(d));
 	if (r != 0)
@@ -131,22 +134,22 @@ static int open_dev(libusb_device *d, libusb_device_handle **h, char *err, size_
 	return 0;
 }
 
-static int vendor(libusb_device_handle *h, int in, uint8_t req, uint16_t value,
-		  uint8_t *data, uint16_t len, const char *what, char *err, size_t errlen)
+static int vendor(libusb_device_handle *h, int in, uint8_t req, uint16_t value, uint8_t *data,
+		  uint16_t len, const char *what, char *err, size_t errlen)
 {
-	int r = libusb_control_transfer(h, (uint8_t)((in ? 0x80 : 0x00) | 0x40), req,
-					value, 0, data, len, TIMEOUT_MS);
+	int r = libusb_control_transfer(h, (uint8_t)((in ? 0x80 : 0x00) | 0x40), req, value, 0,
+					data, len, TIMEOUT_MS);
 	if (r < 0)
-		return hil_fail(err, errlen, "the FX2 refused %s: %s", what, libusb_strerror(r));
+		return hil_fail(err, errlen, "the FX2 refused %s: %s", what,
+				libusb_strerror(r));
 	if (in && r < len)
-		return hil_fail(err, errlen, "the FX2 answered %s with %d bytes, not %u",
-				what, r, len);
+		return hil_fail(err, errlen, "the FX2 answered %s with %d bytes, not %u", what,
+				r, len);
 	return r;
 }
 
 /* Holds the CPU, writes the image's bytes, lets it run. */
-static int load(libusb_device_handle *h, const struct hil_ihex *img, char *err,
-		size_t errlen)
+static int load(libusb_device_handle *h, const struct hil_ihex *img, char *err, size_t errlen)
 {
 	uint8_t one = 1, zero = 0;
 	if (vendor(h, 0, 0xa0, 0xe600, &one, 1, "to hold its CPU (CPUCS)", err, errlen) < 0)
@@ -157,8 +160,10 @@ static int load(libusb_device_handle *h, const struct hil_ihex *img, char *err,
 			continue;
 		}
 		if (!(a < 0x4000 || (a >= 0xe000 && a < 0xe200)))
-			return hil_fail(err, errlen, "the firmware image has bytes at "
-					"0x%04x, outside the FX2's RAM", a);
+			return hil_fail(err, errlen,
+					"the firmware image has bytes at "
+					"0x%04x, outside the FX2's RAM",
+					a);
 		unsigned n = 0;
 		while (n < CHUNK && a + n < HIL_IHEX_SPACE && img->used[a + n] &&
 		       (a + n < 0x4000) == (a < 0x4000))
@@ -168,19 +173,21 @@ static int load(libusb_device_handle *h, const struct hil_ihex *img, char *err,
 			return -1;
 		a += n;
 	}
-	return vendor(h, 0, 0xa0, 0xe600, &zero, 1, "to start its CPU (CPUCS)", err,
-		      errlen) < 0 ? -1 : 0;
+	return vendor(h, 0, 0xa0, 0xe600, &zero, 1, "to start its CPU (CPUCS)", err, errlen) <
+			0
+		? -1
+		: 0;
 }
 
-static int identify(libusb_device_handle *h, unsigned *api, uint32_t *build,
-		    char *err, size_t errlen)
+static int identify(libusb_device_handle *h, unsigned *api, uint32_t *build, char *err,
+		    size_t errlen)
 {
 	uint8_t id[HILFX2_IDENTIFY_LEN];
-	if (vendor(h, 1, HILFX2_REQ_IDENTIFY, 0, id, sizeof(id), "IDENTIFY", err,
-		   errlen) < 0)
+	if (vendor(h, 1, HILFX2_REQ_IDENTIFY, 0, id, sizeof(id), "IDENTIFY", err, errlen) < 0)
 		return -1;
 	if (memcmp(id, "HILF", 4))
-		return hil_fail(err, errlen, "the device at %04x:%04x is not running "
+		return hil_fail(err, errlen,
+				"the device at %04x:%04x is not running "
 				"hil's firmware (its IDENTIFY reply lacks HILF)",
 				HILFX2_VID, HILFX2_PID);
 	*api = (unsigned)id[4] | (unsigned)id[5] << 8;
@@ -188,17 +195,19 @@ static int identify(libusb_device_handle *h, unsigned *api, uint32_t *build,
 	return 0;
 }
 
-static int no_fx2(const struct hil_board *b, const struct hil_fx2_where *where,
-		  char *err, size_t errlen)
+static int no_fx2(const struct hil_board *b, const struct hil_fx2_where *where, char *err,
+		  size_t errlen)
 {
 	char place[64] = "on USB";
 	if (where) {
 		memcpy(place, "at ", 3);
 		hil_fx2_where_name(where, place + 3, sizeof(place) - 3);
 	}
-	return hil_fail(err, errlen, "no FX2 for board %s %s: looked for %04x:%04x (hil's "
+	return hil_fail(err, errlen,
+			"no FX2 for board %s %s: looked for %04x:%04x (hil's "
 			"firmware) and %04x:%04x (an FX2 waiting for firmware); plug the "
-			"board in", b->name, place, HILFX2_VID, HILFX2_PID, ROM_VID, ROM_PID);
+			"board in",
+			b->name, place, HILFX2_VID, HILFX2_PID, ROM_VID, ROM_PID);
 }
 
 /* Leaves *h open on a device at where (any, if NULL) running exactly img's
@@ -212,11 +221,15 @@ static int boot(libusb_context **ctxp, const struct hil_board *b,
 	uint32_t want_build, build;
 	char why[512];
 	if (hil_ihex_load((struct hil_ihex *)img, path, why, sizeof(why)) < 0)
-		return hil_fail(err, errlen, "%s (build the firmware with: make firmware "
-				"BOARD=%s)", why, b->name);
+		return hil_fail(err, errlen,
+				"%s (build the firmware with: make firmware "
+				"BOARD=%s)",
+				why, b->name);
 	if (image_identity(img, &want_api, &want_build) < 0)
-		return hil_fail(err, errlen, "%s is not hil's FX2 firmware (no HILF "
-				"identity record)", path);
+		return hil_fail(err, errlen,
+				"%s is not hil's FX2 firmware (no HILF "
+				"identity record)",
+				path);
 	done->api = want_api;
 	done->build = want_build;
 	libusb_context *ctx = *ctxp;
@@ -268,12 +281,14 @@ static int boot(libusb_context **ctxp, const struct hil_board *b,
 		if (rc < 0 || identify(*h, &api, &build, err, errlen) < 0)
 			return -1;
 		if (api != want_api || build != want_build)
-			return hil_fail(err, errlen, "the FX2 came back running firmware "
+			return hil_fail(err, errlen,
+					"the FX2 came back running firmware "
 					"build %08x (API %u), not %s's %08x (API %u)",
 					build, api, path, want_build, want_api);
 		return 0;
 	}
-	return hil_fail(err, errlen, "the FX2 did not come back as hil's firmware "
+	return hil_fail(err, errlen,
+			"the FX2 did not come back as hil's firmware "
 			"(%04x:%04x) within %d s of loading %s: the image did not start",
 			HILFX2_VID, HILFX2_PID, RENUM_WAIT_MS / 1000, path);
 }
@@ -281,12 +296,14 @@ static int boot(libusb_context **ctxp, const struct hil_board *b,
 static int status(libusb_device_handle *h, uint8_t *st, char *err, size_t errlen)
 {
 	return vendor(h, 1, HILFX2_REQ_STATUS, 0, st, HILFX2_STATUS_LEN, "STATUS", err,
-		      errlen) < 0 ? -1 : 0;
+		      errlen) < 0
+		? -1
+		: 0;
 }
 
-static int configure(libusb_device_handle *h, const struct hil_board *b,
-		     const uint8_t *img, size_t len, int again, struct hil_fx2_done *done,
-		     char *err, size_t errlen)
+static int configure(libusb_device_handle *h, const struct hil_board *b, const uint8_t *img,
+		     size_t len, int again, struct hil_fx2_done *done, char *err,
+		     size_t errlen)
 {
 	uint8_t st[HILFX2_STATUS_LEN];
 	uint32_t crc = hil_crc32(img, len);
@@ -295,13 +312,15 @@ static int configure(libusb_device_handle *h, const struct hil_board *b,
 	if (!again && st[0] == HILFX2_ST_DONE && (st[2] & HILFX2_F_CDONE) &&
 	    le32(st + 8) == crc)
 		return 0;
-	uint8_t begin[8] = {(uint8_t)len, (uint8_t)(len >> 8), (uint8_t)(len >> 16),
-			    (uint8_t)(len >> 24), (uint8_t)crc, (uint8_t)(crc >> 8),
+	uint8_t begin[8] = {(uint8_t)len,         (uint8_t)(len >> 8), (uint8_t)(len >> 16),
+			    (uint8_t)(len >> 24), (uint8_t)crc,        (uint8_t)(crc >> 8),
 			    (uint8_t)(crc >> 16), (uint8_t)(crc >> 24)};
-	if (vendor(h, 0, HILFX2_REQ_CONFIG_BEGIN, 0, begin, 8, "CONFIG_BEGIN", err, errlen) < 0)
+	if (vendor(h, 0, HILFX2_REQ_CONFIG_BEGIN, 0, begin, 8, "CONFIG_BEGIN", err, errlen) <
+	    0)
 		return -1;
 	for (size_t a = 0; a < len; a += HILFX2_CONFIG_MAX) {
-		uint16_t n = (uint16_t)(len - a < HILFX2_CONFIG_MAX ? len - a : HILFX2_CONFIG_MAX);
+		uint16_t n =
+			(uint16_t)(len - a < HILFX2_CONFIG_MAX ? len - a : HILFX2_CONFIG_MAX);
 		if (vendor(h, 0, HILFX2_REQ_CONFIG_DATA, 0, (uint8_t *)img + a, n,
 			   "CONFIG_DATA", err, errlen) < 0)
 			return -1;
@@ -314,15 +333,19 @@ static int configure(libusb_device_handle *h, const struct hil_board *b,
 	case HILFX2_E_NONE:
 		return 0;
 	case HILFX2_E_NO_CDONE:
-		return hil_fail(err, errlen, "CDONE stayed low after the bitstream went "
+		return hil_fail(err, errlen,
+				"CDONE stayed low after the bitstream went "
 				"into SRAM: the FPGA rejected it (a damaged image, or one "
 				"for another chip)");
 	case HILFX2_E_CDONE_HIGH:
-		return hil_fail(err, errlen, "CDONE is high while the FPGA is held in "
+		return hil_fail(err, errlen,
+				"CDONE is high while the FPGA is held in "
 				"reset: CDONE or CRESET is not on the pins hil's firmware "
-				"drives (boards/%s/fx2_pins.h)", b->name);
+				"drives (boards/%s/fx2_pins.h)",
+				b->name);
 	default:
-		return hil_fail(err, errlen, "the firmware lost count of the bitstream "
+		return hil_fail(err, errlen,
+				"the firmware lost count of the bitstream "
 				"(error %u, %lu of %zu bytes received): run again",
 				st[1], (unsigned long)le32(st + 4), len);
 	}

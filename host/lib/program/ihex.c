@@ -41,7 +41,8 @@ int hil_ihex_load(struct hil_ihex *h, const char *path, char *err, size_t errlen
 			continue;
 		uint8_t rec[256 + 5];
 		size_t k = 0;
-		if (line[0] != ':' || len % 2 == 0 || len < 11 || (len - 1) / 2 > sizeof(rec)) {
+		if (line[0] != ':' || len % 2 == 0 || len < 11 ||
+		    (len - 1) / 2 > sizeof(rec)) {
 			rc = hil_fail(err, errlen, "%s:%d: not an Intel HEX record", path, n);
 			break;
 		}
@@ -52,13 +53,17 @@ int hil_ihex_load(struct hil_ihex *h, const char *path, char *err, size_t errlen
 			sum = (uint8_t)(sum + rec[k]);
 		}
 		if (k != (len - 1) / 2 || (size_t)rec[0] + 5 != k) {
-			rc = hil_fail(err, errlen, "%s:%d: a record whose length does not "
-				      "match its bytes", path, n);
+			rc = hil_fail(err, errlen,
+				      "%s:%d: a record whose length does not "
+				      "match its bytes",
+				      path, n);
 			break;
 		}
 		if (sum != 0) {
-			rc = hil_fail(err, errlen, "%s:%d: bad checksum (the file is "
-				      "damaged)", path, n);
+			rc = hil_fail(err, errlen,
+				      "%s:%d: bad checksum (the file is "
+				      "damaged)",
+				      path, n);
 			break;
 		}
 		unsigned addr = (unsigned)rec[1] << 8 | rec[2];
@@ -75,8 +80,10 @@ int hil_ihex_load(struct hil_ihex *h, const char *path, char *err, size_t errlen
 				h->data[addr + i] = rec[4 + i];
 			}
 		} else {
-			rc = hil_fail(err, errlen, "%s:%d: record type %02x: only 00 and 01 "
-				      "belong in an 8051 image", path, n, rec[3]);
+			rc = hil_fail(err, errlen,
+				      "%s:%d: record type %02x: only 00 and 01 "
+				      "belong in an 8051 image",
+				      path, n, rec[3]);
 			break;
 		}
 	}

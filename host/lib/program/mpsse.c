@@ -22,8 +22,7 @@ static void pins(struct mpsse *m)
 	put(m, c, 3);
 }
 
-int mpsse_open(struct mpsse *m, struct ftdi_context *f, const struct hil_board *b,
-	       double hz)
+int mpsse_open(struct mpsse *m, struct ftdi_context *f, const struct hil_board *b, double hz)
 {
 	memset(m, 0, sizeof(*m));
 	m->ftdi = f;
@@ -35,8 +34,10 @@ int mpsse_open(struct mpsse *m, struct ftdi_context *f, const struct hil_board *
 	if (ftdi_usb_reset(f) < 0 || ftdi_set_latency_timer(f, 1) < 0 ||
 	    ftdi_set_bitmode(f, 0, BITMODE_RESET) < 0 ||
 	    ftdi_set_bitmode(f, 0, BITMODE_MPSSE) < 0 || ftdi_tcioflush(f) < 0) {
-		return hil_fail(m->err, sizeof(m->err), "cannot put the FTDI channel in "
-			 "MPSSE mode: %s", ftdi_get_error_string(f));
+		return hil_fail(m->err, sizeof(m->err),
+				"cannot put the FTDI channel in "
+				"MPSSE mode: %s",
+				ftdi_get_error_string(f));
 	}
 	ftdi_read_data_set_chunksize(f, 65536);
 	ftdi_write_data_set_chunksize(f, 65536);
@@ -57,9 +58,11 @@ int mpsse_open(struct mpsse *m, struct ftdi_context *f, const struct hil_board *
 	if (mpsse_recv(m, echo, 2) < 0)
 		return -1;
 	if (echo[0] != 0xfa || echo[1] != 0xab)
-		return hil_fail(m->err, sizeof(m->err), "the FTDI chip's MPSSE engine does "
-			 "not answer as it should (%02x %02x): is this an FTDI "
-			 "channel with MPSSE?", echo[0], echo[1]);
+		return hil_fail(m->err, sizeof(m->err),
+				"the FTDI chip's MPSSE engine does "
+				"not answer as it should (%02x %02x): is this an FTDI "
+				"channel with MPSSE?",
+				echo[0], echo[1]);
 	return 0;
 }
 
@@ -149,7 +152,8 @@ int mpsse_flush(struct mpsse *m)
 	while (o < m->n && !m->failed) {
 		int r = ftdi_write_data(m->ftdi, m->buf + o, (int)(m->n - o));
 		if (r <= 0) {
-			hil_fail(m->err, sizeof(m->err), "USB write to the FTDI chip "
+			hil_fail(m->err, sizeof(m->err),
+				 "USB write to the FTDI chip "
 				 "failed: %s (was the board unplugged?)",
 				 r < 0 ? ftdi_get_error_string(m->ftdi) : "short write");
 			m->failed = 1;
@@ -172,7 +176,8 @@ int mpsse_recv(struct mpsse *m, uint8_t *out, size_t n)
 	while (got < n) {
 		int r = ftdi_read_data(m->ftdi, out + got, (int)(n - got));
 		if (r < 0) {
-			hil_fail(m->err, sizeof(m->err), "USB read from the FTDI chip "
+			hil_fail(m->err, sizeof(m->err),
+				 "USB read from the FTDI chip "
 				 "failed: %s (was the board unplugged?)",
 				 ftdi_get_error_string(m->ftdi));
 			m->failed = 1;
@@ -182,9 +187,11 @@ int mpsse_recv(struct mpsse *m, uint8_t *out, size_t n)
 		if (r > 0)
 			deadline = hil_mono_s() + 2.0;
 		if (r == 0 && hil_mono_s() > deadline) {
-			hil_fail(m->err, sizeof(m->err), "the FTDI chip sent %zu of %zu "
+			hil_fail(m->err, sizeof(m->err),
+				 "the FTDI chip sent %zu of %zu "
 				 "answer bytes, then nothing for 2 s: it stopped "
-				 "answering", got, n);
+				 "answering",
+				 got, n);
 			m->failed = 1;
 			return -1;
 		}

@@ -27,8 +27,7 @@ struct mpsse {
 };
 
 /* Puts f's channel into MPSSE mode at about hz, CS and CRESET released. */
-int mpsse_open(struct mpsse *m, struct ftdi_context *f, const struct hil_board *b,
-	       double hz);
+int mpsse_open(struct mpsse *m, struct ftdi_context *f, const struct hil_board *b, double hz);
 /* Leaves the pins as the board has them alone (inputs) and MPSSE off. */
 void mpsse_close(struct mpsse *m);
 

@@ -22,17 +22,16 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define CYCLE_MAX ((1ull << 48) - 1)
+#define CYCLE_MAX     ((1ull << 48) - 1)
 #define BARE_JSON_MAX (256u << 20)
 /* Verilog forbids recursive instantiation; a damaged JSON might not. */
-#define MAX_DEPTH 64
-#define MAX_INSTANCES 1000000
-#define MAX_HIER 2048
+#define MAX_DEPTH      64
+#define MAX_INSTANCES  1000000
+#define MAX_HIER       2048
 #define MAX_INIT_BYTES (64u << 20)
 /* Far beyond any real script; past it the testbench would not fit vvp. */
 #define MAX_REPORTS (1u << 22)
-#define STDERR_FD "32'h8000_0002"
-
+#define STDERR_FD   "32'h8000_0002"
 
 /* ---- Power-on state -------------------------------------------------- */
 
@@ -42,8 +41,7 @@ struct buf {
 	int full; /* past MAX_INIT_BYTES, or out of memory */
 };
 
-__attribute__((format(printf, 2, 3)))
-static void bprintf(struct buf *b, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static void bprintf(struct buf *b, const char *fmt, ...)
 {
 	va_list ap, aq;
 	if (b->full)
@@ -87,7 +85,7 @@ struct walk {
 static int ident_char(char c, int first)
 {
 	return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (!first && ((c >= '0' && c <= '9') || c == '$'));
+		(!first && ((c >= '0' && c <= '9') || c == '$'));
 }
 
 /* IDENT or IDENT[N]: a name or generate-scope name Verilog reads as is. */
@@ -131,8 +129,8 @@ static int hier(char *out, const char *scope, const char *name, int escape)
 		for (size_t i = 0; i < len; i++)
 			if (part[i] <= ' ' || part[i] >= 0x7f)
 				return -1;
-		int k = snprintf(out + o, MAX_HIER - o, plain ? ".%.*s" : ".\\%.*s ",
-				 (int)len, part);
+		int k = snprintf(out + o, MAX_HIER - o, plain ? ".%.*s" : ".\\%.*s ", (int)len,
+				 part);
 		if (k < 0 || (size_t)k >= MAX_HIER - o)
 			return -1;
 		o += (size_t)k;
@@ -188,7 +186,7 @@ static const char *memid(const json_t *cell)
 struct inits {
 	struct {
 		long lo, hi;
-	} *r;
+	} * r;
 	size_t n, cap;
 	int all;
 };
@@ -227,7 +225,8 @@ static int const_addr(const json_t *bits, long *out)
 	int64_t v = 0;
 	if (n == 0 || n > 62)
 		return -1;
-	json_array_foreach((json_t *)bits, i, b) {
+	json_array_foreach((json_t *)bits, i, b)
+	{
 		const char *s = json_string_value(b);
 		if (!s || (strcmp(s, "0") && strcmp(s, "1")))
 			return -1;
@@ -243,7 +242,8 @@ static int all_ones(const json_t *bits)
 {
 	size_t i;
 	const json_t *b;
-	json_array_foreach((json_t *)bits, i, b) {
+	json_array_foreach((json_t *)bits, i, b)
+	{
 		const char *s = json_string_value(b);
 		if (!s || strcmp(s, "1"))
 			return 0;
@@ -255,7 +255,8 @@ static int meminit_words(const json_t *cells, const char *mem, struct inits *in)
 {
 	const char *name;
 	const json_t *c;
-	json_object_foreach((json_t *)cells, name, c) {
+	json_object_foreach((json_t *)cells, name, c)
+	{
 		const char *type = json_string_value(json_object_get(c, "type"));
 		const char *id = memid(c);
 		const json_t *conn = json_object_get(c, "connections");
@@ -278,8 +279,7 @@ static int meminit_words(const json_t *cells, const char *mem, struct inits *in)
 
 /* A $mem cell's INIT: SIZE words of WIDTH bits, MSB first, x where the DUT
  * sets nothing. */
-static int init_param_words(const json_t *cell, long offset, long size,
-			    struct inits *in)
+static int init_param_words(const json_t *cell, long offset, long size, struct inits *in)
 {
 	const char *init = json_string_value(
 		json_object_get(json_object_get(cell, "parameters"), "INIT"));
@@ -287,9 +287,8 @@ static int init_param_words(const json_t *cell, long offset, long size,
 	if (!init || !strpbrk(init, "01"))
 		return 0;
 	size_t len = strlen(init);
-	if (param_long(cell, "WIDTH", &width) || width < 1 || size < 1 ||
-	    size > INT32_MAX || width > INT32_MAX ||
-	    (size_t)size * (size_t)width != len) {
+	if (param_long(cell, "WIDTH", &width) || width < 1 || size < 1 || size > INT32_MAX ||
+	    width > INT32_MAX || (size_t)size * (size_t)width != len) {
 		in->all = 1;
 		return 0;
 	}
@@ -307,25 +306,30 @@ static void zero_words(struct walk *w, const char *path, long lo, long hi)
 	if (hi - lo == 1)
 		bprintf(&w->init, "        %s[%ld] = 0;\n", path, lo);
 	else if (hi > lo)
-		bprintf(&w->init, "        for (hil_i = %ld; hil_i < %ld; hil_i = hil_i + 1) "
-			"%s[hil_i] = 0;\n", lo, hi, path);
+		bprintf(&w->init,
+			"        for (hil_i = %ld; hil_i < %ld; hil_i = hil_i + 1) "
+			"%s[hil_i] = 0;\n",
+			lo, hi, path);
 }
 
 /* Zeroes the words of memory `mem` (offset, size) outside `in`. */
-static int zero_memory(struct walk *w, const char *scope, const char *mem,
-		       long offset, long size, struct inits *in)
+static int zero_memory(struct walk *w, const char *scope, const char *mem, long offset,
+		       long size, struct inits *in)
 {
 	char path[MAX_HIER];
 	int named = hier(path, scope, mem, 0);
 	if (named > 0 || in->all)
 		return 0;
 	if (size < 1 || offset < INT32_MIN || offset > INT32_MAX - size)
-		return hil_fail(w->err, w->errlen, "%s: memory '%.80s' in %.200s has %ld "
-			    "words from %ld, which a Verilog integer cannot count",
-			    w->json, mem, scope, size, offset);
+		return hil_fail(w->err, w->errlen,
+				"%s: memory '%.80s' in %.200s has %ld "
+				"words from %ld, which a Verilog integer cannot count",
+				w->json, mem, scope, size, offset);
 	if (named < 0)
-		return hil_fail(w->err, w->errlen, "%s: cannot write the name of memory "
-			    "'%.80s' in %.200s in Verilog", w->json, mem, scope);
+		return hil_fail(w->err, w->errlen,
+				"%s: cannot write the name of memory "
+				"'%.80s' in %.200s in Verilog",
+				w->json, mem, scope);
 	if (in->n)
 		qsort(in->r, in->n, sizeof(*in->r), cmp_init);
 	long at = offset, end = offset + size;
@@ -350,12 +354,14 @@ static int zero_flops(struct walk *w, const json_t *m, const char *scope)
 	size_t nq = 0, cap = 0, i;
 	long *q = NULL;
 	int rc = 0;
-	json_object_foreach((json_t *)cells, name, c) {
+	json_object_foreach((json_t *)cells, name, c)
+	{
 		const char *type = json_string_value(json_object_get(c, "type"));
 		if (!type || type[0] != '$' || json_object_get(w->modules, type))
 			continue;
-		json_array_foreach(json_object_get(json_object_get(c, "connections"), "Q"),
-				   i, bit) {
+		json_array_foreach(json_object_get(json_object_get(c, "connections"), "Q"), i,
+				   bit)
+		{
 			if (!json_is_integer(bit))
 				continue;
 			if (nq == cap) {
@@ -374,15 +380,18 @@ static int zero_flops(struct walk *w, const json_t *m, const char *scope)
 	if (!nq)
 		return 0;
 	qsort(q, nq, sizeof(*q), cmp_long);
-	json_object_foreach(json_object_get(m, "netnames"), name, c) {
+	json_object_foreach(json_object_get(m, "netnames"), name, c)
+	{
 		const json_t *bits = json_object_get(c, "bits");
 		int all = json_array_size(bits) > 0;
 		if (json_integer_value(json_object_get(c, "hide_name")) ||
 		    json_object_get(json_object_get(c, "attributes"), "init"))
 			continue;
-		json_array_foreach(bits, i, bit) {
+		json_array_foreach(bits, i, bit)
+		{
 			long b = (long)json_integer_value(bit);
-			if (!json_is_integer(bit) || !bsearch(&b, q, nq, sizeof(*q), cmp_long)) {
+			if (!json_is_integer(bit) ||
+			    !bsearch(&b, q, nq, sizeof(*q), cmp_long)) {
 				all = 0;
 				break;
 			}
@@ -392,8 +401,10 @@ static int zero_flops(struct walk *w, const json_t *m, const char *scope)
 		if (named > 0)
 			continue;
 		if (named < 0) {
-			rc = hil_fail(w->err, w->errlen, "%s: cannot write the name of "
-				  "register '%.80s' in %.200s in Verilog", w->json, name, scope);
+			rc = hil_fail(w->err, w->errlen,
+				      "%s: cannot write the name of "
+				      "register '%.80s' in %.200s in Verilog",
+				      w->json, name, scope);
 			break;
 		}
 		bprintf(&w->init, "        force %s = 0; release %s;\n", path, path);
@@ -402,18 +413,20 @@ static int zero_flops(struct walk *w, const json_t *m, const char *scope)
 	return rc;
 }
 
-static int walk_module(struct walk *w, const char *mod, const char *scope,
-		       int depth)
+static int walk_module(struct walk *w, const char *mod, const char *scope, int depth)
 {
 	const json_t *m = json_object_get(w->modules, mod), *c;
 	const char *name;
 	if (depth > MAX_DEPTH)
-		return hil_fail(w->err, w->errlen, "%s: instances nest deeper than %d "
-			    "levels (at %.200s), or in a cycle", w->json, MAX_DEPTH,
-			    scope);
+		return hil_fail(w->err, w->errlen,
+				"%s: instances nest deeper than %d "
+				"levels (at %.200s), or in a cycle",
+				w->json, MAX_DEPTH, scope);
 	if (++w->instances > MAX_INSTANCES)
-		return hil_fail(w->err, w->errlen, "%s: more than %d instances in the "
-			    "DUT", w->json, MAX_INSTANCES);
+		return hil_fail(w->err, w->errlen,
+				"%s: more than %d instances in the "
+				"DUT",
+				w->json, MAX_INSTANCES);
 	/* A cell type without a definition here is a black box: no state of
 	 * ours to name. */
 	if (!json_is_object(m))
@@ -423,24 +436,27 @@ static int walk_module(struct walk *w, const char *mod, const char *scope,
 
 	const json_t *cells = json_object_get(m, "cells");
 	/* Memories as `proc` leaves them, and as $mem cells if collected. */
-	json_object_foreach(json_object_get(m, "memories"), name, c) {
+	json_object_foreach(json_object_get(m, "memories"), name, c)
+	{
 		struct inits in = {0};
 		int rc = 0;
 		if (!json_integer_value(json_object_get(c, "hide_name"))) {
 			if (meminit_words(cells, name, &in) < 0)
 				rc = hil_fail(w->err, w->errlen, "out of memory");
 			else
-				rc = zero_memory(w, scope, name,
-						 (long)json_integer_value(
-							 json_object_get(c, "start_offset")),
-						 (long)json_integer_value(json_object_get(c, "size")),
-						 &in);
+				rc = zero_memory(
+					w, scope, name,
+					(long)json_integer_value(
+						json_object_get(c, "start_offset")),
+					(long)json_integer_value(json_object_get(c, "size")),
+					&in);
 		}
 		free(in.r);
 		if (rc < 0)
 			return -1;
 	}
-	json_object_foreach((json_t *)cells, name, c) {
+	json_object_foreach((json_t *)cells, name, c)
+	{
 		const char *type = json_string_value(json_object_get(c, "type"));
 		const char *id = memid(c);
 		struct inits in = {0};
@@ -448,30 +464,36 @@ static int walk_module(struct walk *w, const char *mod, const char *scope,
 		if (!type || !id || (strcmp(type, "$mem") && strcmp(type, "$mem_v2")))
 			continue;
 		if (param_long(c, "SIZE", &size) || param_long(c, "OFFSET", &offset))
-			return hil_fail(w->err, w->errlen, "%s: memory cell '%.80s' in %.200s "
-				    "has no readable SIZE or OFFSET", w->json, name, scope);
+			return hil_fail(w->err, w->errlen,
+					"%s: memory cell '%.80s' in %.200s "
+					"has no readable SIZE or OFFSET",
+					w->json, name, scope);
 		int rc = init_param_words(c, offset, size, &in) < 0
-				 ? hil_fail(w->err, w->errlen, "out of memory")
-				 : zero_memory(w, scope, id, offset, size, &in);
+			? hil_fail(w->err, w->errlen, "out of memory")
+			: zero_memory(w, scope, id, offset, size, &in);
 		free(in.r);
 		if (rc < 0)
 			return -1;
 	}
-	json_object_foreach((json_t *)cells, name, c) {
+	json_object_foreach((json_t *)cells, name, c)
+	{
 		const char *type = json_string_value(json_object_get(c, "type"));
 		char sub[MAX_HIER];
 		if (!type || !json_object_get(w->modules, type))
 			continue;
 		if (hier(sub, scope, name, 1) != 0)
-			return hil_fail(w->err, w->errlen, "%s: cannot write the name of "
-				    "instance '%.80s' in %.200s in Verilog", w->json, name, scope);
+			return hil_fail(w->err, w->errlen,
+					"%s: cannot write the name of "
+					"instance '%.80s' in %.200s in Verilog",
+					w->json, name, scope);
 		if (walk_module(w, type, sub, depth + 1) < 0)
 			return -1;
 	}
 	if (w->init.full)
-		return hil_fail(w->err, w->errlen, "%s: zeroing the DUT's state takes more "
-			    "than %u MiB of Verilog (or memory ran out)", w->json,
-			    MAX_INIT_BYTES >> 20);
+		return hil_fail(w->err, w->errlen,
+				"%s: zeroing the DUT's state takes more "
+				"than %u MiB of Verilog (or memory ran out)",
+				w->json, MAX_INIT_BYTES >> 20);
 	return 0;
 }
 
@@ -495,13 +517,17 @@ static json_t *load_bare(const char *path, char *err, size_t errlen)
 
 /* ---- The script, seen statically ------------------------------------- */
 
-enum at_mode { AT_PENDING, AT_NOW, AT_RUNTIME };
+enum at_mode {
+	AT_PENDING,
+	AT_NOW,
+	AT_RUNTIME
+};
 
 struct plan {
 	size_t nat;
-	size_t *slot;          /* per command: its at-poke slot */
-	size_t *slot_cmd;      /* per slot: its command */
-	unsigned char *mode;   /* per command: enum at_mode, or for step, run
+	size_t *slot;        /* per command: its at-poke slot */
+	size_t *slot_cmd;    /* per slot: its command */
+	unsigned char *mode; /* per command: enum at_mode, or for step, run
 				* and wait whether the runtime check can fire */
 	unsigned char *watched, *reported, *atpoked; /* per port */
 	size_t maxrep;
@@ -543,8 +569,8 @@ static uint64_t add_sat(uint64_t a, uint64_t b)
  * point per cycle. Reports accumulate over the commands that may leave the
  * cycle unchanged (step 0, a run or a wait that may stop where it starts)
  * and start again after a step or run that surely moves on. */
-static int make_plan(struct plan *pl, const struct hil_script *s,
-		     const struct hil_ports *p, char *err, size_t errlen)
+static int make_plan(struct plan *pl, const struct hil_script *s, const struct hil_ports *p,
+		     char *err, size_t errlen)
 {
 	size_t n = s->ncmds, acc = 0, nw = 0;
 	uint64_t lo = 0, hi = 0;
@@ -560,8 +586,8 @@ static int make_plan(struct plan *pl, const struct hil_script *s,
 	pl->atpoked = calloc(np, 1);
 	pl->maxrep = 1;
 	pl->maxw = 1;
-	if (!on || !keys || !pl->slot || !pl->slot_cmd || !pl->mode ||
-	    !pl->watched || !pl->reported || !pl->atpoked) {
+	if (!on || !keys || !pl->slot || !pl->slot_cmd || !pl->mode || !pl->watched ||
+	    !pl->reported || !pl->atpoked) {
 		free(on);
 		free(keys);
 		plan_free(pl);
@@ -580,9 +606,9 @@ static int make_plan(struct plan *pl, const struct hil_script *s,
 			keys[pl->nat].cycle = c->cycle;
 			keys[pl->nat++].cmd = i;
 			pl->atpoked[c->port] = 1;
-			pl->mode[i] = c->cycle > hi ? AT_PENDING
-				      : lo == hi && c->cycle == lo ? AT_NOW
-								   : AT_RUNTIME;
+			pl->mode[i] = c->cycle > hi          ? AT_PENDING
+				: lo == hi && c->cycle == lo ? AT_NOW
+							     : AT_RUNTIME;
 			break;
 		case HIL_CMD_STEP:
 			pl->mode[i] = c->cycle > CYCLE_MAX - hi;
@@ -636,9 +662,11 @@ static int make_plan(struct plan *pl, const struct hil_script *s,
 	free(keys);
 	if (pl->maxrep > MAX_REPORTS) {
 		plan_free(pl);
-		return hil_fail(err, errlen, "%s: one cycle of this script may collect "
-			    "%zu reports, more than the oracle holds (%u): put steps "
-			    "between the waits", s->path, pl->maxrep, MAX_REPORTS);
+		return hil_fail(err, errlen,
+				"%s: one cycle of this script may collect "
+				"%zu reports, more than the oracle holds (%u): put steps "
+				"between the waits",
+				s->path, pl->maxrep, MAX_REPORTS);
 	}
 	return 0;
 }
@@ -672,9 +700,10 @@ static void literal(FILE *f, const struct hil_port *q, const uint8_t *v)
 /* The block that ends the run: the trace so far, then the message
  * "PATH:LINE: ..." on stderr, then exit status `status`. `args` follows the
  * format in $fdisplay; the format may use %0d and %h. */
-__attribute__((format(printf, 6, 7)))
-static void end_run(FILE *f, const struct hil_script *s, int line, int status,
-		    const char *args, const char *fmt, ...)
+__attribute__((format(printf, 6, 7))) static void end_run(FILE *f, const struct hil_script *s,
+							  int line, int status,
+							  const char *args, const char *fmt,
+							  ...)
 {
 	char msg[1024];
 	va_list ap;
@@ -683,21 +712,24 @@ static void end_run(FILE *f, const struct hil_script *s, int line, int status,
 	va_end(ap);
 	fprintf(f, " begin\n            flush;\n            $fdisplay(" STDERR_FD ", \"");
 	vstring(f, s->path, 1);
-	fprintf(f, ":%d: %s\"%s);\n            $finish_and_return(%d);\n"
-		   "            disable main;\n        end\n", line, msg, args, status);
+	fprintf(f,
+		":%d: %s\"%s);\n            $finish_and_return(%d);\n"
+		"            disable main;\n        end\n",
+		line, msg, args, status);
 }
 
-static void write_decls(FILE *f, const struct hil_script *s,
-			const struct hil_ports *p, const struct plan *pl)
+static void write_decls(FILE *f, const struct hil_script *s, const struct hil_ports *p,
+			const struct plan *pl)
 {
 	fprintf(f, "// Generated by `hil oracle` from ");
 	vstring(f, s->path, 0);
-	fprintf(f, " for DUT '%s' (signature %016llx):\n"
-		   "// the bare DUT and the script's pokes at the script's cycles, with\n"
-		   "// the bridge's evaluation points. stdout is the trace; vvp exits\n"
-		   "// as `hil run` does (1: an expect or wait failed, 2: a command\n"
-		   "// could not run).\n"
-		   "module hil_oracle_tb;\n    reg hil_clk;\n",
+	fprintf(f,
+		" for DUT '%s' (signature %016llx):\n"
+		"// the bare DUT and the script's pokes at the script's cycles, with\n"
+		"// the bridge's evaluation points. stdout is the trace; vvp exits\n"
+		"// as `hil run` does (1: an expect or wait failed, 2: a command\n"
+		"// could not run).\n"
+		"module hil_oracle_tb;\n    reg hil_clk;\n",
 		p->top, (unsigned long long)p->signature);
 	for (size_t i = 0; i < p->n; i++)
 		fprintf(f, "    %s [%u:0] p%zu; // %s %s\n",
@@ -706,22 +738,26 @@ static void write_decls(FILE *f, const struct hil_script *s,
 	fprintf(f, "\n    %s dut (\n        .%s(hil_clk)", p->top, p->clock);
 	for (size_t i = 0; i < p->n; i++)
 		fprintf(f, ",\n        .%s(p%zu)", p->port[i].name, i);
-	fprintf(f, "\n    );\n\n"
-		   "    reg [63:0] now, hil_t, rb_cyc;\n"
-		   "    integer hil_i, hil_f, hil_r, rb_n;\n"
-		   "    // The reports of cycle rb_cyc, in script-line order.\n"
-		   "    integer rb_line [0:%zu];\n    integer rb_port [0:%zu];\n"
-		   "    reg [%u:0] rb_val [0:%zu];\n",
+	fprintf(f,
+		"\n    );\n\n"
+		"    reg [63:0] now, hil_t, rb_cyc;\n"
+		"    integer hil_i, hil_f, hil_r, rb_n;\n"
+		"    // The reports of cycle rb_cyc, in script-line order.\n"
+		"    integer rb_line [0:%zu];\n    integer rb_port [0:%zu];\n"
+		"    reg [%u:0] rb_val [0:%zu];\n",
 		pl->maxrep - 1, pl->maxrep - 1, pl->maxw - 1, pl->maxrep - 1);
 	for (size_t i = 0; i < p->n; i++)
 		if (pl->watched[i])
-			fprintf(f, "    reg w_on%zu;\n    reg [%u:0] w_prev%zu;\n"
-				   "    integer w_key%zu;\n", i, p->port[i].width - 1, i, i);
+			fprintf(f,
+				"    reg w_on%zu;\n    reg [%u:0] w_prev%zu;\n"
+				"    integer w_key%zu;\n",
+				i, p->port[i].width - 1, i, i);
 	if (pl->nat)
-		fprintf(f, "    // Pokes for later cycles, by cycle then script order.\n"
-			   "    reg [63:0] pd_at [0:%zu];\n    integer pd_port [0:%zu];\n"
-			   "    reg [%u:0] pd_val [0:%zu];\n    reg pd_on [0:%zu];\n"
-			   "    integer pd_next;\n",
+		fprintf(f,
+			"    // Pokes for later cycles, by cycle then script order.\n"
+			"    reg [63:0] pd_at [0:%zu];\n    integer pd_port [0:%zu];\n"
+			"    reg [%u:0] pd_val [0:%zu];\n    reg pd_on [0:%zu];\n"
+			"    integer pd_next;\n",
 			pl->nat - 1, pl->nat - 1, pl->maxw - 1, pl->nat - 1, pl->nat - 1);
 }
 
@@ -732,71 +768,82 @@ static void write_tasks(FILE *f, const struct hil_ports *p, const struct plan *p
 	for (size_t i = 0; i < p->n; i++)
 		any |= pl->reported[i];
 	if (any) {
-		fprintf(f, "            for (hil_f = 0; hil_f < rb_n; hil_f = hil_f + 1)\n"
-			   "                case (rb_port[hil_f])\n");
+		fprintf(f,
+			"            for (hil_f = 0; hil_f < rb_n; hil_f = hil_f + 1)\n"
+			"                case (rb_port[hil_f])\n");
 		for (size_t i = 0; i < p->n; i++)
 			if (pl->reported[i])
-				fprintf(f, "                %zu: $display(\"%%0d %s 0x%%h\", "
-					   "rb_cyc, rb_val[hil_f][%u:0]);\n",
+				fprintf(f,
+					"                %zu: $display(\"%%0d %s 0x%%h\", "
+					"rb_cyc, rb_val[hil_f][%u:0]);\n",
 					i, p->port[i].name, p->port[i].width - 1);
 		fprintf(f, "                endcase\n");
 	}
-	fprintf(f, "            rb_n = 0;\n        end\n    endtask\n\n"
-		   "    // Stable: a report goes after those of its line already held.\n"
-		   "    task report(input integer line, input integer port, input [%u:0] val);\n"
-		   "        begin\n"
-		   "            if (rb_n != 0 && rb_cyc != now) flush;\n"
-		   "            rb_cyc = now;\n"
-		   "            hil_r = rb_n;\n"
-		   "            while (hil_r > 0 && rb_line[hil_r - 1] > line) begin\n"
-		   "                rb_line[hil_r] = rb_line[hil_r - 1];\n"
-		   "                rb_port[hil_r] = rb_port[hil_r - 1];\n"
-		   "                rb_val[hil_r] = rb_val[hil_r - 1];\n"
-		   "                hil_r = hil_r - 1;\n"
-		   "            end\n"
-		   "            rb_line[hil_r] = line;\n"
-		   "            rb_port[hil_r] = port;\n"
-		   "            rb_val[hil_r] = val;\n"
-		   "            rb_n = rb_n + 1;\n"
-		   "        end\n    endtask\n\n"
-		   "    // Watched ports that changed since the last evaluation point,\n"
-		   "    // in port order.\n"
-		   "    task eval_point;\n        begin\n", pl->maxw - 1);
+	fprintf(f,
+		"            rb_n = 0;\n        end\n    endtask\n\n"
+		"    // Stable: a report goes after those of its line already held.\n"
+		"    task report(input integer line, input integer port, input [%u:0] val);\n"
+		"        begin\n"
+		"            if (rb_n != 0 && rb_cyc != now) flush;\n"
+		"            rb_cyc = now;\n"
+		"            hil_r = rb_n;\n"
+		"            while (hil_r > 0 && rb_line[hil_r - 1] > line) begin\n"
+		"                rb_line[hil_r] = rb_line[hil_r - 1];\n"
+		"                rb_port[hil_r] = rb_port[hil_r - 1];\n"
+		"                rb_val[hil_r] = rb_val[hil_r - 1];\n"
+		"                hil_r = hil_r - 1;\n"
+		"            end\n"
+		"            rb_line[hil_r] = line;\n"
+		"            rb_port[hil_r] = port;\n"
+		"            rb_val[hil_r] = val;\n"
+		"            rb_n = rb_n + 1;\n"
+		"        end\n    endtask\n\n"
+		"    // Watched ports that changed since the last evaluation point,\n"
+		"    // in port order.\n"
+		"    task eval_point;\n        begin\n",
+		pl->maxw - 1);
 	for (size_t i = 0; i < p->n; i++)
 		if (pl->watched[i])
-			fprintf(f, "            if (w_on%zu && p%zu !== w_prev%zu) begin\n"
-				   "                report(w_key%zu, %zu, p%zu);\n"
-				   "                w_prev%zu = p%zu;\n            end\n",
+			fprintf(f,
+				"            if (w_on%zu && p%zu !== w_prev%zu) begin\n"
+				"                report(w_key%zu, %zu, p%zu);\n"
+				"                w_prev%zu = p%zu;\n            end\n",
 				i, i, i, i, i, i, i, i);
 	fprintf(f, "        end\n    endtask\n\n");
 	if (pl->nat) {
-		fprintf(f, "    task poke(input integer port, input [%u:0] val);\n"
-			   "        case (port)\n", pl->maxw - 1);
+		fprintf(f,
+			"    task poke(input integer port, input [%u:0] val);\n"
+			"        case (port)\n",
+			pl->maxw - 1);
 		for (size_t i = 0; i < p->n; i++)
 			if (pl->atpoked[i])
 				fprintf(f, "        %zu: p%zu = val[%u:0];\n", i, i,
 					p->port[i].width - 1);
 		fprintf(f, "        endcase\n    endtask\n\n");
 	}
-	fprintf(f, "    // One rising edge; then the pokes waiting for the new cycle,\n"
-		   "    // and time for the DUT to settle.\n"
-		   "    task tick;\n        begin\n"
-		   "            hil_clk = 1'b1;\n"
-		   "            #1 hil_clk = 1'b0;\n"
-		   "            now = now + 1;\n");
+	fprintf(f,
+		"    // One rising edge; then the pokes waiting for the new cycle,\n"
+		"    // and time for the DUT to settle.\n"
+		"    task tick;\n        begin\n"
+		"            hil_clk = 1'b1;\n"
+		"            #1 hil_clk = 1'b0;\n"
+		"            now = now + 1;\n");
 	if (pl->nat)
-		fprintf(f, "            while (pd_next < %zu && pd_at[pd_next] <= now) begin\n"
-			   "                if (pd_on[pd_next]) poke(pd_port[pd_next], pd_val[pd_next]);\n"
-			   "                pd_next = pd_next + 1;\n"
-			   "            end\n", pl->nat);
-	fprintf(f, "            #1;\n        end\n    endtask\n\n"
-		   "    // step and run: an evaluation point at every cycle up to t.\n"
-		   "    task adv(input [63:0] t);\n        begin\n"
-		   "            eval_point;\n"
-		   "            while (now < t) begin\n"
-		   "                tick;\n"
-		   "                eval_point;\n"
-		   "            end\n        end\n    endtask\n\n");
+		fprintf(f,
+			"            while (pd_next < %zu && pd_at[pd_next] <= now) begin\n"
+			"                if (pd_on[pd_next]) poke(pd_port[pd_next], pd_val[pd_next]);\n"
+			"                pd_next = pd_next + 1;\n"
+			"            end\n",
+			pl->nat);
+	fprintf(f,
+		"            #1;\n        end\n    endtask\n\n"
+		"    // step and run: an evaluation point at every cycle up to t.\n"
+		"    task adv(input [63:0] t);\n        begin\n"
+		"            eval_point;\n"
+		"            while (now < t) begin\n"
+		"                tick;\n"
+		"                eval_point;\n"
+		"            end\n        end\n    endtask\n\n");
 }
 
 static void write_poke(FILE *f, const struct hil_cmd *c, const struct hil_port *q)
@@ -825,7 +872,8 @@ static void write_cmd(FILE *f, const struct hil_script *s, const struct hil_port
 		break;
 	case HIL_CMD_POKE_AT:
 		hil_value_format(c->value, q->width, v);
-		fprintf(f, "        // %d: at %llu poke %s %s\n        ", line, cyc, q->name, v);
+		fprintf(f, "        // %d: at %llu poke %s %s\n        ", line, cyc, q->name,
+			v);
 		if (pl->mode[i] == AT_NOW) {
 			write_poke(f, c, q);
 			fputc('\n', f);
@@ -833,8 +881,10 @@ static void write_cmd(FILE *f, const struct hil_script *s, const struct hil_port
 			fprintf(f, "pd_on[%zu] = 1'b1;\n", pl->slot[i]);
 		} else {
 			fprintf(f, "if (now > 64'd%llu)", cyc);
-			end_run(f, s, line, 2, ", now", "poke of '%s' at cycle %llu, but "
-				"the DUT is at cycle %%0d already", q->name, cyc);
+			end_run(f, s, line, 2, ", now",
+				"poke of '%s' at cycle %llu, but "
+				"the DUT is at cycle %%0d already",
+				q->name, cyc);
 			fprintf(f, "        else if (now == 64'd%llu) begin ", cyc);
 			write_poke(f, c, q);
 			fprintf(f, " end\n        else pd_on[%zu] = 1'b1;\n", pl->slot[i]);
@@ -852,8 +902,10 @@ static void write_cmd(FILE *f, const struct hil_script *s, const struct hil_port
 		fprintf(f, "        // %d: run %llu\n", line, cyc);
 		if (pl->mode[i]) {
 			fprintf(f, "        if (now > 64'd%llu)", cyc);
-			end_run(f, s, line, 2, ", now", "run to cycle %llu, but the DUT "
-				"is at cycle %%0d already", cyc);
+			end_run(f, s, line, 2, ", now",
+				"run to cycle %llu, but the DUT "
+				"is at cycle %%0d already",
+				cyc);
 		}
 		fprintf(f, "        adv(64'd%llu);\n", cyc);
 		break;
@@ -863,19 +915,22 @@ static void write_cmd(FILE *f, const struct hil_script *s, const struct hil_port
 		break;
 	case HIL_CMD_EXPECT:
 		hil_value_format(c->value, q->width, v);
-		fprintf(f, "        // %d: expect %s %s\n        if (p%d !== ", line,
-			q->name, v, c->port);
+		fprintf(f, "        // %d: expect %s %s\n        if (p%d !== ", line, q->name,
+			v, c->port);
 		literal(f, q, c->value);
 		fputc(')', f);
 		char args[32];
 		snprintf(args, sizeof(args), ", now, p%d", c->port);
-		end_run(f, s, line, 1, args, "expect %s at cycle %%0d: got 0x%%h, "
-			"expected %s", q->name, v);
+		end_run(f, s, line, 1, args,
+			"expect %s at cycle %%0d: got 0x%%h, "
+			"expected %s",
+			q->name, v);
 		break;
 	case HIL_CMD_WATCH:
-		fprintf(f, "        // %d: watch %s\n        w_on%d = 1'b1; w_prev%d = p%d; "
-			   "w_key%d = %d;\n", line, q->name, c->port, c->port, c->port,
-			c->port, line);
+		fprintf(f,
+			"        // %d: watch %s\n        w_on%d = 1'b1; w_prev%d = p%d; "
+			"w_key%d = %d;\n",
+			line, q->name, c->port, c->port, c->port, c->port, line);
 		break;
 	case HIL_CMD_UNWATCH:
 		fprintf(f, "        // %d: unwatch %s\n", line, q->name);
@@ -891,24 +946,28 @@ static void write_cmd(FILE *f, const struct hil_script *s, const struct hil_port
 		hil_value_format(masked, q->width, vm);
 		const char *op = c->ne ? "!=" : "==";
 		char cond[64 + 2 * sizeof(v)], args[32];
-		snprintf(cond, sizeof(cond), "((p%d & %u'h%s) %s %u'h%s)", c->port,
-			 q->width, m + 2, op, q->width, vm + 2);
+		snprintf(cond, sizeof(cond), "((p%d & %u'h%s) %s %u'h%s)", c->port, q->width,
+			 m + 2, op, q->width, vm + 2);
 		fprintf(f, "        // %d: wait %s %s %s mask %s timeout %llu\n", line,
 			q->name, op, v, m, cyc);
 		if (pl->mode[i]) {
 			fprintf(f, "        if (now > 64'd%llu)", CYCLE_MAX - cyc);
 			end_run(f, s, line, 2, "", "timeout runs past the 48-bit counter");
 		}
-		fprintf(f, "        hil_t = now + 64'd%llu;\n"
-			   "        eval_point;\n"
-			   "        while (%s !== 1'b1 && now < hil_t) begin\n"
-			   "            tick;\n"
-			   "            eval_point;\n"
-			   "        end\n"
-			   "        if (%s !== 1'b1)", cyc, cond, cond);
+		fprintf(f,
+			"        hil_t = now + 64'd%llu;\n"
+			"        eval_point;\n"
+			"        while (%s !== 1'b1 && now < hil_t) begin\n"
+			"            tick;\n"
+			"            eval_point;\n"
+			"        end\n"
+			"        if (%s !== 1'b1)",
+			cyc, cond, cond);
 		snprintf(args, sizeof(args), ", now, p%d", c->port);
-		end_run(f, s, line, 1, args, "wait timed out at cycle %%0d: %s = 0x%%h "
-			"(wanted %s %s)", q->name, op, v);
+		end_run(f, s, line, 1, args,
+			"wait timed out at cycle %%0d: %s = 0x%%h "
+			"(wanted %s %s)",
+			q->name, op, v);
 		break;
 	}
 	}
@@ -929,13 +988,15 @@ static void write_main(FILE *f, const struct hil_script *s, const struct hil_por
 		fprintf(f, "        pd_next = 0;\n");
 	for (size_t k = 0; k < pl->nat; k++) {
 		const struct hil_cmd *c = &s->cmds[pl->slot_cmd[k]];
-		fprintf(f, "        pd_at[%zu] = 64'd%llu; pd_port[%zu] = %d; pd_val[%zu] = ",
-			k, (unsigned long long)c->cycle, k, c->port, k);
+		fprintf(f,
+			"        pd_at[%zu] = 64'd%llu; pd_port[%zu] = %d; pd_val[%zu] = ", k,
+			(unsigned long long)c->cycle, k, c->port, k);
 		literal(f, &p->port[c->port], c->value);
 		fprintf(f, "; pd_on[%zu] = 1'b0;\n", k);
 	}
-	fprintf(f, "        // Power-on: flip-flops and memories without an initial\n"
-		   "        // value start at 0, as on the iCE40 and in the model.\n");
+	fprintf(f,
+		"        // Power-on: flip-flops and memories without an initial\n"
+		"        // value start at 0, as on the iCE40 and in the model.\n");
 	if (init->n)
 		fwrite(init->s, 1, init->n, f);
 	fprintf(f, "        #1;\n\n");
@@ -944,9 +1005,8 @@ static void write_main(FILE *f, const struct hil_script *s, const struct hil_por
 	fprintf(f, "        flush;\n        $finish;\n    end\nendmodule\n");
 }
 
-int hil_oracle_write(FILE *out, const struct hil_script *s,
-		     const struct hil_ports *p, const char *bare_json,
-		     char *err, size_t errlen)
+int hil_oracle_write(FILE *out, const struct hil_script *s, const struct hil_ports *p,
+		     const char *bare_json, char *err, size_t errlen)
 {
 	struct walk w = {.json = bare_json, .err = err, .errlen = errlen};
 	struct plan pl;
@@ -956,8 +1016,10 @@ int hil_oracle_write(FILE *out, const struct hil_script *s,
 	w.modules = json_object_get(root, "modules");
 	int rc = -1;
 	if (!json_is_object(json_object_get(w.modules, p->top)))
-		hil_fail(err, errlen, "%s: no module '%s': is this the Yosys JSON of "
-		     "DUT '%s'?", bare_json, p->top, p->top);
+		hil_fail(err, errlen,
+			 "%s: no module '%s': is this the Yosys JSON of "
+			 "DUT '%s'?",
+			 bare_json, p->top, p->top);
 	else
 		rc = walk_module(&w, p->top, "dut", 0);
 	json_decref(root);
@@ -967,7 +1029,8 @@ int hil_oracle_write(FILE *out, const struct hil_script *s,
 		write_main(out, s, p, &pl, &w.init);
 		plan_free(&pl);
 		if (fflush(out) != 0 || ferror(out))
-			rc = hil_fail(err, errlen, "writing the testbench: %s", strerror(errno));
+			rc = hil_fail(err, errlen, "writing the testbench: %s",
+				      strerror(errno));
 	}
 	free(w.init.s);
 	return rc;

@@ -17,15 +17,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_LINE 4096
+#define MAX_LINE   4096
 #define MAX_SCRIPT (64u << 20)
 /* The longest command, wait PORT == VALUE mask MASK timeout N, has 8 words;
  * one more slot holds the first word too many. */
-#define MAX_WORDS 9
+#define MAX_WORDS  9
 #define CYCLE_BITS 48
-#define CYCLE_MAX ((1ull << CYCLE_BITS) - 1)
-#define NUM_BYTES HIL_MAX_PORT_BYTES
-#define SHOW_MAX 48
+#define CYCLE_MAX  ((1ull << CYCLE_BITS) - 1)
+#define NUM_BYTES  HIL_MAX_PORT_BYTES
+#define SHOW_MAX   48
 
 struct word {
 	const char *s;
@@ -39,10 +39,10 @@ struct parser {
 	char *err;
 	size_t errlen;
 	const struct word *w;
-	int nw, next;          /* words of the line, the next one to take */
-	const char *usage;     /* of the command being parsed */
-	uint64_t lo;           /* `now` is at least this ... */
-	int exact;             /* ... and exactly this unless a wait came before */
+	int nw, next;                  /* words of the line, the next one to take */
+	const char *usage;             /* of the command being parsed */
+	uint64_t lo;                   /* `now` is at least this ... */
+	int exact;                     /* ... and exactly this unless a wait came before */
 	const struct hil_cmd *last_at; /* the poke scheduled latest, if any */
 };
 
@@ -59,8 +59,8 @@ static const char *shown(const char *s, char *buf, size_t cap)
 	return buf;
 }
 
-__attribute__((format(printf, 3, 4)))
-static int perr(struct parser *p, size_t col, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static int perr(struct parser *p, size_t col,
+						      const char *fmt, ...)
 {
 	char msg[768];
 	va_list ap;
@@ -70,15 +70,18 @@ static int perr(struct parser *p, size_t col, const char *fmt, ...)
 	return hil_fail(p->err, p->errlen, "%s:%d:%zu: %s", p->path, p->line, col, msg);
 }
 
-enum { NUM_OK, NUM_MALFORMED, NUM_HUGE };
+enum {
+	NUM_OK,
+	NUM_MALFORMED,
+	NUM_HUGE
+};
 
 /* Parses a number word into NUM_BYTES little-endian bytes. NUM_HUGE means
  * well formed but wider than NUM_BYTES; NUM_MALFORMED puts the reason in
  * `why`. Malformed wins over huge, so the message names the real mistake. */
 static int parse_num(const char *s, uint8_t *v, char *why, size_t whylen)
 {
-	static const char *const names[] = {[2] = "binary", [10] = "decimal",
-					    [16] = "hex"};
+	static const char *const names[] = {[2] = "binary", [10] = "decimal", [16] = "hex"};
 	unsigned base = 10;
 	int huge = 0, ndig = 0, prev_us = 0;
 	memset(v, 0, NUM_BYTES);
@@ -96,10 +99,10 @@ static int parse_num(const char *s, uint8_t *v, char *why, size_t whylen)
 			prev_us = 1;
 			continue;
 		}
-		unsigned d = c >= '0' && c <= '9'   ? (unsigned)(c - '0')
-			     : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
-			     : c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10)
-						    : 99u;
+		unsigned d = c >= '0' && c <= '9' ? (unsigned)(c - '0')
+			: c >= 'a' && c <= 'f'    ? (unsigned)(c - 'a' + 10)
+			: c >= 'A' && c <= 'F'    ? (unsigned)(c - 'A' + 10)
+						  : 99u;
 		if (d >= base) {
 			char b[16];
 			if (c > 0x20 && c < 0x7f)
@@ -108,9 +111,9 @@ static int parse_num(const char *s, uint8_t *v, char *why, size_t whylen)
 				snprintf(b, sizeof(b), "byte 0x%02x", (unsigned char)c);
 			hil_fail(why, whylen, "%s is not a %s digit%s", b, names[base],
 				 c == '-' ? " (values are unsigned)"
-				 : base == 10 && (c == 'X' || c == 'B' || d < 16)
-				     ? " (hex is written 0x..., binary 0b...)"
-				     : "");
+					 : base == 10 && (c == 'X' || c == 'B' || d < 16)
+					 ? " (hex is written 0x..., binary 0b...)"
+					 : "");
 			return NUM_MALFORMED;
 		}
 		ndig++;
@@ -139,14 +142,14 @@ static unsigned bit_length(const uint8_t *v, size_t n)
 	return 0;
 }
 
-int hil_value_parse(const char *text, unsigned width, uint8_t *out,
-		    size_t nbytes, char *err, size_t errlen)
+int hil_value_parse(const char *text, unsigned width, uint8_t *out, size_t nbytes, char *err,
+		    size_t errlen)
 {
 	uint8_t v[NUM_BYTES];
 	char why[128], sh[SHOW_MAX + 4];
 	if (width == 0 || width > HIL_MAX_PORT_WIDTH)
 		return hil_fail(err, errlen, "width %u is not 1 to %d bits", width,
-			 HIL_MAX_PORT_WIDTH);
+				HIL_MAX_PORT_WIDTH);
 	if (nbytes < (width + 7) / 8)
 		return hil_fail(err, errlen, "%zu bytes cannot hold %u bits", nbytes, width);
 	int rc = parse_num(text, v, why, sizeof(why));
@@ -154,12 +157,13 @@ int hil_value_parse(const char *text, unsigned width, uint8_t *out,
 	if (rc == NUM_MALFORMED)
 		return hil_fail(err, errlen, "malformed number '%s': %s", sh, why);
 	if (rc == NUM_HUGE)
-		return hil_fail(err, errlen, "value %s is more than %d bits wide, at most %u fit",
-			 sh, 8 * NUM_BYTES, width);
+		return hil_fail(err, errlen,
+				"value %s is more than %d bits wide, at most %u fit", sh,
+				8 * NUM_BYTES, width);
 	unsigned bits = bit_length(v, sizeof(v));
 	if (bits > width)
 		return hil_fail(err, errlen, "value %s is %u bits wide, at most %u fit", sh,
-			 bits, width);
+				bits, width);
 	memset(out, 0, nbytes);
 	memcpy(out, v, (width + 7) / 8);
 	return 0;
@@ -188,8 +192,8 @@ static const struct word *arg(struct parser *p, const char *what)
 	if (p->next < p->nw)
 		return &p->w[p->next++];
 	const struct word *last = &p->w[p->nw - 1];
-	perr(p, last->col + strlen(last->s), "missing %s: the command is '%s'",
-	     what, p->usage);
+	perr(p, last->col + strlen(last->s), "missing %s: the command is '%s'", what,
+	     p->usage);
 	return NULL;
 }
 
@@ -201,8 +205,7 @@ static int want_port(struct parser *p, int input_only)
 		return -1;
 	int i = hil_ports_find(p->ports, w->s);
 	if (i >= 0 && input_only && !p->ports->port[i].is_input)
-		return perr(p, w->col, "poke to output '%s': only inputs can be poked",
-			    w->s);
+		return perr(p, w->col, "poke to output '%s': only inputs can be poked", w->s);
 	if (i >= 0)
 		return i;
 	size_t o = 0;
@@ -212,20 +215,21 @@ static int want_port(struct parser *p, int input_only)
 			snprintf(list + o, sizeof(list) - o, ", ...");
 			break;
 		}
-		o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%s", k ? ", " : "",
-				      name);
+		o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%s", k ? ", " : "", name);
 	}
 	if (!strcmp(w->s, p->ports->clock))
-		return perr(p, w->col, "'%s' is the clock, which hil drives; it is "
-			    "not a port (ports: %s)", w->s, list);
-	return perr(p, w->col, "unknown port '%s' (ports: %s)",
-		    shown(w->s, sh, sizeof(sh)), list);
+		return perr(p, w->col,
+			    "'%s' is the clock, which hil drives; it is "
+			    "not a port (ports: %s)",
+			    w->s, list);
+	return perr(p, w->col, "unknown port '%s' (ports: %s)", shown(w->s, sh, sizeof(sh)),
+		    list);
 }
 
 /* VALUE or MASK (`what`, called `label` in messages) for `port`, checked
  * against its width. */
-static int want_value(struct parser *p, int port, const char *what,
-		      const char *label, uint8_t **out)
+static int want_value(struct parser *p, int port, const char *what, const char *label,
+		      uint8_t **out)
 {
 	const struct hil_port *q = &p->ports->port[port];
 	uint8_t v[NUM_BYTES];
@@ -239,20 +243,20 @@ static int want_value(struct parser *p, int port, const char *what,
 		return perr(p, w->col, "malformed number '%s': %s", sh, why);
 	unsigned bits = bit_length(v, sizeof(v));
 	if (rc == NUM_HUGE)
-		return perr(p, w->col, "%s %s is more than %d bits wide, port '%s' "
-			    "has %u", label, sh,
-			    8 * NUM_BYTES, q->name, q->width);
+		return perr(p, w->col,
+			    "%s %s is more than %d bits wide, port '%s' "
+			    "has %u",
+			    label, sh, 8 * NUM_BYTES, q->name, q->width);
 	if (bits > q->width)
-		return perr(p, w->col, "%s %s is %u bits wide, port '%s' has %u",
-			    label, sh, bits, q->name, q->width);
+		return perr(p, w->col, "%s %s is %u bits wide, port '%s' has %u", label, sh,
+			    bits, q->name, q->width);
 	if (!(*out = malloc(q->nbytes)))
 		return perr(p, w->col, "out of memory");
 	memcpy(*out, v, q->nbytes);
 	return 0;
 }
 
-static int want_cycle(struct parser *p, const char *what, uint64_t *out,
-		      size_t *col)
+static int want_cycle(struct parser *p, const char *what, uint64_t *out, size_t *col)
 {
 	uint8_t v[NUM_BYTES];
 	char why[128], sh[SHOW_MAX + 4];
@@ -265,9 +269,10 @@ static int want_cycle(struct parser *p, const char *what, uint64_t *out,
 	if (rc == NUM_MALFORMED)
 		return perr(p, w->col, "malformed number '%s': %s", sh, why);
 	if (rc == NUM_HUGE || bit_length(v, sizeof(v)) > CYCLE_BITS)
-		return perr(p, w->col, "%s %s is beyond the %d-bit cycle counter "
-			    "(at most %llu)", what, sh, CYCLE_BITS,
-			    (unsigned long long)CYCLE_MAX);
+		return perr(p, w->col,
+			    "%s %s is beyond the %d-bit cycle counter "
+			    "(at most %llu)",
+			    what, sh, CYCLE_BITS, (unsigned long long)CYCLE_MAX);
 	*out = 0;
 	for (int i = CYCLE_BITS / 8; i-- > 0;)
 		*out = *out << 8 | v[i];
@@ -281,8 +286,8 @@ static int want_kw(struct parser *p, const char *kw, const char *what)
 	if (!w)
 		return -1;
 	if (strcmp(w->s, kw))
-		return perr(p, w->col, "expected '%s', found '%s': the command is '%s'",
-			    kw, shown(w->s, sh, sizeof(sh)), p->usage);
+		return perr(p, w->col, "expected '%s', found '%s': the command is '%s'", kw,
+			    shown(w->s, sh, sizeof(sh)), p->usage);
 	return 0;
 }
 
@@ -293,11 +298,11 @@ static const char *where(const struct parser *p)
 
 /* `cycles` more cycles from the script's earliest `now` must stay on the
  * counter. */
-static int check_room(struct parser *p, uint64_t cycles, size_t col,
-		      const char *what)
+static int check_room(struct parser *p, uint64_t cycles, size_t col, const char *what)
 {
 	if (cycles > CYCLE_MAX - p->lo)
-		return perr(p, col, "%s %llu runs past the end of the %d-bit cycle "
+		return perr(p, col,
+			    "%s %llu runs past the end of the %d-bit cycle "
 			    "counter: the script is at cycle %llu%s",
 			    what, (unsigned long long)cycles, CYCLE_BITS,
 			    (unsigned long long)p->lo, where(p));
@@ -315,8 +320,10 @@ static int parse_wait(struct parser *p, struct hil_cmd *c)
 	if (!op)
 		return -1;
 	if (strcmp(op->s, "==") && strcmp(op->s, "!="))
-		return perr(p, op->col, "expected '==' or '!=', found '%s': the "
-			    "command is '%s'", shown(op->s, sh, sizeof(sh)), p->usage);
+		return perr(p, op->col,
+			    "expected '==' or '!=', found '%s': the "
+			    "command is '%s'",
+			    shown(op->s, sh, sizeof(sh)), p->usage);
 	c->ne = op->s[0] == '!';
 	if (want_value(p, c->port, "VALUE", "value", &c->value) < 0)
 		return -1;
@@ -366,10 +373,13 @@ static int unknown_command(struct parser *p, const struct word *w)
 		low[n] = '\0';
 		for (size_t k = 0; k < NSYNTAX; k++)
 			if (!strcmp(low, syntax[k].name))
-				return perr(p, w->col, "unknown command '%s' (keywords are "
-					    "lower case: '%s')", w->s, low);
+				return perr(p, w->col,
+					    "unknown command '%s' (keywords are "
+					    "lower case: '%s')",
+					    w->s, low);
 	}
-	return perr(p, w->col, "unknown command '%s' (commands: poke, at, step, "
+	return perr(p, w->col,
+		    "unknown command '%s' (commands: poke, at, step, "
 		    "run, peek, expect, watch, unwatch, wait)",
 		    shown(w->s, sh, sizeof(sh)));
 }
@@ -392,20 +402,20 @@ static int parse_cmd(struct parser *p, struct hil_cmd *c)
 		/* `now` as far as the parser knows it: exact unless after a wait. */
 		c->cycle = p->lo;
 		rc = (c->port = want_port(p, 1)) < 0 ||
-		     want_value(p, c->port, "VALUE", "value", &c->value) < 0;
+			want_value(p, c->port, "VALUE", "value", &c->value) < 0;
 		break;
 	case HIL_CMD_POKE_AT:
 		if (want_cycle(p, "cycle", &c->cycle, &col) < 0)
 			return -1;
 		if (c->cycle < p->lo)
-			return perr(p, col, "at %llu is before cycle %llu, where the "
+			return perr(p, col,
+				    "at %llu is before cycle %llu, where the "
 				    "script is%s: a poke cannot go back in time",
-				    (unsigned long long)c->cycle,
-				    (unsigned long long)p->lo, where(p));
+				    (unsigned long long)c->cycle, (unsigned long long)p->lo,
+				    where(p));
 		c->col = (int)col;
-		rc = want_kw(p, "poke", "'poke'") < 0 ||
-		     (c->port = want_port(p, 1)) < 0 ||
-		     want_value(p, c->port, "VALUE", "value", &c->value) < 0;
+		rc = want_kw(p, "poke", "'poke'") < 0 || (c->port = want_port(p, 1)) < 0 ||
+			want_value(p, c->port, "VALUE", "value", &c->value) < 0;
 		break;
 	case HIL_CMD_STEP:
 		if (want_cycle(p, "step", &c->cycle, &col) < 0 ||
@@ -417,10 +427,11 @@ static int parse_cmd(struct parser *p, struct hil_cmd *c)
 		if (want_cycle(p, "cycle", &c->cycle, &col) < 0)
 			return -1;
 		if (c->cycle < p->lo)
-			return perr(p, col, "run %llu would go back in time: the "
+			return perr(p, col,
+				    "run %llu would go back in time: the "
 				    "script is at cycle %llu%s; step N runs N cycles",
-				    (unsigned long long)c->cycle,
-				    (unsigned long long)p->lo, where(p));
+				    (unsigned long long)c->cycle, (unsigned long long)p->lo,
+				    where(p));
 		p->lo = c->cycle;
 		p->exact = 1;
 		break;
@@ -431,7 +442,7 @@ static int parse_cmd(struct parser *p, struct hil_cmd *c)
 		break;
 	case HIL_CMD_EXPECT:
 		rc = (c->port = want_port(p, 0)) < 0 ||
-		     want_value(p, c->port, "VALUE", "value", &c->value) < 0;
+			want_value(p, c->port, "VALUE", "value", &c->value) < 0;
 		break;
 	case HIL_CMD_WAIT:
 		rc = parse_wait(p, c) < 0;
@@ -440,7 +451,8 @@ static int parse_cmd(struct parser *p, struct hil_cmd *c)
 	if (rc)
 		return -1;
 	if (p->next < p->nw)
-		return perr(p, p->w[p->next].col, "unexpected '%s' after '%s' (one "
+		return perr(p, p->w[p->next].col,
+			    "unexpected '%s' after '%s' (one "
 			    "command a line; '#' starts a comment)",
 			    shown(p->w[p->next].s, sh, sizeof(sh)), p->usage);
 	return 0;
@@ -479,8 +491,8 @@ static void free_cmd(struct hil_cmd *c)
 int hil_script_parse(struct hil_script *s, const char *path, const char *text,
 		     const struct hil_ports *ports, char *err, size_t errlen)
 {
-	struct parser p = {.path = path, .ports = ports, .err = err,
-			   .errlen = errlen, .exact = 1};
+	struct parser p = {
+		.path = path, .ports = ports, .err = err, .errlen = errlen, .exact = 1};
 	size_t cap = 0;
 	memset(s, 0, sizeof(*s));
 	if (!(s->path = strdup(path)))
@@ -496,8 +508,7 @@ int hil_script_parse(struct hil_script *s, const char *path, const char *text,
 		}
 		p.line++;
 		if (len > MAX_LINE) {
-			perr(&p, MAX_LINE + 1, "line longer than %d characters",
-			     MAX_LINE);
+			perr(&p, MAX_LINE + 1, "line longer than %d characters", MAX_LINE);
 			goto fail;
 		}
 		memcpy(buf, t, len);
@@ -533,7 +544,8 @@ int hil_script_parse(struct hil_script *s, const char *path, const char *text,
 			p.last_at = &s->cmds[i];
 	if (p.last_at && p.exact && p.last_at->cycle > p.lo) {
 		p.line = p.last_at->line;
-		perr(&p, (size_t)p.last_at->col, "at %llu is never reached: the script "
+		perr(&p, (size_t)p.last_at->col,
+		     "at %llu is never reached: the script "
 		     "ends at cycle %llu; run or step up to it",
 		     (unsigned long long)p.last_at->cycle, (unsigned long long)p.lo);
 		goto fail;
@@ -544,8 +556,8 @@ fail:
 	return -1;
 }
 
-int hil_script_load(struct hil_script *s, const char *path,
-		    const struct hil_ports *ports, char *err, size_t errlen)
+int hil_script_load(struct hil_script *s, const char *path, const struct hil_ports *ports,
+		    char *err, size_t errlen)
 {
 	memset(s, 0, sizeof(*s));
 	char *text;
@@ -566,8 +578,8 @@ int hil_script_load(struct hil_script *s, const char *path,
 				line++;
 				bol = q + 1;
 			}
-		hil_fail(err, errlen, "%s:%d:%zu: NUL byte: a script is text", path,
-			 line, (size_t)(nul - bol) + 1);
+		hil_fail(err, errlen, "%s:%d:%zu: NUL byte: a script is text", path, line,
+			 (size_t)(nul - bol) + 1);
 		goto out;
 	}
 	rc = hil_script_parse(s, path, text, ports, err, errlen);

@@ -25,20 +25,26 @@ int hil_board_target_parse(const char *kind, const char *mid, struct hil_board_t
 		return -1;
 	if (!strcmp(kind, "usb")) {
 		if (strcmp(bt->board.link, "fx2"))
-			return hil_fail(err, errlen, "board %s has no FX2: its target is "
-				 "ftdi:%s:DIR", name, name);
+			return hil_fail(err, errlen,
+					"board %s has no FX2: its target is "
+					"ftdi:%s:DIR",
+					name, name);
 		if (at)
-			return hil_fail(err, errlen, "target usb:%s: hil finds the one FX2 "
-				 "board attached; choosing among several is not "
-				 "built yet", mid);
+			return hil_fail(err, errlen,
+					"target usb:%s: hil finds the one FX2 "
+					"board attached; choosing among several is not "
+					"built yet",
+					mid);
 		return 0;
 	}
 	if (hil_board_ftdi(&bt->board, err, errlen) < 0)
 		return -1;
 	if (!strcmp(kind, "tty")) {
 		if (!at || at[1] != '/')
-			return hil_fail(err, errlen, "target tty:%s: name the serial device, as "
-				 "in tty:%s@/dev/ttyUSB1:DIR", mid, name);
+			return hil_fail(err, errlen,
+					"target tty:%s: name the serial device, as "
+					"in tty:%s@/dev/ttyUSB1:DIR",
+					mid, name);
 		snprintf(bt->tty, sizeof(bt->tty), "%s", at + 1);
 		return 0;
 	}
@@ -47,8 +53,10 @@ int hil_board_target_parse(const char *kind, const char *mid, struct hil_board_t
 		if (sscanf(at + 1, "%d/%d%c", &bt->sel.bus, &bt->sel.addr, &rest) != 2 ||
 		    bt->sel.bus < 1 || bt->sel.bus > 255 || bt->sel.addr < 1 ||
 		    bt->sel.addr > 255) {
-			return hil_fail(err, errlen, "target ftdi:%s: after @ comes a serial "
-				 "number or BUS/DEVICE as hil list shows them (1/5)", mid);
+			return hil_fail(err, errlen,
+					"target ftdi:%s: after @ comes a serial "
+					"number or BUS/DEVICE as hil list shows them (1/5)",
+					mid);
 		}
 		return 0;
 	}
@@ -71,8 +79,10 @@ static struct hil_transport *usb_target(const struct hil_board *b, const char *d
 		return NULL;
 	if (hil_bitfile_load(&img, path, why, sizeof(why)) < 0) {
 		hil_escape(dir, shown, sizeof(shown));
-		hil_fail(err, errlen, "%s: build the DUT's bitstream for %s first: hil "
-			 "bitstream --board %s --dut %s", why, b->name, b->name, shown);
+		hil_fail(err, errlen,
+			 "%s: build the DUT's bitstream for %s first: hil "
+			 "bitstream --board %s --dut %s",
+			 why, b->name, b->name, shown);
 		return NULL;
 	}
 	struct hil_transport *t = NULL;
@@ -121,4 +131,3 @@ void hil_targets_present(const char *const *uris, int n, int *present)
 	for (int i = 0; i < n; i++)
 		present[i] = present_one(uris[i], devs, 64, &nd);
 }
-

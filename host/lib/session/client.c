@@ -21,9 +21,9 @@
 #include "util/errfmt.h"
 #include "util/clock.h"
 
-#define MAX_MSG (64u << 20)
+#define MAX_MSG   (64u << 20)
 #define MAX_ASYNC 256 /* unanswered async requests before we wait */
-#define SPIN_US 200
+#define SPIN_US   200
 
 struct stash {
 	long id;
@@ -74,7 +74,8 @@ static int dial(const char *where, struct hil_tlsc **tls, char *err, size_t errl
 		char host[256];
 		const char *colon = strrchr(where + 4, ':');
 		if (!colon)
-			return hil_fail(err, errlen, "%s: expected %.3s:HOST:PORT", where, where);
+			return hil_fail(err, errlen, "%s: expected %.3s:HOST:PORT", where,
+					where);
 		snprintf(host, sizeof(host), "%.*s", (int)(colon - where - 4), where + 4);
 		struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *ai;
 		int rc = getaddrinfo(host, colon + 1, &hints, &ai);
@@ -82,7 +83,8 @@ static int dial(const char *where, struct hil_tlsc **tls, char *err, size_t errl
 			return hil_fail(err, errlen, "%s: %s", where, gai_strerror(rc));
 		int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 		if (fd < 0 || connect(fd, ai->ai_addr, ai->ai_addrlen) != 0) {
-			hil_fail(err, errlen, "cannot reach hild at %s: %s", where, strerror(errno));
+			hil_fail(err, errlen, "cannot reach hild at %s: %s", where,
+				 strerror(errno));
 			if (fd >= 0)
 				close(fd);
 			fd = -1;
@@ -101,7 +103,8 @@ static int dial(const char *where, struct hil_tlsc **tls, char *err, size_t errl
 	strcpy(a.sun_path, where);
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a)) != 0) {
-		hil_fail(err, errlen, "no hild answers at %s (%s): start one with `hild "
+		hil_fail(err, errlen,
+			 "no hild answers at %s (%s): start one with `hild "
 			 "--foreground` (docs/hild.md), or set HIL_HILD to where it listens",
 			 where, strerror(errno));
 		if (fd >= 0)
@@ -124,7 +127,8 @@ static json_t *take(struct hil_client *c)
 {
 	if (c->in_len < 4)
 		return NULL;
-	size_t n = (size_t)c->in[0] << 24 | (size_t)c->in[1] << 16 | (size_t)c->in[2] << 8 | c->in[3];
+	size_t n = (size_t)c->in[0] << 24 | (size_t)c->in[1] << 16 | (size_t)c->in[2] << 8 |
+		c->in[3];
 	if (n == 0 || n > MAX_MSG) {
 		fail(c, "hild sent a frame of %s bytes", n ? "too many" : "zero");
 		return NULL;
@@ -222,7 +226,9 @@ static int read_more(struct hil_client *c, int dontwait)
 		char buf[CMSG_SPACE(sizeof(int))];
 	} ctl;
 	struct iovec iov = {c->in + c->in_len, c->in_cap - c->in_len};
-	struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
+	struct msghdr m = {.msg_iov = &iov,
+			   .msg_iovlen = 1,
+			   .msg_control = ctl.buf,
 			   .msg_controllen = sizeof(ctl.buf)};
 	ssize_t r;
 	if (c->tls) {
@@ -259,7 +265,8 @@ static int spin(struct hil_client *c, struct pollfd *p)
 		cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	uint64_t t0 = hil_mono_us();
 	int got;
-	while ((got = poll(p, 1, 0)) == 0 && c->spin && cpus > 1 && hil_mono_us() - t0 < SPIN_US)
+	while ((got = poll(p, 1, 0)) == 0 && c->spin && cpus > 1 &&
+	       hil_mono_us() - t0 < SPIN_US)
 		;
 	if (got == 0)
 		got = poll(p, 1, -1);
@@ -295,8 +302,9 @@ static int pump(struct hil_client *c, const uint8_t *out, size_t n, int block)
 			return fail(c, "poll: %s", strerror(errno));
 		}
 		if (p.revents & POLLOUT && off < n) {
-			ssize_t w = c->tls ? hil_tlsc_write(c->tls, out + off, n - off)
-					   : send(c->fd, out + off, n - off, MSG_NOSIGNAL | MSG_DONTWAIT);
+			ssize_t w = c->tls
+				? hil_tlsc_write(c->tls, out + off, n - off)
+				: send(c->fd, out + off, n - off, MSG_NOSIGNAL | MSG_DONTWAIT);
 			if (w < 0 && errno != EAGAIN && errno != EINTR)
 				return fail(c, "lost the connection: %s", strerror(errno));
 			if (w > 0)
@@ -421,7 +429,8 @@ struct hil_client *hil_client_adopt(int fd, const char *peer)
 	return on_fd(fd, peer);
 }
 
-struct hil_client *hil_client_connect(const char *where, const char *client, char *err, size_t errlen)
+struct hil_client *hil_client_connect(const char *where, const char *client, char *err,
+				      size_t errlen)
 {
 	char def[4096];
 	if (!where) {
@@ -445,7 +454,8 @@ struct hil_client *hil_client_connect(const char *where, const char *client, cha
 		char tok[256] = "";
 		if (!tf || !*tf || hil_token_read(tf, tok, sizeof(tok), err, errlen) < 0) {
 			if (!tf || !*tf)
-				hil_fail(err, errlen, "hild over TCP wants its token: set "
+				hil_fail(err, errlen,
+					 "hild over TCP wants its token: set "
 					 "HIL_TOKEN_FILE to a file holding it");
 			json_decref(hello);
 			hil_client_close(c);
@@ -456,7 +466,8 @@ struct hil_client *hil_client_connect(const char *where, const char *client, cha
 	char *t = json_dumps(hello, JSON_COMPACT);
 	json_decref(hello);
 	size_t n = t ? strlen(t) : 0;
-	uint8_t head[4] = {(uint8_t)(n >> 24), (uint8_t)(n >> 16), (uint8_t)(n >> 8), (uint8_t)n};
+	uint8_t head[4] = {(uint8_t)(n >> 24), (uint8_t)(n >> 16), (uint8_t)(n >> 8),
+			   (uint8_t)n};
 	json_t *m = NULL;
 	if (t && pump(c, head, 4, 0) == 0 && pump(c, (const uint8_t *)t, n, 0) == 0)
 		while (!(m = take(c)) && !c->dead)
@@ -469,7 +480,8 @@ struct hil_client *hil_client_connect(const char *where, const char *client, cha
 		else
 			hil_fail(err, errlen, "hild at %s: %s%s", where, c->err,
 				 c->tls ? " (if that hild asks for a client certificate, set "
-					  "HIL_TLS_CERT and HIL_TLS_KEY to one its CA signed)" : "");
+					  "HIL_TLS_CERT and HIL_TLS_KEY to one its CA signed)"
+					: "");
 		json_decref(m);
 		hil_client_close(c);
 		return NULL;

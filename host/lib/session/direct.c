@@ -62,13 +62,13 @@ static int on_msg(void *ctx, const uint8_t *msg, size_t n)
 	case HIL_RE_WATCH:
 		if (r.port >= h->ports.n || r.len != h->ports.port[r.port].nbytes)
 			return hil_fail(d->link.err, sizeof(d->link.err),
-				 "link: watch report for port %u with %u bytes does "
-				 "not match the port list", r.port, r.len);
+					"link: watch report for port %u with %u bytes does "
+					"not match the port list",
+					r.port, r.len);
 		/* A write failure shows at the next call, through record(). */
 		hil_log_put(&h->log, HIL_LOG_REPORT, r.cycle, r.port, r.value);
 		if (h->watch && h->watch[r.port].fn)
-			h->watch[r.port].fn(h->watch[r.port].user, r.port, r.cycle,
-					    r.value);
+			h->watch[r.port].fn(h->watch[r.port].user, r.port, r.cycle, r.value);
 		return 0;
 	case HIL_RE_BREAK:
 	case HIL_RE_ERROR:
@@ -82,18 +82,19 @@ static int on_msg(void *ctx, const uint8_t *msg, size_t n)
 	if (r.op == HIL_RE_SAMPLE && d->samp_got < d->samp_want && (!d->await_op || d->got)) {
 		int want = d->samp_port[d->samp_got];
 		if (r.port != want || r.len != h->ports.port[want].nbytes)
-			return hil_fail(d->link.err, sizeof(d->link.err),
-				 "link: sample report does not match the one asked for");
+			return hil_fail(
+				d->link.err, sizeof(d->link.err),
+				"link: sample report does not match the one asked for");
 		memcpy(d->samp + d->samp_got++ * HIL_MAX_PORT_BYTES, r.value, r.len);
 		return 0;
 	}
 	if (r.op != d->await_op || d->got)
 		return hil_fail(d->link.err, sizeof(d->link.err),
-			 "link: unexpected report 0x%02x from the bridge", r.op);
+				"link: unexpected report 0x%02x from the bridge", r.op);
 	if (r.op == HIL_RE_SAMPLE) {
 		if (r.port >= h->ports.n || r.len != h->ports.port[r.port].nbytes)
 			return hil_fail(d->link.err, sizeof(d->link.err),
-				 "link: sample report does not match the port list");
+					"link: sample report does not match the port list");
 		memcpy(d->repval, r.value, r.len);
 		r.value = d->repval;
 	}
@@ -139,16 +140,19 @@ static int bridge_refused(hil_t *h)
 	struct hil_direct *d = h->direct;
 	struct hil_report s = d->stop;
 	resume(h);
-	return hil_seterr(h, HIL_E_BRIDGE, "the bridge refused command 0x%02x at "
-		      "cycle %llu: %s", s.cmd_op, (unsigned long long)s.cycle,
-		      hil_bridge_error_name(s.code));
+	return hil_seterr(h, HIL_E_BRIDGE,
+			  "the bridge refused command 0x%02x at "
+			  "cycle %llu: %s",
+			  s.cmd_op, (unsigned long long)s.cycle,
+			  hil_bridge_error_name(s.code));
 }
 
 static int send_poke(hil_t *h, int port, uint64_t cycle, const uint8_t *val)
 {
 	uint8_t m[HIL_MSG_MAX];
-	return send_cmd(h, m, hil_enc_poke(m, (uint8_t)port, cycle, val,
-					   (uint8_t)h->ports.port[port].nbytes));
+	return send_cmd(h, m,
+			hil_enc_poke(m, (uint8_t)port, cycle, val,
+				     (uint8_t)h->ports.port[port].nbytes));
 }
 
 /* Sends the scheduled pokes stamped up to `upto`, in cycle order. Returns
@@ -177,8 +181,10 @@ static int schedule(hil_t *h, int port, uint64_t cycle, const uint8_t *val)
 {
 	struct hil_direct *d = h->direct;
 	if (d->npend >= MAX_PENDING)
-		return hil_seterr(h, HIL_E_FULL, "more than %d pokes scheduled ahead: "
-			      "run to some of them first", MAX_PENDING);
+		return hil_seterr(h, HIL_E_FULL,
+				  "more than %d pokes scheduled ahead: "
+				  "run to some of them first",
+				  MAX_PENDING);
 	size_t lo = 0, hi = d->npend;
 	while (lo < hi) { /* after every entry with the same or an earlier cycle */
 		size_t mid = (lo + hi) / 2;
@@ -250,8 +256,10 @@ static int run_to(hil_t *h, uint64_t target, int *broke, size_t k, const int *po
 	 * run: keep those pokes. */
 	long kept = discarded - 1 - (long)k;
 	if (kept < 0 || kept > sent)
-		return hil_seterr(h, HIL_E_LINK, "bridge discarded %ld commands, expected "
-			      "at most %ld", discarded, sent + 1 + (long)k);
+		return hil_seterr(h, HIL_E_LINK,
+				  "bridge discarded %ld commands, expected "
+				  "at most %ld",
+				  discarded, sent + 1 + (long)k);
 	drop_pending(h, (size_t)(sent - kept));
 	h->now = at;
 	*broke = 1;
@@ -272,28 +280,29 @@ static int hello(hil_t *h, const char *ports_path)
 		return bridge_refused(h);
 	const struct hil_report *r = &d->rep;
 	if (r->version != HIL_PROTO_VERSION)
-		return hil_seterr(h, HIL_E_OPEN, "the bridge speaks protocol version %u, "
-			      "this hil speaks %u: rebuild the bitstream or model",
-			      r->version, HIL_PROTO_VERSION);
+		return hil_seterr(h, HIL_E_OPEN,
+				  "the bridge speaks protocol version %u, "
+				  "this hil speaks %u: rebuild the bitstream or model",
+				  r->version, HIL_PROTO_VERSION);
 	if (r->signature != h->ports.signature) {
 		char other[256] = "";
 		hil_dut_name_of(r->signature, other, sizeof(other));
 		return hil_seterr(h, HIL_E_SIGNATURE,
-			      "the target runs DUT %s(signature %016llx), but %s "
-			      "describes DUT '%s' (signature %016llx): rebuild the "
-			      "target for this DUT, or use the ports.json it was "
-			      "built with", other,
-			      (unsigned long long)r->signature, ports_path,
-			      h->ports.top, (unsigned long long)h->ports.signature);
+				  "the target runs DUT %s(signature %016llx), but %s "
+				  "describes DUT '%s' (signature %016llx): rebuild the "
+				  "target for this DUT, or use the ports.json it was "
+				  "built with",
+				  other, (unsigned long long)r->signature, ports_path,
+				  h->ports.top, (unsigned long long)h->ports.signature);
 	}
 	if (r->nports != h->ports.n || r->cycle_bits < 48 || r->nbreak < 1 ||
 	    r->max_payload < 16)
-		return hil_seterr(h, HIL_E_OPEN, "the bridge reports parameters hil "
-			      "cannot use (ports %u, cycle bits %u, break units %u)",
-			      r->nports, r->cycle_bits, r->nbreak);
+		return hil_seterr(h, HIL_E_OPEN,
+				  "the bridge reports parameters hil "
+				  "cannot use (ports %u, cycle bits %u, break units %u)",
+				  r->nports, r->cycle_bits, r->nbreak);
 	h->now = r->cycle;
-	d->link.maxpay = r->max_payload < HIL_FRAME_MAXPAY ? r->max_payload
-							   : HIL_FRAME_MAXPAY;
+	d->link.maxpay = r->max_payload < HIL_FRAME_MAXPAY ? r->max_payload : HIL_FRAME_MAXPAY;
 	return HIL_OK;
 }
 
@@ -335,8 +344,9 @@ static int direct_wait(hil_t *h, int port, int ne, const uint8_t *val, const uin
 	uint8_t m[HIL_MSG_MAX];
 	int rc = flush_now(h);
 	if (rc == HIL_OK)
-		rc = send_cmd(h, m, hil_enc_break(m, 0, (uint8_t)port, h->now, ne ? 2 : 1, val,
-						  mask, (uint8_t)h->ports.port[port].nbytes));
+		rc = send_cmd(h, m,
+			      hil_enc_break(m, 0, (uint8_t)port, h->now, ne ? 2 : 1, val, mask,
+					    (uint8_t)h->ports.port[port].nbytes));
 	int broke = 0;
 	if (rc == HIL_OK)
 		rc = run_to(h, h->now + timeout, &broke, 0, NULL, NULL);
@@ -431,7 +441,8 @@ int hil_direct_open(hil_t *h, const struct hil_target *tg, const struct hil_opti
 	}
 	struct hil_transport *t;
 	if (real)
-		t = hil_board_target_open(&bt, kind, dir, h->ports.signature, msg, sizeof(msg));
+		t = hil_board_target_open(&bt, kind, dir, h->ports.signature, msg,
+					  sizeof(msg));
 	else if (!strcmp(what, "sim"))
 		t = hil_transport_model(b.sim, msg, sizeof(msg));
 	else

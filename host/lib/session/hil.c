@@ -23,9 +23,10 @@ static int record(hil_t *h, enum hil_log_kind kind, int port, uint64_t cycle,
 		  const uint8_t *val)
 {
 	if (hil_log_put(&h->log, kind, cycle, port, val) < 0)
-		return hil_seterr(h, HIL_E_RECORD, "session log %s: a write failed (is the "
-			      "disk full?); the run stops rather than go on unrecorded",
-			      h->log.path);
+		return hil_seterr(h, HIL_E_RECORD,
+				  "session log %s: a write failed (is the "
+				  "disk full?); the run stops rather than go on unrecorded",
+				  h->log.path);
 	return HIL_OK;
 }
 
@@ -33,7 +34,7 @@ static int check_port(hil_t *h, int port)
 {
 	if (port < 0 || (size_t)port >= h->ports.n)
 		return hil_seterr(h, HIL_E_ARG, "no port with index %d (the DUT has %zu)",
-			      port, h->ports.n);
+				  port, h->ports.n);
 	return HIL_OK;
 }
 
@@ -43,7 +44,7 @@ static int check_value(hil_t *h, int port, const uint8_t *val)
 	unsigned spare = 8 * p->nbytes - p->width;
 	if (spare && (val[p->nbytes - 1] >> (8 - spare)))
 		return hil_seterr(h, HIL_E_ARG, "value too wide for port '%s' (%u bits)",
-			      p->name, p->width);
+				  p->name, p->width);
 	return HIL_OK;
 }
 
@@ -56,17 +57,21 @@ int hil_poke_at(hil_t *h, int port, uint64_t cycle, const uint8_t *val)
 {
 	int rc = check_port(h, port);
 	if (rc == HIL_OK && !h->ports.port[port].is_input)
-		rc = hil_seterr(h, HIL_E_ARG, "port '%s' is an output: only inputs take "
-			    "pokes", h->ports.port[port].name);
+		rc = hil_seterr(h, HIL_E_ARG,
+				"port '%s' is an output: only inputs take "
+				"pokes",
+				h->ports.port[port].name);
 	if (rc == HIL_OK)
 		rc = check_value(h, port, val);
 	if (rc == HIL_OK && cycle < h->now)
-		rc = hil_seterr(h, HIL_E_ARG, "poke of '%s' at cycle %llu, but the DUT is "
-			    "at cycle %llu already", h->ports.port[port].name,
-			    (unsigned long long)cycle, (unsigned long long)h->now);
+		rc = hil_seterr(h, HIL_E_ARG,
+				"poke of '%s' at cycle %llu, but the DUT is "
+				"at cycle %llu already",
+				h->ports.port[port].name, (unsigned long long)cycle,
+				(unsigned long long)h->now);
 	if (rc == HIL_OK && cycle > CYCLE_MAX)
 		rc = hil_seterr(h, HIL_E_ARG, "cycle %llu is beyond the 48-bit counter",
-			    (unsigned long long)cycle);
+				(unsigned long long)cycle);
 	if (rc == HIL_OK)
 		rc = record(h, HIL_LOG_POKE, port, cycle, val);
 	return rc < 0 ? rc : h->be->poke_at(h, port, cycle, val);
@@ -110,20 +115,22 @@ int hil_run_and_peek(hil_t *h, uint64_t cycle, size_t n, const int *ports, uint8
 		if (check_port(h, ports[i]) < 0)
 			return HIL_E_ARG;
 	if (cycle < h->now)
-		return hil_seterr(h, HIL_E_ARG, "run to cycle %llu, but the DUT is at "
-			      "cycle %llu already", (unsigned long long)cycle,
-			      (unsigned long long)h->now);
+		return hil_seterr(h, HIL_E_ARG,
+				  "run to cycle %llu, but the DUT is at "
+				  "cycle %llu already",
+				  (unsigned long long)cycle, (unsigned long long)h->now);
 	if (cycle > CYCLE_MAX)
 		return hil_seterr(h, HIL_E_ARG, "cycle %llu is beyond the 48-bit counter",
-			      (unsigned long long)cycle);
+				  (unsigned long long)cycle);
 	int rc = h->be->run(h, cycle, &broke, n, ports, vals);
 	if (rc == HIL_OK)
 		rc = record(h, HIL_LOG_TIME, -1, h->now, NULL);
 	if (rc == HIL_OK && broke)
 		return hil_seterr(h, HIL_E_BRIDGE, "a break stopped the run at cycle %llu",
-			      (unsigned long long)h->now);
+				  (unsigned long long)h->now);
 	for (size_t i = 0; rc == HIL_OK && i < n; i++)
-		rc = record(h, HIL_LOG_SAMPLE, ports[i], h->now, vals + i * HIL_MAX_PORT_BYTES);
+		rc = record(h, HIL_LOG_SAMPLE, ports[i], h->now,
+			    vals + i * HIL_MAX_PORT_BYTES);
 	return rc;
 }
 
@@ -159,8 +166,8 @@ int hil_unwatch(hil_t *h, int port)
 	return rc;
 }
 
-int hil_wait(hil_t *h, int port, int ne, const uint8_t *val,
-	     const uint8_t *mask, uint64_t timeout, uint64_t *at)
+int hil_wait(hil_t *h, int port, int ne, const uint8_t *val, const uint8_t *mask,
+	     uint64_t timeout, uint64_t *at)
 {
 	uint8_t ones[HIL_MAX_PORT_BYTES];
 	int rc = check_port(h, port);
@@ -202,7 +209,7 @@ int hil_port(hil_t *h, const char *name)
 	int i = hil_ports_find(&h->ports, name);
 	if (i < 0)
 		return hil_seterr(h, HIL_E_ARG, "no port named '%s' in DUT '%s'", name,
-			      h->ports.top);
+				  h->ports.top);
 	return i;
 }
 
@@ -216,8 +223,8 @@ const char *hil_error(const hil_t *h)
 	return h->err;
 }
 
-int hil_open(hil_t **out, const char *uri, const struct hil_options *opt,
-	     char *err, size_t errlen)
+int hil_open(hil_t **out, const char *uri, const struct hil_options *opt, char *err,
+	     size_t errlen)
 {
 	static const struct hil_options none;
 	struct hil_target tg;

@@ -13,7 +13,7 @@
 #include "util/errfmt.h"
 #include "hil/script.h"
 
-#define LOG_VERSION 1
+#define LOG_VERSION  1
 #define LINE_MAX_LEN 1024
 
 int hil_log_create(struct hil_log_writer *w, const char *path, const char *target,
@@ -25,8 +25,8 @@ int hil_log_create(struct hil_log_writer *w, const char *path, const char *targe
 	w->f = fopen(path, "w");
 	if (!w->f)
 		return hil_fail(err, errlen, "session log %s: %s", path, strerror(errno));
-	fprintf(w->f, "hil-log %d\ntarget %s\ndut %s %s %016" PRIx64 "\n", LOG_VERSION,
-		target, ports->top, ports->clock, ports->signature);
+	fprintf(w->f, "hil-log %d\ntarget %s\ndut %s %s %016" PRIx64 "\n", LOG_VERSION, target,
+		ports->top, ports->clock, ports->signature);
 	for (size_t i = 0; i < ports->n; i++)
 		fprintf(w->f, "port %s %s %u\n", ports->port[i].name,
 			ports->port[i].is_input ? "in" : "out", ports->port[i].width);
@@ -39,8 +39,8 @@ int hil_log_create(struct hil_log_writer *w, const char *path, const char *targe
 	return 0;
 }
 
-int hil_log_put(struct hil_log_writer *w, enum hil_log_kind kind, uint64_t cycle,
-		int port, const uint8_t *val)
+int hil_log_put(struct hil_log_writer *w, enum hil_log_kind kind, uint64_t cycle, int port,
+		const uint8_t *val)
 {
 	if (!w->f || w->failed)
 		return w->f ? -1 : 0;
@@ -82,9 +82,8 @@ static int get_line(struct hil_log_reader *r, char *buf, size_t cap)
 	return 1;
 }
 
-__attribute__((format(printf, 4, 5)))
-static int bad(const struct hil_log_reader *r, char *err, size_t errlen,
-	       const char *fmt, ...)
+__attribute__((format(printf, 4, 5))) static int bad(const struct hil_log_reader *r, char *err,
+						     size_t errlen, const char *fmt, ...)
 {
 	char msg[256];
 	va_list ap;
@@ -137,9 +136,11 @@ static int header(struct hil_log_reader *r, char *err, size_t errlen)
 	}
 	r->ports.signature = hil_ports_signature(&r->ports);
 	if (r->ports.signature != sig)
-		return hil_fail(err, errlen, "%s: the port list does not hash to the "
+		return hil_fail(err, errlen,
+				"%s: the port list does not hash to the "
 				"signature %016" PRIx64 " the log names: the log was edited "
-				"or cut", r->path, sig);
+				"or cut",
+				r->path, sig);
 	return 0;
 }
 
@@ -157,8 +158,7 @@ int hil_log_open(struct hil_log_reader *r, const char *path, char *err, size_t e
 	return 0;
 }
 
-int hil_log_next(struct hil_log_reader *r, struct hil_log_rec *rec, char *err,
-		 size_t errlen)
+int hil_log_next(struct hil_log_reader *r, struct hil_log_rec *rec, char *err, size_t errlen)
 {
 	char line[LINE_MAX_LEN], kind, val[LINE_MAX_LEN], extra;
 	int port = -1;
@@ -176,16 +176,18 @@ int hil_log_next(struct hil_log_reader *r, struct hil_log_rec *rec, char *err,
 		       &extra);
 	rec->kind = (enum hil_log_kind)kind;
 	rec->port = -1;
-	int want = kind == 't' || kind == 'e' ? 2 : kind == 'w' || kind == 'u' ? 3
-		 : kind == 'p' || kind == 's' || kind == 'r'		  ? 4
-									  : -1;
+	int want = kind == 't' || kind == 'e'               ? 2
+		: kind == 'w' || kind == 'u'                ? 3
+		: kind == 'p' || kind == 's' || kind == 'r' ? 4
+							    : -1;
 	if (want < 0 || n != want || rec->cycle >= 1ull << 48)
 		return BAD("not a log record: '%.60s'", line);
 	/* Time only goes forward: a poke is stamped now or later, and every
 	 * other record comes in cycle order. */
 	if (rec->cycle < r->hi)
 		return BAD("cycle %llu comes after cycle %llu: a log's cycles never go "
-			   "back", (unsigned long long)rec->cycle, (unsigned long long)r->hi);
+			   "back",
+			   (unsigned long long)rec->cycle, (unsigned long long)r->hi);
 	if (kind != 'p')
 		r->hi = rec->cycle;
 	r->ended = kind == 'e';

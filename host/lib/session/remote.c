@@ -23,7 +23,7 @@ struct hil_remote {
 	struct hil_client *c;    /* hild: the lease */
 	struct hil_client *data; /* the session's requests: the worker's socket, or c */
 	hil_t *h;
-	char prefix[128]; /* board/NAME/port/ */
+	char prefix[128];  /* board/NAME/port/ */
 	char session[128]; /* board/NAME/session */
 	char ended[512];   /* why the lease ended, once the worker says */
 	json_t *pokes;     /* waiting for the next request */
@@ -37,8 +37,11 @@ static int status_of(const char *err)
 	static const struct {
 		const char *code;
 		int status;
-	} map[] = {{"bad_arg", HIL_E_ARG}, {"bridge", HIL_E_BRIDGE}, {"full", HIL_E_FULL},
-		   {"record", HIL_E_RECORD}, {"bad_request", HIL_E_ARG}};
+	} map[] = {{"bad_arg", HIL_E_ARG},
+		   {"bridge", HIL_E_BRIDGE},
+		   {"full", HIL_E_FULL},
+		   {"record", HIL_E_RECORD},
+		   {"bad_request", HIL_E_ARG}};
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
 		if (!strncmp(err, map[i].code, strlen(map[i].code)) &&
 		    err[strlen(map[i].code)] == ':')
@@ -95,7 +98,8 @@ static json_t *call(hil_t *h, json_t *req, int *rc)
 		ok = NULL;
 	}
 	if (!ok && h->remote->ended[0])
-		*rc = hil_seterr(h, HIL_E_LINK, "hild: the session ended: %s", h->remote->ended);
+		*rc = hil_seterr(h, HIL_E_LINK, "hild: the session ended: %s",
+				 h->remote->ended);
 	else if (!ok)
 		*rc = hil_seterr(h, status_of(err), "hild: %s", err);
 	return ok;
@@ -132,14 +136,16 @@ static int remote_poke_at(hil_t *h, int port, uint64_t cycle, const uint8_t *val
 static int remote_peek(hil_t *h, int port, uint8_t *val)
 {
 	int rc = HIL_OK;
-	json_t *ok = call(h, json_pack("{s:s,s:s}", "op", "peek", "port", h->ports.port[port].name),
-			  &rc);
+	json_t *ok =
+		call(h, json_pack("{s:s,s:s}", "op", "peek", "port", h->ports.port[port].name),
+		     &rc);
 	if (!ok)
 		return rc;
 	const char *v = json_string_value(json_object_get(ok, "value"));
 	char why[128];
-	if (!v || hil_value_parse(v, h->ports.port[port].width, val, h->ports.port[port].nbytes,
-				  why, sizeof(why)) < 0)
+	if (!v ||
+	    hil_value_parse(v, h->ports.port[port].width, val, h->ports.port[port].nbytes, why,
+			    sizeof(why)) < 0)
 		rc = hil_seterr(h, HIL_E_LINK, "hild sent a peek reply without a valid value");
 	json_decref(ok);
 	return rc;
@@ -165,19 +171,22 @@ static int remote_run(hil_t *h, uint64_t target, int *broke, size_t k, const int
 static int remote_watch(hil_t *h, int port, int on)
 {
 	int rc = HIL_OK;
-	json_decref(call(h, json_pack("{s:s,s:s}", "op", on ? "watch" : "unwatch", "port",
-				      h->ports.port[port].name), &rc));
+	json_decref(call(h,
+			 json_pack("{s:s,s:s}", "op", on ? "watch" : "unwatch", "port",
+				   h->ports.port[port].name),
+			 &rc));
 	return rc;
 }
 
-static int remote_wait(hil_t *h, int port, int ne, const uint8_t *val,
-		       const uint8_t *mask, uint64_t timeout, uint64_t *at)
+static int remote_wait(hil_t *h, int port, int ne, const uint8_t *val, const uint8_t *mask,
+		       uint64_t timeout, uint64_t *at)
 {
 	int rc = HIL_OK;
-	json_t *ok = call(h, json_pack("{s:s,s:s,s:s,s:o,s:o,s:I}", "op", "wait", "port",
-				       h->ports.port[port].name, "cmp", ne ? "!=" : "==",
-				       "value", value(h, port, val), "mask",
-				       value(h, port, mask), "timeout", (json_int_t)timeout),
+	json_t *ok = call(h,
+			  json_pack("{s:s,s:s,s:s,s:o,s:o,s:I}", "op", "wait", "port",
+				    h->ports.port[port].name, "cmp", ne ? "!=" : "==", "value",
+				    value(h, port, val), "mask", value(h, port, mask),
+				    "timeout", (json_int_t)timeout),
 			  &rc);
 	if (!ok)
 		return rc;
@@ -227,21 +236,25 @@ static int ports_from(hil_t *h, json_t *ok, char *err, size_t errlen)
 	if (!h->ports.port)
 		return hil_fail(err, errlen, "out of memory");
 	snprintf(h->ports.top, sizeof(h->ports.top), "%s", top);
-	json_array_foreach(list, i, p) {
+	json_array_foreach(list, i, p)
+	{
 		struct hil_port *q = &h->ports.port[h->ports.n++];
 		const char *name = json_string_value(json_object_get(p, "name"));
 		json_int_t w = json_integer_value(json_object_get(p, "width"));
 		if (!name || w < 1 || w > HIL_MAX_PORT_WIDTH)
 			return hil_fail(err, errlen, "hild's open reply has a malformed port");
 		snprintf(q->name, sizeof(q->name), "%s", name);
-		q->is_input = !strcmp(json_string_value(json_object_get(p, "dir")) ?
-				      json_string_value(json_object_get(p, "dir")) : "", "in");
+		q->is_input = !strcmp(json_string_value(json_object_get(p, "dir"))
+					      ? json_string_value(json_object_get(p, "dir"))
+					      : "",
+				      "in");
 		q->width = (unsigned)w;
 		q->nbytes = (q->width + 7) / 8;
 	}
 	h->ports.signature = hil_ports_signature(&h->ports);
 	if (strtoull(sig, NULL, 16) != h->ports.signature)
-		return hil_fail(err, errlen, "hild's port list does not hash to its signature %s", sig);
+		return hil_fail(err, errlen,
+				"hild's port list does not hash to its signature %s", sig);
 	return 0;
 }
 
@@ -285,8 +298,10 @@ int hil_remote_open(hil_t *h, const char *uri, const struct hil_options *opt, ch
 	} else if (*spec) {
 		req = json_pack("{s:s,s:s}", "op", "open", "board", spec);
 	} else {
-		hil_fail(err, errlen, "target %s: use hild:BOARD, hild:type=TYPE or "
-			 "hild:sim:DIR", uri);
+		hil_fail(err, errlen,
+			 "target %s: use hild:BOARD, hild:type=TYPE or "
+			 "hild:sim:DIR",
+			 uri);
 		return HIL_E_ARG;
 	}
 	struct hil_remote *r = calloc(1, sizeof(*r));
@@ -333,10 +348,11 @@ int hil_remote_open(hil_t *h, const char *uri, const struct hil_options *opt, ch
 		if (hil_ports_load(&want, opt->ports, err, errlen) < 0)
 			return HIL_E_OPEN;
 		if (want.signature != h->ports.signature) {
-			hil_fail(err, errlen, "%s runs DUT '%s' (signature %016llx), but %s "
-				 "describes DUT '%s' (%016llx)", uri, h->ports.top,
-				 (unsigned long long)h->ports.signature, opt->ports, want.top,
-				 (unsigned long long)want.signature);
+			hil_fail(err, errlen,
+				 "%s runs DUT '%s' (signature %016llx), but %s "
+				 "describes DUT '%s' (%016llx)",
+				 uri, h->ports.top, (unsigned long long)h->ports.signature,
+				 opt->ports, want.top, (unsigned long long)want.signature);
 			rc = HIL_E_SIGNATURE;
 		}
 		hil_ports_free(&want);

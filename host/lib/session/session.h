@@ -46,13 +46,12 @@ struct hil {
 	struct hil_remote *remote;    /* remote.c's state */
 	struct hil_ports ports;
 	uint64_t now;
-	struct watcher *watch;         /* one a port */
-	struct hil_log_writer log;     /* hil_options.record */
+	struct watcher *watch;     /* one a port */
+	struct hil_log_writer log; /* hil_options.record */
 	char err[512];
 };
 
-__attribute__((format(printf, 3, 4)))
-int hil_seterr(hil_t *h, int code, const char *fmt, ...);
+__attribute__((format(printf, 3, 4))) int hil_seterr(hil_t *h, int code, const char *fmt, ...);
 
 /* Each fills h (ports, now, be) for a target of its kind; on failure the
  * reason is in err, and hil_close(h) frees what was made. */

@@ -8,14 +8,16 @@
 static const struct scheme {
 	const char *name;
 	enum hil_target_kind kind;
-	int board;             /* NAME:BOARD...:DIR rather than NAME:DIR */
+	int board; /* NAME:BOARD...:DIR rather than NAME:DIR */
 	const char *syntax, *help;
 } schemes[] = {
 	{"sim", HIL_TARGET_MODEL, 0, "sim:DIR", "the DUT's own RTL in Verilator, in-process"},
-	{"ce", HIL_TARGET_MODEL, 0, "ce:DIR", "the DUT after the clock-enable pass the chip gets"},
+	{"ce", HIL_TARGET_MODEL, 0, "ce:DIR",
+	 "the DUT after the clock-enable pass the chip gets"},
 	{"netlist", HIL_TARGET_MODEL, 1, "netlist:BOARD:DIR",
 	 "the netlist Yosys makes for BOARD's chip, simulated"},
-	{"uart", HIL_TARGET_MODEL, 1, "uart:BOARD:DIR", "BOARD's top, its UART driven bit by bit"},
+	{"uart", HIL_TARGET_MODEL, 1, "uart:BOARD:DIR",
+	 "BOARD's top, its UART driven bit by bit"},
 	{"fx2", HIL_TARGET_MODEL, 1, "fx2:BOARD:DIR",
 	 "an FX2 board's top behind a model of the FX2's FIFOs"},
 	{"ftdi", HIL_TARGET_BOARD, 1, "ftdi:BOARD[@SERIAL|@BUS/DEV]:DIR", "a board on USB"},
@@ -48,9 +50,9 @@ int hil_target_parse(const char *uri, struct hil_target *t, char *err, size_t er
 	memset(t, 0, sizeof(*t));
 	/* A tty's path may hold colons (/dev/serial/by-path/...): its DUT
 	 * directory is what follows the last one. */
-	const char *c2 = !s || !s->board ? c1
-			 : !strcmp(s->name, "tty") ? strrchr(uri, ':')
-						    : strchr(c1 + 1, ':');
+	const char *c2 = !s || !s->board  ? c1
+		: !strcmp(s->name, "tty") ? strrchr(uri, ':')
+					  : strchr(c1 + 1, ':');
 	if (!s || !c2 || !c2[1] ||
 	    (s->board && (c2 <= c1 + 1 || (size_t)(c2 - c1 - 1) >= sizeof(t->mid)))) {
 		char list[1536];

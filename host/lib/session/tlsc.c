@@ -80,8 +80,9 @@ static int credentials(SSL_CTX *ctx, char *err, size_t errlen)
 		reason(err, errlen, what);
 		return -1;
 	}
-	if (cert && *cert && SSL_CTX_use_PrivateKey_file(ctx, key && *key ? key : cert,
-							 SSL_FILETYPE_PEM) != 1) {
+	if (cert && *cert &&
+	    SSL_CTX_use_PrivateKey_file(ctx, key && *key ? key : cert, SSL_FILETYPE_PEM) !=
+		    1) {
 		snprintf(what, sizeof(what), "HIL_TLS_KEY %.250s", key && *key ? key : cert);
 		reason(err, errlen, what);
 		return -1;
@@ -99,8 +100,8 @@ struct hil_tlsc *hil_tlsc_open(int fd, const char *host, int timeout_ms, char *e
 		return NULL;
 	}
 	SSL_CTX_set_min_proto_version(t->ctx, TLS1_2_VERSION);
-	SSL_CTX_set_mode(t->ctx, SSL_MODE_ENABLE_PARTIAL_WRITE |
-					 SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+	SSL_CTX_set_mode(t->ctx,
+			 SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
 	SSL_CTX_set_verify(t->ctx, SSL_VERIFY_PEER, NULL);
 	if (credentials(t->ctx, err, errlen) < 0)
 		goto fail;
@@ -128,9 +129,11 @@ struct hil_tlsc *hil_tlsc_open(int fd, const char *host, int timeout_ms, char *e
 			char what[300];
 			snprintf(what, sizeof(what), "TLS handshake with %.200s", host);
 			if (v != X509_V_OK)
-				hil_fail(err, errlen, "TLS to %.200s: its certificate is not "
-					 "trusted (%s); set HIL_TLS_CA to the CA that signed it",
-					 host, X509_verify_cert_error_string(v));
+				hil_fail(
+					err, errlen,
+					"TLS to %.200s: its certificate is not "
+					"trusted (%s); set HIL_TLS_CA to the CA that signed it",
+					host, X509_verify_cert_error_string(v));
 			else
 				reason(err, errlen, what);
 			goto fail;
@@ -145,9 +148,9 @@ ssize_t hil_tls_outcome(void *ssl, int rc, int *wants)
 {
 	int e = SSL_get_error(ssl, rc);
 	if (wants)
-		*wants = e == SSL_ERROR_WANT_WRITE  ? HIL_TLS_WANTS_WRITE
-			 : e == SSL_ERROR_WANT_READ ? HIL_TLS_WANTS_READ
-						    : HIL_TLS_WANTS_NONE;
+		*wants = e == SSL_ERROR_WANT_WRITE ? HIL_TLS_WANTS_WRITE
+			: e == SSL_ERROR_WANT_READ ? HIL_TLS_WANTS_READ
+						   : HIL_TLS_WANTS_NONE;
 	if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
 		errno = EAGAIN;
 		return -1;

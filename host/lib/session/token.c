@@ -22,7 +22,9 @@ int hil_token_read(const char *path, char *out, size_t n, char *err, size_t errl
 		if ((unsigned char)out[i] < 0x20 || out[i] == 0x7f)
 			more = 1;
 	if (more || !len)
-		return hil_fail(err, errlen, "token file %s: the token must be one line of "
-				"printable characters, at most %zu", path, n - 1);
+		return hil_fail(err, errlen,
+				"token file %s: the token must be one line of "
+				"printable characters, at most %zu",
+				path, n - 1);
 	return 0;
 }

@@ -38,8 +38,7 @@ static double uniform(struct fault *f)
 }
 
 /* Copies n bytes to dst with faults; dst holds 2n. Returns the new length. */
-static size_t damage(struct fault *f, const unsigned char *src, size_t n,
-		     unsigned char *dst)
+static size_t damage(struct fault *f, const unsigned char *src, size_t n, unsigned char *dst)
 {
 	size_t o = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -141,12 +140,14 @@ static void fault_close(struct hil_transport *t)
 }
 
 static const struct hil_transport_ops fault_ops = {
-	fault_write, fault_read, fault_wait, fault_close,
+	fault_write,
+	fault_read,
+	fault_wait,
+	fault_close,
 };
 
-struct hil_transport *hil_transport_fault(struct hil_transport *inner,
-					  const char *spec, char *err,
-					  size_t errlen)
+struct hil_transport *hil_transport_fault(struct hil_transport *inner, const char *spec,
+					  char *err, size_t errlen)
 {
 	double rate = -1;
 	unsigned long long seed = 1;
@@ -166,13 +167,14 @@ struct hil_transport *hil_transport_fault(struct hil_transport *inner,
 		} else if (!strcmp(kv, "chunk=burst")) {
 			continue;
 		} else {
-			hil_fail(err, errlen, "fault spec '%s': unknown item '%s' "
-				 "(want rate=R,seed=N,chunk=1|burst)", spec, kv);
+			hil_fail(err, errlen,
+				 "fault spec '%s': unknown item '%s' "
+				 "(want rate=R,seed=N,chunk=1|burst)",
+				 spec, kv);
 			return NULL;
 		}
 		if (*end) {
-			hil_fail(err, errlen, "fault spec '%s': bad number in '%s'",
-				 spec, kv);
+			hil_fail(err, errlen, "fault spec '%s': bad number in '%s'", spec, kv);
 			return NULL;
 		}
 	}

@@ -43,8 +43,10 @@ static void lost(struct ftdi_tr *f, int status)
 	if (f->gone)
 		return;
 	f->gone = 1;
-	hil_fail(f->t.err, sizeof(f->t.err), "the USB link to %s broke (%s): was "
-		 "the board unplugged? Plug it in and run again", f->who,
+	hil_fail(f->t.err, sizeof(f->t.err),
+		 "the USB link to %s broke (%s): was "
+		 "the board unplugged? Plug it in and run again",
+		 f->who,
 		 status == LIBUSB_TRANSFER_NO_DEVICE ? "device gone" : "transfer failed");
 }
 
@@ -99,7 +101,8 @@ static void in_done(struct libusb_transfer *x)
 		return;
 	}
 	for (int o = 0; o < x->actual_length; o += (int)f->pkt) {
-		int n = x->actual_length - o < (int)f->pkt ? x->actual_length - o : (int)f->pkt;
+		int n = x->actual_length - o < (int)f->pkt ? x->actual_length - o
+							   : (int)f->pkt;
 		for (int k = 2; k < n; k++)
 			f->rx[(f->rx_head + f->rx_len++) % RXCAP] = x->buffer[o + k];
 	}
@@ -109,8 +112,7 @@ static void out_done(struct libusb_transfer *x)
 {
 	struct ftdi_tr *f = x->user_data;
 	hil_pool_done(&f->out, x);
-	if (x->status != LIBUSB_TRANSFER_COMPLETED ||
-	    x->actual_length != x->length)
+	if (x->status != LIBUSB_TRANSFER_COMPLETED || x->actual_length != x->length)
 		lost(f, x->status);
 }
 
@@ -178,8 +180,10 @@ static int ftdi_wait(struct hil_transport *t, int want_write, int timeout_ms)
 		tv.tv_sec = tv.tv_usec / 1000000;
 		tv.tv_usec %= 1000000;
 		if (libusb_handle_events_timeout_completed(f->ftdi->usb_ctx, &tv, NULL) != 0)
-			return hil_fail(t->err, sizeof(t->err), "libusb event handling failed "
-				 "on %s", f->who);
+			return hil_fail(t->err, sizeof(t->err),
+					"libusb event handling failed "
+					"on %s",
+					f->who);
 	}
 }
 
@@ -206,7 +210,10 @@ static void ftdi_close(struct hil_transport *t)
 }
 
 static const struct hil_transport_ops ftdi_ops = {
-	ftdi_write, ftdi_read, ftdi_wait, ftdi_close,
+	ftdi_write,
+	ftdi_read,
+	ftdi_wait,
+	ftdi_close,
 };
 
 static int setup(struct ftdi_tr *f, char *err, size_t errlen)
@@ -219,7 +226,7 @@ static int setup(struct ftdi_tr *f, char *err, size_t errlen)
 	    ftdi_setflowctrl(c, SIO_DISABLE_FLOW_CTRL) < 0 ||
 	    ftdi_set_latency_timer(c, 1) < 0 || ftdi_tcioflush(c) < 0) {
 		return hil_fail(err, errlen, "cannot set up the UART of %s at %lu baud: %s",
-			 f->who, b->baud, ftdi_get_error_string(c));
+				f->who, b->baud, ftdi_get_error_string(c));
 	}
 	f->pkt = c->max_packet_size ? c->max_packet_size : 512;
 	/* libftdi names endpoints from the chip's side: its out_ep is our IN. */

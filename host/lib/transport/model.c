@@ -17,14 +17,14 @@
 
 /* Clocks per call into the model between looks at the time. */
 #define SLICE 65536ul
-#define QCAP 65536
+#define QCAP  65536
 
 struct model {
 	struct hil_transport t;
 	void *so;
 	struct hil_model *m;
-	int (*run)(struct hil_model *, const uint8_t *, size_t, size_t *, uint8_t *,
-		   size_t, size_t *, unsigned long);
+	int (*run)(struct hil_model *, const uint8_t *, size_t, size_t *, uint8_t *, size_t,
+		   size_t *, unsigned long);
 	void (*free_m)(struct hil_model *);
 	uint8_t in[QCAP], out[QCAP];
 	size_t in_len, out_pos, out_len;
@@ -90,7 +90,10 @@ static void model_close(struct hil_transport *t)
 }
 
 static const struct hil_transport_ops model_ops = {
-	model_write, model_read, model_wait, model_close,
+	model_write,
+	model_read,
+	model_wait,
+	model_close,
 };
 
 struct hil_transport *hil_transport_model(const char *so_path, char *err, size_t errlen)
@@ -113,8 +116,10 @@ struct hil_transport *hil_transport_model(const char *so_path, char *err, size_t
 	*(void **)&s->run = dlsym(s->so, "hil_model_run");
 	*(void **)&s->free_m = dlsym(s->so, "hil_model_free");
 	if (!abi || !make || !s->run || !s->free_m || abi() != HIL_MODEL_ABI) {
-		hil_fail(err, errlen, "%s is not a hil model of this version (ABI %d): "
-			 "delete it and run again to rebuild", so_path, HIL_MODEL_ABI);
+		hil_fail(err, errlen,
+			 "%s is not a hil model of this version (ABI %d): "
+			 "delete it and run again to rebuild",
+			 so_path, HIL_MODEL_ABI);
 		dlclose(s->so);
 		free(s);
 		return NULL;

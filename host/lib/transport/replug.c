@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#define POLL_MS 100
+#define POLL_MS    100
 #define DEFAULT_MS 3000
 
 int hil_replug_limit_ms(void)
@@ -33,17 +33,20 @@ int hil_replug_wait(int (*try_open)(void *ctx), void *ctx, int limit_ms)
 	return -1;
 }
 
-void hil_replug_gone(char *err, size_t errlen, const char *who, const char *id,
-		     int limit_ms, const char *plug)
+void hil_replug_gone(char *err, size_t errlen, const char *who, const char *id, int limit_ms,
+		     const char *plug)
 {
-	hil_fail(err, errlen, "the USB link to %.60s broke: the board (%.80s) was "
+	hil_fail(err, errlen,
+		 "the USB link to %.60s broke: the board (%.80s) was "
 		 "unplugged and did not come back within %g s; %.60s and run again",
 		 who, id, limit_ms / 1000.0, plug);
 }
 
 void hil_replug_stuck(char *err, size_t errlen, const char *who)
 {
-	hil_fail(err, errlen, "the USB link to %.60s broke and libusb did not give "
+	hil_fail(err, errlen,
+		 "the USB link to %.60s broke and libusb did not give "
 		 "back its transfers within 1 s; unplug the board, plug it in and "
-		 "run again", who);
+		 "run again",
+		 who);
 }

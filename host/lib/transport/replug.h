@@ -16,8 +16,8 @@ int hil_replug_wait(int (*try_open)(void *ctx), void *ctx, int limit_ms);
 
 /* "the USB link to WHO broke: the board (ID) was unplugged and did not come
  * back within N s; PLUG and run again" */
-void hil_replug_gone(char *err, size_t errlen, const char *who, const char *id,
-		     int limit_ms, const char *plug);
+void hil_replug_gone(char *err, size_t errlen, const char *who, const char *id, int limit_ms,
+		     const char *plug);
 
 /* The transfers did not come back after a cancel: the board must go. */
 void hil_replug_stuck(char *err, size_t errlen, const char *who);

@@ -75,11 +75,13 @@ done:
 }
 
 static const struct hil_transport_ops sim_ops = {
-	sim_write, sim_read, sim_wait, sim_close,
+	sim_write,
+	sim_read,
+	sim_wait,
+	sim_close,
 };
 
-struct hil_transport *hil_transport_sim(const char *sim_path, char *err,
-					size_t errlen)
+struct hil_transport *hil_transport_sim(const char *sim_path, char *err, size_t errlen)
 {
 	int sv[2];
 	if (access(sim_path, X_OK) != 0) {

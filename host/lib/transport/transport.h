@@ -25,7 +25,7 @@ struct hil_transport_ops {
 
 struct hil_transport {
 	const struct hil_transport_ops *ops;
-	int rto_ms;      /* retransmission timeout suited to this transport */
+	int rto_ms; /* retransmission timeout suited to this transport */
 	/* A transport that can put its bridge back in the state it had when
 	 * the transport opened (an FX2 board's FPGA configured again after a
 	 * power cut) sets can_restart and counts in restarts each time it
@@ -37,13 +37,11 @@ struct hil_transport {
 
 /* Loads the Verilator model `so_path` (hil-model.so) into this process
  * (transport/model.c). */
-struct hil_transport *hil_transport_model(const char *so_path, char *err,
-					  size_t errlen);
+struct hil_transport *hil_transport_model(const char *so_path, char *err, size_t errlen);
 
 /* Starts the Verilator model `sim_path` on a socketpair (the ce: model and
  * the board-level ones). */
-struct hil_transport *hil_transport_sim(const char *sim_path, char *err,
-					size_t errlen);
+struct hil_transport *hil_transport_sim(const char *sim_path, char *err, size_t errlen);
 
 struct hil_board;
 struct hil_usbsel;
@@ -59,15 +57,14 @@ struct hil_transport *hil_transport_usb(const struct hil_board *b, const uint8_t
 					size_t len, char *err, size_t errlen);
 
 /* A serial device (/dev/ttyUSB*, /dev/ttyACM*) at baud, raw. */
-struct hil_transport *hil_transport_tty(const char *path, unsigned long baud,
-					char *err, size_t errlen);
+struct hil_transport *hil_transport_tty(const char *path, unsigned long baud, char *err,
+					size_t errlen);
 
 /* Wraps `inner` in a shim that damages bytes in both directions, for the
  * lossy-link test: spec is "rate=1e-3,seed=N,chunk=1|burst". Each byte is,
  * with probability rate each, dropped, flipped, duplicated, or followed by a
  * random byte. chunk=1 hands bytes over one per call, burst as they come. */
-struct hil_transport *hil_transport_fault(struct hil_transport *inner,
-					  const char *spec, char *err,
-					  size_t errlen);
+struct hil_transport *hil_transport_fault(struct hil_transport *inner, const char *spec,
+					  char *err, size_t errlen);
 
 #endif

@@ -32,8 +32,8 @@ static ssize_t tty_write(struct hil_transport *t, const void *p, size_t n)
 	if (r < 0 && (errno == EAGAIN || errno == EINTR))
 		return 0;
 	if (r < 0)
-		hil_fail(t->err, sizeof(t->err), "%s: %s (was the board unplugged?)",
-			 s->path, strerror(errno));
+		hil_fail(t->err, sizeof(t->err), "%s: %s (was the board unplugged?)", s->path,
+			 strerror(errno));
 	return r;
 }
 
@@ -44,14 +44,16 @@ static ssize_t tty_read(struct hil_transport *t, void *p, size_t n)
 	if (r < 0 && (errno == EAGAIN || errno == EINTR))
 		return 0;
 	if (r < 0)
-		hil_fail(t->err, sizeof(t->err), "%s: %s (was the board unplugged?)",
-			 s->path, strerror(errno));
+		hil_fail(t->err, sizeof(t->err), "%s: %s (was the board unplugged?)", s->path,
+			 strerror(errno));
 	/* A serial device reads 0 only when it is gone (a hangup). */
 	if (r == 0) {
 		struct pollfd q = {s->fd, POLLIN, 0};
 		if (poll(&q, 1, 0) > 0 && (q.revents & (POLLHUP | POLLERR)))
-			return hil_fail(t->err, sizeof(t->err), "%s hung up (was the board "
-				 "unplugged?)", s->path);
+			return hil_fail(t->err, sizeof(t->err),
+					"%s hung up (was the board "
+					"unplugged?)",
+					s->path);
 	}
 	return r;
 }
@@ -61,7 +63,8 @@ static int tty_wait(struct hil_transport *t, int want_write, int timeout_ms)
 	struct tty *s = (struct tty *)t;
 	struct pollfd q = {s->fd, (short)(POLLIN | (want_write ? POLLOUT : 0)), 0};
 	if (poll(&q, 1, timeout_ms) < 0 && errno != EINTR)
-		return hil_fail(t->err, sizeof(t->err), "poll %s: %s", s->path, strerror(errno));
+		return hil_fail(t->err, sizeof(t->err), "poll %s: %s", s->path,
+				strerror(errno));
 	return 0;
 }
 
@@ -73,17 +76,21 @@ static void tty_close(struct hil_transport *t)
 }
 
 static const struct hil_transport_ops tty_ops = {
-	tty_write, tty_read, tty_wait, tty_close,
+	tty_write,
+	tty_read,
+	tty_wait,
+	tty_close,
 };
 
-struct hil_transport *hil_transport_tty(const char *path, unsigned long baud,
-					char *err, size_t errlen)
+struct hil_transport *hil_transport_tty(const char *path, unsigned long baud, char *err,
+					size_t errlen)
 {
 	int fd = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
 		hil_fail(err, errlen, "%s: %s%s", path, strerror(errno),
 			 errno == EACCES ? " (add yourself to group dialout, or install "
-					   "hil's udev rules from boards/)" : "");
+					   "hil's udev rules from boards/)"
+					 : "");
 		return NULL;
 	}
 	struct termios2 tio;
@@ -106,9 +113,10 @@ struct hil_transport *hil_transport_tty(const char *path, unsigned long baud,
 	}
 	double r = (double)tio.c_ospeed / (double)baud;
 	if (r < 0.97 || r > 1.03) {
-		hil_fail(err, errlen, "%s runs at %u baud when asked for %lu: its "
-			 "driver cannot make the board's rate", path,
-			 (unsigned)tio.c_ospeed, baud);
+		hil_fail(err, errlen,
+			 "%s runs at %u baud when asked for %lu: its "
+			 "driver cannot make the board's rate",
+			 path, (unsigned)tio.c_ospeed, baud);
 		close(fd);
 		return NULL;
 	}

@@ -25,7 +25,10 @@
 #include "transport/transport.h"
 #include "transport/xferpool.h"
 
-enum { RXCAP = 4 * 65536, TIMEOUT_MS = 1000 };
+enum {
+	RXCAP = 4 * 65536,
+	TIMEOUT_MS = 1000
+};
 
 struct usb_tr {
 	struct hil_transport t;
@@ -49,9 +52,9 @@ static void lost(struct usb_tr *u, const char *what, int status)
 	if (u->gone)
 		return;
 	u->gone = 1;
-	hil_fail(u->t.err, sizeof(u->t.err), "the USB link to %s broke: %s (%s)", u->who,
-		 what, status == LIBUSB_TRANSFER_NO_DEVICE ? "the board was unplugged"
-							   : libusb_error_name(status));
+	hil_fail(u->t.err, sizeof(u->t.err), "the USB link to %s broke: %s (%s)", u->who, what,
+		 status == LIBUSB_TRANSFER_NO_DEVICE ? "the board was unplugged"
+						     : libusb_error_name(status));
 }
 
 static void on_in(struct libusb_transfer *x)
@@ -108,8 +111,10 @@ static int start(struct usb_tr *u, int empty, char *err, size_t errlen)
 	if (r >= 0)
 		r = hil_pool_init(&u->out, u->h, HILFX2_EP_OUT, on_out, u, TIMEOUT_MS * 5);
 	if (r < 0)
-		return hil_fail(err, errlen, "%s: the FX2 runs hil's firmware but its "
-				"interface cannot be set up: %s", u->who, libusb_strerror(r));
+		return hil_fail(err, errlen,
+				"%s: the FX2 runs hil's firmware but its "
+				"interface cannot be set up: %s",
+				u->who, libusb_strerror(r));
 	queue_reads(u);
 	return 0;
 }
@@ -174,8 +179,10 @@ static int reopen(struct usb_tr *u)
 	char id[96], port[48];
 	hil_fx2_where_name(&u->where, port, sizeof(port));
 	if (u->why[0])
-		return hil_fail(u->t.err, sizeof(u->t.err), "the USB link to %.60s broke; the "
-			 "board came back at %.40s, but %s", u->who, port, u->why);
+		return hil_fail(u->t.err, sizeof(u->t.err),
+				"the USB link to %.60s broke; the "
+				"board came back at %.40s, but %s",
+				u->who, port, u->why);
 	snprintf(id, sizeof(id), "at %s: an FX2 has no serial number", port);
 	hil_replug_gone(u->t.err, sizeof(u->t.err), u->who, id, limit,
 			"plug it in at the same port");
@@ -188,8 +195,10 @@ static void events(struct usb_tr *u, int timeout_ms)
 	int r = libusb_handle_events_timeout_completed(u->ctx, &tv, NULL);
 	if (r != 0 && r != LIBUSB_ERROR_INTERRUPTED && !u->broken) {
 		u->broken = 1;
-		hil_fail(u->t.err, sizeof(u->t.err), "libusb's event handling failed on "
-			 "%s: %s", u->who, libusb_error_name(r));
+		hil_fail(u->t.err, sizeof(u->t.err),
+			 "libusb's event handling failed on "
+			 "%s: %s",
+			 u->who, libusb_error_name(r));
 	}
 	queue_reads(u);
 }
@@ -251,7 +260,8 @@ static int usb_wait(struct hil_transport *t, int want_write, int timeout_ms)
 		int r = ready(u);
 		if (r)
 			return r < 0 ? -1 : 0;
-		if (u->rx_len || (want_write && hil_pool_busy(&u->out) < HIL_POOL_N) || left <= 0)
+		if (u->rx_len || (want_write && hil_pool_busy(&u->out) < HIL_POOL_N) ||
+		    left <= 0)
 			return 0;
 		events(u, left < 10 ? left : 10);
 	}

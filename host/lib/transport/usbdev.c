@@ -18,8 +18,9 @@ const char *hil_usb_access_help(void)
 
 static int is_candidate(unsigned vid, unsigned pid, const struct hil_board *bs, int nb)
 {
-	if (vid == 0x0403 && (pid == 0x6001 || pid == 0x6010 || pid == 0x6011 ||
-			      pid == 0x6014 || pid == 0x6015))
+	if (vid == 0x0403 &&
+	    (pid == 0x6001 || pid == 0x6010 || pid == 0x6011 || pid == 0x6014 ||
+	     pid == 0x6015))
 		return 1;
 	for (int i = 0; i < nb; i++)
 		if ((bs[i].vid == vid && bs[i].pid == pid) ||
@@ -36,13 +37,11 @@ static void strings(libusb_device_handle *h, const struct libusb_device_descript
 						   (unsigned char *)d->manufacturer,
 						   sizeof(d->manufacturer));
 	if (dd->iProduct)
-		libusb_get_string_descriptor_ascii(h, dd->iProduct,
-						   (unsigned char *)d->product,
-						   sizeof(d->product));
+		libusb_get_string_descriptor_ascii(
+			h, dd->iProduct, (unsigned char *)d->product, sizeof(d->product));
 	if (dd->iSerialNumber)
-		libusb_get_string_descriptor_ascii(h, dd->iSerialNumber,
-						   (unsigned char *)d->serial,
-						   sizeof(d->serial));
+		libusb_get_string_descriptor_ascii(
+			h, dd->iSerialNumber, (unsigned char *)d->serial, sizeof(d->serial));
 }
 
 /* Fills d from dev; returns 0, or LIBUSB_ERROR_ACCESS when the node may
@@ -100,7 +99,8 @@ void hil_usb_boards_of(const struct hil_usbdev *d, char *out, size_t n)
 	int nb = hil_board_all(bs, 32);
 	out[0] = '\0';
 	for (int i = 0; i < nb; i++) {
-		int boot = bs[i].boot_vid && bs[i].boot_vid == d->vid && bs[i].boot_pid == d->pid;
+		int boot =
+			bs[i].boot_vid && bs[i].boot_vid == d->vid && bs[i].boot_pid == d->pid;
 		if ((bs[i].vid == d->vid && bs[i].pid == d->pid) || boot) {
 			size_t o = strlen(out);
 			snprintf(out + o, n - o, "%s%s%s", o ? "," : "", bs[i].name,
@@ -130,21 +130,19 @@ int hil_usb_among(const struct hil_board *b, const struct hil_usbsel *sel,
 	return 0;
 }
 
-static void describe_sel(const struct hil_usbsel *sel, const struct hil_board *b,
-			 char *out, size_t n)
+static void describe_sel(const struct hil_usbsel *sel, const struct hil_board *b, char *out,
+			 size_t n)
 {
 	if (sel && sel->serial && *sel->serial)
 		snprintf(out, n, "with serial %s", sel->serial);
 	else if (sel && sel->bus > 0)
 		snprintf(out, n, "at bus %d device %d", sel->bus, sel->addr);
 	else
-		snprintf(out, n, "with board %s's USB ID %04x:%04x", b->name, b->vid,
-			 b->pid);
+		snprintf(out, n, "with board %s's USB ID %04x:%04x", b->name, b->vid, b->pid);
 }
 
-struct ftdi_context *hil_usb_open(const struct hil_board *b,
-				  const struct hil_usbsel *sel, int iface,
-				  char *err, size_t errlen)
+struct ftdi_context *hil_usb_open(const struct hil_board *b, const struct hil_usbsel *sel,
+				  int iface, char *err, size_t errlen)
 {
 	struct ftdi_context *f = ftdi_new();
 	if (!f) {
@@ -152,8 +150,11 @@ struct ftdi_context *hil_usb_open(const struct hil_board *b,
 		return NULL;
 	}
 	f->module_detach_mode = AUTO_DETACH_REATACH_SIO_MODULE;
-	if (ftdi_set_interface(f, iface == 0 ? INTERFACE_A : iface == 1 ? INTERFACE_B
-					 : iface == 2 ? INTERFACE_C : INTERFACE_D) < 0) {
+	if (ftdi_set_interface(f,
+			       iface == 0           ? INTERFACE_A
+				       : iface == 1 ? INTERFACE_B
+				       : iface == 2 ? INTERFACE_C
+						    : INTERFACE_D) < 0) {
 		hil_fail(err, errlen, "interface %d: %s", iface, ftdi_get_error_string(f));
 		ftdi_free(f);
 		return NULL;
@@ -186,19 +187,23 @@ struct ftdi_context *hil_usb_open(const struct hil_board *b,
 		libusb_free_device_list(list, 1);
 	if (!found) {
 		if (denied)
-			hil_fail(err, errlen, "no USB device %s that this user may open, "
-				 "and at least one this user may not: %s", what,
-				 hil_usb_access_help());
+			hil_fail(err, errlen,
+				 "no USB device %s that this user may open, "
+				 "and at least one this user may not: %s",
+				 what, hil_usb_access_help());
 		else
-			hil_fail(err, errlen, "no USB device %s is attached (hil list "
-				 "shows what is)", what);
+			hil_fail(err, errlen,
+				 "no USB device %s is attached (hil list "
+				 "shows what is)",
+				 what);
 		ftdi_free(f);
 		return NULL;
 	}
 	if (r < 0) {
-		hil_fail(err, errlen, "cannot open the USB device %s, interface %c: %s "
-			 "(is another program using it?)", what, 'A' + iface,
-			 ftdi_get_error_string(f));
+		hil_fail(err, errlen,
+			 "cannot open the USB device %s, interface %c: %s "
+			 "(is another program using it?)",
+			 what, 'A' + iface, ftdi_get_error_string(f));
 		ftdi_free(f);
 		return NULL;
 	}

@@ -14,7 +14,8 @@ int hil_pool_init(struct hil_xfer_pool *p, libusb_device_handle *h, unsigned cha
 		p->x[i] = libusb_alloc_transfer(0);
 		if (!p->x[i])
 			return LIBUSB_ERROR_NO_MEM;
-		libusb_fill_bulk_transfer(p->x[i], h, ep, p->buf[i], len, cb, user, timeout_ms);
+		libusb_fill_bulk_transfer(p->x[i], h, ep, p->buf[i], len, cb, user,
+					  timeout_ms);
 	}
 	return 0;
 }

@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define HIL_POOL_N 4
+#define HIL_POOL_N    4
 #define HIL_POOL_XFER 16384
 
 struct hil_xfer_pool {

@@ -8,8 +8,8 @@
 
 #include <stddef.h>
 
-__attribute__((format(printf, 3, 4)))
-int hil_fail(char *err, size_t errlen, const char *fmt, ...);
+__attribute__((format(printf, 3, 4))) int hil_fail(char *err, size_t errlen, const char *fmt,
+						   ...);
 
 /* A plain Verilog identifier: a letter or _, then letters, digits, _ or $. */
 int hil_is_ident(const char *s);

@@ -18,14 +18,17 @@ static size_t put(uint8_t *out, size_t o, uint8_t b)
 	return o;
 }
 
-size_t hil_frame_encode(const struct hil_frame_hdr *h, const uint8_t *pay,
-			size_t n, uint8_t *out)
+size_t hil_frame_encode(const struct hil_frame_hdr *h, const uint8_t *pay, size_t n,
+			uint8_t *out)
 {
 	uint8_t hdr[HIL_FRAME_HDR] = {
 		h->flags,
-		(uint8_t)h->ack, (uint8_t)(h->ack >> 8),
-		(uint8_t)h->seq, (uint8_t)(h->seq >> 8),
-		(uint8_t)h->limit, (uint8_t)(h->limit >> 8),
+		(uint8_t)h->ack,
+		(uint8_t)(h->ack >> 8),
+		(uint8_t)h->seq,
+		(uint8_t)(h->seq >> 8),
+		(uint8_t)h->limit,
+		(uint8_t)(h->limit >> 8),
 	};
 	uint32_t reg = hil_crc32_update(0xFFFFFFFFu, hdr, sizeof(hdr));
 	reg = hil_crc32_update(reg, pay, n);
@@ -50,8 +53,8 @@ void hil_frame_dec_init(struct hil_frame_dec *d)
 }
 
 enum hil_frame_result hil_frame_dec_byte(struct hil_frame_dec *d, uint8_t b,
-					 struct hil_frame_hdr *h,
-					 const uint8_t **pay, size_t *n)
+					 struct hil_frame_hdr *h, const uint8_t **pay,
+					 size_t *n)
 {
 	if (b == HIL_END) {
 		size_t len = d->len;

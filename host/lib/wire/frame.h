@@ -6,12 +6,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define HIL_END 0xC0
-#define HIL_ESC 0xDB
-#define HIL_FRAME_HDR 7
-#define HIL_FRAME_CRC 4
+#define HIL_END          0xC0
+#define HIL_ESC          0xDB
+#define HIL_FRAME_HDR    7
+#define HIL_FRAME_CRC    4
 #define HIL_FRAME_MAXPAY 1024 /* largest payload the host accepts */
-#define HIL_FRAME_MAX (HIL_FRAME_HDR + HIL_FRAME_MAXPAY + HIL_FRAME_CRC)
+#define HIL_FRAME_MAX    (HIL_FRAME_HDR + HIL_FRAME_MAXPAY + HIL_FRAME_CRC)
 /* Worst case on the wire: every byte escaped, plus two ENDs. */
 #define HIL_FRAME_WIRE_MAX(n) (2 * (HIL_FRAME_HDR + (n) + HIL_FRAME_CRC) + 2)
 
@@ -29,8 +29,8 @@ struct hil_frame_hdr {
 
 /* Writes the frame for header `h` and `n` payload bytes to `out`, which must
  * hold HIL_FRAME_WIRE_MAX(n) bytes; returns the bytes written. */
-size_t hil_frame_encode(const struct hil_frame_hdr *h, const uint8_t *pay,
-			size_t n, uint8_t *out);
+size_t hil_frame_encode(const struct hil_frame_hdr *h, const uint8_t *pay, size_t n,
+			uint8_t *out);
 
 enum hil_frame_result {
 	HIL_FRAME_NONE = 0, /* byte absorbed */
@@ -48,7 +48,7 @@ void hil_frame_dec_init(struct hil_frame_dec *d);
 /* Feeds one wire byte. On HIL_FRAME_GOOD, *h is the header and the payload is
  * `*pay` (inside the decoder, valid until the next call), `*n` bytes. */
 enum hil_frame_result hil_frame_dec_byte(struct hil_frame_dec *d, uint8_t b,
-					 struct hil_frame_hdr *h,
-					 const uint8_t **pay, size_t *n);
+					 struct hil_frame_hdr *h, const uint8_t **pay,
+					 size_t *n);
 
 #endif

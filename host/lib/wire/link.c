@@ -67,8 +67,8 @@ static uint16_t my_limit(const struct hil_link *l)
 	return (uint16_t)(l->rx_exp + room);
 }
 
-static int send_frame(struct hil_link *l, uint8_t flags, uint16_t seq,
-		      const uint8_t *pay, size_t n)
+static int send_frame(struct hil_link *l, uint8_t flags, uint16_t seq, const uint8_t *pay,
+		      size_t n)
 {
 	uint8_t wire[HIL_FRAME_WIRE_MAX(HIL_FRAME_MAXPAY)];
 	struct hil_frame_hdr h = {flags, l->rx_exp, seq, my_limit(l)};
@@ -91,8 +91,8 @@ static size_t sendable(const struct hil_link *l)
 		return 0;
 	size_t n = (uint16_t)(end - l->tx_next);
 	size_t credit = within(l->tx_acked, l->tx_next, l->peer_limit)
-				? (uint16_t)(l->peer_limit - l->tx_next)
-				: 0;
+		? (uint16_t)(l->peer_limit - l->tx_next)
+		: 0;
 	return n < credit ? n : credit;
 }
 
@@ -121,8 +121,8 @@ static int transmit(struct hil_link *l)
 		size_t off = (uint16_t)(l->tx_next - l->tx_acked);
 		if (l->tx_hi == l->tx_acked)
 			l->stall_ms = hil_mono_ms();
-		if (send_frame(l, HIL_FL_DATA | (l->want_nak ? HIL_FL_NAK : 0),
-			       l->tx_next, l->tx + off, n) < 0)
+		if (send_frame(l, HIL_FL_DATA | (l->want_nak ? HIL_FL_NAK : 0), l->tx_next,
+			       l->tx + off, n) < 0)
 			return -1;
 		l->tx_next = (uint16_t)(l->tx_next + n);
 		if (within(l->tx_acked, l->tx_hi, l->tx_next))
@@ -144,8 +144,9 @@ static int deliver(struct hil_link *l)
 	while (off < l->rx_len) {
 		int n = hil_msg_len(l->rx + off, l->rx_len - off);
 		if (n < 0)
-			return fail(l, "link: the bridge sent a report hil does not "
-				       "know (wrong protocol version?)");
+			return fail(l,
+				    "link: the bridge sent a report hil does not "
+				    "know (wrong protocol version?)");
 		if (n == 0)
 			break;
 		if (l->on_msg(l->ctx, l->rx + off, (size_t)n) < 0) {
@@ -159,8 +160,8 @@ static int deliver(struct hil_link *l)
 	return 0;
 }
 
-static int on_frame(struct hil_link *l, const struct hil_frame_hdr *h,
-		    const uint8_t *pay, size_t n)
+static int on_frame(struct hil_link *l, const struct hil_frame_hdr *h, const uint8_t *pay,
+		    size_t n)
 {
 	uint64_t now = hil_mono_ms();
 	l->frames_in++;
@@ -180,9 +181,10 @@ static int on_frame(struct hil_link *l, const struct hil_frame_hdr *h,
 	 * from a bridge that started afresh: its board was reset or lost
 	 * power, and the DUT's state went with it. */
 	if ((uint16_t)(l->tx_acked - h->ack) - 1u < 0x7fffu)
-		return fail(l, "link: the bridge has restarted (it acknowledges "
-			       "less than it did): its board was reset or lost "
-			       "power, and the DUT's state is gone; run again");
+		return fail(l,
+			    "link: the bridge has restarted (it acknowledges "
+			    "less than it did): its board was reset or lost "
+			    "power, and the DUT's state is gone; run again");
 	if (within(l->tx_acked, h->ack, l->tx_hi)) {
 		uint16_t d = (uint16_t)(h->ack - l->tx_acked);
 		if (d) {
@@ -293,7 +295,8 @@ int hil_link_pump(struct hil_link *l, int timeout_ms, int expecting)
 	}
 	if (l->tx_hi != l->tx_acked && now - l->stall_ms >= (uint64_t)l->dead_ms) {
 		char msg[256];
-		snprintf(msg, sizeof(msg), "link: the bridge answers but took none of "
+		snprintf(msg, sizeof(msg),
+			 "link: the bridge answers but took none of "
 			 "our data for %d ms (%lu spoilt frames, %lu resends): the "
 			 "line loses too much; check the baud rate and the cable",
 			 l->dead_ms, l->bad_frames, l->retransmits);
@@ -336,8 +339,9 @@ static int keep(struct hil_link *l, const uint8_t *msg, size_t n)
 		return 0;
 	if (l->log_len + n > l->log_cap && grow_log(l, l->log_len + n) < 0) {
 		if (replaying(l))
-			return too_long(l, "while hil replayed the session after a "
-					   "power cut, it grew past");
+			return too_long(l,
+					"while hil replayed the session after a "
+					"power cut, it grew past");
 		free(l->log);
 		l->log = NULL;
 		l->log_on = 0;
@@ -390,12 +394,14 @@ static int synchronise(struct hil_link *l)
 		l->restarts = t->restarts;
 		uint64_t now = hil_mono_ms();
 		if (now - start > SYNC_TRIES_MS && l->frames_in)
-			return fail(l, "link: the bridge answers but none of our SYNC "
-				       "frames got through: the line loses too much; "
-				       "check the baud rate and the cable");
+			return fail(l,
+				    "link: the bridge answers but none of our SYNC "
+				    "frames got through: the line loses too much; "
+				    "check the baud rate and the cable");
 		if (now - start > SYNC_TRIES_MS)
-			return fail(l, "link: no answer to SYNC: is the target running "
-				       "hil's bridge gateware?");
+			return fail(l,
+				    "link: no answer to SYNC: is the target running "
+				    "hil's bridge gateware?");
 		if (now - last >= (uint64_t)t->rto_ms) {
 			if (send_frame(l, HIL_FL_SYNC, l->nonce, NULL, 0) < 0)
 				return -1;
@@ -418,8 +424,9 @@ static int synchronise(struct hil_link *l)
 static int start_over(struct hil_link *l)
 {
 	if (!l->log_on)
-		return too_long(l, "the board lost power and was set up again, but "
-				   "the session had sent more than");
+		return too_long(l,
+				"the board lost power and was set up again, but "
+				"the session had sent more than");
 	l->tx_acked = l->tx_next = l->tx_hi = 0;
 	l->tx_len = l->replay_pos = 0;
 	l->rx_exp = l->rx_ack_sent = l->limit_sent = 0;
@@ -431,8 +438,8 @@ static int start_over(struct hil_link *l)
 	return synchronise(l);
 }
 
-int hil_link_open(struct hil_link *l, struct hil_transport *t,
-		  hil_link_msg_fn on_msg, void *ctx)
+int hil_link_open(struct hil_link *l, struct hil_transport *t, hil_link_msg_fn on_msg,
+		  void *ctx)
 {
 	memset(l, 0, sizeof(*l));
 	l->t = t;

@@ -26,12 +26,12 @@ struct hil_link {
 	void *ctx;
 
 	uint8_t tx[HIL_LINK_TXCAP];
-	uint16_t tx_acked;  /* oldest unacknowledged offset, at tx[0] */
-	size_t tx_len;      /* bytes held from tx_acked on */
-	uint16_t tx_next;   /* next offset to put on the wire */
-	uint16_t tx_hi;     /* highest offset sent so far */
+	uint16_t tx_acked; /* oldest unacknowledged offset, at tx[0] */
+	size_t tx_len;     /* bytes held from tx_acked on */
+	uint16_t tx_next;  /* next offset to put on the wire */
+	uint16_t tx_hi;    /* highest offset sent so far */
 	uint16_t peer_limit;
-	size_t maxpay;      /* the bridge's largest payload */
+	size_t maxpay; /* the bridge's largest payload */
 
 	uint16_t rx_exp;
 	uint16_t rx_ack_sent;
@@ -68,8 +68,8 @@ struct hil_link {
 
 /* Synchronises with the bridge (SYNC/SYNC_ACK). The link owns `t` from now
  * on, also on failure. Returns 0, or -1 with l->err set. */
-int hil_link_open(struct hil_link *l, struct hil_transport *t,
-		  hil_link_msg_fn on_msg, void *ctx);
+int hil_link_open(struct hil_link *l, struct hil_transport *t, hil_link_msg_fn on_msg,
+		  void *ctx);
 void hil_link_close(struct hil_link *l);
 
 /* Appends one command to the stream, pumping while the buffer is full. */

@@ -25,8 +25,8 @@ size_t hil_enc_hello(uint8_t *out, uint8_t tag)
 	return 2;
 }
 
-size_t hil_enc_poke(uint8_t *out, uint8_t port, uint64_t stamp,
-		    const uint8_t *val, uint8_t len)
+size_t hil_enc_poke(uint8_t *out, uint8_t port, uint64_t stamp, const uint8_t *val,
+		    uint8_t len)
 {
 	out[0] = HIL_OP_POKE;
 	out[1] = port;
@@ -53,9 +53,8 @@ size_t hil_enc_watch(uint8_t *out, uint8_t port, uint64_t stamp, int on)
 	return 9;
 }
 
-size_t hil_enc_break(uint8_t *out, uint8_t unit, uint8_t port, uint64_t stamp,
-		     uint8_t cond, const uint8_t *val, const uint8_t *mask,
-		     uint8_t len)
+size_t hil_enc_break(uint8_t *out, uint8_t unit, uint8_t port, uint64_t stamp, uint8_t cond,
+		     const uint8_t *val, const uint8_t *mask, uint8_t len)
 {
 	out[0] = HIL_OP_BREAK;
 	out[1] = unit;
@@ -95,19 +94,32 @@ int hil_msg_len(const uint8_t *p, size_t avail)
 		return 0;
 	int n;
 	switch (p[0]) {
-	case HIL_RE_HELLO: n = 25; break;
+	case HIL_RE_HELLO:
+		n = 25;
+		break;
 	case HIL_RE_SAMPLE:
 	case HIL_RE_WATCH:
 		if (avail < 9)
 			return 0;
 		n = 9 + p[8];
 		break;
-	case HIL_RE_BREAK: n = 8; break;
-	case HIL_RE_ERROR: n = 9; break;
-	case HIL_RE_RUN: n = 7; break;
-	case HIL_RE_RESUME: n = 3; break;
-	case HIL_RE_STATUS: n = 16; break;
-	default: return -1;
+	case HIL_RE_BREAK:
+		n = 8;
+		break;
+	case HIL_RE_ERROR:
+		n = 9;
+		break;
+	case HIL_RE_RUN:
+		n = 7;
+		break;
+	case HIL_RE_RESUME:
+		n = 3;
+		break;
+	case HIL_RE_STATUS:
+		n = 16;
+		break;
+	default:
+		return -1;
 	}
 	return (size_t)n <= avail ? n : 0;
 }
@@ -170,10 +182,14 @@ int hil_report_decode(const uint8_t *p, size_t n, struct hil_report *r)
 const char *hil_bridge_error_name(uint8_t code)
 {
 	static const char *const names[] = {
-		"?", "unknown opcode", "no such port",
-		"value length differs from the port's", "stamp before the current cycle",
+		"?",
+		"unknown opcode",
+		"no such port",
+		"value length differs from the port's",
+		"stamp before the current cycle",
 		"poke to an output",
-		"no such break unit", "bad break condition",
+		"no such break unit",
+		"bad break condition",
 	};
 	return code < sizeof(names) / sizeof(names[0]) ? names[code] : "unknown error";
 }

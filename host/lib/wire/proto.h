@@ -27,17 +27,16 @@ enum {
 };
 
 #define HIL_PROTO_VERSION 1
-#define HIL_MSG_MAX (11 + 2 * 32) /* the longest command: BREAK of 256 bits */
+#define HIL_MSG_MAX       (11 + 2 * 32) /* the longest command: BREAK of 256 bits */
 
 /* Command encoders: write into out (HIL_MSG_MAX bytes), return the length. */
 size_t hil_enc_hello(uint8_t *out, uint8_t tag);
-size_t hil_enc_poke(uint8_t *out, uint8_t port, uint64_t stamp,
-		    const uint8_t *val, uint8_t len);
+size_t hil_enc_poke(uint8_t *out, uint8_t port, uint64_t stamp, const uint8_t *val,
+		    uint8_t len);
 size_t hil_enc_sample(uint8_t *out, uint8_t port, uint64_t stamp);
 size_t hil_enc_watch(uint8_t *out, uint8_t port, uint64_t stamp, int on);
-size_t hil_enc_break(uint8_t *out, uint8_t unit, uint8_t port, uint64_t stamp,
-		     uint8_t cond, const uint8_t *val, const uint8_t *mask,
-		     uint8_t len);
+size_t hil_enc_break(uint8_t *out, uint8_t unit, uint8_t port, uint64_t stamp, uint8_t cond,
+		     const uint8_t *val, const uint8_t *mask, uint8_t len);
 size_t hil_enc_run(uint8_t *out, uint64_t stamp);
 size_t hil_enc_resume(uint8_t *out);
 size_t hil_enc_status(uint8_t *out);
