@@ -23,7 +23,8 @@
 // looks at its asynchronous set/reset/load on edges. If one is released while
 // another is held, or load data moves under a held load, the chip follows at
 // once, the transformed DUT on its next free-running clock edge and the
-// original on its next DUT cycle (tests/yosys/gen_tb.py steers clear of it).
+// original on its next DUT cycle (tests/suites/yosys/gen_tb.py steers clear
+// of it).
 //
 // Expects the flattened top module after proc and memory -nomap (mk/dut.mk).
 
