@@ -2,9 +2,9 @@
 # Runs every test suite (make test), or the suites named:
 #   sh tests/run.sh hild usb unit-test_link
 # (a suite is a folder of tests/suites with a run.sh, or unit-NAME for
-# build/asan/test/NAME; tests/cli is one too until it joins them). Each
-# suite prints its own closing line "N passed, M failed" (tests/lib.sh);
-# this script adds them up and prints the total last.
+# build/asan/test/NAME). Each suite prints its own closing line
+# "N passed, M failed" (tests/lib.sh); this script adds them up and prints
+# the total last.
 # Set HIL to test another hil binary (default: the sanitizer build).
 cd "$(dirname "$0")/.." || exit 2
 HIL=${HIL:-build/asan/bin/hil}
@@ -26,7 +26,7 @@ wanted() {
 }
 only="$*"
 for n in $only; do
-	[ -x "tests/suites/$n/run.sh" ] || [ "$n" = cli ] || [ -x "build/asan/test/${n#unit-}" ] ||
+	[ -x "tests/suites/$n/run.sh" ] || [ -x "build/asan/test/${n#unit-}" ] ||
 		{ echo "tests/run.sh: no suite '$n' (a folder of tests/suites with run.sh, or unit-NAME)" >&2; exit 2; }
 done
 
@@ -56,7 +56,7 @@ suite() {
 for t in build/asan/test/test_*; do
 	[ -x "$t" ] && suite "unit-$(basename "$t")" "$t"
 done
-for s in tests/suites/*/run.sh tests/cli/run.sh; do
+for s in tests/suites/*/run.sh; do
 	[ -x "$s" ] && suite "$(basename "$(dirname "$s")")" "$s"
 done
 

@@ -1,13 +1,11 @@
 #!/bin/sh
 # The CLI's outputs besides the trace: --vcd (checked with GTKWave's own
 # reader when it is installed, and structurally always), --json, hil ports.
-cd "$(dirname "$0")/../.." || exit 2
+cd "$(dirname "$0")/../../.." || exit 2
+. tests/lib.sh
 HIL=${HIL:-build/asan/bin/hil}
 w=build/cli-tests
 mkdir -p $w
-p=0 f=0
-ok() { echo "ok $1"; p=$((p + 1)); }
-bad() { echo "FAIL $1"; f=$((f + 1)); }
 
 # Every command's --help (and hil help COMMAND, and hild --help) prints its
 # usage on stdout and exits 0; an unknown command exits 2.
@@ -148,5 +146,4 @@ if grep -q 'retransmits=0 naks=0 ' $w/lockstep.err && [ "$(wc -l <$w/lockstep.ou
 else
 	bad "clean link resent: $(cat $w/lockstep.err)"
 fi
-echo "$p passed, $f failed"
-[ $f -eq 0 ]
+summary
