@@ -131,8 +131,7 @@ static int request(struct usbemu *u, UMockdevIoctlClient *client, unsigned long 
 	switch (req) {
 	case USBDEVFS_GET_CAPABILITIES:
 		*(uint32_t *)d->data = USBDEVFS_CAP_BULK_CONTINUATION |
-				       USBDEVFS_CAP_NO_PACKET_SIZE_LIM |
-				       USBDEVFS_CAP_REAP_AFTER_DISCONNECT;
+			USBDEVFS_CAP_NO_PACKET_SIZE_LIM | USBDEVFS_CAP_REAP_AFTER_DISCONNECT;
 		return 0;
 	case USBDEVFS_GET_SPEED:
 		return 3; /* USB_SPEED_HIGH */
@@ -169,8 +168,7 @@ static gboolean on_ioctl(UMockdevIoctlBase *h, UMockdevIoctlClient *client, gpoi
 	return TRUE;
 }
 
-void usbemu_init(struct usbemu *u, const char *name, const struct usbemu_ops *ops,
-		 void *chip)
+void usbemu_init(struct usbemu *u, const char *name, const struct usbemu_ops *ops, void *chip)
 {
 	memset(u, 0, sizeof(*u));
 	u->name = name;
@@ -191,14 +189,14 @@ int usbemu_plug(struct usbemu *u, int devnum, int port)
 	snprintf(u->sysdev, sizeof(u->sysdev), "/sys/devices/pci0000:00/usb1/1-%d", port);
 	GString *rec = g_string_new(NULL);
 	g_string_append_printf(rec,
-		"P: %s\nN: bus/usb/001/%03d\n"
-		"E: DEVNAME=%s\nE: DEVTYPE=usb_device\nE: SUBSYSTEM=usb\n"
-		"E: BUSNUM=001\nE: DEVNUM=%03d\nE: PRODUCT=%x/%x/%x\n"
-		"A: idVendor=%04x\nA: idProduct=%04x\nA: bcdDevice=%04x\n"
-		"A: busnum=1\nA: devnum=%d\nA: speed=480\nA: dev=189:%d\n"
-		"A: bConfigurationValue=1\nA: bNumConfigurations=1\n",
-		u->sysdev + 4, devnum, u->node, devnum, d.vid, d.pid, d.bcd, d.vid, d.pid,
-		d.bcd, devnum, devnum - 1);
+			       "P: %s\nN: bus/usb/001/%03d\n"
+			       "E: DEVNAME=%s\nE: DEVTYPE=usb_device\nE: SUBSYSTEM=usb\n"
+			       "E: BUSNUM=001\nE: DEVNUM=%03d\nE: PRODUCT=%x/%x/%x\n"
+			       "A: idVendor=%04x\nA: idProduct=%04x\nA: bcdDevice=%04x\n"
+			       "A: busnum=1\nA: devnum=%d\nA: speed=480\nA: dev=189:%d\n"
+			       "A: bConfigurationValue=1\nA: bNumConfigurations=1\n",
+			       u->sysdev + 4, devnum, u->node, devnum, d.vid, d.pid, d.bcd,
+			       d.vid, d.pid, d.bcd, devnum, devnum - 1);
 	if (d.manufacturer)
 		g_string_append_printf(rec, "A: manufacturer=%s\n", d.manufacturer);
 	if (d.product)
@@ -214,7 +212,7 @@ int usbemu_plug(struct usbemu *u, int devnum, int port)
 	 * it appears (hil polls for it) must find it answering, not a plain
 	 * file whose ioctls fail. */
 	int ok = umockdev_testbed_attach_ioctl(u->tb, u->node, u->handler, &err) &&
-		 umockdev_testbed_add_from_string(u->tb, rec->str, &err);
+		umockdev_testbed_add_from_string(u->tb, rec->str, &err);
 	g_string_free(rec, TRUE);
 	if (!ok) {
 		fprintf(stderr, "%s: %s\n", u->name, err->message);

@@ -22,17 +22,17 @@ struct usbemu_urb {
 	UMockdevIoctlData *data; /* the usbdevfs_urb, its buffer resolved */
 	UMockdevIoctlData *buf;
 	UMockdevIoctlClient *client;
-	int generation;     /* the plug-in it was submitted to */
+	int generation;      /* the plug-in it was submitted to */
 	double submitted_us; /* on the emulator's clock (emu_now_us) */
-	size_t done;        /* OUT: bytes the chip took so far */
-	int complete;       /* ready to reap, with status and actual_length set */
+	size_t done;         /* OUT: bytes the chip took so far */
+	int complete;        /* ready to reap, with status and actual_length set */
 };
 
 /* What the device shows in sysfs as it is plugged in. */
 struct usbemu_desc {
 	unsigned vid, pid, bcd;
 	const char *manufacturer, *product, *serial; /* NULL: no such attribute */
-	uint8_t descriptors[256]; /* device, then the whole configuration */
+	uint8_t descriptors[256];                    /* device, then the whole configuration */
 	size_t descriptors_len;
 };
 
@@ -75,8 +75,7 @@ struct usbemu {
 };
 
 /* A testbed with no device yet. */
-void usbemu_init(struct usbemu *u, const char *name, const struct usbemu_ops *ops,
-		 void *chip);
+void usbemu_init(struct usbemu *u, const char *name, const struct usbemu_ops *ops, void *chip);
 /* Plugs the device in as devnum on bus 1, at USB port 1-port. Returns 0, or
  * -1 with a message on stderr. */
 int usbemu_plug(struct usbemu *u, int devnum, int port);

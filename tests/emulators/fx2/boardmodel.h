@@ -9,7 +9,7 @@
 #include "modelproc.h"
 
 struct boardmodel {
-	const char *path; /* NULL: no model, the bulk endpoints stay silent */
+	const char *path;      /* NULL: no model, the bulk endpoints stay silent */
 	struct modelproc proc; /* its fd is -1 while the FPGA is not configured */
 	unsigned long to_board, from_board;
 };
