@@ -29,11 +29,16 @@ struct hil_reactor {
 	uint64_t next_id;
 };
 
-uint64_t hil_reactor_now_ms(void)
+uint64_t hil_reactor_now_us(void)
 {
 	struct timespec t;
 	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * 1000u + (uint64_t)t.tv_nsec / 1000000u;
+	return (uint64_t)t.tv_sec * 1000000u + (uint64_t)t.tv_nsec / 1000u;
+}
+
+uint64_t hil_reactor_now_ms(void)
+{
+	return hil_reactor_now_us() / 1000u;
 }
 
 struct hil_reactor *hil_reactor_new(int max_fds, int max_timers)

@@ -42,6 +42,9 @@ int hil_reactor_once(struct hil_reactor *r, int max_wait_ms);
 int hil_reactor_run(struct hil_reactor *r);
 void hil_reactor_stop(struct hil_reactor *r);
 
+/* hild's one clock, CLOCK_MONOTONIC: its timers, idle limits and the
+ * workers' spin all read it. */
 uint64_t hil_reactor_now_ms(void);
+uint64_t hil_reactor_now_us(void);
 
 #endif

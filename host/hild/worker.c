@@ -433,13 +433,6 @@ static int direct_request(const uint8_t *buf, long n, json_t **req)
 
 #define SPIN_US 200
 
-static uint64_t now_us(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * 1000000u + (uint64_t)t.tv_nsec / 1000u;
-}
-
 /* The next request: from hild, or in a direct session from the owner
  * while hild's descriptor only says when the lease ends. NULL ends the
  * session; *reply is where the answer goes. */
@@ -454,8 +447,8 @@ static json_t *next_request(uint8_t *buf, int *reply)
 	*reply = data;
 	for (;;) {
 		/* The lease's idle limit is hild's: tell it the owner is here. */
-		if (now_us() - said >= 1000000) {
-			said = now_us();
+		if (hil_reactor_now_us() - said >= 1000000) {
+			said = hil_reactor_now_us();
 			put(json_pack("{s:b}", "active", 1));
 		}
 		struct pollfd p[2] = {{FD, POLLIN, 0}, {data, POLLIN, 0}};
@@ -468,14 +461,14 @@ static json_t *next_request(uint8_t *buf, int *reply)
 		static int spin = 1;
 		if (!cpus)
 			cpus = sysconf(_SC_NPROCESSORS_ONLN);
-		uint64_t t0 = now_us();
+		uint64_t t0 = hil_reactor_now_us();
 		int got;
 		while ((got = poll(p, 2, 0)) == 0 && spin && cpus > 1 &&
-		       now_us() - t0 < SPIN_US)
+		       hil_reactor_now_us() - t0 < SPIN_US)
 			;
 		while (got == 0 || (got < 0 && errno == EINTR))
 			got = poll(p, 2, -1);
-		spin = now_us() - t0 < SPIN_US;
+		spin = hil_reactor_now_us() - t0 < SPIN_US;
 		if (got < 0)
 			return NULL;
 		if (p[0].revents) {
