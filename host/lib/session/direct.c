@@ -350,6 +350,8 @@ static int direct_wait(hil_t *h, int port, int ne, const uint8_t *val, const uin
 	int broke = 0;
 	if (rc == HIL_OK)
 		rc = run_to(h, h->now + timeout, &broke, 0, NULL, NULL);
+	if (rc == HIL_OK)
+		rc = hil_record(h, HIL_LOG_TIME, -1, h->now, NULL);
 	if (rc < 0)
 		return rc;
 	if (broke) {
@@ -411,6 +413,7 @@ const struct hil_backend hil_direct_backend = {
 	.sync = direct_sync,
 	.stats = direct_stats,
 	.close = direct_close,
+	.samples_with_run = 1,
 };
 
 int hil_direct_open(hil_t *h, const struct hil_target *tg, const struct hil_options *opt,

@@ -18,9 +18,7 @@ int hil_seterr(hil_t *h, int code, const char *fmt, ...)
 	return code;
 }
 
-/* Appends to the session log, if there is one; HIL_E_RECORD on failure. */
-static int record(hil_t *h, enum hil_log_kind kind, int port, uint64_t cycle,
-		  const uint8_t *val)
+int hil_record(hil_t *h, enum hil_log_kind kind, int port, uint64_t cycle, const uint8_t *val)
 {
 	if (hil_log_put(&h->log, kind, cycle, port, val) < 0)
 		return hil_seterr(h, HIL_E_RECORD,
@@ -73,7 +71,7 @@ int hil_poke_at(hil_t *h, int port, uint64_t cycle, const uint8_t *val)
 		rc = hil_seterr(h, HIL_E_ARG, "cycle %llu is beyond the 48-bit counter",
 				(unsigned long long)cycle);
 	if (rc == HIL_OK)
-		rc = record(h, HIL_LOG_POKE, port, cycle, val);
+		rc = hil_record(h, HIL_LOG_POKE, port, cycle, val);
 	return rc < 0 ? rc : h->be->poke_at(h, port, cycle, val);
 }
 
@@ -82,7 +80,7 @@ int hil_peek(hil_t *h, int port, uint8_t *val)
 	int rc = check_port(h, port);
 	if (rc == HIL_OK)
 		rc = h->be->peek(h, port, val);
-	return rc < 0 ? rc : record(h, HIL_LOG_SAMPLE, port, h->now, val);
+	return rc < 0 ? rc : hil_record(h, HIL_LOG_SAMPLE, port, h->now, val);
 }
 
 int hil_advance(hil_t *h, uint64_t n)
@@ -122,15 +120,19 @@ int hil_run_and_peek(hil_t *h, uint64_t cycle, size_t n, const int *ports, uint8
 	if (cycle > CYCLE_MAX)
 		return hil_seterr(h, HIL_E_ARG, "cycle %llu is beyond the 48-bit counter",
 				  (unsigned long long)cycle);
-	int rc = h->be->run(h, cycle, &broke, n, ports, vals);
+	size_t k = h->be->samples_with_run ? n : 0;
+	int rc = h->be->run(h, cycle, &broke, k, ports, vals);
 	if (rc == HIL_OK)
-		rc = record(h, HIL_LOG_TIME, -1, h->now, NULL);
+		rc = hil_record(h, HIL_LOG_TIME, -1, h->now, NULL);
 	if (rc == HIL_OK && broke)
 		return hil_seterr(h, HIL_E_BRIDGE, "a break stopped the run at cycle %llu",
 				  (unsigned long long)h->now);
-	for (size_t i = 0; rc == HIL_OK && i < n; i++)
-		rc = record(h, HIL_LOG_SAMPLE, ports[i], h->now,
-			    vals + i * HIL_MAX_PORT_BYTES);
+	for (size_t i = 0; rc == HIL_OK && i < k; i++)
+		rc = hil_record(h, HIL_LOG_SAMPLE, ports[i], h->now,
+				vals + i * HIL_MAX_PORT_BYTES);
+	/* A backend without samples in the run reads them after it. */
+	for (size_t i = k; rc == HIL_OK && i < n; i++)
+		rc = hil_peek(h, ports[i], vals + i * HIL_MAX_PORT_BYTES);
 	return rc;
 }
 
@@ -140,7 +142,7 @@ static int set_watch(hil_t *h, int port, int on)
 	if (rc == HIL_OK)
 		rc = h->be->watch(h, port, on);
 	if (rc == HIL_OK)
-		rc = record(h, on ? HIL_LOG_WATCH : HIL_LOG_UNWATCH, port, h->now, NULL);
+		rc = hil_record(h, on ? HIL_LOG_WATCH : HIL_LOG_UNWATCH, port, h->now, NULL);
 	return rc;
 }
 
@@ -184,9 +186,7 @@ int hil_wait(hil_t *h, int port, int ne, const uint8_t *val, const uint8_t *mask
 	}
 	if (timeout > CYCLE_MAX - h->now)
 		return hil_seterr(h, HIL_E_ARG, "timeout runs past the 48-bit counter");
-	rc = h->be->wait(h, port, ne, val, mask, timeout, at);
-	int logged = rc < 0 ? rc : record(h, HIL_LOG_TIME, -1, h->now, NULL);
-	return logged < 0 ? logged : rc;
+	return h->be->wait(h, port, ne, val, mask, timeout, at);
 }
 
 int hil_sync(hil_t *h)

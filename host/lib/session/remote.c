@@ -151,20 +151,18 @@ static int remote_peek(hil_t *h, int port, uint8_t *val)
 	return rc;
 }
 
-/* A break ends hild's run with an error, so *broke stays 0. */
+/* A break ends hild's run with an error, so *broke stays 0. hild reads
+ * ports after the run, as a peek would: k is 0. */
 static int remote_run(hil_t *h, uint64_t target, int *broke, size_t k, const int *ports,
 		      uint8_t *vals)
 {
 	int rc = HIL_OK;
+	(void)k, (void)ports, (void)vals;
 	*broke = 0;
 	json_decref(call(h, json_pack("{s:s,s:I}", "op", "run", "until", (json_int_t)target),
 			 &rc));
-	if (rc < 0)
-		return rc;
-	h->now = target;
-	/* hild reads them after the run, as a peek would. */
-	for (size_t i = 0; rc == HIL_OK && i < k; i++)
-		rc = remote_peek(h, ports[i], vals + i * HIL_MAX_PORT_BYTES);
+	if (rc == HIL_OK)
+		h->now = target;
 	return rc;
 }
 
@@ -196,7 +194,8 @@ static int remote_wait(hil_t *h, int port, int ne, const uint8_t *val, const uin
 	if (hit && at)
 		*at = h->now;
 	json_decref(ok);
-	return hit ? HIL_OK : HIL_TIMEOUT;
+	rc = hil_record(h, HIL_LOG_TIME, -1, h->now, NULL);
+	return rc < 0 ? rc : hit ? HIL_OK : HIL_TIMEOUT;
 }
 
 static int remote_sync(hil_t *h)

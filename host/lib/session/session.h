@@ -27,17 +27,22 @@ struct hil_backend {
 	int (*peek)(hil_t *h, int port, uint8_t *val);
 	/* Runs to target, or to a break before it (*broke), and sets now to
 	 * where the DUT stands; without a break, vals gets the k ports'
-	 * values there (HIL_MAX_PORT_BYTES each). */
+	 * values there (HIL_MAX_PORT_BYTES each). k is 0 unless
+	 * samples_with_run. */
 	int (*run)(hil_t *h, uint64_t target, int *broke, size_t k, const int *ports,
 		   uint8_t *vals);
 	int (*watch)(hil_t *h, int port, int on);
-	/* As hil_wait; sets now. */
+	/* As hil_wait; sets now, and records it in the log (hil_record)
+	 * before anything else goes to the target. */
 	int (*wait)(hil_t *h, int port, int ne, const uint8_t *val, const uint8_t *mask,
 		    uint64_t timeout, uint64_t *at);
 	int (*sync)(hil_t *h);
 	int (*stats)(hil_t *h, struct hil_link_stats *s);
 	/* Frees what its open made, also after an open that failed half way. */
 	void (*close)(hil_t *h);
+	/* Does run read ports along with the run (one round trip), or does
+	 * hil.c peek them after it? */
+	int samples_with_run;
 };
 
 struct hil {
@@ -52,6 +57,8 @@ struct hil {
 };
 
 __attribute__((format(printf, 3, 4))) int hil_seterr(hil_t *h, int code, const char *fmt, ...);
+/* Appends to the session log, if there is one; HIL_E_RECORD on failure. */
+int hil_record(hil_t *h, enum hil_log_kind kind, int port, uint64_t cycle, const uint8_t *val);
 
 /* Each fills h (ports, now, be) for a target of its kind; on failure the
  * reason is in err, and hil_close(h) frees what was made. */

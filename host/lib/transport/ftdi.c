@@ -167,7 +167,7 @@ static ssize_t ftdi_read(struct hil_transport *t, void *p, size_t n)
 static int ftdi_wait(struct hil_transport *t, int want_write, int timeout_ms)
 {
 	struct ftdi_tr *f = (struct ftdi_tr *)t;
-	double end = hil_mono_ms() + timeout_ms;
+	double end = (double)hil_mono_ms() + timeout_ms;
 	for (;;) {
 		if (submit_in(f) < 0 && reopen(f) < 0)
 			return -1;

@@ -20,7 +20,7 @@ int hil_replug_limit_ms(void)
 
 int hil_replug_wait(int (*try_open)(void *ctx), void *ctx, int limit_ms)
 {
-	double end = hil_mono_ms() + limit_ms;
+	double end = (double)hil_mono_ms() + limit_ms;
 	while (hil_mono_ms() < end) {
 		struct timespec nap = {0, POLL_MS * 1000L * 1000L};
 		nanosleep(&nap, NULL);
