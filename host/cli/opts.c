@@ -16,12 +16,17 @@ void opts_refused(const char *who, const struct option *longopts, int c, const c
 		for (const struct option *l = longopts; l->name; l++)
 			if (l->val == optopt)
 				name = l->name;
+	/* getopt_long takes a prefix of one option only: of two, it says
+	 * nothing more than of an unknown one. */
+	int len = (int)strcspn(word, "="), fits = 0;
+	for (const struct option *l = longopts; !name && l->name; l++)
+		fits += len > 2 && !strncmp(l->name, word + 2, (size_t)len - 2);
 	if (name)
 		fprintf(stderr, "%s: --%s %s\n", who, name,
 			c == ':' ? "wants a value" : "takes no value");
 	else
-		fprintf(stderr, "%s: unknown option '%.*s'\n", who, (int)strcspn(word, "="),
-			word);
+		fprintf(stderr, "%s: %s option '%.*s'\n", who,
+			fits > 1 ? "ambiguous" : "unknown", len, word);
 }
 
 /* Puts word after the operands there are, if there is room for it. */

@@ -164,6 +164,17 @@ static int take(const struct hild_opt *o, const char *v)
 	return 0;
 }
 
+/* How many options word (--PREFIX[=...]) is a prefix of: getopt_long
+ * takes a prefix of one only, and says no more of two than of none. */
+static int prefix_count(const struct option *longopts, const char *word)
+{
+	size_t len = strcspn(word, "=");
+	int fits = 0;
+	for (const struct option *l = longopts; len > 2 && l->name; l++)
+		fits += !strncmp(l->name, word + 2, len - 2);
+	return fits;
+}
+
 /* Reads argv by getopt_long against the n options opts. Returns 0, or 2
  * after saying what is wrong. */
 static int read_options(int argc, char **argv, const struct hild_opt *opts, int n)
@@ -190,7 +201,8 @@ static int read_options(int argc, char **argv, const struct hild_opt *opts, int 
 	else if (c == '?' && optopt >= OPT_VAL) /* one of hild's, given a value */
 		fprintf(stderr, "hild: %.*s takes no value\n", (int)strcspn(word, "="), word);
 	else if (c == '?')
-		fprintf(stderr, "hild: unknown option '%s' (hild --help lists them)\n", word);
+		fprintf(stderr, "hild: %s option '%s' (hild --help lists them)\n",
+			prefix_count(longopts, word) > 1 ? "ambiguous" : "unknown", word);
 	else /* an operand, or a word after "--" */
 		fprintf(stderr, "hild: unexpected '%s': hild takes options only\n",
 			c == 1 ? optarg : argv[optind]);

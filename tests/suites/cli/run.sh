@@ -73,6 +73,11 @@ refused "hild: a number out of range names the option and the range" \
 	"hild: --max-clients wants a number from 1 to 100000" "$hild" --max-clients=0
 refused "hild: an unknown option is named" \
 	"hild: unknown option '--sockets' (hild --help lists them)" "$hild" --sockets /tmp/x
+# getopt_long takes a prefix of one option; a prefix of two is named so.
+refused "a prefix of two options is called ambiguous" "hil submit: ambiguous option '--boa'" \
+	"$HIL" submit --boa x
+refused "hild: a prefix of two options is called ambiguous" \
+	"hild: ambiguous option '--max' (hild --help lists them)" "$hild" --max
 
 # make compile_commands: an entry for every C file of libhil, hil and hild,
 # with the flags the build uses.
