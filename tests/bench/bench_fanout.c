@@ -24,7 +24,7 @@
 #include "hil/hil.h"
 
 #define MAXK 1000
-#define BUF (1 << 16)
+#define BUF  (1 << 16)
 
 static double now_s(void)
 {
@@ -37,7 +37,8 @@ static int send_msg(int fd, const char *body)
 {
 	uint32_t n = htonl((uint32_t)strlen(body));
 	return write(fd, &n, 4) == 4 && write(fd, body, strlen(body)) == (ssize_t)strlen(body)
-		       ? 0 : -1;
+		? 0
+		: -1;
 }
 
 struct conn {
@@ -77,8 +78,9 @@ static int subscribers(const char *sock, int k, long n, int ready)
 		c[i].fd = socket(AF_UNIX, SOCK_STREAM, 0);
 		if (c[i].fd < 0 || connect(c[i].fd, (struct sockaddr *)&a, sizeof(a)) != 0 ||
 		    send_msg(c[i].fd, "{\"hello\": 1, \"client\": \"bench\"}") ||
-		    send_msg(c[i].fd, "{\"id\": 1, \"op\": \"subscribe\", "
-				      "\"topic\": \"board/*/port/count\"}")) {
+		    send_msg(c[i].fd,
+			     "{\"id\": 1, \"op\": \"subscribe\", "
+			     "\"topic\": \"board/*/port/count\"}")) {
 			perror("bench_fanout: subscriber");
 			return 1;
 		}
@@ -171,9 +173,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	rst = hil_port(h, "rst"), en = hil_port(h, "en"), count = hil_port(h, "count");
-	if (rst < 0 || en < 0 || count < 0 || hil_poke(h, rst, &zero) || hil_poke(h, en, &one) ||
-	    hil_watch(h, count, ignore, NULL) || hil_run_until(h, hil_now(h) + (uint64_t)n + 4) ||
-	    hil_sync(h)) {
+	if (rst < 0 || en < 0 || count < 0 || hil_poke(h, rst, &zero) ||
+	    hil_poke(h, en, &one) || hil_watch(h, count, ignore, NULL) ||
+	    hil_run_until(h, hil_now(h) + (uint64_t)n + 4) || hil_sync(h)) {
 		fprintf(stderr, "bench_fanout: the session failed: %s\n", hil_error(h));
 		kill(pid, SIGTERM);
 	}

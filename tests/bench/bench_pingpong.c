@@ -18,7 +18,10 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { MAX_HOPS = 4, SPIN_US = 200 };
+enum {
+	MAX_HOPS = 4,
+	SPIN_US = 200
+};
 
 static int spin;
 
@@ -68,7 +71,8 @@ int main(int argc, char **argv)
 	long n = argc >= 3 ? atol(argv[2]) : 0;
 	spin = argc == 4 && !strcmp(argv[3], "spin");
 	if (hops < 1 || hops > MAX_HOPS || n < 100 || (argc == 4 && !spin) || argc > 4) {
-		fprintf(stderr, "usage: bench_pingpong HOPS(1-%d) N(>=100) [spin]\n", MAX_HOPS);
+		fprintf(stderr, "usage: bench_pingpong HOPS(1-%d) N(>=100) [spin]\n",
+			MAX_HOPS);
 		return 2;
 	}
 	int sv[MAX_HOPS][2];

@@ -58,8 +58,9 @@ static int fail(hil_t *h, const char *what)
 int main(int argc, char **argv)
 {
 	if (argc < 4 || (argc > 4 && strcmp(argv[2], "program"))) {
-		fprintf(stderr, "usage: bench_sim URI free|stream|lockstep|rtt N, or "
-				"bench_sim URI program N NAME=VALUE...\n");
+		fprintf(stderr,
+			"usage: bench_sim URI free|stream|lockstep|rtt N, or "
+			"bench_sim URI program N NAME=VALUE...\n");
 		return 2;
 	}
 	const char *mode = argv[2];
@@ -90,8 +91,9 @@ int main(int argc, char **argv)
 		const char *eq = strchr(argv[i], '=');
 		snprintf(name, sizeof(name), "%.*s", eq ? (int)(eq - argv[i]) : 0, argv[i]);
 		int port = eq ? hil_port(h, name) : -1;
-		if (port < 0 || hil_value_parse(eq + 1, p->port[port].width, val,
-						 p->port[port].nbytes, e, sizeof(e)) < 0 ||
+		if (port < 0 ||
+		    hil_value_parse(eq + 1, p->port[port].width, val, p->port[port].nbytes, e,
+				    sizeof(e)) < 0 ||
 		    hil_poke(h, port, val) != 0) {
 			fprintf(stderr, "bench_sim: %s: not an input and a value\n", argv[i]);
 			hil_close(h);

@@ -40,8 +40,7 @@ static void set_cdone(struct ice40 *c, int v)
 static void fail(struct ice40 *c, const char *why)
 {
 	if (!c->failed)
-		snprintf(c->why, sizeof(c->why), "%s (at bitstream byte %lu)", why,
-			 c->bytes);
+		snprintf(c->why, sizeof(c->why), "%s (at bitstream byte %lu)", why, c->bytes);
 	c->failed = 1;
 }
 
@@ -141,8 +140,7 @@ void ice40_clocks(struct ice40 *c, unsigned long n)
 		set_cdone(c, 1);
 }
 
-void ice40_creset(struct ice40 *c, int low, int cs_low, int host_sck,
-		  struct spiflash *f)
+void ice40_creset(struct ice40 *c, int low, int cs_low, int host_sck, struct spiflash *f)
 {
 	if (low) {
 		c->in_reset = 1;

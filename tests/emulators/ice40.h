@@ -28,7 +28,7 @@ struct ice40 {
 	uint8_t cmd;
 	unsigned payload_left, value, bank_width, bank_height;
 	unsigned long data_left;
-	char why[160];    /* why the last configuration failed */
+	char why[160];     /* why the last configuration failed */
 	char comment[256]; /* the bitstream's comment, if any */
 	size_t comment_len;
 	int in_comment;
@@ -39,8 +39,7 @@ struct ice40 {
 void ice40_init(struct ice40 *c);
 /* CRESET's level changed; cs_low: SPI_SS at that moment; host_sck: the
  * host drives SCK. */
-void ice40_creset(struct ice40 *c, int low, int cs_low, int host_sck,
-		  struct spiflash *f);
+void ice40_creset(struct ice40 *c, int low, int cs_low, int host_sck, struct spiflash *f);
 /* A byte clocked in with SPI_SS low. */
 void ice40_byte(struct ice40 *c, uint8_t b);
 /* n SPI clocks passed (with or without data). */

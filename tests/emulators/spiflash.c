@@ -7,10 +7,10 @@
 
 /* Typical times of the W25Q128JV data sheet, in microseconds. */
 #define T_PAGE 700.0
-#define T_4K 45000.0
-#define T_32K 120000.0
-#define T_64K 150000.0
-#define T_RST 30.0
+#define T_4K   45000.0
+#define T_32K  120000.0
+#define T_64K  150000.0
+#define T_RST  30.0
 
 int spiflash_init(struct spiflash *f)
 {
@@ -101,13 +101,21 @@ void spiflash_deselect(struct spiflash *f)
 		}
 		f->wel = 0;
 		break;
-	case 0x20: case 0x52: case 0xd8:
+	case 0x20:
+	case 0x52:
+	case 0xd8:
 		if (f->wel && !b && f->n == 4 && !f->protect)
-			erase(f, f->op == 0x20 ? 4096 : f->op == 0x52 ? 32768 : 65536,
-			      f->op == 0x20 ? T_4K : f->op == 0x52 ? T_32K : T_64K);
+			erase(f,
+			      f->op == 0x20           ? 4096
+				      : f->op == 0x52 ? 32768
+						      : 65536,
+			      f->op == 0x20           ? T_4K
+				      : f->op == 0x52 ? T_32K
+						      : T_64K);
 		f->wel = 0;
 		break;
-	case 0x60: case 0xc7:
+	case 0x60:
+	case 0xc7:
 		if (f->wel && !b && !f->protect) {
 			memset(f->mem, 0xff, FLASH_SIZE);
 			f->busy_until_us = emu_now_us() + 40e6;
@@ -153,12 +161,18 @@ uint8_t spiflash_xfer(struct spiflash *f, uint8_t in)
 	case 0x9f:
 		return n <= 3 ? f->jedec[n - 1] : 0xff;
 	case 0x05:
-		return (uint8_t)((busy(f) ? 1 : 0) | (f->wel ? 2 : 0) | (f->protect ? 0x1c : 0));
+		return (uint8_t)((busy(f) ? 1 : 0) | (f->wel ? 2 : 0) |
+				 (f->protect ? 0x1c : 0));
 	case 0x35:
 		return 0x02; /* QE set, as these boards ship */
 	case 0xab:
 		return n >= 4 ? 0x17 : 0xff;
-	case 0x03: case 0x0b: case 0x02: case 0x20: case 0x52: case 0xd8:
+	case 0x03:
+	case 0x0b:
+	case 0x02:
+	case 0x20:
+	case 0x52:
+	case 0xd8:
 		if (n <= 3) {
 			f->addr = (f->addr << 8 | in) & (FLASH_SIZE - 1);
 			if (n == 3)

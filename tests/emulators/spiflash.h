@@ -18,13 +18,13 @@ struct spiflash {
 	uint8_t *mem;
 	uint8_t jedec[3];
 	int wel, powered_down, cont_read;
-	double busy_until_us; /* on the emulator's clock (emu_now_us) */
+	double busy_until_us;  /* on the emulator's clock (emu_now_us) */
 	double reset_until_us; /* a software reset (66 99) takes tRST */
 	int reset_enabled;
 	/* the transaction in progress */
 	int active;
 	uint8_t op;
-	unsigned n;       /* bytes seen in this transaction */
+	unsigned n; /* bytes seen in this transaction */
 	uint32_t addr;
 	uint32_t page_base;
 	/* faults */

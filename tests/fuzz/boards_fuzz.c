@@ -22,14 +22,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		json_t *l = boards_list(&d), *e;
 		size_t i;
 		FUZZ_CHECK(json_is_array(json_object_get(l, "boards")));
-		json_array_foreach(json_object_get(l, "boards"), i, e) {
+		json_array_foreach(json_object_get(l, "boards"), i, e)
+		{
 			const char *name = json_string_value(json_object_get(e, "name"));
 			FUZZ_CHECK(name && boards_find(&d, name));
 			FUZZ_CHECK(!strcmp(board_name(boards_find(&d, name)), name));
 			for (size_t k = 0; k < i; k++)
-				FUZZ_CHECK(strcmp(name, json_string_value(json_object_get(
-							json_array_get(json_object_get(l, "boards"), k),
-							"name"))));
+				FUZZ_CHECK(strcmp(
+					name,
+					json_string_value(json_object_get(
+						json_array_get(json_object_get(l, "boards"), k),
+						"name"))));
 		}
 		json_decref(l);
 	} else {

@@ -63,17 +63,26 @@ static size_t command(uint8_t *out, const struct hil_ports *p)
 	uint8_t port = (uint8_t)(rnd() % (p->n + 2));
 	uint8_t len = port < p->n && rnd() % 4 ? (uint8_t)p->port[port].nbytes
 					       : (uint8_t)(rnd() % (HIL_MAX_PORT_BYTES + 1));
-	uint64_t stamp = rnd() % 3 ? rnd() % 5000 : ((uint64_t)rnd() << 16 | rnd()) & 0xffffffffffffull;
+	uint64_t stamp =
+		rnd() % 3 ? rnd() % 5000 : ((uint64_t)rnd() << 16 | rnd()) & 0xffffffffffffull;
 	switch (rnd() % 9) {
-	case 0: return hil_enc_hello(out, (uint8_t)rnd());
-	case 1: return hil_enc_poke(out, port, stamp, val, len);
-	case 2: return hil_enc_sample(out, port, stamp);
-	case 3: return hil_enc_watch(out, port, stamp, (int)(rnd() & 1));
-	case 4: return hil_enc_break(out, (uint8_t)(rnd() % 4), port, stamp,
+	case 0:
+		return hil_enc_hello(out, (uint8_t)rnd());
+	case 1:
+		return hil_enc_poke(out, port, stamp, val, len);
+	case 2:
+		return hil_enc_sample(out, port, stamp);
+	case 3:
+		return hil_enc_watch(out, port, stamp, (int)(rnd() & 1));
+	case 4:
+		return hil_enc_break(out, (uint8_t)(rnd() % 4), port, stamp,
 				     (uint8_t)(rnd() % 8), val, mask, len);
-	case 5: return hil_enc_run(out, stamp);
-	case 6: return hil_enc_resume(out);
-	case 7: return hil_enc_status(out);
+	case 5:
+		return hil_enc_run(out, stamp);
+	case 6:
+		return hil_enc_resume(out);
+	case 7:
+		return hil_enc_status(out);
 	default: /* a byte that is no opcode, or a command cut short */
 		out[0] = (uint8_t)rnd();
 		return 1 + rnd() % 4;
@@ -206,7 +215,7 @@ int main(int argc, char **argv)
 		struct hello h = {0, (uint8_t)rnd(), 0};
 		uint8_t cmd[HIL_MSG_MAX];
 		int ok = send_junk(t) == 0 && hil_link_open(&l, t, on_msg, &h) == 0 &&
-			 hil_link_send(&l, cmd, hil_enc_hello(cmd, h.tag)) == 0;
+			hil_link_send(&l, cmd, hil_enc_hello(cmd, h.tag)) == 0;
 		for (int i = 0; ok && !h.got && i < 500; i++)
 			ok = hil_link_pump(&l, 10, 1) == 0;
 		if (ok && h.got && h.sig == ports.signature) {
@@ -214,20 +223,24 @@ int main(int argc, char **argv)
 			continue;
 		}
 		char path[4200];
-		snprintf(path, sizeof(path), "%.4000s/wedge-%lu-%ld.bin", argv[5], seed, round);
+		snprintf(path, sizeof(path), "%.4000s/wedge-%lu-%ld.bin", argv[5], seed,
+			 round);
 		FILE *f = fopen(path, "wb");
 		if (f) {
 			fwrite(junk, 1, njunk, f);
 			fclose(f);
 		}
 		printf("FAIL round %ld (kind %d, %zu bytes, saved to %s): %s\n", round, kind,
-		       njunk, path, l.dead ? l.err : h.got ? "wrong signature" : "no HELLO_R");
+		       njunk, path,
+		       l.dead          ? l.err
+			       : h.got ? "wrong signature"
+				       : "no HELLO_R");
 		fail++;
 		break; /* a wedged bridge stays wedged: the rest would say nothing new */
 	}
 	printf("ok %d rounds of random input (seed %lu; %llu bytes in, %llu out meanwhile), "
-	       "each followed by a handshake that got its replies\n", pass, seed, bytes_in,
-	       bytes_out);
+	       "each followed by a handshake that got its replies\n",
+	       pass, seed, bytes_in, bytes_out);
 	hil_link_close(&l);
 	hil_ports_free(&ports);
 	printf("%d passed, %d failed\n", pass, fail);

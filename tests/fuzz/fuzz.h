@@ -45,13 +45,13 @@ static inline const char *fuzz_file(const char *name, const uint8_t *data, size_
 	return path;
 }
 
-#define FUZZ_CHECK(cond)                                                         \
-	do {                                                                     \
-		if (!(cond)) {                                                   \
-			fprintf(stderr, "%s:%d: property broken: %s\n", __FILE__, \
-				__LINE__, #cond);                                \
-			abort();                                                 \
-		}                                                                \
+#define FUZZ_CHECK(cond)                                                                      \
+	do {                                                                                  \
+		if (!(cond)) {                                                                \
+			fprintf(stderr, "%s:%d: property broken: %s\n", __FILE__, __LINE__,   \
+				#cond);                                                       \
+			abort();                                                              \
+		}                                                                             \
 	} while (0)
 
 #endif

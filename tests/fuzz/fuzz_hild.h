@@ -57,13 +57,23 @@ static inline const char *fuzz_state(const char *name)
 static inline void fuzz_hild_start(struct hild *d)
 {
 	*d = (struct hild){.lfd = -1, .tfd = -1, .admin_gid = (gid_t)-1, .max_fds = 1024};
-	d->cfg = (struct hild_config){.socket_path = "/nonexistent", .state = fuzz_state_dir,
-				      .max_clients = 4, .max_tcp = 4, .max_unix = 4,
-				      .max_subs = 16, .handshake_s = 10, .max_inflight = 8,
-				      .max_events = 64, .lease_idle_s = 600, .keep_jobs = 1,
-				      .max_user_jobs = 8, .max_user_bytes = 1 << 16,
+	d->cfg = (struct hild_config){.socket_path = "/nonexistent",
+				      .state = fuzz_state_dir,
+				      .max_clients = 4,
+				      .max_tcp = 4,
+				      .max_unix = 4,
+				      .max_subs = 16,
+				      .handshake_s = 10,
+				      .max_inflight = 8,
+				      .max_events = 64,
+				      .lease_idle_s = 600,
+				      .keep_jobs = 1,
+				      .max_user_jobs = 8,
+				      .max_user_bytes = 1 << 16,
 				      .max_user_unread = 8,
-				      .idle_s = 600, .max_msg = 4096, .max_out = 1 << 16};
+				      .idle_s = 600,
+				      .max_msg = 4096,
+				      .max_out = 1 << 16};
 	snprintf(d->token, sizeof(d->token), "fuzz-token");
 	d->clients = calloc((size_t)d->max_fds, sizeof(*d->clients));
 	d->r = hil_reactor_new(d->max_fds, 256);

@@ -32,7 +32,7 @@ static size_t replies(const uint8_t *p, size_t n, size_t max_msg)
 	size_t off = 0;
 	while (n - off >= 4) {
 		size_t len = (size_t)p[off] << 24 | (size_t)p[off + 1] << 16 |
-			     (size_t)p[off + 2] << 8 | p[off + 3];
+			(size_t)p[off + 2] << 8 | p[off + 3];
 		FUZZ_CHECK(len <= max_msg);
 		if (n - off - 4 < len)
 			break;
@@ -54,7 +54,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct hild d;
 	fuzz_hild_start(&d);
 	int sv[2];
-	FUZZ_CHECK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv) == 0);
+	FUZZ_CHECK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv) ==
+		   0);
 	FUZZ_CHECK(client_new(&d, sv[1], tcp) != NULL);
 
 	static uint8_t in[1 << 17];
@@ -67,7 +68,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (w > 0)
 				sent += (size_t)w;
 			else
-				FUZZ_CHECK(errno == EAGAIN || errno == EPIPE || errno == ECONNRESET);
+				FUZZ_CHECK(errno == EAGAIN || errno == EPIPE ||
+					   errno == ECONNRESET);
 			if (w < 0 && errno != EAGAIN)
 				sent = size;
 			if (sent == size)

@@ -59,12 +59,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	mkdir(dir, 0750);
 	snprintf(dir, sizeof(dir), "%s/jobs/1", state);
 	mkdir(dir, 0750);
-	putstr(dir, "job.json", "{\"job\":1,\"kind\":\"sim\",\"target\":\"/d\",\"dut\":\"/d\","
-				"\"owner\":\"uid:0\"}");
+	putstr(dir, "job.json",
+	       "{\"job\":1,\"kind\":\"sim\",\"target\":\"/d\",\"dut\":\"/d\","
+	       "\"owner\":\"uid:0\"}");
 	putstr(dir, "result.json", "{\"job\":1,\"status\":\"pass\",\"exit\":0}");
 	snprintf(dir, sizeof(dir), "%s/jobs/5", state);
 	mkdir(dir, 0750);
-	putstr(dir, "job.json", "{\"job\":5,\"kind\":\"board\",\"target\":\"b\",\"dut\":\"/d\"}");
+	putstr(dir, "job.json",
+	       "{\"job\":5,\"kind\":\"board\",\"target\":\"b\",\"dut\":\"/d\"}");
 	snprintf(dir, sizeof(dir), "%s/jobs/3", state);
 	mkdir(dir, 0750);
 	static const char *const files[] = {"job.json", "result.json", "claim", "read"};

@@ -36,11 +36,11 @@ int main(void)
 {
 	struct hil_board b;
 	char err[1024];
-	static const char *const dirs[] = {"gateware", "boards", "boards/cables", "boards/mine",
-					   "boards/nocable", "boards/nested"};
-	static const char *const files[] = {"gateware/hil_bridge.v", "boards/cables/pins.mk",
-					    "boards/cables/loop.mk", "boards/mine/board.mk",
-					    "boards/nocable/board.mk", "boards/nested/board.mk"};
+	static const char *const dirs[] = {"gateware",    "boards",         "boards/cables",
+					   "boards/mine", "boards/nocable", "boards/nested"};
+	static const char *const files[] = {
+		"gateware/hil_bridge.v", "boards/cables/pins.mk",   "boards/cables/loop.mk",
+		"boards/mine/board.mk",  "boards/nocable/board.mk", "boards/nested/board.mk"};
 	static const char *const boards[] = {"icebreaker", "hx8k", "icestick", "upduino3",
 					     "glasgow-revc"};
 	for (size_t i = 0; i < sizeof(boards) / sizeof(boards[0]); i++) {
@@ -62,12 +62,14 @@ int main(void)
 	}
 	put("gateware/hil_bridge.v", "");
 	setenv("HIL_ROOT", root, 1);
-	put("boards/cables/pins.mk", "FLASH_IF := 0\nFLASH_SCK := 0\nFLASH_MOSI := 1\n"
-				     "FLASH_MISO := 2\nFLASH_CS := 4\nFLASH_CDONE := 6\n"
-				     "FLASH_CRESET := 7\n");
+	put("boards/cables/pins.mk",
+	    "FLASH_IF := 0\nFLASH_SCK := 0\nFLASH_MOSI := 1\n"
+	    "FLASH_MISO := 2\nFLASH_CS := 4\nFLASH_CDONE := 6\n"
+	    "FLASH_CRESET := 7\n");
 	put("boards/cables/loop.mk", "CABLE := pins\n");
-	static const char base[] = "DEVICE := up5k\nPACKAGE := sg48\nCLK_MHZ := 12\n"
-				   "BAUD := 3000000\nDIV := 4\nUSB_ID := 0403:6010\nUSB_IF := 1\n";
+	static const char base[] =
+		"DEVICE := up5k\nPACKAGE := sg48\nCLK_MHZ := 12\n"
+		"BAUD := 3000000\nDIV := 4\nUSB_ID := 0403:6010\nUSB_IF := 1\n";
 	char text[512];
 	snprintf(text, sizeof(text), "%sCABLE := pins\nFLASH_CS := 3\n", base);
 	put("boards/mine/board.mk", text);
@@ -78,8 +80,8 @@ int main(void)
 	CHECK(hil_board_load(&b, "nocable", err, sizeof(err)) < 0 && has(err, "nosuch.mk"));
 	snprintf(text, sizeof(text), "%sCABLE := loop\n", base);
 	put("boards/nested/board.mk", text);
-	CHECK(hil_board_load(&b, "nested", err, sizeof(err)) < 0 && has(err, "bad CABLE 'pins'") &&
-	      has(err, "loop.mk"));
+	CHECK(hil_board_load(&b, "nested", err, sizeof(err)) < 0 &&
+	      has(err, "bad CABLE 'pins'") && has(err, "loop.mk"));
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		char path[256];
 		snprintf(path, sizeof(path), "%s/%s", root, files[i]);

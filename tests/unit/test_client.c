@@ -55,18 +55,22 @@ static void hung(int sig)
 {
 	(void)sig;
 	char msg[160];
-	int n = snprintf(msg, sizeof(msg), "test_hildc: hil_client_flush waits for a reply "
-			 "that came\n%d passed, %d failed\n", check_passed, check_failed + 1);
+	int n = snprintf(msg, sizeof(msg),
+			 "test_client: hil_client_flush waits for a reply "
+			 "that came\n%d passed, %d failed\n",
+			 check_passed, check_failed + 1);
 	_exit(write(1, msg, (size_t)n) < 0 ? 2 : 1);
 }
 
 int main(void)
 {
 	struct sockaddr_un a = {.sun_family = AF_UNIX};
-	snprintf(a.sun_path, sizeof(a.sun_path), "/tmp/hil-test-hildc-%d.sock", (int)getpid());
+	snprintf(a.sun_path, sizeof(a.sun_path), "/tmp/hil-test-client-%d.sock",
+		 (int)getpid());
 	unlink(a.sun_path);
 	int lfd = socket(AF_UNIX, SOCK_STREAM, 0);
-	CHECK(lfd >= 0 && bind(lfd, (struct sockaddr *)&a, sizeof(a)) == 0 && listen(lfd, 1) == 0);
+	CHECK(lfd >= 0 && bind(lfd, (struct sockaddr *)&a, sizeof(a)) == 0 &&
+	      listen(lfd, 1) == 0);
 	pid_t pid = fork();
 	if (pid == 0)
 		server(lfd);
@@ -74,7 +78,7 @@ int main(void)
 	struct hil_client *c = hil_client_connect(a.sun_path, "test", err, sizeof(err));
 	CHECK(c != NULL);
 	if (!c)
-		fprintf(stderr, "test_hildc: %s\n", err);
+		fprintf(stderr, "test_client: %s\n", err);
 	if (c) {
 		signal(SIGALRM, hung);
 		alarm(10);

@@ -128,10 +128,12 @@ static void test_roundtrip(void)
 		for (size_t i = 0; i < n; i++) {
 			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
 			/* Plenty of bytes that need escaping. */
-			pay[i] = (x & 3) == 0 ? HIL_END : (x & 3) == 1 ? HIL_ESC : (uint8_t)(x >> 8);
+			pay[i] = (x & 3) == 0  ? HIL_END
+				: (x & 3) == 1 ? HIL_ESC
+					       : (uint8_t)(x >> 8);
 		}
-		struct hil_frame_hdr h = {(uint8_t)(x >> 16), (uint16_t)(x >> 24),
-					  (uint16_t)k, (uint16_t)(x >> 40)};
+		struct hil_frame_hdr h = {(uint8_t)(x >> 16), (uint16_t)(x >> 24), (uint16_t)k,
+					  (uint16_t)(x >> 40)};
 		size_t nw = hil_frame_encode(&h, pay, n, wire);
 		int got = 0;
 		for (size_t i = 0; i < nw; i++) {
@@ -142,8 +144,8 @@ static void test_roundtrip(void)
 			if (r == HIL_FRAME_GOOD) {
 				got++;
 				ok &= g.seq == (uint16_t)k && g.flags == h.flags &&
-				      g.ack == h.ack && g.limit == h.limit && m == n &&
-				      memcmp(p, pay, n) == 0;
+					g.ack == h.ack && g.limit == h.limit && m == n &&
+					memcmp(p, pay, n) == 0;
 			}
 		}
 		ok &= got == 1;
@@ -205,15 +207,26 @@ static void test_bridge_vectors(void)
 		size_t nc = parse_hex(fld[1], cmd, sizeof(cmd)), ne = 0;
 		cmds++;
 		switch (cmd[0]) {
-		case HIL_OP_HELLO: ne = hil_enc_hello(enc, cmd[1]); break;
-		case HIL_OP_RUN: ne = hil_enc_run(enc, le48(cmd + 1)); break;
-		case HIL_OP_RESUME: ne = hil_enc_resume(enc); break;
-		case HIL_OP_STATUS: ne = hil_enc_status(enc); break;
-		case HIL_OP_SAMPLE: ne = hil_enc_sample(enc, cmd[1], le48(cmd + 2)); break;
+		case HIL_OP_HELLO:
+			ne = hil_enc_hello(enc, cmd[1]);
+			break;
+		case HIL_OP_RUN:
+			ne = hil_enc_run(enc, le48(cmd + 1));
+			break;
+		case HIL_OP_RESUME:
+			ne = hil_enc_resume(enc);
+			break;
+		case HIL_OP_STATUS:
+			ne = hil_enc_status(enc);
+			break;
+		case HIL_OP_SAMPLE:
+			ne = hil_enc_sample(enc, cmd[1], le48(cmd + 2));
+			break;
 		case HIL_OP_POKE:
 			ne = hil_enc_poke(enc, cmd[1], le48(cmd + 2), cmd + 9, cmd[8]);
 			break;
-		default: break;
+		default:
+			break;
 		}
 		/* A line may hold several commands; compare the first. */
 		CHECK(ne > 0 && ne <= nc && memcmp(enc, cmd, ne) == 0);

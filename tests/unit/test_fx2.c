@@ -19,8 +19,8 @@
 
 /* ---- helpers ---- */
 
-static void setup_pkt(uint8_t *raw, uint8_t rt, uint8_t req, uint16_t value,
-		      uint16_t index, uint16_t length)
+static void setup_pkt(uint8_t *raw, uint8_t rt, uint8_t req, uint16_t value, uint16_t index,
+		      uint16_t length)
 {
 	raw[0] = rt;
 	raw[1] = req;
@@ -32,8 +32,8 @@ static void setup_pkt(uint8_t *raw, uint8_t rt, uint8_t req, uint16_t value,
 	raw[7] = (uint8_t)(length >> 8);
 }
 
-static struct setup_route route(uint8_t rt, uint8_t req, uint16_t value,
-				uint16_t index, uint16_t length)
+static struct setup_route route(uint8_t rt, uint8_t req, uint16_t value, uint16_t index,
+				uint16_t length)
 {
 	uint8_t raw[8];
 	struct setup_route r;
@@ -50,7 +50,7 @@ static unsigned le16(const uint8_t *p)
 static uint32_t le32(const uint8_t *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
+		(uint32_t)p[3] << 24;
 }
 
 /* ---- descriptors ---- */
@@ -153,8 +153,8 @@ static void test_setup(void)
 			for (unsigned k = 0; k < 6; k++) {
 				static const uint16_t lens[6] = {0, 1, 8, 64, 4096, 65535};
 				setup_pkt(raw, (uint8_t)rt, (uint8_t)req,
-					  (uint16_t)(k * 0x0101 + req), (uint16_t)(k ? 0x86 : 0),
-					  lens[k]);
+					  (uint16_t)(k * 0x0101 + req),
+					  (uint16_t)(k ? 0x86 : 0), lens[k]);
 				setup_decide(raw, (uint8_t)(k & 1), &r);
 				int in = rt & 0x80;
 				if (r.len > lens[k])
@@ -182,8 +182,8 @@ static uint8_t *slurp(const char *path, size_t *len)
 
 static void begin(struct iceconf *c, uint32_t len, uint32_t crc)
 {
-	uint8_t p[8] = {(uint8_t)len, (uint8_t)(len >> 8), (uint8_t)(len >> 16),
-			(uint8_t)(len >> 24), (uint8_t)crc, (uint8_t)(crc >> 8),
+	uint8_t p[8] = {(uint8_t)len,         (uint8_t)(len >> 8), (uint8_t)(len >> 16),
+			(uint8_t)(len >> 24), (uint8_t)crc,        (uint8_t)(crc >> 8),
 			(uint8_t)(crc >> 16), (uint8_t)(crc >> 24)};
 	iceconf_begin(c, p);
 }
@@ -230,7 +230,8 @@ static void test_iceconf(void)
 	begin(&c, (uint32_t)len, 1);
 	send(&c, img, len);
 	iceconf_end(&c);
-	CHECK(!pins_model.fpga.cdone && c.state == HILFX2_ST_FAILED && c.error == HILFX2_E_NO_CDONE);
+	CHECK(!pins_model.fpga.cdone && c.state == HILFX2_ST_FAILED &&
+	      c.error == HILFX2_E_NO_CDONE);
 	iceconf_status(&c, 0, st);
 	CHECK(le32(st + 8) == 0); /* no CRC claimed for what failed */
 	img[len / 2] ^= 0x10;
@@ -242,7 +243,8 @@ static void test_iceconf(void)
 	begin(&c, (uint32_t)len, 1);
 	send(&c, img, len - 1);
 	iceconf_end(&c);
-	CHECK(c.state == HILFX2_ST_FAILED && c.error == HILFX2_E_SHORT && !pins_model.fpga.cdone);
+	CHECK(c.state == HILFX2_ST_FAILED && c.error == HILFX2_E_SHORT &&
+	      !pins_model.fpga.cdone);
 	iceconf_init(&c);
 	iceconf_data(&c, img, 64);
 	CHECK(c.state == HILFX2_ST_FAILED && c.error == HILFX2_E_NOT_LOADING);

@@ -70,8 +70,8 @@ static int on_msg(void *ctx, const uint8_t *m, size_t n)
 	return 0;
 }
 
-static void feed(uint8_t flags, uint16_t ack, uint16_t seq, uint16_t limit,
-		 const uint8_t *pay, size_t n)
+static void feed(uint8_t flags, uint16_t ack, uint16_t seq, uint16_t limit, const uint8_t *pay,
+		 size_t n)
 {
 	struct hil_frame_hdr h = {flags, ack, seq, limit};
 	pp.in_len += hil_frame_encode(&h, pay, n, pp.in + pp.in_len);

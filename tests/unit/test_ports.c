@@ -51,8 +51,7 @@ static void test_good(void)
 {
 	struct hil_ports p;
 	char err[512] = "";
-	int rc = hil_ports_load(&p, "tests/fixtures/unit/ports_alu.json", err,
-				sizeof(err));
+	int rc = hil_ports_load(&p, "tests/fixtures/unit/ports_alu.json", err, sizeof(err));
 	CHECK(rc == 0);
 	if (rc) {
 		fprintf(stderr, "%s\n", err);
@@ -60,11 +59,11 @@ static void test_good(void)
 	}
 	CHECK(!strcmp(p.top, "alu") && !strcmp(p.clock, "clk"));
 	CHECK(p.n == 5);
-	CHECK(!strcmp(p.port[0].name, "a") && p.port[0].is_input &&
-	      p.port[0].width == 8 && p.port[0].nbytes == 1);
+	CHECK(!strcmp(p.port[0].name, "a") && p.port[0].is_input && p.port[0].width == 8 &&
+	      p.port[0].nbytes == 1);
 	CHECK(!strcmp(p.port[2].name, "op") && p.port[2].width == 3);
-	CHECK(!strcmp(p.port[3].name, "sum") && !p.port[3].is_input &&
-	      p.port[3].width == 9 && p.port[3].nbytes == 2);
+	CHECK(!strcmp(p.port[3].name, "sum") && !p.port[3].is_input && p.port[3].width == 9 &&
+	      p.port[3].nbytes == 2);
 	CHECK(!strcmp(p.port[4].name, "flag") && p.port[4].nbytes == 1);
 	/* FNV-1a 64 of "hil-ports-v1\na in 8\nb in 8\nop in 3\nsum out 9\n
 	 * flag out 1\n", computed with a Python one-liner:
@@ -101,11 +100,12 @@ static void test_signature(void)
 }
 
 #define HEAD "{\"top\": \"alu\", \"clock\": \"clk\", \"signature\": \"5aaedb7ce2744458\", "
-#define P0 "{\"name\": \"a\", \"dir\": \"in\", \"width\": 8, \"index\": 0}"
-#define REST ", {\"name\": \"b\", \"dir\": \"in\", \"width\": 8, \"index\": 1}, " \
-	     "{\"name\": \"op\", \"dir\": \"in\", \"width\": 3, \"index\": 2}, " \
-	     "{\"name\": \"sum\", \"dir\": \"out\", \"width\": 9, \"index\": 3}, " \
-	     "{\"name\": \"flag\", \"dir\": \"out\", \"width\": 1, \"index\": 4}]}"
+#define P0   "{\"name\": \"a\", \"dir\": \"in\", \"width\": 8, \"index\": 0}"
+#define REST                                                                                  \
+	", {\"name\": \"b\", \"dir\": \"in\", \"width\": 8, \"index\": 1}, "                  \
+	"{\"name\": \"op\", \"dir\": \"in\", \"width\": 3, \"index\": 2}, "                   \
+	"{\"name\": \"sum\", \"dir\": \"out\", \"width\": 9, \"index\": 3}, "                 \
+	"{\"name\": \"flag\", \"dir\": \"out\", \"width\": 1, \"index\": 4}]}"
 
 static void test_bad(void)
 {
@@ -133,42 +133,54 @@ static void test_bad(void)
 	bad(HEAD "\"ports\": {}}", "\"ports\"", NULL, NULL);
 	bad(HEAD "\"ports\": []}", "0 ports", "1 to 254", NULL);
 	bad(HEAD "\"ports\": [3" REST, "port 0", "not an object", NULL);
-	bad(HEAD "\"ports\": [{\"dir\": \"in\", \"width\": 8, \"index\": 0}" REST,
-	    "port 0", "\"name\"", NULL);
-	bad(HEAD "\"ports\": [{\"name\": \"a[0]\", \"dir\": \"in\", \"width\": 8, \"index\": 0}" REST,
+	bad(HEAD "\"ports\": [{\"dir\": \"in\", \"width\": 8, \"index\": 0}" REST, "port 0",
+	    "\"name\"", NULL);
+	bad(HEAD
+	    "\"ports\": [{\"name\": \"a[0]\", \"dir\": \"in\", \"width\": 8, \"index\": 0}" REST,
 	    "port 0", "a[0]", "identifier");
-	bad(HEAD "\"ports\": [{\"name\": \"a\", \"dir\": \"inout\", \"width\": 8, \"index\": 0}" REST,
+	bad(HEAD
+	    "\"ports\": [{\"name\": \"a\", \"dir\": \"inout\", \"width\": 8, \"index\": 0}" REST,
 	    "port 0 ('a')", "\"dir\"", NULL);
 	bad(HEAD "\"ports\": [{\"name\": \"a\", \"width\": 8, \"index\": 0}" REST,
 	    "port 0 ('a')", "\"dir\"", NULL);
-	bad(HEAD "\"ports\": [{\"name\": \"a\", \"dir\": \"in\", \"width\": 0, \"index\": 0}" REST,
+	bad(HEAD
+	    "\"ports\": [{\"name\": \"a\", \"dir\": \"in\", \"width\": 0, \"index\": 0}" REST,
 	    "port 0 ('a')", "\"width\" is 0", "1 to 256");
-	bad(HEAD "\"ports\": [{\"name\": \"a\", \"dir\": \"in\", \"width\": 257, \"index\": 0}" REST,
+	bad(HEAD
+	    "\"ports\": [{\"name\": \"a\", \"dir\": \"in\", \"width\": 257, \"index\": 0}" REST,
 	    "port 0 ('a')", "\"width\" is 257", NULL);
-	bad(HEAD "\"ports\": [{\"name\": \"a\", \"dir\": \"in\", \"width\": \"8\", \"index\": 0}" REST,
+	bad(HEAD
+	    "\"ports\": [{\"name\": \"a\", \"dir\": \"in\", \"width\": \"8\", \"index\": 0}" REST,
 	    "port 0 ('a')", "integer \"width\"", NULL);
-	bad(HEAD "\"ports\": [{\"name\": \"a\", \"dir\": \"in\", \"width\": 8.0, \"index\": 0}" REST,
+	bad(HEAD
+	    "\"ports\": [{\"name\": \"a\", \"dir\": \"in\", \"width\": 8.0, \"index\": 0}" REST,
 	    "port 0 ('a')", "integer \"width\"", NULL);
 	bad(HEAD "\"ports\": [{\"name\": \"a\", \"dir\": \"in\", \"width\": 8}" REST,
 	    "port 0 ('a')", "\"index\"", NULL);
-	bad(HEAD "\"ports\": [{\"name\": \"a\", \"dir\": \"in\", \"width\": 8, \"index\": 1}" REST,
+	bad(HEAD
+	    "\"ports\": [{\"name\": \"a\", \"dir\": \"in\", \"width\": 8, \"index\": 1}" REST,
 	    "port 0 ('a')", "\"index\" 1", "position 0");
-	bad(HEAD "\"ports\": [" P0 ", {\"name\": \"a\", \"dir\": \"in\", \"width\": 8, \"index\": 1}]}",
+	bad(HEAD "\"ports\": [" P0
+		 ", {\"name\": \"a\", \"dir\": \"in\", \"width\": 8, \"index\": 1}]}",
 	    "port 1 ('a')", "same name as port 0", NULL);
-	bad(HEAD "\"ports\": [{\"name\": \"clk\", \"dir\": \"in\", \"width\": 8, \"index\": 0}" REST,
+	bad(HEAD
+	    "\"ports\": [{\"name\": \"clk\", \"dir\": \"in\", \"width\": 8, \"index\": 0}" REST,
 	    "port 0 ('clk')", "clock", NULL);
 	/* A good list under another signature: edited, or another DUT's. */
 	bad("{\"top\": \"alu\", \"clock\": \"clk\", \"signature\": \"5aaedb7ce2744459\", "
 	    "\"ports\": [" P0 REST,
 	    "5aaedb7ce2744459", "5aaedb7ce2744458", "rebuild");
 	/* One width changed, signature kept. */
-	bad(HEAD "\"ports\": [{\"name\": \"a\", \"dir\": \"in\", \"width\": 7, \"index\": 0}" REST,
+	bad(HEAD
+	    "\"ports\": [{\"name\": \"a\", \"dir\": \"in\", \"width\": 7, \"index\": 0}" REST,
 	    "signature", "hashes to", NULL);
 
 	/* A name of 127 characters fits, 128 does not. */
 	char big[600];
-	snprintf(big, sizeof(big), HEAD "\"ports\": [{\"name\": \"%0128d\", \"dir\": "
-		 "\"in\", \"width\": 8, \"index\": 0}" REST, 0);
+	snprintf(big, sizeof(big),
+		 HEAD "\"ports\": [{\"name\": \"%0128d\", \"dir\": "
+		      "\"in\", \"width\": 8, \"index\": 0}" REST,
+		 0);
 	big[strlen(HEAD) + 20] = 'n'; /* an identifier starts with a letter */
 	bad(big, "port 0", "longer than 127", NULL);
 }
@@ -192,14 +204,16 @@ static void test_count(void)
 			v[i].is_input = i % 2;
 			v[i].width = (unsigned)(i % 256 + 1);
 		}
-		size_t o = (size_t)sprintf(text, "{\"top\": \"many\", \"clock\": \"clk\", "
+		size_t o = (size_t)sprintf(text,
+					   "{\"top\": \"many\", \"clock\": \"clk\", "
 					   "\"signature\": \"%016llx\", \"ports\": [",
 					   (unsigned long long)hil_ports_signature(&p));
 		for (int i = 0; i < n; i++)
-			o += (size_t)sprintf(text + o, "%s{\"name\": \"%s\", \"dir\": \"%s\", "
-					     "\"width\": %u, \"index\": %d}", i ? ", " : "",
-					     v[i].name, v[i].is_input ? "in" : "out",
-					     v[i].width, i);
+			o += (size_t)sprintf(text + o,
+					     "%s{\"name\": \"%s\", \"dir\": \"%s\", "
+					     "\"width\": %u, \"index\": %d}",
+					     i ? ", " : "", v[i].name,
+					     v[i].is_input ? "in" : "out", v[i].width, i);
 		strcpy(text + o, "]}");
 		if (n == 255) {
 			bad(text, "255 ports", "1 to 254", NULL);

@@ -163,7 +163,9 @@ static void test_timers(void)
 
 static void test_many(void)
 {
-	enum { N = 300 };
+	enum {
+		N = 300
+	};
 	static int p[N][2];
 	struct hil_reactor *r = hil_reactor_new(1024, 1);
 	memset(calls, 0, sizeof(calls));

@@ -12,8 +12,8 @@
 #include "hil/script.h"
 
 static struct hil_port pv[] = {
-	{"a", 1, 8, 1},      {"b", 1, 8, 1},       {"sum", 0, 9, 2},
-	{"bit", 1, 1, 1},    {"w64", 1, 64, 8},    {"w65", 1, 65, 9},
+	{"a", 1, 8, 1},       {"b", 1, 8, 1},       {"sum", 0, 9, 2},
+	{"bit", 1, 1, 1},     {"w64", 1, 64, 8},    {"w65", 1, 65, 9},
 	{"w128", 1, 128, 16}, {"w256", 1, 256, 32}, {"o256", 0, 256, 32},
 };
 static const struct hil_ports ports = {"dut", "clk", pv, 9, 0};
@@ -36,8 +36,8 @@ static void fails(const char *text, const char *want)
 	CHECK(rc == -1);
 	CHECK(S.ncmds == 0 && S.cmds == NULL && S.path == NULL);
 	if (strcmp(err, want)) {
-		fprintf(stderr, "script:   %.200s\nmessage:  %s\nexpected: %s\n", text,
-			err, want);
+		fprintf(stderr, "script:   %.200s\nmessage:  %s\nexpected: %s\n", text, err,
+			want);
 		CHECK(!"exact message");
 	}
 }
@@ -47,8 +47,8 @@ static void fails_at(const char *text, const char *want)
 {
 	CHECK(parse(text) == -1);
 	if (strncmp(err, want, strlen(want))) {
-		fprintf(stderr, "script:   %.200s\nmessage:  %s\nexpected: %s...\n", text,
-			err, want);
+		fprintf(stderr, "script:   %.200s\nmessage:  %s\nexpected: %s...\n", text, err,
+			want);
 		CHECK(!"message start");
 	}
 }
@@ -93,12 +93,12 @@ static void test_commands(void)
 	      c[5].value[1] == 0x01);
 	CHECK(c[6].kind == HIL_CMD_WATCH && c[6].port == 2 && c[6].line == 9);
 	CHECK(c[7].kind == HIL_CMD_UNWATCH && c[7].port == 2);
-	CHECK(c[8].kind == HIL_CMD_WAIT && c[8].port == 2 && !c[8].ne &&
-	      c[8].cycle == 100 && c[8].value[0] == 7 && c[8].value[1] == 0);
+	CHECK(c[8].kind == HIL_CMD_WAIT && c[8].port == 2 && !c[8].ne && c[8].cycle == 100 &&
+	      c[8].value[0] == 7 && c[8].value[1] == 0);
 	/* no mask: all ones over the port's 9 bits */
 	CHECK(c[8].mask && c[8].mask[0] == 0xff && c[8].mask[1] == 0x01);
-	CHECK(c[9].kind == HIL_CMD_WAIT && c[9].port == 0 && c[9].ne &&
-	      c[9].cycle == 16 && c[9].value[0] == 1 && c[9].mask[0] == 0x0f);
+	CHECK(c[9].kind == HIL_CMD_WAIT && c[9].port == 0 && c[9].ne && c[9].cycle == 16 &&
+	      c[9].value[0] == 1 && c[9].mask[0] == 0x0f);
 	CHECK(c[10].kind == HIL_CMD_EXPECT && c[10].line == 13 && c[10].port == 3 &&
 	      c[10].value[0] == 1);
 
@@ -119,98 +119,131 @@ static void test_commands(void)
 
 static void test_errors(void)
 {
-	fails("step 3\nfrobnicate 7", "t.hil:2:1: unknown command 'frobnicate' "
+	fails("step 3\nfrobnicate 7",
+	      "t.hil:2:1: unknown command 'frobnicate' "
 	      "(commands: poke, at, step, run, peek, expect, watch, unwatch, wait)");
-	fails("   bogus", "t.hil:1:4: unknown command 'bogus' (commands: poke, at, "
+	fails("   bogus",
+	      "t.hil:1:4: unknown command 'bogus' (commands: poke, at, "
 	      "step, run, peek, expect, watch, unwatch, wait)");
-	fails("POKE a 1", "t.hil:1:1: unknown command 'POKE' (keywords are lower "
+	fails("POKE a 1",
+	      "t.hil:1:1: unknown command 'POKE' (keywords are lower "
 	      "case: 'poke')");
 	fails("peek cnt", "t.hil:1:6: unknown port 'cnt' (ports: " PORT_LIST ")");
 	fails("poke A 1", "t.hil:1:6: unknown port 'A' (ports: " PORT_LIST ")");
-	fails("watch clk", "t.hil:1:7: 'clk' is the clock, which hil drives; it is "
+	fails("watch clk",
+	      "t.hil:1:7: 'clk' is the clock, which hil drives; it is "
 	      "not a port (ports: " PORT_LIST ")");
 	fails("poke sum 1", "t.hil:1:6: poke to output 'sum': only inputs can be poked");
-	fails("at 5 poke o256 1", "t.hil:1:11: poke to output 'o256': only inputs "
+	fails("at 5 poke o256 1",
+	      "t.hil:1:11: poke to output 'o256': only inputs "
 	      "can be poked");
 	fails("poke a 0x1ff", "t.hil:1:8: value 0x1ff is 9 bits wide, port 'a' has 8");
-	fails("expect sum 1024", "t.hil:1:12: value 1024 is 11 bits wide, port 'sum' "
+	fails("expect sum 1024",
+	      "t.hil:1:12: value 1024 is 11 bits wide, port 'sum' "
 	      "has 9");
 	fails("poke bit 2", "t.hil:1:10: value 2 is 2 bits wide, port 'bit' has 1");
-	fails("wait a == 1 mask 0x1ff timeout 2", "t.hil:1:18: mask 0x1ff is 9 bits "
+	fails("wait a == 1 mask 0x1ff timeout 2",
+	      "t.hil:1:18: mask 0x1ff is 9 bits "
 	      "wide, port 'a' has 8");
-	fails("wait a == 0x100 timeout 2", "t.hil:1:11: value 0x100 is 9 bits wide, "
+	fails("wait a == 0x100 timeout 2",
+	      "t.hil:1:11: value 0x100 is 9 bits wide, "
 	      "port 'a' has 8");
 
 	/* missing words: the column where the word should be */
 	fails("poke", "t.hil:1:5: missing PORT: the command is 'poke PORT VALUE'");
 	fails("poke a", "t.hil:1:7: missing VALUE: the command is 'poke PORT VALUE'");
-	fails("poke a  # the value", "t.hil:1:7: missing VALUE: the command is "
+	fails("poke a  # the value",
+	      "t.hil:1:7: missing VALUE: the command is "
 	      "'poke PORT VALUE'");
 	fails("step", "t.hil:1:5: missing step: the command is 'step N'");
 	fails("run", "t.hil:1:4: missing cycle: the command is 'run CYCLE'");
-	fails("at 5", "t.hil:1:5: missing 'poke': the command is 'at CYCLE poke "
+	fails("at 5",
+	      "t.hil:1:5: missing 'poke': the command is 'at CYCLE poke "
 	      "PORT VALUE'");
-	fails("at 5 poke b", "t.hil:1:12: missing VALUE: the command is 'at CYCLE "
+	fails("at 5 poke b",
+	      "t.hil:1:12: missing VALUE: the command is 'at CYCLE "
 	      "poke PORT VALUE'");
-	fails("wait a", "t.hil:1:7: missing '==' or '!=': the command is 'wait PORT "
+	fails("wait a",
+	      "t.hil:1:7: missing '==' or '!=': the command is 'wait PORT "
 	      "==|!= VALUE [mask MASK] timeout N'");
-	fails("wait a == 1", "t.hil:1:12: missing 'timeout N': the command is 'wait "
+	fails("wait a == 1",
+	      "t.hil:1:12: missing 'timeout N': the command is 'wait "
 	      "PORT ==|!= VALUE [mask MASK] timeout N'");
-	fails("wait a == 1 mask", "t.hil:1:17: missing MASK: the command is 'wait "
+	fails("wait a == 1 mask",
+	      "t.hil:1:17: missing MASK: the command is 'wait "
 	      "PORT ==|!= VALUE [mask MASK] timeout N'");
-	fails("wait a == 1 timeout", "t.hil:1:20: missing timeout: the command is "
+	fails("wait a == 1 timeout",
+	      "t.hil:1:20: missing timeout: the command is "
 	      "'wait PORT ==|!= VALUE [mask MASK] timeout N'");
 	fails("peek", "t.hil:1:5: missing PORT: the command is 'peek PORT'");
 
 	/* wrong words */
-	fails("step 1 2", "t.hil:1:8: unexpected '2' after 'step N' (one command a "
+	fails("step 1 2",
+	      "t.hil:1:8: unexpected '2' after 'step N' (one command a "
 	      "line; '#' starts a comment)");
-	fails("poke a 1 2 3 4 5 6 7 8 9 10 11 12", "t.hil:1:10: unexpected '2' after "
+	fails("poke a 1 2 3 4 5 6 7 8 9 10 11 12",
+	      "t.hil:1:10: unexpected '2' after "
 	      "'poke PORT VALUE' (one command a line; '#' starts a comment)");
-	fails("at 5 pke a 1", "t.hil:1:6: expected 'poke', found 'pke': the command "
+	fails("at 5 pke a 1",
+	      "t.hil:1:6: expected 'poke', found 'pke': the command "
 	      "is 'at CYCLE poke PORT VALUE'");
-	fails("wait a = 1 timeout 2", "t.hil:1:8: expected '==' or '!=', found '=': "
+	fails("wait a = 1 timeout 2",
+	      "t.hil:1:8: expected '==' or '!=', found '=': "
 	      "the command is 'wait PORT ==|!= VALUE [mask MASK] timeout N'");
-	fails("wait a == 1 tmeout 2", "t.hil:1:13: expected 'timeout', found "
+	fails("wait a == 1 tmeout 2",
+	      "t.hil:1:13: expected 'timeout', found "
 	      "'tmeout': the command is 'wait PORT ==|!= VALUE [mask MASK] timeout N'");
-	fails("wait a == 1 mask 3 after 2", "t.hil:1:20: expected 'timeout', found "
+	fails("wait a == 1 mask 3 after 2",
+	      "t.hil:1:20: expected 'timeout', found "
 	      "'after': the command is 'wait PORT ==|!= VALUE [mask MASK] timeout N'");
-	fails("wait a == 1 timeout 2 3", "t.hil:1:23: unexpected '3' after 'wait PORT "
+	fails("wait a == 1 timeout 2 3",
+	      "t.hil:1:23: unexpected '3' after 'wait PORT "
 	      "==|!= VALUE [mask MASK] timeout N' (one command a line; '#' starts a "
 	      "comment)");
 
 	/* cycles */
-	fails("step 0x1000000000000", "t.hil:1:6: step 0x1000000000000 is beyond the "
+	fails("step 0x1000000000000",
+	      "t.hil:1:6: step 0x1000000000000 is beyond the "
 	      "48-bit cycle counter (at most 281474976710655)");
-	fails("run 281474976710656", "t.hil:1:5: cycle 281474976710656 is beyond the "
+	fails("run 281474976710656",
+	      "t.hil:1:5: cycle 281474976710656 is beyond the "
 	      "48-bit cycle counter (at most 281474976710655)");
-	fails("wait a == 1 timeout 0x1_0000_0000_0000", "t.hil:1:21: timeout "
+	fails("wait a == 1 timeout 0x1_0000_0000_0000",
+	      "t.hil:1:21: timeout "
 	      "0x1_0000_0000_0000 is beyond the 48-bit cycle counter (at most "
 	      "281474976710655)");
 	fails("step 1x", "t.hil:1:6: malformed number '1x': 'x' is not a decimal digit");
-	fails("run 281474976710655\nstep 1", "t.hil:2:6: step 1 runs past the end of "
+	fails("run 281474976710655\nstep 1",
+	      "t.hil:2:6: step 1 runs past the end of "
 	      "the 48-bit cycle counter: the script is at cycle 281474976710655 "
 	      "already");
-	fails("step 0xffffffffffff\nwait a == 1 timeout 1", "t.hil:2:21: timeout 1 "
+	fails("step 0xffffffffffff\nwait a == 1 timeout 1",
+	      "t.hil:2:21: timeout 1 "
 	      "runs past the end of the 48-bit cycle counter: the script is at cycle "
 	      "281474976710655 already");
-	fails("run 10\nrun 5", "t.hil:2:5: run 5 would go back in time: the script "
+	fails("run 10\nrun 5",
+	      "t.hil:2:5: run 5 would go back in time: the script "
 	      "is at cycle 10 already; step N runs N cycles");
-	fails("step 10\nat 9 poke a 1", "t.hil:2:4: at 9 is before cycle 10, where "
+	fails("step 10\nat 9 poke a 1",
+	      "t.hil:2:4: at 9 is before cycle 10, where "
 	      "the script is already: a poke cannot go back in time");
 	/* After a wait only a lower bound of `now` is known. */
-	fails("step 10\nwait a == 1 timeout 5\nat 9 poke a 1", "t.hil:3:4: at 9 is "
+	fails("step 10\nwait a == 1 timeout 5\nat 9 poke a 1",
+	      "t.hil:3:4: at 9 is "
 	      "before cycle 10, where the script is at the earliest (a wait came "
 	      "before): a poke cannot go back in time");
 	CHECK(parses("step 10\nwait a == 1 timeout 5\nat 12 poke a 1\nrun 11\n"
 		     "wait a == 1 timeout 5\nrun 12"));
 	/* A scheduled poke the script never runs up to would never be made. */
-	fails("at 5 poke a 1\nstep 3", "t.hil:1:4: at 5 is never reached: the script "
+	fails("at 5 poke a 1\nstep 3",
+	      "t.hil:1:4: at 5 is never reached: the script "
 	      "ends at cycle 3; run or step up to it");
-	fails("at 9 poke a 1\nat 5 poke a 0\nrun 7\nstep 1", "t.hil:1:4: at 9 is never "
+	fails("at 9 poke a 1\nat 5 poke a 0\nrun 7\nstep 1",
+	      "t.hil:1:4: at 9 is never "
 	      "reached: the script ends at cycle 8; run or step up to it");
 	CHECK(parses("at 5 poke a 1\nrun 5"));
-	fails("step 10\nwait a == 1 timeout 5\nrun 12\nrun 11", "t.hil:4:5: run 11 "
+	fails("step 10\nwait a == 1 timeout 5\nrun 12\nrun 11",
+	      "t.hil:4:5: run 11 "
 	      "would go back in time: the script is at cycle 12 already; step N "
 	      "runs N cycles");
 
@@ -229,10 +262,12 @@ static void test_errors(void)
 	/* A word of 4000 characters is shown shortened. */
 	memset(line, 'q', 4000);
 	line[4000] = '\0';
-	fails_at(line, "t.hil:1:1: unknown command 'qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq"
+	fails_at(line,
+		 "t.hil:1:1: unknown command 'qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq"
 		 "qqqqqqqqqqqqqqqq...' (");
 	/* Control characters never reach the message as they are. */
-	fails("po\x01ke a 1", "t.hil:1:1: unknown command 'po?ke' (commands: poke, "
+	fails("po\x01ke a 1",
+	      "t.hil:1:1: unknown command 'po?ke' (commands: poke, "
 	      "at, step, run, peek, expect, watch, unwatch, wait)");
 	fails("peek \x1b[2J", "t.hil:1:6: unknown port '?[2J' (ports: " PORT_LIST ")");
 }
@@ -282,9 +317,10 @@ static void test_widths(void)
 			const uint8_t *v = S.cmds[0].value;
 			int ok = 1;
 			for (unsigned i = 0; i < nb; i++)
-				ok &= v[i] == (i == nb - 1 && w->width % 8
-						       ? (1u << (w->width % 8)) - 1
-						       : 0xff);
+				ok &= v[i] ==
+					(i == nb - 1 && w->width % 8
+						 ? (1u << (w->width % 8)) - 1
+						 : 0xff);
 			CHECK(ok);
 			char out[80];
 			hil_value_format(v, w->width, out);
@@ -293,14 +329,17 @@ static void test_widths(void)
 		/* one more than the maximum: width + 1 bits */
 		snprintf(text, sizeof(text), "poke %s %s", name, w->dec_over);
 		if (w->width < 256)
-			snprintf(want, sizeof(want), "t.hil:1:%zu: value %.48s%s is %u bits "
-				 "wide, port '%.16s' has %u", strlen(name) + 7, w->dec_over,
+			snprintf(want, sizeof(want),
+				 "t.hil:1:%zu: value %.48s%s is %u bits "
+				 "wide, port '%.16s' has %u",
+				 strlen(name) + 7, w->dec_over,
 				 strlen(w->dec_over) > 48 ? "..." : "", w->width + 1, name,
 				 w->width);
 		else
-			snprintf(want, sizeof(want), "t.hil:1:%zu: value %.48s... is more "
-				 "than 256 bits wide, port '%.16s' has 256", strlen(name) + 7,
-				 w->dec_over, name);
+			snprintf(want, sizeof(want),
+				 "t.hil:1:%zu: value %.48s... is more "
+				 "than 256 bits wide, port '%.16s' has 256",
+				 strlen(name) + 7, w->dec_over, name);
 		fails(text, want);
 		snprintf(text, sizeof(text), "poke %s 0b1%s", name, bins);
 		fails_at(text, "t.hil:1:");
@@ -328,15 +367,14 @@ static void test_numbers(void)
 	uint8_t v[32];
 	char e[256];
 	/* underscores between digits only */
-	CHECK(hil_value_parse("0xdead_beef", 32, v, 4, e, sizeof(e)) == 0 &&
-	      v[0] == 0xef && v[1] == 0xbe && v[2] == 0xad && v[3] == 0xde);
+	CHECK(hil_value_parse("0xdead_beef", 32, v, 4, e, sizeof(e)) == 0 && v[0] == 0xef &&
+	      v[1] == 0xbe && v[2] == 0xad && v[3] == 0xde);
 	CHECK(hil_value_parse("1_000", 16, v, 2, e, sizeof(e)) == 0 && v[0] == 0xe8 &&
 	      v[1] == 0x03);
 	CHECK(hil_value_parse("0b1010_1010", 8, v, 1, e, sizeof(e)) == 0 && v[0] == 0xaa);
 	CHECK(hil_value_parse("0xAbC", 12, v, 2, e, sizeof(e)) == 0 && v[0] == 0xbc &&
 	      v[1] == 0x0a);
-	static const char *const under[] = {"_1", "1_", "1__0", "0x_1", "0b_1", "0x1_",
-					     "_"};
+	static const char *const under[] = {"_1", "1_", "1__0", "0x_1", "0b_1", "0x1_", "_"};
 	for (size_t i = 0; i < sizeof(under) / sizeof(under[0]); i++) {
 		CHECK(hil_value_parse(under[i], 8, v, 1, e, sizeof(e)) == -1);
 		CHECK(strstr(e, "'_' may only stand between two digits") != NULL);
@@ -350,12 +388,15 @@ static void test_numbers(void)
 		{"", "malformed number '': no digits"},
 		{"0b102", "malformed number '0b102': '2' is not a binary digit"},
 		{"0xfg", "malformed number '0xfg': 'g' is not a hex digit"},
-		{"12a", "malformed number '12a': 'a' is not a decimal digit (hex is "
-			"written 0x..., binary 0b...)"},
-		{"0X10", "malformed number '0X10': 'X' is not a decimal digit (hex is "
-			 "written 0x..., binary 0b...)"},
-		{"-1", "malformed number '-1': '-' is not a decimal digit (values are "
-		       "unsigned)"},
+		{"12a",
+		 "malformed number '12a': 'a' is not a decimal digit (hex is "
+		 "written 0x..., binary 0b...)"},
+		{"0X10",
+		 "malformed number '0X10': 'X' is not a decimal digit (hex is "
+		 "written 0x..., binary 0b...)"},
+		{"-1",
+		 "malformed number '-1': '-' is not a decimal digit (values are "
+		 "unsigned)"},
 		{"1.5", "malformed number '1.5': '.' is not a decimal digit"},
 		{"8'hff", "malformed number '8'hff': ''' is not a decimal digit"},
 		{"1\x7f", "malformed number '1?': byte 0x7f is not a decimal digit"},
@@ -385,13 +426,17 @@ static void test_numbers(void)
 	CHECK(hil_value_parse("0x1ff", 9, v, 4, e, sizeof(e)) == 0 && v[0] == 0xff &&
 	      v[1] == 1 && v[2] == 0 && v[3] == 0 && v[4] == 0xee);
 	/* in scripts, with the column */
-	fails("poke a 1__0", "t.hil:1:8: malformed number '1__0': '_' may only stand "
+	fails("poke a 1__0",
+	      "t.hil:1:8: malformed number '1__0': '_' may only stand "
 	      "between two digits");
-	fails("expect sum 0x", "t.hil:1:12: malformed number '0x': no digits after "
+	fails("expect sum 0x",
+	      "t.hil:1:12: malformed number '0x': no digits after "
 	      "the prefix");
-	fails("wait a == 1 mask 0b2 timeout 1", "t.hil:1:18: malformed number '0b2': "
+	fails("wait a == 1 mask 0b2 timeout 1",
+	      "t.hil:1:18: malformed number '0b2': "
 	      "'2' is not a binary digit");
-	fails("at 0xz poke a 1", "t.hil:1:4: malformed number '0xz': 'z' is not a "
+	fails("at 0xz poke a 1",
+	      "t.hil:1:4: malformed number '0xz': 'z' is not a "
 	      "hex digit");
 	CHECK(parses("at 1_000 poke a 0b1\nrun 0x3e8") && S.cmds[0].cycle == 1000 &&
 	      S.cmds[1].cycle == 1000);
@@ -468,10 +513,37 @@ static void test_load(void)
 static void test_random(void)
 {
 	static const char *const words[] = {
-		"poke", "at", "step", "run", "peek", "expect", "watch", "unwatch",
-		"wait", "mask", "timeout", "==", "!=", "a", "sum", "bit", "w256",
-		"clk", "0", "1", "0x1ff", "0b", "1_0", "281474976710655",
-		"281474976710656", "#", "\t", "\r", "_", "0x", "999999999999999999999",
+		"poke",
+		"at",
+		"step",
+		"run",
+		"peek",
+		"expect",
+		"watch",
+		"unwatch",
+		"wait",
+		"mask",
+		"timeout",
+		"==",
+		"!=",
+		"a",
+		"sum",
+		"bit",
+		"w256",
+		"clk",
+		"0",
+		"1",
+		"0x1ff",
+		"0b",
+		"1_0",
+		"281474976710655",
+		"281474976710656",
+		"#",
+		"\t",
+		"\r",
+		"_",
+		"0x",
+		"999999999999999999999",
 	};
 	char text[512];
 	unsigned seed = 12345;
@@ -483,7 +555,8 @@ static void test_random(void)
 			if (rand_r(&seed) % 8 == 0) {
 				text[o++] = (char)(1 + rand_r(&seed) % 255);
 			} else {
-				const char *w = words[rand_r(&seed) % (sizeof(words) / sizeof(words[0]))];
+				const char *w = words[rand_r(&seed) %
+						      (sizeof(words) / sizeof(words[0]))];
 				o += (size_t)snprintf(text + o, sizeof(text) - o, "%s", w);
 			}
 			text[o++] = rand_r(&seed) % 10 ? ' ' : '\n';

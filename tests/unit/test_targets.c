@@ -26,8 +26,9 @@ int main(void)
 	CHECK(hil_target_parse("hild:type=icebreaker", &t, err, sizeof(err)) == 0);
 	CHECK(t.kind == HIL_TARGET_HILD && !strcmp(t.dir, "type=icebreaker"));
 	hil_targets_help(help, sizeof(help), "  ");
-	static const char *const bad[] = {"bogus:x", "sim:", "netlist:icebreaker", "ftdi::dut",
-					  "counter", "simx:dut", ""};
+	static const char *const bad[] = {"bogus:x",   "sim:",    "netlist:icebreaker",
+					  "ftdi::dut", "counter", "simx:dut",
+					  ""};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		int rc = hil_target_parse(bad[i], &t, err, sizeof(err));
 		CHECK(rc < 0 && strstr(err, help) && strstr(err, "usb:BOARD:DIR"));

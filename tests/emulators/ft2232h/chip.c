@@ -9,31 +9,26 @@
 /* bcdDevice is what tells libftdi which chip it is: 0x0700 a 2232H,
  * 0x0900 a 232H. */
 static const uint8_t dev_2232h[18] = {
-	18, 1, 0x00, 0x02, 0, 0, 0, 64, VID & 0xff, VID >> 8, 0x10, 0x60,
-	0x00, 0x07, 1, 2, 3, 1,
+	18,       1,    0x00, 0x02, 0,    0, 0, 64, VID & 0xff,
+	VID >> 8, 0x10, 0x60, 0x00, 0x07, 1, 2, 3,  1,
 };
 static const uint8_t dev_232h[18] = {
-	18, 1, 0x00, 0x02, 0, 0, 0, 64, VID & 0xff, VID >> 8, 0x14, 0x60,
-	0x00, 0x09, 1, 2, 3, 1,
+	18,       1,    0x00, 0x02, 0,    0, 0, 64, VID & 0xff,
+	VID >> 8, 0x14, 0x60, 0x00, 0x09, 1, 2, 3,  1,
 };
 
 /* One configuration, two vendor-class interfaces, each with a bulk IN and
  * OUT endpoint of 512 bytes: A = 0x81/0x02, B = 0x83/0x04. */
 static const uint8_t cfg_232h[32] = {
-	9, 2, 32, 0, 1, 1, 0, 0x80, 50,
-	9, 4, 0, 0, 2, 0xff, 0xff, 0xff, 2,
-	7, 5, 0x81, 2, 0x00, 0x02, 0,
-	7, 5, 0x02, 2, 0x00, 0x02, 0,
+	9,    2, 32, 0, 1,    1, 0,    0x80, 50, 9, 4, 0,    0, 2,    0xff, 0xff,
+	0xff, 2, 7,  5, 0x81, 2, 0x00, 0x02, 0,  7, 5, 0x02, 2, 0x00, 0x02, 0,
 };
 
 static const uint8_t cfg_2232h[55] = {
-	9, 2, 55, 0, 2, 1, 0, 0x80, 50,
-	9, 4, 0, 0, 2, 0xff, 0xff, 0xff, 2,
-	7, 5, 0x81, 2, 0x00, 0x02, 0,
-	7, 5, 0x02, 2, 0x00, 0x02, 0,
-	9, 4, 1, 0, 2, 0xff, 0xff, 0xff, 2,
-	7, 5, 0x83, 2, 0x00, 0x02, 0,
-	7, 5, 0x04, 2, 0x00, 0x02, 0,
+	9,    2,    55,   0,    2,    1, 0,    0x80, 50,   9,    4,    0,    0, 2,
+	0xff, 0xff, 0xff, 2,    7,    5, 0x81, 2,    0x00, 0x02, 0,    7,    5, 0x02,
+	2,    0x00, 0x02, 0,    9,    4, 1,    0,    2,    0xff, 0xff, 0xff, 2, 7,
+	5,    0x83, 2,    0x00, 0x02, 0, 7,    5,    0x04, 2,    0x00, 0x02, 0,
 };
 
 static const uint8_t *dev_desc(const struct chip *c)
@@ -90,8 +85,7 @@ static int string_desc(const char *s, uint8_t *data, int len)
 	return m;
 }
 
-static int get_descriptor(struct chip *c, int type, int index, uint8_t *data,
-			  int len)
+static int get_descriptor(struct chip *c, int type, int index, uint8_t *data, int len)
 {
 	const uint8_t *d = NULL;
 	int n = 0;
@@ -173,7 +167,11 @@ int chip_control(struct chip *c, const uint8_t *s, uint8_t *data)
 			if (value == 0)
 				ch->bitmode = 0;
 			return 0;
-		case 1: case 2: case 4: case 6: case 7:
+		case 1:
+		case 2:
+		case 4:
+		case 6:
+		case 7:
 			return 0; /* modem lines, flow control, data format, chars */
 		case 3:
 			ch->baud = decode_baud(value, index);

@@ -12,21 +12,21 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CHIP_PKT 512            /* high-speed bulk packet */
-#define CHIP_INQ (256 * 1024)   /* device-to-host buffer of one channel */
+#define CHIP_PKT 512          /* high-speed bulk packet */
+#define CHIP_INQ (256 * 1024) /* device-to-host buffer of one channel */
 
 struct chan {
-	int bitmode;          /* 0: reset (UART), 2: MPSSE */
+	int bitmode; /* 0: reset (UART), 2: MPSSE */
 	int latency_ms;
 	unsigned long baud;   /* as the host set it, decoded */
 	uint8_t in[CHIP_INQ]; /* ring of bytes for the host */
 	size_t in_head, in_len;
-	int kernel_driver;    /* ftdi_sio bound to this interface */
-	void *claimed_by;     /* the usbfs client that claimed it */
+	int kernel_driver; /* ftdi_sio bound to this interface */
+	void *claimed_by;  /* the usbfs client that claimed it */
 };
 
 struct chip {
-	int ft232h;   /* else an FT2232H */
+	int ft232h; /* else an FT2232H */
 	const char *serial, *description;
 	struct chan ch[2];
 	int configuration;

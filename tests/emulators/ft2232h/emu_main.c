@@ -173,12 +173,19 @@ static gboolean go_away(gpointer unused)
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"serial", 1, 0, 's'}, {"description", 1, 0, 'd'},
-		{"devnum", 1, 0, 'n'}, {"flash-in", 1, 0, 'i'},
-		{"flash-out", 1, 0, 'o'}, {"uart-model", 1, 0, 'm'},
-		{"baud", 1, 0, 'b'}, {"fault", 1, 0, 'f'},
-		{"sio-bound", 0, 0, 'k'}, {"deny-user", 0, 0, 'u'},
-		{"ft232h", 0, 0, 'h'}, {"lenient-sck", 0, 0, 'l'}, {0, 0, 0, 0},
+		{"serial", 1, 0, 's'},
+		{"description", 1, 0, 'd'},
+		{"devnum", 1, 0, 'n'},
+		{"flash-in", 1, 0, 'i'},
+		{"flash-out", 1, 0, 'o'},
+		{"uart-model", 1, 0, 'm'},
+		{"baud", 1, 0, 'b'},
+		{"fault", 1, 0, 'f'},
+		{"sio-bound", 0, 0, 'k'},
+		{"deny-user", 0, 0, 'u'},
+		{"ft232h", 0, 0, 'h'},
+		{"lenient-sck", 0, 0, 'l'},
+		{0, 0, 0, 0},
 	};
 	const char *flash_in = NULL, *flash_out = NULL, *model = NULL;
 	unsigned long baud = 3000000;
@@ -191,24 +198,47 @@ int main(int argc, char **argv)
 	int c;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
-		case 's': E.chip.serial = optarg; break;
-		case 'd': E.chip.description = optarg; break;
-		case 'n': devnum = atoi(optarg); break;
-		case 'i': flash_in = optarg; break;
-		case 'o': flash_out = optarg; break;
-		case 'm': model = optarg; break;
-		case 'b': baud = strtoul(optarg, NULL, 10); break;
+		case 's':
+			E.chip.serial = optarg;
+			break;
+		case 'd':
+			E.chip.description = optarg;
+			break;
+		case 'n':
+			devnum = atoi(optarg);
+			break;
+		case 'i':
+			flash_in = optarg;
+			break;
+		case 'o':
+			flash_out = optarg;
+			break;
+		case 'm':
+			model = optarg;
+			break;
+		case 'b':
+			baud = strtoul(optarg, NULL, 10);
+			break;
 		case 'f':
 			if (fault(optarg) < 0) {
 				fprintf(stderr, "ft2232h-emu: unknown fault '%s'\n", optarg);
 				usage();
 			}
 			break;
-		case 'k': sio = 1; break;
-		case 'u': deny = 1; break;
-		case 'h': E.chip.ft232h = 1; break;
-		case 'l': E.fpga.sck_lenient = 1; break;
-		default: usage();
+		case 'k':
+			sio = 1;
+			break;
+		case 'u':
+			deny = 1;
+			break;
+		case 'h':
+			E.chip.ft232h = 1;
+			break;
+		case 'l':
+			E.fpga.sck_lenient = 1;
+			break;
+		default:
+			usage();
 		}
 	}
 	if (optind >= argc || devnum < 1 || devnum > 127 || !baud)
@@ -246,11 +276,12 @@ int main(int argc, char **argv)
 		"ft2232h-emu: exit %d; flash: %lu page programs, %lu erases; "
 		"fpga: cdone %d%s%s; uart: %lu bytes to the board, %lu from it, "
 		"%lu garbled; mpsse: %lu bad opcodes; sio: %s%s\n",
-		rc, E.flash.programs, E.flash.erases, E.fpga.cdone,
-		E.fpga.why[0] ? ", " : "", E.fpga.why, E.uart.to_board,
-		E.uart.from_board, E.uart.garbled, E.mpsse.bad_ops,
-		E.chip.ch[0].kernel_driver ? "A bound" : "A free",
-		E.chip.ft232h ? "" : E.chip.ch[1].kernel_driver ? ", B bound" : ", B free");
+		rc, E.flash.programs, E.flash.erases, E.fpga.cdone, E.fpga.why[0] ? ", " : "",
+		E.fpga.why, E.uart.to_board, E.uart.from_board, E.uart.garbled,
+		E.mpsse.bad_ops, E.chip.ch[0].kernel_driver ? "A bound" : "A free",
+		E.chip.ft232h                        ? ""
+			: E.chip.ch[1].kernel_driver ? ", B bound"
+						     : ", B free");
 	usbemu_free(&E.usb);
 	spiflash_free(&E.flash);
 	return rc;

@@ -93,7 +93,10 @@ static unsigned header_len(uint8_t op)
 	if (!(op & 0x80))
 		return (op & 0x02) || (op & 0x40) ? 1 : 2;
 	switch (op) {
-	case 0x80: case 0x82: case 0x86: case 0x8f:
+	case 0x80:
+	case 0x82:
+	case 0x86:
+	case 0x8f:
 		return 2;
 	case 0x8e:
 		return 1;
@@ -106,9 +109,22 @@ static int known(uint8_t op)
 	if (!(op & 0x80))
 		return 1;
 	switch (op) {
-	case 0x80: case 0x81: case 0x82: case 0x83: case 0x84: case 0x85:
-	case 0x86: case 0x87: case 0x8a: case 0x8b: case 0x8c: case 0x8d:
-	case 0x8e: case 0x8f: case 0x96: case 0x97:
+	case 0x80:
+	case 0x81:
+	case 0x82:
+	case 0x83:
+	case 0x84:
+	case 0x85:
+	case 0x86:
+	case 0x87:
+	case 0x8a:
+	case 0x8b:
+	case 0x8c:
+	case 0x8d:
+	case 0x8e:
+	case 0x8f:
+	case 0x96:
+	case 0x97:
 		return 1;
 	}
 	return 0;
@@ -197,8 +213,8 @@ size_t mpsse_feed(struct mpsse *m, struct chan *ch, const uint8_t *p, size_t n)
 			m->need_hdr = 0;
 			if (!(m->op & 0x80))
 				m->data_left = (m->op & 0x02) || (m->op & 0x40)
-						       ? 1
-						       : (unsigned long)(m->hdr[0] | m->hdr[1] << 8) + 1;
+					? 1
+					: (unsigned long)(m->hdr[0] | m->hdr[1] << 8) + 1;
 			else
 				run_simple(m, ch);
 			continue;

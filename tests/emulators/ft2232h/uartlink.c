@@ -23,8 +23,7 @@ static int rate_ok(const struct uartlink *u, const struct chan *ch)
 	return r > 0.97 && r < 1.03;
 }
 
-size_t uartlink_write(struct uartlink *u, const struct chan *ch, const uint8_t *p,
-		      size_t n)
+size_t uartlink_write(struct uartlink *u, const struct chan *ch, const uint8_t *p, size_t n)
 {
 	if (u->proc.fd < 0)
 		return n; /* onto a pin nobody listens to */

@@ -15,8 +15,8 @@
 #include "modelproc.h"
 
 struct uartlink {
-	const char *model;    /* NULL: nothing behind the pins */
-	unsigned long baud;   /* the board's rate */
+	const char *model;  /* NULL: nothing behind the pins */
+	unsigned long baud; /* the board's rate */
 	struct modelproc proc;
 	unsigned long to_board, from_board, garbled;
 };
@@ -25,8 +25,7 @@ void uartlink_init(struct uartlink *u, const char *model, unsigned long baud);
 /* The FPGA was configured (running) or lost its configuration. */
 void uartlink_power(struct uartlink *u, int running);
 /* Host bytes to the board; returns how many were taken. */
-size_t uartlink_write(struct uartlink *u, const struct chan *ch, const uint8_t *p,
-		      size_t n);
+size_t uartlink_write(struct uartlink *u, const struct chan *ch, const uint8_t *p, size_t n);
 /* Moves what the board sent into ch. */
 void uartlink_poll(struct uartlink *u, struct chan *ch);
 

@@ -19,9 +19,11 @@ static struct emu *emu_of(struct usbemu *u)
 static int chan_of(const struct emu *e, unsigned ep)
 {
 	switch (ep) {
-	case 0x81: case 0x02:
+	case 0x81:
+	case 0x02:
 		return 0;
-	case 0x83: case 0x04:
+	case 0x83:
+	case 0x04:
 		return e->chip.ft232h ? -1 : 1;
 	}
 	return -1;
@@ -36,7 +38,8 @@ static void describe(struct usbemu *u, struct usbemu_desc *d)
 	d->manufacturer = "FTDI";
 	d->product = e->chip.description;
 	d->serial = e->chip.serial;
-	d->descriptors_len = chip_descriptors(&e->chip, d->descriptors, sizeof(d->descriptors));
+	d->descriptors_len =
+		chip_descriptors(&e->chip, d->descriptors, sizeof(d->descriptors));
 }
 
 static int control(struct usbemu *u, const uint8_t *setup, uint8_t *data)
@@ -91,7 +94,8 @@ static void bulk(struct usbemu *u, struct usbemu_urb *r)
 			if (c == 0 && ch->bitmode == 2)
 				took = mpsse_feed(&e->mpsse, ch, p + r->done, len - r->done);
 			else if (c == uc && ch->bitmode == 0)
-				took = uartlink_write(&e->uart, ch, p + r->done, len - r->done);
+				took = uartlink_write(&e->uart, ch, p + r->done,
+						      len - r->done);
 			else
 				took = len - r->done;
 			if (!took)

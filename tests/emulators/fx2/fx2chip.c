@@ -11,12 +11,11 @@
 /* The boot ROM's device: Cypress's VID:PID, one interface, no endpoints
  * the host needs. */
 static const uint8_t rom_device[18] = {
-	18, 1, 0x00, 0x02, 0xff, 0xff, 0xff, 64, 0xb4, 0x04, 0x13, 0x86,
-	0x01, 0xa0, 0, 0, 0, 1,
+	18,   1,    0x00, 0x02, 0xff, 0xff, 0xff, 64, 0xb4,
+	0x04, 0x13, 0x86, 0x01, 0xa0, 0,    0,    0,  1,
 };
 static const uint8_t rom_config[18] = {
-	9, 2, 18, 0, 1, 1, 0, 0x80, 50,
-	9, 4, 0, 0, 0, 0xff, 0xff, 0xff, 0,
+	9, 2, 18, 0, 1, 1, 0, 0x80, 50, 9, 4, 0, 0, 0, 0xff, 0xff, 0xff, 0,
 };
 
 void fx2chip_init(struct fx2chip *c)
@@ -78,8 +77,9 @@ static int loader(struct fx2chip *c, const uint8_t *s, uint8_t *data)
 	}
 	for (unsigned i = 0; i < len; i++) {
 		unsigned a = addr + i;
-		uint8_t *m = a < 0x4000 ? &c->ram[a] :
-			     (a >= 0xe000 && a < 0xe200) ? &c->scratch[a - 0xe000] : NULL;
+		uint8_t *m = a < 0x4000               ? &c->ram[a]
+			: (a >= 0xe000 && a < 0xe200) ? &c->scratch[a - 0xe000]
+						      : NULL;
 		if (!m)
 			return -1;
 		if (in)
@@ -146,7 +146,8 @@ static int firmware(struct fx2chip *c, const uint8_t *s, uint8_t *data)
 	case SETUP_CONFIG_DATA:
 		/* as EP0 brings it to the firmware: 64-byte packets */
 		for (unsigned a = 0; a < r.len; a += 64)
-			iceconf_data(&c->conf, data + a, (uint8_t)(r.len - a < 64 ? r.len - a : 64));
+			iceconf_data(&c->conf, data + a,
+				     (uint8_t)(r.len - a < 64 ? r.len - a : 64));
 		return r.len;
 	case SETUP_CONFIG_END:
 		iceconf_end(&c->conf);
@@ -166,8 +167,7 @@ static int firmware(struct fx2chip *c, const uint8_t *s, uint8_t *data)
 int fx2chip_control(struct fx2chip *c, const uint8_t *s, uint8_t *data)
 {
 	/* The ROM's loader answers 0xA0 unless running firmware took EP0. */
-	if (s[1] == 0xa0 && (s[0] & 0x7f) == 0x40 &&
-	    (c->state != FX2_FIRMWARE || c->rom_ep0))
+	if (s[1] == 0xa0 && (s[0] & 0x7f) == 0x40 && (c->state != FX2_FIRMWARE || c->rom_ep0))
 		return loader(c, s, data);
 	if (c->state == FX2_FIRMWARE && !c->cpu_held)
 		return firmware(c, s, data);

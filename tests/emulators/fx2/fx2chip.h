@@ -13,7 +13,11 @@
 #include "hil/ihex.h"
 #include "iceconf.h"
 
-enum fx2_state { FX2_ROM, FX2_FIRMWARE, FX2_UNKNOWN };
+enum fx2_state {
+	FX2_ROM,
+	FX2_FIRMWARE,
+	FX2_UNKNOWN
+};
 
 #define FX2_IMAGES 2
 

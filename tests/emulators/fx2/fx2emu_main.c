@@ -161,7 +161,8 @@ static void describe(struct usbemu *u, struct usbemu_desc *d)
 	d->vid = fx2chip_vid(&chip);
 	d->pid = fx2chip_pid(&chip);
 	d->bcd = fx2chip_bcd(&chip);
-	d->descriptors_len = fx2chip_descriptors(&chip, d->descriptors, sizeof(d->descriptors));
+	d->descriptors_len =
+		fx2chip_descriptors(&chip, d->descriptors, sizeof(d->descriptors));
 }
 
 static int control(struct usbemu *u, const uint8_t *setup, uint8_t *data)
@@ -259,8 +260,8 @@ static const struct usbemu_ops ops = {
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"firmware", 1, 0, 'w'}, {"devnum", 1, 0, 'n'},
-		{"fault", 1, 0, 'f'}, {"model", 1, 0, 'm'}, {0, 0, 0, 0},
+		{"firmware", 1, 0, 'w'}, {"devnum", 1, 0, 'n'}, {"fault", 1, 0, 'f'},
+		{"model", 1, 0, 'm'},    {0, 0, 0, 0},
 	};
 	int devnum = 7, c;
 	char err[256];
@@ -272,22 +273,28 @@ int main(int argc, char **argv)
 		case 'w':
 			if (chip.nfirmware == FX2_IMAGES)
 				usage();
-			if (hil_ihex_load(&images[chip.nfirmware], optarg, err, sizeof(err)) < 0) {
+			if (hil_ihex_load(&images[chip.nfirmware], optarg, err, sizeof(err)) <
+			    0) {
 				fprintf(stderr, "fx2-emu: %s\n", err);
 				return 125;
 			}
 			chip.firmware[chip.nfirmware] = &images[chip.nfirmware];
 			chip.nfirmware++;
 			break;
-		case 'n': devnum = atoi(optarg); break;
-		case 'm': model_path = optarg; break;
+		case 'n':
+			devnum = atoi(optarg);
+			break;
+		case 'm':
+			model_path = optarg;
+			break;
 		case 'f':
 			if (parse_fault(optarg) < 0) {
 				fprintf(stderr, "fx2-emu: unknown fault '%s'\n", optarg);
 				usage();
 			}
 			break;
-		default: usage();
+		default:
+			usage();
 		}
 	}
 	if (optind >= argc || devnum < 1 || devnum > 100)
@@ -309,8 +316,8 @@ int main(int argc, char **argv)
 		"unplugs %lu\n",
 		rc, states[chip.state], chip.loads, chip.runs, chip.renumerations,
 		chip.configs, chip.resets, pins_model.fpga.cdone,
-		pins_model.fpga.why[0] ? ", " : "", pins_model.fpga.why,
-		model.to_board, model.from_board, unplugs);
+		pins_model.fpga.why[0] ? ", " : "", pins_model.fpga.why, model.to_board,
+		model.from_board, unplugs);
 	boardmodel_power(&model, 0);
 	usbemu_free(&usb);
 	return rc;
