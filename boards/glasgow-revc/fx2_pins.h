@@ -11,10 +11,10 @@
 
 /* bit-addressable port bits: SFR address + bit */
 #define PIN_CRESET 0x81 /* PA1 */
-#define PIN_CDONE 0x83  /* PA3 */
-#define PIN_SI 0x92     /* PB2: data into the FPGA */
-#define PIN_SS 0x93     /* PB3 */
-#define PIN_SCK 0x94    /* PB4 */
+#define PIN_CDONE  0x83 /* PA3 */
+#define PIN_SI     0x92 /* PB2: data into the FPGA */
+#define PIN_SS     0x93 /* PB3 */
+#define PIN_SCK    0x94 /* PB4 */
 
 #define OEA_CONFIG 0x02 /* CRESET */
 #define OEB_CONFIG 0x1c /* SI, SS, SCK */

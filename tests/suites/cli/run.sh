@@ -79,6 +79,12 @@ refused "a prefix of two options is called ambiguous" "hil submit: ambiguous opt
 refused "hild: a prefix of two options is called ambiguous" \
 	"hild: ambiguous option '--max' (hild --help lists them)" "$hild" --max
 
+# The tree's C and C++ are as .clang-format has them.
+git ls-files '*.c' '*.h' '*.cpp' '*.cc' | grep -v '^tests/fuzz/corpus/' |
+	xargs clang-format --dry-run --Werror >$w/format.out 2>&1 &&
+	ok "every C and C++ file is as clang-format leaves it" ||
+	bad "clang-format would change: $(grep -o '^[^: ]*\.[ch][cp]*:' $w/format.out | sort -u | head -5 | tr '\n' ' ')"
+
 # make compile_commands: an entry for every C file of libhil, hil and hild,
 # with the flags the build uses.
 make -s compile_commands >$w/cc.out 2>&1
