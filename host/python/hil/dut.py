@@ -89,7 +89,8 @@ class Port:
         return self._dut._peek(self, record=True)
 
     def _check_value(self, v, what):
-        if isinstance(v, bool) or not isinstance(v, int):
+        # bool is an int: True and False are 1 and 0, as in cocotb.
+        if not isinstance(v, int):
             raise TypeError("%s %s: a value is an int, not %r" % (what, self.name, v))
         if v < 0 or v >> self.width:
             raise ValueError("%s %s: %d does not fit its %d bit%s" %
@@ -237,6 +238,14 @@ class Dut:
         except KeyError:
             raise HilError("bad_arg", "DUT %s has no port '%s'; its ports: %s" %
                            (self.top, name, ", ".join(self.ports))) from None
+
+    def __getattr__(self, name):
+        # Only what normal lookup did not find: a port name mistyped, most
+        # likely. Names with "_" stay plain, for copy and pickle.
+        if name.startswith("_") or "ports" not in self.__dict__:
+            raise AttributeError(name)
+        raise AttributeError("DUT %s has no port or attribute '%s'; its ports: %s" %
+                             (self.top, name, ", ".join(self.ports)))
 
     def __getitem__(self, name):
         return self.port(name)

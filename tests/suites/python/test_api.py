@@ -73,6 +73,22 @@ def test_errors_are_exceptions(dut):
     assert e.value.code == "bad_arg" and '"n"' in e.value.message
 
 
+def test_a_mistyped_port_names_the_ports(dut):
+    with pytest.raises(AttributeError) as e:
+        dut.akc.value = 1
+    assert str(e.value) == ("DUT stamp has no port or attribute 'akc'; its ports: "
+                            "ack, now, got, seen, irq")
+
+
+def test_true_and_false_poke_as_one_and_zero(dut):
+    dut.ack.value = True
+    dut.run_until(3)
+    assert (dut.seen.value, dut.got.value) == (1, 0)
+    dut.ack.value = False
+    assert dut.ack.value == 0
+    assert dut.run_until(dut.irq == True, timeout=100) == 5
+
+
 def test_callbacks_must_not_call_the_dut(dut):
     def bad(cycle, value):
         dut.ack.value = 1
