@@ -137,10 +137,10 @@ static void print_stats(hil_t *h)
 }
 
 /* Is a hild answering where clients look for one? */
-static int hild_running(void)
+/* Whether a hild answers where clients look for one; err says why not. */
+static int hild_answers(char *err, size_t errlen)
 {
-	char err[256];
-	struct hil_client *c = hil_client_connect(NULL, "hil-probe", err, sizeof(err));
+	struct hil_client *c = hil_client_connect(NULL, "hil-probe", err, errlen);
 	hil_client_close(c);
 	return c != NULL;
 }
@@ -204,9 +204,14 @@ int cmd_run(int argc, char **argv)
 			 sel.bus, sel.addr, dircolon);
 	else if (target)
 		snprintf(uri, sizeof(uri), "%s", target);
-	else if (!direct && !top && hild_running())
+	else if (!direct && !top && hild_answers(err, sizeof(err)))
 		snprintf(uri, sizeof(uri), "hild:sim:%s", dir);
-	else
+	else if (!direct && !top && getenv("HIL_HILD") && *getenv("HIL_HILD")) {
+		/* Asked for by name: running without it would hide that. */
+		fprintf(stderr,
+			"hil run: HIL_HILD is set, but %s; --direct runs without hild\n", err);
+		return 2;
+	} else
 		snprintf(uri, sizeof(uri), "sim:%s", dir);
 	if (!strncmp(uri, "hild:", 5)) {
 		char where[4096];

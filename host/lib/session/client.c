@@ -24,6 +24,7 @@
 #define MAX_MSG   (64u << 20)
 #define MAX_ASYNC 256 /* unanswered async requests before we wait */
 #define SPIN_US   200
+#define GREETING  0 /* the stash's id for hild's answer to the hello */
 
 struct stash {
 	long id;
@@ -46,6 +47,9 @@ struct hil_client {
 	int passed; /* a descriptor hild passed (a direct session's), or -1 */
 	const char *peer;
 	int spin; /* replies came soon enough to poll for the next */
+	/* Until hild answers the hello: that answer has no id, and it can be
+	 * read while the hello is still being written. */
+	int greeting;
 	int dead;
 	char err[512];
 };
@@ -177,14 +181,15 @@ static void route(struct hil_client *c, json_t *m)
 		json_decref(m);
 		return;
 	}
-	if (!json_is_integer(id)) {
+	if (!json_is_integer(id) && !c->greeting) {
 		char e[400];
 		errtext(m, e, sizeof(e));
 		fail(c, "hild: %s", e);
 		json_decref(m);
 		return;
 	}
-	long i = (long)json_integer_value(id);
+	long i = c->greeting ? GREETING : (long)json_integer_value(id);
+	c->greeting = 0;
 	if (c->nasync && c->async_ids[c->async_head] == i) {
 		c->async_head = (c->async_head + 1) % MAX_ASYNC;
 		c->nasync--;
@@ -469,10 +474,12 @@ struct hil_client *hil_client_connect(const char *where, const char *client, cha
 	uint8_t head[4] = {(uint8_t)(n >> 24), (uint8_t)(n >> 16), (uint8_t)(n >> 8),
 			   (uint8_t)n};
 	json_t *m = NULL;
+	c->greeting = 1;
 	if (t && pump(c, head, 4, 0) == 0 && pump(c, (const uint8_t *)t, n, 0) == 0)
-		while (!(m = take(c)) && !c->dead)
+		while (!(m = unstash(c, GREETING)) && !(m = take(c)) && !c->dead)
 			if (read_more(c, 0) < 0)
 				break;
+	c->greeting = 0;
 	free(t);
 	if (!m || !json_object_get(m, "hello")) {
 		if (m)

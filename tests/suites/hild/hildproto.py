@@ -197,8 +197,14 @@ class Hild:
         return d, ("127.0.0.1", port)
 
     def stop(self):
+        """SIGTERM; hild's exit status. One that is not 0 prints the end
+        of hild's log, which CI shows with the failed check."""
         self.p.send_signal(signal.SIGTERM)
-        return self.p.wait(60)
+        rc = self.p.wait(60)
+        if rc != 0:
+            print("hild %s exited with %d; the end of its log:\n%s"
+                  % (os.path.basename(self.sock), rc, self.logtext()[-3000:]))
+        return rc
 
     def kill(self):
         self.p.kill()

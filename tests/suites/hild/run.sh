@@ -121,6 +121,15 @@ if ! grep -q 'through hild' $w/nohild.err; then
 else
 	bad "hil run with no hild"
 fi
+# HIL_HILD names a hild that does not answer: an error, not a run that
+# quietly leaves hild out (it once ran directly, saying nothing).
+HIL_HILD=$w/nobody.sock $HIL run --dut examples/alu examples/alu/test.hil >$w/gone.out 2>$w/gone.err
+rc=$?
+if [ $rc -eq 2 ] && [ ! -s $w/gone.out ] && grep -q 'HIL_HILD is set, but .*nobody.sock.*--direct' $w/gone.err; then
+	ok "hil run with HIL_HILD at a hild that does not answer refuses and says why ($(head -c 150 $w/gone.err))"
+else
+	cat $w/gone.err; bad "hil run with HIL_HILD unanswered: exit $rc"
+fi
 
 # A second hild on a live socket refuses, and leaves the first alone.
 $HILD --socket $w/a.sock --foreground >$w/second.out 2>&1

@@ -51,6 +51,10 @@ class Tap:
         while True:
             try:
                 d = src.recv(65536)
+                if d:
+                    if keep:
+                        self.seen += d
+                    dst.sendall(d)
             except OSError:
                 d = b""
             if not d:
@@ -60,9 +64,6 @@ class Tap:
                     except OSError:
                         pass
                 return
-            if keep:
-                self.seen += d
-            dst.sendall(d)
 
 
 def cli(env, *args):
