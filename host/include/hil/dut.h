@@ -1,7 +1,8 @@
 /* Finding and building a DUT directory.
  *
  * A DUT directory holds the DUT's .v files; its top module is the directory's
- * base name unless the user names another. hil_dut_prepare() builds what a
+ * base name unless the user names another, or, when no module has that
+ * name, the one module no other instantiates (build/topfind.c). hil_dut_prepare() builds what a
  * target needs into the build cache ($HIL_CACHE, else $XDG_CACHE_HOME/hil,
  * else ~/.cache/hil), keyed by the sources' content, the top, the tools and
  * hil's own gateware, and returns the paths. Every tool runs from an argv

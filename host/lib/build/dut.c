@@ -25,6 +25,7 @@
 
 #include "build/buildjob.h"
 #include "build/dutsrc.h"
+#include "build/topfind.h"
 #include "util/errfmt.h"
 #include "hil/ports.h"
 #include "hil/wrap.h"
@@ -271,7 +272,8 @@ int hil_dut_prepare_opts(const char *dir, const char *top, const char *what,
 	if (!realpath(dir, abs))
 		return hil_fail(err, errlen, "DUT directory '%s': %s", j.shown,
 				strerror(errno));
-	if (!top || !*top) {
+	int given = top && *top;
+	if (!given) {
 		const char *slash = strrchr(abs, '/');
 		top = slash ? slash + 1 : abs;
 	}
@@ -284,21 +286,31 @@ int hil_dut_prepare_opts(const char *dir, const char *top, const char *what,
 			"--top",
 			shown);
 	}
-	j.top = top;
 	j.name = strrchr(abs, '/') ? strrchr(abs, '/') + 1 : abs;
 	snprintf(b->dir, sizeof(b->dir), "%s", dir);
-	memcpy(b->top, top, strlen(top) + 1); /* its length was checked above */
 	if (!j.root[0])
 		return hil_fail(
 			err, errlen,
 			"cannot find hil's own files (gateware/, boards/): set HIL_ROOT");
 	struct dut_src src;
+	char note[700];
 	if (dut_src_read(&src, abs, err, errlen) < 0)
 		return -1;
-	if (hil_cache_dir(j.cache, sizeof(j.cache), err, errlen) < 0) {
+	if (dut_top_find(&src, top, given, b->top, sizeof(b->top), note, sizeof(note), err,
+			 errlen) < 0 ||
+	    hil_cache_dir(j.cache, sizeof(j.cache), err, errlen) < 0) {
 		dut_src_free(&src);
 		return -1;
 	}
+	top = j.top = b->top;
+	if (strchr(top, '$')) {
+		dut_src_free(&src);
+		return hil_fail(
+			err, errlen,
+			"the top module '%s' has a '$' in its name: name it with --top", top);
+	}
+	if (note[0])
+		fprintf(stderr, "hil: DUT '%s': %s\n", j.shown, note);
 	char lock[sizeof(j.cache) + sizeof(b->top) + 8];
 	snprintf(lock, sizeof(lock), "%s/%s.lock", j.cache, b->top);
 	int lfd = bj_lock(&j, lock);

@@ -197,6 +197,53 @@ else
 	bad "hil bitstream with a bad setting: exit $rc" "$w/bit.err"
 fi
 
+# Finding the top (host/lib/build/topfind.c) when no module is named like
+# the directory: the one module no other instantiates, said so; else the
+# candidates and --top. It once stopped at Yosys's "Module `myfifo' not
+# found!". Comments, strings and a directive naming a module count as no
+# instance.
+mkdir -p "$w/myfifo"
+cat >"$w/myfifo/fifo.v" <<'EOF'
+// module decoy: a comment
+module fifo_mem(input clk, input [3:0] a, output reg [7:0] q);
+  reg [7:0] m [0:15];
+  initial m[3] = 8'd7;
+  always @(posedge clk) q <= m[a];
+endmodule
+module fifo(input clk, input [3:0] a, output [7:0] q);
+  /* fifo is also named in this comment */
+  fifo_mem u_mem(.clk(clk), .a(a), .q(q));
+  initial if (0) $display("fifo_ctl fifo");
+endmodule
+EOF
+printf 'poke a 3\nstep 2\npeek q\n' >"$w/fifo.hil"
+"$HIL" run --direct --dut "$w/myfifo" "$w/fifo.hil" >"$w/top1.out" 2>"$w/top1.err"
+rc=$?
+if [ $rc -eq 0 ] && [ "$(cat "$w/top1.out")" = "2 q 0x07" ] &&
+	grep -q "no module is named 'myfifo' like its directory; its top is 'fifo', the one module no other instantiates (--top names another)" "$w/top1.err"; then
+	ok "a directory named unlike any module: its one uninstantiated module is the top, and hil says so"
+else
+	bad "top finding, one candidate: exit $rc, $(cat "$w/top1.out")" "$w/top1.err"
+fi
+cp -r "$w/myfifo" "$w/twotops"
+printf 'module spare(input clk, output reg o);\n  always @(posedge clk) o <= !o;\nendmodule\n' >"$w/twotops/spare.v"
+"$HIL" ports --dut "$w/twotops" >"$w/top2.out" 2>"$w/top2.err"
+rc=$?
+if [ $rc -eq 2 ] && [ ! -s "$w/top2.out" ] &&
+	grep -q "no module 'twotops' in the DUT's sources; the modules no other instantiates are 'fifo' and 'spare': choose the top with --top" "$w/top2.err"; then
+	ok "two uninstantiated modules: both named, --top suggested"
+else
+	bad "top finding, two candidates: exit $rc" "$w/top2.err"
+fi
+"$HIL" ports --dut "$w/twotops" --top fifo_ctl >"$w/top3.out" 2>"$w/top3.err"
+rc=$?
+if [ $rc -eq 2 ] && grep -q "no module 'fifo_ctl' in the DUT's sources; its modules are 'fifo', 'fifo_mem' and 'spare': name one of them with --top" "$w/top3.err" &&
+	"$HIL" ports --dut "$w/twotops" --top spare >"$w/top4.out" 2>&1 && grep -q "DUT spare" "$w/top4.out"; then
+	ok "--top naming no module lists the modules; --top spare builds spare"
+else
+	bad "top finding, --top: exit $rc" "$w/top3.err"
+fi
+
 # An example copied out of the checkout, run from elsewhere with the
 # default cache: nothing new in the checkout.
 unset HIL_CACHE
