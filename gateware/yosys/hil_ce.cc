@@ -13,7 +13,8 @@
 // port, cell or net at fault, everything else: two clocks, a clock made by
 // logic, falling-edge elements, latches, formal global-clock cells, inout
 // ports, and cells it cannot see into. The clock's name goes in the module
-// attribute hil_clock for the wrapper generator (host/lib/build/wrap.c).
+// attribute hil_clock for the wrapper generator (host/lib/build/wrap.c); a
+// DUT with no state has no clock, and the attribute hil_combinational.
 //
 // Asynchronous resets, sets and loads stay asynchronous. They can only change
 // when a DUT input (driven by a bridge register, which changes only between
@@ -217,9 +218,11 @@ struct HilCePass : public Pass {
 					clk.check(rd.clk, rd.clk_polarity, what);
 		}
 
-		if (clk.clock == nullptr)
-			log_error("no clock: the DUT has no flip-flop or memory clocked "
-				  "by an input port; hil needs exactly one clock input\n");
+		// Every flip-flop and clocked memory port named the clock above, so
+		// without one the DUT holds no state (a ROM read asynchronously at
+		// most): its outputs follow its inputs, which change only between
+		// cycles, and it needs neither enable nor clock. hil_combinational
+		// says so in place of hil_clock.
 
 		SigBit adv = module->addWire(ID(hil_advance));
 		adv.wire->port_input = true;
@@ -276,9 +279,12 @@ struct HilCePass : public Pass {
 			}
 		}
 
-		module->set_string_attribute(ID(hil_clock), log_id(clk.clock->name));
+		if (clk.clock)
+			module->set_string_attribute(ID(hil_clock), log_id(clk.clock->name));
+		else
+			module->set_bool_attribute(ID(hil_combinational));
 		log("hil_ce: clock %s: %d flip-flops, %d memories gated\n",
-		    log_id(clk.clock->name), GetSize(ffs), n_mems);
+		    clk.clock ? log_id(clk.clock->name) : "(none)", GetSize(ffs), n_mems);
 	}
 } HilCePass;
 

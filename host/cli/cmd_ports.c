@@ -43,7 +43,8 @@ int cmd_ports(int argc, char **argv)
 		if (f)
 			fclose(f);
 	} else {
-		printf("DUT %s, clock %s, signature %016" PRIx64 "\n", p.top, p.clock,
+		printf("DUT %s, %s%s, signature %016" PRIx64 "\n", p.top,
+		       p.clock[0] ? "clock " : "no clock (combinational)", p.clock,
 		       p.signature);
 		printf("%5s  %-3s  %5s  %s\n", "index", "dir", "width", "name");
 		for (size_t i = 0; i < p.n; i++)

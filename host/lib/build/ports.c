@@ -98,7 +98,7 @@ static int load_port(struct hil_ports *p, const json_t *pj, size_t i, const char
 				"%s: %s has \"index\" %lld but stands at position %zu: "
 				"ports must be listed in index order",
 				path, what, index, i);
-	if (!strcmp(q->name, p->clock))
+	if (p->clock[0] && !strcmp(q->name, p->clock))
 		return hil_fail(err, errlen,
 				"%s: %s has the clock's name; the clock is not a port", path,
 				what);
@@ -137,8 +137,11 @@ int hil_ports_load(struct hil_ports *p, const char *path, char *err, size_t errl
 		hil_fail(err, errlen, "%s: not a JSON object", path);
 		goto out;
 	}
+	/* "clock": "" is a combinational DUT's. */
+	const char *clock = json_string_value(json_object_get(root, "clock"));
 	if (get_name(root, "top", p->top, path, "the file", err, errlen) ||
-	    get_name(root, "clock", p->clock, path, "the file", err, errlen))
+	    ((!clock || *clock) &&
+	     get_name(root, "clock", p->clock, path, "the file", err, errlen)))
 		goto out;
 	if (parse_sig(json_string_value(json_object_get(root, "signature")), &sig)) {
 		hil_fail(err, errlen, "%s: \"signature\" must be a string of 16 hex digits",

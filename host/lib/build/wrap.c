@@ -28,8 +28,10 @@ int hil_wrap_read(struct hil_ports *p, const char *json_path, const char *top, c
 			 json_path, top);
 		goto out;
 	}
-	const char *clock = json_string_value(
-		json_object_get(json_object_get(mod, "attributes"), "hil_clock"));
+	json_t *attrs = json_object_get(mod, "attributes");
+	const char *clock = json_object_get(attrs, "hil_combinational")
+		? ""
+		: json_string_value(json_object_get(attrs, "hil_clock"));
 	if (!clock) {
 		hil_fail(err, errlen,
 			 "%s: module '%s' has no hil_clock attribute: run the hil_ce "
@@ -53,7 +55,7 @@ int hil_wrap_read(struct hil_ports *p, const char *json_path, const char *top, c
 	{
 		const char *dir = json_string_value(json_object_get(pj, "direction"));
 		size_t width = json_array_size(json_object_get(pj, "bits"));
-		if (!strcmp(name, clock) || !strcmp(name, "hil_advance"))
+		if ((*clock && !strcmp(name, clock)) || !strcmp(name, "hil_advance"))
 			continue;
 		if (!dir || !strcmp(dir, "inout")) {
 			hil_fail(err, errlen,
@@ -245,8 +247,10 @@ static int write_top(const struct hil_ports *p, FILE *f, int shell)
 		fprintf(f, "endmodule\n");
 		return ferror(f) ? -1 : 0;
 	}
-	fprintf(f, "    %s u_dut (\n        .%s(clk),\n        .hil_advance(advance)", p->top,
-		p->clock);
+	fprintf(f, "    %s u_dut (\n", p->top);
+	if (p->clock[0])
+		fprintf(f, "        .%s(clk),\n", p->clock);
+	fprintf(f, "        .hil_advance(advance)");
 	for (size_t i = 0; i < p->n; i++)
 		fprintf(f, ",\n        .%s(cur_%zu)", p->port[i].name, i);
 	fprintf(f, "\n    );\nendmodule\n");

@@ -735,9 +735,11 @@ static void write_decls(FILE *f, const struct hil_script *s, const struct hil_po
 		fprintf(f, "    %s [%u:0] p%zu; // %s %s\n",
 			p->port[i].is_input ? "reg " : "wire", p->port[i].width - 1, i,
 			p->port[i].is_input ? "input" : "output", p->port[i].name);
-	fprintf(f, "\n    %s dut (\n        .%s(hil_clk)", p->top, p->clock);
+	fprintf(f, "\n    %s dut (\n        ", p->top);
+	if (p->clock[0])
+		fprintf(f, ".%s(hil_clk),\n        ", p->clock);
 	for (size_t i = 0; i < p->n; i++)
-		fprintf(f, ",\n        .%s(p%zu)", p->port[i].name, i);
+		fprintf(f, "%s.%s(p%zu)", i ? ",\n        " : "", p->port[i].name, i);
 	fprintf(f,
 		"\n    );\n\n"
 		"    reg [63:0] now, hil_t, rb_cyc;\n"

@@ -217,7 +217,7 @@ static int want_port(struct parser *p, int input_only)
 		}
 		o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%s", k ? ", " : "", name);
 	}
-	if (!strcmp(w->s, p->ports->clock))
+	if (p->ports->clock[0] && !strcmp(w->s, p->ports->clock))
 		return perr(p, w->col,
 			    "'%s' is the clock, which hil drives; it is "
 			    "not a port (ports: %s)",

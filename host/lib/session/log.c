@@ -25,8 +25,9 @@ int hil_log_create(struct hil_log_writer *w, const char *path, const char *targe
 	w->f = fopen(path, "w");
 	if (!w->f)
 		return hil_fail(err, errlen, "session log %s: %s", path, strerror(errno));
+	/* "-": a combinational DUT's clock, which has no name. */
 	fprintf(w->f, "hil-log %d\ntarget %s\ndut %s %s %016" PRIx64 "\n", LOG_VERSION, target,
-		ports->top, ports->clock, ports->signature);
+		ports->top, ports->clock[0] ? ports->clock : "-", ports->signature);
 	for (size_t i = 0; i < ports->n; i++)
 		fprintf(w->f, "port %s %s %u\n", ports->port[i].name,
 			ports->port[i].is_input ? "in" : "out", ports->port[i].width);
@@ -113,7 +114,7 @@ static int header(struct hil_log_reader *r, char *err, size_t errlen)
 	    sscanf(line, "dut %127s %127s %" SCNx64, top, clk, &sig) != 3)
 		return BAD("expected \"dut TOP CLOCK SIGNATURE\"");
 	snprintf(r->ports.top, sizeof(r->ports.top), "%s", top);
-	snprintf(r->ports.clock, sizeof(r->ports.clock), "%s", clk);
+	snprintf(r->ports.clock, sizeof(r->ports.clock), "%s", strcmp(clk, "-") ? clk : "");
 	r->ports.port = calloc(HIL_MAX_PORTS, sizeof(*r->ports.port));
 	if (!r->ports.port)
 		return BAD("out of memory");
