@@ -19,14 +19,14 @@ struct run {
 	const struct hil_ports *ports;
 	struct hil_script s;
 	struct trace tr;
-	int *watch_line; /* per port: the script line of its active watch */
+	int *watch_order; /* per port: the index of its active watch in r->s.cmds */
 	char failure[1024];
 };
 
 static void on_watch(void *user, int port, uint64_t cycle, const uint8_t *val)
 {
 	struct run *r = user;
-	trace_add(&r->tr, cycle, r->watch_line[port], port, val);
+	trace_add(&r->tr, cycle, r->watch_order[port], port, val);
 }
 
 static void fmt(const struct run *r, int port, const uint8_t *val, char *out)
@@ -40,7 +40,7 @@ static int exec_cmd(struct run *r, const struct hil_cmd *c)
 	hil_t *h = r->h;
 	const char *path = r->s.path;
 	uint8_t val[HIL_MAX_PORT_BYTES];
-	char a[80], b[80];
+	char a[80], b[80], it[HIL_SCRIPT_ITER_LEN];
 	uint64_t at;
 	int rc = HIL_OK;
 
@@ -60,7 +60,7 @@ static int exec_cmd(struct run *r, const struct hil_cmd *c)
 	case HIL_CMD_PEEK:
 		rc = hil_peek(h, c->port, val);
 		if (rc == HIL_OK)
-			trace_add(&r->tr, hil_now(h), c->line, c->port, val);
+			trace_add(&r->tr, hil_now(h), (int)(c - r->s.cmds), c->port, val);
 		break;
 	case HIL_CMD_EXPECT:
 		rc = hil_peek(h, c->port, val);
@@ -69,14 +69,15 @@ static int exec_cmd(struct run *r, const struct hil_cmd *c)
 			fmt(r, c->port, val, a);
 			fmt(r, c->port, c->value, b);
 			snprintf(r->failure, sizeof(r->failure),
-				 "%s:%d: expect %s at cycle %llu: got %s, expected %s", path,
+				 "%s:%d: expect %s at cycle %llu: got %s, expected %s%s", path,
 				 c->line, r->ports->port[c->port].name,
-				 (unsigned long long)hil_now(h), a, b);
+				 (unsigned long long)hil_now(h), a, b,
+				 hil_script_iteration(&r->s, c, it));
 			return 1;
 		}
 		break;
 	case HIL_CMD_WATCH:
-		r->watch_line[c->port] = c->line;
+		r->watch_order[c->port] = (int)(c - r->s.cmds);
 		rc = hil_watch(h, c->port, on_watch, r);
 		break;
 	case HIL_CMD_UNWATCH:
@@ -89,16 +90,19 @@ static int exec_cmd(struct run *r, const struct hil_cmd *c)
 				break;
 			fmt(r, c->port, val, a);
 			fmt(r, c->port, c->value, b);
-			snprintf(r->failure, sizeof(r->failure),
-				 "%s:%d: wait timed out at cycle %llu: %s = %s (wanted %s %s)",
-				 path, c->line, (unsigned long long)hil_now(h),
-				 r->ports->port[c->port].name, a, c->ne ? "!=" : "==", b);
+			snprintf(
+				r->failure, sizeof(r->failure),
+				"%s:%d: wait timed out at cycle %llu: %s = %s (wanted %s %s)%s",
+				path, c->line, (unsigned long long)hil_now(h),
+				r->ports->port[c->port].name, a, c->ne ? "!=" : "==", b,
+				hil_script_iteration(&r->s, c, it));
 			return 1;
 		}
 		break;
 	}
 	if (rc < 0) {
-		fprintf(stderr, "%s:%d: %s\n", path, c->line, hil_error(h));
+		fprintf(stderr, "%s:%d: %s%s\n", path, c->line, hil_error(h),
+			hil_script_iteration(&r->s, c, it));
 		return 2;
 	}
 	return 0;
@@ -235,8 +239,8 @@ int cmd_run(int argc, char **argv)
 		perror(vcd_path);
 		goto out;
 	}
-	r.watch_line = calloc(r.ports->n, sizeof(int));
-	if (!r.watch_line)
+	r.watch_order = calloc(r.ports->n, sizeof(int));
+	if (!r.watch_order)
 		goto out;
 	trace_init(&r.tr, r.ports, stdout, vcd);
 	status = 0;
@@ -246,12 +250,14 @@ int cmd_run(int argc, char **argv)
 	 * scheduled poke it did not reach was never made. */
 	for (size_t i = 0; i < r.s.ncmds && status == 0; i++)
 		if (r.s.cmds[i].kind == HIL_CMD_POKE_AT && r.s.cmds[i].cycle > hil_now(r.h)) {
+			char it[HIL_SCRIPT_ITER_LEN];
 			fprintf(stderr,
 				"%s:%d:%d: at %llu is never reached: the script ended "
-				"at cycle %llu; run or step up to it\n",
+				"at cycle %llu; run or step up to it%s\n",
 				r.s.path, r.s.cmds[i].line, r.s.cmds[i].col,
 				(unsigned long long)r.s.cmds[i].cycle,
-				(unsigned long long)hil_now(r.h));
+				(unsigned long long)hil_now(r.h),
+				hil_script_iteration(&r.s, &r.s.cmds[i], it));
 			status = 2;
 		}
 	/* Reports still on their way belong to the trace. */
@@ -276,7 +282,7 @@ out:
 		perror(vcd_path);
 		status = 2;
 	}
-	free(r.watch_line);
+	free(r.watch_order);
 	hil_script_free(&r.s);
 	hil_close(r.h);
 	return status;

@@ -16,20 +16,20 @@ void trace_init(struct trace *t, const struct hil_ports *ports, FILE *out, FILE 
 	t->has_vcd = vcd != NULL;
 }
 
-static int by_line(const void *a, const void *b)
+static int by_order(const void *a, const void *b)
 {
 	const struct trace_rec *x = a, *y = b;
-	return (x->line > y->line) - (x->line < y->line);
+	return (x->order > y->order) - (x->order < y->order);
 }
 
 void trace_flush(struct trace *t)
 {
-	/* Stable, so reports of one line keep the order they happened in; an
+	/* Stable, so reports of one command keep the order they happened in; an
 	 * insertion sort, as a cycle holds few reports. */
 	for (size_t i = 1; i < t->n; i++) {
 		struct trace_rec r = t->rec[i];
 		size_t j = i;
-		while (j > 0 && by_line(&t->rec[j - 1], &r) > 0) {
+		while (j > 0 && by_order(&t->rec[j - 1], &r) > 0) {
 			t->rec[j] = t->rec[j - 1];
 			j--;
 		}
@@ -49,7 +49,7 @@ void trace_flush(struct trace *t)
 	fflush(t->out);
 }
 
-void trace_add(struct trace *t, uint64_t cycle, int line, int port, const uint8_t *val)
+void trace_add(struct trace *t, uint64_t cycle, int order, int port, const uint8_t *val)
 {
 	if (t->n && t->rec[0].cycle != cycle)
 		trace_flush(t);
@@ -65,7 +65,7 @@ void trace_add(struct trace *t, uint64_t cycle, int line, int port, const uint8_
 	}
 	struct trace_rec *r = &t->rec[t->n++];
 	r->cycle = cycle;
-	r->line = line;
+	r->order = order;
 	r->port = port;
 	memcpy(r->val, val, t->ports->port[port].nbytes);
 }

@@ -1,5 +1,6 @@
 /* The trace of `hil run`: reports arrive in cycle order; within a cycle they
- * are printed by the script line that asked for them (docs/scripts.md), so
+ * are printed in the script order, repeat blocks expanded, of the commands
+ * that asked for them (docs/scripts.md), so
  * the trace only ever holds one cycle's reports. Also writes the VCD. */
 #ifndef HIL_CLI_TRACE_H
 #define HIL_CLI_TRACE_H
@@ -12,7 +13,7 @@
 
 struct trace_rec {
 	uint64_t cycle;
-	int line, port;
+	int order, port; /* order: the asking command's index in the script */
 	uint8_t val[HIL_MAX_PORT_BYTES];
 };
 
@@ -29,7 +30,7 @@ struct trace {
 
 /* vcd may be NULL. */
 void trace_init(struct trace *t, const struct hil_ports *ports, FILE *out, FILE *vcd);
-void trace_add(struct trace *t, uint64_t cycle, int line, int port, const uint8_t *val);
+void trace_add(struct trace *t, uint64_t cycle, int order, int port, const uint8_t *val);
 /* Prints what is held; call at the end and before reporting a failure. */
 void trace_flush(struct trace *t);
 void trace_free(struct trace *t);

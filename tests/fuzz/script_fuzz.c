@@ -1,8 +1,8 @@
 /* The script parser, on any text, against a port list with the widths
  * that stress value parsing (1, 8, 33 and 256 bits, inputs and outputs).
  * Besides not crashing: a script that parses pokes only inputs, and has
- * every port resolved and every value inside its port's width; one that
- * does not says where. */
+ * every port resolved and every value inside its port's width, and repeat
+ * blocks expanded within their bound; one that does not says where. */
 #include <string.h>
 
 #include "fuzz.h"
@@ -39,6 +39,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				FUZZ_CHECK(c->port >= 0 && fits(c->value, &port[c->port]));
 			if (c->mask)
 				FUZZ_CHECK(c->port >= 0 && fits(c->mask, &port[c->port]));
+			FUZZ_CHECK(c->rep <= s.nreps);
+		}
+		/* Repetition stays within its bound, and every iteration within
+		 * its block and under an iteration that exists. */
+		FUZZ_CHECK(!s.nreps || s.ncmds <= HIL_SCRIPT_MAX_CMDS);
+		FUZZ_CHECK(!s.nreps || s.nreps < 2 * s.ncmds);
+		for (size_t i = 0; i < s.nreps; i++) {
+			const struct hil_repeat *r = &s.reps[i];
+			FUZZ_CHECK(r->parent <= s.nreps && r->parent != i + 1 &&
+				   r->count >= 2 && r->iter >= 1 && r->iter <= r->count);
 		}
 		hil_script_free(&s);
 	} else {

@@ -1,7 +1,9 @@
 /* The script parser and the value syntax (docs/scripts.md): every command,
  * every error with its line and column, values of 1 to 256 bits in every
  * base (the decimal limits computed with Python: 2**64, 2**65, 2**128,
- * 2**256), and random input, which must only ever be accepted or refused. */
+ * 2**256), repeat blocks (expanded as if written out, bounded, and named in
+ * the messages that depend on the iteration), and random input, which must
+ * only ever be accepted or refused. */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -121,10 +123,11 @@ static void test_errors(void)
 {
 	fails("step 3\nfrobnicate 7",
 	      "t.hil:2:1: unknown command 'frobnicate' "
-	      "(commands: poke, at, step, run, peek, expect, watch, unwatch, wait)");
+	      "(commands: poke, at, step, run, peek, expect, watch, unwatch, wait, "
+	      "repeat, end)");
 	fails("   bogus",
 	      "t.hil:1:4: unknown command 'bogus' (commands: poke, at, "
-	      "step, run, peek, expect, watch, unwatch, wait)");
+	      "step, run, peek, expect, watch, unwatch, wait, repeat, end)");
 	fails("POKE a 1",
 	      "t.hil:1:1: unknown command 'POKE' (keywords are lower "
 	      "case: 'poke')");
@@ -268,8 +271,165 @@ static void test_errors(void)
 	/* Control characters never reach the message as they are. */
 	fails("po\x01ke a 1",
 	      "t.hil:1:1: unknown command 'po?ke' (commands: poke, "
-	      "at, step, run, peek, expect, watch, unwatch, wait)");
+	      "at, step, run, peek, expect, watch, unwatch, wait, repeat, end)");
 	fails("peek \x1b[2J", "t.hil:1:6: unknown port '?[2J' (ports: " PORT_LIST ")");
+}
+
+static const char *iteration(size_t i)
+{
+	static char out[HIL_SCRIPT_ITER_LEN];
+	return i < S.ncmds ? hil_script_iteration(&S, &S.cmds[i], out) : "(none)";
+}
+
+/* The script, once more, as the sequence its repeat blocks stand for. */
+static const char repeated[] = "poke a 1\n"                             /* 1 */
+			       "repeat 3\n"                             /* 2 */
+			       "  at 50 poke b 2\n"                     /* 3 */
+			       "  repeat 2\n"                           /* 4 */
+			       "    step 1\n"                           /* 5 */
+			       "    wait sum == 3 mask 0x3 timeout 4\n" /* 6 */
+			       "  end\n"                                /* 7 */
+			       "  peek sum\n"                           /* 8 */
+			       "end\n"                                  /* 9 */
+			       "run 50\n";                              /* 10 */
+
+static void test_repeat(void)
+{
+	char text[4096];
+	size_t o = 0;
+	struct hil_script u;
+	o += (size_t)snprintf(text + o, sizeof(text) - o, "poke a 1\n");
+	for (int i = 0; i < 3; i++) {
+		o += (size_t)snprintf(text + o, sizeof(text) - o, "at 50 poke b 2\n");
+		for (int j = 0; j < 2; j++)
+			o += (size_t)snprintf(text + o, sizeof(text) - o,
+					      "step 1\nwait sum == 3 mask 0x3 timeout 4\n");
+		o += (size_t)snprintf(text + o, sizeof(text) - o, "peek sum\n");
+	}
+	snprintf(text + o, sizeof(text) - o, "run 50\n");
+	CHECK(hil_script_parse(&u, "u.hil", text, &ports, err, sizeof(err)) == 0);
+	if (parses(repeated) && u.ncmds == 20) {
+		CHECK(S.ncmds == 20 && S.nreps == 9);
+		for (size_t i = 0; i < S.ncmds; i++) {
+			const struct hil_cmd *c = &S.cmds[i], *d = &u.cmds[i];
+			size_t nb = c->port >= 0 ? pv[c->port].nbytes : 0;
+			CHECK(c->kind == d->kind && c->port == d->port &&
+			      c->cycle == d->cycle && c->ne == d->ne &&
+			      !c->value == !d->value && !c->mask == !d->mask);
+			CHECK(!c->value || !memcmp(c->value, d->value, nb));
+			CHECK(!c->mask || !memcmp(c->mask, d->mask, nb));
+			CHECK(!d->rep);
+		}
+		/* Copies keep the line they were written on. */
+		static const int lines[] = {1, 3, 5, 6, 5, 6, 8, 3, 5, 6,
+					    5, 6, 8, 3, 5, 6, 5, 6, 8, 10};
+		for (size_t i = 0; i < 20; i++)
+			CHECK(S.cmds[i].line == lines[i]);
+		CHECK(!strcmp(iteration(0), ""));
+		CHECK(!strcmp(iteration(1), " (repeat iteration 1 of 3)"));
+		CHECK(!strcmp(iteration(2), " (repeat iterations 1 of 3, 1 of 2)"));
+		CHECK(!strcmp(iteration(10), " (repeat iterations 2 of 3, 2 of 2)"));
+		CHECK(!strcmp(iteration(13), " (repeat iteration 3 of 3)"));
+		CHECK(!strcmp(iteration(17), " (repeat iterations 3 of 3, 2 of 2)"));
+		CHECK(!strcmp(iteration(18), " (repeat iteration 3 of 3)"));
+		CHECK(!strcmp(iteration(19), ""));
+		/* A poke's cycle is followed through the copies too. */
+		CHECK(S.cmds[0].cycle == 0 && u.cmds[19].cycle == 50);
+	}
+	hil_script_free(&u);
+
+	/* A block run once names no iteration; an empty one makes nothing. */
+	CHECK(parses("repeat 1\npeek a\nend\nrepeat 1000000\nend\n# done") && S.ncmds == 1 &&
+	      S.nreps == 0 && !strcmp(iteration(0), ""));
+	CHECK(parses("repeat 2\n\trepeat 1\n\t\tpeek a # x\n\tend\nend") && S.ncmds == 2 &&
+	      !strcmp(iteration(1), " (repeat iteration 2 of 2)"));
+	CHECK(parses("repeat 0x10 # hex\npoke bit 1\nend") && S.ncmds == 16);
+
+	/* Blocks */
+	fails("repeat 3\nstep 1\n",
+	      "t.hil:1:1: 'repeat' without 'end': a block ends with a line 'end'");
+	fails("step 1\nrepeat 2\n  repeat 3\n  step 1\n",
+	      "t.hil:3:3: 'repeat' without 'end': a block ends with a line 'end'");
+	fails("repeat 2\n  repeat 3\n  end\nstep 1",
+	      "t.hil:1:1: 'repeat' without 'end': a block ends with a line 'end'");
+	fails("step 1\nend", "t.hil:2:1: 'end' without 'repeat'");
+	fails("repeat 2\nend\n  end", "t.hil:3:3: 'end' without 'repeat'");
+	fails("REPEAT 2",
+	      "t.hil:1:1: unknown command 'REPEAT' (keywords are lower case: 'repeat')");
+	fails("repeat 2\nEnd",
+	      "t.hil:2:1: unknown command 'End' (keywords are lower case: 'end')");
+	fails("repeat", "t.hil:1:7: missing N: the command is 'repeat N'");
+	fails("repeat 2 times\nend",
+	      "t.hil:1:10: unexpected 'times' after 'repeat N' (one command a line; '#' starts a "
+	      "comment)");
+	fails("repeat 2\nend repeat",
+	      "t.hil:2:5: unexpected 'repeat' after 'end' (one command a line; '#' starts a "
+	      "comment)");
+
+	/* N */
+	fails("repeat 0\nend",
+	      "t.hil:1:8: repeat 0 would never run the block: N is at least 1 ('#' comments a "
+	      "block out)");
+	fails("repeat -1\nend",
+	      "t.hil:1:8: malformed number '-1': '-' is not a decimal digit (values are unsigned)");
+	fails("repeat 2.5\nend",
+	      "t.hil:1:8: malformed number '2.5': '.' is not a decimal digit");
+	fails("repeat 1000001\nend",
+	      "t.hil:1:8: repeat 1000001 is more than 1000000, the most commands a script may "
+	      "expand to");
+	fails("repeat 0x1_0000_0000_0000_0000\nend",
+	      "t.hil:1:8: repeat 0x1_0000_0000_0000_0000 is more than 1000000, the most commands a "
+	      "script may expand to");
+
+	/* The bound: 1000000 commands, counting those outside the blocks. */
+	CHECK(parses("repeat 1000\n  repeat 1000\n    peek a\n  end\nend") &&
+	      S.ncmds == 1000000 &&
+	      !strcmp(iteration(999999), " (repeat iterations 1000 of 1000, 1000 of 1000)"));
+	fails("peek a\nrepeat 1000\n  repeat 1000\n    peek a\n  end\nend",
+	      "t.hil:2:8: repeat 1000 makes the script 1000001 commands long, more than the "
+	      "1000000 it may expand to: repeat fewer times, or let one command do more (step N "
+	      "runs N cycles)");
+	fails("repeat 1000000\n repeat 1000000\n  step 0\n end\nend",
+	      "t.hil:1:8: repeat 1000000 makes the script 1000000000000 commands long, more than "
+	      "the 1000000 it may expand to: repeat fewer times, or let one command do more (step "
+	      "N runs N cycles)");
+	/* Nesting: 16 deep at most. */
+	o = 0;
+	for (int i = 0; i < 16; i++)
+		o += (size_t)snprintf(text + o, sizeof(text) - o, "repeat 2\n");
+	o += (size_t)snprintf(text + o, sizeof(text) - o, "peek a\n");
+	for (int i = 0; i < 16; i++)
+		o += (size_t)snprintf(text + o, sizeof(text) - o, "end\n");
+	CHECK(parses(text) && S.ncmds == 65536 &&
+	      !strcmp(iteration(65535),
+		      " (repeat iterations 2 of 2, 2 of 2, 2 of 2, 2 of 2, 2 of "
+		      "2, 2 of 2, 2 of 2, 2 of 2, 2 of 2, 2 of 2, 2 of 2, 2 of "
+		      "2, 2 of 2, 2 of 2, 2 of 2, 2 of 2)"));
+	o = 0;
+	for (int i = 0; i < 17; i++)
+		o += (size_t)snprintf(text + o, sizeof(text) - o, "repeat 2\n");
+	fails(text, "t.hil:17:1: repeat blocks nest more than 16 deep");
+
+	/* Cycles, iteration by iteration. */
+	fails("repeat 3\nat 1 poke a 1\nstep 1\nend",
+	      "t.hil:2:4: at 1 is before cycle 2, where the script is already: a poke cannot go "
+	      "back in time (repeat iteration 3 of 3)");
+	fails("step 10\nrepeat 4\nat 9 poke a 1\nend",
+	      "t.hil:3:4: at 9 is before cycle 10, where the script is already: a poke cannot go "
+	      "back in time (repeat iteration 1 of 4)");
+	fails("repeat 2\nrepeat 3\nrun 5\nstep 1\nend\nend",
+	      "t.hil:3:5: run 5 would go back in time: the script is at cycle 6 already; step N "
+	      "runs N cycles (repeat iterations 1 of 2, 2 of 3)");
+	fails("repeat 3\nstep 0x8000_0000_0000\nend",
+	      "t.hil:2:6: step 140737488355328 runs past the end of the 48-bit cycle counter: the "
+	      "script is at cycle 140737488355328 already (repeat iteration 2 of 3)");
+	fails("repeat 2\nrun 0xffff_ffff_fff0\nwait a == 1 timeout 0x10\nend",
+	      "t.hil:3:21: timeout 16 runs past the end of the 48-bit cycle counter: the script is "
+	      "at cycle 281474976710640 already (repeat iteration 1 of 2)");
+	fails("repeat 2\nat 5 poke a 1\nend\nstep 3",
+	      "t.hil:2:4: at 5 is never reached: the script ends at cycle 3; run or step up to it "
+	      "(repeat iteration 1 of 2)");
+	CHECK(parses("repeat 3\nat 2 poke a 1\nstep 1\nend") && S.ncmds == 6);
 }
 
 struct width_case {
@@ -544,6 +704,9 @@ static void test_random(void)
 		"_",
 		"0x",
 		"999999999999999999999",
+		"repeat",
+		"end",
+		"2",
 	};
 	char text[512];
 	unsigned seed = 12345;
@@ -585,6 +748,7 @@ int main(void)
 {
 	test_commands();
 	test_errors();
+	test_repeat();
 	test_widths();
 	test_numbers();
 	test_format();

@@ -3,7 +3,9 @@
  * hil_script_parse() turns the text of a script into a list of commands with
  * every port resolved and every value checked against the port's width, so a
  * script that parses can only fail at run time by its own expect/wait. The
- * same parsed form drives `hil run` and the oracle testbench generator. */
+ * same parsed form drives `hil run` and the oracle testbench generator.
+ * Repeat blocks are expanded here: the commands are the sequence that runs,
+ * each with the line it was written on and the iterations it belongs to. */
 #ifndef HIL_SCRIPT_H
 #define HIL_SCRIPT_H
 
@@ -24,22 +26,44 @@ enum hil_cmd_kind {
 	HIL_CMD_WAIT     /* wait PORT ==|!= VALUE [mask MASK] timeout N (cycle = N) */
 };
 
-/* Values are little-endian byte strings of the port's byte count. */
+/* Values are little-endian byte strings of the port's byte count, owned by
+ * the script and shared by the repetitions of a command. */
 struct hil_cmd {
 	enum hil_cmd_kind kind;
 	int line;       /* 1-based script line */
-	int col;        /* POKE_AT: the column of its cycle */
+	int col;        /* POKE_AT, STEP, RUN, WAIT: the column of its cycle, N or timeout */
 	int port;       /* index into the port list, -1 if none */
 	uint64_t cycle; /* see the kinds above */
 	int ne;         /* WAIT: 1 for !=, 0 for == */
+	uint32_t rep;   /* its innermost iteration: 0 for none, else 1 + index into reps */
 	uint8_t *value; /* POKE, POKE_AT, EXPECT, WAIT */
 	uint8_t *mask;  /* WAIT: all ones over the port width unless given */
 };
+
+/* One iteration of a `repeat N` block with N >= 2 (a block run once names
+ * no iteration). */
+struct hil_repeat {
+	uint32_t parent; /* the enclosing block's iteration, as hil_cmd.rep */
+	uint32_t iter;   /* 1 to count */
+	uint32_t count;  /* the block's N */
+};
+
+/* Repeat blocks nest at most this deep, and repetition may not take a
+ * script past HIL_SCRIPT_MAX_CMDS commands. */
+#define HIL_SCRIPT_MAX_NEST 16
+#define HIL_SCRIPT_MAX_CMDS 1000000
+/* The room hil_script_iteration() needs. */
+#define HIL_SCRIPT_ITER_LEN (24 + 20 * HIL_SCRIPT_MAX_NEST)
+
+struct hil_script_pool;
 
 struct hil_script {
 	char *path;
 	struct hil_cmd *cmds;
 	size_t ncmds;
+	struct hil_repeat *reps;
+	size_t nreps;
+	struct hil_script_pool *pool; /* the values */
 };
 
 /* Parses the script text. On error returns -1 and writes
@@ -49,6 +73,13 @@ int hil_script_parse(struct hil_script *s, const char *path, const char *text,
 int hil_script_load(struct hil_script *s, const char *path, const struct hil_ports *ports,
 		    char *err, size_t errlen);
 void hil_script_free(struct hil_script *s);
+
+/* What a message about command c ends with: "" outside repeat blocks,
+ * " (repeat iteration 3 of 16)" inside one, and inside nested blocks
+ * " (repeat iterations 3 of 16, 2 of 4)", outermost first. Returns out,
+ * which holds HIL_SCRIPT_ITER_LEN bytes. */
+const char *hil_script_iteration(const struct hil_script *s, const struct hil_cmd *c,
+				 char *out);
 
 /* Parses VALUE (decimal, 0x hex, 0b binary, '_' separators) into `nbytes`
  * little-endian bytes; fails if it does not fit in `width` bits.

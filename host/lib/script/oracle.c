@@ -1,10 +1,11 @@
 /* The oracle testbench generator (hil/oracle.h).
  *
- * The script is unrolled into straight-line Verilog in one initial block;
- * only step, run and wait become loops, because where a wait stops is for
- * the DUT to say. The tasks mirror the bridge: eval_point is an evaluation
- * point (docs/protocol.md, section 4), tick one delivered edge followed by
- * the pokes scheduled for the cycle it starts. What can be decided from the
+ * The script, its repeat blocks already expanded by the parser, is
+ * unrolled into straight-line Verilog in one initial block; only step, run
+ * and wait become loops, because where a wait stops is for the DUT to say.
+ * The tasks mirror the bridge: eval_point is an evaluation point
+ * (docs/protocol.md, section 4), tick one delivered edge followed by the
+ * pokes scheduled for the cycle it starts. What can be decided from the
  * script alone (which ports are watched, which `at` pokes surely wait, how
  * many reports one cycle can hold, which runtime checks can fire) is decided
  * here, so the testbench stays plain and small. Icarus starts every reg at
@@ -697,25 +698,28 @@ static void literal(FILE *f, const struct hil_port *q, const uint8_t *v)
 	fprintf(f, "%u'h%s", q->width, hex + 2);
 }
 
-/* The block that ends the run: the trace so far, then the message
- * "PATH:LINE: ..." on stderr, then exit status `status`. `args` follows the
- * format in $fdisplay; the format may use %0d and %h. */
+/* The block that ends the run at command c: the trace so far, then the
+ * message "PATH:LINE: ..." on stderr, with c's repeat iterations as `hil
+ * run` names them, then exit status `status`. `args` follows the format in
+ * $fdisplay; the format may use %0d and %h. */
 __attribute__((format(printf, 6, 7))) static void end_run(FILE *f, const struct hil_script *s,
-							  int line, int status,
+							  const struct hil_cmd *c, int status,
 							  const char *args, const char *fmt,
 							  ...)
 {
-	char msg[1024];
+	char msg[1024], it[HIL_SCRIPT_ITER_LEN];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	fprintf(f, " begin\n            flush;\n            $fdisplay(" STDERR_FD ", \"");
 	vstring(f, s->path, 1);
+	fprintf(f, ":%d: %s", c->line, msg);
+	vstring(f, hil_script_iteration(s, c, it), 1);
 	fprintf(f,
-		":%d: %s\"%s);\n            $finish_and_return(%d);\n"
+		"\"%s);\n            $finish_and_return(%d);\n"
 		"            disable main;\n        end\n",
-		line, msg, args, status);
+		args, status);
 }
 
 static void write_decls(FILE *f, const struct hil_script *s, const struct hil_ports *p,
@@ -744,8 +748,9 @@ static void write_decls(FILE *f, const struct hil_script *s, const struct hil_po
 		"\n    );\n\n"
 		"    reg [63:0] now, hil_t, rb_cyc;\n"
 		"    integer hil_i, hil_f, hil_r, rb_n;\n"
-		"    // The reports of cycle rb_cyc, in script-line order.\n"
-		"    integer rb_line [0:%zu];\n    integer rb_port [0:%zu];\n"
+		"    // The reports of cycle rb_cyc, in the order of the commands\n"
+		"    // that asked for them.\n"
+		"    integer rb_ord [0:%zu];\n    integer rb_port [0:%zu];\n"
 		"    reg [%u:0] rb_val [0:%zu];\n",
 		pl->maxrep - 1, pl->maxrep - 1, pl->maxw - 1, pl->maxrep - 1);
 	for (size_t i = 0; i < p->n; i++)
@@ -783,19 +788,19 @@ static void write_tasks(FILE *f, const struct hil_ports *p, const struct plan *p
 	}
 	fprintf(f,
 		"            rb_n = 0;\n        end\n    endtask\n\n"
-		"    // Stable: a report goes after those of its line already held.\n"
-		"    task report(input integer line, input integer port, input [%u:0] val);\n"
+		"    // Stable: a report goes after those of its command already held.\n"
+		"    task report(input integer ord, input integer port, input [%u:0] val);\n"
 		"        begin\n"
 		"            if (rb_n != 0 && rb_cyc != now) flush;\n"
 		"            rb_cyc = now;\n"
 		"            hil_r = rb_n;\n"
-		"            while (hil_r > 0 && rb_line[hil_r - 1] > line) begin\n"
-		"                rb_line[hil_r] = rb_line[hil_r - 1];\n"
+		"            while (hil_r > 0 && rb_ord[hil_r - 1] > ord) begin\n"
+		"                rb_ord[hil_r] = rb_ord[hil_r - 1];\n"
 		"                rb_port[hil_r] = rb_port[hil_r - 1];\n"
 		"                rb_val[hil_r] = rb_val[hil_r - 1];\n"
 		"                hil_r = hil_r - 1;\n"
 		"            end\n"
-		"            rb_line[hil_r] = line;\n"
+		"            rb_ord[hil_r] = ord;\n"
 		"            rb_port[hil_r] = port;\n"
 		"            rb_val[hil_r] = val;\n"
 		"            rb_n = rb_n + 1;\n"
@@ -883,7 +888,7 @@ static void write_cmd(FILE *f, const struct hil_script *s, const struct hil_port
 			fprintf(f, "pd_on[%zu] = 1'b1;\n", pl->slot[i]);
 		} else {
 			fprintf(f, "if (now > 64'd%llu)", cyc);
-			end_run(f, s, line, 2, ", now",
+			end_run(f, s, c, 2, ", now",
 				"poke of '%s' at cycle %llu, but "
 				"the DUT is at cycle %%0d already",
 				q->name, cyc);
@@ -896,7 +901,7 @@ static void write_cmd(FILE *f, const struct hil_script *s, const struct hil_port
 		fprintf(f, "        // %d: step %llu\n", line, cyc);
 		if (pl->mode[i]) {
 			fprintf(f, "        if (now > 64'd%llu)", CYCLE_MAX - cyc);
-			end_run(f, s, line, 2, "", "cannot step past the 48-bit counter");
+			end_run(f, s, c, 2, "", "cannot step past the 48-bit counter");
 		}
 		fprintf(f, "        adv(now + 64'd%llu);\n", cyc);
 		break;
@@ -904,7 +909,7 @@ static void write_cmd(FILE *f, const struct hil_script *s, const struct hil_port
 		fprintf(f, "        // %d: run %llu\n", line, cyc);
 		if (pl->mode[i]) {
 			fprintf(f, "        if (now > 64'd%llu)", cyc);
-			end_run(f, s, line, 2, ", now",
+			end_run(f, s, c, 2, ", now",
 				"run to cycle %llu, but the DUT "
 				"is at cycle %%0d already",
 				cyc);
@@ -912,8 +917,8 @@ static void write_cmd(FILE *f, const struct hil_script *s, const struct hil_port
 		fprintf(f, "        adv(64'd%llu);\n", cyc);
 		break;
 	case HIL_CMD_PEEK:
-		fprintf(f, "        // %d: peek %s\n        report(%d, %d, p%d);\n", line,
-			q->name, line, c->port, c->port);
+		fprintf(f, "        // %d: peek %s\n        report(%zu, %d, p%d);\n", line,
+			q->name, i, c->port, c->port);
 		break;
 	case HIL_CMD_EXPECT:
 		hil_value_format(c->value, q->width, v);
@@ -923,7 +928,7 @@ static void write_cmd(FILE *f, const struct hil_script *s, const struct hil_port
 		fputc(')', f);
 		char args[32];
 		snprintf(args, sizeof(args), ", now, p%d", c->port);
-		end_run(f, s, line, 1, args,
+		end_run(f, s, c, 1, args,
 			"expect %s at cycle %%0d: got 0x%%h, "
 			"expected %s",
 			q->name, v);
@@ -931,8 +936,8 @@ static void write_cmd(FILE *f, const struct hil_script *s, const struct hil_port
 	case HIL_CMD_WATCH:
 		fprintf(f,
 			"        // %d: watch %s\n        w_on%d = 1'b1; w_prev%d = p%d; "
-			"w_key%d = %d;\n",
-			line, q->name, c->port, c->port, c->port, c->port, line);
+			"w_key%d = %zu;\n",
+			line, q->name, c->port, c->port, c->port, c->port, i);
 		break;
 	case HIL_CMD_UNWATCH:
 		fprintf(f, "        // %d: unwatch %s\n", line, q->name);
@@ -954,7 +959,7 @@ static void write_cmd(FILE *f, const struct hil_script *s, const struct hil_port
 			q->name, op, v, m, cyc);
 		if (pl->mode[i]) {
 			fprintf(f, "        if (now > 64'd%llu)", CYCLE_MAX - cyc);
-			end_run(f, s, line, 2, "", "timeout runs past the 48-bit counter");
+			end_run(f, s, c, 2, "", "timeout runs past the 48-bit counter");
 		}
 		fprintf(f,
 			"        hil_t = now + 64'd%llu;\n"
@@ -966,7 +971,7 @@ static void write_cmd(FILE *f, const struct hil_script *s, const struct hil_port
 			"        if (%s !== 1'b1)",
 			cyc, cond, cond);
 		snprintf(args, sizeof(args), ", now, p%d", c->port);
-		end_run(f, s, line, 1, args,
+		end_run(f, s, c, 1, args,
 			"wait timed out at cycle %%0d: %s = 0x%%h "
 			"(wanted %s %s)",
 			q->name, op, v);

@@ -5,7 +5,12 @@
  * number syntax, value widths, and cycles that are certainly in the past.
  * The parser follows the script's cycle as far as it is static: a wait makes
  * `now` depend on the DUT, so from there on only a lower bound is known and
- * the runtime (libhil, the oracle) checks the rest. */
+ * the runtime (libhil, the oracle) checks the rest.
+ *
+ * A repeat block is expanded at its `end`: its commands are copied once per
+ * further iteration, and each copy is followed through the cycle checks
+ * again, so a poke that the third iteration would make in the past is an
+ * error at parse time like any other. */
 #include "hil/script.h"
 #include "hil/readfile.h"
 #include "util/errfmt.h"
@@ -26,10 +31,19 @@
 #define CYCLE_MAX  ((1ull << CYCLE_BITS) - 1)
 #define NUM_BYTES  HIL_MAX_PORT_BYTES
 #define SHOW_MAX   48
+#define POOL_CHUNK (64u << 10)
 
 struct word {
 	const char *s;
 	size_t col;
+};
+
+/* A repeat block whose `end` has not come yet. */
+struct block {
+	int line;
+	size_t kwcol, ncol; /* of `repeat` and of N */
+	uint32_t count;     /* N */
+	size_t first, rep0; /* ncmds and nreps at its start */
 };
 
 struct parser {
@@ -38,13 +52,39 @@ struct parser {
 	const struct hil_ports *ports;
 	char *err;
 	size_t errlen;
+	struct hil_script *s;
+	size_t cap, rcap; /* of s->cmds and s->reps */
 	const struct word *w;
 	int nw, next;                  /* words of the line, the next one to take */
 	const char *usage;             /* of the command being parsed */
 	uint64_t lo;                   /* `now` is at least this ... */
 	int exact;                     /* ... and exactly this unless a wait came before */
 	const struct hil_cmd *last_at; /* the poke scheduled latest, if any */
+	struct block open[HIL_SCRIPT_MAX_NEST];
+	int depth;
 };
+
+/* The values live in chunks the script frees at once, so that the copies a
+ * repeat makes share them. */
+struct hil_script_pool {
+	struct hil_script_pool *next;
+	size_t used;
+	uint8_t data[POOL_CHUNK];
+};
+
+static uint8_t *pool_alloc(struct hil_script *s, size_t n)
+{
+	if (!s->pool || s->pool->used + n > POOL_CHUNK) {
+		struct hil_script_pool *c = malloc(sizeof(*c));
+		if (!c)
+			return NULL;
+		c->next = s->pool;
+		c->used = 0;
+		s->pool = c;
+	}
+	s->pool->used += n;
+	return s->pool->data + s->pool->used - n;
+}
 
 /* A word of the script as messages show it: bounded, and with control
  * characters replaced, so that no input can garble the message. */
@@ -59,15 +99,88 @@ static const char *shown(const char *s, char *buf, size_t cap)
 	return buf;
 }
 
+static int verr(struct parser *p, int line, size_t col, const char *end, const char *fmt,
+		va_list ap)
+{
+	char msg[768];
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	return hil_fail(p->err, p->errlen, "%s:%d:%zu: %s%s", p->path, line, col, msg, end);
+}
+
 __attribute__((format(printf, 3, 4))) static int perr(struct parser *p, size_t col,
 						      const char *fmt, ...)
 {
-	char msg[768];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	int rc = verr(p, p->line, col, "", fmt, ap);
 	va_end(ap);
-	return hil_fail(p->err, p->errlen, "%s:%d:%zu: %s", p->path, p->line, col, msg);
+	return rc;
+}
+
+__attribute__((format(printf, 4, 5))) static int perr_line(struct parser *p, int line,
+							   size_t col, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = verr(p, line, col, "", fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+/* The iterations, outermost first: `nopen` blocks in their first one (as
+ * the parser meets them), then the chain from `rep` outwards. */
+static void iterations(const struct hil_repeat *reps, uint32_t rep, const struct block *open,
+		       int nopen, char *out)
+{
+	uint32_t it[HIL_SCRIPT_MAX_NEST], count[HIL_SCRIPT_MAX_NEST];
+	int n = 0, base;
+	for (int i = 0; i < nopen; i++)
+		if (open[i].count > 1) {
+			it[n] = 1;
+			count[n++] = open[i].count;
+		}
+	base = n;
+	for (; rep && n < HIL_SCRIPT_MAX_NEST; rep = reps[rep - 1].parent) {
+		it[n] = reps[rep - 1].iter;
+		count[n++] = reps[rep - 1].count;
+	}
+	for (int i = base, j = n - 1; i < j; i++, j--) {
+		uint32_t t = it[i], u = count[i];
+		it[i] = it[j];
+		count[i] = count[j];
+		it[j] = t;
+		count[j] = u;
+	}
+	size_t o = 0;
+	out[0] = '\0';
+	for (int i = 0; i < n; i++)
+		o += (size_t)snprintf(out + o, HIL_SCRIPT_ITER_LEN - o, "%s%u of %u%s",
+				      i               ? ", "
+					      : n > 1 ? " (repeat iterations "
+						      : " (repeat iteration ",
+				      it[i], count[i], i == n - 1 ? ")" : "");
+}
+
+const char *hil_script_iteration(const struct hil_script *s, const struct hil_cmd *c,
+				 char *out)
+{
+	iterations(s->reps, c->rep, NULL, 0, out);
+	return out;
+}
+
+/* An error about command c that depends on where the script is, so on the
+ * iteration too. */
+__attribute__((format(printf, 4, 5))) static int cmd_err(struct parser *p,
+							 const struct hil_cmd *c, size_t col,
+							 const char *fmt, ...)
+{
+	char it[HIL_SCRIPT_ITER_LEN];
+	va_list ap;
+	iterations(p->s->reps, c->rep, p->open, p->depth, it);
+	va_start(ap, fmt);
+	int rc = verr(p, c->line, col, it, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 enum {
@@ -250,7 +363,7 @@ static int want_value(struct parser *p, int port, const char *what, const char *
 	if (bits > q->width)
 		return perr(p, w->col, "%s %s is %u bits wide, port '%s' has %u", label, sh,
 			    bits, q->name, q->width);
-	if (!(*out = malloc(q->nbytes)))
+	if (!(*out = pool_alloc(p->s, q->nbytes)))
 		return perr(p, w->col, "out of memory");
 	memcpy(*out, v, q->nbytes);
 	return 0;
@@ -296,16 +409,63 @@ static const char *where(const struct parser *p)
 	return p->exact ? " already" : " at the earliest (a wait came before)";
 }
 
-/* `cycles` more cycles from the script's earliest `now` must stay on the
+/* c->cycle more cycles from the script's earliest `now` must stay on the
  * counter. */
-static int check_room(struct parser *p, uint64_t cycles, size_t col, const char *what)
+static int check_room(struct parser *p, const struct hil_cmd *c, const char *what)
 {
-	if (cycles > CYCLE_MAX - p->lo)
-		return perr(p, col,
-			    "%s %llu runs past the end of the %d-bit cycle "
-			    "counter: the script is at cycle %llu%s",
-			    what, (unsigned long long)cycles, CYCLE_BITS,
-			    (unsigned long long)p->lo, where(p));
+	if (c->cycle > CYCLE_MAX - p->lo)
+		return cmd_err(p, c, (size_t)c->col,
+			       "%s %llu runs past the end of the %d-bit cycle "
+			       "counter: the script is at cycle %llu%s",
+			       what, (unsigned long long)c->cycle, CYCLE_BITS,
+			       (unsigned long long)p->lo, where(p));
+	return 0;
+}
+
+/* Follows the script's cycle over c, as far as it is static, and refuses
+ * what surely cannot run: once as c is parsed, and once for each copy a
+ * repeat makes. */
+static int track(struct parser *p, struct hil_cmd *c)
+{
+	switch (c->kind) {
+	case HIL_CMD_POKE:
+		/* `now` as far as the parser knows it: exact unless after a wait. */
+		c->cycle = p->lo;
+		break;
+	case HIL_CMD_POKE_AT:
+		if (c->cycle < p->lo)
+			return cmd_err(p, c, (size_t)c->col,
+				       "at %llu is before cycle %llu, where the "
+				       "script is%s: a poke cannot go back in time",
+				       (unsigned long long)c->cycle, (unsigned long long)p->lo,
+				       where(p));
+		break;
+	case HIL_CMD_STEP:
+		if (check_room(p, c, "step") < 0)
+			return -1;
+		p->lo += c->cycle;
+		break;
+	case HIL_CMD_RUN:
+		if (c->cycle < p->lo)
+			return cmd_err(p, c, (size_t)c->col,
+				       "run %llu would go back in time: the "
+				       "script is at cycle %llu%s; step N runs N cycles",
+				       (unsigned long long)c->cycle, (unsigned long long)p->lo,
+				       where(p));
+		p->lo = c->cycle;
+		p->exact = 1;
+		break;
+	case HIL_CMD_WAIT:
+		if (check_room(p, c, "timeout") < 0)
+			return -1;
+		p->exact = 0;
+		break;
+	case HIL_CMD_PEEK:
+	case HIL_CMD_EXPECT:
+	case HIL_CMD_WATCH:
+	case HIL_CMD_UNWATCH:
+		break;
+	}
 	return 0;
 }
 
@@ -332,18 +492,17 @@ static int parse_wait(struct parser *p, struct hil_cmd *c)
 		if (want_value(p, c->port, "MASK", "mask", &c->mask) < 0)
 			return -1;
 	} else {
-		if (!(c->mask = malloc(q->nbytes)))
+		if (!(c->mask = pool_alloc(p->s, q->nbytes)))
 			return perr(p, op->col, "out of memory");
 		memset(c->mask, 0xFF, q->nbytes);
 		if (q->width % 8)
 			c->mask[q->nbytes - 1] = (uint8_t)((1u << (q->width % 8)) - 1);
 	}
 	if (want_kw(p, "timeout", "'timeout N'") < 0 ||
-	    want_cycle(p, "timeout", &c->cycle, &col) < 0 ||
-	    check_room(p, c->cycle, col, "timeout") < 0)
+	    want_cycle(p, "timeout", &c->cycle, &col) < 0)
 		return -1;
-	p->exact = 0;
-	return 0;
+	c->col = (int)col;
+	return track(p, c);
 }
 
 static const struct {
@@ -362,6 +521,8 @@ static const struct {
 	{"wait", HIL_CMD_WAIT, "wait PORT ==|!= VALUE [mask MASK] timeout N"},
 };
 #define NSYNTAX (sizeof(syntax) / sizeof(syntax[0]))
+static const char *const block_words[] = {"repeat", "end"};
+#define NWORDS (NSYNTAX + sizeof(block_words) / sizeof(block_words[0]))
 
 static int unknown_command(struct parser *p, const struct word *w)
 {
@@ -371,8 +532,9 @@ static int unknown_command(struct parser *p, const struct word *w)
 		low[i] = w->s[i] >= 'A' && w->s[i] <= 'Z' ? (char)(w->s[i] + 32) : w->s[i];
 	if (n < sizeof(low)) {
 		low[n] = '\0';
-		for (size_t k = 0; k < NSYNTAX; k++)
-			if (!strcmp(low, syntax[k].name))
+		for (size_t k = 0; k < NWORDS; k++)
+			if (!strcmp(low,
+				    k < NSYNTAX ? syntax[k].name : block_words[k - NSYNTAX]))
 				return perr(p, w->col,
 					    "unknown command '%s' (keywords are "
 					    "lower case: '%s')",
@@ -380,15 +542,26 @@ static int unknown_command(struct parser *p, const struct word *w)
 	}
 	return perr(p, w->col,
 		    "unknown command '%s' (commands: poke, at, step, "
-		    "run, peek, expect, watch, unwatch, wait)",
+		    "run, peek, expect, watch, unwatch, wait, repeat, end)",
 		    shown(w->s, sh, sizeof(sh)));
+}
+
+/* The line has no word after the command's. */
+static int line_done(struct parser *p)
+{
+	char sh[SHOW_MAX + 4];
+	if (p->next < p->nw)
+		return perr(p, p->w[p->next].col,
+			    "unexpected '%s' after '%s' (one "
+			    "command a line; '#' starts a comment)",
+			    shown(p->w[p->next].s, sh, sizeof(sh)), p->usage);
+	return 0;
 }
 
 /* Parses the words of one line into c. */
 static int parse_cmd(struct parser *p, struct hil_cmd *c)
 {
 	size_t k = 0, col;
-	char sh[SHOW_MAX + 4];
 	while (k < NSYNTAX && strcmp(p->w[0].s, syntax[k].name))
 		k++;
 	if (k == NSYNTAX)
@@ -399,41 +572,25 @@ static int parse_cmd(struct parser *p, struct hil_cmd *c)
 	int rc = 0;
 	switch (c->kind) {
 	case HIL_CMD_POKE:
-		/* `now` as far as the parser knows it: exact unless after a wait. */
-		c->cycle = p->lo;
 		rc = (c->port = want_port(p, 1)) < 0 ||
-			want_value(p, c->port, "VALUE", "value", &c->value) < 0;
+			want_value(p, c->port, "VALUE", "value", &c->value) < 0 ||
+			track(p, c) < 0;
 		break;
 	case HIL_CMD_POKE_AT:
 		if (want_cycle(p, "cycle", &c->cycle, &col) < 0)
 			return -1;
-		if (c->cycle < p->lo)
-			return perr(p, col,
-				    "at %llu is before cycle %llu, where the "
-				    "script is%s: a poke cannot go back in time",
-				    (unsigned long long)c->cycle, (unsigned long long)p->lo,
-				    where(p));
 		c->col = (int)col;
-		rc = want_kw(p, "poke", "'poke'") < 0 || (c->port = want_port(p, 1)) < 0 ||
+		rc = track(p, c) < 0 || want_kw(p, "poke", "'poke'") < 0 ||
+			(c->port = want_port(p, 1)) < 0 ||
 			want_value(p, c->port, "VALUE", "value", &c->value) < 0;
 		break;
 	case HIL_CMD_STEP:
-		if (want_cycle(p, "step", &c->cycle, &col) < 0 ||
-		    check_room(p, c->cycle, col, "step") < 0)
-			return -1;
-		p->lo += c->cycle;
-		break;
 	case HIL_CMD_RUN:
-		if (want_cycle(p, "cycle", &c->cycle, &col) < 0)
+		if (want_cycle(p, c->kind == HIL_CMD_STEP ? "step" : "cycle", &c->cycle,
+			       &col) < 0)
 			return -1;
-		if (c->cycle < p->lo)
-			return perr(p, col,
-				    "run %llu would go back in time: the "
-				    "script is at cycle %llu%s; step N runs N cycles",
-				    (unsigned long long)c->cycle, (unsigned long long)p->lo,
-				    where(p));
-		p->lo = c->cycle;
-		p->exact = 1;
+		c->col = (int)col;
+		rc = track(p, c) < 0;
 		break;
 	case HIL_CMD_PEEK:
 	case HIL_CMD_WATCH:
@@ -450,11 +607,128 @@ static int parse_cmd(struct parser *p, struct hil_cmd *c)
 	}
 	if (rc)
 		return -1;
-	if (p->next < p->nw)
-		return perr(p, p->w[p->next].col,
-			    "unexpected '%s' after '%s' (one "
-			    "command a line; '#' starts a comment)",
-			    shown(p->w[p->next].s, sh, sizeof(sh)), p->usage);
+	return line_done(p);
+}
+
+/* Room for n commands. */
+static int grow(struct parser *p, size_t n)
+{
+	if (n <= p->cap)
+		return 0;
+	size_t nc = p->cap ? 2 * p->cap : 64;
+	if (nc < n)
+		nc = n;
+	struct hil_cmd *c = realloc(p->s->cmds, nc * sizeof(*c));
+	if (!c)
+		return perr(p, 1, "out of memory");
+	p->s->cmds = c;
+	p->cap = nc;
+	return 0;
+}
+
+/* repeat N: a block starts. */
+static int open_block(struct parser *p)
+{
+	uint8_t v[NUM_BYTES];
+	char why[128], sh[SHOW_MAX + 4];
+	p->usage = "repeat N";
+	p->next = 1;
+	const struct word *w = arg(p, "N");
+	if (!w)
+		return -1;
+	int rc = parse_num(w->s, v, why, sizeof(why));
+	shown(w->s, sh, sizeof(sh));
+	if (rc == NUM_MALFORMED)
+		return perr(p, w->col, "malformed number '%s': %s", sh, why);
+	uint32_t n = (uint32_t)v[0] | (uint32_t)v[1] << 8 | (uint32_t)v[2] << 16;
+	if (rc == NUM_HUGE || bit_length(v, sizeof(v)) > 20 || n > HIL_SCRIPT_MAX_CMDS)
+		return perr(p, w->col,
+			    "repeat %s is more than %d, the most commands a script may "
+			    "expand to",
+			    sh, HIL_SCRIPT_MAX_CMDS);
+	if (n == 0)
+		return perr(p, w->col,
+			    "repeat 0 would never run the block: N is at least 1 "
+			    "('#' comments a block out)");
+	if (line_done(p) < 0)
+		return -1;
+	if (p->depth == HIL_SCRIPT_MAX_NEST)
+		return perr(p, p->w[0].col, "repeat blocks nest more than %d deep",
+			    HIL_SCRIPT_MAX_NEST);
+	p->open[p->depth++] =
+		(struct block){p->line, p->w[0].col, w->col, n, p->s->ncmds, p->s->nreps};
+	return 0;
+}
+
+/* The iteration a copy of a command or iteration in the body belongs to:
+ * iteration `first` of the block becomes `to`, and the body's own
+ * iterations (rep0 + 1 on) their copies, which follow `to`. */
+static uint32_t remap(uint32_t rep, uint32_t first, uint32_t to, size_t rep0)
+{
+	return rep == first ? to : to + (uint32_t)(rep - rep0);
+}
+
+/* end: the innermost open block is expanded. A block with N >= 2 gets
+ * one iteration per pass, and the iterations made inside its body are
+ * copied with each pass; as a block that makes iterations has at least two
+ * commands or two iterations under each of its own, there are fewer
+ * iterations than twice the commands. */
+static int close_block(struct parser *p)
+{
+	struct hil_script *s = p->s;
+	p->usage = "end";
+	p->next = 1;
+	if (line_done(p) < 0)
+		return -1;
+	if (!p->depth)
+		return perr(p, p->w[0].col, "'end' without 'repeat'");
+	const struct block b = p->open[--p->depth];
+	size_t len = s->ncmds - b.first, nbody = s->nreps - b.rep0;
+	if (b.count < 2 || !len)
+		return 0;
+	uint64_t total = s->ncmds + (uint64_t)(b.count - 1) * len;
+	if (total > HIL_SCRIPT_MAX_CMDS)
+		return perr_line(p, b.line, b.ncol,
+				 "repeat %u makes the script %llu commands long, more than "
+				 "the %d it may expand to: repeat fewer times, or let one "
+				 "command do more (step N runs N cycles)",
+				 b.count, (unsigned long long)total, HIL_SCRIPT_MAX_CMDS);
+	size_t nreps = s->nreps + 1 + (size_t)(b.count - 1) * (1 + nbody);
+	if (nreps > p->rcap) {
+		size_t nc = 2 * p->rcap > nreps ? 2 * p->rcap : nreps;
+		struct hil_repeat *r = realloc(s->reps, nc * sizeof(*r));
+		if (!r)
+			return perr(p, 1, "out of memory");
+		s->reps = r;
+		p->rcap = nc;
+	}
+	if (grow(p, (size_t)total) < 0)
+		return -1;
+	uint32_t first = (uint32_t)++s->nreps;
+	s->reps[first - 1] = (struct hil_repeat){0, 1, b.count};
+	for (size_t i = b.first; i < s->ncmds; i++)
+		if (!s->cmds[i].rep)
+			s->cmds[i].rep = first;
+	for (size_t i = b.rep0; i < b.rep0 + nbody; i++)
+		if (!s->reps[i].parent)
+			s->reps[i].parent = first;
+	for (uint32_t k = 2; k <= b.count; k++) {
+		uint32_t to = (uint32_t)++s->nreps;
+		s->reps[to - 1] = (struct hil_repeat){0, k, b.count};
+		for (size_t i = b.rep0; i < b.rep0 + nbody; i++) {
+			struct hil_repeat *x = &s->reps[s->nreps++];
+			*x = s->reps[i];
+			x->parent = remap(x->parent, first, to, b.rep0);
+		}
+		for (size_t i = b.first; i < b.first + len; i++) {
+			struct hil_cmd *c = &s->cmds[s->ncmds];
+			*c = s->cmds[i];
+			c->rep = remap(c->rep, first, to, b.rep0);
+			if (track(p, c) < 0)
+				return -1;
+			s->ncmds++;
+		}
+	}
 	return 0;
 }
 
@@ -482,18 +756,11 @@ static int split(char *buf, struct word *w)
 	return n;
 }
 
-static void free_cmd(struct hil_cmd *c)
-{
-	free(c->value);
-	free(c->mask);
-}
-
 int hil_script_parse(struct hil_script *s, const char *path, const char *text,
 		     const struct hil_ports *ports, char *err, size_t errlen)
 {
 	struct parser p = {
-		.path = path, .ports = ports, .err = err, .errlen = errlen, .exact = 1};
-	size_t cap = 0;
+		.path = path, .ports = ports, .err = err, .errlen = errlen, .s = s, .exact = 1};
 	memset(s, 0, sizeof(*s));
 	if (!(s->path = strdup(path)))
 		return hil_fail(err, errlen, "%s: out of memory", path);
@@ -517,25 +784,26 @@ int hil_script_parse(struct hil_script *s, const char *path, const char *text,
 		if ((p.nw = split(buf, w)) == 0)
 			continue;
 		p.w = w;
-		if (s->ncmds == cap) {
-			size_t nc = cap ? 2 * cap : 64;
-			struct hil_cmd *c = realloc(s->cmds, nc * sizeof(*c));
-			if (!c) {
-				perr(&p, 1, "out of memory");
+		if (!strcmp(w[0].s, "repeat") || !strcmp(w[0].s, "end")) {
+			if ((w[0].s[0] == 'r' ? open_block(&p) : close_block(&p)) < 0)
 				goto fail;
-			}
-			s->cmds = c;
-			cap = nc;
+			continue;
 		}
+		if (grow(&p, s->ncmds + 1) < 0)
+			goto fail;
 		struct hil_cmd *c = &s->cmds[s->ncmds];
 		memset(c, 0, sizeof(*c));
 		c->line = p.line;
 		c->port = -1;
-		if (parse_cmd(&p, c) < 0) {
-			free_cmd(c);
+		if (parse_cmd(&p, c) < 0)
 			goto fail;
-		}
 		s->ncmds++;
+	}
+	if (p.depth) {
+		const struct block *b = &p.open[p.depth - 1];
+		perr_line(&p, b->line, b->kwcol,
+			  "'repeat' without 'end': a block ends with a line 'end'");
+		goto fail;
 	}
 	/* A scheduled poke the script never runs up to would never be made. */
 	for (size_t i = 0; i < s->ncmds; i++)
@@ -543,11 +811,10 @@ int hil_script_parse(struct hil_script *s, const char *path, const char *text,
 		    (!p.last_at || s->cmds[i].cycle > p.last_at->cycle))
 			p.last_at = &s->cmds[i];
 	if (p.last_at && p.exact && p.last_at->cycle > p.lo) {
-		p.line = p.last_at->line;
-		perr(&p, (size_t)p.last_at->col,
-		     "at %llu is never reached: the script "
-		     "ends at cycle %llu; run or step up to it",
-		     (unsigned long long)p.last_at->cycle, (unsigned long long)p.lo);
+		cmd_err(&p, p.last_at, (size_t)p.last_at->col,
+			"at %llu is never reached: the script "
+			"ends at cycle %llu; run or step up to it",
+			(unsigned long long)p.last_at->cycle, (unsigned long long)p.lo);
 		goto fail;
 	}
 	return 0;
@@ -590,9 +857,13 @@ out:
 
 void hil_script_free(struct hil_script *s)
 {
-	for (size_t i = 0; i < s->ncmds; i++)
-		free_cmd(&s->cmds[i]);
+	while (s->pool) {
+		struct hil_script_pool *next = s->pool->next;
+		free(s->pool);
+		s->pool = next;
+	}
 	free(s->cmds);
+	free(s->reps);
 	free(s->path);
 	memset(s, 0, sizeof(*s));
 }

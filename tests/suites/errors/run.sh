@@ -1,8 +1,8 @@
 #!/bin/sh
 # Bad input gets a clear error that names the problem: DUTs hil cannot
 # bridge (tests/fixtures/duts/bad_*, each with the text its error must
-# contain), scripts with mistakes, a target built for another DUT, a
-# failing expect.
+# contain), scripts with mistakes (repeat blocks among them), a target
+# built for another DUT, a failing expect.
 cd "$(dirname "$0")/../../.." || exit 2
 . tests/lib.sh
 HIL=${HIL:-build/asan/bin/hil}
@@ -56,6 +56,40 @@ expect "failing expect: cycle and both values" 1 \
 printf 'poke en 1\nwait wrap == 1 timeout 20\n' >$w/wait.hil
 expect "wait that times out" 1 "wait.hil:2: wait timed out at cycle 20" \
 	"$HIL" run --dut $v $w/wait.hil
+# repeat blocks: each mistake at its line and column, the bound on what
+# they expand to, and a failure inside one naming its iteration.
+printf 'poke en 1\nrepeat 3\n    repeat 2\n        step 1\n    end\n' >$w/no_end.hil
+expect "repeat without end" 2 \
+	"no_end.hil:2:1: 'repeat' without 'end': a block ends with a line 'end'" \
+	"$HIL" run --dut $v $w/no_end.hil
+expect "the same from hil oracle" 2 \
+	"no_end.hil:2:1: 'repeat' without 'end': a block ends with a line 'end'" \
+	"$HIL" oracle --dut $v $w/no_end.hil
+printf 'repeat 2\n  step 1\nend\n  end\n' >$w/extra_end.hil
+expect "end without repeat" 2 "extra_end.hil:4:3: 'end' without 'repeat'" \
+	"$HIL" run --dut $v $w/extra_end.hil
+printf 'repeat 0\nend\n' >$w/repeat0.hil
+expect "repeat 0" 2 "repeat0.hil:1:8: repeat 0 would never run the block: N is at least 1" \
+	"$HIL" run --dut $v $w/repeat0.hil
+printf 'repeat  -2\nend\n' >$w/repeat_neg.hil
+expect "repeat of a negative number" 2 "repeat_neg.hil:1:9: malformed number '-2'" \
+	"$HIL" run --dut $v $w/repeat_neg.hil
+printf 'repeat 1000001\nend\n' >$w/repeat_huge.hil
+expect "repeat N beyond the bound" 2 \
+	"repeat_huge.hil:1:8: repeat 1000001 is more than 1000000, the most commands a script may expand to" \
+	"$HIL" run --dut $v $w/repeat_huge.hil
+printf 'poke en 1\nrepeat 1000\n  repeat 1000\n    step 1\n  end\nend\n' >$w/repeat_bound.hil
+expect "repeats that expand past the bound" 2 \
+	"repeat_bound.hil:2:8: repeat 1000 makes the script 1000001 commands long, more than the 1000000 it may expand to: repeat fewer times" \
+	"$HIL" run --dut $v $w/repeat_bound.hil
+printf 'repeat 4\n  at 2 poke en 1\n  step 1\nend\n' >$w/repeat_past.hil
+expect "a poke that one iteration makes in the past" 2 \
+	"repeat_past.hil:2:6: at 2 is before cycle 3, where the script is already: a poke cannot go back in time (repeat iteration 4 of 4)" \
+	"$HIL" run --dut $v $w/repeat_past.hil
+printf 'poke en 1\nrepeat 4\n  step 2\n  expect count 2\nend\n' >$w/repeat_expect.hil
+expect "failing expect in a repeat names its iteration" 1 \
+	"repeat_expect.hil:4: expect count at cycle 4: got 0x04, expected 0x02 (repeat iteration 2 of 4)" \
+	"$HIL" run --dut $v $w/repeat_expect.hil
 expect "missing script" 2 "nope.hil" "$HIL" run --dut $v $w/nope.hil
 expect "missing DUT directory" 2 "tests/fixtures/duts/nope" \
 	"$HIL" run --dut tests/fixtures/duts/nope $w/wait.hil
