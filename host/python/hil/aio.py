@@ -13,25 +13,122 @@ from .errors import HilError, Timeout
 # A wait with no bound is a series of waits this long (dut.py's, too).
 WAIT_CHUNK = 1 << 40
 
-# Rounds of the event loop given to coroutines before the DUT moves, when
-# the loop does not show its ready queue (not CPython's asyncio loop).
+# Turns of the event loop given to coroutines before the DUT moves, on a
+# loop the scheduler cannot watch (see _Blind).
 FALLBACK_ROUNDS = 64
 
 
-async def _settle():
-    """Returns once no coroutine is runnable: each round lets every ready
-    task run; CPython's loop keeps those it has yet to run in _ready."""
-    loop = asyncio.get_running_loop()
-    ready = getattr(loop, "_ready", None)
-    rounds = 0
-    while True:
-        await asyncio.sleep(0)
-        rounds += 1
-        if ready is None:
-            if rounds >= FALLBACK_ROUNDS:
-                return
-        elif not ready:
+class _Probe:
+    """Watches an event loop through its public methods only, as asyncio
+    shows no ready queue: whether a coroutine is runnable, which run of the
+    loop this is, and whether the run is ending. asyncio's futures and
+    tasks reach their loop through the AbstractEventLoop interface alone,
+    as they must to run on any loop, so every wake-up (a future's done
+    callbacks, a task's next step, a new task's first) is a
+    loop.call_soon(); the probe stands in for the loop's call_soon to count
+    them in `work`, and for stop and run_forever to tell the loop's runs
+    apart. Callbacks of timers and I/O come without call_soon, uncounted:
+    they come at a time, not in a cycle, and the DUT does not wait for
+    them. The probe lives on the loop object itself, for the loop's life:
+    one per loop, however many DUTs the loop drives."""
+
+    def __init__(self, loop):
+        self.loop = loop
+        self.forward_call_soon = loop.call_soon
+        self.forward_stop = loop.stop
+        self.forward_run_forever = loop.run_forever
+        self.work = 0
+        self.run = 0
+        self.stopped_run = -1
+
+    def call_soon(self, *args, **kwargs):
+        self.work += 1
+        return self.forward_call_soon(*args, **kwargs)
+
+    def stop(self):
+        # A stop before the loop runs ends its next run (asyncio's rule).
+        self.stopped_run = self.run if self.loop.is_running() else self.run + 1
+        return self.forward_stop()
+
+    def run_forever(self):
+        # run_until_complete (so asyncio.run) runs the loop through
+        # run_forever. A call on a running loop fails and starts no run.
+        if not self.loop.is_running():
+            self.run += 1
+        return self.forward_run_forever()
+
+    def stopping(self):
+        """Whether loop.stop() was called in this run: the loop ends it at
+        the end of the callbacks it is running."""
+        return self.stopped_run == self.run
+
+    def round(self):
+        """A future that says, once every callback scheduled before it has
+        run, whether none was scheduled since. The loop runs call_soon
+        callbacks in the order they were scheduled (asyncio's documented
+        promise), so when the marker runs, all earlier wake-ups have run,
+        and any they caused came after it and moved `work`. A quiet round
+        thus leaves nothing runnable; unlike a count of sleep(0) turns it
+        holds for a chain of wake-ups of any length."""
+        quiet = self.loop.create_future()
+        # The marker, and the wake-up of the scheduler it sends, are the
+        # scheduler's own turns, not work of coroutines, so neither counts:
+        # else two schedulers on one loop (two DUTs) would each keep the
+        # other from ever seeing a quiet round.
+        self.forward_call_soon(self.look, quiet, self.work)
+        return quiet
+
+    def look(self, quiet, mark):
+        if quiet.done():  # the scheduler's task was cancelled
             return
+        work = self.work
+        quiet.set_result(work == mark)
+        self.work = work
+
+
+class _Blind:
+    """Stands in for the probe on a loop whose methods cannot be replaced
+    (one written in C or Cython, as uvloop's is): it sees neither runs nor
+    stops, and a round is FALLBACK_ROUNDS turns of the loop, so a chain of
+    wake-ups longer than that goes on in the next cycle."""
+
+    run = 0
+
+    def stopping(self):
+        return False
+
+    async def round(self):
+        for _ in range(FALLBACK_ROUNDS):
+            await asyncio.sleep(0)
+        return True
+
+
+def _probe(loop):
+    probe = getattr(loop.call_soon, "__self__", None)
+    if isinstance(probe, _Probe):
+        return probe
+    probe = _Probe(loop)
+    # call_soon last: a probe is found by it, so only a complete one is.
+    try:
+        loop.stop = probe.stop
+        loop.run_forever = probe.run_forever
+        loop.call_soon = probe.call_soon
+    except AttributeError:
+        return _Blind()
+    return probe
+
+
+async def _settle(probe, run):
+    """Returns True once no coroutine is runnable; False once the loop's
+    run `run` is ending (stop() was called, in any way) or over, as the
+    callbacks run after a stop must not move the DUT, nor must a later run
+    that no coroutine of its own asked to."""
+    while True:
+        quiet = await probe.round()
+        if probe.run != run or probe.stopping():
+            return False
+        if quiet:
+            return True
 
 
 class Scheduler:
@@ -43,6 +140,7 @@ class Scheduler:
         self._conds = []
         self._order = itertools.count()
         self._task = None
+        self._run = 0
 
     def busy(self):
         """Whether coroutines of a running event loop wait on the DUT."""
@@ -63,13 +161,20 @@ class Scheduler:
 
     def _kick(self):
         loop = asyncio.get_running_loop()
-        if self._task is not None and not self._task.done() and self._task.get_loop() is loop:
+        probe = _probe(loop)
+        # The loop stops once the coroutine it runs has returned: coroutines
+        # still waiting then, or starting to wait, must not move the DUT. So
+        # a drive serves one run of the loop (see _settle), and a wait in a
+        # later run starts a drive for all the waits.
+        if self._task is not None and not self._task.done() and \
+                self._task.get_loop() is loop and self._run == probe.run:
             return
         # Waits left by an event loop that has ended can never complete.
         self._timers = [t for t in self._timers if t[2].get_loop() is loop]
         heapq.heapify(self._timers)
         self._conds = [c for c in self._conds if c[2].get_loop() is loop]
-        self._task = loop.create_task(self._drive())
+        self._run = probe.run
+        self._task = loop.create_task(self._drive(probe, probe.run))
 
     def _fail_all(self, e):
         for _, _, fut in self._timers:
@@ -85,15 +190,11 @@ class Scheduler:
         heapq.heapify(self._timers)
         self._conds = [c for c in self._conds if not c[2].done()]
 
-    async def _drive(self):
-        loop = asyncio.get_running_loop()
+    async def _drive(self, probe, run):
         try:
-            while True:
-                await _settle()
+            while await _settle(probe, run):
                 self._prune()
-                # The loop stops once the coroutine it runs has returned:
-                # coroutines still waiting then must not move the DUT.
-                if not self._timers and not self._conds or getattr(loop, "_stopping", False):
+                if not self._timers and not self._conds:
                     return
                 self._move()
                 self.dut._raise_pending()
