@@ -6,6 +6,7 @@
 
 #include "cmds.h"
 #include "hil/dut.h"
+#include "dutopts.h"
 #include "opts.h"
 
 #define MAX_SETS 16
@@ -27,15 +28,13 @@ int cmd_bitstream(int argc, char **argv)
 	const char *dir = NULL, *top = NULL, *board = NULL, *out = NULL;
 	const char *sets[MAX_SETS + 1] = {NULL};
 	char err[4096], home[4096];
+	struct dutopts_args da = {0};
 	const struct cliopt opts[] = {
-		{"dut", &dir, NULL},
-		{"top", &top, NULL},
-		{"board", &board, NULL},
-		{"out", &out, NULL},
-		{0},
+		{"dut", &dir, NULL, NULL, 0},     {"top", &top, NULL, NULL, 0}, DUT_OPTS(da),
+		{"board", &board, NULL, NULL, 0}, {"out", &out, NULL, NULL, 0}, {0},
 	};
 	int nsets = opts_parse(argc, argv, "hil bitstream", opts, sets, MAX_SETS);
-	if (nsets < 0)
+	if (nsets < 0 || dutopts_get(&da, "hil bitstream") < 0)
 		return 2;
 	for (int i = 0; i < nsets; i++)
 		if (!strchr(sets[i], '=')) {
@@ -44,8 +43,8 @@ int cmd_bitstream(int argc, char **argv)
 		}
 	if (!dir || !board) {
 		fprintf(stderr,
-			"usage: hil bitstream --board B --dut DIR [--top T] [--out DIR] "
-			"[KEY=VALUE ...]\n");
+			"usage: hil bitstream --board B --dut DIR [--top T] " DUTOPTS_USAGE
+			" [--out DIR] [KEY=VALUE ...]\n");
 		return 2;
 	}
 	if (!out) {
@@ -62,7 +61,11 @@ int cmd_bitstream(int argc, char **argv)
 			strerror(errno));
 		return 2;
 	}
-	struct hil_dut_options o = {.sets = sets, .export_to = out};
+	struct hil_dut_options o = {.sets = sets,
+				    .export_to = out,
+				    .params = da.params_text,
+				    .defines = da.defines_text,
+				    .includes = da.includes};
 	struct hil_dut_build b;
 	char what[80];
 	snprintf(what, sizeof(what), "bitstream:%.60s", board);

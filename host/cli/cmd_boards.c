@@ -11,7 +11,8 @@ int cmd_boards(int argc, char **argv)
 {
 	const char *sock = NULL;
 	int json = 0;
-	const struct cliopt opts[] = {{"socket", &sock, NULL}, {"json", NULL, &json}, {0}};
+	const struct cliopt opts[] = {
+		{"socket", &sock, NULL, NULL, 0}, {"json", NULL, &json, NULL, 0}, {0}};
 	if (opts_parse(argc, argv, "hil boards", opts, NULL, 0) < 0)
 		return 2;
 	char err[1024];

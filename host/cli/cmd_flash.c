@@ -93,11 +93,11 @@ int cmd_flash(int argc, char **argv)
 	const char *file = NULL, *board = NULL, *dut = NULL, *top = NULL, *mhz_arg = NULL;
 	int sram = 0;
 	const struct cliopt opts[] = {
-		{"sram", NULL, &sram},
-		{"board", &board, NULL},
-		{"dut", &dut, NULL},
-		{"top", &top, NULL},
-		{"mhz", &mhz_arg, NULL},
+		{"sram", NULL, &sram, NULL, 0},
+		{"board", &board, NULL, NULL, 0},
+		{"dut", &dut, NULL, NULL, 0},
+		{"top", &top, NULL, NULL, 0},
+		{"mhz", &mhz_arg, NULL, NULL, 0},
 		USBSEL_OPTS(ua),
 		{0},
 	};

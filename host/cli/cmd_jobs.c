@@ -52,8 +52,9 @@ int cmd_submit(int argc, char **argv)
 	const char *script = NULL, *dut = NULL, *board = NULL, *type = NULL, *sock = NULL;
 	int sim = 0;
 	const struct cliopt opts[] = {
-		{"dut", &dut, NULL},     {"board", &board, NULL}, {"board-type", &type, NULL},
-		{"socket", &sock, NULL}, {"sim", NULL, &sim},     {0},
+		{"dut", &dut, NULL, NULL, 0},         {"board", &board, NULL, NULL, 0},
+		{"board-type", &type, NULL, NULL, 0}, {"socket", &sock, NULL, NULL, 0},
+		{"sim", NULL, &sim, NULL, 0},         {0},
 	};
 	if (opts_parse(argc, argv, "hil submit", opts, &script, 1) < 0)
 		return 2;
@@ -106,7 +107,7 @@ static void print_job(json_t *j)
 int cmd_jobs(int argc, char **argv)
 {
 	const char *sock = NULL;
-	const struct cliopt opts[] = {{"socket", &sock, NULL}, {0}};
+	const struct cliopt opts[] = {{"socket", &sock, NULL, NULL, 0}, {0}};
 	if (opts_parse(argc, argv, "hil jobs", opts, NULL, 0) < 0)
 		return 2;
 	struct hil_client *c = connect_or_say(sock, "jobs");
@@ -145,7 +146,7 @@ static json_t *job_request(int argc, char **argv, const char *cmd, const char *o
 			   long long *job)
 {
 	const char *sock = NULL, *arg = NULL;
-	const struct cliopt opts[] = {{"socket", &sock, NULL}, {0}};
+	const struct cliopt opts[] = {{"socket", &sock, NULL, NULL, 0}, {0}};
 	char who[32], *end;
 	snprintf(who, sizeof(who), "hil %s", cmd);
 	if (opts_parse(argc, argv, who, opts, &arg, 1) < 0)

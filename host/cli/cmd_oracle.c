@@ -8,23 +8,30 @@
 #include "hil/oracle.h"
 #include "hil/ports.h"
 #include "hil/script.h"
+#include "dutopts.h"
 #include "opts.h"
 
 int cmd_oracle(int argc, char **argv)
 {
 	const char *dir = NULL, *top = NULL, *script = NULL;
 	char err[1024];
-	const struct cliopt opts[] = {{"dut", &dir, NULL}, {"top", &top, NULL}, {0}};
-	if (opts_parse(argc, argv, "hil oracle", opts, &script, 1) < 0)
+	struct dutopts_args da = {0};
+	const struct cliopt opts[] = {
+		{"dut", &dir, NULL, NULL, 0}, {"top", &top, NULL, NULL, 0}, DUT_OPTS(da), {0}};
+	if (opts_parse(argc, argv, "hil oracle", opts, &script, 1) < 0 ||
+	    dutopts_get(&da, "hil oracle") < 0)
 		return 2;
 	if (!dir || !script) {
-		fprintf(stderr, "usage: hil oracle --dut DIR [--top T] SCRIPT\n");
+		fprintf(stderr,
+			"usage: hil oracle --dut DIR [--top T] " DUTOPTS_USAGE " SCRIPT\n");
 		return 2;
 	}
 	struct hil_dut_build b;
 	struct hil_ports p;
 	struct hil_script s;
-	if (hil_dut_prepare(dir, top, "ports", &b, err, sizeof(err)) < 0 ||
+	struct hil_dut_options o = {
+		.params = da.params_text, .defines = da.defines_text, .includes = da.includes};
+	if (hil_dut_prepare_opts(dir, top, "ports", &o, &b, err, sizeof(err)) < 0 ||
 	    hil_ports_load(&p, b.ports_json, err, sizeof(err)) < 0) {
 		fprintf(stderr, "hil oracle: %s\n", err);
 		return 2;

@@ -5,6 +5,7 @@
 #include "cmds.h"
 #include "hil/dut.h"
 #include "hil/ports.h"
+#include "dutopts.h"
 #include "opts.h"
 
 int cmd_ports(int argc, char **argv)
@@ -12,21 +13,31 @@ int cmd_ports(int argc, char **argv)
 	const char *dir = NULL, *top = NULL, *model = NULL;
 	int json = 0, where = 0;
 	char err[1024];
+	struct dutopts_args da = {0};
 	const struct cliopt opts[] = {
-		{"dut", &dir, NULL},     {"top", &top, NULL},     {"json", NULL, &json},
-		{"where", NULL, &where}, {"model", &model, NULL}, {0},
+		{"dut", &dir, NULL, NULL, 0},
+		{"top", &top, NULL, NULL, 0},
+		DUT_OPTS(da),
+		{"json", NULL, &json, NULL, 0},
+		{"where", NULL, &where, NULL, 0},
+		{"model", &model, NULL, NULL, 0},
+		{0},
 	};
-	if (opts_parse(argc, argv, "hil ports", opts, NULL, 0) < 0)
+	if (opts_parse(argc, argv, "hil ports", opts, NULL, 0) < 0 ||
+	    dutopts_get(&da, "hil ports") < 0)
 		return 2;
 	if (!dir) {
 		fprintf(stderr,
-			"usage: hil ports --dut DIR [--top T] [--json | --where | "
-			"--model KIND]\n");
+			"usage: hil ports --dut DIR [--top T] " DUTOPTS_USAGE
+			" [--json | --where | --model KIND]\n");
 		return 2;
 	}
 	struct hil_dut_build b;
 	struct hil_ports p;
-	if (hil_dut_prepare(dir, top, model ? model : "ports", &b, err, sizeof(err)) < 0 ||
+	struct hil_dut_options o = {
+		.params = da.params_text, .defines = da.defines_text, .includes = da.includes};
+	if (hil_dut_prepare_opts(dir, top, model ? model : "ports", &o, &b, err, sizeof(err)) <
+		    0 ||
 	    hil_ports_load(&p, b.ports_json, err, sizeof(err)) < 0) {
 		fprintf(stderr, "hil ports: %s\n", err);
 		return 2;
@@ -43,7 +54,8 @@ int cmd_ports(int argc, char **argv)
 		if (f)
 			fclose(f);
 	} else {
-		printf("DUT %s, %s%s, signature %016" PRIx64 "\n", p.top,
+		printf("DUT %s%s%s, %s%s, signature %016" PRIx64 "\n", p.top,
+		       p.params[0] ? " with " : "", p.params,
 		       p.clock[0] ? "clock " : "no clock (combinational)", p.clock,
 		       p.signature);
 		printf("%5s  %-3s  %5s  %s\n", "index", "dir", "width", "name");

@@ -131,7 +131,8 @@ static int apply(struct replay *r, const struct hil_log_rec *rec)
 int cmd_replay(int argc, char **argv)
 {
 	const char *log = NULL, *target = NULL, *top = NULL;
-	const struct cliopt opts[] = {{"target", &target, NULL}, {"top", &top, NULL}, {0}};
+	const struct cliopt opts[] = {
+		{"target", &target, NULL, NULL, 0}, {"top", &top, NULL, NULL, 0}, {0}};
 	if (opts_parse(argc, argv, "hil replay", opts, &log, 1) < 0)
 		return 2;
 	if (!log || !target) {

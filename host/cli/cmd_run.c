@@ -10,6 +10,7 @@
 #include "hil/hil.h"
 #include "hil/script.h"
 #include "hil/client.h"
+#include "dutopts.h"
 #include "opts.h"
 #include "trace.h"
 #include "usbsel.h"
@@ -151,30 +152,35 @@ static int hild_answers(char *err, size_t errlen)
 
 int cmd_run(int argc, char **argv)
 {
-	const char *dir = NULL, *top = NULL, *vcd_path = NULL, *script = NULL;
+	const char *dir = NULL, *top = NULL, *vcd_path = NULL, *script = NULL,
+		   *fst_path = NULL;
 	const char *ports_path = NULL, *target = NULL, *record = NULL;
 	int json = 0, stats = 0, direct = 0;
+	struct dutopts_args da = {0};
 	struct hil_usbsel sel;
 	struct usbsel_args ua = {0};
 	const struct cliopt opts[] = {
-		{"dut", &dir, NULL},
-		{"top", &top, NULL},
-		{"vcd", &vcd_path, NULL},
-		{"ports", &ports_path, NULL},
-		{"target", &target, NULL},
-		{"record", &record, NULL},
-		{"direct", NULL, &direct},
-		{"json", NULL, &json},
-		{"stats", NULL, &stats},
+		{"dut", &dir, NULL, NULL, 0},
+		{"top", &top, NULL, NULL, 0},
+		DUT_OPTS(da),
+		{"vcd", &vcd_path, NULL, NULL, 0},
+		{"fst", &fst_path, NULL, NULL, 0},
+		{"ports", &ports_path, NULL, NULL, 0},
+		{"target", &target, NULL, NULL, 0},
+		{"record", &record, NULL, NULL, 0},
+		{"direct", NULL, &direct, NULL, 0},
+		{"json", NULL, &json, NULL, 0},
+		{"stats", NULL, &stats, NULL, 0},
 		USBSEL_OPTS(ua),
 		{0},
 	};
-	if (opts_parse(argc, argv, "hil run", opts, &script, 1) < 0)
+	if (opts_parse(argc, argv, "hil run", opts, &script, 1) < 0 ||
+	    dutopts_get(&da, "hil run") < 0)
 		return 2;
 	if (!(dir || target) || !script) {
 		fprintf(stderr,
-			"usage: hil run (--dut DIR | --target URI) [--top T] "
-			"[--vcd FILE] [--json] [--stats] [--ports PORTS.JSON] "
+			"usage: hil run (--dut DIR | --target URI) [--top T] " DUTOPTS_USAGE
+			" [--vcd FILE | --fst FILE] [--json] [--stats] [--ports PORTS.JSON] "
 			"[--serial S | --bus N --device N] [--record LOG] "
 			"[--direct] SCRIPT\n"
 			"  URI: sim:DIR (the default for --dut DIR), "
@@ -208,9 +214,13 @@ int cmd_run(int argc, char **argv)
 			 sel.bus, sel.addr, dircolon);
 	else if (target)
 		snprintf(uri, sizeof(uri), "%s", target);
-	else if (!direct && !top && hild_answers(err, sizeof(err)))
+	/* hild takes parameters, not yet a top, macros or header folders; a
+	 * waveform is written here, by the model in this process. */
+	else if (!direct && !top && !da.defines[0] && !da.includes[0] && !vcd_path &&
+		 !fst_path && hild_answers(err, sizeof(err)))
 		snprintf(uri, sizeof(uri), "hild:sim:%s", dir);
-	else if (!direct && !top && getenv("HIL_HILD") && *getenv("HIL_HILD")) {
+	else if (!direct && !top && !da.defines[0] && !da.includes[0] && !vcd_path &&
+		 !fst_path && getenv("HIL_HILD") && *getenv("HIL_HILD")) {
 		/* Asked for by name: running without it would hide that. */
 		fprintf(stderr,
 			"hil run: HIL_HILD is set, but %s; --direct runs without hild\n", err);
@@ -223,7 +233,23 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "hil run: target %s, through hild at %s%s\n", uri, where,
 			target ? "" : " (--direct runs without it)");
 	}
-	struct hil_options opt = {top, ports_path, NULL, record};
+	/* On the simulator --vcd and --fst dump every DUT signal; elsewhere
+	 * --vcd is the ports' VCD, made from the reports. */
+	int sim = !strncmp(uri, "sim:", 4);
+	if (fst_path && (!sim || vcd_path)) {
+		fprintf(stderr, "hil run: --fst: %s\n",
+			vcd_path ? "one waveform a run: --vcd or --fst"
+				 : "every DUT signal comes from the simulator (--dut DIR or "
+				   "--target sim:DIR); here --vcd writes the ports' VCD");
+		return 2;
+	}
+	struct hil_options opt = {.top = top,
+				  .ports = ports_path,
+				  .record = record,
+				  .params = da.params_text,
+				  .defines = da.defines_text,
+				  .includes = da.includes,
+				  .waves = sim ? (fst_path ? fst_path : vcd_path) : NULL};
 	if (hil_open(&r.h, uri, &opt, err, sizeof(err)) < 0) {
 		fprintf(stderr, "hil run: %s\n", err);
 		return 2;
@@ -235,7 +261,7 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "%s\n", err);
 		goto out;
 	}
-	if (vcd_path && !(vcd = fopen(vcd_path, "w"))) {
+	if (vcd_path && !sim && !(vcd = fopen(vcd_path, "w"))) {
 		perror(vcd_path);
 		goto out;
 	}

@@ -137,7 +137,8 @@ done:
 int cmd_trace(int argc, char **argv)
 {
 	const char *what = NULL, *vcd = NULL, *sock = NULL;
-	const struct cliopt opts[] = {{"vcd", &vcd, NULL}, {"socket", &sock, NULL}, {0}};
+	const struct cliopt opts[] = {
+		{"vcd", &vcd, NULL, NULL, 0}, {"socket", &sock, NULL, NULL, 0}, {0}};
 	/* "export" is a command of its own, its options after it. */
 	int ok = argc >= 2 && !strcmp(argv[1], "export");
 	if (ok && opts_parse(argc - 1, argv + 1, "hil trace export", opts, &what, 1) < 0)

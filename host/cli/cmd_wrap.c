@@ -10,9 +10,9 @@ int cmd_wrap(int argc, char **argv)
 	const char *json = NULL, *top = NULL, *out = NULL;
 	char err[1024];
 	const struct cliopt opts[] = {
-		{"json", &json, NULL},
-		{"top", &top, NULL},
-		{"out", &out, NULL},
+		{"json", &json, NULL, NULL, 0},
+		{"top", &top, NULL, NULL, 0},
+		{"out", &out, NULL, NULL, 0},
 		{0},
 	};
 	if (opts_parse(argc, argv, "hil wrap", opts, NULL, 0) < 0)

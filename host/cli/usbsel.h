@@ -12,9 +12,9 @@ struct usbsel_args {
 
 /* Their rows in a command's list of options (opts.h). */
 #define USBSEL_OPTS(a)                                                                        \
-	{"serial", &(a).serial, NULL}, {"bus", &(a).bus, NULL},                               \
+	{"serial", &(a).serial, NULL, NULL, 0}, {"bus", &(a).bus, NULL, NULL, 0},             \
 	{                                                                                     \
-		"device", &(a).device, NULL                                                   \
+		"device", &(a).device, NULL, NULL, 0                                          \
 	}
 
 /* The selection they make. Returns -1 (after saying why) on a bad number,

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hil/dut.h"
 #include "hil/hil.h"
 #include "hild.h"
 #include "hil/targets.h"
@@ -28,6 +29,7 @@ static const char *const state_names[] = {"free", "leased", "resetting", "offlin
 
 struct board {
 	char name[64], type[48], uri[1024], bitstream[1024];
+	char params[1024]; /* an on-demand sim's parameter overrides, canonical */
 	int ondemand;
 	int absent; /* offline because it is not plugged in */
 	enum state state;
@@ -45,7 +47,7 @@ struct waiter {
 	json_t *id;
 	struct job *job;
 	int direct;
-	char board[64], type[48], sim[1000];
+	char board[64], type[48], sim[1000], params[1024];
 };
 
 const char *board_name(const struct board *b)
@@ -61,6 +63,11 @@ const char *board_uri(const struct board *b)
 const char *board_bitstream(const struct board *b)
 {
 	return b->bitstream[0] ? b->bitstream : NULL;
+}
+
+const char *board_params(const struct board *b)
+{
+	return b->params;
 }
 
 int board_is_sim(const struct board *b)
@@ -351,6 +358,17 @@ int boards_wait(struct hild *d, struct client *c, json_t *id, json_t *req, char 
 			 sim);
 		return -1;
 	}
+	json_t *pj = json_object_get(req, "params");
+	char params[1024] = "";
+	if (pj && (!sim || !json_is_string(pj))) {
+		snprintf(err, errlen,
+			 "\"params\" (a string, \"NAME=VALUE,...\") go with \"sim\": a "
+			 "board runs the DUT it was built with");
+		return -1;
+	}
+	if (pj &&
+	    hil_params_canon(json_string_value(pj), params, sizeof(params), err, errlen) < 0)
+		return -1;
 	struct waiter *w = calloc(1, sizeof(*w));
 	if (!w) {
 		snprintf(err, errlen, "out of memory");
@@ -362,6 +380,7 @@ int boards_wait(struct hild *d, struct client *c, json_t *id, json_t *req, char 
 	snprintf(w->board, sizeof(w->board), "%s", name ? name : "");
 	snprintf(w->type, sizeof(w->type), "%s", type ? type : "");
 	snprintf(w->sim, sizeof(w->sim), "%s", sim ? sim : "");
+	snprintf(w->params, sizeof(w->params), "%s", params);
 	enqueue(d, w);
 	client_set_waiter(c, w);
 	boards_dispatch(d);
@@ -387,7 +406,8 @@ int boards_wait_job(struct hild *d, struct job *j)
 }
 
 /* An on-demand simulator board, counted against --max-sims until released. */
-static struct board *sim_board(struct hild *d, unsigned long n, const char *dut)
+static struct board *sim_board(struct hild *d, unsigned long n, const char *dut,
+			       const char *params)
 {
 	struct board *b = calloc(1, sizeof(*b));
 	if (!b)
@@ -397,6 +417,7 @@ static struct board *sim_board(struct hild *d, unsigned long n, const char *dut)
 	snprintf(b->name, sizeof(b->name), "sim-%lu", n);
 	snprintf(b->type, sizeof(b->type), "sim");
 	snprintf(b->uri, sizeof(b->uri), "sim:%s", dut);
+	snprintf(b->params, sizeof(b->params), "%s", params);
 	b->next = d->boards;
 	d->boards = b;
 	d->nsims++;
@@ -413,7 +434,7 @@ int boards_adopt_sim(struct hild *d, struct job *j, const char *name, const char
 	 * boards are numbered past it, so no two share a name. */
 	if (n > d->next_sim)
 		d->next_sim = n;
-	struct board *b = sim_board(d, n, dut);
+	struct board *b = sim_board(d, n, dut, "");
 	if (!b)
 		return -1;
 	boards_set_job(b, j);
@@ -423,7 +444,9 @@ int boards_adopt_sim(struct hild *d, struct job *j, const char *name, const char
 static struct board *suitable(struct hild *d, const struct waiter *w)
 {
 	if (w->sim[0])
-		return d->nsims < d->cfg.max_sims ? sim_board(d, ++d->next_sim, w->sim) : NULL;
+		return d->nsims < d->cfg.max_sims
+			? sim_board(d, ++d->next_sim, w->sim, w->params)
+			: NULL;
 	for (struct board *b = d->boards; b; b = b->next)
 		if (b->state == FREE && !b->ondemand &&
 		    (!strcmp(b->name, w->board) || !strcmp(b->type, w->type)))

@@ -221,6 +221,8 @@ void boards_release(struct hild *d, struct board *b, const char *offline_why);
 const char *board_name(const struct board *b);
 const char *board_uri(const struct board *b);
 const char *board_bitstream(const struct board *b);
+/* An on-demand sim's parameter overrides ("" for none). */
+const char *board_params(const struct board *b);
 int board_is_sim(const struct board *b);
 void boards_set_job(struct board *b, struct job *j);
 /* A sim job whose runner outlived the last hild: its board (named as that

@@ -70,6 +70,22 @@ int jobrun_main(int argc, char **argv)
 	snprintf(script, sizeof(script), "%s/script.hil", dir);
 	snprintf(out, sizeof(out), "%s/trace.txt", dir);
 	snprintf(errp, sizeof(errp), "%s/stderr.txt", dir);
+	/* The job's parameters, checked when it was submitted: one --param
+	 * NAME=VALUE each, as hil run takes them. */
+	char params[1024] = "";
+	snprintf(path, sizeof(path), "%s/job.json", dir);
+	json_t *job = json_load_file(path, 0, NULL);
+	const char *pv = json_string_value(json_object_get(job, "params"));
+	snprintf(params, sizeof(params), "%s", pv ? pv : "");
+	json_decref(job);
+	const char *args[8 + 2 * 32 + 1] = {hil, "run", "--target", uri, "--record", log};
+	int n = 6;
+	for (char *s = params[0] ? strtok(params, ",") : NULL; s && n < 6 + 2 * 32;
+	     s = strtok(NULL, ",")) {
+		args[n++] = "--param";
+		args[n++] = s;
+	}
+	args[n++] = script;
 	time_t started = time(NULL);
 	pid_t pid = fork();
 	if (pid == 0) {
@@ -77,7 +93,7 @@ int jobrun_main(int argc, char **argv)
 		int e = open(errp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 		if (o < 0 || e < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0)
 			_exit(127);
-		execl(hil, hil, "run", "--target", uri, "--record", log, script, (char *)NULL);
+		execv(hil, (char *const *)args);
 		fprintf(stderr, "hild: cannot run %s: %s\n", hil, strerror(errno));
 		_exit(127);
 	}

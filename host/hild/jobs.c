@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "hild.h"
+#include "hil/dut.h"
 #include "hil/readfile.h"
 
 enum jstate {
@@ -553,6 +554,17 @@ int jobs_submit(struct hild *d, struct client *c, json_t *req, unsigned long *ou
 			 "absolute path of a DUT directory hild can read");
 		return -1;
 	}
+	json_t *pj = json_object_get(req, "params");
+	char params[1024] = "";
+	if (pj &&
+	    (!json_is_string(pj) ||
+	     hil_params_canon(json_string_value(pj), params, sizeof(params), err, errlen) <
+		     0)) {
+		if (!json_is_string(pj))
+			snprintf(err, errlen,
+				 "a job's \"params\" is a string, \"NAME=VALUE,...\"");
+		return -1;
+	}
 	json_t *name = json_object_get(req, "name");
 	if (name && (!json_is_string(name) || json_string_length(name) > 200)) {
 		snprintf(err, errlen, "a job's \"name\" is a string of at most 200 bytes");
@@ -613,6 +625,8 @@ int jobs_submit(struct hild *d, struct client *c, json_t *req, unsigned long *ou
 			      "kind", j->kind, "target", j->what, "dut", dut, "name",
 			      name ? json_string_value(name) : "script", "submitted",
 			      (json_int_t)time(NULL), "owner", j->owner);
+	if (params[0])
+		json_object_set_new(m, "params", json_string(params));
 	char *text = json_dumps(m, JSON_COMPACT);
 	json_decref(m);
 	clear_new(tmp);

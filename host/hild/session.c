@@ -301,8 +301,9 @@ struct session *session_start(struct hild *d, struct board *b, struct client *ow
 		if (logfd < 0 || dup2(sv[1], 3) != 3 || (direct && dup2(dv[1], 4) != 4) ||
 		    dup2(logfd, 5) != 5)
 			_exit(127);
+		const char *params = board_params(b);
 		execl(d->self, d->self, "--worker", board_uri(b), "/dev/fd/5", bit ? bit : "-",
-		      direct ? "direct" : "-", (char *)NULL);
+		      direct ? "direct" : "-", params[0] ? params : "-", (char *)NULL);
 		_exit(127);
 	}
 	close(sv[1]);

@@ -1,4 +1,4 @@
-/* A session's worker (hild --worker URI LOG BITSTREAM|- direct|-),
+/* A session's worker (hild --worker URI LOG BITSTREAM|- direct|- PARAMS|-),
  * a child of hild talking on descriptor 3 with the same framing as
  * clients. It opens
  * the target through libhil, recording the session log, answers "ready"
@@ -496,11 +496,12 @@ static json_t *next_request(uint8_t *buf, int *reply)
 
 int worker_main(int argc, char **argv)
 {
-	if (argc != 6)
+	if (argc != 7)
 		return 2;
 	const char *uri = argv[2], *log = argv[3], *bit = argv[4];
 	char err[1024];
-	struct hil_options opt = {.record = log};
+	struct hil_options opt = {.record = log,
+				  .params = strcmp(argv[6], "-") ? argv[6] : NULL};
 	if (strcmp(bit, "-") && configure(uri, bit, err, sizeof(err)) < 0) {
 		char msg[1200];
 		snprintf(msg, sizeof(msg), "configuring the board with %s: %s", bit, err);
@@ -520,8 +521,11 @@ int worker_main(int argc, char **argv)
 						"width", (int)p->port[i].width));
 	char sig[20];
 	snprintf(sig, sizeof(sig), "%016llx", (unsigned long long)p->signature);
-	put(json_pack("{s:{s:s,s:s,s:o,s:I}}", "ready", "top", p->top, "signature", sig,
-		      "ports", ports, "now", (json_int_t)hil_now(h)));
+	json_t *ready = json_pack("{s:s,s:s,s:o,s:I}", "top", p->top, "signature", sig,
+				  "ports", ports, "now", (json_int_t)hil_now(h));
+	if (p->params[0])
+		json_object_set_new(ready, "params", json_string(p->params));
+	put(json_pack("{s:o}", "ready", ready));
 	static uint8_t buf[MAX_REQ];
 	/* hild answers a direct session's ready with its sub id and topic. */
 	if (!strcmp(argv[5], "direct")) {

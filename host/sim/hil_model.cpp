@@ -17,6 +17,15 @@
 #include "Vshell.h"
 #include "hil_model.h"
 #include "verilated.h"
+// HIL_MODEL_TRACE: 1 for a VCD, 2 for an FST; a model without it has no
+// tracing code at all, so that a run without waves costs nothing more.
+#if HIL_MODEL_TRACE == 1
+#include "verilated_vcd_c.h"
+typedef VerilatedVcdC Waves;
+#elif HIL_MODEL_TRACE == 2
+#include "verilated_fst_c.h"
+typedef VerilatedFstC Waves;
+#endif
 
 #include "hil_glue.h"
 
@@ -28,16 +37,48 @@ struct hil_model {
 	VerilatedContext ctx;
 	Vshell *sh;
 	Vdut *dut;
+#ifdef HIL_MODEL_TRACE
+	Waves *waves;
+	uint64_t cycle; // the DUT's edges so far
+	uint64_t last;  // the time of the last dump
+#endif
 };
+
+#ifdef HIL_MODEL_TRACE
+// Picoseconds: cycle n at n ns, as the port-level VCD has it. Verilator
+// ignores a dump at a time already dumped (and says so on stdout), so a
+// cycle's second poke goes a picosecond after its first.
+static void dump(hil_model *m, uint64_t at)
+{
+	if (!m->waves)
+		return;
+	uint64_t t = m->cycle * 1000 + at;
+	if (t <= m->last)
+		t = m->last + 1;
+	m->waves->dump(t);
+	m->last = t;
+}
+#else
+static void dump(hil_model *, uint64_t)
+{
+}
+#endif
 
 static void dut_edge(hil_model *m)
 {
 #ifdef HIL_GLUE_CLOCK
 	m->dut->HIL_GLUE_CLOCK = 1;
 	m->dut->eval();
+#ifdef HIL_MODEL_TRACE
+	m->cycle++;
+#endif
+	dump(m, 0);
 	m->dut->HIL_GLUE_CLOCK = 0;
+#elif defined(HIL_MODEL_TRACE)
+	m->cycle++;
 #endif
 	m->dut->eval();
+	dump(m, 500);
 }
 
 // One rising edge of the bridge's clock, the DUT's with it when it
@@ -67,6 +108,7 @@ static void bridge_clock(hil_model *m)
 	if (poked) {
 		hil_glue_inputs(m->dut, sh);
 		m->dut->eval();
+		dump(m, 500);
 	}
 	if (adv || poked)
 		hil_glue_outputs(sh, m->dut);
@@ -78,13 +120,25 @@ extern "C" unsigned hil_model_abi(void)
 	return HIL_MODEL_ABI;
 }
 
-extern "C" hil_model *hil_model_new(char *err, size_t errlen)
+extern "C" hil_model *hil_model_new(const char *waves, char *err, size_t errlen)
 {
+#ifndef HIL_MODEL_TRACE
+	if (waves) {
+		std::snprintf(err, errlen, "this model was built without tracing");
+		return nullptr;
+	}
+#endif
 	hil_model *m = new (std::nothrow) hil_model;
 	if (!m) {
 		std::snprintf(err, errlen, "out of memory for the model");
 		return nullptr;
 	}
+#ifdef HIL_MODEL_TRACE
+	m->waves = nullptr;
+	m->cycle = m->last = 0;
+	if (waves)
+		m->ctx.traceEverOn(true);
+#endif
 	m->sh = new (std::nothrow) Vshell(&m->ctx, "shell");
 	m->dut = new (std::nothrow) Vdut(&m->ctx, "dut");
 	if (!m->sh || !m->dut) {
@@ -104,6 +158,26 @@ extern "C" hil_model *hil_model_new(char *err, size_t errlen)
 	m->dut->eval();
 	hil_glue_outputs(m->sh, m->dut);
 	m->sh->eval();
+#ifdef HIL_MODEL_TRACE
+	if (waves) {
+		m->waves = new (std::nothrow) Waves;
+		if (!m->waves) {
+			std::snprintf(err, errlen, "out of memory for the model");
+			hil_model_free(m);
+			return nullptr;
+		}
+		m->dut->trace(m->waves, 99);
+		m->waves->set_time_unit("1ps");
+		m->waves->set_time_resolution("1ps");
+		m->waves->open(waves);
+		if (!m->waves->isOpen()) {
+			std::snprintf(err, errlen, "%s: cannot write the waveform", waves);
+			hil_model_free(m);
+			return nullptr;
+		}
+		m->waves->dump(0);
+	}
+#endif
 	return m;
 }
 
@@ -115,6 +189,12 @@ extern "C" void hil_model_free(hil_model *m)
 		m->sh->final();
 	if (m->dut)
 		m->dut->final();
+#ifdef HIL_MODEL_TRACE
+	if (m->waves) {
+		m->waves->close();
+		delete m->waves;
+	}
+#endif
 	delete m->sh;
 	delete m->dut;
 	delete m;

@@ -14,7 +14,7 @@ extern "C" {
 
 /* Bumped whenever this interface changes; a model of another version is
  * refused (and rebuilt: the number is part of the build cache's key). */
-#define HIL_MODEL_ABI 1
+#define HIL_MODEL_ABI 2
 
 /* The model is compiled with hidden symbols (calls inside it then need no
  * indirection); these are the ones it exports. */
@@ -23,8 +23,12 @@ extern "C" {
 struct hil_model;
 
 HIL_MODEL_API unsigned hil_model_abi(void);
-/* A model out of reset, or NULL with a message in err. */
-HIL_MODEL_API struct hil_model *hil_model_new(char *err, size_t errlen);
+/* A model out of reset, or NULL with a message in err. waves: NULL, or a
+ * file for every signal of the DUT, from a model built with tracing (the
+ * sim-vcd and sim-fst builds; others refuse it): cycle n at n ns, its
+ * clock's rising edge there and its falling edge half a cycle later, where
+ * the cycle's pokes show too. */
+HIL_MODEL_API struct hil_model *hil_model_new(const char *waves, char *err, size_t errlen);
 HIL_MODEL_API void hil_model_free(struct hil_model *m);
 /* Clocks the bridge at most `clocks` times, feeding it in[0..in_len) a byte
  * a clock as it takes them and collecting what it sends into out[0..cap).

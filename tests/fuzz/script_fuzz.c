@@ -12,7 +12,8 @@ static struct hil_port port[] = {
 	{"clk_en", 1, 1, 1}, {"a", 1, 8, 1},   {"wide", 1, 256, 32}, {"odd", 1, 33, 5},
 	{"valid", 0, 1, 1},  {"sum", 0, 8, 1}, {"big", 0, 256, 32},  {"x", 0, 33, 5},
 };
-static const struct hil_ports ports = {"fuzz", "clk", port, sizeof(port) / sizeof(port[0]), 0};
+static const struct hil_ports ports = {"fuzz", "clk", port, sizeof(port) / sizeof(port[0]),
+				       0,      ""};
 
 static int fits(const uint8_t *v, const struct hil_port *p)
 {

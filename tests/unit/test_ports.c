@@ -85,8 +85,15 @@ static void test_signature(void)
 	/* tests/fixtures/vectors/vcounter, by the same Python one-liner. */
 	struct hil_port v[] = {
 		{"rst", 1, 1, 1}, {"en", 1, 1, 1}, {"count", 0, 8, 1}, {"wrap", 0, 1, 1}};
-	struct hil_ports p = {"vcounter", "clk", v, 4, 0};
+	struct hil_ports p = {"vcounter", "clk", v, 4, 0, ""};
 	CHECK(hil_ports_signature(&p) == 0x0f8b133898183eefull);
+	/* Parameter overrides are part of it: a board built with other
+	 * values is refused although its ports are alike. */
+	snprintf(p.params, sizeof(p.params), "DEPTH=8");
+	uint64_t d8 = hil_ports_signature(&p);
+	snprintf(p.params, sizeof(p.params), "DEPTH=16");
+	CHECK(d8 != 0x0f8b133898183eefull && d8 != hil_ports_signature(&p));
+	p.params[0] = '\0';
 	/* The empty list hashes the header line alone. */
 	p.n = 0;
 	CHECK(hil_ports_signature(&p) == 0xeb7a784d55c8f4d3ull);
@@ -198,7 +205,7 @@ static void test_count(void)
 		return;
 	}
 	for (int n = 254; n <= 255; n++) {
-		struct hil_ports p = {"many", "clk", v, (size_t)n, 0};
+		struct hil_ports p = {"many", "clk", v, (size_t)n, 0, ""};
 		for (int i = 0; i < n; i++) {
 			snprintf(v[i].name, sizeof(v[i].name), "p%d", i);
 			v[i].is_input = i % 2;

@@ -18,7 +18,7 @@ static struct hil_port pv[] = {
 	{"bit", 1, 1, 1},     {"w64", 1, 64, 8},    {"w65", 1, 65, 9},
 	{"w128", 1, 128, 16}, {"w256", 1, 256, 32}, {"o256", 0, 256, 32},
 };
-static const struct hil_ports ports = {"dut", "clk", pv, 9, 0};
+static const struct hil_ports ports = {"dut", "clk", pv, 9, 0, ""};
 #define PORT_LIST "a, b, sum, bit, w64, w65, w128, w256, o256"
 
 static struct hil_script S;

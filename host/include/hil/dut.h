@@ -24,8 +24,11 @@ struct hil_dut_build {
 };
 
 struct hil_dut_options {
-	const char *const *sets; /* board settings, "CLK_MHZ=40" (hil_board_override) */
-	const char *export_to;   /* a folder for a failed bitstream build's logs */
+	const char *const *sets;     /* board settings, "CLK_MHZ=40" (hil_board_override) */
+	const char *export_to;       /* a folder for a failed bitstream build's logs */
+	const char *params;          /* the top's parameters, "WIDTH=16,DEPTH=4" */
+	const char *defines;         /* macros, "FAST,DEPTH_LOG=4" (`define FAST, ...) */
+	const char *const *includes; /* folders `include looks in, up to a NULL */
 };
 
 /* what: "ports" builds only ports.json and the bare JSON; "sim" also the
@@ -44,6 +47,17 @@ int hil_dut_prepare(const char *dir, const char *top, const char *what,
 int hil_dut_prepare_opts(const char *dir, const char *top, const char *what,
 			 const struct hil_dut_options *o, struct hil_dut_build *b, char *err,
 			 size_t errlen);
+
+/* The canonical form of parameter overrides in ("NAME=VALUE,...", NULL or
+ * "" for none): names sorted, values in decimal, so that equal overrides
+ * give equal cache keys and signatures. -1 with err saying what to write
+ * instead: a name that is no plain identifier, a value that is no integer
+ * from 0 to 2^31-1, a name given twice, too many. */
+int hil_params_canon(const char *in, char *out, size_t outlen, char *err, size_t errlen);
+/* The same for macros, "NAME" or "NAME=VALUE" each: a VALUE of letters,
+ * digits, '_', '.' and '\'' (so 8'hff), which every tool's command line
+ * takes as it is. */
+int hil_defines_canon(const char *in, char *out, size_t outlen, char *err, size_t errlen);
 
 /* Where hil bitstream puts a DUT's bitstream for a board unless told
  * otherwise (and where the usb: target looks for it):

@@ -34,10 +34,14 @@ enum hil_status {
 };
 
 struct hil_options {
-	const char *top;    /* sim: top module, if not the directory's name */
-	const char *ports;  /* use this ports.json instead of the target's own */
-	const char *faults; /* lossy-link shim, see docs/libhil.md (tests) */
-	const char *record; /* write the session log (hil/log.h) to this file */
+	const char *top;     /* sim: top module, if not the directory's name */
+	const char *ports;   /* use this ports.json instead of the target's own */
+	const char *faults;  /* lossy-link shim, see docs/libhil.md (tests) */
+	const char *record;  /* write the session log (hil/log.h) to this file */
+	const char *params;  /* DUT targets: the top's parameters, "WIDTH=16,DEPTH=4" */
+	const char *defines; /* and macros for its sources, "FAST,DEPTH_LOG=4" */
+	const char *const *includes; /* and folders of headers, up to a NULL */
+	const char *waves;           /* sim: every DUT signal to this .vcd or .fst file */
 };
 
 /* Opens a target. URIs: "sim:DIR" builds (if stale) and starts the

@@ -4,6 +4,7 @@
  * generated top:
  *   {"top": "alu", "clock": "clk", "signature": "0123456789abcdef",
  *    "ports": [{"name": "a", "dir": "in", "width": 8, "index": 0}, ...]}
+ * and, for a DUT built with parameter overrides, "params": "WIDTH=16".
  * The signature is recomputed from the list on load (docs/protocol.md,
  * section 5) and a file whose stored signature disagrees is refused. */
 #ifndef HIL_PORTS_H
@@ -30,6 +31,9 @@ struct hil_ports {
 	struct hil_port *port;
 	size_t n;
 	uint64_t signature;
+	/* The top's parameter overrides it was built with, "WIDTH=16,DEPTH=4"
+	 * (names sorted, values in decimal), or "": part of the signature. */
+	char params[1024];
 };
 
 /* Returns 0, or -1 with a message naming the file and the problem. */

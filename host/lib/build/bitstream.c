@@ -209,9 +209,10 @@ static int comment(struct job *j, char *out, size_t n)
 	else
 		snprintf(link, sizeof(link), "baud=%lu", b->baud);
 	return snprintf(out, n,
-			"hil board=%s device=%s-%s dut=%s signature=%016llx "
+			"hil board=%s device=%s-%s dut=%s%s%s signature=%016llx "
 			"osc_mhz=%s clock_mhz=%s %s",
 			b->name, b->device, b->package, j->name,
+			j->params[0] ? " params=" : "", j->params,
 			(unsigned long long)j->signature, b->osc_mhz, b->clk_mhz,
 			link) < (int)n
 		? 0
@@ -221,7 +222,7 @@ static int comment(struct job *j, char *out, size_t n)
 /* nextpnr's .asc with its own comment replaced by ours. */
 static int commented_asc(struct job *j, const char *dir)
 {
-	char from[PATH_MAX + 400], to[PATH_MAX + 400], line[4096], c[600];
+	char from[PATH_MAX + 400], to[PATH_MAX + 400], line[4096], c[1800];
 	snprintf(from, sizeof(from), "%s/hil.asc", dir);
 	snprintf(to, sizeof(to), "%s/hil-commented.asc", dir);
 	if (comment(j, c, sizeof(c)) < 0)
@@ -259,6 +260,8 @@ static int write_json(struct job *j, const char *dir)
 		json_object_set_new(o, "link", json_string("fx2"));
 	else
 		json_object_set_new(o, "baud", json_integer((json_int_t)b->baud));
+	if (j->params[0])
+		json_object_set_new(o, "params", json_string(j->params));
 	snprintf(path, sizeof(path), "%s/hil.json", dir);
 	FILE *f = o ? fopen(path, "w") : NULL;
 	int rc = f && json_dumpf(o, f, JSON_PRESERVE_ORDER) == 0 && fputc('\n', f) == '\n'
@@ -402,7 +405,7 @@ int bj_bitstream(struct job *j, char *out, size_t outlen)
 		return -1;
 	j->signature = ports.signature;
 	hil_ports_free(&ports);
-	char c[600];
+	char c[1800];
 	if (comment(j, c, sizeof(c)) < 0)
 		return hil_fail(j->err, j->errlen, "the bitstream's comment is too long");
 	EVP_MD_CTX *h = bj_key_start("bitstream");

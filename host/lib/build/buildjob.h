@@ -33,6 +33,9 @@ struct arena {
 struct job {
 	const char *root;
 	const char *top;
+	char params[1024];  /* the top's parameter overrides, canonical (params.h) */
+	char defines[1024]; /* macros, canonical */
+	int nincludes;      /* --include folders, copied as src/incK */
 	char cache[PATH_MAX];
 	char dut[PATH_MAX + 300];    /* the DUT's folder in the cache */
 	char shown[1024];            /* the DUT directory as given, escaped */

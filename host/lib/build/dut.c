@@ -25,6 +25,7 @@
 
 #include "build/buildjob.h"
 #include "build/dutsrc.h"
+#include "build/params.h"
 #include "build/topfind.h"
 #include "util/errfmt.h"
 #include "hil/ports.h"
@@ -32,30 +33,66 @@
 #include "build/root.h"
 #include "util/clock.h"
 
+struct script_buf {
+	char *s;
+	size_t cap, *o;
+};
+
+/* Names and values are checked (params.h): plain identifiers, integers. */
+static int chparam(void *user, const char *name, const char *value)
+{
+	struct script_buf *b = user;
+	*b->o +=
+		(size_t)snprintf(b->s + *b->o, b->cap - *b->o, " -chparam %s %s", name, value);
+	return 0;
+}
+
+static int yosys_define(void *user, const char *name, const char *value)
+{
+	struct script_buf *b = user;
+	*b->o += (size_t)snprintf(b->s + *b->o, b->cap - *b->o, " -D%s%s%s", name,
+				  *value ? "=" : "", value);
+	return 0;
+}
+
 /* The DUT's folder: the sources copied, Yosys's bare JSON for the oracle,
  * and the DUT after our hil_ce pass (which also refuses what it cannot
  * bridge). One Yosys run; the script holds only names of our making. */
 static int build_dut(struct job *j, const char *dir)
 {
-	char src[PATH_MAX + 400];
+	char src[PATH_MAX + 400], final[PATH_MAX + 400];
 	j->src = "src/";
 	snprintf(src, sizeof(src), "%s/src", dir);
-	if (mkdir(src, 0755) != 0 || dut_src_write(j->sources, src, j->err, j->errlen) < 0)
+	snprintf(final, sizeof(final), "%s/src", j->dut);
+	/* Yosys reads the memory files now, from here; the simulator later,
+	 * when this folder has its final name. */
+	if (mkdir(src, 0755) != 0 ||
+	    dut_src_write(j->sources, src, src, j->err, j->errlen) < 0)
 		return -1;
-	size_t cap = 1024 + j->sources->n * 210;
+	size_t cap = 1024 + sizeof(j->params) * 2 + sizeof(j->defines) * 2 +
+		(size_t)j->nincludes * 16 + j->sources->n * 300;
 	char *script = malloc(cap);
 	if (!script)
 		return hil_fail(j->err, j->errlen, "out of memory");
-	size_t o = (size_t)snprintf(script, cap, "read_verilog");
+	/* The macros and header folders hold for every read_verilog after. */
+	size_t o = (size_t)snprintf(script, cap, "verilog_defaults -add");
+	for (int k = 0; k < j->nincludes; k++)
+		o += (size_t)snprintf(script + o, cap - o, " -I src/inc%d", k);
+	hil_params_each(j->defines, yosys_define, &(struct script_buf){script, cap, &o});
+	o += (size_t)snprintf(script + o, cap - o, "; ");
+	/* Yosys's SystemVerilog front end only for .sv: in a .v file `logic`
+	 * and the like may be plain names. */
 	for (size_t i = 0; i < j->sources->n; i++)
 		if (j->sources->f[i].compile)
-			o += (size_t)snprintf(script + o, cap - o, " src/%s",
+			o += (size_t)snprintf(script + o, cap - o, "read_verilog%s src/%s; ",
+					      j->sources->f[i].kind == DUT_SV ? " -sv" : "",
 					      j->sources->f[i].name);
+	o += (size_t)snprintf(script + o, cap - o, "hierarchy -check -top %s", j->top);
+	hil_params_each(j->params, chparam, &(struct script_buf){script, cap, &o});
 	snprintf(script + o, cap - o,
-		 "; hierarchy -check -top %s; proc; write_json dut_bare.json; flatten; "
+		 "; proc; write_json dut_bare.json; flatten; "
 		 "opt_clean; memory -nomap; opt_clean; hil_ce; opt_clean; "
-		 "write_verilog -noattr dut_ce.v; write_json dut_ce.json",
-		 j->top);
+		 "write_verilog -noattr dut_ce.v; write_json dut_ce.json");
 	struct argv v = {.ar = &j->ar};
 	argv_add(&v, "yosys");
 	argv_add(&v, "-q");
@@ -68,7 +105,30 @@ static int build_dut(struct job *j, const char *dir)
 	struct argv *vv = &v;
 	int rc = bj_tools(j, dir, "Yosys and the hil_ce pass", &vv, 1);
 	free(script);
-	return rc;
+	int sv = 0;
+	for (size_t i = 0; i < j->sources->n; i++)
+		sv |= j->sources->f[i].kind == DUT_SV;
+	size_t n = strlen(j->err);
+	/* Yosys names the parameter the top lacks as a defparam's object. */
+	const char *nope = rc < 0 ? strstr(j->err, "Can't find object for defparam `") : NULL;
+	if (nope) {
+		char name[64];
+		snprintf(name, sizeof(name), "%.*s", (int)strcspn(nope + 32, "`"), nope + 32);
+		return hil_fail(
+			j->err, j->errlen,
+			"the top module '%s' has no parameter '%s' (--param sets the top "
+			"module's own parameters)",
+			j->top, name);
+	}
+	/* Yosys reads the DUT for every backend; its SystemVerilog is a
+	 * subset, whose gaps have plain equivalents. */
+	if (rc < 0 && sv && n < j->errlen)
+		snprintf(
+			j->err + n, j->errlen - n,
+			"\n(hil reads .sv files with Yosys's SystemVerilog front end, for every "
+			"backend: docs/systemverilog.md says what it takes and what to write "
+			"instead)");
+	return rc < 0 ? rc : dut_src_write(j->sources, src, final, j->err, j->errlen);
 }
 
 static int same_file(const char *a, const char *b)
@@ -101,6 +161,8 @@ static int wrap(struct job *j)
 	mkdir(tmp, 0755);
 	int rc = hil_wrap_read(&p, json, j->top, j->err, j->errlen);
 	if (rc == 0) {
+		snprintf(p.params, sizeof(p.params), "%s", j->params);
+		p.signature = hil_ports_signature(&p);
 		rc = hil_wrap_write(&p, tmp, j->err, j->errlen);
 		hil_ports_free(&p);
 	}
@@ -197,6 +259,8 @@ static int prepare(struct job *j, struct dut_src *src, const char *what,
 	if (!h)
 		return hil_fail(err, errlen, "out of memory");
 	bj_hash_str(h, j->top);
+	bj_hash_str(h, j->params);
+	bj_hash_str(h, j->defines);
 	dut_src_hash(src, h);
 	bj_hash_tool(h, "yosys");
 	char plugin[PATH_MAX + 64], hex[33];
@@ -256,8 +320,8 @@ int hil_dut_prepare_opts(const char *dir, const char *top, const char *what,
 			 const struct hil_dut_options *o, struct hil_dut_build *b, char *err,
 			 size_t errlen)
 {
-	static const char *const kinds[] = {
-		"ports", "sim", "ce", "netlist:", "uart:", "fx2:", "bitstream:"};
+	static const char *const kinds[] = {"ports",    "sim",   "sim-vcd", "sim-fst",   "ce",
+					    "netlist:", "uart:", "fx2:",    "bitstream:"};
 	struct job j = {.root = hil_root(), .err = err, .errlen = errlen, .t0 = hil_mono_s()};
 	char abs[PATH_MAX];
 	memset(b, 0, sizeof(*b));
@@ -296,6 +360,11 @@ int hil_dut_prepare_opts(const char *dir, const char *top, const char *what,
 	char note[700];
 	if (dut_src_read(&src, abs, err, errlen) < 0)
 		return -1;
+	for (const char *const *inc = o ? o->includes : NULL; inc && *inc; inc++)
+		if (dut_src_include(&src, *inc, j.nincludes++, err, errlen) < 0) {
+			dut_src_free(&src);
+			return -1;
+		}
 	if (dut_top_find(&src, top, given, b->top, sizeof(b->top), note, sizeof(note), err,
 			 errlen) < 0 ||
 	    hil_cache_dir(j.cache, sizeof(j.cache), err, errlen) < 0) {
@@ -303,6 +372,13 @@ int hil_dut_prepare_opts(const char *dir, const char *top, const char *what,
 		return -1;
 	}
 	top = j.top = b->top;
+	if (hil_params_canon(o ? o->params : NULL, j.params, sizeof(j.params), err, errlen) <
+		    0 ||
+	    hil_defines_canon(o ? o->defines : NULL, j.defines, sizeof(j.defines), err,
+			      errlen) < 0) {
+		dut_src_free(&src);
+		return -1;
+	}
 	if (strchr(top, '$')) {
 		dut_src_free(&src);
 		return hil_fail(
@@ -343,7 +419,7 @@ void hil_dut_name_of(uint64_t sig, char *out, size_t outlen)
 	/* Equal port lists give equal signatures: every DUT of that list is a
 	 * candidate, each named once (a cache holds many builds of one DUT),
 	 * with where it was built when it is the only one. */
-	char names[8][128], where[PATH_MAX + 300] = "";
+	char names[8][1200], where[PATH_MAX + 300] = "";
 	int n = 0, more = 0;
 	struct dirent *e;
 	while ((e = readdir(d))) {
@@ -352,11 +428,14 @@ void hil_dut_name_of(uint64_t sig, char *out, size_t outlen)
 		if (e->d_name[0] == '.' || access(path, R_OK) != 0 ||
 		    hil_ports_load(&p, path, msg, sizeof(msg)) < 0)
 			continue;
+		char name[sizeof(names[0])];
+		snprintf(name, sizeof(name), "'%s'%s%s", p.top, p.params[0] ? " with " : "",
+			 p.params);
 		int seen = p.signature != sig;
 		for (int i = 0; i < n && !seen; i++)
-			seen = !strcmp(names[i], p.top);
+			seen = !strcmp(names[i], name);
 		if (!seen && n < 8) {
-			snprintf(names[n++], sizeof(names[0]), "%s", p.top);
+			memcpy(names[n++], name, sizeof(name));
 			snprintf(where, sizeof(where), "%s", path);
 		} else if (!seen)
 			more++;
@@ -365,7 +444,7 @@ void hil_dut_name_of(uint64_t sig, char *out, size_t outlen)
 	closedir(d);
 	for (int i = 0; i < n; i++) {
 		size_t o = strlen(out);
-		snprintf(out + o, outlen - o, "%s'%s'",
+		snprintf(out + o, outlen - o, "%s%s",
 			 i == 0                        ? ""
 				 : i == n - 1 && !more ? " or "
 						       : ", ",

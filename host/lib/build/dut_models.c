@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "build/buildjob.h"
+#include "build/params.h"
 #include "util/errfmt.h"
 
 static void add_cxx(struct argv *v, const struct job *j)
@@ -75,10 +76,11 @@ int bj_runtime(struct job *j)
  * harness, two at a time, then links them with Verilator's runtime into
  * out: a shared library if its name ends in .so, else an executable. Hot
  * code at `opt`, Verilator's __Slow files (construction, once) at -Os, as
- * Verilator's own make does. flags: include folders and defines. */
+ * Verilator's own make does. flags: include folders and defines; unit: a
+ * part of Verilator's runtime to compile in too, or NULL. */
 static int compile_link(struct job *j, const char *dir, const char *const *objs,
 			const char *harness, const char *const *flags, const char *opt,
-			const char *out)
+			const char *unit, const char *out)
 {
 	struct argv src = {.ar = &j->ar}, dst = {.ar = &j->ar}, l = {.ar = &j->ar};
 	char path[PATH_MAX + 128];
@@ -101,6 +103,11 @@ static int compile_link(struct job *j, const char *dir, const char *const *objs,
 	}
 	argv_add(&src, harness);
 	argv_addf(&dst, "%.*s.o", (int)strlen(harness) - 4, harness);
+	/* A part of Verilator's runtime only some models need (tracing). */
+	if (unit) {
+		argv_addf(&src, "%s/include/%s.cpp", j->vroot, unit);
+		argv_addf(&dst, "%s.o", unit);
+	}
 	for (int i = 0; i < src.n; i += 2) {
 		struct argv c[2] = {{.ar = &j->ar}, {.ar = &j->ar}};
 		struct argv *cv[2] = {&c[0], &c[1]};
@@ -128,12 +135,27 @@ static int compile_link(struct job *j, const char *dir, const char *const *objs,
 	argv_addf(&l, "%s/verilated_threads.o", j->runtime);
 	argv_add(&l, "-pthread");
 	argv_add(&l, "-latomic");
+	if (unit && strstr(unit, "fst"))
+		argv_add(&l, "-lz");
 	struct argv *lv = &l;
 	return bj_tools(j, dir, "linking", &lv, 1);
 }
 
 /* The in-process RTL model: the DUT's own sources and the bridge shell,
  * verilated at once, compiled at once, linked into hil-model.so. */
+/* Names and values are checked (params.h): plain identifiers, integers. */
+static int add_param(void *user, const char *name, const char *value)
+{
+	argv_addf(user, "-G%s=%s", name, value);
+	return 0;
+}
+
+static int add_define(void *user, const char *name, const char *value)
+{
+	argv_addf(user, "-D%s%s%s", name, *value ? "=" : "", value);
+	return 0;
+}
+
 static int build_sim(struct job *j, const char *dir)
 {
 	static const char *const harness[] = {"host/sim/hil_model.cpp", "host/sim/hil_model.h",
@@ -155,7 +177,16 @@ static int build_sim(struct job *j, const char *dir)
 	argv_add(&d, j->top);
 	argv_add(&d, "-Mdir");
 	argv_add(&d, "obj_dut");
+	/* sim-vcd, sim-fst: the DUT traced, for waveforms of all its signals;
+	 * plain sim has no tracing code. */
+	int trace = !strcmp(j->kind, "sim-vcd") ? 1 : !strcmp(j->kind, "sim-fst") ? 2 : 0;
+	if (trace)
+		argv_add(&d, trace == 1 ? "--trace" : "--trace-fst");
 	argv_add(&d, "-I../src");
+	for (int k = 0; k < j->nincludes; k++)
+		argv_addf(&d, "-I../src/inc%d", k);
+	hil_params_each(j->params, add_param, &d);
+	hil_params_each(j->defines, add_define, &d);
 	for (size_t i = 0; i < j->sources->n; i++)
 		if (j->sources->f[i].compile)
 			argv_addf(&d, "../src/%s", j->sources->f[i].name);
@@ -176,8 +207,14 @@ static int build_sim(struct job *j, const char *dir)
 	/* The in-process model is the fast path: -O3, as a user tuning
 	 * Verilator would build it. */
 	static const char *const objs[] = {"obj_dut", "obj_shell", NULL};
-	static const char *const flags[] = {"-I.", "-Iobj_dut", "-Iobj_shell", NULL};
-	return compile_link(j, dir, objs, "hil_model.cpp", flags, "-O3", "hil-model.so");
+	const char *flags[] = {"-I.", "-Iobj_dut", "-Iobj_shell",
+			       trace == 1           ? "-DHIL_MODEL_TRACE=1"
+				       : trace == 2 ? "-DHIL_MODEL_TRACE=2"
+						    : NULL,
+			       NULL};
+	static const char *const units[] = {NULL, "verilated_vcd_c", "verilated_fst_c"};
+	return compile_link(j, dir, objs, "hil_model.cpp", flags, "-O3", units[trace],
+			    "hil-model.so");
 }
 
 /* The process models: a Verilator top behind one of host/sim's harnesses.
@@ -264,7 +301,7 @@ static int build_exe(struct job *j, const char *dir)
 	char div[32];
 	snprintf(div, sizeof(div), "-DHIL_DIV=%u", j->board.div);
 	const char *const flags[] = {"-I.", "-Iobj", strcmp(kind, "uart") ? NULL : div, NULL};
-	return compile_link(j, dir, objs, main_cpp, flags, "-Os", "hil-sim");
+	return compile_link(j, dir, objs, main_cpp, flags, "-Os", NULL, "hil-sim");
 }
 
 /* A model's folder: STAGE-<key of its inputs>. */
@@ -312,10 +349,11 @@ int bj_model(struct job *j, const char *kind, char *out, size_t outlen)
 	snprintf(path, sizeof(path), "%s/%s%s%s-%.16s", j->dut, kind,
 		 j->board.name[0] ? "-" : "", j->board.name, hex);
 	j->kind = kind;
-	if (bj_stage(j, path, !strcmp(kind, "sim") ? build_sim : build_exe) < 0)
+	int sim = !strncmp(kind, "sim", 3);
+	if (bj_stage(j, path, sim ? build_sim : build_exe) < 0)
 		return -1;
-	if (snprintf(out, outlen, "%s/%s", path,
-		     !strcmp(kind, "sim") ? "hil-model.so" : "hil-sim") >= (int)outlen)
+	if (snprintf(out, outlen, "%s/%s", path, sim ? "hil-model.so" : "hil-sim") >=
+	    (int)outlen)
 		return hil_fail(j->err, j->errlen, "path too long");
 	return 0;
 }

@@ -5,6 +5,7 @@
  * file that was edited or truncated is refused with the reason rather than
  * letting a run talk to the wrong ports. Names end up inside generated
  * Verilog, hence the identifier check. */
+#include "build/params.h"
 #include "util/errfmt.h"
 #include "hil/ports.h"
 #include "hil/readfile.h"
@@ -166,6 +167,18 @@ int hil_ports_load(struct hil_ports *p, const char *path, char *err, size_t errl
 	for (size_t i = 0; i < n; i++, p->n++)
 		if (load_port(p, json_array_get(ports, i), i, path, err, errlen))
 			goto out;
+	const json_t *params = json_object_get(root, "params");
+	char canon[sizeof(p->params)], why[400];
+	if (params &&
+	    (!json_is_string(params) ||
+	     hil_params_canon(json_string_value(params), canon, sizeof(canon), why,
+			      sizeof(why)) < 0 ||
+	     strcmp(canon, json_string_value(params)))) {
+		hil_fail(err, errlen,
+			 "%s: \"params\" is not a list hil wrote (NAME=VALUE,...)", path);
+		goto out;
+	}
+	snprintf(p->params, sizeof(p->params), "%s", params ? json_string_value(params) : "");
 	p->signature = hil_ports_signature(p);
 	if (p->signature != sig) {
 		hil_fail(err, errlen,
@@ -212,6 +225,11 @@ uint64_t hil_ports_signature(const struct hil_ports *p)
 		snprintf(line, sizeof(line), "%s %s %u\n", p->port[i].name,
 			 p->port[i].is_input ? "in" : "out", p->port[i].width);
 		h = fnv(h, line);
+	}
+	/* A DUT without overrides keeps the signature it always had. */
+	if (p->params[0]) {
+		h = fnv(h, "params ");
+		h = fnv(h, p->params);
 	}
 	return h;
 }

@@ -270,6 +270,8 @@ static int write_ports_json(const struct hil_ports *p, const char *path)
 				  (json_int_t)p->port[i].width, "index", (json_int_t)i));
 	json_t *root = json_pack("{s:s, s:s, s:s, s:o}", "top", p->top, "clock", p->clock,
 				 "signature", sig, "ports", arr);
+	if (p->params[0])
+		json_object_set_new(root, "params", json_string(p->params));
 	int rc = json_dump_file(root, path, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(root);
 	return rc;

@@ -739,7 +739,15 @@ static void write_decls(FILE *f, const struct hil_script *s, const struct hil_po
 		fprintf(f, "    %s [%u:0] p%zu; // %s %s\n",
 			p->port[i].is_input ? "reg " : "wire", p->port[i].width - 1, i,
 			p->port[i].is_input ? "input" : "output", p->port[i].name);
-	fprintf(f, "\n    %s dut (\n        ", p->top);
+	fprintf(f, "\n    %s ", p->top);
+	/* "W=16,D=4" (checked when built) as #(.W(16), .D(4)). */
+	if (p->params[0]) {
+		fputs("#(.", f);
+		for (const char *c = p->params; *c; c++)
+			fputs(*c == '=' ? "(" : *c == ',' ? "), ." : (char[2]){*c, 0}, f);
+		fputs(")) ", f);
+	}
+	fprintf(f, "dut (\n        ");
 	if (p->clock[0])
 		fprintf(f, ".%s(hil_clk),\n        ", p->clock);
 	for (size_t i = 0; i < p->n; i++)

@@ -285,15 +285,16 @@ static int hello(hil_t *h, const char *ports_path)
 				  "this hil speaks %u: rebuild the bitstream or model",
 				  r->version, HIL_PROTO_VERSION);
 	if (r->signature != h->ports.signature) {
-		char other[256] = "";
+		char other[2400] = "";
 		hil_dut_name_of(r->signature, other, sizeof(other));
 		return hil_seterr(h, HIL_E_SIGNATURE,
 				  "the target runs DUT %s(signature %016llx), but %s "
-				  "describes DUT '%s' (signature %016llx): rebuild the "
+				  "describes DUT '%s'%s%s (signature %016llx): rebuild the "
 				  "target for this DUT, or use the ports.json it was "
 				  "built with",
 				  other, (unsigned long long)r->signature, ports_path,
-				  h->ports.top, (unsigned long long)h->ports.signature);
+				  h->ports.top, h->ports.params[0] ? " with " : "",
+				  h->ports.params, (unsigned long long)h->ports.signature);
 	}
 	if (r->nports != h->ports.n || r->cycle_bits < 48 || r->nbreak < 1 ||
 	    r->max_payload < 16)
@@ -431,7 +432,26 @@ int hil_direct_open(hil_t *h, const struct hil_target *tg, const struct hil_opti
 			return HIL_E_ARG;
 		what = "ports";
 	}
-	if (hil_dut_prepare(dir, opt->top, what, &b, err, errlen) < 0)
+	struct hil_dut_options dopt = {
+		.params = opt->params, .defines = opt->defines, .includes = opt->includes};
+	/* Waves come from a model built with tracing, so that one without
+	 * costs nothing. */
+	size_t wl = opt->waves ? strlen(opt->waves) : 0;
+	int fst = wl > 4 && !strcmp(opt->waves + wl - 4, ".fst");
+	if (opt->waves && strcmp(what, "sim")) {
+		hil_fail(err, errlen,
+			 "waveforms of every DUT signal come from the simulator (sim:DIR); on "
+			 "%s use the port-level VCD (hil run --vcd)",
+			 kind);
+		return HIL_E_ARG;
+	}
+	if (opt->waves && !fst && !(wl > 4 && !strcmp(opt->waves + wl - 4, ".vcd"))) {
+		hil_fail(err, errlen, "%s: name the waveform file .vcd or .fst", opt->waves);
+		return HIL_E_ARG;
+	}
+	if (opt->waves)
+		what = fst ? "sim-fst" : "sim-vcd";
+	if (hil_dut_prepare_opts(dir, opt->top, what, &dopt, &b, err, errlen) < 0)
 		return HIL_E_OPEN;
 	const char *ports_path = opt->ports ? opt->ports : b.ports_json;
 	if (hil_ports_load(&h->ports, ports_path, err, errlen) < 0)
@@ -446,8 +466,8 @@ int hil_direct_open(hil_t *h, const struct hil_target *tg, const struct hil_opti
 	if (real)
 		t = hil_board_target_open(&bt, kind, dir, h->ports.signature, msg,
 					  sizeof(msg));
-	else if (!strcmp(what, "sim"))
-		t = hil_transport_model(b.sim, msg, sizeof(msg));
+	else if (!strncmp(what, "sim", 3))
+		t = hil_transport_model(b.sim, opt->waves, msg, sizeof(msg));
 	else
 		t = hil_transport_sim(b.sim, msg, sizeof(msg));
 	const char *faults = opt->faults ? opt->faults : getenv("HIL_FAULTS");

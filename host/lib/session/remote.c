@@ -250,6 +250,8 @@ static int ports_from(hil_t *h, json_t *ok, char *err, size_t errlen)
 		q->width = (unsigned)w;
 		q->nbytes = (q->width + 7) / 8;
 	}
+	const char *params = json_string_value(json_object_get(ok, "params"));
+	snprintf(h->ports.params, sizeof(h->ports.params), "%s", params ? params : "");
 	h->ports.signature = hil_ports_signature(&h->ports);
 	if (strtoull(sig, NULL, 16) != h->ports.signature)
 		return hil_fail(err, errlen,
@@ -285,6 +287,13 @@ int hil_remote_open(hil_t *h, const char *uri, const struct hil_options *opt, ch
 {
 	const char *spec = uri + 5;
 	json_t *req;
+	if ((opt->defines && *opt->defines) || (opt->includes && *opt->includes)) {
+		hil_fail(err, errlen,
+			 "target %s: macros and --include folders do not go through hild; "
+			 "open sim:DIR to run the DUT here",
+			 uri);
+		return HIL_E_ARG;
+	}
 	if (!strncmp(spec, "sim:", 4)) {
 		char abs[PATH_MAX];
 		if (!realpath(spec + 4, abs)) {
@@ -292,6 +301,15 @@ int hil_remote_open(hil_t *h, const char *uri, const struct hil_options *opt, ch
 			return HIL_E_ARG;
 		}
 		req = json_pack("{s:s,s:s}", "op", "open", "sim", abs);
+		if (opt->params && *opt->params)
+			json_object_set_new(req, "params", json_string(opt->params));
+	} else if (opt->params && *opt->params) {
+		hil_fail(
+			err, errlen,
+			"target %s: parameters go with hild:sim:DIR (a board runs the DUT its "
+			"bitstream was built with)",
+			uri);
+		return HIL_E_ARG;
 	} else if (!strncmp(spec, "type=", 5) && spec[5]) {
 		req = json_pack("{s:s,s:s}", "op", "open", "type", spec + 5);
 	} else if (*spec) {
@@ -348,10 +366,12 @@ int hil_remote_open(hil_t *h, const char *uri, const struct hil_options *opt, ch
 			return HIL_E_OPEN;
 		if (want.signature != h->ports.signature) {
 			hil_fail(err, errlen,
-				 "%s runs DUT '%s' (signature %016llx), but %s "
-				 "describes DUT '%s' (%016llx)",
-				 uri, h->ports.top, (unsigned long long)h->ports.signature,
-				 opt->ports, want.top, (unsigned long long)want.signature);
+				 "%s runs DUT '%s'%s%s (signature %016llx), but %s "
+				 "describes DUT '%s'%s%s (%016llx)",
+				 uri, h->ports.top, h->ports.params[0] ? " with " : "",
+				 h->ports.params, (unsigned long long)h->ports.signature,
+				 opt->ports, want.top, want.params[0] ? " with " : "",
+				 want.params, (unsigned long long)want.signature);
 			rc = HIL_E_SIGNATURE;
 		}
 		hil_ports_free(&want);

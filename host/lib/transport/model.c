@@ -96,7 +96,8 @@ static const struct hil_transport_ops model_ops = {
 	model_close,
 };
 
-struct hil_transport *hil_transport_model(const char *so_path, char *err, size_t errlen)
+struct hil_transport *hil_transport_model(const char *so_path, const char *waves, char *err,
+					  size_t errlen)
 {
 	struct model *s = calloc(1, sizeof(*s));
 	if (!s) {
@@ -110,7 +111,7 @@ struct hil_transport *hil_transport_model(const char *so_path, char *err, size_t
 		return NULL;
 	}
 	unsigned (*abi)(void);
-	struct hil_model *(*make)(char *, size_t);
+	struct hil_model *(*make)(const char *, char *, size_t);
 	*(void **)&abi = dlsym(s->so, "hil_model_abi");
 	*(void **)&make = dlsym(s->so, "hil_model_new");
 	*(void **)&s->run = dlsym(s->so, "hil_model_run");
@@ -124,7 +125,7 @@ struct hil_transport *hil_transport_model(const char *so_path, char *err, size_t
 		free(s);
 		return NULL;
 	}
-	s->m = make(err, errlen);
+	s->m = make(waves, err, errlen);
 	if (!s->m) {
 		dlclose(s->so);
 		free(s);

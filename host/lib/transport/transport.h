@@ -36,8 +36,10 @@ struct hil_transport {
 };
 
 /* Loads the Verilator model `so_path` (hil-model.so) into this process
- * (transport/model.c). */
-struct hil_transport *hil_transport_model(const char *so_path, char *err, size_t errlen);
+ * (transport/model.c); waves: NULL, or the file a traced model dumps
+ * every DUT signal to. */
+struct hil_transport *hil_transport_model(const char *so_path, const char *waves, char *err,
+					  size_t errlen);
 
 /* Starts the Verilator model `sim_path` on a socketpair (the ce: model and
  * the board-level ones). */

@@ -163,6 +163,7 @@ class Dut:
         self.session = info["session"]
         self.board = info["board"]
         self.top = info["top"]
+        self.params = info.get("params", "")
         self.signature = info["signature"]
         self.log = info.get("log")
         self._now = info["now"]
@@ -680,8 +681,23 @@ def _split_target(target):
                    "boards file (docs/hild.md) and open hild:NAME" % target)
 
 
+def _params_text(params):
+    """params as libhil and hild take them: "NAME=VALUE,..." (they check
+    names and values and say what is wrong)."""
+    if params is None or isinstance(params, str):
+        return params or None
+    if not isinstance(params, dict):
+        raise HilError("bad_arg", "params: a dict such as {\"WIDTH\": 16}, or a string "
+                       "\"WIDTH=16,DEPTH=4\"; not %s" % type(params).__name__)
+    for name, value in params.items():
+        if not isinstance(name, str) or type(value) is not int:
+            raise HilError("bad_arg", "params: %r: %r: each parameter is a name and an "
+                           "integer" % (name, value))
+    return ",".join("%s=%d" % kv for kv in params.items())
+
+
 def open_session(target, address=None, token=None, timeout=None, client="python",
-                 trace_limit=1000000):
+                 trace_limit=1000000, params=None, waves=None):
     """Opens a session: sim:DIR (the model of the DUT in DIR, run in this
     process through libhil: no hild involved), hild:sim:DIR (the same model
     behind hild), hild:BOARD or hild:type=T (the first free board of type
@@ -689,10 +705,18 @@ def open_session(target, address=None, token=None, timeout=None, client="python"
     is where hild listens (default $HIL_HILD, else its default socket);
     timeout (seconds) bounds every wait for hild, None waits for ever.
     The trace keeps at most trace_limit reports (None: no limit); past it
-    the next call raises HilError "trace_full"."""
+    the next call raises HilError "trace_full". params overrides the top's
+    parameters of a sim target: {"WIDTH": 16} (or "WIDTH=16"). waves names
+    a .fst or .vcd file for every DUT signal of an in-process sim:DIR."""
     args = _split_target(target)
+    text = _params_text(params)
+    if text:
+        args["params"] = text
+    if waves and target.startswith("hild:"):
+        raise HilError("bad_arg", "waves=: every DUT signal comes from the simulator in "
+                       "this process: open sim:DIR, not %s" % target)
     if not target.startswith("hild:"):
-        conn = Local(args["sim"])
+        conn = Local(args["sim"], text, waves)
         return Dut(conn, conn.info, target, trace_limit)
     conn = Connection(address, client=client, token=token, timeout=timeout)
     # Over the Unix socket the session's data skips hild: the open reply

@@ -27,7 +27,13 @@ class _Port(ctypes.Structure):
 class _Ports(ctypes.Structure):
     _fields_ = [("top", ctypes.c_char * 128), ("clock", ctypes.c_char * 128),
                 ("port", ctypes.POINTER(_Port)), ("n", ctypes.c_size_t),
-                ("signature", ctypes.c_uint64)]
+                ("signature", ctypes.c_uint64), ("params", ctypes.c_char * 1024)]
+
+
+class _Options(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_char_p)
+                for name in ("top", "ports", "faults", "record", "params", "defines")] + [
+        ("includes", ctypes.POINTER(ctypes.c_char_p)), ("waves", ctypes.c_char_p)]
 
 
 _WATCH_FN = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_int, ctypes.c_uint64,
@@ -78,12 +84,14 @@ class Local:
 
     SUB = 1
 
-    def __init__(self, dut_dir):
+    def __init__(self, dut_dir, params=None, waves=None):
         self._lib = _library()
         self._h = ctypes.c_void_p()
         err = ctypes.create_string_buffer(4096)
-        rc = self._lib.hil_open(ctypes.byref(self._h), ("sim:" + dut_dir).encode(), None,
-                                err, len(err))
+        opt = _Options(params=params.encode() if params else None,
+                       waves=os.fsencode(waves) if waves else None)
+        rc = self._lib.hil_open(ctypes.byref(self._h), ("sim:" + dut_dir).encode(),
+                                ctypes.byref(opt), err, len(err))
         if rc != 0:
             raise HilError(_CODES.get(rc, "target"), err.value.decode(errors="replace"))
         ports = self._lib.hil_ports(self._h).contents
@@ -96,6 +104,7 @@ class Local:
             info_ports.append({"name": name, "dir": "in" if q.is_input else "out",
                                "width": q.width})
         self.info = {"session": "local", "board": "sim", "top": ports.top.decode(),
+                     "params": ports.params.decode(),
                      "signature": "%016x" % ports.signature, "ports": info_ports,
                      "now": self._lib.hil_now(self._h), "sub": self.SUB, "log": None}
         self._names = [p["name"] for p in info_ports]

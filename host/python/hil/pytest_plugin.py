@@ -37,13 +37,17 @@ def pytest_addoption(parser):
                 "build/bin/hild of this source tree)")
     g.addoption("--hil-trace-dir", default=None, metavar="DIR",
                 help="write each test's trace (hil run's format) to DIR/TOP.TEST.trace")
+    g.addoption("--hil-waves", default=None, metavar="DIR",
+                help="write every DUT signal of each test to DIR/TOP.TEST.fst (the "
+                "simulator, run in the test's process)")
 
 
 def pytest_configure(config):
     config.addinivalue_line(
-        "markers", "hil(dut=DIR, board_type=T, top=NAME): the DUT the test drives "
-        "(default: the test file's directory), the board type it runs on with "
-        "--hil-target board, and its top module (default: DIR's name)")
+        "markers", "hil(dut=DIR, board_type=T, top=NAME, params={NAME: VALUE}): the "
+        "DUT the test drives (default: the test file's directory), the board type it "
+        "runs on with --hil-target board, its top module (default: DIR's name) and "
+        "the top's parameter overrides (simulated targets)")
 
 
 def _hild_program(opt):
@@ -120,7 +124,7 @@ def _marker(request):
     if not os.path.isabs(d):
         d = os.path.join(here, d)
     d = os.path.normpath(d)
-    return d, kw.get("board_type"), kw.get("top") or os.path.basename(d)
+    return d, kw.get("board_type"), kw.get("top") or os.path.basename(d), kw.get("params")
 
 
 def _target(request, dut_dir, board_type):
@@ -142,13 +146,25 @@ def _target(request, dut_dir, board_type):
 def dut(request):
     """The test's DUT, leased through hild for the test and closed after
     (with --hil-target local: run in this process)."""
-    dut_dir, board_type, top = _marker(request)
-    if request.config.getoption("--hil-target") == "local":
+    dut_dir, board_type, top, params = _marker(request)
+    waves_dir = request.config.getoption("--hil-waves")
+    where = request.config.getoption("--hil-target")
+    waves = None
+    if waves_dir:
+        if where not in ("sim", "local"):
+            pytest.fail("--hil-waves: every DUT signal comes from the simulator; with "
+                        "--hil-target %s use --hil-trace-dir for the trace" % where,
+                        pytrace=False)
+        os.makedirs(waves_dir, exist_ok=True)
+        name = re.sub(r"[^A-Za-z0-9_.-]", "_", request.node.name)
+        waves = os.path.join(waves_dir, "%s.%s.fst" % (top, name))
+    if where == "local" or waves:
         target, hild = "sim:" + dut_dir, None
     else:
         target = _target(request, dut_dir, board_type)
         hild = request.getfixturevalue("hild")
-    d = dutmod.open_session(target, address=hild, client="pytest " + request.node.nodeid)
+    d = dutmod.open_session(target, address=hild, client="pytest " + request.node.nodeid,
+                            params=params, waves=waves)
     try:
         if d.top != top:
             pytest.fail("%s runs DUT %s (board %s); this test drives %s: give the board "

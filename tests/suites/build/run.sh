@@ -244,6 +244,86 @@ else
 	bad "top finding, --top: exit $rc" "$w/top3.err"
 fi
 
+# SystemVerilog, parameters, macros and header folders
+# (docs/systemverilog.md). What Yosys's SystemVerilog front end refuses is
+# refused with its file:line and a pointer to what to write instead.
+mkdir -p "$w/svbad"
+printf 'package pk;\n  localparam int N = 4;\nendpackage\nmodule svbad import pk::*; (input logic clk, input logic [N-1:0] a, output logic [N-1:0] q);\n  always_ff @(posedge clk) q <= a;\nendmodule\n' >"$w/svbad/svbad.sv"
+"$HIL" ports --dut "$w/svbad" >"$w/svbad.out" 2>"$w/svbad.err"
+rc=$?
+if [ $rc -eq 2 ] && grep -q "svbad/svbad.sv:4: ERROR: syntax error" "$w/svbad.err" &&
+	grep -q "docs/systemverilog.md says what it takes and what to write instead" "$w/svbad.err"; then
+	ok "an import in a module's header, which Yosys 0.23 refuses: its file:line and where to read what to write instead"
+else
+	bad "SystemVerilog refusal: exit $rc" "$w/svbad.err"
+fi
+"$HIL" ports --dut examples/fifo >"$w/p8.out" 2>&1 &&
+	"$HIL" ports --dut examples/fifo --param WIDTH=16 --param DEPTH=0x4 >"$w/p16.out" 2>&1
+if grep -q "^DUT fifo, clock clk, signature" "$w/p8.out" && grep -q "^    2  in       8  din$" "$w/p8.out" &&
+	grep -q "^DUT fifo with DEPTH=4,WIDTH=16, clock clk" "$w/p16.out" &&
+	grep -q "^    2  in      16  din$" "$w/p16.out" && grep -q "^    7  out      3  count$" "$w/p16.out" &&
+	[ "$(sed -n 1p "$w/p8.out" | sed 's/.*signature //')" != "$(sed -n 1p "$w/p16.out" | sed 's/.*signature //')" ]; then
+	ok "--param WIDTH=16 --param DEPTH=0x4: the SystemVerilog FIFO's ports change width, and its signature with them"
+else
+	bad "parameters in hil ports" "$w/p16.out"
+fi
+# Bad parameters and macros, each refused with what to write.
+pbad() { # LABEL TEXT ARGS...
+	label=$1 text=$2
+	shift 2
+	"$HIL" ports --dut examples/fifo "$@" >"$w/pbad.out" 2>"$w/pbad.err"
+	rc=$?
+	if [ $rc -eq 2 ] && grep -qF -- "$text" "$w/pbad.err"; then
+		ok "$label refused: $(head -n 1 "$w/pbad.err" | cut -c1-110)"
+	else
+		bad "$label: exit $rc" "$w/pbad.err"
+	fi
+}
+pbad "a negative parameter" "parameter 'WIDTH=-3': the value must be an integer from 0 to 2147483647" --param WIDTH=-3
+pbad "a string parameter" "parameter 'NAME=\"x\"': the value must be an integer" --param 'NAME="x"'
+pbad "a parameter without a value" "parameter 'WIDTH': write NAME=VALUE" --param WIDTH
+pbad "two parameters in one --param" "--param: one NAME=VALUE each time, without ','" --param WIDTH=1,DEPTH=2
+pbad "a parameter given twice" "parameter WIDTH is given twice" --param WIDTH=1 --param WIDTH=2
+pbad "a parameter the top does not have" "the top module 'fifo' has no parameter 'NOPE' (--param sets the top module's own parameters)" --param NOPE=1
+pbad "a macro value with a shell's ';'" "macro 'X=1;rm': its value may hold letters, digits" -D 'X=1;rm'
+# Macros and header folders reach every tool: the trace changes with them,
+# the same on the simulator and the netlist.
+mkdir -p "$w/inc" "$w/defd"
+printf '`define W 12\n' >"$w/inc/widths.vh"
+printf '`include "widths.vh"\nmodule defd(input clk, input [`W-1:0] a, output reg [`W-1:0] q);\n`ifdef DOUBLE\n  always @(posedge clk) q <= a + a + `BIAS;\n`else\n  always @(posedge clk) q <= a + `BIAS;\n`endif\nendmodule\n' >"$w/defd/defd.v"
+printf 'poke a 0x100\nstep 1\npeek q\n' >"$w/defd.hil"
+"$HIL" run --direct --dut "$w/defd" -I "$w/inc" -D BIAS=3 "$w/defd.hil" >"$w/d1.out" 2>"$w/d1.err"
+"$HIL" run --direct --dut "$w/defd" --include "$w/inc" --define "BIAS=8'h10" -D DOUBLE "$w/defd.hil" >"$w/d2.out" 2>>"$w/d1.err"
+"$HIL" run --direct --target "netlist:icebreaker:$w/defd" -I "$w/inc" -D "BIAS=8'h10" -D DOUBLE "$w/defd.hil" >"$w/d3.out" 2>>"$w/d1.err"
+"$HIL" ports --dut "$w/defd" -D BIAS=3 >"$w/d4.out" 2>"$w/d4.err"
+if [ "$(cat "$w/d1.out")" = "1 q 0x103" ] && [ "$(cat "$w/d2.out")" = "1 q 0x210" ] && cmp -s "$w/d2.out" "$w/d3.out" &&
+	grep -q "Can't open include file \`widths.vh'" "$w/d4.err"; then
+	ok "-I DIR and -D NAME[=VALUE] reach Yosys and Verilator (sim and netlist agree); without -I the header is missing"
+else
+	bad "macros and header folders: $(cat "$w/d1.out" "$w/d2.out" "$w/d3.out")" "$w/d1.err"
+fi
+# A run asking for one set of values refuses a target built with another,
+# naming the values.
+p16=$("$HIL" ports --dut examples/fifo --param WIDTH=16 --param DEPTH=4 --where)/ports.json
+"$HIL" run --direct --dut examples/fifo --ports "$p16" examples/fifo/test.hil >"$w/mis.out" 2>"$w/mis.err"
+rc=$?
+if [ $rc -eq 2 ] && grep -q "the target runs DUT 'fifo' (built in .*describes DUT 'fifo' with DEPTH=4,WIDTH=16 (signature" "$w/mis.err"; then
+	ok "a target built without the parameters is refused by a run that asks for them, by name"
+else
+	bad "parameter mismatch: exit $rc" "$w/mis.err"
+fi
+# The bitstream of a FIFO built with other values says so in its comment
+# and hil.json.
+"$HIL" bitstream --board icebreaker --dut examples/fifo --param WIDTH=16 --param DEPTH=4 \
+	--out "$w/bs16" >"$w/bs16.out" 2>"$w/bs16.err"
+rc=$?
+if [ $rc -eq 0 ] && grep -q '"params": "DEPTH=4,WIDTH=16"' "$w/bs16/hil.json" &&
+	head -c 400 "$w/bs16/hil.bin" | grep -aq "dut=fifo params=DEPTH=4,WIDTH=16 signature=f6e287760b843b33"; then
+	ok "hil bitstream --param: the bitstream's comment and hil.json name the values"
+else
+	bad "bitstream with parameters: exit $rc" "$w/bs16.err"
+fi
+
 # An example copied out of the checkout, run from elsewhere with the
 # default cache: nothing new in the checkout.
 unset HIL_CACHE

@@ -100,8 +100,10 @@ outside = [f for f in want if not f.startswith("host/lib/")]
 assert outside and all("-Ihost/lib" not in d[f] for f in outside), [f for f in outside if "-Ihost/lib" in d[f]]
 PY
 
+# The ports' VCD, of a target other than the simulator (there --vcd dumps
+# every DUT signal: tests/suites/waves).
 d=examples/alu
-"$HIL" run --dut $d --vcd $w/alu.vcd --json $d/test.hil >$w/alu.out 2>$w/alu.err
+"$HIL" run --target ce:$d --vcd $w/alu.vcd --json $d/test.hil >$w/alu.out 2>$w/alu.err
 [ $? -eq 0 ] && ok "run with --vcd --json exits 0" || bad "run with --vcd --json"
 tail -n 1 $w/alu.out | python3 -c '
 import json, sys

@@ -4,7 +4,8 @@
 # monitors, a board going offline, slow subscribers, TCP with its token
 # and the jobs surviving a SIGKILL; direct.py direct sessions (the data on
 # the worker's own socket) and a busy worker; hardening.py, isolation.py
-# (users), tls.py, load.py (attacks and users at once), retention.py and
+# (users), tls.py, load.py (attacks and users at once), params.py (a DUT's
+# parameters in opens and jobs), retention.py and
 # storage.py (a full disk) the lab hardening
 # (issue 18); this
 # script adds the CLI through hild,
@@ -47,6 +48,8 @@ mkdir -p $w/tls
 part $w/tls.out timeout 300 python3 $py/tls.py $HILD $HIL $w/tls
 mkdir -p $w/load
 part $w/load.out timeout 600 python3 $py/load.py $HILD $HIL $w/load
+mkdir -p $w/params
+part $w/params.out timeout 300 python3 $py/params.py $HILD $HIL $w/params
 mkdir -p $w/retention
 part $w/retention.out timeout 300 python3 $py/retention.py $HILD $HIL $w/retention
 # The full-disk test mounts a tmpfs in a mount namespace of its own: it

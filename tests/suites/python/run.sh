@@ -81,6 +81,47 @@ done
 HIL_HILD=$ROOT/$w/nobody.sock pyt local -p hil.pytest_plugin \
 	--hil-target local --hil-hild-bin /bin/false --hil-trace-dir $w/local examples
 like_sim local "prints the trace it prints through hild"
+# The marker's params: the FIFO built with WIDTH=16 and DEPTH=4, through
+# hild and in-process (a board runs the DUT it was built with, so only
+# simulated targets take them).
+mkdir -p $w/params
+cat >$w/params/test_params.py <<EOF
+import pytest
+
+
+@pytest.mark.hil(dut="$ROOT/examples/fifo", params={"WIDTH": 16, "DEPTH": 4})
+def test_wide_and_shallow(dut):
+    assert dut.params == "DEPTH=4,WIDTH=16"
+    dut.rst.value = 1
+    dut.step()
+    dut.rst.value = 0
+    dut.push.value = 1
+    for v in (0x1234, 0xBEEF, 0x0001, 0xFFFF, 0x5555):
+        dut.din.value = v
+        dut.step()
+    assert dut.full.value == 1 and dut.count.value == 4
+    dut.push.value = 0
+    dut.pop.value = 1
+    got = []
+    while not dut.empty.value:
+        got.append(int(dut.dout.value))
+        dut.step()
+    assert got == [0x1234, 0xBEEF, 0x0001, 0xFFFF]
+EOF
+HIL_HILD=$ROOT/$w/nobody.sock pyt params-sim -p hil.pytest_plugin $w/params
+HIL_HILD=$ROOT/$w/nobody.sock pyt params-local -p hil.pytest_plugin --hil-target local \
+	--hil-hild-bin /bin/false $w/params
+# --hil-waves: every DUT signal of each test, one FST a test, from the
+# simulator in the test's process; the traces are those without it.
+HIL_HILD=$ROOT/$w/nobody.sock pyt waves -p hil.pytest_plugin --hil-hild-bin /bin/false \
+	--hil-waves $w/waves --hil-trace-dir $w/wavetr examples/counter examples/fifo
+n=$(ls $w/waves/*.fst 2>/dev/null | wc -l)
+if [ "$n" -eq 2 ] && fst2vcd $w/waves/fifo.test_script.fst | grep -q ' mem\[15\] ' &&
+	cmp -s $w/wavetr/counter.test_script.trace $w/sim/counter.test_script.trace; then
+	ok "--hil-waves: an FST for each of 2 tests, holding the FIFO's memory; the traces unchanged"
+else
+	bad "--hil-waves: $n files"
+fi
 if PYTHONPATH=$ROOT/host/python HIL_HILD=$ROOT/$w/nobody.sock $PY -c '
 import sys, hil
 with hil.open("sim:examples/counter") as dut:
