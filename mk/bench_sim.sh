@@ -17,7 +17,7 @@ CEIL_OPT="-O3 --x-assign fast --x-initial fast --noassert"
 CEIL_CXX="OPT_FAST=-O3 OPT_GLOBAL=-O3"
 VFLAGS="--cc --exe --build -j 2 -Wno-fatal -Wno-lint -Wno-style $CEIL_OPT"
 for v in $CEIL_CXX; do VFLAGS="$VFLAGS -MAKEFLAGS $v"; done
-FREE=10000000 STREAM=1000000 LOCK=20000 RTT=100000
+FREE=10000000 STREAM=1000000 LOCK=20000 RTT=100000 WAVES=1000000
 
 {
 	echo "## Simulation throughput (DUT cycles per second)"
@@ -35,10 +35,13 @@ FREE=10000000 STREAM=1000000 LOCK=20000 RTT=100000
 	echo "a cycle for $STREAM cycles, then \`hil_sync\`. *Lock-step*: per cycle a"
 	echo "poke, \`hil_step(1)\` and \`hil_peek\`, each waiting for its answer,"
 	echo "$LOCK cycles. Ratio: to the ceiling (goals: free run 0.8 on cpu and"
-	echo "0.5 on the others, streaming 0.1)."
+	echo "0.5 on the others, streaming 0.1). *Free run, --fst*: the same over"
+	echo "$WAVES cycles with every DUT signal written to an FST (\`hil run --fst\`);"
+	echo "without a waveform the model is built with no tracing code at all, so"
+	echo "the free run is what it was before waveforms existed."
 	echo
-	echo "| example | ceiling | free run | ratio | streaming | ratio | lock-step (k/s) | ratio |"
-	echo "|---|---|---|---|---|---|---|---|"
+	echo "| example | ceiling | free run | ratio | free run, --fst | streaming | ratio | lock-step (k/s) | ratio |"
+	echo "|---|---|---|---|---|---|---|---|---|"
 } >$b/sim.md
 
 for d in examples/*/; do
@@ -51,18 +54,23 @@ for d in examples/*/; do
 	# which would not make objects of other flags stale.
 	rm -rf $c/obj && mkdir -p $c
 	python3 tests/bench/ceiling.py $dir/ports.json $c/main.cpp &&
-		verilator $VFLAGS --top-module $top -Mdir $c/obj $d/*.v $PWD/$c/main.cpp -o ceiling \
-			>$c/verilator.log 2>&1 || { tail $c/verilator.log >&2; exit 1; }
+		verilator $VFLAGS --top-module $top -Mdir $c/obj $(ls $d/*.v $d/*.sv 2>/dev/null) \
+			$PWD/$c/main.cpp -o ceiling >$c/verilator.log 2>&1 || { tail $c/verilator.log >&2; exit 1; }
 	grep -q -e '-O3 -c -o V[^ ]*__ALL\.o' $c/verilator.log ||
 		{ echo "bench: the ceiling of $e was not compiled at -O3 ($c/verilator.log)" >&2; exit 1; }
-	ceil=$(stats $c/obj/ceiling $FREE) || exit 1
+	# In the DUT's directory, where its $readmemh files are.
+	ceil=$(stats env -C $d $PWD/$c/obj/ceiling $FREE) || exit 1
 	free=$(stats $B sim:$d free $FREE) || exit 1
+	# Every DUT signal to an FST: what a waveform costs while it is on
+	# (off, the model has no tracing code: the free run above).
+	fst=$(stats $B sim:$d free-fst $WAVES) || exit 1
 	strm=$(stats $B sim:$d stream $STREAM) || exit 1
 	lock=$(stats $B sim:$d lockstep $LOCK) || exit 1
 	m=${ceil%% *}
 	ratio() { echo "${1%% *} $m" | awk '{printf "%.2g", $1 / $2}'; }
 	echo "| $e | $(cell "$ceil" 1e6) | $(cell "$free" 1e6) | $(ratio "$free") |" \
-		"$(cell "$strm" 1e6 3) | $(ratio "$strm") | $(cell "$lock" 1e3 1) | $(ratio "$lock") |" >>$b/sim.md
+		"$(cell "$fst" 1e6 3) | $(cell "$strm" 1e6 3) | $(ratio "$strm") |" \
+		"$(cell "$lock" 1e3 1) | $(ratio "$lock") |" >>$b/sim.md
 	echo "bench: $e done" >&2
 done
 

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "hil/hil.h"
 #include "hil/script.h"
@@ -59,15 +60,18 @@ int main(int argc, char **argv)
 {
 	if (argc < 4 || (argc > 4 && strcmp(argv[2], "program"))) {
 		fprintf(stderr,
-			"usage: bench_sim URI free|stream|lockstep|rtt N, or "
+			"usage: bench_sim URI free|free-fst|stream|lockstep|rtt N, or "
 			"bench_sim URI program N NAME=VALUE...\n");
 		return 2;
 	}
 	const char *mode = argv[2];
 	uint64_t n = strtoull(argv[3], NULL, 10);
 	hil_t *h;
-	char err[1024];
-	if (hil_open(&h, argv[1], NULL, err, sizeof(err)) != 0) {
+	char err[1024], waves[64];
+	/* free-fst: the free run with every DUT signal traced to a file. */
+	snprintf(waves, sizeof(waves), "/tmp/hil-bench-%d.fst", (int)getpid());
+	struct hil_options opt = {.waves = strcmp(mode, "free-fst") ? NULL : waves};
+	if (hil_open(&h, argv[1], &opt, err, sizeof(err)) != 0) {
 		fprintf(stderr, "bench_sim: %s: %s\n", argv[1], err);
 		return 1;
 	}
@@ -100,7 +104,7 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (!strcmp(mode, "free") || !strcmp(mode, "program")) {
+	if (!strcmp(mode, "free") || !strcmp(mode, "free-fst") || !strcmp(mode, "program")) {
 		unsigned long reports = 0;
 		if (hil_watch(h, out, watched, &reports) != 0 ||
 		    hil_run_until(h, hil_now(h) + n) != 0)
@@ -149,5 +153,6 @@ int main(int argc, char **argv)
 	double dt = now_s() - t0;
 	printf("%.0f\n", (double)n / dt);
 	hil_close(h);
+	unlink(waves);
 	return 0;
 }

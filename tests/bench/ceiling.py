@@ -53,16 +53,13 @@ int main(int argc, char **argv)
 	Verilated::commandArgs(argc, argv);
 	V%(top)s *m = new V%(top)s;
 	uint64_t n = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 1000000;
-	m->%(clk)s = 0;
+%(clk0)s
 %(setup)s
 	m->eval();
 	auto t0 = std::chrono::steady_clock::now();
 	for (uint64_t c = 0; c < n; c++) {
 %(loop)s
-		m->%(clk)s = 1;
-		m->eval();
-		m->%(clk)s = 0;
-		m->eval();
+%(edge)s
 	}
 	std::chrono::duration<double> dt = std::chrono::steady_clock::now() - t0;
 	std::printf("%%.0f\\n", (double)n / dt.count());
@@ -70,7 +67,11 @@ int main(int argc, char **argv)
 	delete m;
 	return 0;
 }
-""" % {"top": top, "clk": clk, "setup": setup,
+""" % {"top": top, "setup": setup,
+       # A DUT with no clock (examples/adder): a cycle is one evaluation.
+       "clk0": "\tm->%s = 0;" % clk if clk else "",
+       "edge": ("\t\tm->%s = 1;\n\t\tm->eval();\n\t\tm->%s = 0;\n\t\tm->eval();"
+                % (clk, clk) if clk else "\t\tm->eval();"),
        "loop": "" if fixed else """\t\tuint64_t v = (c + 1) * 6364136223846793005ull + 1442695040888963407ull;
 \t\tswitch (c %% %d) {
 %s
