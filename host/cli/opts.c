@@ -21,7 +21,9 @@ void opts_refused(const char *who, const struct option *longopts, int c, const c
 	int len = (int)strcspn(word, "="), fits = 0;
 	for (const struct option *l = longopts; !name && l->name; l++)
 		fits += len > 2 && !strncmp(l->name, word + 2, (size_t)len - 2);
-	if (name)
+	if (c == ':' && word[0] == '-' && word[1] != '-')
+		fprintf(stderr, "%s: %.2s wants a value\n", who, word);
+	else if (name)
 		fprintf(stderr, "%s: --%s %s\n", who, name,
 			c == ':' ? "wants a value" : "takes no value");
 	else

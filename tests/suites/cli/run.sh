@@ -64,6 +64,12 @@ refused "a flag given a value is named" "hil run: --json takes no value" \
 	"$HIL" run --json=yes --dut $c $c/test.hil
 refused "an operand too many is named" "hil run: unexpected 'extra.hil'" \
 	"$HIL" run --dut $c $c/test.hil extra.hil
+refused "-D without its value names it" "hil run: -D wants a value" \
+	"$HIL" run --dut $c $c/test.hil -D
+refused "-I of the DUT options is not taken where no DUT is built" "hil flash: unknown option '-I'" \
+	"$HIL" flash -I x hil.bin
+refused "a --param holding a ',' is refused" "hil ports: --param: one NAME=VALUE each time, without ','" \
+	"$HIL" ports --dut $c --param A=1,B=2
 refused "a bad --bus names it" "hil flash: --bus wants a bus number from 1 to 255" \
 	"$HIL" flash --bus 0 --device 1 hil.bin
 hild="$(dirname "$HIL")/hild"
