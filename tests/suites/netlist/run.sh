@@ -39,4 +39,15 @@ for board in icebreaker hx8k; do
 		fi
 	done
 done
+# examples/fifo built with other parameters: its netlist too.
+fdir=examples/fifo
+fparams="--param WIDTH=16 --param DEPTH=4"
+"$HIL" run $fparams --dut $fdir $fdir/test16.hil >$w/fifo16.rtl 2>&1
+"$HIL" run $fparams --target netlist:icebreaker:$fdir $fdir/test16.hil >$w/fifo16.net 2>&1
+if [ -s $w/fifo16.rtl ] && cmp -s $w/fifo16.rtl $w/fifo16.net; then
+	ok "fifo with WIDTH=16 DEPTH=4 on icebreaker: gate-level trace = RTL trace ($(wc -l <$w/fifo16.rtl) lines)"
+else
+	bad "fifo with parameters: the netlist's trace differs"
+	diff $w/fifo16.rtl $w/fifo16.net | head -n 5
+fi
 summary
