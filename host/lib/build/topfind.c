@@ -141,7 +141,8 @@ int dut_top_find(const struct dut_src *s, const char *want, int given, char *top
 	if (!f.m)
 		return hil_fail(err, errlen, "out of memory");
 	for (size_t i = 0; i < s->n; i++)
-		scan(s->f[i].data, s->f[i].len, declare, &f);
+		if (s->f[i].kind != DUT_DATA)
+			scan(s->f[i].data, s->f[i].len, declare, &f);
 	qsort(f.m, f.n, sizeof(*f.m), by_name);
 	note[0] = '\0';
 	int rc = -1;
@@ -157,7 +158,8 @@ int dut_top_find(const struct dut_src *s, const char *want, int given, char *top
 		goto out;
 	}
 	for (size_t i = 0; i < s->n; i++)
-		scan(s->f[i].data, s->f[i].len, count_use, &f);
+		if (s->f[i].kind != DUT_DATA)
+			scan(s->f[i].data, s->f[i].len, count_use, &f);
 	for (size_t i = 0; i < f.n; i++)
 		if (!f.m[i].uses) {
 			roots++;
