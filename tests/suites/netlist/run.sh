@@ -18,8 +18,12 @@ one() {
 	echo $? >$w/$n.$board.rc
 }
 
+# The examples of SystemVerilog, a DUT with no clock and memory files
+# (adder, fifo, wave) on the iCEBreaker only: make test's time.
+hx8k_too() { case $(basename "$1") in adder | fifo | wave) return 1 ;; esac; }
 for board in icebreaker hx8k; do
 	for d in examples/*/; do
+		[ $board = icebreaker ] || hx8k_too "$d" || continue
 		two one "$d" $board
 	done
 done
@@ -27,6 +31,7 @@ two_wait
 
 for board in icebreaker hx8k; do
 	for d in examples/*/; do
+		[ $board = icebreaker ] || hx8k_too "$d" || continue
 		n=$(basename "$d")
 		if [ "$(cat $w/$n.$board.rc)" != "$(cat $w/$n.rtl.rc)" ]; then
 			bad "$n on $board: exit $(cat $w/$n.$board.rc), RTL $(cat $w/$n.rtl.rc)"
