@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cmds.h"
+#include "hil/dut.h"
 #include "hil/hil.h"
 #include "hil/script.h"
 #include "hil/client.h"
@@ -43,6 +44,7 @@ static int exec_cmd(struct run *r, const struct hil_cmd *c)
 	uint8_t val[HIL_MAX_PORT_BYTES];
 	char a[80], b[80], it[HIL_SCRIPT_ITER_LEN];
 	uint64_t at;
+	unsigned width;
 	int rc = HIL_OK;
 
 	switch (c->kind) {
@@ -59,11 +61,33 @@ static int exec_cmd(struct run *r, const struct hil_cmd *c)
 		rc = hil_run_until(h, c->cycle);
 		break;
 	case HIL_CMD_PEEK:
+		if (c->signal) {
+			rc = hil_peek_signal(h, c->signal, val, &width);
+			if (rc == HIL_OK)
+				trace_add_signal(&r->tr, hil_now(h), (int)(c - r->s.cmds),
+						 c->signal, width, val);
+			break;
+		}
 		rc = hil_peek(h, c->port, val);
 		if (rc == HIL_OK)
 			trace_add(&r->tr, hil_now(h), (int)(c - r->s.cmds), c->port, val);
 		break;
 	case HIL_CMD_EXPECT:
+		if (c->signal) {
+			rc = hil_peek_signal(h, c->signal, val, &width);
+			if (rc == HIL_OK && memcmp(val, c->value, (width + 7) / 8) != 0) {
+				hil_value_format(val, width, a);
+				hil_value_format(c->value, width, b);
+				snprintf(
+					r->failure, sizeof(r->failure),
+					"%s:%d: expect %s at cycle %llu: got %s, expected %s%s",
+					path, c->line, c->signal,
+					(unsigned long long)hil_now(h), a, b,
+					hil_script_iteration(&r->s, c, it));
+				return 1;
+			}
+			break;
+		}
 		rc = hil_peek(h, c->port, val);
 		if (rc == HIL_OK &&
 		    memcmp(val, c->value, r->ports->port[c->port].nbytes) != 0) {
@@ -141,13 +165,48 @@ static void print_stats(hil_t *h)
 		s.bridge_crc_errors, s.bridge_seq_errors, s.bridge_phy_errors);
 }
 
-/* Is a hild answering where clients look for one? */
 /* Whether a hild answers where clients look for one; err says why not. */
 static int hild_answers(char *err, size_t errlen)
 {
 	struct hil_client *c = hil_client_connect(NULL, "hil-probe", err, errlen);
 	hil_client_close(c);
 	return c != NULL;
+}
+
+static int signal_width(void *user, const char *name, unsigned *width, char *why,
+			size_t whylen)
+{
+	hil_t *h = user;
+	uint8_t val[HIL_MAX_PORT_BYTES];
+	if (hil_peek_signal(h, name, val, width) == HIL_OK)
+		return 1;
+	snprintf(why, whylen, "%s", hil_error(h));
+	return 0;
+}
+
+/* Does the script read signals inside the DUT of DIR? Then its model must
+ * be built for it, and run here. A script or DUT that does not load says
+ * so later, from the run itself. */
+static int reads_inside(const char *dir, const char *top, const struct dutopts_args *da,
+			const char *script)
+{
+	struct hil_dut_options o = {.params = da->params_text,
+				    .defines = da->defines_text,
+				    .includes = da->includes};
+	struct hil_dut_build b;
+	struct hil_ports p;
+	struct hil_script s;
+	char err[1024];
+	if (hil_dut_prepare_opts(dir, top, "ports", &o, &b, err, sizeof(err)) < 0 ||
+	    hil_ports_load(&p, b.ports_json, err, sizeof(err)) < 0)
+		return 0;
+	int inside = 0;
+	if (hil_script_load(&s, script, &p, err, sizeof(err)) == 0) {
+		inside = s.nsignals > 0;
+		hil_script_free(&s);
+	}
+	hil_ports_free(&p);
+	return inside;
 }
 
 int cmd_run(int argc, char **argv)
@@ -192,6 +251,8 @@ int cmd_run(int argc, char **argv)
 
 	if (usbsel_get(&sel, &ua, "run") < 0)
 		return 2;
+	const char *sim_dir = !target ? dir : !strncmp(target, "sim:", 4) ? target + 4 : NULL;
+	int inside = sim_dir && reads_inside(sim_dir, top, &da, script);
 	struct run r;
 	memset(&r, 0, sizeof(r));
 	char uri[4200], err[1024];
@@ -215,12 +276,13 @@ int cmd_run(int argc, char **argv)
 	else if (target)
 		snprintf(uri, sizeof(uri), "%s", target);
 	/* hild takes parameters, not yet a top, macros or header folders; a
-	 * waveform is written here, by the model in this process. */
+	 * waveform is written here, by the model in this process, and signals
+	 * inside the DUT are read from it. */
 	else if (!direct && !top && !da.defines[0] && !da.includes[0] && !vcd_path &&
-		 !fst_path && hild_answers(err, sizeof(err)))
+		 !fst_path && !inside && hild_answers(err, sizeof(err)))
 		snprintf(uri, sizeof(uri), "hild:sim:%s", dir);
 	else if (!direct && !top && !da.defines[0] && !da.includes[0] && !vcd_path &&
-		 !fst_path && getenv("HIL_HILD") && *getenv("HIL_HILD")) {
+		 !fst_path && !inside && getenv("HIL_HILD") && *getenv("HIL_HILD")) {
 		/* Asked for by name: running without it would hide that. */
 		fprintf(stderr,
 			"hil run: HIL_HILD is set, but %s; --direct runs without hild\n", err);
@@ -249,7 +311,8 @@ int cmd_run(int argc, char **argv)
 				  .params = da.params_text,
 				  .defines = da.defines_text,
 				  .includes = da.includes,
-				  .waves = sim ? (fst_path ? fst_path : vcd_path) : NULL};
+				  .waves = sim ? (fst_path ? fst_path : vcd_path) : NULL,
+				  .internals = sim && inside};
 	if (hil_open(&r.h, uri, &opt, err, sizeof(err)) < 0) {
 		fprintf(stderr, "hil run: %s\n", err);
 		return 2;
@@ -257,7 +320,9 @@ int cmd_run(int argc, char **argv)
 	r.ports = hil_ports(r.h);
 	int status = 2;
 	FILE *vcd = NULL;
-	if (hil_script_load(&r.s, script, r.ports, err, sizeof(err)) < 0) {
+	if (hil_script_load(&r.s, script, r.ports, err, sizeof(err)) < 0 ||
+	    (r.s.nsignals &&
+	     hil_script_bind(&r.s, r.ports, signal_width, r.h, err, sizeof(err)) < 0)) {
 		fprintf(stderr, "%s\n", err);
 		goto out;
 	}

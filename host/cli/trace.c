@@ -37,11 +37,12 @@ void trace_flush(struct trace *t)
 	}
 	for (size_t i = 0; i < t->n; i++) {
 		const struct trace_rec *r = &t->rec[i];
-		const struct hil_port *p = &t->ports->port[r->port];
+		const struct hil_port *p = r->port >= 0 ? &t->ports->port[r->port] : NULL;
 		char hex[3 + HIL_MAX_PORT_WIDTH / 4 + 1];
-		hil_value_format(r->val, p->width, hex);
-		fprintf(t->out, "%llu %s %s\n", (unsigned long long)r->cycle, p->name, hex);
-		if (t->has_vcd)
+		hil_value_format(r->val, p ? p->width : r->width, hex);
+		fprintf(t->out, "%llu %s %s\n", (unsigned long long)r->cycle,
+			p ? p->name : r->signal, hex);
+		if (t->has_vcd && p)
 			vcd_value(&t->vcd, r->cycle, r->port, r->val);
 		t->total++;
 	}
@@ -49,7 +50,7 @@ void trace_flush(struct trace *t)
 	fflush(t->out);
 }
 
-void trace_add(struct trace *t, uint64_t cycle, int order, int port, const uint8_t *val)
+static struct trace_rec *slot(struct trace *t, uint64_t cycle)
 {
 	if (t->n && t->rec[0].cycle != cycle)
 		trace_flush(t);
@@ -58,16 +59,37 @@ void trace_add(struct trace *t, uint64_t cycle, int order, int port, const uint8
 		struct trace_rec *r = realloc(t->rec, cap * sizeof(*r));
 		if (!r) {
 			t->oom = 1;
-			return;
+			return NULL;
 		}
 		t->rec = r;
 		t->cap = cap;
 	}
 	struct trace_rec *r = &t->rec[t->n++];
 	r->cycle = cycle;
+	return r;
+}
+
+void trace_add(struct trace *t, uint64_t cycle, int order, int port, const uint8_t *val)
+{
+	struct trace_rec *r = slot(t, cycle);
+	if (!r)
+		return;
 	r->order = order;
 	r->port = port;
 	memcpy(r->val, val, t->ports->port[port].nbytes);
+}
+
+void trace_add_signal(struct trace *t, uint64_t cycle, int order, const char *signal,
+		      unsigned width, const uint8_t *val)
+{
+	struct trace_rec *r = slot(t, cycle);
+	if (!r)
+		return;
+	r->order = order;
+	r->port = -1;
+	r->signal = signal;
+	r->width = width;
+	memcpy(r->val, val, (width + 7) / 8);
 }
 
 void trace_free(struct trace *t)

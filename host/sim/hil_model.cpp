@@ -44,6 +44,10 @@ struct hil_model {
 #endif
 };
 
+#ifdef HIL_MODEL_PEEK
+#include "hil_peek.h"
+#endif
+
 #ifdef HIL_MODEL_TRACE
 // Picoseconds: cycle n at n ns, as the port-level VCD has it. Verilator
 // ignores a dump at a time already dumped (and says so on stdout), so a
@@ -198,6 +202,18 @@ extern "C" void hil_model_free(hil_model *m)
 	delete m->sh;
 	delete m->dut;
 	delete m;
+}
+
+extern "C" int hil_model_signal(hil_model *m, const char *name, uint8_t *val, size_t cap,
+				unsigned *width, char *err, size_t errlen)
+{
+#ifdef HIL_MODEL_PEEK
+	return peek_signal(m, name, val, cap, width, err, errlen);
+#else
+	(void)m, (void)name, (void)val, (void)cap, (void)width;
+	std::snprintf(err, errlen, "this model was built without internal signals");
+	return 0;
+#endif
 }
 
 extern "C" int hil_model_run(hil_model *m, const uint8_t *in, size_t in_len, size_t *taken,

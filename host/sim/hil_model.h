@@ -14,7 +14,7 @@ extern "C" {
 
 /* Bumped whenever this interface changes; a model of another version is
  * refused (and rebuilt: the number is part of the build cache's key). */
-#define HIL_MODEL_ABI 2
+#define HIL_MODEL_ABI 3
 
 /* The model is compiled with hidden symbols (calls inside it then need no
  * indirection); these are the ones it exports. */
@@ -35,6 +35,15 @@ HIL_MODEL_API void hil_model_free(struct hil_model *m);
  * Returns early once it has output and the bridge has paused sending, or
  * when it is idle: nothing will happen until more bytes come. Sets *taken
  * and *made; returns 1 when idle, else 0. */
+/* A signal inside the DUT, from a model built to read them (the sim-peek
+ * builds, with every signal public; others refuse): name is its path below
+ * the top ("pc", "u_core.pc", "g[0].r", "u_mem.ram[3]" for one word of a
+ * memory). Its value goes into val (little-endian, cap bytes at most) and
+ * its width into *width. Returns 1 for a signal, 0 when the name is a
+ * scope (an instance or a generate block) or nothing, or a signal hil
+ * cannot read; err then says why and lists what the scope holds. */
+HIL_MODEL_API int hil_model_signal(struct hil_model *m, const char *name, uint8_t *val,
+				   size_t cap, unsigned *width, char *err, size_t errlen);
 HIL_MODEL_API int hil_model_run(struct hil_model *m, const uint8_t *in, size_t in_len,
 				size_t *taken, uint8_t *out, size_t cap, size_t *made,
 				unsigned long clocks);

@@ -53,7 +53,8 @@ static void p_close(struct hil_transport *t)
 	(void)t;
 }
 
-static const struct hil_transport_ops pipe_ops = {p_write, p_read, p_wait, p_close};
+static const struct hil_transport_ops pipe_ops = {
+	.write = p_write, .read = p_read, .wait = p_wait, .close = p_close};
 static struct pipe pp;
 static struct hil_link lk;
 
@@ -128,7 +129,8 @@ static ssize_t p_read_sync(struct hil_transport *t, void *p, size_t n)
 	return p_read(t, p, n);
 }
 
-static const struct hil_transport_ops sync_ops = {p_write, p_read_sync, p_wait, p_close};
+static const struct hil_transport_ops sync_ops = {
+	.write = p_write, .read = p_read_sync, .wait = p_wait, .close = p_close};
 
 static void test_sync(void)
 {

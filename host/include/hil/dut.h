@@ -33,7 +33,9 @@ struct hil_dut_options {
 
 /* what: "ports" builds only ports.json and the bare JSON; "sim" also the
  * RTL model, a shared library run in-process (the DUT's own RTL, clocked on
- * advancing cycles); "ce" the model of the DUT after the hil_ce pass, as a
+ * advancing cycles), "sim-vcd" and "sim-fst" that model tracing every
+ * signal, "sim-peek" (and "sim-peek-vcd", "sim-peek-fst") one whose
+ * internal signals can be read; "ce" the model of the DUT after the hil_ce pass, as a
  * process; "netlist:BOARD" the gate-level model of the netlist Yosys makes
  * for that board's chip; "uart:BOARD" the RTL of the board top (UART PHY
  * included) behind a serial model; "fx2:BOARD" an FX2 board's top behind a

@@ -42,6 +42,7 @@ struct hil_options {
 	const char *defines; /* and macros for its sources, "FAST,DEPTH_LOG=4" */
 	const char *const *includes; /* and folders of headers, up to a NULL */
 	const char *waves;           /* sim: every DUT signal to this .vcd or .fst file */
+	int internals;               /* sim: a model whose insides hil_peek_signal reads */
 };
 
 /* Opens a target. URIs: "sim:DIR" builds (if stale) and starts the
@@ -65,6 +66,15 @@ uint64_t hil_now(const hil_t *h);
 int hil_poke(hil_t *h, int port, const uint8_t *val);
 int hil_poke_at(hil_t *h, int port, uint64_t cycle, const uint8_t *val);
 int hil_peek(hil_t *h, int port, uint8_t *val);
+
+/* Simulation only: the value at now of a signal inside the DUT, named by
+ * its path below the top ("pc", "u_core.pc", "g[0].r", "u_mem.ram[3]" for
+ * one word of a memory), into val (HIL_MAX_PORT_BYTES) and its width into
+ * *width. Read-only, and not in the session log. Needs a sim: target
+ * opened with hil_options.internals (a model with every signal public,
+ * about half as fast); elsewhere, and for a name that is no signal,
+ * HIL_E_ARG says why (listing what the scope holds). */
+int hil_peek_signal(hil_t *h, const char *name, uint8_t *val, unsigned *width);
 
 /* now += n without a round trip: the next command carries the new stamp.
  * With hil_poke this streams stimulus at full link speed. */

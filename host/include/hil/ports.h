@@ -16,7 +16,9 @@
 #define HIL_MAX_PORTS      254
 #define HIL_MAX_PORT_WIDTH 256
 #define HIL_MAX_PORT_BYTES (HIL_MAX_PORT_WIDTH / 8)
-#define HIL_MAX_NAME       128
+/* The longest path of a signal inside the DUT (hil_peek_signal). */
+#define HIL_MAX_SIGNAL_NAME 200
+#define HIL_MAX_NAME        128
 
 struct hil_port {
 	char name[HIL_MAX_NAME];

@@ -2,7 +2,8 @@
  *
  * hil_script_parse() turns the text of a script into a list of commands with
  * every port resolved and every value checked against the port's width, so a
- * script that parses can only fail at run time by its own expect/wait. The
+ * script that parses (and binds, if it names signals inside the DUT) can
+ * only fail at run time by its own expect/wait. The
  * same parsed form drives `hil run` and the oracle testbench generator.
  * Repeat blocks are expanded here: the commands are the sequence that runs,
  * each with the line it was written on and the iterations it belongs to. */
@@ -31,13 +32,20 @@ enum hil_cmd_kind {
 struct hil_cmd {
 	enum hil_cmd_kind kind;
 	int line;       /* 1-based script line */
-	int col;        /* POKE_AT, STEP, RUN, WAIT: the column of its cycle, N or timeout */
+	int col;        /* POKE_AT, STEP, RUN, WAIT: the column of its cycle, N or timeout;
+			 * PEEK, EXPECT: of its port or signal */
 	int port;       /* index into the port list, -1 if none */
 	uint64_t cycle; /* see the kinds above */
 	int ne;         /* WAIT: 1 for !=, 0 for == */
 	uint32_t rep;   /* its innermost iteration: 0 for none, else 1 + index into reps */
 	uint8_t *value; /* POKE, POKE_AT, EXPECT, WAIT */
 	uint8_t *mask;  /* WAIT: all ones over the port width unless given */
+	/* PEEK, EXPECT of a signal inside the DUT (a name that is no port;
+	 * port is then -1), else NULL; its width comes from hil_script_bind.
+	 * col is the name's column, vcol the value's. */
+	const char *signal;
+	unsigned width;
+	int vcol;
 };
 
 /* One iteration of a `repeat N` block with N >= 2 (a block run once names
@@ -64,6 +72,7 @@ struct hil_script {
 	struct hil_repeat *reps;
 	size_t nreps;
 	struct hil_script_pool *pool; /* the values */
+	size_t nsignals;              /* commands that name a signal inside the DUT */
 };
 
 /* Parses the script text. On error returns -1 and writes
@@ -73,6 +82,17 @@ int hil_script_parse(struct hil_script *s, const char *path, const char *text,
 int hil_script_load(struct hil_script *s, const char *path, const struct hil_ports *ports,
 		    char *err, size_t errlen);
 void hil_script_free(struct hil_script *s);
+
+/* Before a script that names signals inside the DUT runs: width_of says
+ * how wide one is (1 with *width set, or 0 with the reason in why), and
+ * every peek and expect of it learns its width, every expect's value is
+ * checked against it. A name that is neither a port nor a signal is an
+ * error here, before any cycle runs. Returns 0, or -1 with
+ * "PATH:LINE:COLUMN: message" in err. */
+typedef int (*hil_signal_width_fn)(void *user, const char *name, unsigned *width, char *why,
+				   size_t whylen);
+int hil_script_bind(struct hil_script *s, const struct hil_ports *ports,
+		    hil_signal_width_fn width_of, void *user, char *err, size_t errlen);
 
 /* What a message about command c ends with: "" outside repeat blocks,
  * " (repeat iteration 3 of 16)" inside one, and inside nested blocks

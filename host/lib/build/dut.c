@@ -320,8 +320,9 @@ int hil_dut_prepare_opts(const char *dir, const char *top, const char *what,
 			 const struct hil_dut_options *o, struct hil_dut_build *b, char *err,
 			 size_t errlen)
 {
-	static const char *const kinds[] = {"ports",    "sim",   "sim-vcd", "sim-fst",   "ce",
-					    "netlist:", "uart:", "fx2:",    "bitstream:"};
+	static const char *const kinds[] = {
+		"ports",        "sim", "sim-vcd",  "sim-fst", "sim-peek", "sim-peek-vcd",
+		"sim-peek-fst", "ce",  "netlist:", "uart:",   "fx2:",     "bitstream:"};
 	struct job j = {.root = hil_root(), .err = err, .errlen = errlen, .t0 = hil_mono_s()};
 	char abs[PATH_MAX];
 	memset(b, 0, sizeof(*b));

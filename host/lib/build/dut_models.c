@@ -159,7 +159,7 @@ static int add_define(void *user, const char *name, const char *value)
 static int build_sim(struct job *j, const char *dir)
 {
 	static const char *const harness[] = {"host/sim/hil_model.cpp", "host/sim/hil_model.h",
-					      NULL};
+					      "host/sim/hil_peek.h", NULL};
 	char glue_from[PATH_MAX + 400], glue_to[PATH_MAX + 400];
 	struct argv d = {.ar = &j->ar}, s = {.ar = &j->ar};
 	struct argv *v[3] = {&d, &s, NULL};
@@ -178,10 +178,17 @@ static int build_sim(struct job *j, const char *dir)
 	argv_add(&d, "-Mdir");
 	argv_add(&d, "obj_dut");
 	/* sim-vcd, sim-fst: the DUT traced, for waveforms of all its signals;
-	 * plain sim has no tracing code. */
-	int trace = !strcmp(j->kind, "sim-vcd") ? 1 : !strcmp(j->kind, "sim-fst") ? 2 : 0;
+	 * sim-peek (also with -vcd or -fst): every signal public, for reading
+	 * internal signals. Plain sim has neither: both cost speed. */
+	size_t kl = strlen(j->kind);
+	int trace = kl > 4 && !strcmp(j->kind + kl - 4, "-vcd") ? 1
+		: kl > 4 && !strcmp(j->kind + kl - 4, "-fst")   ? 2
+								: 0;
+	int peek = !strncmp(j->kind, "sim-peek", 8);
 	if (trace)
 		argv_add(&d, trace == 1 ? "--trace" : "--trace-fst");
+	if (peek)
+		argv_add(&d, "--public-flat-rw");
 	argv_add(&d, "-I../src");
 	for (int k = 0; k < j->nincludes; k++)
 		argv_addf(&d, "-I../src/inc%d", k);
@@ -207,11 +214,13 @@ static int build_sim(struct job *j, const char *dir)
 	/* The in-process model is the fast path: -O3, as a user tuning
 	 * Verilator would build it. */
 	static const char *const objs[] = {"obj_dut", "obj_shell", NULL};
-	const char *flags[] = {"-I.", "-Iobj_dut", "-Iobj_shell",
-			       trace == 1           ? "-DHIL_MODEL_TRACE=1"
-				       : trace == 2 ? "-DHIL_MODEL_TRACE=2"
-						    : NULL,
-			       NULL};
+	const char *flags[] = {"-I.", "-Iobj_dut", "-Iobj_shell", "-DHIL_MODEL_PEEK",
+			       NULL,  NULL};
+	if (!peek)
+		flags[3] = NULL;
+	if (trace)
+		flags[peek ? 4 : 3] =
+			trace == 1 ? "-DHIL_MODEL_TRACE=1" : "-DHIL_MODEL_TRACE=2";
 	static const char *const units[] = {NULL, "verilated_vcd_c", "verilated_fst_c"};
 	return compile_link(j, dir, objs, "hil_model.cpp", flags, "-O3", units[trace],
 			    "hil-model.so");
@@ -327,8 +336,9 @@ int bj_model(struct job *j, const char *kind, char *out, size_t outlen)
 		bj_hash_file(h, path);
 	}
 	static const char *const mine[] = {
-		"hil_model.cpp",     "hil_model.h",  "hil_sim_main.cpp", "hil_socket.h",
-		"hil_uart_main.cpp", "hil_uart.vlt", "hil_fx2_main.cpp", "hil_fx2.vlt"};
+		"hil_model.cpp",    "hil_model.h",      "hil_peek.h",
+		"hil_sim_main.cpp", "hil_socket.h",     "hil_uart_main.cpp",
+		"hil_uart.vlt",     "hil_fx2_main.cpp", "hil_fx2.vlt"};
 	for (size_t i = 0; i < sizeof(mine) / sizeof(mine[0]); i++) {
 		snprintf(path, sizeof(path), "%s/host/sim/%s", j->root, mine[i]);
 		bj_hash_file(h, path);

@@ -310,7 +310,37 @@ static const struct word *arg(struct parser *p, const char *what)
 	return NULL;
 }
 
-static int want_port(struct parser *p, int input_only)
+/* The port names for a message, as far as 400 bytes go. */
+static void port_list(const struct hil_ports *ports, char *list, size_t cap)
+{
+	size_t o = 0;
+	list[0] = '\0';
+	for (size_t k = 0; k < ports->n; k++) {
+		const char *name = ports->port[k].name;
+		if (o + strlen(name) + 8 > cap) {
+			snprintf(list + o, cap - o, ", ...");
+			break;
+		}
+		o += (size_t)snprintf(list + o, cap - o, "%s%s", k ? ", " : "", name);
+	}
+}
+
+/* Could w be the path of a signal inside the DUT ("u_core.pc", "g[0].r",
+ * "ram[3]")? Then hil_script_bind asks the target about it. */
+static int signal_word(const char *w)
+{
+	size_t n = strlen(w);
+	int letter = w[0] == '_' || ((w[0] | 0x20) >= 'a' && (w[0] | 0x20) <= 'z');
+	if (!n || n > HIL_MAX_SIGNAL_NAME || !letter)
+		return 0;
+	return strspn(w,
+		      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$.[]") ==
+		n;
+}
+
+/* A port, by the next word; `inside`: else a signal inside the DUT, which
+ * peek and expect can read (*signal set, -1 returned). */
+static int want_name(struct parser *p, int input_only, int inside, const char **signal)
 {
 	char sh[SHOW_MAX + 4], list[400];
 	const struct word *w = arg(p, "PORT");
@@ -321,22 +351,32 @@ static int want_port(struct parser *p, int input_only)
 		return perr(p, w->col, "poke to output '%s': only inputs can be poked", w->s);
 	if (i >= 0)
 		return i;
-	size_t o = 0;
-	for (size_t k = 0; k < p->ports->n; k++) {
-		const char *name = p->ports->port[k].name;
-		if (o + strlen(name) + 8 > sizeof(list)) {
-			snprintf(list + o, sizeof(list) - o, ", ...");
-			break;
-		}
-		o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%s", k ? ", " : "", name);
-	}
+	port_list(p->ports, list, sizeof(list));
 	if (p->ports->clock[0] && !strcmp(w->s, p->ports->clock))
 		return perr(p, w->col,
 			    "'%s' is the clock, which hil drives; it is "
 			    "not a port (ports: %s)",
 			    w->s, list);
-	return perr(p, w->col, "unknown port '%s' (ports: %s)", shown(w->s, sh, sizeof(sh)),
-		    list);
+	if (inside && signal_word(w->s)) {
+		size_t n = strlen(w->s) + 1;
+		char *copy = (char *)pool_alloc(p->s, n);
+		if (!copy)
+			return perr(p, w->col, "out of memory");
+		memcpy(copy, w->s, n);
+		*signal = copy;
+		return -1;
+	}
+	return perr(p, w->col, "unknown port '%s' (ports: %s)%s", shown(w->s, sh, sizeof(sh)),
+		    list,
+		    strchr(w->s, '.') && !input_only
+			    ? "; signals inside the DUT can be peeked and expected, not "
+			      "watched or waited on"
+			    : "");
+}
+
+static int want_port(struct parser *p, int input_only)
+{
+	return want_name(p, input_only, 0, NULL);
 }
 
 /* VALUE or MASK (`what`, called `label` in messages) for `port`, checked
@@ -366,6 +406,30 @@ static int want_value(struct parser *p, int port, const char *what, const char *
 	if (!(*out = pool_alloc(p->s, q->nbytes)))
 		return perr(p, w->col, "out of memory");
 	memcpy(*out, v, q->nbytes);
+	return 0;
+}
+
+/* An expect's VALUE for a signal inside the DUT, whose width the parser
+ * does not know: kept at full size until hil_script_bind checks it. */
+static int want_signal_value(struct parser *p, struct hil_cmd *c)
+{
+	uint8_t v[NUM_BYTES];
+	char why[128], sh[SHOW_MAX + 4];
+	const struct word *w = arg(p, "VALUE");
+	if (!w)
+		return -1;
+	int rc = parse_num(w->s, v, why, sizeof(why));
+	shown(w->s, sh, sizeof(sh));
+	if (rc == NUM_MALFORMED)
+		return perr(p, w->col, "malformed number '%s': %s", sh, why);
+	if (rc == NUM_HUGE)
+		return perr(p, w->col,
+			    "value %s is more than %d bits wide, more than hil reads", sh,
+			    8 * NUM_BYTES);
+	if (!(c->value = pool_alloc(p->s, NUM_BYTES)))
+		return perr(p, w->col, "out of memory");
+	memcpy(c->value, v, NUM_BYTES);
+	c->vcol = (int)w->col;
 	return 0;
 }
 
@@ -592,14 +656,20 @@ static int parse_cmd(struct parser *p, struct hil_cmd *c)
 		c->col = (int)col;
 		rc = track(p, c) < 0;
 		break;
-	case HIL_CMD_PEEK:
 	case HIL_CMD_WATCH:
 	case HIL_CMD_UNWATCH:
 		rc = (c->port = want_port(p, 0)) < 0;
 		break;
+	case HIL_CMD_PEEK:
 	case HIL_CMD_EXPECT:
-		rc = (c->port = want_port(p, 0)) < 0 ||
-			want_value(p, c->port, "VALUE", "value", &c->value) < 0;
+		c->col = (int)p->w[p->next < p->nw ? p->next : 0].col;
+		c->port = want_name(p, 0, 1, &c->signal);
+		if (c->port < 0 && !c->signal)
+			return -1;
+		if (c->kind == HIL_CMD_EXPECT)
+			rc = c->signal
+				? want_signal_value(p, c) < 0
+				: want_value(p, c->port, "VALUE", "value", &c->value) < 0;
 		break;
 	case HIL_CMD_WAIT:
 		rc = parse_wait(p, c) < 0;
@@ -805,6 +875,8 @@ int hil_script_parse(struct hil_script *s, const char *path, const char *text,
 			  "'repeat' without 'end': a block ends with a line 'end'");
 		goto fail;
 	}
+	for (size_t i = 0; i < s->ncmds; i++)
+		s->nsignals += s->cmds[i].signal != NULL;
 	/* A scheduled poke the script never runs up to would never be made. */
 	for (size_t i = 0; i < s->ncmds; i++)
 		if (s->cmds[i].kind == HIL_CMD_POKE_AT &&
@@ -852,6 +924,64 @@ int hil_script_load(struct hil_script *s, const char *path, const struct hil_por
 	rc = hil_script_parse(s, path, text, ports, err, errlen);
 out:
 	free(text);
+	return rc;
+}
+
+/* A script names few signals; past this many, the lookups would cost more
+ * than the script is worth. */
+#define MAX_SIGNALS 4096
+
+int hil_script_bind(struct hil_script *s, const struct hil_ports *ports,
+		    hil_signal_width_fn width_of, void *user, char *err, size_t errlen)
+{
+	struct known {
+		const char *name;
+		unsigned width;
+	} *k = NULL;
+	size_t nk = 0;
+	char why[768], list[400], it[HIL_SCRIPT_ITER_LEN];
+	int rc = 0;
+	for (size_t i = 0; i < s->ncmds && !rc; i++) {
+		struct hil_cmd *c = &s->cmds[i];
+		if (!c->signal)
+			continue;
+		size_t j = 0;
+		while (j < nk && k[j].name != c->signal && strcmp(k[j].name, c->signal))
+			j++;
+		if (j == nk) {
+			if (!k && !(k = malloc(MAX_SIGNALS * sizeof(*k)))) {
+				rc = hil_fail(err, errlen, "%s: out of memory", s->path);
+				break;
+			}
+			if (nk == MAX_SIGNALS) {
+				rc = hil_fail(
+					err, errlen,
+					"%s:%d:%d: more than %d signals inside the DUT in "
+					"one script",
+					s->path, c->line, c->col, MAX_SIGNALS);
+				break;
+			}
+			k[nk].name = c->signal;
+			if (!width_of(user, c->signal, &k[nk].width, why, sizeof(why))) {
+				port_list(ports, list, sizeof(list));
+				rc = hil_fail(
+					err, errlen,
+					"%s:%d:%d: '%s' is no port of %s (ports: %s); %s",
+					s->path, c->line, c->col, c->signal, ports->top, list,
+					why);
+				break;
+			}
+			nk++;
+		}
+		c->width = k[j].width;
+		unsigned bits = c->value ? bit_length(c->value, NUM_BYTES) : 0;
+		if (bits > c->width)
+			rc = hil_fail(err, errlen,
+				      "%s:%d:%d: value is %u bits wide, signal '%s' has %u%s",
+				      s->path, c->line, c->vcol, bits, c->signal, c->width,
+				      hil_script_iteration(s, c, it));
+	}
+	free(k);
 	return rc;
 }
 

@@ -43,6 +43,9 @@ struct hil_direct {
 
 	int halted; /* the bridge stopped on a break or error: stop says which */
 	struct hil_report stop;
+
+	char scheme[16]; /* the target's kind, for messages: sim, netlist, ftdi, ... */
+	int internals;   /* a sim: model built for hil_peek_signal */
 };
 
 static int link_err(hil_t *h)
@@ -394,6 +397,33 @@ static int direct_stats(hil_t *h, struct hil_link_stats *s)
 	return HIL_OK;
 }
 
+/* The model stands still between runs; once the bridge has executed
+ * every command (the pokes at now included), its insides are at now. */
+static int direct_signal(hil_t *h, const char *name, uint8_t *val, unsigned *width)
+{
+	struct hil_direct *d = h->direct;
+	struct hil_transport *t = d->link.t;
+	if (!t->ops->signal)
+		return hil_seterr(h, HIL_E_ARG,
+				  "'%s': internal signals are simulation-only; a %s: target "
+				  "reaches the DUT's ports alone: read it on sim:DIR",
+				  name, d->scheme);
+	if (!d->internals)
+		return hil_seterr(h, HIL_E_ARG,
+				  "'%s': reading inside the DUT needs its model built for it: "
+				  "open the target with internals (hil_options.internals; in "
+				  "Python, hil.open(..., internals=True))",
+				  name);
+	int rc = flush_now(h);
+	if (rc == HIL_OK)
+		rc = direct_sync(h);
+	if (rc < 0)
+		return rc;
+	if (!t->ops->signal(t, name, val, HIL_MAX_PORT_BYTES, width))
+		return hil_seterr(h, HIL_E_ARG, "%s", t->err);
+	return HIL_OK;
+}
+
 static void direct_close(hil_t *h)
 {
 	struct hil_direct *d = h->direct;
@@ -413,6 +443,7 @@ const struct hil_backend hil_direct_backend = {
 	.wait = direct_wait,
 	.sync = direct_sync,
 	.stats = direct_stats,
+	.signal = direct_signal,
 	.close = direct_close,
 	.samples_with_run = 1,
 };
@@ -449,8 +480,18 @@ int hil_direct_open(hil_t *h, const struct hil_target *tg, const struct hil_opti
 		hil_fail(err, errlen, "%s: name the waveform file .vcd or .fst", opt->waves);
 		return HIL_E_ARG;
 	}
-	if (opt->waves)
-		what = fst ? "sim-fst" : "sim-vcd";
+	if (opt->internals && strcmp(what, "sim")) {
+		hil_fail(err, errlen,
+			 "internal signals are simulation-only: %s: targets reach the DUT's "
+			 "ports alone (read them on sim:DIR)",
+			 kind);
+		return HIL_E_ARG;
+	}
+	/* Each costs speed, so a model has it only when asked. */
+	static const char *const variant[2][3] = {
+		{"sim", "sim-vcd", "sim-fst"}, {"sim-peek", "sim-peek-vcd", "sim-peek-fst"}};
+	if (!strcmp(what, "sim"))
+		what = variant[!!opt->internals][opt->waves ? 1 + fst : 0];
 	if (hil_dut_prepare_opts(dir, opt->top, what, &dopt, &b, err, errlen) < 0)
 		return HIL_E_OPEN;
 	const char *ports_path = opt->ports ? opt->ports : b.ports_json;
@@ -462,6 +503,8 @@ int hil_direct_open(hil_t *h, const struct hil_target *tg, const struct hil_opti
 		hil_fail(err, errlen, "out of memory");
 		return HIL_E_OPEN;
 	}
+	snprintf(d->scheme, sizeof(d->scheme), "%s", kind);
+	d->internals = opt->internals;
 	struct hil_transport *t;
 	if (real)
 		t = hil_board_target_open(&bt, kind, dir, h->ports.signature, msg,

@@ -83,6 +83,28 @@ int hil_peek(hil_t *h, int port, uint8_t *val)
 	return rc < 0 ? rc : hil_record(h, HIL_LOG_SAMPLE, port, h->now, val);
 }
 
+int hil_peek_signal(hil_t *h, const char *name, uint8_t *val, unsigned *width)
+{
+	size_t n = name ? strlen(name) : 0;
+	if (!n || n > HIL_MAX_SIGNAL_NAME)
+		return hil_seterr(h, HIL_E_ARG,
+				  "name a signal inside the DUT, at most %d characters",
+				  HIL_MAX_SIGNAL_NAME);
+	for (size_t i = 0; i < n; i++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$.[]",
+			    name[i]))
+			return hil_seterr(h, HIL_E_ARG,
+					  "a signal's path holds Verilog names, dots and [N] "
+					  "only: the character 0x%02x is none of them",
+					  (unsigned char)name[i]);
+	if (!h->be->signal)
+		return hil_seterr(h, HIL_E_ARG,
+				  "'%s': internal signals are simulation-only, and a session "
+				  "through hild reads ports alone: open sim:DIR to read it",
+				  name);
+	return h->be->signal(h, name, val, width);
+}
+
 int hil_advance(hil_t *h, uint64_t n)
 {
 	if (n > CYCLE_MAX - h->now)

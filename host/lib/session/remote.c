@@ -287,11 +287,15 @@ int hil_remote_open(hil_t *h, const char *uri, const struct hil_options *opt, ch
 {
 	const char *spec = uri + 5;
 	json_t *req;
-	if ((opt->defines && *opt->defines) || (opt->includes && *opt->includes)) {
+	if ((opt->defines && *opt->defines) || (opt->includes && *opt->includes) ||
+	    opt->waves || opt->internals) {
 		hil_fail(err, errlen,
-			 "target %s: macros and --include folders do not go through hild; "
-			 "open sim:DIR to run the DUT here",
-			 uri);
+			 "target %s: %s do not go through hild; open sim:DIR to run the DUT "
+			 "here",
+			 uri,
+			 opt->waves               ? "waveforms"
+				 : opt->internals ? "internal signals"
+						  : "macros and --include folders");
 		return HIL_E_ARG;
 	}
 	if (!strncmp(spec, "sim:", 4)) {

@@ -38,6 +38,8 @@ struct hil_backend {
 		    uint64_t timeout, uint64_t *at);
 	int (*sync)(hil_t *h);
 	int (*stats)(hil_t *h, struct hil_link_stats *s);
+	/* hil_peek_signal, with a name hil.c has checked for its characters. */
+	int (*signal)(hil_t *h, const char *name, uint8_t *val, unsigned *width);
 	/* Frees what its open made, also after an open that failed half way. */
 	void (*close)(hil_t *h);
 	/* Does run read ports along with the run (one round trip), or does

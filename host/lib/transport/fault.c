@@ -139,11 +139,27 @@ static void fault_close(struct hil_transport *t)
 	free(f);
 }
 
+/* Reads inside the model do not cross the damaged link. */
+static int fault_signal(struct hil_transport *t, const char *name, uint8_t *val, size_t cap,
+			unsigned *width)
+{
+	struct fault *f = (struct fault *)t;
+	if (!f->in->ops->signal) {
+		hil_fail(t->err, sizeof(t->err), "the target has no internal signals");
+		return 0;
+	}
+	int r = f->in->ops->signal(f->in, name, val, cap, width);
+	if (!r)
+		hil_fail(t->err, sizeof(t->err), "%s", f->in->err);
+	return r;
+}
+
 static const struct hil_transport_ops fault_ops = {
-	fault_write,
-	fault_read,
-	fault_wait,
-	fault_close,
+	.write = fault_write,
+	.read = fault_read,
+	.wait = fault_wait,
+	.close = fault_close,
+	.signal = fault_signal,
 };
 
 struct hil_transport *hil_transport_fault(struct hil_transport *inner, const char *spec,

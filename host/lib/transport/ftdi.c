@@ -210,10 +210,10 @@ static void ftdi_close(struct hil_transport *t)
 }
 
 static const struct hil_transport_ops ftdi_ops = {
-	ftdi_write,
-	ftdi_read,
-	ftdi_wait,
-	ftdi_close,
+	.write = ftdi_write,
+	.read = ftdi_read,
+	.wait = ftdi_wait,
+	.close = ftdi_close,
 };
 
 static int setup(struct ftdi_tr *f, char *err, size_t errlen)

@@ -26,6 +26,8 @@ struct model {
 	int (*run)(struct hil_model *, const uint8_t *, size_t, size_t *, uint8_t *, size_t,
 		   size_t *, unsigned long);
 	void (*free_m)(struct hil_model *);
+	int (*signal)(struct hil_model *, const char *, uint8_t *, size_t, unsigned *, char *,
+		      size_t);
 	uint8_t in[QCAP], out[QCAP];
 	size_t in_len, out_pos, out_len;
 	int idle;
@@ -89,11 +91,19 @@ static void model_close(struct hil_transport *t)
 	free(s);
 }
 
+static int model_signal(struct hil_transport *t, const char *name, uint8_t *val, size_t cap,
+			unsigned *width)
+{
+	struct model *s = (struct model *)t;
+	return s->signal(s->m, name, val, cap, width, t->err, sizeof(t->err));
+}
+
 static const struct hil_transport_ops model_ops = {
-	model_write,
-	model_read,
-	model_wait,
-	model_close,
+	.write = model_write,
+	.read = model_read,
+	.wait = model_wait,
+	.close = model_close,
+	.signal = model_signal,
 };
 
 struct hil_transport *hil_transport_model(const char *so_path, const char *waves, char *err,
@@ -116,7 +126,8 @@ struct hil_transport *hil_transport_model(const char *so_path, const char *waves
 	*(void **)&make = dlsym(s->so, "hil_model_new");
 	*(void **)&s->run = dlsym(s->so, "hil_model_run");
 	*(void **)&s->free_m = dlsym(s->so, "hil_model_free");
-	if (!abi || !make || !s->run || !s->free_m || abi() != HIL_MODEL_ABI) {
+	*(void **)&s->signal = dlsym(s->so, "hil_model_signal");
+	if (!abi || !make || !s->run || !s->free_m || !s->signal || abi() != HIL_MODEL_ABI) {
 		hil_fail(err, errlen,
 			 "%s is not a hil model of this version (ABI %d): "
 			 "delete it and run again to rebuild",

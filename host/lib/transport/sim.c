@@ -75,10 +75,10 @@ done:
 }
 
 static const struct hil_transport_ops sim_ops = {
-	sim_write,
-	sim_read,
-	sim_wait,
-	sim_close,
+	.write = sim_write,
+	.read = sim_read,
+	.wait = sim_wait,
+	.close = sim_close,
 };
 
 struct hil_transport *hil_transport_sim(const char *sim_path, char *err, size_t errlen)

@@ -21,6 +21,11 @@ struct hil_transport_ops {
 	 * timeout_ms. Returns -1 on error. */
 	int (*wait)(struct hil_transport *t, int want_write, int timeout_ms);
 	void (*close)(struct hil_transport *t);
+	/* The in-process model only (NULL elsewhere): reads a signal inside
+	 * the DUT as it stands, between two runs (hil_model_signal). Returns
+	 * 1, or 0 with the reason in the transport's err. */
+	int (*signal)(struct hil_transport *t, const char *name, uint8_t *val, size_t cap,
+		      unsigned *width);
 };
 
 struct hil_transport {

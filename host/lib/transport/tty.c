@@ -76,10 +76,10 @@ static void tty_close(struct hil_transport *t)
 }
 
 static const struct hil_transport_ops tty_ops = {
-	tty_write,
-	tty_read,
-	tty_wait,
-	tty_close,
+	.write = tty_write,
+	.read = tty_read,
+	.wait = tty_wait,
+	.close = tty_close,
 };
 
 struct hil_transport *hil_transport_tty(const char *path, unsigned long baud, char *err,

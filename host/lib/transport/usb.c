@@ -276,7 +276,12 @@ static void usb_close(struct hil_transport *t)
 	free(u);
 }
 
-static const struct hil_transport_ops usb_ops = {usb_write, usb_read, usb_wait, usb_close};
+static const struct hil_transport_ops usb_ops = {
+	.write = usb_write,
+	.read = usb_read,
+	.wait = usb_wait,
+	.close = usb_close,
+};
 
 struct hil_transport *hil_transport_usb(const struct hil_board *b, const uint8_t *img,
 					size_t len, char *err, size_t errlen)
