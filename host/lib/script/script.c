@@ -963,12 +963,18 @@ int hil_script_bind(struct hil_script *s, const struct hil_ports *ports,
 			}
 			k[nk].name = c->signal;
 			if (!width_of(user, c->signal, &k[nk].width, why, sizeof(why))) {
+				/* A plain name may be a port misspelt. */
 				port_list(ports, list, sizeof(list));
-				rc = hil_fail(
-					err, errlen,
-					"%s:%d:%d: '%s' is no port of %s (ports: %s); %s",
-					s->path, c->line, c->col, c->signal, ports->top, list,
-					why);
+				if (strpbrk(c->signal, ".["))
+					rc = hil_fail(err, errlen, "%s:%d:%d: %s", s->path,
+						      c->line, c->col, why);
+				else
+					rc = hil_fail(
+						err, errlen,
+						"%s:%d:%d: '%s' is no port of %s (ports: "
+						"%s); %s",
+						s->path, c->line, c->col, c->signal,
+						ports->top, list, why);
 				break;
 			}
 			nk++;
