@@ -251,7 +251,10 @@ int cmd_run(int argc, char **argv)
 
 	if (usbsel_get(&sel, &ua, "run") < 0)
 		return 2;
-	const char *sim_dir = !target ? dir : !strncmp(target, "sim:", 4) ? target + 4 : NULL;
+	const char *sim_dir = !target              ? dir
+		: !strncmp(target, "sim:", 4)      ? target + 4
+		: !strncmp(target, "hild:sim:", 9) ? target + 9
+						   : NULL;
 	int inside = sim_dir && reads_inside(sim_dir, top, &da, script);
 	struct run r;
 	memset(&r, 0, sizeof(r));
@@ -276,13 +279,12 @@ int cmd_run(int argc, char **argv)
 	else if (target)
 		snprintf(uri, sizeof(uri), "%s", target);
 	/* hild takes parameters, not yet a top, macros or header folders; a
-	 * waveform is written here, by the model in this process, and signals
-	 * inside the DUT are read from it. */
+	 * waveform is written here, by the model in this process. */
 	else if (!direct && !top && !da.defines[0] && !da.includes[0] && !vcd_path &&
-		 !fst_path && !inside && hild_answers(err, sizeof(err)))
+		 !fst_path && hild_answers(err, sizeof(err)))
 		snprintf(uri, sizeof(uri), "hild:sim:%s", dir);
 	else if (!direct && !top && !da.defines[0] && !da.includes[0] && !vcd_path &&
-		 !fst_path && !inside && getenv("HIL_HILD") && *getenv("HIL_HILD")) {
+		 !fst_path && getenv("HIL_HILD") && *getenv("HIL_HILD")) {
 		/* Asked for by name: running without it would hide that. */
 		fprintf(stderr,
 			"hil run: HIL_HILD is set, but %s; --direct runs without hild\n", err);
@@ -312,7 +314,7 @@ int cmd_run(int argc, char **argv)
 				  .defines = da.defines_text,
 				  .includes = da.includes,
 				  .waves = sim ? (fst_path ? fst_path : vcd_path) : NULL,
-				  .internals = sim && inside};
+				  .internals = inside};
 	if (hil_open(&r.h, uri, &opt, err, sizeof(err)) < 0) {
 		fprintf(stderr, "hil run: %s\n", err);
 		return 2;

@@ -30,6 +30,7 @@ static const char *const state_names[] = {"free", "leased", "resetting", "offlin
 struct board {
 	char name[64], type[48], uri[1024], bitstream[1024];
 	char params[1024]; /* an on-demand sim's parameter overrides, canonical */
+	int internals;     /* an on-demand sim whose insides the session reads */
 	int ondemand;
 	int absent; /* offline because it is not plugged in */
 	enum state state;
@@ -46,7 +47,7 @@ struct waiter {
 	struct client *c;
 	json_t *id;
 	struct job *job;
-	int direct;
+	int direct, internals;
 	char board[64], type[48], sim[1000], params[1024];
 };
 
@@ -68,6 +69,11 @@ const char *board_bitstream(const struct board *b)
 const char *board_params(const struct board *b)
 {
 	return b->params;
+}
+
+int board_internals(const struct board *b)
+{
+	return b->internals;
 }
 
 int board_is_sim(const struct board *b)
@@ -369,6 +375,13 @@ int boards_wait(struct hild *d, struct client *c, json_t *id, json_t *req, char 
 	if (pj &&
 	    hil_params_canon(json_string_value(pj), params, sizeof(params), err, errlen) < 0)
 		return -1;
+	json_t *ij = json_object_get(req, "internals");
+	if (ij && (!sim || !json_is_boolean(ij))) {
+		snprintf(err, errlen,
+			 "\"internals\" (true or false) goes with \"sim\": signals inside the "
+			 "DUT are read in simulation only");
+		return -1;
+	}
 	struct waiter *w = calloc(1, sizeof(*w));
 	if (!w) {
 		snprintf(err, errlen, "out of memory");
@@ -376,6 +389,7 @@ int boards_wait(struct hild *d, struct client *c, json_t *id, json_t *req, char 
 	}
 	w->c = c;
 	w->direct = json_is_true(json_object_get(req, "direct"));
+	w->internals = json_is_true(ij);
 	w->id = json_incref(id);
 	snprintf(w->board, sizeof(w->board), "%s", name ? name : "");
 	snprintf(w->type, sizeof(w->type), "%s", type ? type : "");
@@ -407,7 +421,7 @@ int boards_wait_job(struct hild *d, struct job *j)
 
 /* An on-demand simulator board, counted against --max-sims until released. */
 static struct board *sim_board(struct hild *d, unsigned long n, const char *dut,
-			       const char *params)
+			       const char *params, int internals)
 {
 	struct board *b = calloc(1, sizeof(*b));
 	if (!b)
@@ -418,6 +432,7 @@ static struct board *sim_board(struct hild *d, unsigned long n, const char *dut,
 	snprintf(b->type, sizeof(b->type), "sim");
 	snprintf(b->uri, sizeof(b->uri), "sim:%s", dut);
 	snprintf(b->params, sizeof(b->params), "%s", params);
+	b->internals = internals;
 	b->next = d->boards;
 	d->boards = b;
 	d->nsims++;
@@ -434,7 +449,7 @@ int boards_adopt_sim(struct hild *d, struct job *j, const char *name, const char
 	 * boards are numbered past it, so no two share a name. */
 	if (n > d->next_sim)
 		d->next_sim = n;
-	struct board *b = sim_board(d, n, dut, "");
+	struct board *b = sim_board(d, n, dut, "", 0);
 	if (!b)
 		return -1;
 	boards_set_job(b, j);
@@ -445,7 +460,7 @@ static struct board *suitable(struct hild *d, const struct waiter *w)
 {
 	if (w->sim[0])
 		return d->nsims < d->cfg.max_sims
-			? sim_board(d, ++d->next_sim, w->sim, w->params)
+			? sim_board(d, ++d->next_sim, w->sim, w->params, w->internals)
 			: NULL;
 	for (struct board *b = d->boards; b; b = b->next)
 		if (b->state == FREE && !b->ondemand &&

@@ -223,6 +223,8 @@ const char *board_uri(const struct board *b);
 const char *board_bitstream(const struct board *b);
 /* An on-demand sim's parameter overrides ("" for none). */
 const char *board_params(const struct board *b);
+/* Is the on-demand sim's model built for reading signals inside the DUT? */
+int board_internals(const struct board *b);
 int board_is_sim(const struct board *b);
 void boards_set_job(struct board *b, struct job *j);
 /* A sim job whose runner outlived the last hild: its board (named as that

@@ -303,7 +303,8 @@ struct session *session_start(struct hild *d, struct board *b, struct client *ow
 			_exit(127);
 		const char *params = board_params(b);
 		execl(d->self, d->self, "--worker", board_uri(b), "/dev/fd/5", bit ? bit : "-",
-		      direct ? "direct" : "-", params[0] ? params : "-", (char *)NULL);
+		      direct ? "direct" : "-", params[0] ? params : "-",
+		      board_internals(b) ? "internals" : "-", (char *)NULL);
 		_exit(127);
 	}
 	close(sv[1]);

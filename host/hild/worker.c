@@ -181,6 +181,16 @@ static json_t *run_op(const char *op, json_t *req, int *rc, char *err, size_t er
 	uint64_t n, at;
 	int port = -1;
 	*rc = HIL_OK;
+	const char *signal = json_string_value(json_object_get(req, "signal"));
+	if (!strcmp(op, "peek") && signal) {
+		unsigned width;
+		char hex[3 + HIL_MAX_PORT_WIDTH / 4 + 1];
+		if ((*rc = hil_peek_signal(h, signal, val, &width)) != HIL_OK)
+			return NULL;
+		hil_value_format(val, width, hex);
+		return json_pack("{s:I,s:s,s:i}", "cycle", (json_int_t)hil_now(h), "value",
+				 hex, "width", (int)width);
+	}
 	if (strcmp(op, "step") && strcmp(op, "run") && strcmp(op, "advance") &&
 	    strcmp(op, "sync") && strcmp(op, "now") && strcmp(op, "stats") &&
 	    (port = port_arg(req, err, errlen)) < 0)
@@ -496,12 +506,13 @@ static json_t *next_request(uint8_t *buf, int *reply)
 
 int worker_main(int argc, char **argv)
 {
-	if (argc != 7)
+	if (argc != 8)
 		return 2;
 	const char *uri = argv[2], *log = argv[3], *bit = argv[4];
 	char err[1024];
 	struct hil_options opt = {.record = log,
-				  .params = strcmp(argv[6], "-") ? argv[6] : NULL};
+				  .params = strcmp(argv[6], "-") ? argv[6] : NULL,
+				  .internals = !strcmp(argv[7], "internals")};
 	if (strcmp(bit, "-") && configure(uri, bit, err, sizeof(err)) < 0) {
 		char msg[1200];
 		snprintf(msg, sizeof(msg), "configuring the board with %s: %s", bit, err);

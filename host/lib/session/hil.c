@@ -97,11 +97,6 @@ int hil_peek_signal(hil_t *h, const char *name, uint8_t *val, unsigned *width)
 					  "a signal's path holds Verilog names, dots and [N] "
 					  "only: the character 0x%02x is none of them",
 					  (unsigned char)name[i]);
-	if (!h->be->signal)
-		return hil_seterr(h, HIL_E_ARG,
-				  "'%s': internal signals are simulation-only, and a session "
-				  "through hild reads ports alone: open sim:DIR to read it",
-				  name);
 	return h->be->signal(h, name, val, width);
 }
 

@@ -151,6 +151,25 @@ static int remote_peek(hil_t *h, int port, uint8_t *val)
 	return rc;
 }
 
+static int remote_signal(hil_t *h, const char *name, uint8_t *val, unsigned *width)
+{
+	int rc = HIL_OK;
+	json_t *ok = call(h, json_pack("{s:s,s:s}", "op", "peek", "signal", name), &rc);
+	if (!ok)
+		return rc;
+	const char *v = json_string_value(json_object_get(ok, "value"));
+	json_int_t w = json_integer_value(json_object_get(ok, "width"));
+	char why[128];
+	if (!v || w < 1 || w > HIL_MAX_PORT_WIDTH ||
+	    hil_value_parse(v, (unsigned)w, val, HIL_MAX_PORT_BYTES, why, sizeof(why)) < 0)
+		rc = hil_seterr(h, HIL_E_LINK,
+				"hild sent a signal's peek reply without a valid value");
+	else
+		*width = (unsigned)w;
+	json_decref(ok);
+	return rc;
+}
+
 /* A break ends hild's run with an error, so *broke stays 0. hild reads
  * ports after the run, as a peek would: k is 0. */
 static int remote_run(hil_t *h, uint64_t target, int *broke, size_t k, const int *ports,
@@ -274,6 +293,7 @@ static void remote_close(hil_t *h)
 static const struct hil_backend remote_backend = {
 	.poke_at = remote_poke_at,
 	.peek = remote_peek,
+	.signal = remote_signal,
 	.run = remote_run,
 	.watch = remote_watch,
 	.wait = remote_wait,
@@ -288,14 +308,19 @@ int hil_remote_open(hil_t *h, const char *uri, const struct hil_options *opt, ch
 	const char *spec = uri + 5;
 	json_t *req;
 	if ((opt->defines && *opt->defines) || (opt->includes && *opt->includes) ||
-	    opt->waves || opt->internals) {
+	    opt->waves) {
 		hil_fail(err, errlen,
 			 "target %s: %s do not go through hild; open sim:DIR to run the DUT "
 			 "here",
-			 uri,
-			 opt->waves               ? "waveforms"
-				 : opt->internals ? "internal signals"
-						  : "macros and --include folders");
+			 uri, opt->waves ? "waveforms" : "macros and --include folders");
+		return HIL_E_ARG;
+	}
+	if (opt->internals && strncmp(spec, "sim:", 4)) {
+		hil_fail(
+			err, errlen,
+			"target %s: internal signals are simulation-only: a board reaches the "
+			"DUT's ports alone (read them on hild:sim:DIR or sim:DIR)",
+			uri);
 		return HIL_E_ARG;
 	}
 	if (!strncmp(spec, "sim:", 4)) {
@@ -307,6 +332,8 @@ int hil_remote_open(hil_t *h, const char *uri, const struct hil_options *opt, ch
 		req = json_pack("{s:s,s:s}", "op", "open", "sim", abs);
 		if (opt->params && *opt->params)
 			json_object_set_new(req, "params", json_string(opt->params));
+		if (opt->internals)
+			json_object_set_new(req, "internals", json_true());
 	} else if (opt->params && *opt->params) {
 		hil_fail(
 			err, errlen,
