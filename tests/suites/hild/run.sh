@@ -5,7 +5,8 @@
 # and the jobs surviving a SIGKILL; direct.py direct sessions (the data on
 # the worker's own socket) and a busy worker; hardening.py, isolation.py
 # (users), tls.py, load.py (attacks and users at once), params.py (a DUT's
-# parameters in opens and jobs), retention.py and
+# parameters in opens and jobs), internals.py (signals inside a sim's
+# DUT), retention.py and
 # storage.py (a full disk) the lab hardening
 # (issue 18); this
 # script adds the CLI through hild,
@@ -50,6 +51,8 @@ mkdir -p $w/load
 part $w/load.out timeout 600 python3 $py/load.py $HILD $HIL $w/load
 mkdir -p $w/params
 part $w/params.out timeout 300 python3 $py/params.py $HILD $HIL $w/params
+mkdir -p $w/internals
+part $w/internals.out timeout 300 python3 $py/internals.py $HILD $HIL $w/internals
 mkdir -p $w/retention
 part $w/retention.out timeout 300 python3 $py/retention.py $HILD $HIL $w/retention
 # The full-disk test mounts a tmpfs in a mount namespace of its own: it
