@@ -1,7 +1,8 @@
 """Signals inside the DUT through hild (issue 20): an open of a sim with
 "internals" reads them with {"op": "peek", "signal": PATH}, a session
 without it or a board refuses them with what to do, and `hil run` through
-hild prints the direct run's trace for a script that peeks inside. Starts
+hild and a job print the direct run's trace for a script that peeks
+inside. Starts
 its own hild.
 
     internals.py HILD HIL WORKDIR
@@ -61,6 +62,14 @@ def main():
           "u_acc.sum" in via.stdout and "through hild" in via.stderr,
           "hil run through hild peeks inside the DUT with the direct run's trace (%s)"
           % via.stderr.strip()[-200:])
+    with open(SCRIPT) as f:
+        j = c.ok("submit", script=f.read(), dut=HIER, sim=True)["job"]
+    res = c.ok("job_wait", job=j)
+    with open(os.path.join(d.state, "jobs", str(j), "trace.txt")) as f:
+        trace = f.read()
+    check(res["status"] == "pass" and trace == direct.stdout,
+          "a job whose script peeks inside the DUT passes with the direct run's trace (%s)"
+          % res["status"])
     c.close()
     check(d.stop() == 0, "hild stops cleanly")
 
