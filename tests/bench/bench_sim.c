@@ -60,7 +60,7 @@ int main(int argc, char **argv)
 {
 	if (argc < 4 || (argc > 4 && strcmp(argv[2], "program"))) {
 		fprintf(stderr,
-			"usage: bench_sim URI free|free-fst|stream|lockstep|rtt N, or "
+			"usage: bench_sim URI free|free-fst|free-peek|stream|lockstep|rtt N, or "
 			"bench_sim URI program N NAME=VALUE...\n");
 		return 2;
 	}
@@ -68,9 +68,11 @@ int main(int argc, char **argv)
 	uint64_t n = strtoull(argv[3], NULL, 10);
 	hil_t *h;
 	char err[1024], waves[64];
-	/* free-fst: the free run with every DUT signal traced to a file. */
+	/* free-fst: the free run with every DUT signal traced to a file;
+	 * free-peek: on the model whose internal signals can be read. */
 	snprintf(waves, sizeof(waves), "/tmp/hil-bench-%d.fst", (int)getpid());
-	struct hil_options opt = {.waves = strcmp(mode, "free-fst") ? NULL : waves};
+	struct hil_options opt = {.waves = strcmp(mode, "free-fst") ? NULL : waves,
+				  .internals = !strcmp(mode, "free-peek")};
 	if (hil_open(&h, argv[1], &opt, err, sizeof(err)) != 0) {
 		fprintf(stderr, "bench_sim: %s: %s\n", argv[1], err);
 		return 1;
@@ -104,7 +106,8 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (!strcmp(mode, "free") || !strcmp(mode, "free-fst") || !strcmp(mode, "program")) {
+	if (!strcmp(mode, "free") || !strcmp(mode, "free-fst") || !strcmp(mode, "free-peek") ||
+	    !strcmp(mode, "program")) {
 		unsigned long reports = 0;
 		if (hil_watch(h, out, watched, &reports) != 0 ||
 		    hil_run_until(h, hil_now(h) + n) != 0)
