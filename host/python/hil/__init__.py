@@ -11,7 +11,7 @@ a board (docs/python.md).
         assert dut.count.value == 10
 """
 from .client import Client
-from .dut import Condition, Dut, Port, Values
+from .dut import Condition, Dut, Port, Signal, Values
 from .dut import open_session as open
 from .aio import Event
 from .errors import ConnectionLost, HilError, NotRunning, Timeout
@@ -24,4 +24,5 @@ def connect(address=None, token=None, timeout=None, client="python"):
 
 
 __all__ = ["Client", "Condition", "ConnectionLost", "Dut", "Event", "HilError",
-           "NotRunning", "Port", "Timeout", "Values", "connect", "default_address", "open"]
+           "NotRunning", "Port", "Signal", "Timeout", "Values", "connect", "default_address",
+           "open"]

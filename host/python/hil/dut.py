@@ -117,6 +117,64 @@ class Port:
                                           "" if self.width == 1 else "s")
 
 
+class Signal:
+    """A signal inside the DUT, named by its path below the top:
+    dut.u_acc.sum is "u_acc.sum", dut.lane[1].r is "lane[1].r" (a generate
+    scope), dut.u_acc.hist[2] is "u_acc.hist[2]" (a word of a memory).
+    Simulation only, on a session opened with internals=True. A handle is
+    just a path: .value reads it at the current cycle as an int, as a
+    port's does, and a path that names no signal fails there with the
+    simulator's message, which lists what the scope holds. Internal signals
+    are read-only (poke the DUT's ports), cannot be waited on, and their
+    reads are not in the trace."""
+
+    def __init__(self, dut, path):
+        object.__setattr__(self, "_dut", dut)
+        object.__setattr__(self, "path", path)
+
+    @property
+    def value(self):
+        """The value at the current cycle (not written to the trace)."""
+        return self._dut._peek_signal(self.path)
+
+    def __getattr__(self, name):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return Signal(self._dut, self.path + "." + name)
+
+    def __getitem__(self, index):
+        if isinstance(index, bool) or not isinstance(index, int):
+            raise TypeError("%s[%r]: the index of a generate scope or a memory's word "
+                            "is a whole number, as in dut.lane[1].r or "
+                            "dut.u_mem.ram[3]" % (self.path, index))
+        return Signal(self._dut, "%s[%d]" % (self.path, index))
+
+    def __setattr__(self, name, value):
+        path = self.path if name == "value" else self.path + "." + name
+        raise HilError("bad_arg", "%s is inside the DUT: internal signals are read-only; "
+                       "poke the DUT's ports instead" % path)
+
+    def __call__(self, *args, **kwargs):
+        raise TypeError("dut.%s is no method of hil.Dut: on a session with internals, "
+                        "a name that is neither a port nor a method is a signal inside "
+                        "the DUT (read dut.%s.value)" % (self.path, self.path))
+
+    def __eq__(self, other):
+        if isinstance(other, Signal):
+            return self._dut is other._dut and self.path == other.path
+        raise TypeError("dut.%s is a signal inside the DUT: compare dut.%s.value (run_until() "
+                        "and wait() take ports alone)" % (self.path, self.path))
+
+    def __ne__(self, other):
+        return not self == other
+
+    def __hash__(self):
+        return hash(self.path)
+
+    def __repr__(self):
+        return "<signal %s inside %s>" % (self.path, self._dut.top)
+
+
 class Values(dict):
     """Port values by name, also as attributes: values.valid."""
 
@@ -156,7 +214,7 @@ def _op(fn):
 class Dut:
     """A leased DUT. Use as a context manager; see hil.open()."""
 
-    def __init__(self, conn, info, target, trace_limit=1000000):
+    def __init__(self, conn, info, target, trace_limit=1000000, internals=False):
         self._conn = conn
         self.trace_limit = trace_limit
         self.target = target
@@ -166,6 +224,7 @@ class Dut:
         self.params = info.get("params", "")
         self.signature = info["signature"]
         self.log = info.get("log")
+        self.internals = bool(internals)
         self._now = info["now"]
         self._sub = info["sub"]
         # A direct session's own events come from its worker, not from
@@ -195,11 +254,13 @@ class Dut:
         self._ended = None
         self.sched = aio.Scheduler(self)
         # Ports become attributes unless the name is taken by the API
-        # (dut.port(name) reaches those too).
+        # (dut.port(name) reaches those too). Not hasattr(self, ...): with
+        # internals every name is an attribute (a Signal).
         for p in info["ports"]:
             port = Port(self, p["name"], p["dir"], p["width"])
             self.ports[port.name] = port
-            if not hasattr(self, port.name) and not port.name.startswith("_"):
+            if not (hasattr(Dut, port.name) or port.name in self.__dict__ or
+                    port.name.startswith("_")):
                 setattr(self, port.name, port)
         conn.on_event(self._sub, self._event)
 
@@ -240,13 +301,29 @@ class Dut:
             raise HilError("bad_arg", "DUT %s has no port '%s'; its ports: %s" %
                            (self.top, name, ", ".join(self.ports))) from None
 
+    def signal(self, path):
+        """The signal inside the DUT at path below the top ("u_acc.sum",
+        "lane[1].r", "u_acc.hist[2]"), also for names that clash with the
+        API (see Signal). Needs a session opened with internals=True."""
+        if not self.internals:
+            raise HilError("bad_arg", "'%s': %s" % (path, self._internals_hint()))
+        return Signal(self, path)
+
     def __getattr__(self, name):
-        # Only what normal lookup did not find: a port name mistyped, most
-        # likely. Names with "_" stay plain, for copy and pickle.
+        # Only what normal lookup did not find: a signal inside the DUT on a
+        # session with internals, else a port name mistyped, most likely.
+        # Names with "_" stay plain, for copy and pickle.
         if name.startswith("_") or "ports" not in self.__dict__:
             raise AttributeError(name)
-        raise AttributeError("DUT %s has no port or attribute '%s'; its ports: %s" %
-                             (self.top, name, ", ".join(self.ports)))
+        if self.internals:
+            return Signal(self, name)
+        raise AttributeError("DUT %s has no port or attribute '%s'; its ports: %s; %s" %
+                             (self.top, name, ", ".join(self.ports), self._internals_hint()))
+
+    @staticmethod
+    def _internals_hint():
+        return ("signals inside the DUT are read in simulation, on a session opened "
+                "with hil.open(..., internals=True)")
 
     def __getitem__(self, name):
         return self.port(name)
@@ -280,6 +357,11 @@ class Dut:
     @_op
     def _peek(self, port, record):
         return self._read(port, record)
+
+    @_op
+    def _peek_signal(self, path):
+        # Never recorded: the trace holds ports alone, on every target.
+        return int(self._call("peek", signal=path)["value"], 16)
 
     # -- watches, per-cycle callbacks, the trace -----------------------------
 
@@ -663,7 +745,7 @@ class Dut:
             h[:] = [(end - 1, cur[name])] + [cv for cv in h if cv[0] >= end]
 
 
-def _split_target(target):
+def _split_target(target, internals=False):
     """hil.open's target: the open request's arguments and a description."""
     t = target[5:] if target.startswith("hild:") else target
     if t.startswith("sim:"):
@@ -675,6 +757,11 @@ def _split_target(target):
         return {"type": t[5:]}
     if target.startswith("hild:") and t and ":" not in t:
         return {"board": t}
+    scheme = t.split(":", 1)[0]
+    if internals and scheme in ("ce", "netlist", "uart", "ftdi", "tty"):
+        raise HilError("bad_arg", "%s: internal signals are simulation-only: a %s: target "
+                       "reaches the DUT's ports alone; read them on sim:DIR or "
+                       "hild:sim:DIR" % (target, scheme))
     raise HilError("bad_arg", "%s: the Python client reaches targets through hild: "
                    "sim:DIR, hild:sim:DIR, hild:BOARD or hild:type=T. For another "
                    "backend (netlist:, uart:, ftdi:, ...) list it as a board in hild's "
@@ -697,7 +784,7 @@ def _params_text(params):
 
 
 def open_session(target, address=None, token=None, timeout=None, client="python",
-                 trace_limit=1000000, params=None, waves=None):
+                 trace_limit=1000000, params=None, waves=None, internals=False):
     """Opens a session: sim:DIR (the model of the DUT in DIR, run in this
     process through libhil: no hild involved), hild:sim:DIR (the same model
     behind hild), hild:BOARD or hild:type=T (the first free board of type
@@ -707,17 +794,23 @@ def open_session(target, address=None, token=None, timeout=None, client="python"
     The trace keeps at most trace_limit reports (None: no limit); past it
     the next call raises HilError "trace_full". params overrides the top's
     parameters of a sim target: {"WIDTH": 16} (or "WIDTH=16"). waves names
-    a .fst or .vcd file for every DUT signal of an in-process sim:DIR."""
-    args = _split_target(target)
+    a .fst or .vcd file for every DUT signal of an in-process sim:DIR.
+    internals=True makes signals inside the DUT readable as dut.u_acc.sum
+    (see Signal) on a simulation: sim:DIR, hild:sim:DIR or a board of hild
+    whose URI is sim:DIR. Its model has every signal public and runs about
+    half as fast, so it is asked for; other targets refuse it."""
+    args = _split_target(target, internals)
     text = _params_text(params)
     if text:
         args["params"] = text
+    if internals:
+        args["internals"] = True
     if waves and target.startswith("hild:"):
         raise HilError("bad_arg", "waves=: every DUT signal comes from the simulator in "
                        "this process: open sim:DIR, not %s" % target)
     if not target.startswith("hild:"):
-        conn = Local(args["sim"], text, waves)
-        return Dut(conn, conn.info, target, trace_limit)
+        conn = Local(args["sim"], text, waves, internals)
+        return Dut(conn, conn.info, target, trace_limit, internals)
     conn = Connection(address, client=client, token=token, timeout=timeout)
     # Over the Unix socket the session's data skips hild: the open reply
     # passes the worker's socket (docs/client-protocol.md, direct sessions).
@@ -736,5 +829,5 @@ def open_session(target, address=None, token=None, timeout=None, client="python"
     except BaseException:
         conn.close()
         raise
-    return Dut(conn, info, target, trace_limit)
+    return Dut(conn, info, target, trace_limit, internals)
 

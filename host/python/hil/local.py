@@ -33,7 +33,8 @@ class _Ports(ctypes.Structure):
 class _Options(ctypes.Structure):
     _fields_ = [(name, ctypes.c_char_p)
                 for name in ("top", "ports", "faults", "record", "params", "defines")] + [
-        ("includes", ctypes.POINTER(ctypes.c_char_p)), ("waves", ctypes.c_char_p)]
+        ("includes", ctypes.POINTER(ctypes.c_char_p)), ("waves", ctypes.c_char_p),
+        ("internals", ctypes.c_int)]
 
 
 _WATCH_FN = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_int, ctypes.c_uint64,
@@ -64,6 +65,8 @@ def _library():
             ("hil_poke", [p, ctypes.c_int, u8p], ctypes.c_int),
             ("hil_poke_at", [p, ctypes.c_int, u64, u8p], ctypes.c_int),
             ("hil_peek", [p, ctypes.c_int, u8p], ctypes.c_int),
+            ("hil_peek_signal", [p, ctypes.c_char_p, u8p, ctypes.POINTER(ctypes.c_uint)],
+             ctypes.c_int),
             ("hil_advance", [p, u64], ctypes.c_int), ("hil_step", [p, u64], ctypes.c_int),
             ("hil_run_until", [p, u64], ctypes.c_int),
             ("hil_run_and_peek", [p, u64, ctypes.c_size_t, ctypes.POINTER(ctypes.c_int), u8p],
@@ -80,16 +83,18 @@ def _library():
 
 
 class Local:
-    """A session on the model of the DUT in dut_dir, in this process."""
+    """A session on the model of the DUT in dut_dir, in this process; with
+    internals, a model whose insides peek(signal=PATH) reads."""
 
     SUB = 1
 
-    def __init__(self, dut_dir, params=None, waves=None):
+    def __init__(self, dut_dir, params=None, waves=None, internals=False):
         self._lib = _library()
         self._h = ctypes.c_void_p()
         err = ctypes.create_string_buffer(4096)
         opt = _Options(params=params.encode() if params else None,
-                       waves=os.fsencode(waves) if waves else None)
+                       waves=os.fsencode(waves) if waves else None,
+                       internals=1 if internals else 0)
         rc = self._lib.hil_open(ctypes.byref(self._h), ("sim:" + dut_dir).encode(),
                                 ctypes.byref(opt), err, len(err))
         if rc != 0:
@@ -209,9 +214,19 @@ class Local:
         self._check(self._lib.hil_peek(self._h, i, self._buf))
         return "%#x" % int.from_bytes(bytes(self._buf[:nbytes]), "little")
 
-    def _op_peek(self, port):
-        v = self._read(port)
-        return {"cycle": self._lib.hil_now(self._h), "value": v}
+    def _op_peek(self, port=None, signal=None):
+        if signal is None:
+            v = self._read(port)
+            return {"cycle": self._lib.hil_now(self._h), "value": v}
+        # ctypes would end the name at a NUL and read another signal.
+        if "\0" in signal:
+            raise HilError("bad_arg", "a signal's path holds no NUL character")
+        width = ctypes.c_uint()
+        self._check(self._lib.hil_peek_signal(self._h, signal.encode(), self._buf,
+                                              ctypes.byref(width)))
+        raw = bytes(self._buf[:(width.value + 7) // 8])
+        return {"cycle": self._lib.hil_now(self._h),
+                "value": "%#x" % int.from_bytes(raw, "little"), "width": width.value}
 
     def _moved(self, peek):
         r = self._now()

@@ -44,10 +44,12 @@ def pytest_addoption(parser):
 
 def pytest_configure(config):
     config.addinivalue_line(
-        "markers", "hil(dut=DIR, board_type=T, top=NAME, params={NAME: VALUE}): the "
-        "DUT the test drives (default: the test file's directory), the board type it "
-        "runs on with --hil-target board, its top module (default: DIR's name) and "
-        "the top's parameter overrides (simulated targets)")
+        "markers", "hil(dut=DIR, board_type=T, top=NAME, params={NAME: VALUE}, "
+        "internals=True): the DUT the test drives (default: the test file's "
+        "directory), the board type it runs on with --hil-target board, its top "
+        "module (default: DIR's name), the top's parameter overrides (simulated "
+        "targets) and whether the test reads signals inside the DUT, dut.u_acc.sum "
+        "(simulated targets)")
 
 
 def _hild_program(opt):
@@ -124,7 +126,8 @@ def _marker(request):
     if not os.path.isabs(d):
         d = os.path.join(here, d)
     d = os.path.normpath(d)
-    return d, kw.get("board_type"), kw.get("top") or os.path.basename(d), kw.get("params")
+    return (d, kw.get("board_type"), kw.get("top") or os.path.basename(d), kw.get("params"),
+            bool(kw.get("internals")))
 
 
 def _target(request, dut_dir, board_type):
@@ -146,7 +149,7 @@ def _target(request, dut_dir, board_type):
 def dut(request):
     """The test's DUT, leased through hild for the test and closed after
     (with --hil-target local: run in this process)."""
-    dut_dir, board_type, top, params = _marker(request)
+    dut_dir, board_type, top, params, internals = _marker(request)
     waves_dir = request.config.getoption("--hil-waves")
     where = request.config.getoption("--hil-target")
     waves = None
@@ -164,7 +167,7 @@ def dut(request):
         target = _target(request, dut_dir, board_type)
         hild = request.getfixturevalue("hild")
     d = dutmod.open_session(target, address=hild, client="pytest " + request.node.nodeid,
-                            params=params, waves=waves)
+                            params=params, waves=waves, internals=internals)
     try:
         if d.top != top:
             pytest.fail("%s runs DUT %s (board %s); this test drives %s: give the board "

@@ -6,6 +6,7 @@
 #    test.hil;
 #  - the examples' Python tests in pytest's own process (--hil-target
 #    local, sim: through libhil) with no hild to be had, the same traces;
+#  - the marker's params and internals (signals inside the DUT);
 #  - the same tests on the netlist backend (boards of a running hild), with
 #    the same traces; tests/suites/python with --hil-target board on a
 #    configured board of the marker's type;
@@ -111,6 +112,26 @@ EOF
 HIL_HILD=$ROOT/$w/nobody.sock pyt params-sim -p hil.pytest_plugin $w/params
 HIL_HILD=$ROOT/$w/nobody.sock pyt params-local -p hil.pytest_plugin --hil-target local \
 	--hil-hild-bin /bin/false $w/params
+# The marker's internals=True: the test reads signals inside the DUT
+# (tests/suites/python/test_internals.py has the rest, in-process). Only
+# in-process: through hild (hild:sim:DIR) it depends on hild's side of it.
+mkdir -p $w/internals
+cat >$w/internals/test_marker_internals.py <<EOF
+import pytest
+
+
+@pytest.mark.hil(dut="$ROOT/tests/fixtures/duts/hier", internals=True)
+def test_reads_inside(dut):
+    assert dut.internals
+    dut.rst.value = 1
+    dut.step()
+    dut.rst.value = 0
+    dut.d.value = 5
+    dut.step()
+    assert (dut.u_acc.sum.value, dut.u_acc.next.value, dut.lane[1].r.value) == (5, 10, 6)
+EOF
+HIL_HILD=$ROOT/$w/nobody.sock pyt internals-local -p hil.pytest_plugin --hil-target local \
+	--hil-hild-bin /bin/false $w/internals
 # --hil-waves: every DUT signal of each test, one FST a test, from the
 # simulator in the test's process; the traces are those without it.
 HIL_HILD=$ROOT/$w/nobody.sock pyt waves -p hil.pytest_plugin --hil-hild-bin /bin/false \

@@ -77,7 +77,9 @@ def test_a_mistyped_port_names_the_ports(dut):
     with pytest.raises(AttributeError) as e:
         dut.akc.value = 1
     assert str(e.value) == ("DUT stamp has no port or attribute 'akc'; its ports: "
-                            "ack, now, got, seen, irq")
+                            "ack, now, got, seen, irq; signals inside the DUT are read "
+                            "in simulation, on a session opened with "
+                            "hil.open(..., internals=True)")
 
 
 def test_true_and_false_poke_as_one_and_zero(dut):
