@@ -1,15 +1,13 @@
 """Signals inside the DUT from Python: hil.open("sim:DIR", internals=True)
 on tests/fixtures/duts/hier (instances u_acc and u_big, a generate loop
 lane[0..1], a memory u_acc.hist, a 100-bit register wide), in this
-process. Through hild the open request carries "internals" and a read is a
-peek naming the signal; that is checked against a stand-in for hild, as
-hild's side is not the client's to test here."""
+process, and through a real hild (the open request carries "internals", a
+read is a peek naming the signal)."""
 import os
 
 import pytest
 
 import hil
-import hil.dut
 
 HIER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "fixtures",
                     "duts", "hier")
@@ -139,52 +137,21 @@ def test_other_targets_refuse_internals(scheme):
     assert e.value.code == "bad_arg" and "simulation-only" in e.value.message
 
 
-class FakeHild:
-    """Stands in for wire.Connection: keeps the requests, and answers them
-    as hild does (a signal's peek with its cycle, value and width)."""
-
-    address = "/nowhere/hild.sock"
-    requests = []
-
-    def __init__(self, *args, **kwargs):
-        self.closed = False
-        self._replies = {}
-
-    def send(self, op, **args):
-        self.requests.append(dict(args, op=op))
-        if op == "open":
-            r = {"session": "s1", "board": "sim-1", "top": "hier", "signature": "0",
-                 "now": 0, "sub": 1, "ports": [{"name": "d", "dir": "in", "width": 8}]}
-        elif op == "peek":
-            r = {"cycle": 4, "value": "0x2a", "width": 8}
-        else:
-            r = {}
-        self._replies[len(self.requests)] = r
-        return len(self.requests)
-
-    def reply(self, i):
-        return self._replies.pop(i)
-
-    def call(self, op, **args):
-        return self.reply(self.send(op, **args))
-
-    def take_fd(self):
-        return None
-
-    def on_event(self, sub, handler):
-        pass
-
-    def close(self):
-        self.closed = True
-
-
-def test_through_hild_the_requests_name_the_signal(monkeypatch):
-    monkeypatch.setattr(hil.dut, "Connection", FakeHild)
-    FakeHild.requests = []
-    with hil.open("hild:sim:" + HIER, internals=True) as dut:
+def test_through_hild(hild):
+    """The same reads through a hild (the one the plugin finds or starts):
+    the open asks for internals, each read is a peek naming the signal."""
+    with hil.open("hild:sim:" + HIER, address=hild, internals=True) as dut:
         assert dut.internals
-        assert dut.u_acc.hist[2].value == 0x2a and dut.cycle == 4
-        assert dut.trace == []
-    opens = [r for r in FakeHild.requests if r["op"] == "open"]
-    assert len(opens) == 1 and opens[0]["internals"] is True
-    assert {"op": "peek", "signal": "u_acc.hist[2]"} in FakeHild.requests
+        reset(dut)
+        dut.d.value = 5
+        dut.step()
+        assert dut.u_acc.sum.value == 5 and dut.u_acc.next.value == 10
+        assert dut.lane[1].r.value == 6 and dut.u_acc.hist[0].value == 5
+        assert dut.cycle == 2
+        with pytest.raises(hil.HilError) as e:
+            dut.u_acc.nosuch.value
+        assert "has no signal 'nosuch'" in e.value.message
+    with hil.open("hild:sim:" + HIER, address=hild) as dut:
+        with pytest.raises(AttributeError) as e:
+            dut.u_acc
+        assert "internals=True" in str(e.value)
