@@ -11,6 +11,24 @@
 #include "dutopts.h"
 #include "opts.h"
 
+/* Signals inside the DUT take their widths from the bare JSON the
+ * testbench is written from, so a name it lacks is an error at its line
+ * and column, as `hil run` makes one the model lacks. */
+static int bind_signals(struct hil_script *s, const struct hil_ports *p, const char *bare_json)
+{
+	char err[1024];
+	struct hil_oracle_dut *d = hil_oracle_dut_open(bare_json, p->top, err, sizeof(err));
+	if (!d) {
+		fprintf(stderr, "hil oracle: %s\n", err);
+		return -1;
+	}
+	int rc = hil_script_bind(s, p, hil_oracle_signal_width, d, err, sizeof(err));
+	if (rc < 0)
+		fprintf(stderr, "%s\n", err);
+	hil_oracle_dut_close(d);
+	return rc;
+}
+
 int cmd_oracle(int argc, char **argv)
 {
 	const char *dir = NULL, *top = NULL, *script = NULL;
@@ -41,9 +59,11 @@ int cmd_oracle(int argc, char **argv)
 		/* Already "FILE:LINE:COLUMN: message", as `hil run` prints it. */
 		fprintf(stderr, "%s\n", err);
 	} else {
-		if (hil_oracle_write(stdout, &s, &p, b.bare_json, err, sizeof(err)) < 0)
+		int bound = !s.nsignals || bind_signals(&s, &p, b.bare_json) == 0;
+		if (bound &&
+		    hil_oracle_write(stdout, &s, &p, b.bare_json, err, sizeof(err)) < 0)
 			fprintf(stderr, "hil oracle: %s\n", err);
-		else
+		else if (bound)
 			rc = 0;
 		hil_script_free(&s);
 	}

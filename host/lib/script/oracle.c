@@ -516,6 +516,278 @@ static json_t *load_bare(const char *path, char *err, size_t errlen)
 	return root;
 }
 
+/* ---- Signals inside the DUT ------------------------------------------ */
+
+struct hil_oracle_dut {
+	json_t *root;
+	const json_t *modules;
+	char *top, *json;
+};
+
+void hil_oracle_dut_close(struct hil_oracle_dut *d)
+{
+	if (!d)
+		return;
+	json_decref(d->root);
+	free(d->top);
+	free(d->json);
+	free(d);
+}
+
+struct hil_oracle_dut *hil_oracle_dut_open(const char *bare_json, const char *top, char *err,
+					   size_t errlen)
+{
+	struct hil_oracle_dut *d = calloc(1, sizeof(*d));
+	if (!d || !(d->top = strdup(top)) || !(d->json = strdup(bare_json))) {
+		hil_oracle_dut_close(d);
+		hil_fail(err, errlen, "out of memory");
+		return NULL;
+	}
+	if (!(d->root = load_bare(bare_json, err, errlen))) {
+		hil_oracle_dut_close(d);
+		return NULL;
+	}
+	d->modules = json_object_get(d->root, "modules");
+	if (!json_is_object(json_object_get(d->modules, top))) {
+		hil_fail(err, errlen,
+			 "%s: no module '%s': is this the Yosys JSON of "
+			 "DUT '%s'?",
+			 bare_json, top, top);
+		hil_oracle_dut_close(d);
+		return NULL;
+	}
+	return d;
+}
+
+/* One lookup of a path (`name`, as the script writes it): what it found,
+ * its width and its name in the testbench, or why not. */
+struct lookup {
+	const struct hil_oracle_dut *d;
+	const char *name;
+	unsigned width;
+	char path[MAX_HIER];
+	char *why;
+	size_t whylen;
+};
+
+__attribute__((format(printf, 2, 3))) static int not_found(struct lookup *l, const char *fmt,
+							   ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(l->why, l->whylen, fmt, ap);
+	va_end(ap);
+	return 0;
+}
+
+/* Memory `mem` of module m: words [*lo, *lo + *size) of *width bits, as
+ * `proc` leaves it (or as a $mem cell, should the JSON have collected it). */
+static int find_memory(const json_t *m, const char *mem, long *lo, long *size, long *width)
+{
+	const json_t *c = json_object_get(json_object_get(m, "memories"), mem);
+	const char *name;
+	if (json_is_object(c) && !json_integer_value(json_object_get(c, "hide_name"))) {
+		*lo = (long)json_integer_value(json_object_get(c, "start_offset"));
+		*size = (long)json_integer_value(json_object_get(c, "size"));
+		*width = (long)json_integer_value(json_object_get(c, "width"));
+		return 1;
+	}
+	json_object_foreach(json_object_get(m, "cells"), name, c)
+	{
+		const char *type = json_string_value(json_object_get(c, "type"));
+		const char *id = memid(c);
+		if (type && id && (!strcmp(type, "$mem") || !strcmp(type, "$mem_v2")) &&
+		    !strcmp(id, mem))
+			return !param_long(c, "OFFSET", lo) && !param_long(c, "SIZE", size) &&
+				!param_long(c, "WIDTH", width);
+	}
+	return 0;
+}
+
+/* What module m holds that a path can name, for a message: its signals,
+ * memories and instances, as far as `cap` goes. */
+static void contents(const struct hil_oracle_dut *d, const json_t *m, char *out, size_t cap)
+{
+	static const char *const kind[3][2] = {
+		{"netnames", "signals"}, {"memories", "memories"}, {"cells", "instances"}};
+	size_t o = 0;
+	out[0] = '\0';
+	for (int k = 0; k < 3; k++) {
+		const char *name;
+		const json_t *v;
+		int first = 1;
+		json_object_foreach(json_object_get(m, kind[k][0]), name, v)
+		{
+			const char *type = json_string_value(json_object_get(v, "type"));
+			if (json_integer_value(json_object_get(v, "hide_name")) ||
+			    (k == 2 && (!type || !json_object_get(d->modules, type))))
+				continue;
+			/* Room for the label, the name, a memory's range and ", ...". */
+			if (o + strlen(name) + 80 > cap) {
+				snprintf(out + o, cap - o, "%s...", o ? ", " : "");
+				return;
+			}
+			if (first)
+				o += (size_t)snprintf(out + o, cap - o,
+						      "%s%s: ", o ? "; " : "", kind[k][1]);
+			o += (size_t)snprintf(out + o, cap - o, "%s%s", first ? "" : ", ",
+					      name);
+			if (k == 1) {
+				long lo = (long)json_integer_value(
+					json_object_get(v, "start_offset"));
+				long size =
+					(long)json_integer_value(json_object_get(v, "size"));
+				o += (size_t)snprintf(out + o, cap - o, "[%ld:%ld]", lo,
+						      lo + size - 1);
+			}
+			first = 0;
+		}
+	}
+	if (!o)
+		snprintf(out, cap, "nothing a path can name");
+}
+
+/* Found: `name` in instance `scope` (word `*word` of it if a memory), this
+ * wide. The testbench must be able to name it, and hil to hold it. */
+static int found(struct lookup *l, const char *scope, const char *name, const long *word,
+		 long width)
+{
+	int named = hier(l->path, scope, name, 0);
+	size_t o = strlen(l->path);
+	if (named > 0)
+		return not_found(l,
+				 "'%s' is a wire Yosys made, which the testbench cannot name",
+				 l->name);
+	if (named < 0 ||
+	    (word &&
+	     (size_t)snprintf(l->path + o, MAX_HIER - o, "[%ld]", *word) >= MAX_HIER - o))
+		return not_found(l, "cannot write the name of '%s' in Verilog", l->name);
+	if (width < 1 || width > HIL_MAX_PORT_WIDTH)
+		return not_found(l, "'%s' is %ld bits wide; hil reads at most %d", l->name,
+				 width, HIL_MAX_PORT_WIDTH);
+	l->width = (unsigned)width;
+	return 1;
+}
+
+/* NAME[N], N decimal: the length of NAME, else 0. */
+static size_t word_of(const char *s, long *word)
+{
+	const char *br = strrchr(s, '[');
+	size_t n = strlen(s);
+	if (!br || br == s || n < 3 || s[n - 1] != ']' || br + 2 >= s + n ||
+	    strspn(br + 1, "0123456789") != (size_t)(s + n - 1 - (br + 1)))
+		return 0;
+	errno = 0;
+	*word = strtol(br + 1, NULL, 10);
+	return errno ? 0 : (size_t)(br - s);
+}
+
+/* Does a wire's name start with "scope."? */
+static int scope_prefix(const json_t *netnames, const char *scope)
+{
+	size_t n = strlen(scope);
+	const char *name;
+	const json_t *v;
+	json_object_foreach((json_t *)netnames, name, v)
+	{
+		if (!strncmp(name, scope, n) && name[n] == '.')
+			return 1;
+	}
+	return 0;
+}
+
+/* Looks up `rest`, what is left of the path below instance `scope` of
+ * module `mod`: a wire of the module (generate scopes included: Yosys
+ * names "lane[1].r" in the module that holds the loop), a word NAME[N] of
+ * one of its memories, or, through an instance (whose name may hold
+ * generate scopes too), something below it. The simulator's signals are
+ * the source's, and the JSON has the source's own names after `proc`.
+ * Returns 1 with l->width and l->path, or 0 with l->why. */
+static int find_signal(struct lookup *l, const char *mod, const char *scope, const char *rest,
+		       int depth)
+{
+	const json_t *m = json_object_get(l->d->modules, mod);
+	const json_t *cells = json_object_get(m, "cells");
+	const json_t *net = json_object_get(json_object_get(m, "netnames"), rest);
+	char base[MAX_HIER], sub[MAX_HIER], what[400];
+	long word, lo, size, width;
+	if (json_is_object(net) && !json_integer_value(json_object_get(net, "hide_name")))
+		return found(l, scope, rest, NULL,
+			     (long)json_array_size(json_object_get(net, "bits")));
+	size_t blen = word_of(rest, &word);
+	snprintf(base, sizeof(base), "%.*s", (int)(blen ? blen : strlen(rest)), rest);
+	if (find_memory(m, base, &lo, &size, &width)) {
+		if (!blen)
+			return not_found(
+				l,
+				"'%s' is a memory of words %ld to %ld: peek one word, "
+				"%s[N]",
+				l->name, lo, lo + size - 1, l->name);
+		if (word < lo || word - lo >= size)
+			return not_found(l, "'%s': %s has words %ld to %ld", l->name, base, lo,
+					 lo + size - 1);
+		return found(l, scope, base, &word, width);
+	}
+	if (blen && json_object_get(json_object_get(m, "netnames"), base))
+		return not_found(l, "'%s' is not a memory: peek %.*s", l->name,
+				 (int)(strlen(l->name) - strlen(rest) + blen), l->name);
+	/* An instance: the path up to a dot outside brackets, and on. */
+	int in = 0;
+	for (const char *c = rest;; c++) {
+		in += *c == '[' ? 1 : *c == ']' ? -1 : 0;
+		if (*c && (*c != '.' || in))
+			continue;
+		snprintf(sub, sizeof(sub), "%.*s", (int)(c - rest), rest);
+		const char *type = json_string_value(
+			json_object_get(json_object_get(cells, sub), "type"));
+		/* Yosys's own cells ($add, $dff) hold no signals. */
+		if (!type || (type[0] == '$' && !json_object_get(l->d->modules, type))) {
+			if (!*c)
+				break;
+			continue;
+		}
+		if (!json_object_get(l->d->modules, type))
+			return not_found(
+				l,
+				"'%.*s' is an instance of %s, whose insides are not in "
+				"the DUT's sources",
+				(int)(strlen(l->name) - strlen(c)), l->name, type);
+		if (!*c) {
+			contents(l->d, json_object_get(l->d->modules, type), what,
+				 sizeof(what));
+			return not_found(l, "'%s' is an instance, not a signal (%s)", l->name,
+					 what);
+		}
+		if (depth >= MAX_DEPTH)
+			return not_found(l, "'%s': instances nest deeper than %d levels",
+					 l->name, MAX_DEPTH);
+		char next[MAX_HIER];
+		if (hier(next, scope, sub, 1) != 0)
+			return not_found(l, "cannot write the name of '%s' in Verilog",
+					 l->name);
+		return find_signal(l, type, next, c + 1, depth + 1);
+	}
+	contents(l->d, m, what, sizeof(what));
+	if (scope_prefix(json_object_get(m, "netnames"), rest))
+		return not_found(l, "'%s' is a generate scope, not a signal (%s)", l->name,
+				 what);
+	if (rest == l->name)
+		return not_found(l, "%s has no signal '%s' in the DUT's Yosys JSON, %s (%s)",
+				 l->d->top, rest, l->d->json, what);
+	return not_found(l, "%.*s has no signal '%s' in the DUT's Yosys JSON, %s (%s)",
+			 (int)(rest - l->name - 1), l->name, rest, l->d->json, what);
+}
+
+int hil_oracle_signal_width(void *dut, const char *name, unsigned *width, char *why,
+			    size_t whylen)
+{
+	struct lookup l = {.d = dut, .name = name, .why = why, .whylen = whylen};
+	if (!find_signal(&l, l.d->top, "dut", name, 0))
+		return 0;
+	*width = l.width;
+	return 1;
+}
+
 /* ---- The script, seen statically ------------------------------------- */
 
 enum at_mode {
@@ -533,6 +805,16 @@ struct plan {
 	unsigned char *watched, *reported, *atpoked; /* per port */
 	size_t maxrep;
 	unsigned maxw;
+	/* The signals inside the DUT the script names, each once; a report of
+	 * one is keyed past the ports, number of ports + its index. */
+	size_t *sig; /* per command naming one: its index */
+	struct sig {
+		const char *name;
+		unsigned width;
+		char *path; /* its name in the testbench */
+		int peeked; /* else only expected: never reported */
+	} * sigs;
+	size_t nsigs;
 };
 
 struct at_key {
@@ -556,6 +838,10 @@ static void plan_free(struct plan *pl)
 	free(pl->watched);
 	free(pl->reported);
 	free(pl->atpoked);
+	for (size_t k = 0; k < pl->nsigs; k++)
+		free(pl->sigs[k].path);
+	free(pl->sigs);
+	free(pl->sig);
 }
 
 static uint64_t add_sat(uint64_t a, uint64_t b)
@@ -630,7 +916,8 @@ static int make_plan(struct plan *pl, const struct hil_script *s, const struct h
 			hi = add_sat(hi, c->cycle);
 			break;
 		case HIL_CMD_PEEK:
-			pl->reported[c->port] = 1;
+			if (c->port >= 0)
+				pl->reported[c->port] = 1;
 			acc++;
 			break;
 		case HIL_CMD_EXPECT:
@@ -672,6 +959,55 @@ static int make_plan(struct plan *pl, const struct hil_script *s, const struct h
 	return 0;
 }
 
+/* The signals inside the DUT the script names, and their names in the
+ * testbench. The script was bound to the same JSON (hil_oracle_signal_width),
+ * so each is found, as wide as bound. */
+static int plan_signals(struct plan *pl, const struct hil_script *s,
+			const struct hil_oracle_dut *d, char *err, size_t errlen)
+{
+	char why[768];
+	if (!s->nsignals)
+		return 0;
+	pl->sig = calloc(s->ncmds, sizeof(*pl->sig));
+	pl->sigs = calloc(s->nsignals, sizeof(*pl->sigs));
+	if (!pl->sig || !pl->sigs)
+		return hil_fail(err, errlen, "out of memory");
+	for (size_t i = 0; i < s->ncmds; i++) {
+		const struct hil_cmd *c = &s->cmds[i];
+		size_t j = 0;
+		if (!c->signal)
+			continue;
+		while (j < pl->nsigs && pl->sigs[j].name != c->signal &&
+		       strcmp(pl->sigs[j].name, c->signal))
+			j++;
+		if (j == pl->nsigs) {
+			struct lookup l = {
+				.d = d, .name = c->signal, .why = why, .whylen = sizeof(why)};
+			if (!find_signal(&l, d->top, "dut", c->signal, 0))
+				return hil_fail(err, errlen, "%s:%d:%d: %s", s->path, c->line,
+						c->col, why);
+			if (l.width != c->width)
+				return hil_fail(
+					err, errlen,
+					"%s:%d:%d: '%s' is %u bits wide in %s, but the "
+					"script was bound with %u: bind it with "
+					"hil_oracle_signal_width",
+					s->path, c->line, c->col, c->signal, l.width, d->json,
+					c->width);
+			if (!(pl->sigs[j].path = strdup(l.path)))
+				return hil_fail(err, errlen, "out of memory");
+			pl->sigs[j].name = c->signal;
+			pl->sigs[j].width = l.width;
+			pl->nsigs++;
+			if (l.width > pl->maxw)
+				pl->maxw = l.width;
+		}
+		pl->sig[i] = j;
+		pl->sigs[j].peeked |= c->kind == HIL_CMD_PEEK;
+	}
+	return 0;
+}
+
 /* ---- Verilog --------------------------------------------------------- */
 
 /* Text inside a Verilog string, or with `format` inside one that $display
@@ -691,11 +1027,11 @@ static void vstring(FILE *f, const char *s, int format)
 	}
 }
 
-static void literal(FILE *f, const struct hil_port *q, const uint8_t *v)
+static void literal(FILE *f, unsigned width, const uint8_t *v)
 {
 	char hex[3 + HIL_MAX_PORT_WIDTH / 4 + 1];
-	hil_value_format(v, q->width, hex);
-	fprintf(f, "%u'h%s", q->width, hex + 2);
+	hil_value_format(v, width, hex);
+	fprintf(f, "%u'h%s", width, hex + 2);
 }
 
 /* The block that ends the run at command c: the trace so far, then the
@@ -782,6 +1118,8 @@ static void write_tasks(FILE *f, const struct hil_ports *p, const struct plan *p
 	int any = 0;
 	for (size_t i = 0; i < p->n; i++)
 		any |= pl->reported[i];
+	for (size_t k = 0; k < pl->nsigs; k++)
+		any |= pl->sigs[k].peeked;
 	if (any) {
 		fprintf(f,
 			"            for (hil_f = 0; hil_f < rb_n; hil_f = hil_f + 1)\n"
@@ -792,6 +1130,14 @@ static void write_tasks(FILE *f, const struct hil_ports *p, const struct plan *p
 					"                %zu: $display(\"%%0d %s 0x%%h\", "
 					"rb_cyc, rb_val[hil_f][%u:0]);\n",
 					i, p->port[i].name, p->port[i].width - 1);
+		for (size_t k = 0; k < pl->nsigs; k++) {
+			if (!pl->sigs[k].peeked)
+				continue;
+			fprintf(f, "                %zu: $display(\"%%0d ", p->n + k);
+			vstring(f, pl->sigs[k].name, 1);
+			fprintf(f, " 0x%%h\", rb_cyc, rb_val[hil_f][%u:0]);\n",
+				pl->sigs[k].width - 1);
+		}
 		fprintf(f, "                endcase\n");
 	}
 	fprintf(f,
@@ -864,8 +1210,30 @@ static void write_tasks(FILE *f, const struct hil_ports *p, const struct plan *p
 static void write_poke(FILE *f, const struct hil_cmd *c, const struct hil_port *q)
 {
 	fprintf(f, "p%d = ", c->port);
-	literal(f, q, c->value);
+	literal(f, q->width, c->value);
 	fprintf(f, "; #1;");
+}
+
+/* A peek or expect of a signal inside the DUT, read where it is. */
+static void write_signal_cmd(FILE *f, const struct hil_script *s, const struct hil_ports *p,
+			     const struct plan *pl, size_t i)
+{
+	const struct hil_cmd *c = &s->cmds[i];
+	const struct sig *g = &pl->sigs[pl->sig[i]];
+	char v[3 + HIL_MAX_PORT_WIDTH / 4 + 1], args[MAX_HIER + 16];
+	if (c->kind == HIL_CMD_PEEK) {
+		fprintf(f, "        // %d: peek %s\n        report(%zu, %zu, %s);\n", c->line,
+			g->name, i, p->n + pl->sig[i], g->path);
+		return;
+	}
+	hil_value_format(c->value, g->width, v);
+	fprintf(f, "        // %d: expect %s %s\n        if (%s !== ", c->line, g->name, v,
+		g->path);
+	literal(f, g->width, c->value);
+	fputc(')', f);
+	snprintf(args, sizeof(args), ", now, %s", g->path);
+	end_run(f, s, c, 1, args, "expect %s at cycle %%0d: got 0x%%h, expected %s", g->name,
+		v);
 }
 
 static void write_cmd(FILE *f, const struct hil_script *s, const struct hil_ports *p,
@@ -878,6 +1246,10 @@ static void write_cmd(FILE *f, const struct hil_script *s, const struct hil_port
 	uint8_t masked[HIL_MAX_PORT_BYTES];
 	int line = c->line;
 
+	if (c->signal) {
+		write_signal_cmd(f, s, p, pl, i);
+		return;
+	}
 	switch (c->kind) {
 	case HIL_CMD_POKE:
 		hil_value_format(c->value, q->width, v);
@@ -932,7 +1304,7 @@ static void write_cmd(FILE *f, const struct hil_script *s, const struct hil_port
 		hil_value_format(c->value, q->width, v);
 		fprintf(f, "        // %d: expect %s %s\n        if (p%d !== ", line, q->name,
 			v, c->port);
-		literal(f, q, c->value);
+		literal(f, q->width, c->value);
 		fputc(')', f);
 		char args[32];
 		snprintf(args, sizeof(args), ", now, p%d", c->port);
@@ -1006,7 +1378,7 @@ static void write_main(FILE *f, const struct hil_script *s, const struct hil_por
 		fprintf(f,
 			"        pd_at[%zu] = 64'd%llu; pd_port[%zu] = %d; pd_val[%zu] = ", k,
 			(unsigned long long)c->cycle, k, c->port, k);
-		literal(f, &p->port[c->port], c->value);
+		literal(f, p->port[c->port].width, c->value);
 		fprintf(f, "; pd_on[%zu] = 1'b0;\n", k);
 	}
 	fprintf(f,
@@ -1025,20 +1397,16 @@ int hil_oracle_write(FILE *out, const struct hil_script *s, const struct hil_por
 {
 	struct walk w = {.json = bare_json, .err = err, .errlen = errlen};
 	struct plan pl;
-	json_t *root = load_bare(bare_json, err, errlen);
-	if (!root)
+	struct hil_oracle_dut *d = hil_oracle_dut_open(bare_json, p->top, err, errlen);
+	if (!d)
 		return -1;
-	w.modules = json_object_get(root, "modules");
-	int rc = -1;
-	if (!json_is_object(json_object_get(w.modules, p->top)))
-		hil_fail(err, errlen,
-			 "%s: no module '%s': is this the Yosys JSON of "
-			 "DUT '%s'?",
-			 bare_json, p->top, p->top);
-	else
-		rc = walk_module(&w, p->top, "dut", 0);
-	json_decref(root);
-	if (rc == 0 && (rc = make_plan(&pl, s, p, err, errlen)) == 0) {
+	w.modules = d->modules;
+	int rc = walk_module(&w, p->top, "dut", 0);
+	if (rc == 0 && (rc = make_plan(&pl, s, p, err, errlen)) == 0 &&
+	    (rc = plan_signals(&pl, s, d, err, errlen)) < 0)
+		plan_free(&pl);
+	hil_oracle_dut_close(d);
+	if (rc == 0) {
 		write_decls(out, s, p, &pl);
 		write_tasks(out, p, &pl);
 		write_main(out, s, p, &pl, &w.init);
