@@ -8,24 +8,64 @@
 # against tests/fixtures/vectors/vcounter, for the corners the examples do
 # not reach: failures, commands that cannot run, several evaluation points
 # in one cycle, repeat blocks (whose trace must also be that of the same
-# script written out).
+# script written out). A script that reads signals inside the DUT
+# (`peek u_acc.sum`) runs on the simulator alone: the ce: target must
+# refuse it, and hil run and the oracle must still agree.
 cd "$(dirname "$0")/../../.." || exit 2
 . tests/lib.sh
 HIL=${HIL:-build/asan/bin/hil}
 w=build/oracle
 mkdir -p $w
 
+# inside NAME DIR SCRIPT [--param NAME=VALUE]...: does the script peek or
+# expect a name that is none of the DUT's ports, so a signal inside it?
+# Told from the script's text and `hil ports`, not from what the targets
+# make of it; a DUT whose ports cannot be listed fails the check (status 2).
+inside() {
+	n=$1 d=$2 s=$3
+	shift 3
+	"$HIL" ports "$@" --dut "$d" >$w/$n.ports 2>&1 || return 2
+	awk 'NR > 2 { print $4 }' $w/$n.ports >$w/$n.portnames
+	[ -s $w/$n.portnames ] || return 2
+	sed 's/#.*//' "$s" | awk '$1 == "peek" || $1 == "expect" { print $2 }' |
+		grep -qvxFf $w/$n.portnames
+}
+
 # check NAME DIR SCRIPT [--param NAME=VALUE]...: the oracle's testbench is
 # compiled with the DUT's .v and .sv files (Icarus's -g2012 for these) and
-# run in the DUT's directory, where its $readmemh files are.
+# run in the DUT's directory, where its $readmemh files are. The exit
+# statuses land in $w/NAME.run.rc and $w/NAME.oracle.rc.
 check() {
 	n=$1 d=$2 s=$3
 	shift 3
+	inside "$n" "$d" "$s" "$@"
+	case $? in
+	0) sim=1 ;;
+	1) sim=0 ;;
+	*)
+		bad "$n: hil ports cannot list the DUT's ports" $w/$n.ports
+		return
+		;;
+	esac
 	"$HIL" run "$@" --dut "$d" "$s" >$w/$n.run.out 2>$w/$n.run.err
 	hrc=$?
+	echo $hrc >$w/$n.run.rc
 	"$HIL" run "$@" --target "ce:$d" "$s" >$w/$n.ce.out 2>$w/$n.ce.err
 	crc=$?
-	if [ $crc -ne $hrc ] || ! cmp -s $w/$n.run.out $w/$n.ce.out; then
+	if [ $sim -eq 1 ]; then
+		# Signals inside the DUT: simulation only. The run itself must
+		# have got past binding them, else run = oracle says little.
+		if [ $crc -ne 2 ] || [ -s $w/$n.ce.out ] ||
+			! grep -q "simulation-only" $w/$n.ce.err; then
+			bad "$n: the clock-enable model exits $crc, not 2 with 'simulation-only' for signals inside the DUT" $w/$n.ce.err
+			return
+		fi
+		if [ $hrc -eq 2 ]; then
+			bad "$n: hil run cannot run a script that reads inside the DUT" $w/$n.run.err
+			return
+		fi
+		ok "$n: ce: refuses the signals inside the DUT as simulation-only"
+	elif [ $crc -ne $hrc ] || ! cmp -s $w/$n.run.out $w/$n.ce.out; then
 		bad "$n: the RTL model exits $hrc, the clock-enable model $crc; trace diff (- RTL, + CE):"
 		diff -u $w/$n.run.out $w/$n.ce.out | tail -n +3 | head -n 20 | sed 's/^/    /'
 		sed "s/^/    ce stderr: /" $w/$n.ce.err | head -n 5
@@ -43,8 +83,10 @@ check() {
 	tb=$PWD/$w/$n.vvp
 	(cd "$d" && vvp -n "$tb") >$w/$n.oracle.out 2>$w/$n.oracle.err
 	orc=$?
+	echo $orc >$w/$n.oracle.rc
 	if [ $hrc -eq $orc ] && cmp -s $w/$n.run.out $w/$n.oracle.out; then
-		ok "$n: RTL = CE = oracle, $(wc -l <$w/$n.oracle.out) trace lines, exit $orc"
+		[ $sim -eq 1 ] && eq="RTL = oracle" || eq="RTL = CE = oracle"
+		ok "$n: $eq, $(wc -l <$w/$n.oracle.out) trace lines, exit $orc"
 		return
 	fi
 	bad "$n: hil run exits $hrc, the oracle $orc; trace diff (- hil run, + oracle):"
@@ -66,6 +108,13 @@ for d in examples/*/ tests/fixtures/duts/*/; do
 		*) check "$n" "$d" "$s" ;;
 		esac
 	done
+done
+for n in hier cpu-inside; do
+	if [ "$(cat $w/$n.run.rc 2>/dev/null)" = 0 ] && [ -s $w/$n.run.out ]; then
+		ok "$n: reads inside the DUT and passes, $(wc -l <$w/$n.run.out) trace lines"
+	else
+		bad "$n: does not pass on hil run (exit $(cat $w/$n.run.rc 2>/dev/null))" $w/$n.run.err
+	fi
 done
 
 # vcounter: rst, en in; count (8 bits), wrap = en && count == 255 out.
@@ -222,5 +271,106 @@ for e in run oracle; do
 		bad "repeat_fails: $e's message is not '$msg'" $w/vcounter-repeat_fails.$e.err
 	fi
 done
+
+# Signals inside tests/fixtures/duts/hier (instances u_acc and u_big of
+# hier_acc, generate scopes lane[0] and lane[1], memories hist, a 100-bit
+# register wide), against its ports.
+h=tests/fixtures/duts/hier
+hscript() {
+	cat >$w/$1.hil
+	check "hier-$1" $h $w/$1.hil
+}
+# An expect of a signal that fails in the second pass of a repeat block.
+hscript inside_fails <<'EOF'
+poke rst 1
+step 1
+poke rst 0
+repeat 2
+    poke d 3
+    step 2
+    peek u_acc.sum
+    expect u_big.sum 0x6
+end
+peek u_big.sum
+EOF
+msg="$w/inside_fails.hil:8: expect u_big.sum at cycle 5: got 0x00c, expected 0x006 (repeat iteration 2 of 2)"
+for e in run oracle; do
+	if [ "$(cat $w/hier-inside_fails.$e.rc 2>/dev/null)" = 1 ] &&
+		grep -qxF "$msg" $w/hier-inside_fails.$e.err; then
+		ok "inside_fails: $e exits 1 and names the signal, the line and the iteration"
+	else
+		bad "inside_fails: $e does not exit 1 with '$msg'" $w/hier-inside_fails.$e.err
+	fi
+done
+# Nested repeat blocks that read inside the DUT between reports of its
+# ports in the same cycles (a watch, several evaluation points in one
+# cycle): each cycle's lines in the order of the commands, as for ports.
+# inside_unrolled.hil is the same script written out.
+hscript inside_repeat <<'EOF'
+poke rst 1
+step 1
+poke rst 0
+watch q8
+repeat 3
+    poke d 0x11
+    repeat 2
+        step 1
+        peek u_acc.hist[0]
+        peek lane[0].r
+        expect lane[1].r 2
+        peek q12
+        peek u_big.sum
+    end
+    poke d 0x80
+    step 0
+    peek u_acc.next
+    peek u_acc.n
+    poke d 0x7
+    step 0
+    peek u_big.next
+    peek wide
+end
+peek u_acc.hist[3]
+peek u_big.hist[1]
+EOF
+{
+	printf 'poke rst 1\nstep 1\npoke rst 0\nwatch q8\n'
+	for i in 1 2 3; do
+		echo "poke d 0x11"
+		for j in 1 2; do
+			printf 'step 1\npeek u_acc.hist[0]\npeek lane[0].r\nexpect lane[1].r 2\n'
+			printf 'peek q12\npeek u_big.sum\n'
+		done
+		printf 'poke d 0x80\nstep 0\npeek u_acc.next\npeek u_acc.n\n'
+		printf 'poke d 0x7\nstep 0\npeek u_big.next\npeek wide\n'
+	done
+	printf 'peek u_acc.hist[3]\npeek u_big.hist[1]\n'
+} | hscript inside_unrolled
+r=$w/hier-inside_repeat.run.out
+if [ "$(cat $w/hier-inside_repeat.run.rc 2>/dev/null)" = 0 ] && [ -s $r ] &&
+	cmp -s $r $w/hier-inside_unrolled.run.out; then
+	ok "inside_repeat: passes, the trace of the script written out, $(wc -l <$r) lines"
+else
+	bad "inside_repeat: fails, or its trace differs from that of the script written out (- repeat, + unrolled):"
+	diff -u $r $w/hier-inside_unrolled.run.out | tail -n +3 | head -n 20 | sed 's/^/    /'
+fi
+
+# Names the bare Yosys JSON lacks: hil oracle says so at the line and
+# column, as hil run does for those its model lacks, and writes nothing.
+oracle_refuses() {
+	printf 'poke rst 1\nstep 1\n%s\n' "$1" >$w/hier-bad.hil
+	"$HIL" oracle --dut $h $w/hier-bad.hil >$w/hier-bad.tb.v 2>$w/hier-bad.err
+	rc=$?
+	if [ $rc -eq 2 ] && [ ! -s $w/hier-bad.tb.v ] &&
+		grep -qF "$w/hier-bad.hil:3:$2: $3" $w/hier-bad.err; then
+		ok "oracle refuses '$1': $3"
+	else
+		bad "oracle on '$1' exits $rc, not 2 with '$w/hier-bad.hil:3:$2: $3'" $w/hier-bad.err
+	fi
+}
+oracle_refuses "peek u_acc.nope" 6 "u_acc has no signal 'nope' in the DUT's Yosys JSON"
+oracle_refuses "peek nope" 6 "'nope' is no port of hier (ports: rst, d, q8, q12); hier has no signal 'nope' in the DUT's Yosys JSON"
+oracle_refuses "expect u_acc.hist[4] 0" 8 "'u_acc.hist[4]': hist has words 0 to 3"
+oracle_refuses "expect lane[1].r 0x10" 18 "value is 5 bits wide, signal 'lane[1].r' has 4"
 
 summary
