@@ -2,8 +2,9 @@
  * every error with its line and column, values of 1 to 256 bits in every
  * base (the decimal limits computed with Python: 2**64, 2**65, 2**128,
  * 2**256), repeat blocks (expanded as if written out, bounded, and named in
- * the messages that depend on the iteration), and random input, which must
- * only ever be accepted or refused. */
+ * the messages that depend on the iteration), signals inside the DUT (bound
+ * to their widths by hil_script_bind), and random input, which must only
+ * ever be accepted or refused. */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -131,7 +132,9 @@ static void test_errors(void)
 	fails("POKE a 1",
 	      "t.hil:1:1: unknown command 'POKE' (keywords are lower "
 	      "case: 'poke')");
-	fails("peek cnt", "t.hil:1:6: unknown port 'cnt' (ports: " PORT_LIST ")");
+	/* (peek and expect take such a name for a signal inside the DUT, for
+	 * hil_script_bind to find or refuse: test_signals) */
+	fails("watch cnt", "t.hil:1:7: unknown port 'cnt' (ports: " PORT_LIST ")");
 	fails("poke A 1", "t.hil:1:6: unknown port 'A' (ports: " PORT_LIST ")");
 	fails("watch clk",
 	      "t.hil:1:7: 'clk' is the clock, which hil drives; it is "
@@ -659,13 +662,85 @@ static void test_load(void)
 	if (f) {
 		for (int i = 0; i < 20000; i++)
 			fprintf(f, "poke a %d\nstep 1\n", i % 256);
-		fprintf(f, "peek nope\n");
+		fprintf(f, "watch nope\n");
 		fclose(f);
 		CHECK(hil_script_load(&s, path, &ports, e, sizeof(e)) == -1);
-		snprintf(want, sizeof(want), "%s:40001:6: unknown port 'nope'", path);
+		snprintf(want, sizeof(want), "%s:40001:7: unknown port 'nope'", path);
 		CHECK(!strncmp(e, want, strlen(want)));
 	}
 	unlink(path);
+}
+
+/* Signals of a pretend DUT: u.r (4 bits) and the words of m[0:3] (12). */
+static int width_of(void *user, const char *name, unsigned *width, char *why, size_t whylen)
+{
+	++*(int *)user;
+	if (!strcmp(name, "u.r") ||
+	    (!strncmp(name, "m[", 2) && name[2] >= '0' && name[2] <= '3' &&
+	     !strcmp(name + 3, "]"))) {
+		*width = name[0] == 'u' ? 4 : 12;
+		return 1;
+	}
+	if (!strcmp(name, "m[4]"))
+		snprintf(why, whylen, "m has words 0 to 3");
+	else
+		snprintf(why, whylen, "dut has no signal '%s'", name);
+	return 0;
+}
+
+/* The script binds with this message, or without one if want is NULL. */
+static void binds(const char *text, const char *want)
+{
+	int calls = 0;
+	char e[1024] = "";
+	if (!parses(text)) {
+		CHECK(!"parses");
+		return;
+	}
+	int rc = hil_script_bind(&S, &ports, width_of, &calls, e, sizeof(e));
+	if (want ? rc != -1 || strcmp(e, want) : rc != 0) {
+		fprintf(stderr, "script:   %.200s\nmessage:  %s\nexpected: %s\n", text, e,
+			want ? want : "(none)");
+		CHECK(!"bind message");
+	}
+}
+
+/* Peeks and expects of names that are no port: kept for hil_script_bind,
+ * which asks for each signal's width once and checks expect values. */
+static void test_signals(void)
+{
+	CHECK(parses("peek u.r\nexpect m[2] 0xfff\npeek a\nrepeat 2\npeek u.r\nend"));
+	CHECK(S.ncmds == 5 && S.nsignals == 4);
+	const struct hil_cmd *c = S.cmds;
+	CHECK(c[0].kind == HIL_CMD_PEEK && c[0].port == -1 && c[0].signal &&
+	      !strcmp(c[0].signal, "u.r") && c[0].col == 6 && !c[0].value);
+	CHECK(c[1].kind == HIL_CMD_EXPECT && c[1].port == -1 && !strcmp(c[1].signal, "m[2]") &&
+	      c[1].col == 8 && c[1].vcol == 13 && c[1].value[0] == 0xff &&
+	      c[1].value[1] == 0x0f);
+	CHECK(c[2].port == 0 && !c[2].signal);
+	int calls = 0;
+	char e[1024];
+	CHECK(hil_script_bind(&S, &ports, width_of, &calls, e, sizeof(e)) == 0);
+	CHECK(calls == 2 && c[0].width == 4 && c[1].width == 12 && c[3].width == 4 &&
+	      c[4].width == 4);
+
+	binds("expect u.r 15\nexpect m[0] 0xabc", NULL);
+	binds("expect m[3] 0x1fff", "t.hil:1:13: value is 13 bits wide, signal 'm[3]' has 12");
+	binds("repeat 2\nexpect u.r 0x10\nend",
+	      "t.hil:2:12: value is 5 bits wide, signal 'u.r' has 4 (repeat iteration 1 of 2)");
+	/* A plain name may be a port misspelt; a path is not. */
+	binds("step 1\npeek cnt",
+	      "t.hil:2:6: 'cnt' is no port of dut (ports: " PORT_LIST "); dut has no signal "
+	      "'cnt'");
+	binds("peek x.y", "t.hil:1:6: dut has no signal 'x.y'");
+	binds("peek m[4]", "t.hil:1:6: m has words 0 to 3");
+	/* Signals are read, never watched, waited on or poked. */
+	fails("watch u.r",
+	      "t.hil:1:7: unknown port 'u.r' (ports: " PORT_LIST
+	      "); signals inside the DUT can be peeked and expected, not watched "
+	      "or waited on");
+	fails("poke u.r 1", "t.hil:1:6: unknown port 'u.r' (ports: " PORT_LIST ")");
+	fails("expect u.r", "t.hil:1:11: missing VALUE: the command is 'expect PORT VALUE'");
 }
 
 /* Random lines from words of the language and random bytes: the parser
@@ -731,7 +806,13 @@ static void test_random(void)
 				const struct hil_cmd *c = &S.cmds[k];
 				CHECK(c->port >= -1 && c->port < (int)ports.n);
 				CHECK(c->cycle < (1ull << 48));
-				if (c->value) {
+				/* A signal inside the DUT: its value is checked
+				 * by hil_script_bind. */
+				CHECK(!c->signal ||
+				      (c->port == -1 &&
+				       (c->kind == HIL_CMD_PEEK ||
+					c->kind == HIL_CMD_EXPECT)));
+				if (c->value && !c->signal) {
 					const struct hil_port *q = &pv[c->port];
 					CHECK(q->width % 8 == 0 ||
 					      !(c->value[q->nbytes - 1] >> (q->width % 8)));
@@ -749,6 +830,7 @@ int main(void)
 	test_commands();
 	test_errors();
 	test_repeat();
+	test_signals();
 	test_widths();
 	test_numbers();
 	test_format();
