@@ -242,7 +242,9 @@ EOF
 		echo "step 1"
 	done
 	printf 'run 900\npeek count\n'
-} | script unrolled
+} >$w/unrolled.hil
+# (not piped into `script`: a pipeline's checks would count in a subshell)
+check vcounter-unrolled $v $w/unrolled.hil
 r=$w/vcounter-repeat.run.out
 if [ -s $r ] && cmp -s $r $w/vcounter-unrolled.run.out; then
 	ok "repeat: the trace of the script written out, $(wc -l <$r) lines"
@@ -345,7 +347,8 @@ EOF
 		printf 'poke d 0x7\nstep 0\npeek u_big.next\npeek wide\n'
 	done
 	printf 'peek u_acc.hist[3]\npeek u_big.hist[1]\n'
-} | hscript inside_unrolled
+} >$w/inside_unrolled.hil
+check hier-inside_unrolled $h $w/inside_unrolled.hil
 r=$w/hier-inside_repeat.run.out
 if [ "$(cat $w/hier-inside_repeat.run.rc 2>/dev/null)" = 0 ] && [ -s $r ] &&
 	cmp -s $r $w/hier-inside_unrolled.run.out; then
