@@ -9,6 +9,7 @@
 #include "cmds.h"
 #include "hil/dut.h"
 #include "hil/hil.h"
+#include "hil/oracle.h"
 #include "hil/script.h"
 #include "hil/client.h"
 #include "dutopts.h"
@@ -184,9 +185,23 @@ static int signal_width(void *user, const char *name, unsigned *width, char *why
 	return 0;
 }
 
+/* Before a model is built for a script that reads inside the DUT, a plain
+ * name (likely a port misspelt) is looked up in the bare DUT, which is at
+ * hand; a path is left to the model, which knows it best. */
+static int plain_name_width(void *dut, const char *name, unsigned *width, char *why,
+			    size_t whylen)
+{
+	if (strpbrk(name, ".[")) {
+		*width = HIL_MAX_PORT_WIDTH;
+		return 1;
+	}
+	return hil_oracle_signal_width(dut, name, width, why, whylen);
+}
+
 /* Does the script read signals inside the DUT of DIR? Then its model must
- * be built for it, and run here. A script or DUT that does not load says
- * so later, from the run itself. */
+ * be built for it. Returns 1 yes, 0 no (or the DUT or script does not load:
+ * the run itself says so), -1 after printing why a name is neither a port
+ * nor a signal. */
 static int reads_inside(const char *dir, const char *top, const struct dutopts_args *da,
 			const char *script)
 {
@@ -203,6 +218,15 @@ static int reads_inside(const char *dir, const char *top, const struct dutopts_a
 	int inside = 0;
 	if (hil_script_load(&s, script, &p, err, sizeof(err)) == 0) {
 		inside = s.nsignals > 0;
+		struct hil_oracle_dut *bare = inside
+			? hil_oracle_dut_open(b.bare_json, p.top, err, sizeof(err))
+			: NULL;
+		if (bare &&
+		    hil_script_bind(&s, &p, plain_name_width, bare, err, sizeof(err)) < 0) {
+			fprintf(stderr, "%s\n", err);
+			inside = -1;
+		}
+		hil_oracle_dut_close(bare);
 		hil_script_free(&s);
 	}
 	hil_ports_free(&p);
@@ -255,7 +279,9 @@ int cmd_run(int argc, char **argv)
 		: !strncmp(target, "sim:", 4)      ? target + 4
 		: !strncmp(target, "hild:sim:", 9) ? target + 9
 						   : NULL;
-	int inside = sim_dir && reads_inside(sim_dir, top, &da, script);
+	int inside = sim_dir ? reads_inside(sim_dir, top, &da, script) : 0;
+	if (inside < 0)
+		return 2;
 	struct run r;
 	memset(&r, 0, sizeof(r));
 	char uri[4200], err[1024];

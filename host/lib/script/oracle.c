@@ -772,10 +772,9 @@ static int find_signal(struct lookup *l, const char *mod, const char *scope, con
 		return not_found(l, "'%s' is a generate scope, not a signal (%s)", l->name,
 				 what);
 	if (rest == l->name)
-		return not_found(l, "%s has no signal '%s' in the DUT's Yosys JSON, %s (%s)",
-				 l->d->top, rest, l->d->json, what);
-	return not_found(l, "%.*s has no signal '%s' in the DUT's Yosys JSON, %s (%s)",
-			 (int)(rest - l->name - 1), l->name, rest, l->d->json, what);
+		return not_found(l, "%s has no signal '%s' (%s)", l->d->top, rest, what);
+	return not_found(l, "%.*s has no signal '%s' (%s)", (int)(rest - l->name - 1), l->name,
+			 rest, what);
 }
 
 int hil_oracle_signal_width(void *dut, const char *name, unsigned *width, char *why,

@@ -30,8 +30,33 @@ done
 
 v=tests/fixtures/vectors/vcounter
 printf 'poke rst 1\nstep 2\npeek cnt\n' >$w/unknown_port.hil
-expect "unknown port names line and column" 2 "unknown_port.hil:3:6:" \
+expect "unknown port names line and column" 2 \
+	"unknown_port.hil:3:6: 'cnt' is no port of vcounter (ports: rst, en, count, wrap); vcounter has no signal 'cnt'" \
 	"$HIL" run --dut $v $w/unknown_port.hil
+# Signals inside the DUT (tests/fixtures/duts/hier): a name the DUT lacks,
+# at its line and column with what the scope holds, a memory without its
+# word, what only ports can do, and targets without insides.
+h=tests/fixtures/duts/hier
+printf 'step 1\npeek u_acc.summ\n' >$w/no_signal.hil
+expect "a path the DUT lacks names line, column and what the scope holds" 2 \
+	"no_signal.hil:2:6: u_acc has no signal 'summ' (signals: clk, d, hist[0:3], n, next, q, rst, sum)" \
+	"$HIL" run --dut $h $w/no_signal.hil
+printf 'peek u_acc.hist\n' >$w/memory.hil
+expect "a memory is peeked a word at a time" 2 \
+	"memory.hil:1:6: 'u_acc.hist' is a memory [0:3]: peek one word, u_acc.hist[N]" \
+	"$HIL" run --dut $h $w/memory.hil
+printf 'expect lane[0].r 0x10\n' >$w/signal_wide.hil
+expect "an expect's value wider than the signal" 2 \
+	"signal_wide.hil:1:18: value is 5 bits wide, signal 'lane[0].r' has 4" \
+	"$HIL" run --dut $h $w/signal_wide.hil
+printf 'watch u_acc.sum\n' >$w/watch_inside.hil
+expect "signals inside are peeked and expected, not watched" 2 \
+	"watch_inside.hil:1:7: unknown port 'u_acc.sum' (ports: rst, d, q8, q12); signals inside the DUT can be peeked and expected, not watched or waited on" \
+	"$HIL" run --dut $h $w/watch_inside.hil
+printf 'step 2\npeek u_acc.sum\n' >$w/ce_inside.hil
+expect "the ce: model has no insides to read: simulation-only" 2 \
+	"ce_inside.hil:2:6: 'u_acc.sum': internal signals are simulation-only; a ce: target reaches the DUT's ports alone" \
+	"$HIL" run --target ce:$h $w/ce_inside.hil
 printf 'poke en 0x3\n' >$w/too_wide.hil
 expect "value too wide names line and column" 2 "too_wide.hil:1:9:" \
 	"$HIL" run --dut $v $w/too_wide.hil
