@@ -1,8 +1,8 @@
 // Reading the DUT's insides by name, for hil_model_signal (hil_model.h).
 // Included by hil_model.cpp in the sim-peek builds only: Verilator makes
 // every signal public there (--public-flat-rw) and lists it in its scope
-// table, which costs the model about half its speed, so the plain model
-// leaves it out.
+// table, which costs a CPU-sized model 40% of its speed, so the plain
+// model leaves it out.
 //
 // Verilator names the scopes "dut.TOP_MODULE.u_core.g[0]" (the model is
 // called "dut") and keeps each scope's variables by their plain names; a

@@ -72,7 +72,7 @@ int hil_peek(hil_t *h, int port, uint8_t *val);
  * one word of a memory), into val (HIL_MAX_PORT_BYTES) and its width into
  * *width. Read-only, and not in the session log. Needs a sim: target
  * opened with hil_options.internals (a model with every signal public,
- * about half as fast); elsewhere, and for a name that is no signal,
+ * slower: examples/cpu runs 0.57 times as fast); elsewhere, and for a name that is no signal,
  * HIL_E_ARG says why (listing what the scope holds). */
 int hil_peek_signal(hil_t *h, const char *name, uint8_t *val, unsigned *width);
 

@@ -797,8 +797,9 @@ def open_session(target, address=None, token=None, timeout=None, client="python"
     a .fst or .vcd file for every DUT signal of an in-process sim:DIR.
     internals=True makes signals inside the DUT readable as dut.u_acc.sum
     (see Signal) on a simulation: sim:DIR, hild:sim:DIR or a board of hild
-    whose URI is sim:DIR. Its model has every signal public and runs about
-    half as fast, so it is asked for; other targets refuse it."""
+    whose URI is sim:DIR. Its model has every signal public and runs
+    slower (a CPU 0.57 times as fast), so it is asked for; other targets
+    refuse it."""
     args = _split_target(target, internals)
     text = _params_text(params)
     if text:
