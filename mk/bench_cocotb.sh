@@ -7,50 +7,16 @@
 # ALU's function and print a CRC-32 of the y values, which must agree.
 # Writes build/bench/cocotb.md.
 #
-# cocotb 1.9.2: used from build/cocotb if it is there, else from Debian's
-# python3 if that has it (pip install cocotb==1.9.2), else installed into
-# build/cocotb from the release sources in COCOTB_SRC (cocotb-1.9.2.tar.gz
-# and find_libpython-0.4.1.tar.gz; needs python3-dev, python3-pip,
-# python3-setuptools, g++).
+# cocotb 1.9.2: mk/cocotb.sh finds or installs it.
 cd "$(dirname "$0")/.." || exit 2
 . mk/bench_common.sh
-COCOTB_SRC=${COCOTB_SRC:-../shared/third_party}
 N=20000
 PY=/usr/bin/python3
-CC=$PWD/build/cocotb
 T=$PWD/tests/bench/cocotb
 S=$PWD/$b/cocotb-sim
 
-# cocotb's version as Debian's python3 sees it with PYTHONPATH $1 (may be empty).
-cocotb_version() {
-	PYTHONPATH=$1 "$PY" -m cocotb.config --version 2>/dev/null
-}
-
-if [ "$(cocotb_version "$CC")" = 1.9.2 ] && [ -x "$CC/bin/cocotb-config" ]; then
-	ccpath=$CC ccbin=$CC/bin:
-elif [ "$(cocotb_version "")" = 1.9.2 ] && command -v cocotb-config >/dev/null 2>&1; then
-	ccpath="" ccbin=""
-else
-	src=$(cd "$COCOTB_SRC" 2>/dev/null && pwd) &&
-		[ -f "$src/cocotb-1.9.2.tar.gz" ] && [ -f "$src/find_libpython-0.4.1.tar.gz" ] || {
-		echo "bench: no cocotb 1.9.2: pip install cocotb==1.9.2, or set COCOTB_SRC to a" \
-			"directory with cocotb-1.9.2.tar.gz and find_libpython-0.4.1.tar.gz" >&2
-		exit 1
-	}
-	echo "bench: installing cocotb 1.9.2 into build/cocotb" >&2
-	u=$b/cocotb-src
-	rm -rf "$u" "$CC" && mkdir -p "$u" || exit 1
-	(cd "$u" && tar xzf "$src/find_libpython-0.4.1.tar.gz" && tar xzf "$src/cocotb-1.9.2.tar.gz") &&
-		"$PY" -m pip install --no-cache-dir --no-build-isolation --no-deps --target "$CC" \
-			"$u/find_libpython-0.4.1" "$u/cocotb-1.9.2" >$b/cocotb-pip.log 2>&1 &&
-		[ "$(cocotb_version "$CC")" = 1.9.2 ] || {
-		tail -20 $b/cocotb-pip.log >&2
-		rm -rf "$CC"
-		exit 1
-	}
-	rm -rf "$u"
-	ccpath=$CC ccbin=$CC/bin:
-fi
+. mk/cocotb.sh
+cocotb_find $b || { echo "bench: cocotb" >&2; exit 1; }
 
 # One run of the cocotb test: "cycles-per-second crc". The first run also
 # builds the model (cocotb's Makefile rebuilds only what changed).

@@ -51,7 +51,15 @@ endif
 EMU_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -g -MMD -MP \
 	$(shell pkg-config --cflags umockdev-1.0 glib-2.0)
 
-all: $(OUT)/lib/libhil.a $(SHARED) $(OUT)/bin/hil $(OUT)/bin/hild $(TESTS) $(EMU) $(BENCH)
+# hil-cocotb, cocotb's simulator on libhil (host/cocotb): its vpi_*
+# functions are exported (-rdynamic) for cocotb's VPI library, which it
+# loads; vpi_user.h is the IEEE header Verilator ships.
+COCOTB_SRC := $(wildcard host/cocotb/*.c)
+COCOTB_OBJ := $(COCOTB_SRC:%.c=$(OUT)/obj/%.o)
+VPI_INC := $(shell verilator --getenv VERILATOR_ROOT 2>/dev/null)/include/vltstd
+
+all: $(OUT)/lib/libhil.a $(SHARED) $(OUT)/bin/hil $(OUT)/bin/hild $(OUT)/bin/hil-cocotb \
+	$(TESTS) $(EMU) $(BENCH)
 
 $(OUT)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -72,6 +80,15 @@ $(OUT)/lib/libhil.so: $(LIB_OBJ)
 $(OUT)/bin/hil: $(CLI_OBJ) $(OUT)/lib/libhil.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(OUT)/obj/host/cocotb/%.o: host/cocotb/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -I$(VPI_INC) -c $< -o $@
+
+$(OUT)/bin/hil-cocotb: $(COCOTB_OBJ) $(OUT)/obj/host/cli/opts.o $(OUT)/obj/host/cli/dutopts.o \
+		$(OUT)/lib/libhil.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -rdynamic $^ $(LDLIBS) -ldl -o $@
 
 $(OUT)/bin/hild: $(HILD_OBJ) $(OUT)/lib/libhil.a
 	@mkdir -p $(dir $@)
