@@ -343,13 +343,145 @@ static int zero_memory(struct walk *w, const char *scope, const char *mem, long 
 	return 0;
 }
 
-/* Wires made only of flip-flop (or latch) outputs, in one module. A wire is
- * named by force and release rather than by assignment: Yosys gives a reg
- * and every wire assigned from it the same bits, and Verilog lets only force
- * write both kinds. Releasing a reg keeps the value; releasing a wire lets
- * its driver, the zeroed reg, drive it again. */
+/* Does `name` end in a word of an array, "m[3]"? Yosys splits an array
+ * that is indexed only by constants (a wire array always) into one wire per
+ * word, named so; every other part ending in [N] is a generate scope, and
+ * never the last. */
+static int array_word(const char *name)
+{
+	const char *last = strrchr(name, '.');
+	return strchr(last ? last + 1 : name, '[') != NULL;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The names of the temporaries Yosys's Verilog front end makes for what
+ * always blocks write, "$0\NAME[MSB:LSB]" (one for each variable an always
+ * block writes, or each part of it), sorted; `proc` leaves them in the bare
+ * JSON as hidden netnames. Collected once per module, when first needed. */
+struct lvalues {
+	const char **k;
+	size_t n;
+	int collected;
+};
+
+static int lvalues_collect(struct lvalues *lv, const json_t *netnames)
+{
+	const char *name;
+	const json_t *c;
+	size_t cap = 0;
+	lv->collected = 1;
+	json_object_foreach((json_t *)netnames, name, c)
+	{
+		if (strncmp(name, "$0\\", 3))
+			continue;
+		if (lv->n == cap) {
+			size_t nc = cap ? 2 * cap : 64;
+			const char **t = realloc(lv->k, nc * sizeof(*t));
+			if (!t)
+				return -1;
+			lv->k = t;
+			cap = nc;
+		}
+		lv->k[lv->n++] = name;
+	}
+	if (lv->n)
+		qsort(lv->k, lv->n, sizeof(*lv->k), cmp_str);
+	return 0;
+}
+
+/* Does temporary `key`, "$0\NAME[MSB:LSB]" with `rest` pointing past the
+ * '[', hold other bits than word `bits` at those places? */
+static int temp_differs(const json_t *netnames, const char *key, const char *rest,
+			const json_t *bits)
+{
+	const json_t *tbits = json_object_get(json_object_get(netnames, key), "bits");
+	char *end;
+	long msb = strtol(rest, &end, 10), lsb;
+	if (end == rest || *end != ':')
+		return 0;
+	rest = end + 1;
+	lsb = strtol(rest, &end, 10);
+	size_t n = json_array_size(tbits);
+	if (end == rest || *end != ']' || lsb < 0 || msb < lsb || msb - lsb != (long)n - 1 ||
+	    (size_t)lsb + n > json_array_size(bits))
+		return 0;
+	for (size_t j = 0; j < n; j++)
+		if (!json_equal(json_array_get(tbits, j),
+				json_array_get(bits, (size_t)lsb + j)))
+			return 1;
+	return 0;
+}
+
+/* Does an always block store a value in word `name` (bits `bits`) itself:
+ * 1 if so, 0 if blocks only drive it, -1 if no block writes it. After
+ * `proc` the temporary of what a flip-flop or latch stores is its D input,
+ * other bits than the word's; that of what a combinational block writes is
+ * joined to the word it drives. Yosys writes `assign w[0] = r` to a split
+ * wire array as such a block. */
+static int stores_word(const json_t *netnames, const struct lvalues *lv, const char *name,
+		       const json_t *bits)
+{
+	char prefix[MAX_HIER];
+	int k = snprintf(prefix, sizeof(prefix), "$0\\%s[", name);
+	size_t lo = 0, hi = lv->n;
+	if (k < 0 || (size_t)k >= sizeof(prefix))
+		return -1;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(lv->k[mid], prefix) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* One temporary for each part of the word a block writes. */
+	int found = -1;
+	for (; lo < lv->n && !strncmp(lv->k[lo], prefix, (size_t)k); lo++) {
+		if (temp_differs(netnames, lv->k[lo], lv->k[lo] + k, bits))
+			return 1;
+		found = 0;
+	}
+	return found;
+}
+
+/* Zeroes object `name` of module m, at `path`, all of whose bits are
+ * flip-flop (or latch) outputs. It is named by force and release rather
+ * than by assignment: Yosys gives a reg and every wire assigned from it the
+ * same bits, and Verilog lets only force write both kinds. Releasing a reg
+ * keeps the value; releasing a wire lets its driver, the zeroed reg, drive
+ * it again. But Icarus cannot force a word of a variable array ("sorry:
+ * cannot %force/vec4 to the word of a variable array"), and nothing but
+ * force writes a word of a wire array: a word is assigned if it is a
+ * register itself, and left to follow its driver, zeroed under its own
+ * name, if blocks only drive it, as force and release would leave it too.
+ * A word no block writes, which Yosys does not make, is forced as before:
+ * Icarus then says which. */
+static int zero_flop(struct walk *w, const json_t *m, struct lvalues *lv, const char *name,
+		     const char *path)
+{
+	const json_t *netnames = json_object_get(m, "netnames");
+	int stores = -1;
+	if (array_word(name)) {
+		if (!lv->collected && lvalues_collect(lv, netnames) < 0)
+			return hil_fail(w->err, w->errlen, "out of memory");
+		stores = stores_word(netnames, lv, name,
+				     json_object_get(json_object_get(netnames, name), "bits"));
+	}
+	if (stores > 0)
+		bprintf(&w->init, "        %s = 0;\n", path);
+	else if (stores < 0)
+		bprintf(&w->init, "        force %s = 0; release %s;\n", path, path);
+	return 0;
+}
+
+/* Wires made only of flip-flop (or latch) outputs, in one module, each
+ * zeroed by zero_flop. */
 static int zero_flops(struct walk *w, const json_t *m, const char *scope)
 {
+	struct lvalues lv = {0};
 	const json_t *cells = json_object_get(m, "cells"), *c, *bit;
 	const char *name;
 	size_t nq = 0, cap = 0, i;
@@ -408,9 +540,11 @@ static int zero_flops(struct walk *w, const json_t *m, const char *scope)
 				      w->json, name, scope);
 			break;
 		}
-		bprintf(&w->init, "        force %s = 0; release %s;\n", path, path);
+		if ((rc = zero_flop(w, m, &lv, name, path)) < 0)
+			break;
 	}
 	free(q);
+	free(lv.k);
 	return rc;
 }
 
