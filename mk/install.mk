@@ -30,6 +30,7 @@ SIM := $(wildcard host/sim/*)
 BOARDS := $(wildcard boards/*/*)
 FIRMWARE := $(wildcard build/firmware/*/hil-fx2.ihx)
 PYFILES := $(wildcard host/python/hil/*.py)
+COCOTB_MK := host/cocotb/makefiles/Makefile.deprecations host/cocotb/makefiles/simulators/Makefile.hil
 
 .PHONY: install uninstall
 install:
@@ -38,6 +39,8 @@ install:
 		install -D -m $$mode "$$from" "$(D)/$$to"; echo "$$to" >>$(LIST).new; }; \
 	mkdir -p $(SHARE); \
 	put 755 build/bin/hil bin/hil; put 755 build/bin/hild bin/hild; \
+	put 755 build/bin/hil-cocotb bin/hil-cocotb; \
+	for f in $(COCOTB_MK); do put 644 $$f share/hil/cocotb/$${f#host/cocotb/makefiles/}; done; \
 	put 644 build/lib/libhil.so lib/libhil.so.1; put 644 build/lib/libhil.a lib/libhil.a; \
 	ln -sf libhil.so.1 $(D)/lib/libhil.so; echo lib/libhil.so >>$(LIST).new; \
 	for f in $(PUBLIC_H); do put 644 $$f include/hil/$${f##*/}; done; \
