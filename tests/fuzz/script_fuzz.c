@@ -1,8 +1,10 @@
 /* The script parser, on any text, against a port list with the widths
  * that stress value parsing (1, 8, 33 and 256 bits, inputs and outputs).
  * Besides not crashing: a script that parses pokes only inputs, and has
- * every port resolved and every value inside its port's width, and repeat
- * blocks expanded within their bound; one that does not says where. */
+ * every port resolved and every value inside its port's width, any other
+ * name only in a peek or expect, as a signal's path for hil_script_bind,
+ * and repeat blocks expanded within their bound; one that does not says
+ * where. */
 #include <string.h>
 
 #include "fuzz.h"
@@ -14,6 +16,8 @@ static struct hil_port port[] = {
 };
 static const struct hil_ports ports = {"fuzz", "clk", port, sizeof(port) / sizeof(port[0]),
 				       0,      ""};
+
+#define SIGNAL_CHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$.[]"
 
 static int fits(const uint8_t *v, const struct hil_port *p)
 {
@@ -36,7 +40,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FUZZ_CHECK(c->port >= -1 && c->port < (int)ports.n);
 			if (c->kind == HIL_CMD_POKE || c->kind == HIL_CMD_POKE_AT)
 				FUZZ_CHECK(c->port >= 0 && port[c->port].is_input);
-			if (c->value)
+			/* A name that is no port: a signal inside the DUT, for
+			 * peek and expect only, left to hil_script_bind. */
+			if (c->kind == HIL_CMD_PEEK || c->kind == HIL_CMD_EXPECT)
+				FUZZ_CHECK(!c->signal == (c->port >= 0));
+			if (c->signal)
+				FUZZ_CHECK((c->kind == HIL_CMD_PEEK ||
+					    c->kind == HIL_CMD_EXPECT) &&
+					   *c->signal &&
+					   strlen(c->signal) <= HIL_MAX_SIGNAL_NAME &&
+					   strspn(c->signal, SIGNAL_CHARS) ==
+						   strlen(c->signal) &&
+					   hil_ports_find(&ports, c->signal) < 0);
+			if (c->value && !c->signal)
 				FUZZ_CHECK(c->port >= 0 && fits(c->value, &port[c->port]));
 			if (c->mask)
 				FUZZ_CHECK(c->port >= 0 && fits(c->mask, &port[c->port]));
