@@ -58,11 +58,12 @@ suite() {
 	tally "$name" $?
 }
 
-# Most suites keep one core of two busy. These two, each CPU-bound on one
-# core (libFuzzer's runs; Yosys and Verilator one after another), run one
-# after the other beside the suites that follow boards (which uses both),
-# and are counted at the end: make test takes minutes less.
-BESIDE="fuzz build"
+# Most suites keep one core of two busy. These, each CPU-bound on one core
+# (libFuzzer's runs; Yosys, Verilator and cocotb's simulators one after
+# another), run one after the other beside the suites that follow boards
+# (which uses both), and are counted at the end: make test takes minutes
+# less.
+BESIDE="fuzz build cocotb"
 beside() {
 	for n in $BESIDE; do
 		wanted "$n" || continue

@@ -1,12 +1,13 @@
 #!/bin/sh
 # cocotb on hil (issue 21): this folder's cocotb test modules, unmodified,
-# through cocotb's own makefiles, under SIM=icarus and under SIM=hil
-# (hil-cocotb, with host/cocotb/makefiles as cocotb's makefile folder) on
-# the simulator target: each test must pass on Icarus (an expected failure
-# passes) and on hil, and every value the tests sample (samples.py) must be
-# the same at the same time. cocotb
-# 1.9.2 comes from mk/cocotb.sh (installed into build/cocotb from
-# ../shared/third_party when Debian's python3 lacks it).
+# through cocotb's own makefiles, on SIM=icarus (the reference: each test
+# must pass there, an expected failure passing), on SIM=verilator, and on
+# SIM=hil (hil-cocotb, with host/cocotb/makefiles as cocotb's makefile
+# folder) with the DUT on the simulator, on the netlist and on the emulated
+# board behind its UART. Each of those is a check: the same pass and fail
+# as on Icarus, and every value the tests sample (samples.py) the same at
+# the same time. cocotb 1.9.2 comes from mk/cocotb.sh (installed into
+# build/cocotb from ../shared/third_party when Debian's python3 lacks it).
 cd "$(dirname "$0")/../../.." || exit 2
 . tests/lib.sh
 . mk/cocotb.sh
@@ -30,43 +31,61 @@ for case in sorted(ET.parse(sys.argv[1]).iter("testcase"), key=lambda c: c.get("
 PY
 }
 
-# run DUT SIM [MAKE ARGS...]: one module on one simulator, in its own folder.
+# run DUT NAME SIM [MAKE ARGS...]: one module on one simulator, in the
+# folder $w/DUT-NAME.
 run() {
-	dut=$1 sim=$2
-	shift 2
-	d=$w/$dut-$sim
+	dut=$1 d=$w/$1-$2 sim=$3
+	shift 3
 	mkdir -p $d
 	# The sanitizers' leak check would count what the embedded Python
 	# keeps at exit, which is not hil's; and their dlopen hides cocotb's
 	# libraries' own RUNPATH from the libraries they load in turn.
 	PATH="$ccbin$PATH" PYTHONPATH="${ccpath:+$ccpath:}$T" COCOTB_SAMPLES=$d/samples \
-		ASAN_OPTIONS=detect_leaks=0 LD_LIBRARY_PATH=$libs timeout 600 \
+		ASAN_OPTIONS=detect_leaks=0 LD_LIBRARY_PATH=$libs timeout 900 \
 		make -C $d -f $T/Makefile SIM=$sim DUT=$dut HIL_COCOTB=$HIL_COCOTB "$@" \
 		>$d/run.log 2>&1
 	[ -s $d/results.xml ] && outcomes $d/results.xml >$d/outcomes
 }
 
-for dut in counter adder wide; do
-	run $dut icarus
-	run $dut hil COCOTB_MAKEFILES_DIR=$PWD/host/cocotb/makefiles
-	i=$w/$dut-icarus h=$w/$dut-hil
+# same DUT NAME WHAT: the run in $w/DUT-NAME against Icarus's.
+same() {
+	i=$w/$1-icarus r=$w/$1-$2
+	if [ ! -s $r/outcomes ]; then
+		bad "$1 on $3 wrote no results" $r/run.log
+	elif [ "$2" != verilator ] && ! grep -q "Running on hil version $2:" $r/run.log; then
+		bad "$1: SIM=hil did not run on target $2" $r/run.log
+	elif ! cmp -s $i/outcomes $r/outcomes; then
+		bad "$1: pass and fail differ (- icarus, + $3):"
+		diff $i/outcomes $r/outcomes | sed 's/^/    /'
+	elif ! cmp -s $i/samples $r/samples; then
+		bad "$1: the sampled values differ (- icarus, + $3):"
+		diff $i/samples $r/samples | head -n 20 | sed 's/^/    /'
+	else
+		ok "$1 on $3: $(wc -l <$r/outcomes) tests as on Icarus, $(wc -l <$r/samples) samples equal"
+	fi
+}
+
+hilmk=COCOTB_MAKEFILES_DIR=$PWD/host/cocotb/makefiles
+for dut in ${COCOTB_DUTS:-counter adder wide mem fifo alu}; do
+	run $dut icarus icarus
+	i=$w/$dut-icarus
 	n=$(grep -c '^@cocotb.test' $T/test_$dut.py)
 	if [ ! -s $i/outcomes ] || [ "$(wc -l <$i/outcomes)" -ne "$n" ]; then
 		bad "$dut: SIM=icarus did not run its $n tests" $i/run.log
+		continue
 	elif grep -q ' fail$' $i/outcomes; then
 		bad "$dut: a test fails on SIM=icarus, the reference: $(grep ' fail$' $i/outcomes | tr '\n' ' ')" $i/run.log
-	elif [ ! -s $h/outcomes ]; then
-		bad "$dut: SIM=hil wrote no results" $h/run.log
-	elif ! grep -q "Running on hil version sim:" $h/run.log; then
-		bad "$dut: SIM=hil did not run on hil's simulator target" $h/run.log
-	elif ! cmp -s $i/outcomes $h/outcomes; then
-		bad "$dut: pass and fail differ (- icarus, + hil):"
-		diff $i/outcomes $h/outcomes | sed 's/^/    /'
-	elif [ ! -s $i/samples ] || ! cmp -s $i/samples $h/samples; then
-		bad "$dut: the sampled values differ (- icarus, + hil):"
-		diff $i/samples $h/samples | head -n 20 | sed 's/^/    /'
-	else
-		ok "$dut: $n cocotb tests pass alike on SIM=icarus and SIM=hil, $(wc -l <$h/samples) samples equal ($(tr "\n" " " <$h/outcomes))"
+		continue
+	elif [ ! -s $i/samples ]; then
+		bad "$dut: the tests sampled nothing on SIM=icarus" $i/run.log
+		continue
 	fi
+	run $dut verilator verilator
+	same $dut verilator SIM=verilator
+	for target in sim netlist uart; do
+		case $target in sim) uri=sim ;; *) uri=$target:icebreaker ;; esac
+		run $dut $target hil $hilmk HIL_TARGET=$uri
+		same $dut $target "SIM=hil HIL_TARGET=$uri"
+	done
 done
 summary
