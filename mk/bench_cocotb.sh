@@ -1,10 +1,16 @@
 #!/bin/sh
-# make bench, cocotb comparison: the same lock-step loop on examples/alu
-# (per cycle: poke a, b and op, one clock, read y) written as a cocotb test
-# on Verilator (tests/bench/cocotb/test_alu_lockstep.py, through cocotb's
-# own Makefile flow) and with hil's Python client through hild
-# (tests/bench/cocotb/hil_alu_lockstep.py). Both check every y against the
-# ALU's function and print a CRC-32 of the y values, which must agree.
+# make bench, cocotb comparison on examples/alu, two cocotb tests run
+# through cocotb's own Makefile flow (tests/bench/cocotb):
+# - lock-step (test_alu_lockstep.py): per cycle write a, b and op, await
+#   RisingEdge(clk), read y; on SIM=verilator and on SIM=hil (hil-cocotb,
+#   the sim target in-process), against the same loop with hil's Python
+#   client through hild and in-process (hil_alu_lockstep.py). All check
+#   every y against the ALU's function and print a CRC-32 of the y values,
+#   which must agree.
+# - a long wait (test_alu_wait.py): await ClockCycles(dut.clk, WAIT_CYCLES,
+#   ten million by default) with a Clock running, on SIM=verilator (one run:
+#   it takes minutes) and on SIM=hil; both must read the same accumulator
+#   after it.
 # Writes build/bench/cocotb.md.
 #
 # cocotb 1.9.2: mk/cocotb.sh finds or installs it.
@@ -18,28 +24,45 @@ S=$PWD/$b/cocotb-sim
 . mk/cocotb.sh
 cocotb_find $b || { echo "bench: cocotb" >&2; exit 1; }
 
-# One run of the cocotb test: "cycles-per-second crc". The first run also
+WAIT_CYCLES=${WAIT_CYCLES:-10000000}
+HILMK="SIM=hil COCOTB_MAKEFILES_DIR=$PWD/host/cocotb/makefiles HIL_COCOTB=$PWD/build/bin/hil-cocotb"
+
+# One run of a cocotb test in the scratch folder $1 with make's arguments
+# after it: "cycles-per-second result". The first run in a folder also
 # builds the model (cocotb's Makefile rebuilds only what changed).
 cocotb_run() {
-	rm -f "$S/rate" "$S/results.xml"
-	PATH="$ccbin$PATH" PYTHONPATH="${ccpath:+$ccpath:}$T" ALU_LOOP_CYCLES=$N ALU_LOOP_OUT="$S/rate" \
-		make -C "$S" -f "$T/Makefile" ALU_DIR="$PWD/examples/alu" >"$S/run.log" 2>&1 || {
-		tail -30 "$S/run.log" >&2
+	d=$1
+	shift
+	rm -f "$d/rate" "$d/results.xml"
+	PATH="$ccbin$PATH" PYTHONPATH="${ccpath:+$ccpath:}$T" ALU_LOOP_CYCLES=$N ALU_LOOP_OUT="$d/rate" \
+		WAIT_CYCLES=$WAIT_CYCLES make -C "$d" -f "$T/Makefile" ALU_DIR="$PWD/examples/alu" "$@" \
+		>"$d/run.log" 2>&1 || {
+		tail -30 "$d/run.log" >&2
 		return 1
 	}
 	# cocotb's make exits 0 when a test fails; the rate is only written
-	# when every y checked, and results.xml must hold no failure.
-	if [ ! -s "$S/rate" ] || grep -q '<failure' "$S/results.xml"; then
-		grep -i -B2 -A10 'fail\|error' "$S/run.log" | tail -30 >&2
+	# when the test checked what it read, and results.xml must hold no
+	# failure.
+	if [ ! -s "$d/rate" ] || grep -q '<failure' "$d/results.xml"; then
+		grep -i -B2 -A10 'fail\|error' "$d/run.log" | tail -30 >&2
 		return 1
 	fi
-	cat "$S/rate"
+	cat "$d/rate"
 }
 
-mkdir -p "$S"
-cc=$(stats2 cocotb_run) || { echo "bench: the cocotb loop failed ($S/run.log)" >&2; exit 1; }
-crc_cc=$(cut -d' ' -f2 $b/samples | sort -u)
+# The second field of every sample, which must be one value.
+agreed() {
+	v=$(cut -d' ' -f2 $b/samples | sort -u)
+	[ "$(echo "$v" | wc -l)" -eq 1 ] && echo "$v"
+}
+
+mkdir -p "$S" "$S-hil" "$S-wait" "$S-wait-hil"
+cc=$(stats2 cocotb_run "$S") || { echo "bench: the cocotb loop failed ($S/run.log)" >&2; exit 1; }
+crc_cc=$(agreed)
 vlt=$(sed -n 's/.*Running on Verilator version \([^ ]*\).*/\1/p' "$S/run.log" | head -n 1)
+# shellcheck disable=SC2086 # HILMK is make's arguments, one word each
+ch=$(stats2 cocotb_run "$S-hil" $HILMK) || { echo "bench: the cocotb loop on hil failed ($S-hil/run.log)" >&2; exit 1; }
+crc_ch=$(agreed)
 
 hild_start cocotb
 hl=$(stats2 env PYTHONPATH=host/python "$PY" "$T/hil_alu_lockstep.py" $b/cocotb.sock \
@@ -52,8 +75,26 @@ il=$(stats2 env PYTHONPATH=host/python "$PY" "$T/hil_alu_lockstep.py" local \
 crc_il=$(cut -d' ' -f2 $b/samples | sort -u)
 # stats2's summary of the CRC field is meaningless; each side's runs and
 # all three loops must have given the same one.
-[ "$(echo "$crc_cc" | wc -l)" -eq 1 ] && [ "$crc_cc" = "$crc_hl" ] && [ "$crc_cc" = "$crc_il" ] || {
-	echo "bench: the y values differ: cocotb CRC-32 $crc_cc, hil $crc_hl, in-process $crc_il" >&2
+[ -n "$crc_cc" ] && [ "$crc_cc" = "$crc_ch" ] && [ "$crc_cc" = "$crc_hl" ] && [ "$crc_cc" = "$crc_il" ] || {
+	echo "bench: the y values differ: cocotb CRC-32 $crc_cc, cocotb on hil $crc_ch, hil $crc_hl, in-process $crc_il" >&2
+	exit 1
+}
+
+# The long wait: cocotb's own Verilator run once, hil's RUNS times.
+runs=$RUNS
+RUNS=1
+wv=$(stats2 cocotb_run "$S-wait" MODULE=test_alu_wait) ||
+	{ echo "bench: the long wait failed ($S-wait/run.log)" >&2; exit 1; }
+RUNS=$runs
+acc_wv=$(agreed)
+# shellcheck disable=SC2086
+wh=$(stats2 cocotb_run "$S-wait-hil" MODULE=test_alu_wait $HILMK) ||
+	{ echo "bench: the long wait on hil failed ($S-wait-hil/run.log)" >&2; exit 1; }
+acc_wh=$(agreed)
+grep -q "cycles of ClockCycles waits ran as free runs" "$S-wait-hil/run.log" ||
+	{ echo "bench: the long wait on hil did not run free ($S-wait-hil/run.log)" >&2; exit 1; }
+[ -n "$acc_wv" ] && [ "$acc_wv" = "$acc_wh" ] || {
+	echo "bench: after the long wait acc differs: Verilator $acc_wv, hil $acc_wh" >&2
 	exit 1
 }
 m=${cc%% *}
@@ -69,7 +110,9 @@ ratio() { echo "${1%% *} $m" | awk '{printf "%.2f", $1 / $2}'; }
 	echo "(\`pip install cocotb==1.9.2\`) on Verilator $vlt through cocotb's own"
 	echo "Makefile flow (SIM=verilator, its default flags), a test that starts a"
 	echo "\`Clock\` on clk and per cycle writes the three inputs and awaits"
-	echo "\`RisingEdge(dut.clk)\` (tests/bench/cocotb). *hil*: the same loop with"
+	echo "\`RisingEdge(dut.clk)\` (tests/bench/cocotb). *cocotb + hil*: the same"
+	echo "test, unchanged, on \`SIM=hil\` (hil-cocotb with the ALU's simulator in"
+	echo "its process, docs/cocotb.md). *hil*: the same loop with"
 	echo "hil's Python client on the ALU's simulator through a hild on the same"
 	echo "machine, per cycle three pokes, \`step()\` and \`dut.y.value\` (the pokes"
 	echo "ride with the step and y comes with its reply: one message each way a"
@@ -85,7 +128,24 @@ ratio() { echo "${1%% *} $m" | awk '{printf "%.2f", $1 / $2}'; }
 	echo "| loop | cycles per second (thousands) | ratio to cocotb |"
 	echo "|---|---|---|"
 	echo "| cocotb 1.9.2 + Verilator | $(cell "$cc" 1e3 1) | 1 |"
+	echo "| cocotb 1.9.2 + hil (\`SIM=hil\`, sim target) | $(cell "$ch" 1e3 1) | $(ratio "$ch") |"
 	echo "| hil Python through hild | $(cell "$hl" 1e3 1) | $(ratio "$hl") |"
 	echo "| hil Python in-process | $(cell "$il" 1e3 1) | $(ratio "$il") |"
+	echo
+	echo "## A long wait in cocotb"
+	echo
+	echo "\`await ClockCycles(dut.clk, $WAIT_CYCLES)\` on examples/alu with a"
+	echo "\`Clock\` running and the accumulator adding 7 a cycle"
+	echo "(tests/bench/cocotb/test_alu_wait.py), the wait alone timed: cocotb 1.9.2"
+	echo "on Verilator $vlt (\`SIM=verilator\`, one run: it takes minutes) and on"
+	echo "hil (\`SIM=hil\`, sim target; median of $RUNS runs, min-max). On hil"
+	echo "the wait runs as one free run of the DUT when nothing else waits"
+	echo "(docs/cocotb.md, Long waits); both read the same accumulator after it"
+	echo "($acc_wh)."
+	echo
+	echo "| simulator | cycles per second (millions) | ratio to Verilator |"
+	echo "|---|---|---|"
+	echo "| cocotb 1.9.2 + Verilator | $(cell "$wv" 1e6 3) | 1 |"
+	echo "| cocotb 1.9.2 + hil | $(cell "$wh" 1e6 3) | $(echo "${wh%% *} ${wv%% *}" | awk '{printf "%.0f", $1 / $2}') |"
 } >$b/cocotb.md
 exit 0

@@ -31,6 +31,7 @@ BOARDS := $(wildcard boards/*/*)
 FIRMWARE := $(wildcard build/firmware/*/hil-fx2.ihx)
 PYFILES := $(wildcard host/python/hil/*.py)
 COCOTB_MK := host/cocotb/makefiles/Makefile.deprecations host/cocotb/makefiles/simulators/Makefile.hil
+COCOTB_PY := host/cocotb/python/hil_cocotb.py
 
 .PHONY: install uninstall
 install:
@@ -46,7 +47,7 @@ install:
 	for f in $(PUBLIC_H); do put 644 $$f include/hil/$${f##*/}; done; \
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' mk/libhil.pc.in >build/libhil.pc; \
 	put 644 build/libhil.pc lib/pkgconfig/libhil.pc; \
-	for f in $(GATEWARE) $(SIM) $(BOARDS); do put 644 $$f share/hil/$$f; done; \
+	for f in $(GATEWARE) $(SIM) $(BOARDS) $(COCOTB_PY); do put 644 $$f share/hil/$$f; done; \
 	put 644 build/lib/hil_ce.so share/hil/lib/hil_ce.so; \
 	for f in $(FIRMWARE); do put 644 $$f share/hil/$${f#build/}; done; \
 	for f in $(PYFILES); do put 644 $$f $(PYDIR:$(PREFIX)/%=%)/hil/$${f##*/}; done; \

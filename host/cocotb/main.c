@@ -12,6 +12,7 @@
 
 #include "../cli/dutopts.h"
 #include "../cli/opts.h"
+#include "../lib/build/root.h"
 #include "dutdir.h"
 #include "vpisim.h"
 
@@ -21,13 +22,39 @@
 static const char usage[] =
 	"usage: hil-cocotb --target URI --cocotb-lib LIB [--top T] " DUTOPTS_USAGE
 	" [--precision N]\n"
-	"                  [--dut-dir DIR --source FILE...] [+PLUSARG]...\n"
+	"                  [--dut-dir DIR --source FILE...] [--plain-cocotb] [+PLUSARG]...\n"
 	"  URI: sim:DIR, netlist:BOARD:DIR, uart:BOARD:DIR, ftdi:BOARD:DIR, hild:... "
 	"(docs/libhil.md);\n"
 	"       with --dut-dir, without its DIR (sim, netlist:BOARD, ...): DIR is made of\n"
 	"       links to the --source files\n"
 	"  LIB: cocotb's VPI library, $(cocotb-config --lib-dir)/libcocotbvpi_verilator.so\n"
-	"  N: the time precision as a power of ten of seconds (-12, 1 ps, by default)\n";
+	"  N: the time precision as a power of ten of seconds (-12, 1 ps, by default)\n"
+	"  --plain-cocotb: cocotb's Clock and ClockCycles as released (in Python, edge\n"
+	"                 by edge), not driven and run free by hil (docs/cocotb.md)\n";
+
+/* Makes python/hil_cocotb.py cocotb's entry point, which hands cocotb's
+ * Clock to clock.c and lets long ClockCycles waits run free (freerun.c),
+ * unless the user has an entry point of their own. */
+static int speedups(void)
+{
+	if (getenv("PYGPI_ENTRY_POINT"))
+		return 0;
+	const char *old = getenv("PYTHONPATH");
+	char path[8192];
+	int n = snprintf(path, sizeof(path), "%s/host/cocotb/python%s%s", hil_root(),
+			 old && *old ? ":" : "", old && *old ? old : "");
+	if (n < 0 || n >= (int)sizeof(path)) {
+		fprintf(stderr,
+			"hil-cocotb: PYTHONPATH is too long to add hil's own folder\n");
+		return -1;
+	}
+	if (setenv("PYTHONPATH", path, 1) < 0 ||
+	    setenv("PYGPI_ENTRY_POINT", "hil_cocotb:_initialise_testbench", 1) < 0) {
+		perror("hil-cocotb: setenv");
+		return -1;
+	}
+	return 0;
+}
 
 /* Loads cocotb's VPI library and runs its start-up routines, as a
  * simulator does with the libraries it is told to load. */
@@ -59,12 +86,14 @@ int main(int argc, char **argv)
 	const char *sources[MAX_SOURCES + 1] = {0};
 	const char *plus[MAX_PLUSARGS + 1] = {0};
 	struct dutopts_args da = {0};
+	int plain = 0;
 	const struct cliopt opts[] = {{"target", &target, NULL, NULL, 0},
 				      {"top", &top, NULL, NULL, 0},
 				      {"cocotb-lib", &lib, NULL, NULL, 0},
 				      {"precision", &precision, NULL, NULL, 0},
 				      {"dut-dir", &dir, NULL, NULL, 0},
 				      {"source", NULL, NULL, sources, MAX_SOURCES + 1},
+				      {"plain-cocotb", NULL, &plain, NULL, 0},
 				      DUT_OPTS(da),
 				      {0}};
 	int n = opts_parse(argc, argv, "hil-cocotb", opts, plus, MAX_PLUSARGS);
@@ -121,9 +150,17 @@ int main(int argc, char **argv)
 		vs_design_close();
 		return 2;
 	}
+	if (!plain && speedups() < 0) {
+		vs_design_close();
+		return 2;
+	}
 	int rc = load_cocotb(lib) < 0 ? 2 : vs_run() < 0 ? 1 : 0;
 	if (rc == 1)
 		fprintf(stderr, "hil-cocotb: the session failed: %s\n", hil_error(vs.h));
+	if (vs_free_run_cycles())
+		fprintf(stderr,
+			"hil-cocotb: %llu cycles of ClockCycles waits ran as free runs\n",
+			(unsigned long long)vs_free_run_cycles());
 	vs_design_close();
 	return rc;
 }

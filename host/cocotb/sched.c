@@ -2,8 +2,9 @@
  * for Verilator (docs/dev/cocotb-vpi.md, section 4): the timers due, then
  * until nothing happens an evaluation, the value callbacks, a read-write
  * callback and the value callbacks of what it wrote; then the read-only
- * callback, and time moves to the next timer. With no timer left the
- * simulation ends, as Verilator's does. So a RisingEdge(clk) callback runs
+ * callback, and time moves to the next timer (or the next write of the
+ * clock, when the simulator drives cocotb's Clock: clock.c). With neither
+ * left the simulation ends, as Verilator's does. So a RisingEdge(clk) callback runs
  * after cocotb's write of the clock and before the DUT takes the edge (its
  * reads see the cycle before), and what it writes lands after the edge. */
 #include <stdarg.h>
@@ -275,7 +276,8 @@ static int evaluate(void)
 	return rc > 0;
 }
 
-/* The earliest timer still armed, or 0 with none. */
+/* The earliest timer still armed, or the clock's next write if it comes
+ * first; 0 with neither. */
 static int next_due(uint64_t *at)
 {
 	int any = 0;
@@ -285,7 +287,31 @@ static int next_due(uint64_t *at)
 			*at = c->due;
 			any = 1;
 		}
+	uint64_t tick;
+	if (vs_clock_due(&tick) && (!any || tick < *at)) {
+		*at = tick;
+		any = 1;
+	}
 	return any;
+}
+
+size_t vs_armed(PLI_INT32 reason, struct obj **obj)
+{
+	size_t n = 0;
+	for (struct cb *c = cbs; c; c = c->next)
+		if (c->state == ARMED && c->data.reason == reason) {
+			n++;
+			if (obj)
+				*obj = (struct obj *)c->data.obj;
+		}
+	return n;
+}
+
+void vs_delay_timers(uint64_t by)
+{
+	for (struct cb *c = cbs; c; c = c->next)
+		if (c->state == ARMED && c->data.reason == cbAfterDelay)
+			c->due += by;
 }
 
 static int going(void)
@@ -304,6 +330,9 @@ int vs_run(void)
 		do {
 			did = evaluate();
 			settle();
+			/* Where cocotb applies its writes, its Clock's among them. */
+			if (going() && vs_clock_tick())
+				did = 1;
 			if (going() && round_of(cbReadWriteSynch))
 				did = 1;
 			settle();
@@ -313,6 +342,11 @@ int vs_run(void)
 		reclaim();
 		uint64_t at = 0;
 		if (!going() || !next_due(&at))
+			break;
+		int fr = vs_free_run(at);
+		if (fr < 0)
+			failed = 1;
+		if (fr && (!going() || !next_due(&at)))
 			break;
 		vs.now = at;
 		round_of(cbNextSimTime);

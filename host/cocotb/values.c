@@ -2,8 +2,10 @@
  * the next evaluation, as Verilator keeps it in the model until its next
  * eval: reads in between see the inputs as written and the outputs as they
  * were. The evaluation pokes what was written, in the cycle the DUT stands
- * in, and then, if cocotb raised the clock, steps one cycle: the writes that
- * came with the rising edge are what the edge captures, as on Verilator. */
+ * in, and then, if cocotb raised the clock, moves on one cycle: the writes
+ * that came with the rising edge are what the edge captures, as on
+ * Verilator. Pokes and the cycle travel with the next read of an output:
+ * a lock-step test that reads one output a cycle costs one round trip. */
 #include <stdio.h>
 #include <string.h>
 
@@ -14,16 +16,48 @@ static unsigned nbytes(const struct sig *s)
 	return (s->width + 7) / 8;
 }
 
+/* Reads the outputs `want` picks as the DUT stands now, in one round trip
+ * that also carries the pokes and cycles not yet sent. */
+static int read_outputs(int (*want)(const struct sig *))
+{
+	int ports[HIL_MAX_PORTS];
+	static uint8_t vals[HIL_MAX_PORTS * HIL_MAX_PORT_BYTES];
+	struct sig *of[HIL_MAX_PORTS];
+	size_t n = 0;
+	for (size_t i = 0; i < vs.nsig && n < HIL_MAX_PORTS; i++)
+		if (!vs.sig[i].is_input && want(&vs.sig[i])) {
+			of[n] = &vs.sig[i];
+			ports[n++] = vs.sig[i].port;
+		}
+	if (hil_run_and_peek(vs.h, hil_now(vs.h), n, ports, vals) < 0) {
+		vs_error("reading %s's outputs: %s", vs.top_name, hil_error(vs.h));
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		memcpy(of[i]->val, vals + i * HIL_MAX_PORT_BYTES, HIL_MAX_PORT_BYTES);
+		of[i]->seen = 1;
+	}
+	return 0;
+}
+
+static const struct sig *asked;
+
+static int is_asked(const struct sig *s)
+{
+	return s == asked;
+}
+
+static int is_watched(const struct sig *s)
+{
+	return s->ncb > 0;
+}
+
 int vs_output(struct sig *s)
 {
 	if (s->seen || s->is_input)
 		return 0;
-	if (hil_peek(vs.h, s->port, s->val) < 0) {
-		vs_error("reading %s: %s", s->full, hil_error(vs.h));
-		return -1;
-	}
-	s->seen = 1;
-	return 0;
+	asked = s;
+	return read_outputs(is_asked);
 }
 
 int vs_evaluate(void)
@@ -43,28 +77,33 @@ int vs_evaluate(void)
 	if (vs.rose) {
 		vs.rose = 0;
 		did = 1;
-		if (hil_step(vs.h, 1) < 0) {
+		if (hil_advance(vs.h, 1) < 0) {
 			vs_error("clocking the DUT: %s", hil_error(vs.h));
 			return -1;
 		}
 	}
 	if (!did)
 		return 0;
+	/* Outputs with value callbacks are read now, to see which changed. */
+	static uint8_t before[HIL_MAX_PORTS + 1][HIL_MAX_PORT_BYTES];
+	static int had[HIL_MAX_PORTS + 1];
+	int watched = 0;
 	for (size_t i = 0; i < vs.nsig; i++) {
 		struct sig *s = &vs.sig[i];
 		if (s->is_input)
 			continue;
-		uint8_t before[HIL_MAX_PORT_BYTES];
-		memcpy(before, s->val, sizeof(before));
-		int had = s->seen;
+		had[i] = s->ncb && s->seen;
+		watched |= had[i];
+		memcpy(before[i], s->val, HIL_MAX_PORT_BYTES);
 		s->seen = 0;
-		if (!s->ncb)
-			continue;
-		if (vs_output(s) < 0)
-			return -1;
-		if (had && memcmp(before, s->val, nbytes(s)))
-			s->changed = 1;
 	}
+	if (!watched)
+		return 1;
+	if (read_outputs(is_watched) < 0)
+		return -1;
+	for (size_t i = 0; i < vs.nsig; i++)
+		if (had[i] && memcmp(before[i], vs.sig[i].val, nbytes(&vs.sig[i])))
+			vs.sig[i].changed = 1;
 	return 1;
 }
 
@@ -191,12 +230,19 @@ vpiHandle vpi_put_value(vpiHandle object, p_vpi_value value_p, p_vpi_time time_p
 		return NULL;
 	}
 	uint8_t v[HIL_MAX_PORT_BYTES];
-	if (parse(s, value_p, v) < 0 || !memcmp(v, s->val, nbytes(s)))
-		return NULL;
+	if (parse(s, value_p, v) == 0)
+		vs_drive(s, v);
+	return NULL;
+}
+
+int vs_drive(struct sig *s, const uint8_t *v)
+{
+	if (!memcmp(v, s->val, nbytes(s)))
+		return 0;
 	if (s == vs.clock && !(s->val[0] & 1) && (v[0] & 1))
 		vs.rose = 1;
 	memcpy(s->val, v, nbytes(s));
 	s->pending = 1;
 	s->changed = 1;
-	return NULL;
+	return 1;
 }

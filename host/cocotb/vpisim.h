@@ -83,11 +83,35 @@ int vs_bound(struct obj *o, PLI_INT32 *out);
 int vs_evaluate(void);
 /* An output's value now (read from the DUT once an evaluation). */
 int vs_output(struct sig *s);
+/* An input written, as vpi_put_value writes it: v holds its bytes. Returns
+ * 1 if the value changed, 0 if not. */
+int vs_drive(struct sig *s, const uint8_t *v);
 
 /* sched.c: runs the simulation to its end; returns 0, or -1 when the
  * session failed. */
 int vs_run(void);
 /* vpi_free_object of a callback handle. */
 PLI_INT32 vs_cb_free(struct obj *o);
+/* How many callbacks for `reason` are armed; *obj (if given) is the object
+ * of the last one. */
+size_t vs_armed(PLI_INT32 reason, struct obj **obj);
+/* Every armed timer falls due `by` steps later. */
+void vs_delay_timers(uint64_t by);
+
+/* clock.c: cocotb's Clock on the DUT's clock, driven here. Whether it is;
+ * the time of its next write (*at, if it is); the write due now, applied
+ * where cocotb would apply its own: returns 1 if the clock changed. */
+int vs_clock_on(void);
+int vs_clock_due(uint64_t *at);
+int vs_clock_tick(void);
+/* Its next writes come `by` steps later. */
+void vs_clock_delay(uint64_t by);
+
+/* freerun.c: before time moves on to `at`, the next timer, runs the cycles
+ * a ClockCycles asked for at once if nothing else waits. Returns 1 if it
+ * did, 0 if not, -1 when the session failed. */
+int vs_free_run(uint64_t at);
+/* The cycles run that way so far. */
+uint64_t vs_free_run_cycles(void);
 
 #endif

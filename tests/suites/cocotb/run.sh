@@ -47,13 +47,14 @@ run() {
 	[ -s $d/results.xml ] && outcomes $d/results.xml >$d/outcomes
 }
 
-# same DUT NAME WHAT: the run in $w/DUT-NAME against Icarus's.
+# same DUT NAME WHAT [TARGET]: the run in $w/DUT-NAME against Icarus's;
+# on hil, it must have run on TARGET.
 same() {
 	i=$w/$1-icarus r=$w/$1-$2
 	if [ ! -s $r/outcomes ]; then
 		bad "$1 on $3 wrote no results" $r/run.log
-	elif [ "$2" != verilator ] && ! grep -q "Running on hil version $2:" $r/run.log; then
-		bad "$1: SIM=hil did not run on target $2" $r/run.log
+	elif [ -n "$4" ] && ! grep -q "Running on hil version $4:" $r/run.log; then
+		bad "$1: SIM=hil did not run on target $4" $r/run.log
 	elif ! cmp -s $i/outcomes $r/outcomes; then
 		bad "$1: pass and fail differ (- icarus, + $3):"
 		diff $i/outcomes $r/outcomes | sed 's/^/    /'
@@ -85,7 +86,27 @@ for dut in ${COCOTB_DUTS:-counter adder wide mem fifo alu}; do
 	for target in sim netlist uart; do
 		case $target in sim) uri=sim ;; *) uri=$target:icebreaker ;; esac
 		run $dut $target hil $hilmk HIL_TARGET=$uri
-		same $dut $target "SIM=hil HIL_TARGET=$uri"
+		same $dut $target "SIM=hil HIL_TARGET=$uri" $target
 	done
 done
+
+# hil drives cocotb's Clock itself and runs long ClockCycles waits free
+# (docs/cocotb.md, Speed): test_alu.py's first wait must have, and with
+# --plain-cocotb (cocotb's Clock and ClockCycles as released) the results
+# must be the same.
+case " ${COCOTB_DUTS:-alu} " in *" alu "*)
+	r=$w/alu-sim
+	if [ -s $r/outcomes ] && grep -q "^hil-cocotb: 2[0-9]\{4\} cycles of ClockCycles waits ran as free runs" $r/run.log; then
+		ok "alu on SIM=hil: the long ClockCycles waits ran free ($(grep -o '[0-9]* cycles' $r/run.log))"
+	else
+		bad "alu on SIM=hil: ClockCycles(dut.clk, 20000) did not run free" $r/run.log
+	fi
+	run alu plain hil $hilmk HIL_TARGET=sim HIL_ARGS=--plain-cocotb
+	if grep -q "ran as free runs" $w/alu-plain/run.log; then
+		bad "alu with --plain-cocotb: a wait still ran free" $w/alu-plain/run.log
+	else
+		same alu plain "SIM=hil HIL_ARGS=--plain-cocotb" sim
+	fi
+	;;
+esac
 summary
