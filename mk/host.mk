@@ -141,4 +141,4 @@ $(OUT)/bin/hil-ft2232h-emu: $(EMU_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $^ $(shell pkg-config --libs umockdev-1.0 glib-2.0) -o $@
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(HILD_OBJ:.o=.d) $(EMU_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(HILD_OBJ:.o=.d) $(EMU_OBJ:.o=.d) $(COCOTB_OBJ:.o=.d)

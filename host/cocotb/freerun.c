@@ -11,7 +11,6 @@
  * the DUT runs the cycles as one hil_step, with its inputs as they stand,
  * and the Clock moves on by as many periods, so it keeps its phase and
  * the last edge comes as any. */
-#include <stdio.h>
 #include <string.h>
 
 #include "vpisim.h"
@@ -69,10 +68,10 @@ int vs_free_run(uint64_t at)
 	    vs_armed(cbAfterDelay, NULL) != (driven ? 0 : 1) ||
 	    vs_armed(cbValueChange, &watched) != 1 || watched != &vs.clock->o ||
 	    vs_armed(cbReadWriteSynch, NULL) || vs_armed(cbReadOnlySynch, NULL) ||
-	    vs_armed(cbNextSimTime, NULL) || vs.rose)
+	    vs_armed(cbNextSimTime, NULL) || vs_edge_due())
 		return 0;
 	for (size_t i = 0; i < vs.nsig; i++)
-		if (vs.sig[i].pending && &vs.sig[i] != vs.clock)
+		if (vs.sig[i].pending)
 			return 0;
 	if (!ask.confirm())
 		return 0;

@@ -2,9 +2,9 @@
  * for Verilator (docs/dev/cocotb-vpi.md, section 4): the timers due, then
  * until nothing happens an evaluation, the value callbacks, a read-write
  * callback and the value callbacks of what it wrote; then the read-only
- * callback, and time moves to the next timer (or the next write of the
- * clock, when the simulator drives cocotb's Clock: clock.c). With neither
- * left the simulation ends, as Verilator's does. So a RisingEdge(clk) callback runs
+ * callback, and time moves to the next timer (or the next write of
+ * cocotb's Clock, when hil drives it: clock.c). With neither left the
+ * simulation ends, as Verilator's does. So a RisingEdge(clk) callback runs
  * after cocotb's write of the clock and before the DUT takes the edge (its
  * reads see the cycle before), and what it writes lands after the edge. */
 #include <stdarg.h>
@@ -233,22 +233,48 @@ static size_t collect(PLI_INT32 reason, struct cb ***out)
 	return n;
 }
 
-/* Calls the callbacks of one round; returns how many ran. */
+/* Calls the callbacks of one round; returns how many ran. Among the
+ * timers, the Clock hil drives takes its turn in the order of
+ * registration, where its own timer would be. */
 static size_t round_of(PLI_INT32 reason)
 {
 	struct cb **list = NULL;
 	size_t n = collect(reason, &list);
-	if (reason == cbValueChange)
+	if (reason == cbValueChange) {
 		for (size_t i = 0; i < vs.nsig; i++)
 			vs.sig[i].changed = 0;
+		vs_inputs_shown();
+	}
+	uint64_t turn;
+	int clock = reason == cbAfterDelay && vs_clock_turn_due(&turn);
 	size_t ran = 0;
-	for (size_t i = 0; i < n && !vs.finished && !failed; i++)
+	for (size_t i = 0; i < n && !vs.finished && !failed; i++) {
+		if (clock && list[i]->seq > turn) {
+			vs_clock_turn();
+			clock = 0;
+			ran++;
+		}
 		if (list[i]->state == ARMED) {
 			call(list[i]);
 			ran++;
 		}
+	}
+	if (clock && !vs.finished && !failed) {
+		vs_clock_turn();
+		ran++;
+	}
 	free(list);
 	return ran;
+}
+
+uint64_t vs_next_seq(void)
+{
+	return cb_seq++;
+}
+
+void vs_fail(void)
+{
+	failed = 1;
 }
 
 static int any_changed(void)
@@ -266,6 +292,7 @@ static void settle(void)
 		round_of(cbValueChange);
 	for (size_t i = 0; i < vs.nsig; i++)
 		vs.sig[i].changed = 0;
+	vs_inputs_shown();
 }
 
 static int evaluate(void)
@@ -331,7 +358,7 @@ int vs_run(void)
 			did = evaluate();
 			settle();
 			/* Where cocotb applies its writes, its Clock's among them. */
-			if (going() && vs_clock_tick())
+			if (going() && vs_clock_apply())
 				did = 1;
 			if (going() && round_of(cbReadWriteSynch))
 				did = 1;
@@ -349,6 +376,7 @@ int vs_run(void)
 		if (fr && (!going() || !next_due(&at)))
 			break;
 		vs.now = at;
+		vs_clock_new_step();
 		round_of(cbNextSimTime);
 		settle();
 	}
@@ -359,5 +387,8 @@ int vs_run(void)
 	if (!vs.finished)
 		round_of(cbEndOfSimulation);
 	reclaim();
+	/* The last writes and cycles travel with a read: send them. */
+	if (!broke && hil_run_until(vs.h, hil_now(vs.h)) < 0)
+		broke = 1;
 	return broke ? -1 : 0;
 }

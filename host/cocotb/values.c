@@ -31,6 +31,7 @@ static int read_outputs(int (*want)(const struct sig *))
 		}
 	if (hil_run_and_peek(vs.h, hil_now(vs.h), n, ports, vals) < 0) {
 		vs_error("reading %s's outputs: %s", vs.top_name, hil_error(vs.h));
+		vs_fail();
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -74,13 +75,17 @@ int vs_evaluate(void)
 			return -1;
 		}
 	}
-	if (vs.rose) {
-		vs.rose = 0;
+	if (vs.clock)
+		vs.clock->pending = 0;
+	if (vs_edge_due()) {
+		vs.clock_then = 1;
 		did = 1;
 		if (hil_advance(vs.h, 1) < 0) {
 			vs_error("clocking the DUT: %s", hil_error(vs.h));
 			return -1;
 		}
+	} else if (vs.clock) {
+		vs.clock_then = vs.clock->val[0] & 1;
 	}
 	if (!did)
 		return 0;
@@ -230,7 +235,7 @@ vpiHandle vpi_put_value(vpiHandle object, p_vpi_value value_p, p_vpi_time time_p
 		return NULL;
 	}
 	uint8_t v[HIL_MAX_PORT_BYTES];
-	if (parse(s, value_p, v) == 0)
+	if (parse(s, value_p, v) == 0 && !(s == vs.clock && vs_clock_drops_write()))
 		vs_drive(s, v);
 	return NULL;
 }
@@ -239,10 +244,21 @@ int vs_drive(struct sig *s, const uint8_t *v)
 {
 	if (!memcmp(v, s->val, nbytes(s)))
 		return 0;
-	if (s == vs.clock && !(s->val[0] & 1) && (v[0] & 1))
-		vs.rose = 1;
 	memcpy(s->val, v, nbytes(s));
 	s->pending = 1;
-	s->changed = 1;
+	/* Written back to what the callbacks last saw is no change to them. */
+	s->changed = memcmp(s->val, s->shown, nbytes(s)) != 0;
 	return 1;
+}
+
+int vs_edge_due(void)
+{
+	return vs.clock && (vs.clock->val[0] & 1) && !vs.clock_then;
+}
+
+void vs_inputs_shown(void)
+{
+	for (size_t i = 0; i < vs.nsig; i++)
+		if (vs.sig[i].is_input)
+			memcpy(vs.sig[i].shown, vs.sig[i].val, HIL_MAX_PORT_BYTES);
 }

@@ -41,7 +41,9 @@ struct sig {
 	int seen;    /* outputs: val holds the value at the last evaluation */
 	int pending; /* an input written since the last evaluation */
 	int changed; /* value callbacks are due */
-	int ncb;     /* value callbacks armed on it */
+	/* inputs: the value the last round of value callbacks saw */
+	uint8_t shown[HIL_MAX_PORT_BYTES];
+	int ncb; /* value callbacks armed on it */
 	struct obj range, left, right;
 };
 
@@ -52,7 +54,7 @@ struct design {
 	struct sig *sig; /* the ports, then the clock if the DUT has one */
 	size_t nsig;
 	struct sig *clock;
-	int rose; /* the clock went from 0 to 1 since the last evaluation */
+	int clock_then; /* the clock's value at the last evaluation */
 	int precision;
 	uint64_t now; /* cocotb's time, in steps of the precision */
 	int finished; /* cocotb called vpi_control(vpiFinish) */
@@ -86,6 +88,11 @@ int vs_output(struct sig *s);
 /* An input written, as vpi_put_value writes it: v holds its bytes. Returns
  * 1 if the value changed, 0 if not. */
 int vs_drive(struct sig *s, const uint8_t *v);
+/* Whether the clock stands at 1 having been 0 at the last evaluation: the
+ * next evaluation takes a cycle. */
+int vs_edge_due(void);
+/* A round of value callbacks has seen the inputs as they stand. */
+void vs_inputs_shown(void);
 
 /* sched.c: runs the simulation to its end; returns 0, or -1 when the
  * session failed. */
@@ -98,14 +105,25 @@ size_t vs_armed(PLI_INT32 reason, struct obj **obj);
 /* Every armed timer falls due `by` steps later. */
 void vs_delay_timers(uint64_t by);
 
-/* clock.c: cocotb's Clock on the DUT's clock, driven here. Whether it is;
- * the time of its next write (*at, if it is); the write due now, applied
- * where cocotb would apply its own: returns 1 if the clock changed. */
-int vs_clock_on(void);
+/* clock.c: cocotb's Clock on the DUT's clock, driven here, as a timer of
+ * its own among cocotb's. The time of its next write (*at), if it runs;
+ * whether its turn among the timers due now is still to come (*seq: its
+ * place, in the order of registration cocotb's timers have), and that
+ * turn; its write, applied where cocotb applies its own (returns 1 if the
+ * clock changed); whether a write cocotb applies to the clock must be
+ * dropped (the Clock's came after it, and replaces it); a new time step. */
 int vs_clock_due(uint64_t *at);
-int vs_clock_tick(void);
+int vs_clock_turn_due(uint64_t *seq);
+void vs_clock_turn(void);
+int vs_clock_apply(void);
+int vs_clock_drops_write(void);
+void vs_clock_new_step(void);
 /* Its next writes come `by` steps later. */
 void vs_clock_delay(uint64_t by);
+/* sched.c: the next place in the order of registration. */
+uint64_t vs_next_seq(void);
+/* The session failed: the simulation ends. */
+void vs_fail(void);
 
 /* freerun.c: before time moves on to `at`, the next timer, runs the cycles
  * a ClockCycles asked for at once if nothing else waits. Returns 1 if it

@@ -13,7 +13,9 @@ wraps two of cocotb's functions and starts cocotb as cocotb starts itself:
   in cocotb's scheduler waits on them; the wait then counts what was run.
   Otherwise the edge comes as on any simulator.
 
-The tests see the same values at the same times either way.
+The tests see the same values at the same times either way, with one
+exception docs/cocotb.md names: a read of the clock itself in a ReadWrite
+callback at a time the clock changes.
 """
 import ctypes
 import functools
@@ -36,7 +38,8 @@ _sim.hil_cocotb_free_ran.argtypes = [ctypes.c_uint64]
 _sim.hil_cocotb_free_ran.restype = ctypes.c_uint64
 _sim.hil_cocotb_clock_start.argtypes = [ctypes.c_char_p, ctypes.c_uint64, ctypes.c_int]
 _sim.hil_cocotb_clock_start.restype = ctypes.c_uint64
-_sim.hil_cocotb_clock_stop.argtypes = [ctypes.c_uint64]
+_sim.hil_cocotb_clock_stop.argtypes = [ctypes.c_uint64, ctypes.c_int]
+_sim.hil_cocotb_clock_written.argtypes = []
 
 _clocks = {}  # a clock's path: (the task of its Clock, half period in steps)
 _asking = None  # (task, trigger, clock task) of the wait whose request stands
@@ -78,18 +81,35 @@ class _Driven(PythonTrigger):
     (cocotb drops a finished test's tasks without closing them), which
     stops the clock, as unpriming the timer of cocotb's own Clock does."""
 
-    def __init__(self, token, path, mine):
+    def __init__(self, token, signal, mine):
         super().__init__()
-        self._token, self._path, self._mine = token, path, mine
+        self._token, self._signal, self._mine = token, signal, mine
 
-    def prime(self, callback):
+    def prime(self, callback):  # abstract in Trigger
         super().prime(callback)
 
     def unprime(self):
-        _sim.hil_cocotb_clock_stop(self._token)
-        if _clocks.get(self._path) is self._mine:
-            del _clocks[self._path]
+        # At a test's end cocotb drops the writes it had scheduled, the
+        # Clock's among them; a kill leaves them.
+        _sim.hil_cocotb_clock_stop(self._token, int(bool(cocotb.scheduler._terminate)))
+        self._signal.__dict__.pop("_set_value", None)
+        path = self._signal._path
+        if _clocks.get(path) is self._mine:
+            del _clocks[path]
         super().unprime()
+
+
+def _tell_writes(signal):
+    """Tells hil-cocotb of each write cocotb schedules on the driven clock,
+    which it orders against the Clock's own."""
+    method = type(signal)._set_value
+
+    def _set_value(value, call_sim):
+        if call_sim == cocotb.scheduler._schedule_write:
+            _sim.hil_cocotb_clock_written()
+        return method(signal, value, call_sim)
+
+    signal._set_value = _set_value
 
 
 @functools.wraps(_clock_start)
@@ -102,10 +122,10 @@ async def _start(self, cycles=None, start_high=True):
     if cycles is None and cocotb.scheduler._mode == Scheduler._MODE_NORMAL:
         token = _sim.hil_cocotb_clock_start(path.encode(), self.half_period, int(bool(start_high)))
     if token:
-        # cocotb's Clock would replace a write pending on the clock with
-        # its first; the simulator's goes before cocotb's writes.
+        # cocotb's Clock replaces a write pending on the clock with its first.
         cocotb.scheduler._write_calls.pop(self.signal, None)
-        await _Driven(token, path, mine)
+        _tell_writes(self.signal)
+        await _Driven(token, self.signal, mine)
         return
     try:
         await _clock_start(self, cycles, start_high)

@@ -31,10 +31,16 @@ for case in sorted(ET.parse(sys.argv[1]).iter("testcase"), key=lambda c: c.get("
 PY
 }
 
-# run DUT NAME SIM [MAKE ARGS...]: one module on one simulator, in the
-# folder $w/DUT-NAME.
+# The example a module tests: test_NAME.py tests examples/NAME, but for
+# these.
+dut_of() {
+	case $1 in clock) echo counter ;; *) echo $1 ;; esac
+}
+
+# run MODULE NAME SIM [MAKE ARGS...]: test_MODULE.py on one simulator, in
+# the folder $w/MODULE-NAME.
 run() {
-	dut=$1 d=$w/$1-$2 sim=$3
+	mod=$1 d=$w/$1-$2 sim=$3
 	shift 3
 	mkdir -p $d
 	# The sanitizers' leak check would count what the embedded Python
@@ -42,12 +48,13 @@ run() {
 	# libraries' own RUNPATH from the libraries they load in turn.
 	PATH="$ccbin$PATH" PYTHONPATH="${ccpath:+$ccpath:}$T" COCOTB_SAMPLES=$d/samples \
 		ASAN_OPTIONS=detect_leaks=0 LD_LIBRARY_PATH=$libs timeout 900 \
-		make -C $d -f $T/Makefile SIM=$sim DUT=$dut HIL_COCOTB=$HIL_COCOTB "$@" \
+		make -C $d -f $T/Makefile SIM=$sim DUT=$(dut_of $mod) MODULE=test_$mod \
+		HIL_COCOTB=$HIL_COCOTB "$@" \
 		>$d/run.log 2>&1
 	[ -s $d/results.xml ] && outcomes $d/results.xml >$d/outcomes
 }
 
-# same DUT NAME WHAT [TARGET]: the run in $w/DUT-NAME against Icarus's;
+# same MODULE NAME WHAT [TARGET]: the run in $w/MODULE-NAME against Icarus's;
 # on hil, it must have run on TARGET.
 same() {
 	i=$w/$1-icarus r=$w/$1-$2
@@ -62,31 +69,31 @@ same() {
 		bad "$1: the sampled values differ (- icarus, + $3):"
 		diff $i/samples $r/samples | head -n 20 | sed 's/^/    /'
 	else
-		ok "$1 on $3: $(wc -l <$r/outcomes) tests as on Icarus, $(wc -l <$r/samples) samples equal"
+		ok "test_$1.py on $3: $(wc -l <$r/outcomes) tests as on Icarus, $(wc -l <$r/samples) samples equal"
 	fi
 }
 
 hilmk=COCOTB_MAKEFILES_DIR=$PWD/host/cocotb/makefiles
-for dut in ${COCOTB_DUTS:-counter adder wide mem fifo alu}; do
-	run $dut icarus icarus
-	i=$w/$dut-icarus
-	n=$(grep -c '^@cocotb.test' $T/test_$dut.py)
+for mod in ${COCOTB_MODULES:-counter adder wide mem fifo alu clock}; do
+	run $mod icarus icarus
+	i=$w/$mod-icarus
+	n=$(grep -c '^@cocotb.test' $T/test_$mod.py)
 	if [ ! -s $i/outcomes ] || [ "$(wc -l <$i/outcomes)" -ne "$n" ]; then
-		bad "$dut: SIM=icarus did not run its $n tests" $i/run.log
+		bad "$mod: SIM=icarus did not run its $n tests" $i/run.log
 		continue
 	elif grep -q ' fail$' $i/outcomes; then
-		bad "$dut: a test fails on SIM=icarus, the reference: $(grep ' fail$' $i/outcomes | tr '\n' ' ')" $i/run.log
+		bad "$mod: a test fails on SIM=icarus, the reference: $(grep ' fail$' $i/outcomes | tr '\n' ' ')" $i/run.log
 		continue
 	elif [ ! -s $i/samples ]; then
-		bad "$dut: the tests sampled nothing on SIM=icarus" $i/run.log
+		bad "$mod: the tests sampled nothing on SIM=icarus" $i/run.log
 		continue
 	fi
-	run $dut verilator verilator
-	same $dut verilator SIM=verilator
+	run $mod verilator verilator
+	same $mod verilator SIM=verilator
 	for target in sim netlist uart; do
 		case $target in sim) uri=sim ;; *) uri=$target:icebreaker ;; esac
-		run $dut $target hil $hilmk HIL_TARGET=$uri
-		same $dut $target "SIM=hil HIL_TARGET=$uri" $target
+		run $mod $target hil $hilmk HIL_TARGET=$uri
+		same $mod $target "SIM=hil HIL_TARGET=$uri" $target
 	done
 done
 
@@ -94,7 +101,7 @@ done
 # (docs/cocotb.md, Speed): test_alu.py's first wait must have, and with
 # --plain-cocotb (cocotb's Clock and ClockCycles as released) the results
 # must be the same.
-case " ${COCOTB_DUTS:-alu} " in *" alu "*)
+case " ${COCOTB_MODULES:-alu} " in *" alu "*)
 	r=$w/alu-sim
 	if [ -s $r/outcomes ] && grep -q "^hil-cocotb: 2[0-9]\{4\} cycles of ClockCycles waits ran as free runs" $r/run.log; then
 		ok "alu on SIM=hil: the long ClockCycles waits ran free ($(grep -o '[0-9]* cycles' $r/run.log))"
