@@ -140,7 +140,7 @@ ratio() { echo "${1%% *} $m" | awk '{printf "%.2f", $1 / $2}'; }
 	echo "on Verilator $vlt (\`SIM=verilator\`, one run: it takes minutes) and on"
 	echo "hil (\`SIM=hil\`, sim target; median of $RUNS runs, min-max). On hil"
 	echo "the wait runs as one free run of the DUT when nothing else waits"
-	echo "(docs/cocotb.md, Long waits); both read the same accumulator after it"
+	echo "(docs/cocotb.md, Speed); both read the same accumulator after it"
 	echo "($acc_wh)."
 	echo
 	echo "| simulator | cycles per second (millions) | ratio to Verilator |"

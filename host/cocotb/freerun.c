@@ -1,6 +1,6 @@
-/* ClockCycles as a free run (docs/cocotb.md, "Long waits"). cocotb takes
- * the edges of a ClockCycles one by one, and its Clock wakes Python every
- * half period: a long wait costs three trips into Python a cycle.
+/* ClockCycles as a free run (docs/cocotb.md, "Speed"). cocotb takes the
+ * edges of a ClockCycles one by one: a long wait costs a trip into Python
+ * a cycle, three with cocotb's own Clock.
  * python/hil_cocotb.py asks, before an edge it awaits with more to come,
  * for all of them but the last at once. The request is granted at the end
  * of the time step, when every callback of the step has run, and only if

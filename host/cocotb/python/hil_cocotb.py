@@ -4,8 +4,9 @@ wraps two of cocotb's functions and starts cocotb as cocotb starts itself:
 
 - Clock.start, for a Clock that runs forever on the DUT's clock, hands the
   clock to hil-cocotb (host/cocotb/clock.c), which makes the same writes
-  at the same times with no trip into Python; and it keeps the clock's
-  task and half period for the next point.
+  at the same times with no trip into Python, told of cocotb's own writes
+  to the clock so that it orders them as cocotb would; and it keeps the
+  clock's task and half period for the next point.
 - ClockCycles, before each edge it awaits with more to come, asks
   hil-cocotb (host/cocotb/freerun.c) to run the edges but the last at once.
   hil-cocotb grants it at the end of the time step if only that Clock and
