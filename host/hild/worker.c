@@ -536,6 +536,8 @@ int worker_main(int argc, char **argv)
 				  "ports", ports, "now", (json_int_t)hil_now(h));
 	if (p->params[0])
 		json_object_set_new(ready, "params", json_string(p->params));
+	if (p->clock[0])
+		json_object_set_new(ready, "clock", json_string(p->clock));
 	put(json_pack("{s:o}", "ready", ready));
 	static uint8_t buf[MAX_REQ];
 	/* hild answers a direct session's ready with its sub id and topic. */

@@ -271,6 +271,11 @@ static int ports_from(hil_t *h, json_t *ok, char *err, size_t errlen)
 	}
 	const char *params = json_string_value(json_object_get(ok, "params"));
 	snprintf(h->ports.params, sizeof(h->ports.params), "%s", params ? params : "");
+	/* The clock is no port; a DUT without one reports none. */
+	const char *clock = json_string_value(json_object_get(ok, "clock"));
+	if (clock && strlen(clock) >= sizeof(h->ports.clock))
+		return hil_fail(err, errlen, "hild's open reply names a clock too long");
+	snprintf(h->ports.clock, sizeof(h->ports.clock), "%s", clock ? clock : "");
 	h->ports.signature = hil_ports_signature(&h->ports);
 	if (strtoull(sig, NULL, 16) != h->ports.signature)
 		return hil_fail(err, errlen,

@@ -97,6 +97,25 @@ for mod in ${COCOTB_MODULES:-counter adder wide mem fifo alu clock}; do
 	done
 done
 
+# Through hild (HIL_TARGET=hild:sim): a hild of the suite's own builds and
+# runs the DUT in its worker; test_counter.py must see what it sees
+# in-process.
+case " ${COCOTB_MODULES:-counter} " in *" counter "*)
+	HILD=${HILD:-$(dirname "$HIL")/hild}
+	rm -rf $w/hild-state && mkdir -p $w/hild-state
+	"$HILD" --socket $w/hild.sock --state $w/hild-state >$w/hild.log 2>&1 &
+	hp=$!
+	i=0
+	while [ ! -S $w/hild.sock ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	export HIL_HILD=$w/hild.sock
+	run counter hild hil $hilmk HIL_TARGET=hild:sim
+	unset HIL_HILD
+	kill $hp
+	wait $hp 2>/dev/null
+	same counter hild "SIM=hil HIL_TARGET=hild:sim" hild
+	;;
+esac
+
 # hil drives cocotb's Clock itself and runs long ClockCycles waits free
 # (docs/cocotb.md, Speed): test_alu.py's first wait must have, and with
 # --plain-cocotb (cocotb's Clock and ClockCycles as released) the results
