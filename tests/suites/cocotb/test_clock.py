@@ -30,6 +30,16 @@ async def falls(dut, test, n=None):
         n = None if n is None else n - 1
 
 
+async def aftermath(dut, test):
+    """What the clock did: the count and the clock just after, and the count
+    three periods on."""
+    await Timer(1, "ns")
+    read(test, dut.count)
+    read(test, dut.clk)
+    await Timer(30, "ns")
+    read(test, dut.count)
+
+
 @cocotb.test()
 async def a_write_replaces_the_first(dut):
     clock = await reset(dut)
@@ -39,11 +49,7 @@ async def a_write_replaces_the_first(dut):
     cocotb.start_soon(falls(dut, "first"))
     await cocotb.start(Clock(dut.clk, 10, "ns").start())
     dut.clk.value = 0
-    await Timer(1, "ns")
-    read("first", dut.count)
-    read("first", dut.clk)
-    await Timer(30, "ns")
-    read("first", dut.count)
+    await aftermath(dut, "first")
 
 
 @cocotb.test()
@@ -52,11 +58,7 @@ async def a_kill_after_the_turn(dut):
     await FallingEdge(dut.clk)
     await Timer(5, "ns")  # due with the Clock's next write, armed after it
     clock.kill()
-    await Timer(1, "ns")
-    read("kill", dut.count)
-    read("kill", dut.clk)
-    await Timer(30, "ns")
-    read("kill", dut.count)
+    await aftermath(dut, "kill")
 
 
 @cocotb.test()
@@ -65,11 +67,7 @@ async def a_write_before_the_turn(dut):
     await RisingEdge(dut.clk)
     await Timer(10, "ns")  # due with the Clock's next write, armed before it
     dut.clk.value = 0
-    await Timer(1, "ns")
-    read("before", dut.count)
-    read("before", dut.clk)
-    await Timer(30, "ns")
-    read("before", dut.count)
+    await aftermath(dut, "before")
 
 
 @cocotb.test()
