@@ -31,5 +31,5 @@ module hil_board #(
                                   .valid(tx_valid), .ready(tx_ready), .txd(txd));
     hil_top u_top (.clk(clk), .rst(rst), .rx_data(rx_data), .rx_valid(rx_valid),
                    .tx_data(tx_data), .tx_valid(tx_valid), .tx_ready(tx_ready),
-                   .phy_errors(frame_errors), .idle(), .cycle());
+                   .phy_errors(frame_errors), .idle());
 endmodule

@@ -36,5 +36,5 @@ module hil_board_fx2 (
         .tx_valid(tx_valid), .tx_ready(tx_ready));
     hil_top u_top (.clk(clk), .rst(rst), .rx_data(rx_data), .rx_valid(rx_valid),
                    .tx_data(tx_data), .tx_valid(tx_valid), .tx_ready(tx_ready),
-                   .phy_errors(16'd0), .idle(), .cycle());
+                   .phy_errors(16'd0), .idle());
 endmodule

@@ -27,7 +27,6 @@ module hil_bridge #(
     output wire        tx_valid,
     input  wire        tx_ready,
     output wire        advance,
-    output wire [47:0] cycle,
     output wire [7:0]  p_sel,
     output wire [5:0]  p_byte,
     input  wire [7:0]  p_rdata,
@@ -46,9 +45,9 @@ module hil_bridge #(
     input  wire [15:0] phy_errors,  // counted by the PHY, reported in STATUS_R
     output wire        idle,        // nothing will happen until a byte arrives
     // fast-forward, simulation only (hil_engine.v); tie ff_add to 0 on a chip
-    input  wire [47:0] ff_add,
+    input  wire [15:0] ff_add,
     output wire        ff_ok,
-    output wire [47:0] ff_left
+    output wire [15:0] ff_left
 );
     wire        b_valid, f_end, f_ok;
     wire [7:0]  b_data;
@@ -92,7 +91,7 @@ module hil_bridge #(
         .clk(clk), .rst(rst), .sync(sync),
         .c_data(c_data), .c_valid(c_valid), .c_ready(c_ready),
         .m_data(m_data), .m_valid(m_valid), .m_ready(m_ready),
-        .advance(advance), .cycle(cycle),
+        .advance(advance),
         .p_sel(p_sel), .p_byte(p_byte), .p_rdata(p_rdata), .p_nbytes(p_nbytes),
         .p_is_in(p_is_in), .p_valid(p_valid), .p_wdata(p_wdata), .p_we(p_we),
         .w_set(w_set), .w_on(w_on), .w_clear(w_clear), .w_hit(w_hit),

@@ -12,11 +12,10 @@ module tb_vectors;
     reg rx_valid = 1'b0;
     wire [7:0] tx_data;
     wire tx_valid, idle;
-    wire [47:0] cycle;
 
     hil_top dut (.clk(clk), .rst(rst), .rx_data(rx_data), .rx_valid(rx_valid),
                  .tx_data(tx_data), .tx_valid(tx_valid), .tx_ready(1'b1),
-                 .phy_errors(16'd0), .idle(idle), .cycle(cycle));
+                 .phy_errors(16'd0), .idle(idle));
 
     reg [7:0] in [0:65535];
     reg [8*256-1:0] in_path, out_path;

@@ -8,8 +8,8 @@
  * The streams are of five kinds, so they reach past the frame decoder:
  * plain noise; noise full of frame delimiters and escapes; frames with a
  * good CRC and random header and payload; a SYNC and then good DATA frames
- * of random commands (real opcodes, random fields: huge RUN stamps, breaks
- * that halt, pokes to outputs); and frames cut short or longer than the
+ * of random commands (real opcodes, random fields: long stamp deltas,
+ * breaks that halt, pokes to outputs, values of the wrong length); and frames cut short or longer than the
  * bridge takes. A round that wedges the bridge is saved to
  * OUTDIR/wedge-SEED-ROUND.bin for replay. Prints "N passed, N failed". */
 #include <stdio.h>
@@ -63,26 +63,27 @@ static size_t command(uint8_t *out, const struct hil_ports *p)
 	uint8_t port = (uint8_t)(rnd() % (p->n + 2));
 	uint8_t len = port < p->n && rnd() % 4 ? (uint8_t)p->port[port].nbytes
 					       : (uint8_t)(rnd() % (HIL_MAX_PORT_BYTES + 1));
-	uint64_t stamp =
-		rnd() % 3 ? rnd() % 5000 : ((uint64_t)rnd() << 16 | rnd()) & 0xffffffffffffull;
-	switch (rnd() % 9) {
+	uint16_t dt = (uint16_t)(rnd() % 3 ? rnd() % 20 : rnd());
+	switch (rnd() % 10) {
 	case 0:
 		return hil_enc_hello(out, (uint8_t)rnd());
 	case 1:
-		return hil_enc_poke(out, port, stamp, val, len);
+		return hil_enc_poke(out, dt, port, val, len);
 	case 2:
-		return hil_enc_sample(out, port, stamp);
+		return hil_enc_sample(out, dt, port);
 	case 3:
-		return hil_enc_watch(out, port, stamp, (int)(rnd() & 1));
+		return hil_enc_watch(out, dt, port, (int)(rnd() & 1));
 	case 4:
-		return hil_enc_break(out, (uint8_t)(rnd() % 4), port, stamp,
-				     (uint8_t)(rnd() % 8), val, mask, len);
+		return hil_enc_break(out, dt, (uint8_t)(rnd() % 4), port, (uint8_t)(rnd() % 8),
+				     val, mask, len);
 	case 5:
-		return hil_enc_run(out, stamp);
+		return hil_enc_run(out, dt);
 	case 6:
 		return hil_enc_resume(out);
 	case 7:
 		return hil_enc_status(out);
+	case 8:
+		return hil_enc_wait(out, dt);
 	default: /* a byte that is no opcode, or a command cut short */
 		out[0] = (uint8_t)rnd();
 		return 1 + rnd() % 4;

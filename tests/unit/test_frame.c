@@ -169,49 +169,66 @@ static void test_proto(void)
 {
 	uint8_t m[HIL_MSG_MAX];
 	uint8_t v[2] = {0x34, 0x12};
-	size_t n = hil_enc_poke(m, 3, 0x0000BBCCDDEEFFull, v, 2);
-	const uint8_t want[] = {0x02, 3, 0xFF, 0xEE, 0xDD, 0xCC, 0xBB, 0x00, 2, 0x34, 0x12};
+	size_t n = hil_enc_poke(m, 3, 5, v, 2);
+	const uint8_t want[] = {0x23, 5, 0x34, 0x12};
 	CHECK(n == sizeof(want) && memcmp(m, want, n) == 0);
-	const uint8_t watch_r[] = {0x83, 0x01, 0x07, 0, 0, 0, 0, 0, 2, 0x34, 0x12};
-	CHECK(hil_msg_len(watch_r, 5) == 0);
+	/* A delta past the nibble takes two more bytes. */
+	n = hil_enc_poke(m, 300, 5, v, 2);
+	const uint8_t want_long[] = {0x2F, 0x2C, 0x01, 5, 0x34, 0x12};
+	CHECK(n == sizeof(want_long) && memcmp(m, want_long, n) == 0);
+	n = hil_enc_break(m, 0, 1, 7, 0, NULL, NULL, 0);
+	CHECK(n == 2 && m[0] == 0x60 && m[1] == 0x01);
+	n = hil_enc_break(m, 14, 0, 2, 2, v, v, 2);
+	CHECK(n == 7 && m[0] == 0x6E && m[1] == 0x20 && m[2] == 2 && m[6] == 0x12);
+
+	const uint8_t watch_r[] = {0xA7, 0x01, 2, 0x34, 0x12};
+	CHECK(hil_msg_len(watch_r, 2) == 0);
+	CHECK(hil_msg_len(watch_r, 4) == 0);
 	CHECK(hil_msg_len(watch_r, sizeof(watch_r)) == (int)sizeof(watch_r));
 	struct hil_report r;
 	CHECK(hil_report_decode(watch_r, sizeof(watch_r), &r) == 0);
-	CHECK(r.op == HIL_RE_WATCH && r.port == 1 && r.cycle == 7 && r.len == 2 &&
+	CHECK(r.op == HIL_RE_WATCH && r.port == 1 && r.delta == 7 && r.len == 2 &&
 	      r.value[1] == 0x12);
-	const uint8_t junk[] = {0x42};
-	CHECK(hil_msg_len(junk, 1) == -1);
+	const uint8_t sample_r[] = {0x9F, 0x00, 0x01, 0x03, 1, 0x55};
+	CHECK(hil_report_decode(sample_r, sizeof(sample_r), &r) == 0);
+	CHECK(r.op == HIL_RE_SAMPLE && r.delta == 256 && r.port == 3 && r.value[0] == 0x55);
+	const uint8_t tick_r[] = {0x8F, 0xFF, 0xFF};
+	CHECK(hil_report_decode(tick_r, sizeof(tick_r), &r) == 0);
+	CHECK(r.op == HIL_RE_TICK && r.delta == 0xFFFF);
+	/* A version 1 bridge's HELLO_R is 25 bytes; it is measured whole so
+	 * that its version can be refused. */
+	uint8_t hello1[25] = {0x81, 0x5A, 1};
+	CHECK(hil_msg_len(hello1, 3) == 0 && hil_msg_len(hello1, 25) == 25);
+	CHECK(hil_report_decode(hello1, 25, &r) == 0 && r.version == 1);
+	const uint8_t junk[] = {0x42, 0x85};
+	CHECK(hil_msg_len(junk, 1) == -1 && hil_msg_len(junk + 1, 1) == -1);
 	CHECK(hil_report_decode(watch_r, sizeof(watch_r) - 1, &r) == -1);
-}
-
-static uint64_t le48(const uint8_t *p)
-{
-	uint64_t v = 0;
-	for (int i = 5; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
 }
 
 /* The session of tests/fixtures/vectors/bridge.vec, which the gateware
  * testbench feeds to the bridge: our encoders must produce its command
- * bytes, and our report parser must take its report bytes whole. */
+ * bytes, and our report parser must take its report bytes whole, their
+ * deltas adding up to the cycles the vectors name. */
 static void test_bridge_vectors(void)
 {
 	struct vecs v;
 	if (!vecs_open(&v, "tests/fixtures/vectors/bridge.vec"))
 		return;
 	int cmds = 0, reports = 0;
+	uint64_t cycle = 0;
 	char *fld[3];
 	while (vecs_next(&v, fld, 3)) {
 		uint8_t cmd[256], rep[256], enc[HIL_MSG_MAX];
-		size_t nc = parse_hex(fld[1], cmd, sizeof(cmd)), ne = 0;
+		size_t nc = parse_hex(fld[1], cmd, sizeof(cmd)), ne = 0, h = 1;
+		uint16_t dt = cmd[0] & 0x0F;
+		if (cmd[0] >= 0x10 && dt == HIL_DELTA_LONG) {
+			dt = (uint16_t)(cmd[1] | cmd[2] << 8);
+			h = 3;
+		}
 		cmds++;
-		switch (cmd[0]) {
+		switch (cmd[0] < 0x10 ? cmd[0] : cmd[0] & 0xF0) {
 		case HIL_OP_HELLO:
 			ne = hil_enc_hello(enc, cmd[1]);
-			break;
-		case HIL_OP_RUN:
-			ne = hil_enc_run(enc, le48(cmd + 1));
 			break;
 		case HIL_OP_RESUME:
 			ne = hil_enc_resume(enc);
@@ -219,11 +236,25 @@ static void test_bridge_vectors(void)
 		case HIL_OP_STATUS:
 			ne = hil_enc_status(enc);
 			break;
-		case HIL_OP_SAMPLE:
-			ne = hil_enc_sample(enc, cmd[1], le48(cmd + 2));
+		case HIL_OP_WAIT:
+			ne = hil_enc_wait(enc, dt);
 			break;
-		case HIL_OP_POKE:
-			ne = hil_enc_poke(enc, cmd[1], le48(cmd + 2), cmd + 9, cmd[8]);
+		case HIL_OP_RUN:
+			ne = hil_enc_run(enc, dt);
+			break;
+		case HIL_OP_SAMPLE:
+			ne = hil_enc_sample(enc, dt, cmd[h]);
+			break;
+		case HIL_OP_WATCH:
+		case HIL_OP_UNWATCH:
+			ne = hil_enc_watch(enc, dt, cmd[h], (cmd[0] & 0xF0) == HIL_OP_WATCH);
+			break;
+		case HIL_OP_POKE: /* vcounter's ports are a byte each */
+			ne = hil_enc_poke(enc, dt, cmd[h], cmd + h + 1, 1);
+			break;
+		case HIL_OP_BREAK:
+			ne = hil_enc_break(enc, dt, cmd[h] & 0x0F, cmd[h + 1], cmd[h] >> 4,
+					   cmd + h + 2, cmd + h + 3, 1);
 			break;
 		default:
 			break;
@@ -232,16 +263,24 @@ static void test_bridge_vectors(void)
 		CHECK(ne > 0 && ne <= nc && memcmp(enc, cmd, ne) == 0);
 		if (strstr(fld[2], "-") || strstr(fld[2], "HELLO_R"))
 			continue;
-		size_t nr = parse_hex(fld[2], rep, sizeof(rep));
-		struct hil_report r;
-		CHECK(hil_msg_len(rep, nr) == (int)nr);
-		CHECK(hil_report_decode(rep, nr, &r) == 0);
-		if (r.op == HIL_RE_STATUS)
-			CHECK(r.cycle == 10 && r.frames_ok == 13 && r.crc_errors == 0 &&
-			      r.phy_errors == 0 && !r.halted);
-		reports++;
+		size_t nr = parse_hex(fld[2], rep, sizeof(rep)), off = 0;
+		while (off < nr) {
+			struct hil_report r;
+			int n = hil_msg_len(rep + off, nr - off);
+			CHECK(n > 0 && hil_report_decode(rep + off, (size_t)n, &r) == 0);
+			if (n <= 0)
+				break;
+			cycle += r.delta;
+			if (r.op == HIL_RE_STATUS)
+				CHECK(cycle == 65873 && r.frames_ok == 19 && r.crc_errors == 0 &&
+				      r.phy_errors == 0 && !r.halted);
+			if (r.op == HIL_RE_SAMPLE)
+				CHECK(cycle == 5 && r.value[0] == 4);
+			off += (size_t)n;
+			reports++;
+		}
 	}
-	CHECK(cmds >= 10 && reports >= 5);
+	CHECK(cmds >= 18 && reports >= 16);
 }
 
 int main(void)

@@ -151,40 +151,40 @@ static void test_sync(void)
 static void test_receive(void)
 {
 	struct hil_frame_hdr h;
-	uint8_t run5[7] = {HIL_RE_RUN, 5, 0, 0, 0, 0, 0};
-	uint8_t run6[7] = {HIL_RE_RUN, 6, 0, 0, 0, 0, 0};
+	uint8_t rep5[7] = {HIL_RE_SAMPLE | 5, 0, 4, 0, 0, 0, 0};
+	uint8_t rep6[7] = {HIL_RE_SAMPLE | 6, 0, 4, 0, 0, 0, 0};
 
 	last_frame(&h);
-	feed(HIL_FL_DATA, 0, 0, 0x0400, run5, 7);
+	feed(HIL_FL_DATA, 0, 0, 0x0400, rep5, 7);
 	CHECK(hil_link_pump(&lk, 0, 0) == 0);
-	CHECK(got_msgs == 1 && got_len == 7 && memcmp(got, run5, 7) == 0);
+	CHECK(got_msgs == 1 && got_len == 7 && memcmp(got, rep5, 7) == 0);
 	CHECK(last_frame(&h) && h.ack == 7 && !(h.flags & HIL_FL_NAK));
 
 	/* A duplicate is acknowledged again but not delivered twice. */
-	feed(HIL_FL_DATA, 0, 0, 0x0400, run5, 7);
+	feed(HIL_FL_DATA, 0, 0, 0x0400, rep5, 7);
 	CHECK(hil_link_pump(&lk, 0, 0) == 0);
 	CHECK(got_msgs == 1);
 	CHECK(last_frame(&h) && h.ack == 7);
 
 	/* A frame from the future (7..13 lost): dropped, answered with NAK. */
-	feed(HIL_FL_DATA, 0, 14, 0x0400, run6, 7);
+	feed(HIL_FL_DATA, 0, 14, 0x0400, rep6, 7);
 	CHECK(hil_link_pump(&lk, 0, 0) == 0);
 	CHECK(got_msgs == 1);
 	CHECK(last_frame(&h) && h.ack == 7 && (h.flags & HIL_FL_NAK));
 
 	/* A spoilt frame: dropped, NAK. */
 	size_t at = pp.in_len;
-	feed(HIL_FL_DATA, 0, 7, 0x0400, run6, 7);
+	feed(HIL_FL_DATA, 0, 7, 0x0400, rep6, 7);
 	pp.in[at + 9] ^= 0x01;
 	CHECK(hil_link_pump(&lk, 0, 0) == 0);
 	CHECK(got_msgs == 1 && lk.bad_frames == 1);
 	CHECK(last_frame(&h) && (h.flags & HIL_FL_NAK));
 
 	/* The resend arrives in two frames that split a report in the middle. */
-	feed(HIL_FL_DATA, 0, 7, 0x0400, run6, 3);
-	feed(HIL_FL_DATA, 0, 10, 0x0400, run6 + 3, 4);
+	feed(HIL_FL_DATA, 0, 7, 0x0400, rep6, 3);
+	feed(HIL_FL_DATA, 0, 10, 0x0400, rep6 + 3, 4);
 	CHECK(hil_link_pump(&lk, 0, 0) == 0);
-	CHECK(got_msgs == 2 && memcmp(got + 7, run6, 7) == 0);
+	CHECK(got_msgs == 2 && memcmp(got + 7, rep6, 7) == 0);
 	CHECK(last_frame(&h) && h.ack == 14);
 }
 
@@ -298,8 +298,8 @@ static void test_restart(void)
 {
 	struct hil_frame_hdr h;
 	uint8_t pay[2048], cmd[40], again[64], more[5] = {9, 9, 9, 9, 9};
-	uint8_t run7[7] = {HIL_RE_RUN, 7, 0, 0, 0, 0, 0};
-	uint8_t run8[7] = {HIL_RE_RUN, 8, 0, 0, 0, 0, 0};
+	uint8_t rep7[7] = {HIL_RE_SAMPLE | 7, 0, 4, 0, 0, 0, 0};
+	uint8_t rep8[7] = {HIL_RE_SAMPLE | 8, 0, 4, 0, 0, 0, 0};
 	size_t n, k = 0;
 	for (size_t i = 0; i < sizeof(cmd); i++)
 		cmd[i] = (uint8_t)i;
@@ -317,8 +317,8 @@ static void test_restart(void)
 	got_msgs = 0;
 	CHECK(hil_link_send(&lk, cmd, sizeof(cmd)) == 0);
 	CHECK(hil_link_pump(&lk, 0, 1) == 0);
-	feed(HIL_FL_DATA, 40, 0, 0x0400, run7, 7);
-	feed(HIL_FL_DATA, 40, 7, 0x0400, run8, 3);
+	feed(HIL_FL_DATA, 40, 0, 0x0400, rep7, 7);
+	feed(HIL_FL_DATA, 40, 7, 0x0400, rep8, 3);
 	CHECK(hil_link_pump(&lk, 0, 1) == 0);
 	CHECK(got_msgs == 1 && lk.tx_len == 0 && lk.rx_len == 3);
 
@@ -335,10 +335,10 @@ static void test_restart(void)
 	CHECK(k == sizeof(cmd) + sizeof(more) && !memcmp(again, cmd, sizeof(cmd)) &&
 	      !memcmp(again + sizeof(cmd), more, sizeof(more)));
 
-	feed(HIL_FL_DATA, 45, 0, 0x0400, run7, 7);
-	feed(HIL_FL_DATA, 45, 7, 0x0400, run8, 7);
+	feed(HIL_FL_DATA, 45, 0, 0x0400, rep7, 7);
+	feed(HIL_FL_DATA, 45, 7, 0x0400, rep8, 7);
 	CHECK(hil_link_pump(&lk, 0, 1) == 0);
-	CHECK(got_msgs == 2 && !memcmp(got + 7, run8, 7) && lk.rx_len == 0);
+	CHECK(got_msgs == 2 && !memcmp(got + 7, rep8, 7) && lk.rx_len == 0);
 	CHECK(hil_link_drained(&lk) && !lk.dead);
 	hil_link_close(&lk);
 }

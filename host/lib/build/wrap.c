@@ -163,8 +163,7 @@ static int write_top(const struct hil_ports *p, FILE *f, int shell)
 		"    output wire       tx_valid,\n"
 		"    input  wire       tx_ready,\n"
 		"    input  wire [15:0] phy_errors,\n"
-		"    output wire       idle,\n"
-		"    output wire [47:0] cycle",
+		"    output wire       idle",
 		p->top, p->signature,
 		shell ? "the DUT's ports for a DUT model clocked apart (hil_glue.h)"
 		      : "the DUT with its clock enable",
@@ -174,9 +173,9 @@ static int write_top(const struct hil_ports *p, FILE *f, int shell)
 			",\n"
 			"    output wire       dut_advance,\n"
 			"    output wire       dut_poked,\n"
-			"    input  wire [47:0] ff_add,\n"
+			"    input  wire [15:0] ff_add,\n"
 			"    output wire       ff_ok,\n"
-			"    output wire [47:0] ff_left,\n"
+			"    output wire [15:0] ff_left,\n"
 			"    output wire [%zu:0] watched",
 			p->n - 1);
 		for (size_t i = 0; i < p->n; i++)
@@ -196,13 +195,13 @@ static int write_top(const struct hil_ports *p, FILE *f, int shell)
 		"    hil_bridge #(.NPORTS(%zu), .SIGNATURE(64'h%016" PRIx64 ")) u_bridge (\n"
 		"        .clk(clk), .rst(rst), .rx_data(rx_data), .rx_valid(rx_valid),\n"
 		"        .tx_data(tx_data), .tx_valid(tx_valid), .tx_ready(tx_ready),\n"
-		"        .advance(advance), .cycle(cycle), .p_sel(p_sel), .p_byte(p_byte),\n"
+		"        .advance(advance), .p_sel(p_sel), .p_byte(p_byte),\n"
 		"        .p_rdata(p_rdata), .p_nbytes(p_nbytes), .p_is_in(p_is_in),\n"
 		"        .p_valid(p_valid), .p_wdata(p_wdata), .p_we(p_we), .w_set(w_set),\n"
 		"        .w_on(w_on), .w_clear(w_clear), .w_hit(w_hit), .w_idx(w_idx),\n"
 		"        .w_ack(w_ack), .snap(snap), .phy_errors(phy_errors), .idle(idle),\n"
 		"        .ff_add(%s), .ff_ok(%s), .ff_left(%s));\n",
-		p->n, p->signature, shell ? "ff_add" : "48'd0", shell ? "ff_ok" : "",
+		p->n, p->signature, shell ? "ff_add" : "16'd0", shell ? "ff_ok" : "",
 		shell ? "ff_left" : "");
 
 	for (size_t i = 0; i < p->n; i++)

@@ -19,6 +19,7 @@
 
 struct pend {
 	uint64_t cycle, seq;
+	unsigned long cmd; /* once sent: the commands sent before it */
 	int port;
 	uint8_t val[HIL_MAX_PORT_BYTES];
 };
@@ -29,6 +30,12 @@ struct hil_direct {
 	struct pend *pend; /* pokes stamped ahead of now, in cycle order */
 	size_t npend;
 	uint64_t pend_seq;
+
+	/* Stamps travel as deltas: `at` is where the bridge stands once it
+	 * has executed every command sent, `cycle` the cycle of its latest
+	 * report (their deltas added up), ncmds the commands sent. */
+	uint64_t at, cycle;
+	unsigned long ncmds;
 
 	uint8_t await_op; /* the reply a blocking call waits for, 0 if none */
 	int got;
@@ -61,7 +68,11 @@ static int on_msg(void *ctx, const uint8_t *msg, size_t n)
 	struct hil_report r;
 	if (hil_report_decode(msg, n, &r) < 0)
 		return hil_fail(d->link.err, sizeof(d->link.err), "link: malformed report");
+	d->cycle += r.delta;
+	r.cycle = d->cycle;
 	switch (r.op) {
+	case HIL_RE_TICK:
+		return 0;
 	case HIL_RE_WATCH:
 		if (r.port >= h->ports.n || r.len != h->ports.port[r.port].nbytes)
 			return hil_fail(d->link.err, sizeof(d->link.err),
@@ -109,7 +120,29 @@ static int on_msg(void *ctx, const uint8_t *msg, size_t n)
 static int send_cmd(hil_t *h, const uint8_t *m, size_t n)
 {
 	struct hil_direct *d = h->direct;
+	d->ncmds++;
 	return hil_link_send(&d->link, m, n) < 0 ? link_err(h) : HIL_OK;
+}
+
+/* The delta of a command stamped `stamp`, after the WAITs that take the
+ * bridge to where one command's delta reaches. */
+static int reach(hil_t *h, uint64_t stamp, uint16_t *delta)
+{
+	struct hil_direct *d = h->direct;
+	uint8_t m[HIL_MSG_MAX];
+	if (stamp < d->at)
+		return hil_seterr(h, HIL_E_LINK,
+				  "a command stamped %llu after one stamped %llu (a bug in hil)",
+				  (unsigned long long)stamp, (unsigned long long)d->at);
+	while (stamp - d->at > HIL_DELTA_MAX) {
+		int rc = send_cmd(h, m, hil_enc_wait(m, HIL_DELTA_MAX));
+		if (rc < 0)
+			return rc;
+		d->at += HIL_DELTA_MAX;
+	}
+	*delta = (uint16_t)(stamp - d->at);
+	d->at = stamp;
+	return HIL_OK;
 }
 
 /* Pumps the link until the awaited reply, or a break or error, arrives. */
@@ -135,6 +168,8 @@ static long resume(hil_t *h)
 	int rc = send_cmd(h, m, hil_enc_resume(m));
 	if (rc == HIL_OK)
 		rc = await(h, HIL_RE_RESUME);
+	/* A halted bridge stands where it stopped, whatever was sent since. */
+	d->at = d->cycle;
 	return rc < 0 ? rc : (long)d->rep.discarded;
 }
 
@@ -153,9 +188,12 @@ static int bridge_refused(hil_t *h)
 static int send_poke(hil_t *h, int port, uint64_t cycle, const uint8_t *val)
 {
 	uint8_t m[HIL_MSG_MAX];
-	return send_cmd(h, m,
-			hil_enc_poke(m, (uint8_t)port, cycle, val,
-				     (uint8_t)h->ports.port[port].nbytes));
+	uint16_t dt;
+	int rc = reach(h, cycle, &dt);
+	return rc < 0 ? rc
+		      : send_cmd(h, m,
+				 hil_enc_poke(m, dt, (uint8_t)port, val,
+					      (uint8_t)h->ports.port[port].nbytes));
 }
 
 /* Sends the scheduled pokes stamped up to `upto`, in cycle order. Returns
@@ -168,6 +206,7 @@ static long flush_pending(hil_t *h, uint64_t upto)
 		int rc = send_poke(h, d->pend[i].port, d->pend[i].cycle, d->pend[i].val);
 		if (rc < 0)
 			return rc;
+		d->pend[i].cmd = d->ncmds - 1;
 	}
 	return (long)i;
 }
@@ -225,13 +264,17 @@ static int run_to(hil_t *h, uint64_t target, int *broke, size_t k, const int *po
 {
 	struct hil_direct *d = h->direct;
 	uint8_t m[HIL_MSG_MAX];
+	uint16_t dt;
 	*broke = 0;
+	unsigned long first = d->ncmds;
 	long sent = flush_pending(h, target);
 	if (sent < 0)
 		return (int)sent;
-	int rc = send_cmd(h, m, hil_enc_run(m, target));
+	int rc = reach(h, target, &dt);
+	if (rc == HIL_OK)
+		rc = send_cmd(h, m, hil_enc_run(m, dt));
 	for (size_t i = 0; rc == HIL_OK && i < k; i++)
-		rc = send_cmd(h, m, hil_enc_sample(m, (uint8_t)ports[i], target));
+		rc = send_cmd(h, m, hil_enc_sample(m, 0, (uint8_t)ports[i]));
 	d->samp_want = k;
 	d->samp_got = 0;
 	d->samp_port = ports;
@@ -255,15 +298,18 @@ static int run_to(hil_t *h, uint64_t target, int *broke, size_t k, const int *po
 	long discarded = resume(h);
 	if (discarded < 0)
 		return (int)discarded;
-	/* The RUN, the samples behind it and the last pokes before it did not
-	 * run: keep those pokes. */
-	long kept = discarded - 1 - (long)k;
-	if (kept < 0 || kept > sent)
+	/* The RUN, the samples behind it and the last pokes (and WAITs)
+	 * before it did not run: keep those pokes. */
+	unsigned long total = d->ncmds - 1 - first; /* the RESUME aside */
+	if (discarded < 1 + (long)k || (unsigned long)discarded > total)
 		return hil_seterr(h, HIL_E_LINK,
 				  "bridge discarded %ld commands, expected "
-				  "at most %ld",
-				  discarded, sent + 1 + (long)k);
-	drop_pending(h, (size_t)(sent - kept));
+				  "%ld to %lu",
+				  discarded, 1 + (long)k, total);
+	size_t ran = 0;
+	while (ran < (size_t)sent && d->pend[ran].cmd < first + total - (unsigned long)discarded)
+		ran++;
+	drop_pending(h, ran);
 	h->now = at;
 	*broke = 1;
 	return HIL_OK;
@@ -284,9 +330,11 @@ static int hello(hil_t *h, const char *ports_path)
 	const struct hil_report *r = &d->rep;
 	if (r->version != HIL_PROTO_VERSION)
 		return hil_seterr(h, HIL_E_OPEN,
-				  "the bridge speaks protocol version %u, "
-				  "this hil speaks %u: rebuild the bitstream or model",
-				  r->version, HIL_PROTO_VERSION);
+				  "the bridge speaks protocol version %u, this hil speaks "
+				  "%u: the bitstream (or model) was built by %s hil; "
+				  "rebuild it with this one (hil bitstream, then flash it)",
+				  r->version, HIL_PROTO_VERSION,
+				  r->version < HIL_PROTO_VERSION ? "an older" : "a newer");
 	if (r->signature != h->ports.signature) {
 		char other[2400] = "";
 		hil_dut_name_of(r->signature, other, sizeof(other));
@@ -299,13 +347,13 @@ static int hello(hil_t *h, const char *ports_path)
 				  h->ports.top, h->ports.params[0] ? " with " : "",
 				  h->ports.params, (unsigned long long)h->ports.signature);
 	}
-	if (r->nports != h->ports.n || r->cycle_bits < 48 || r->nbreak < 1 ||
-	    r->max_payload < 16)
+	if (r->nports != h->ports.n || r->nbreak < 1 || r->max_payload < 16)
 		return hil_seterr(h, HIL_E_OPEN,
 				  "the bridge reports parameters hil "
-				  "cannot use (ports %u, cycle bits %u, break units %u)",
-				  r->nports, r->cycle_bits, r->nbreak);
-	h->now = r->cycle;
+				  "cannot use (ports %u, break units %u, payload %u)",
+				  r->nports, r->nbreak, r->max_payload);
+	/* A session's cycles count from its SYNC. */
+	h->now = 0;
 	d->link.maxpay = r->max_payload < HIL_FRAME_MAXPAY ? r->max_payload : HIL_FRAME_MAXPAY;
 	return HIL_OK;
 }
@@ -322,9 +370,12 @@ static int direct_peek(hil_t *h, int port, uint8_t *val)
 {
 	struct hil_direct *d = h->direct;
 	uint8_t m[HIL_MSG_MAX];
+	uint16_t dt;
 	int rc = flush_now(h);
 	if (rc == HIL_OK)
-		rc = send_cmd(h, m, hil_enc_sample(m, (uint8_t)port, h->now));
+		rc = reach(h, h->now, &dt);
+	if (rc == HIL_OK)
+		rc = send_cmd(h, m, hil_enc_sample(m, dt, (uint8_t)port));
 	if (rc == HIL_OK)
 		rc = await(h, HIL_RE_SAMPLE);
 	if (rc < 0)
@@ -338,18 +389,24 @@ static int direct_peek(hil_t *h, int port, uint8_t *val)
 static int direct_watch(hil_t *h, int port, int on)
 {
 	uint8_t m[HIL_MSG_MAX];
+	uint16_t dt;
 	int rc = flush_now(h);
-	return rc < 0 ? rc : send_cmd(h, m, hil_enc_watch(m, (uint8_t)port, h->now, on));
+	if (rc == HIL_OK)
+		rc = reach(h, h->now, &dt);
+	return rc < 0 ? rc : send_cmd(h, m, hil_enc_watch(m, dt, (uint8_t)port, on));
 }
 
 static int direct_wait(hil_t *h, int port, int ne, const uint8_t *val, const uint8_t *mask,
 		       uint64_t timeout, uint64_t *at)
 {
 	uint8_t m[HIL_MSG_MAX];
+	uint16_t dt;
 	int rc = flush_now(h);
 	if (rc == HIL_OK)
+		rc = reach(h, h->now, &dt);
+	if (rc == HIL_OK)
 		rc = send_cmd(h, m,
-			      hil_enc_break(m, 0, (uint8_t)port, h->now, ne ? 2 : 1, val, mask,
+			      hil_enc_break(m, dt, 0, (uint8_t)port, ne ? 2 : 1, val, mask,
 					    (uint8_t)h->ports.port[port].nbytes));
 	int broke = 0;
 	if (rc == HIL_OK)
@@ -364,7 +421,9 @@ static int direct_wait(hil_t *h, int port, int ne, const uint8_t *val, const uin
 		return HIL_OK;
 	}
 	/* Timed out: the unit is still armed; disarm it where we stand. */
-	rc = send_cmd(h, m, hil_enc_break(m, 0, 0, h->now, 0, NULL, NULL, 0));
+	rc = reach(h, h->now, &dt);
+	if (rc == HIL_OK)
+		rc = send_cmd(h, m, hil_enc_break(m, dt, 0, 0, 0, NULL, NULL, 0));
 	return rc < 0 ? rc : HIL_TIMEOUT;
 }
 

@@ -3,19 +3,25 @@
 
 #include <string.h>
 
-static size_t put_le(uint8_t *out, uint64_t v, int n)
-{
-	for (int i = 0; i < n; i++)
-		out[i] = (uint8_t)(v >> (8 * i));
-	return (size_t)n;
-}
-
 static uint64_t get_le(const uint8_t *p, int n)
 {
 	uint64_t v = 0;
 	for (int i = n - 1; i >= 0; i--)
 		v = v << 8 | p[i];
 	return v;
+}
+
+/* The first byte of a stamped command, and its long delta if it has one. */
+static size_t head(uint8_t *out, uint8_t op, uint16_t delta)
+{
+	if (delta < HIL_DELTA_LONG) {
+		out[0] = (uint8_t)(op | delta);
+		return 1;
+	}
+	out[0] = op | HIL_DELTA_LONG;
+	out[1] = (uint8_t)delta;
+	out[2] = (uint8_t)(delta >> 8);
+	return 3;
 }
 
 size_t hil_enc_hello(uint8_t *out, uint8_t tag)
@@ -25,55 +31,50 @@ size_t hil_enc_hello(uint8_t *out, uint8_t tag)
 	return 2;
 }
 
-size_t hil_enc_poke(uint8_t *out, uint8_t port, uint64_t stamp, const uint8_t *val,
+size_t hil_enc_wait(uint8_t *out, uint16_t delta)
+{
+	return head(out, HIL_OP_WAIT, delta);
+}
+
+size_t hil_enc_poke(uint8_t *out, uint16_t delta, uint8_t port, const uint8_t *val,
 		    uint8_t len)
 {
-	out[0] = HIL_OP_POKE;
-	out[1] = port;
-	put_le(out + 2, stamp, 6);
-	out[8] = len;
-	memcpy(out + 9, val, len);
-	return 9u + len;
+	size_t n = head(out, HIL_OP_POKE, delta);
+	out[n++] = port;
+	memcpy(out + n, val, len);
+	return n + len;
 }
 
-size_t hil_enc_sample(uint8_t *out, uint8_t port, uint64_t stamp)
+size_t hil_enc_sample(uint8_t *out, uint16_t delta, uint8_t port)
 {
-	out[0] = HIL_OP_SAMPLE;
-	out[1] = port;
-	put_le(out + 2, stamp, 6);
-	return 8;
+	size_t n = head(out, HIL_OP_SAMPLE, delta);
+	out[n++] = port;
+	return n;
 }
 
-size_t hil_enc_watch(uint8_t *out, uint8_t port, uint64_t stamp, int on)
+size_t hil_enc_watch(uint8_t *out, uint16_t delta, uint8_t port, int on)
 {
-	out[0] = HIL_OP_WATCH;
-	out[1] = port;
-	put_le(out + 2, stamp, 6);
-	out[8] = on ? 1 : 0;
-	return 9;
+	size_t n = head(out, on ? HIL_OP_WATCH : HIL_OP_UNWATCH, delta);
+	out[n++] = port;
+	return n;
 }
 
-size_t hil_enc_break(uint8_t *out, uint8_t unit, uint8_t port, uint64_t stamp, uint8_t cond,
+size_t hil_enc_break(uint8_t *out, uint16_t delta, uint8_t unit, uint8_t port, uint8_t cond,
 		     const uint8_t *val, const uint8_t *mask, uint8_t len)
 {
-	out[0] = HIL_OP_BREAK;
-	out[1] = unit;
-	out[2] = port;
-	put_le(out + 3, stamp, 6);
-	out[9] = cond;
-	out[10] = len;
-	if (len) {
-		memcpy(out + 11, val, len);
-		memcpy(out + 11 + len, mask, len);
-	}
-	return 11u + 2u * len;
+	size_t n = head(out, HIL_OP_BREAK, delta);
+	out[n++] = (uint8_t)(cond << 4 | (unit & 0x0F));
+	if (!cond)
+		return n;
+	out[n++] = port;
+	memcpy(out + n, val, len);
+	memcpy(out + n + len, mask, len);
+	return n + 2u * len;
 }
 
-size_t hil_enc_run(uint8_t *out, uint64_t stamp)
+size_t hil_enc_run(uint8_t *out, uint16_t delta)
 {
-	out[0] = HIL_OP_RUN;
-	put_le(out + 1, stamp, 6);
-	return 7;
+	return head(out, HIL_OP_RUN, delta);
 }
 
 size_t hil_enc_resume(uint8_t *out)
@@ -88,40 +89,48 @@ size_t hil_enc_status(uint8_t *out)
 	return 1;
 }
 
+/* Bytes of a report's fields after its first byte and delta. */
+static int fields_of(uint8_t kind)
+{
+	switch (kind) {
+	case HIL_RE_SAMPLE:
+	case HIL_RE_WATCH:
+		return 2; /* port and len, then the value */
+	case HIL_RE_BREAK:
+		return 1;
+	case HIL_RE_ERROR:
+	case HIL_RE_RESUME:
+		return 2;
+	case HIL_RE_STATUS:
+		return 9;
+	default: /* HIL_RE_RUN */
+		return 0;
+	}
+}
+
 int hil_msg_len(const uint8_t *p, size_t avail)
 {
 	if (avail < 1)
 		return 0;
-	int n;
-	switch (p[0]) {
-	case HIL_RE_HELLO:
-		n = 25;
-		break;
-	case HIL_RE_SAMPLE:
-	case HIL_RE_WATCH:
-		if (avail < 9)
+	size_t n;
+	if (p[0] == HIL_RE_HELLO) {
+		if (avail < 3)
 			return 0;
-		n = 9 + p[8];
-		break;
-	case HIL_RE_BREAK:
-		n = 8;
-		break;
-	case HIL_RE_ERROR:
-		n = 9;
-		break;
-	case HIL_RE_RUN:
-		n = 7;
-		break;
-	case HIL_RE_RESUME:
+		n = p[2] == 1 ? 25 : 17;
+	} else if (p[0] == HIL_RE_TICK) {
 		n = 3;
-		break;
-	case HIL_RE_STATUS:
-		n = 16;
-		break;
-	default:
+	} else if (p[0] >= HIL_RE_SAMPLE) {
+		size_t h = (p[0] & 0x0F) == HIL_DELTA_LONG ? 3 : 1;
+		n = h + (size_t)fields_of(p[0] & 0xF0);
+		if ((p[0] & 0xF0) == HIL_RE_SAMPLE || (p[0] & 0xF0) == HIL_RE_WATCH) {
+			if (avail < n)
+				return 0;
+			n += p[n - 1];
+		}
+	} else {
 		return -1;
 	}
-	return (size_t)n <= avail ? n : 0;
+	return n <= avail ? (int)n : 0;
 }
 
 int hil_report_decode(const uint8_t *p, size_t n, struct hil_report *r)
@@ -130,50 +139,54 @@ int hil_report_decode(const uint8_t *p, size_t n, struct hil_report *r)
 	if (len <= 0 || (size_t)len != n)
 		return -1;
 	memset(r, 0, sizeof(*r));
-	r->op = p[0];
-	switch (r->op) {
-	case HIL_RE_HELLO:
+	if (p[0] == HIL_RE_HELLO) {
+		r->op = HIL_RE_HELLO;
 		r->tag = p[1];
 		r->version = p[2];
-		r->cycle_bits = p[3];
-		r->nports = p[4];
-		r->max_port_bytes = p[5];
-		r->nbreak = p[6];
-		r->rx_log2 = p[7];
-		r->tx_log2 = p[8];
-		r->max_payload = (uint16_t)get_le(p + 9, 2);
-		r->signature = get_le(p + 11, 8);
-		r->cycle = get_le(p + 19, 6);
-		break;
+		if (r->version == 1) /* only to be refused */
+			return 0;
+		r->nports = p[3];
+		r->nbreak = p[4];
+		r->rx_log2 = p[5];
+		r->tx_log2 = p[6];
+		r->max_payload = (uint16_t)get_le(p + 7, 2);
+		r->signature = get_le(p + 9, 8);
+		return 0;
+	}
+	size_t h = 1;
+	if ((p[0] & 0x0F) == HIL_DELTA_LONG) {
+		r->delta = (uint16_t)get_le(p + 1, 2);
+		h = 3;
+	} else {
+		r->delta = p[0] & 0x0F;
+	}
+	r->op = p[0] == HIL_RE_TICK ? HIL_RE_TICK : (uint8_t)(p[0] & 0xF0);
+	const uint8_t *f = p + h;
+	switch (r->op) {
 	case HIL_RE_SAMPLE:
 	case HIL_RE_WATCH:
-		r->port = p[1];
-		r->cycle = get_le(p + 2, 6);
-		r->len = p[8];
-		r->value = p + 9;
+		r->port = f[0];
+		r->len = f[1];
+		r->value = f + 2;
 		break;
 	case HIL_RE_BREAK:
-		r->unit = p[1];
-		r->cycle = get_le(p + 2, 6);
+		r->unit = f[0];
 		break;
 	case HIL_RE_ERROR:
-		r->code = p[1];
-		r->cmd_op = p[2];
-		r->cycle = get_le(p + 3, 6);
-		break;
-	case HIL_RE_RUN:
-		r->cycle = get_le(p + 1, 6);
+		r->code = f[0];
+		r->cmd_op = f[1];
 		break;
 	case HIL_RE_RESUME:
-		r->discarded = (uint16_t)get_le(p + 1, 2);
+		r->discarded = (uint16_t)get_le(f, 2);
 		break;
-	default: /* HIL_RE_STATUS */
-		r->cycle = get_le(p + 1, 6);
-		r->crc_errors = (uint16_t)get_le(p + 7, 2);
-		r->seq_errors = (uint16_t)get_le(p + 9, 2);
-		r->frames_ok = (uint16_t)get_le(p + 11, 2);
-		r->halted = p[13];
-		r->phy_errors = (uint16_t)get_le(p + 14, 2);
+	case HIL_RE_STATUS:
+		r->crc_errors = (uint16_t)get_le(f, 2);
+		r->seq_errors = (uint16_t)get_le(f + 2, 2);
+		r->frames_ok = (uint16_t)get_le(f + 4, 2);
+		r->halted = f[6];
+		r->phy_errors = (uint16_t)get_le(f + 7, 2);
+		break;
+	default: /* RUN_R, TICK_R */
 		break;
 	}
 	return 0;
@@ -181,15 +194,12 @@ int hil_report_decode(const uint8_t *p, size_t n, struct hil_report *r)
 
 const char *hil_bridge_error_name(uint8_t code)
 {
+	/* Codes 3 and 4 (a value's length, a late stamp) were version 1's. */
 	static const char *const names[] = {
-		"?",
-		"unknown opcode",
-		"no such port",
-		"value length differs from the port's",
-		"stamp before the current cycle",
-		"poke to an output",
-		"no such break unit",
-		"bad break condition",
+		[1] = "unknown opcode",	       [2] = "no such port",
+		[5] = "poke to an output",     [6] = "no such break unit",
+		[7] = "bad break condition",
 	};
-	return code < sizeof(names) / sizeof(names[0]) ? names[code] : "unknown error";
+	return code < sizeof(names) / sizeof(names[0]) && names[code] ? names[code]
+								    : "unknown error";
 }

@@ -75,8 +75,8 @@ def check(vec, outfile, ports_path):
     want = b""
     for name, _, rep in read_vec(vec):
         if rep == "HELLO_R":
-            want += bytes([0x81, 0x5A, 1, 48, len(ports["ports"]), 32, 2, 10, 10]) + \
-                struct.pack("<H", 256) + struct.pack("<Q", sig) + bytes(6)
+            want += bytes([0x81, 0x5A, 2, len(ports["ports"]), 2, 10, 10]) + \
+                struct.pack("<H", 256) + struct.pack("<Q", sig)
         elif rep != "-":
             want += bytes.fromhex(rep)
     data = [int(l, 16) for l in open(outfile) if l.strip()]
