@@ -1,3 +1,4 @@
+`default_nettype none
 // The board's bridge: the UART PHY on the FTDI pins, a power-on reset, and
 // the generated hil_top (bridge + DUT), all on the bridge clock clk. DIV is
 // bridge clocks per UART bit, chosen per board (boards/NAME/board.mk). The
@@ -33,3 +34,4 @@ module hil_board #(
                    .tx_data(tx_data), .tx_valid(tx_valid), .tx_ready(tx_ready),
                    .phy_errors(frame_errors), .idle());
 endmodule
+`default_nettype wire

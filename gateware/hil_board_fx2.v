@@ -1,3 +1,4 @@
+`default_nettype none
 // The bridge of a board whose host link is an FX2 (Glasgow): the slave-FIFO
 // PHY on the FX2's pins, a power-on reset, and the generated hil_top
 // (bridge + DUT), all on IFCLK, the 48 MHz clock the FX2 drives. FD comes
@@ -38,3 +39,4 @@ module hil_board_fx2 (
                    .tx_data(tx_data), .tx_valid(tx_valid), .tx_ready(tx_ready),
                    .phy_errors(16'd0), .idle());
 endmodule
+`default_nettype wire

@@ -1,3 +1,4 @@
+`default_nettype none
 // The bridge: link layer, command engine and clock control between a byte
 // stream (any PHY) and the port bus of a generated DUT wrapper.
 //
@@ -140,3 +141,4 @@ module hil_bridge #(
     assign idle = eng_blocked && rx_quiet && ltx_idle && tx_quiet &&
                   rx_settle == 4'd15;
 endmodule
+`default_nettype wire

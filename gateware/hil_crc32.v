@@ -1,3 +1,4 @@
+`default_nettype none
 // One byte of CRC-32/ISO-HDLC (reflected, polynomial 0x04C11DB7): the CRC of
 // every frame on the link (docs/protocol.md, section 1). Combinational, so the
 // framers can check and append it at one byte per clock.
@@ -13,3 +14,4 @@ module hil_crc32 (
             crc_out = crc_out[0] ? ((crc_out >> 1) ^ 32'hEDB88320) : (crc_out >> 1);
     end
 endmodule
+`default_nettype wire

@@ -181,8 +181,8 @@ module hil_engine #(
     function [4:0] nreport(input [3:0] k);
         case (k)
             R_HELLO: nreport = 5'd16;
-            R_BREAK: nreport = 5'd1;
-            R_SAMPLE, R_WATCH, R_ERROR, R_RESUME: nreport = 5'd2;
+            R_SAMPLE, R_WATCH, R_BREAK: nreport = 5'd1;
+            R_ERROR, R_RESUME: nreport = 5'd2;
             R_STATUS: nreport = 5'd9;
             default: nreport = 5'd0;
         endcase
@@ -217,7 +217,7 @@ module hil_engine #(
                 5'd7: field = MAXPAY16[15:8];
                 default: field = sig_b;
             endcase
-            R_SAMPLE, R_WATCH: field = em_i[0] ? {1'b0, p_nbytes} : p_sel;
+            R_SAMPLE, R_WATCH: field = p_sel;
             R_BREAK: field = {{(8-UW){1'b0}}, bu};
             R_ERROR: field = em_i[0] ? opb : {5'd0, code};
             R_RESUME: field = em_i[0] ? discarded[15:8] : discarded[7:0];

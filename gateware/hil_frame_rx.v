@@ -1,3 +1,4 @@
+`default_nettype none
 // Frame receiver: removes the byte stuffing of docs/protocol.md, section 1,
 // and checks the CRC. It takes one byte per clock and never stalls, so a PHY
 // can feed it directly. Data bytes come out with their index in the frame;
@@ -78,3 +79,4 @@ module hil_frame_rx #(
         end
     end
 endmodule
+`default_nettype wire

@@ -1,3 +1,4 @@
+`default_nettype none
 // Frame transmitter: takes a frame's header and payload as a byte stream
 // (s_last on its final byte), appends the CRC and sends it byte-stuffed
 // between two ENDs (docs/protocol.md, section 1). One byte per clock when the
@@ -95,3 +96,4 @@ module hil_frame_tx (
         end
     end
 endmodule
+`default_nettype wire

@@ -1,3 +1,4 @@
+`default_nettype none
 // The FX2 PHY: the bridge's byte streams over the FX2's synchronous slave
 // FIFO, 8 bits wide, on IFCLK (clk). EP2 OUT (FIFOADR 00) brings the host's
 // bytes, EP6 IN (FIFOADR 10) takes the bridge's. Flags and strobes are
@@ -164,3 +165,4 @@ module hil_fx2_fifo #(
         end
     end
 endmodule
+`default_nettype wire

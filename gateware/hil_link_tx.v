@@ -1,9 +1,15 @@
+`default_nettype none
 // Link layer, transmit side (docs/protocol.md, section 2). Owns the transmit
 // ring's pointers: the engine appends reports at tx_wr, bytes stay until the
 // host acknowledges them, and frames are cut from whatever lies between the
 // send position and the host's limit. There is no timer here: the host asks
 // for a resend with NAK and we go back to its ack (go-back-N), between frames
 // so a frame on the wire is never cut short.
+//
+// Offsets are 16 bits on the wire, but the distances between those that
+// lie within one ring (written, acknowledged, sent; received, read) are at
+// most the ring's size, so they are computed in LOG2 + 1 bits. The host's
+// ack and limit are checked in all 16: they come from outside.
 module hil_link_tx #(
     parameter TXLOG = 10,
     parameter RXLOG = 10,
@@ -13,7 +19,7 @@ module hil_link_tx #(
     input  wire        rst,
     input  wire        sync,
     input  wire [15:0] sync_nonce,
-    // from hil_link_rx
+    // from hil_link_rx, valid with peer_valid (and sync)
     input  wire        peer_valid,
     input  wire [15:0] peer_ack,
     input  wire [15:0] peer_limit,
@@ -29,7 +35,7 @@ module hil_link_tx #(
     output wire [15:0] ring_waddr,
     // the transmit ring's reader
     output reg         rd_start,
-    output reg  [15:0] rd_start_pos,
+    output wire [15:0] rd_start_pos,
     output wire [15:0] rd_end,
     input  wire [7:0]  rd_data,
     input  wire        rd_valid,
@@ -43,61 +49,71 @@ module hil_link_tx #(
     input  wire        ftx_busy,
     output wire        idle
 );
-    localparam [15:0] TXSIZE = 16'd1 << TXLOG;
+    localparam TW = TXLOG + 1, RW = RXLOG + 1;
     localparam [15:0] RXSIZE = 16'd1 << RXLOG;
-    localparam [7:0]  FL_DATA = 8'h01, FL_NAK = 8'h02, FL_SYNC_ACK = 8'h08;
+    localparam [RW-1:0] RXQUARTER = 1 << (RXLOG - 2);
+    localparam LW = $clog2(MAXPAY + 1);
+    localparam [15:0] MP = MAXPAY;
+    localparam [LW-1:0] MAXPAY_L = MP[LW-1:0];
+    localparam [TW-1:0] MAXPAY_T = MP[TW-1:0];   // a payload fits in the ring
     localparam S_IDLE = 2'd0, S_HDR = 2'd1, S_PAY = 2'd2;
 
     reg [15:0] tx_wr, tx_acked, sent_hi, plimit;
     reg [15:0] last_ack, last_limit;
     reg        sync_pend, rewind_pend, nak_req, ack_req;
+    // The SYNC's nonce, kept: the host may send its first data right behind.
     reg [15:0] nonce;
 
-    reg [1:0]  st;
-    reg [2:0]  hi;
-    reg [15:0] paylen, sent;
+    reg [1:0]    st;
+    reg [2:0]    hi;
+    reg [LW-1:0] left;      // payload bytes still to send in this frame
     // The header being sent is read from where its fields live: flags here,
     // ack and limit in last_ack/last_limit (taken when the frame started),
     // seq in rd_pos (still while the header goes out) or the SYNC nonce.
-    reg        is_data, is_nak, is_sync_ack;
-    reg [7:0]  hdr_byte;
+    reg          is_data, is_nak, is_sync_ack;
+    reg [7:0]    hdr_byte;
+    wire [15:0]  seq = is_sync_ack ? nonce : rd_pos;
     always @(*)
         case (hi)
-            3'd0: hdr_byte = (is_data ? FL_DATA : 8'h00) | (is_nak ? FL_NAK : 8'h00) |
-                             (is_sync_ack ? FL_SYNC_ACK : 8'h00);
+            3'd0: hdr_byte = {4'd0, is_sync_ack, 1'b0, is_nak, is_data};
             3'd1: hdr_byte = last_ack[7:0];
             3'd2: hdr_byte = last_ack[15:8];
-            3'd3: hdr_byte = is_sync_ack ? nonce[7:0] : rd_pos[7:0];
-            3'd4: hdr_byte = is_sync_ack ? nonce[15:8] : rd_pos[15:8];
+            3'd3: hdr_byte = seq[7:0];
+            3'd4: hdr_byte = seq[15:8];
             3'd5: hdr_byte = last_limit[7:0];
             default: hdr_byte = last_limit[15:8];
         endcase
 
-    assign m_ready    = (tx_wr - tx_acked) < TXSIZE;
+    wire [TW-1:0] used = tx_wr[TW-1:0] - tx_acked[TW-1:0];
+    assign m_ready    = !used[TXLOG];
     assign ring_we    = m_valid && m_ready;
     assign ring_waddr = tx_wr;
+    // A rewind restarts the reader a clock after it is asked for, at the
+    // oldest unacknowledged byte by then.
+    assign rd_start_pos = tx_acked;
 
     // The frontier: written bytes, but none at or past the host's limit.
     // The reader sees it a clock late (rd_end is a register), which keeps
-    // its chain of 16-bit subtractions out of the paths behind it; the
-    // frontier only moves forward, so a late one is merely cautious.
-    // moved: the frontier's inputs changed at the last edge, so rd_end has
-    // yet to catch up (a register, not a compare: idle is read every clock
-    // by the simulators, and a compare there costs them a third of their
+    // its chain of subtractions out of the paths behind it; the frontier
+    // only moves forward, so a late one is merely cautious. moved: the
+    // frontier's inputs changed at the last edge, so rd_end has yet to
+    // catch up (a register, not a compare: idle is read every clock by
+    // the simulators, and a compare there costs them a third of their
     // speed).
-    wire [15:0] frontier = ((tx_wr - tx_acked) <= (plimit - tx_acked)) ? tx_wr : plimit;
+    wire [15:0] lim_room = plimit - tx_acked;
+    wire [15:0] frontier = ({{(16-TW){1'b0}}, used} <= lim_room) ? tx_wr : plimit;
     reg  [15:0] rd_end_q;
     reg         moved;
     assign rd_end = rd_end_q;
-    wire [15:0] avail = rd_end - rd_pos;
+    wire [TW-1:0] avail = rd_end[TW-1:0] - rd_pos[TW-1:0];
     wire [15:0] my_limit = rx_rd_pos + RXSIZE;
-    wire limit_moved = my_limit != last_limit;
-    wire need_ack = rx_exp != last_ack || ack_req ||
-                    (limit_moved && (my_limit - last_limit >= (RXSIZE >> 2) ||
-                                     rx_rd_pos == rx_exp));
+    wire [RW-1:0] lim_gain = my_limit[RW-1:0] - last_limit[RW-1:0];
+    wire need_ack = rx_exp[RW-1:0] != last_ack[RW-1:0] || ack_req ||
+                    (lim_gain != 0 && (lim_gain >= RXQUARTER ||
+                                       rx_rd_pos[RW-1:0] == rx_exp[RW-1:0]));
     // While the engine is still writing a report, wait for a full payload
     // rather than cutting a frame per byte as the bytes trickle in.
-    wire want_data = !rewind_pend && avail != 16'd0 && (!m_valid || avail >= MAXPAY);
+    wire want_data = !rewind_pend && avail != 0 && (!m_valid || avail >= MAXPAY_T);
 
     assign rd_ready = (st == S_PAY) && s_ready;
     assign idle = st == S_IDLE && !ftx_busy && !sync_pend && !rewind_pend &&
@@ -105,6 +121,7 @@ module hil_link_tx #(
 
     wire [15:0] ack_ahead  = peer_ack - tx_acked;
     wire [15:0] sent_ahead = sent_hi - tx_acked;
+    wire [15:0] sent_end   = rd_pos + {{(16-LW){1'b0}}, left};
 
     always @(*) begin
         s_valid = 1'b0;
@@ -112,11 +129,11 @@ module hil_link_tx #(
         s_data  = hdr_byte;
         if (st == S_HDR) begin
             s_valid = 1'b1;
-            s_last  = (hi == 3'd6) && paylen == 16'd0;
+            s_last  = (hi == 3'd6) && left == 0;
         end else if (st == S_PAY) begin
             s_valid = rd_valid;
             s_data  = rd_data;
-            s_last  = sent == paylen - 16'd1;
+            s_last  = left == 1;
         end
     end
 
@@ -141,7 +158,6 @@ module hil_link_tx #(
             ack_req <= 1'b0;
             st <= S_IDLE;
             rd_start <= 1'b1;
-            rd_start_pos <= 16'd0;
         end else begin
             if (ring_we)
                 tx_wr <= tx_wr + 16'd1;
@@ -163,10 +179,9 @@ module hil_link_tx #(
             case (st)
                 S_IDLE: begin
                     hi <= 3'd0;
-                    sent <= 16'd0;
                     if (sync_pend) begin
                         sync_pend <= 1'b0;
-                        paylen <= 16'd0;
+                        left <= 0;
                         is_data <= 1'b0;
                         is_nak <= 1'b0;
                         is_sync_ack <= 1'b1;
@@ -178,10 +193,9 @@ module hil_link_tx #(
                     end else if (rewind_pend) begin
                         rewind_pend <= peer_valid && peer_nak;
                         rd_start <= 1'b1;
-                        rd_start_pos <= (peer_valid && ack_ahead <= sent_ahead) ? peer_ack : tx_acked;
                     end else if (want_data || need_ack || nak_req) begin
-                        paylen <= !want_data ? 16'd0 :
-                                  (avail > MAXPAY) ? MAXPAY : avail;
+                        left <= !want_data ? 0 :
+                                (avail > MAXPAY_T) ? MAXPAY_L : avail[LW-1:0];
                         is_data <= want_data;
                         is_nak <= nak_req;
                         is_sync_ack <= 1'b0;
@@ -195,17 +209,18 @@ module hil_link_tx #(
                 S_HDR: if (s_ready) begin
                     hi <= hi + 3'd1;
                     if (hi == 3'd6) begin
-                        st <= (paylen == 16'd0) ? S_IDLE : S_PAY;
-                        if (is_data && (rd_pos + paylen - tx_acked) > sent_ahead)
-                            sent_hi <= rd_pos + paylen;
+                        st <= (left == 0) ? S_IDLE : S_PAY;
+                        if (is_data && (sent_end - tx_acked) > sent_ahead)
+                            sent_hi <= sent_end;
                     end
                 end
                 default: if (rd_valid && s_ready) begin
-                    sent <= sent + 16'd1;
-                    if (sent == paylen - 16'd1)
+                    left <= left - 1'b1;
+                    if (left == 1)
                         st <= S_IDLE;
                 end
             endcase
         end
     end
 endmodule
+`default_nettype wire

@@ -1,3 +1,4 @@
+`default_nettype none
 // A ring buffer of bytes addressed by 16-bit stream offsets, with a reader
 // that turns the block RAM's one-clock read latency into a ready/valid stream
 // at one byte per clock. Both link directions use it: the receive ring is
@@ -75,3 +76,4 @@ module hil_ring #(
         end
     end
 endmodule
+`default_nettype wire

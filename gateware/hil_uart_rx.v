@@ -1,3 +1,4 @@
+`default_nettype none
 // UART receiver, 8N1, for the board PHY. DIV is the bridge clocks per bit,
 // at least 3: with fewer, no clock lands near the middle of a bit. The line
 // is synchronised, a start bit is found on its falling edge and checked at
@@ -66,3 +67,4 @@ module hil_uart_rx #(
         endcase
     end
 endmodule
+`default_nettype wire

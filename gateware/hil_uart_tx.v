@@ -1,3 +1,4 @@
+`default_nettype none
 // UART transmitter, 8N1, for the board PHY: DIV bridge clocks per bit. It
 // takes a byte when idle (ready) and holds the line high between frames.
 module hil_uart_tx #(
@@ -38,3 +39,4 @@ module hil_uart_tx #(
         end
     end
 endmodule
+`default_nettype wire

@@ -1,3 +1,4 @@
+`default_nettype none
 // The top of a bitstream: the board's oscillator, the FTDI UART pins, and
 // hil_board on the bridge clock. With PLL = 1 the bridge clock comes from the
 // iCE40's PLL (SB_PLL40_CORE, simple feedback: osc * (DIVF + 1) / (DIVR + 1)
@@ -40,3 +41,4 @@ module hil_chip #(
 
     hil_board #(.DIV(DIV)) u_board (.clk(bclk), .hold(!lock), .rxd(rxd), .txd(txd));
 endmodule
+`default_nettype wire

@@ -1,3 +1,4 @@
+`default_nettype none
 // The top of a bitstream for an FX2 board: IFCLK from the FX2 as the only
 // clock (a global buffer pin), the FD bus as iCE40 tristate pins, and
 // hil_board_fx2 behind them. Synthesis only: simulations run
@@ -30,3 +31,4 @@ module hil_chip_fx2 (
         .flaga_n(flaga_n), .flagc_n(flagc_n), .sloe_n(sloe_n), .slrd_n(slrd_n),
         .slwr_n(slwr_n), .pktend_n(pktend_n), .fifoadr(fifoadr));
 endmodule
+`default_nettype wire

@@ -1,3 +1,4 @@
+`default_nettype none
 // The framers alone against tests/fixtures/vectors/frames.vec (prepared by
 // tests/suites/gateware/frames.py): hil_frame_rx is fed every vector's wire
 // bytes and logs, per frame end, whether it judged the frame good and its
@@ -81,3 +82,4 @@ module tb_frames;
         $finish;
     end
 endmodule
+`default_nettype wire

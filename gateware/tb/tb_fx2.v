@@ -1,3 +1,4 @@
+`default_nettype none
 // The FX2 PHY (hil_fx2_fifo) against a cycle model of the FX2's
 // synchronous slave FIFO as hil's firmware sets it up: EP2 OUT and EP6 IN,
 // each double-buffered with PKT-byte packets (512 at high speed, 64 at
@@ -259,3 +260,4 @@ module tb_fx2;
         $finish;
     end
 endmodule
+`default_nettype wire

@@ -1,3 +1,4 @@
+`default_nettype none
 // Bit-level test of the UART PHY: the transmitter looped into a receiver at
 // the exact divisor; a serial line model driving a second receiver with the
 // baud off by -2%, +2% and +3%; glitches shorter than half a bit; a break;
@@ -143,3 +144,4 @@ module tb_uart;
         $finish;
     end
 endmodule
+`default_nettype wire

@@ -1,3 +1,4 @@
+`default_nettype none
 // Feeds a byte stream (+n=BYTES host-to-bridge frame bytes, $readmemh from
 // +in=FILE) into the generated top, one byte per clock, and writes every
 // byte the bridge sends to +out=FILE, until the bridge has been idle for a
@@ -53,3 +54,4 @@ module tb_vectors;
         $finish;
     end
 endmodule
+`default_nettype wire

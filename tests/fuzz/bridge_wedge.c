@@ -175,13 +175,15 @@ struct hello {
 	int got;
 	uint8_t tag;
 	uint64_t sig;
+	struct hil_port_bytes *ports;
 };
 
 static int on_msg(void *ctx, const uint8_t *msg, size_t n)
 {
 	struct hello *h = ctx;
 	struct hil_report r;
-	if (hil_report_decode(msg, n, &r) == 0 && r.op == HIL_RE_HELLO && r.tag == h->tag) {
+	if (hil_report_decode(msg, n, h->ports, &r) == 0 && r.op == HIL_RE_HELLO &&
+	    r.tag == h->tag) {
 		h->got = 1;
 		h->sig = r.signature;
 	}
@@ -209,14 +211,19 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	static struct hil_link l;
+	uint8_t sizes[256];
+	for (size_t i = 0; i < ports.n && i < sizeof(sizes); i++)
+		sizes[i] = (uint8_t)ports.port[i].nbytes;
+	struct hil_port_bytes pb = {sizes, ports.n < 256 ? ports.n : 256};
 	int pass = 0, fail = 0;
 	for (long round = 0; round < rounds; round++) {
 		int kind = (int)(rnd() % 5);
 		make_junk(kind, &ports);
-		struct hello h = {0, (uint8_t)rnd(), 0};
+		struct hello h = {0, (uint8_t)rnd(), 0, &pb};
 		uint8_t cmd[HIL_MSG_MAX];
-		int ok = send_junk(t) == 0 && hil_link_open(&l, t, on_msg, &h) == 0 &&
-			hil_link_send(&l, cmd, hil_enc_hello(cmd, h.tag)) == 0;
+		int ok = send_junk(t) == 0 && hil_link_open(&l, t, on_msg, &h) == 0;
+		l.ports = pb;
+		ok = ok && hil_link_send(&l, cmd, hil_enc_hello(cmd, h.tag)) == 0;
 		for (int i = 0; ok && !h.got && i < 500; i++)
 			ok = hil_link_pump(&l, 10, 1) == 0;
 		if (ok && h.got && h.sig == ports.signature) {

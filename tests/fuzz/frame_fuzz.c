@@ -8,16 +8,20 @@
 #include "fuzz.h"
 #include "wire/proto.h"
 
+/* Ports of every size a value can have, and not every index a port. */
+static const uint8_t sizes[] = {1, 2, 3, 4, 8, 16, 31, 32};
+static const struct hil_port_bytes ports = {sizes, sizeof(sizes)};
+
 static void reports(const uint8_t *p, size_t n)
 {
 	size_t off = 0;
 	while (off < n) {
-		int len = hil_msg_len(p + off, n - off);
+		int len = hil_msg_len(p + off, n - off, &ports);
 		if (len <= 0)
 			return;
 		FUZZ_CHECK((size_t)len <= n - off);
 		struct hil_report r;
-		if (hil_report_decode(p + off, (size_t)len, &r) == 0 && r.value)
+		if (hil_report_decode(p + off, (size_t)len, &ports, &r) == 0 && r.value)
 			FUZZ_CHECK(r.value >= p + off && r.value + r.len <= p + off + len);
 		off += (size_t)len;
 	}

@@ -181,28 +181,34 @@ static void test_proto(void)
 	n = hil_enc_break(m, 14, 0, 2, 2, v, v, 2);
 	CHECK(n == 7 && m[0] == 0x6E && m[1] == 0x20 && m[2] == 2 && m[6] == 0x12);
 
-	const uint8_t watch_r[] = {0xA7, 0x01, 2, 0x34, 0x12};
-	CHECK(hil_msg_len(watch_r, 2) == 0);
-	CHECK(hil_msg_len(watch_r, 4) == 0);
-	CHECK(hil_msg_len(watch_r, sizeof(watch_r)) == (int)sizeof(watch_r));
+	/* A value's length is its port's: here port 1 has 2 bytes. */
+	static const uint8_t sizes[] = {1, 2, 1, 1};
+	const struct hil_port_bytes pb = {sizes, 4};
+	const uint8_t watch_r[] = {0xA7, 0x01, 0x34, 0x12};
+	CHECK(hil_msg_len(watch_r, 1, &pb) == 0);
+	CHECK(hil_msg_len(watch_r, 3, &pb) == 0);
+	CHECK(hil_msg_len(watch_r, sizeof(watch_r), &pb) == (int)sizeof(watch_r));
 	struct hil_report r;
-	CHECK(hil_report_decode(watch_r, sizeof(watch_r), &r) == 0);
+	CHECK(hil_report_decode(watch_r, sizeof(watch_r), &pb, &r) == 0);
 	CHECK(r.op == HIL_RE_WATCH && r.port == 1 && r.delta == 7 && r.len == 2 &&
 	      r.value[1] == 0x12);
-	const uint8_t sample_r[] = {0x9F, 0x00, 0x01, 0x03, 1, 0x55};
-	CHECK(hil_report_decode(sample_r, sizeof(sample_r), &r) == 0);
-	CHECK(r.op == HIL_RE_SAMPLE && r.delta == 256 && r.port == 3 && r.value[0] == 0x55);
+	const uint8_t sample_r[] = {0x9F, 0x00, 0x01, 0x03, 0x55};
+	CHECK(hil_report_decode(sample_r, sizeof(sample_r), &pb, &r) == 0);
+	CHECK(r.op == HIL_RE_SAMPLE && r.delta == 256 && r.port == 3 && r.len == 1 &&
+	      r.value[0] == 0x55);
+	const uint8_t no_port[] = {0x90, 0x04, 0x55};
+	CHECK(hil_msg_len(no_port, sizeof(no_port), &pb) == -1);
 	const uint8_t tick_r[] = {0x8F, 0xFF, 0xFF};
-	CHECK(hil_report_decode(tick_r, sizeof(tick_r), &r) == 0);
+	CHECK(hil_report_decode(tick_r, sizeof(tick_r), &pb, &r) == 0);
 	CHECK(r.op == HIL_RE_TICK && r.delta == 0xFFFF);
 	/* A version 1 bridge's HELLO_R is 25 bytes; it is measured whole so
 	 * that its version can be refused. */
 	uint8_t hello1[25] = {0x81, 0x5A, 1};
-	CHECK(hil_msg_len(hello1, 3) == 0 && hil_msg_len(hello1, 25) == 25);
-	CHECK(hil_report_decode(hello1, 25, &r) == 0 && r.version == 1);
+	CHECK(hil_msg_len(hello1, 3, &pb) == 0 && hil_msg_len(hello1, 25, &pb) == 25);
+	CHECK(hil_report_decode(hello1, 25, &pb, &r) == 0 && r.version == 1);
 	const uint8_t junk[] = {0x42, 0x85};
-	CHECK(hil_msg_len(junk, 1) == -1 && hil_msg_len(junk + 1, 1) == -1);
-	CHECK(hil_report_decode(watch_r, sizeof(watch_r) - 1, &r) == -1);
+	CHECK(hil_msg_len(junk, 1, &pb) == -1 && hil_msg_len(junk + 1, 1, &pb) == -1);
+	CHECK(hil_report_decode(watch_r, sizeof(watch_r) - 1, &pb, &r) == -1);
 }
 
 /* The session of tests/fixtures/vectors/bridge.vec, which the gateware
@@ -216,6 +222,8 @@ static void test_bridge_vectors(void)
 		return;
 	int cmds = 0, reports = 0;
 	uint64_t cycle = 0;
+	static const uint8_t sizes[] = {1, 1, 1, 1}; /* vcounter's ports */
+	const struct hil_port_bytes pb = {sizes, 4};
 	char *fld[3];
 	while (vecs_next(&v, fld, 3)) {
 		uint8_t cmd[256], rep[256], enc[HIL_MSG_MAX];
@@ -266,8 +274,8 @@ static void test_bridge_vectors(void)
 		size_t nr = parse_hex(fld[2], rep, sizeof(rep)), off = 0;
 		while (off < nr) {
 			struct hil_report r;
-			int n = hil_msg_len(rep + off, nr - off);
-			CHECK(n > 0 && hil_report_decode(rep + off, (size_t)n, &r) == 0);
+			int n = hil_msg_len(rep + off, nr - off, &pb);
+			CHECK(n > 0 && hil_report_decode(rep + off, (size_t)n, &pb, &r) == 0);
 			if (n <= 0)
 				break;
 			cycle += r.delta;

@@ -19,6 +19,10 @@ struct pipe {
 	size_t accept; /* write at most this many bytes per call (0: all) */
 };
 
+/* The reports below are SAMPLE_Rs of port 0, a 5-byte port: 7 bytes each. */
+static const uint8_t port_sizes[] = {5};
+static const struct hil_port_bytes five_byte_port = {port_sizes, 1};
+
 static ssize_t p_write(struct hil_transport *t, const void *p, size_t n)
 {
 	struct pipe *x = (struct pipe *)t;
@@ -140,6 +144,7 @@ static void test_sync(void)
 	pp.accept = 3; /* the transport takes a few bytes at a time */
 	/* The first SYNC_ACK carries a wrong nonce and must not count. */
 	CHECK(hil_link_open(&lk, &pp.t, on_msg, NULL) == 0);
+	lk.ports = five_byte_port;
 	CHECK(lk.synced && lk.peer_limit == 0x0400);
 	CHECK(pp.in_pos == pp.in_len);
 	/* From here on no timer may fire: every resend is asked for. */
@@ -310,6 +315,7 @@ static void test_restart(void)
 	pp.t.can_restart = 1;
 	answered = 0;
 	CHECK(hil_link_open(&lk, &pp.t, on_msg, NULL) == 0);
+	lk.ports = five_byte_port;
 	pp.out_pos = pp.out_len;
 	pp.t.ops = &pipe_ops;
 	pp.t.rto_ms = 60000;

@@ -36,6 +36,7 @@ struct hil_direct {
 	 * report (their deltas added up), ncmds the commands sent. */
 	uint64_t at, cycle;
 	unsigned long ncmds;
+	uint8_t port_bytes[256]; /* the link's table of value lengths */
 
 	uint8_t await_op; /* the reply a blocking call waits for, 0 if none */
 	int got;
@@ -66,7 +67,7 @@ static int on_msg(void *ctx, const uint8_t *msg, size_t n)
 	hil_t *h = ctx;
 	struct hil_direct *d = h->direct;
 	struct hil_report r;
-	if (hil_report_decode(msg, n, &r) < 0)
+	if (hil_report_decode(msg, n, &d->link.ports, &r) < 0)
 		return hil_fail(d->link.err, sizeof(d->link.err), "link: malformed report");
 	d->cycle += r.delta;
 	r.cycle = d->cycle;
@@ -587,6 +588,10 @@ int hil_direct_open(hil_t *h, const struct hil_target *tg, const struct hil_opti
 		hil_fail(err, errlen, "%s", d->link.err);
 		return HIL_E_LINK;
 	}
+	for (size_t i = 0; i < h->ports.n && i < sizeof(d->port_bytes); i++)
+		d->port_bytes[i] = (uint8_t)h->ports.port[i].nbytes;
+	d->link.ports = (struct hil_port_bytes){
+		d->port_bytes, h->ports.n < sizeof(d->port_bytes) ? h->ports.n : sizeof(d->port_bytes)};
 	int rc = hello(h, ports_path);
 	if (rc < 0)
 		hil_fail(err, errlen, "%s", h->err);

@@ -142,7 +142,7 @@ static int deliver(struct hil_link *l)
 {
 	size_t off = 0;
 	while (off < l->rx_len) {
-		int n = hil_msg_len(l->rx + off, l->rx_len - off);
+		int n = hil_msg_len(l->rx + off, l->rx_len - off, &l->ports);
 		if (n < 0)
 			return fail(l,
 				    "link: the bridge sent a report hil does not "

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "wire/frame.h"
+#include "wire/proto.h"
 #include "transport/transport.h"
 
 #define HIL_LINK_TXCAP 16384 /* our unacknowledged bytes, at most */
@@ -24,6 +25,9 @@ struct hil_link {
 	struct hil_transport *t;
 	hil_link_msg_fn on_msg;
 	void *ctx;
+	/* The DUT's port sizes, which reports' lengths depend on: set before
+	 * the first command that asks for a value. */
+	struct hil_port_bytes ports;
 
 	uint8_t tx[HIL_LINK_TXCAP];
 	uint16_t tx_acked; /* oldest unacknowledged offset, at tx[0] */

@@ -95,9 +95,8 @@ static int fields_of(uint8_t kind)
 	switch (kind) {
 	case HIL_RE_SAMPLE:
 	case HIL_RE_WATCH:
-		return 2; /* port and len, then the value */
 	case HIL_RE_BREAK:
-		return 1;
+		return 1; /* SAMPLE_R, WATCH_R: the port, then its value */
 	case HIL_RE_ERROR:
 	case HIL_RE_RESUME:
 		return 2;
@@ -108,7 +107,7 @@ static int fields_of(uint8_t kind)
 	}
 }
 
-int hil_msg_len(const uint8_t *p, size_t avail)
+int hil_msg_len(const uint8_t *p, size_t avail, const struct hil_port_bytes *pb)
 {
 	if (avail < 1)
 		return 0;
@@ -125,7 +124,9 @@ int hil_msg_len(const uint8_t *p, size_t avail)
 		if ((p[0] & 0xF0) == HIL_RE_SAMPLE || (p[0] & 0xF0) == HIL_RE_WATCH) {
 			if (avail < n)
 				return 0;
-			n += p[n - 1];
+			if (p[n - 1] >= pb->n)
+				return -1;
+			n += pb->nbytes[p[n - 1]];
 		}
 	} else {
 		return -1;
@@ -133,9 +134,10 @@ int hil_msg_len(const uint8_t *p, size_t avail)
 	return n <= avail ? (int)n : 0;
 }
 
-int hil_report_decode(const uint8_t *p, size_t n, struct hil_report *r)
+int hil_report_decode(const uint8_t *p, size_t n, const struct hil_port_bytes *pb,
+		      struct hil_report *r)
 {
-	int len = hil_msg_len(p, n);
+	int len = hil_msg_len(p, n, pb);
 	if (len <= 0 || (size_t)len != n)
 		return -1;
 	memset(r, 0, sizeof(*r));
@@ -166,8 +168,8 @@ int hil_report_decode(const uint8_t *p, size_t n, struct hil_report *r)
 	case HIL_RE_SAMPLE:
 	case HIL_RE_WATCH:
 		r->port = f[0];
-		r->len = f[1];
-		r->value = f + 2;
+		r->len = pb->nbytes[f[0]];
+		r->value = f + 1;
 		break;
 	case HIL_RE_BREAK:
 		r->unit = f[0];

@@ -58,14 +58,21 @@ size_t hil_enc_run(uint8_t *out, uint16_t delta);
 size_t hil_enc_resume(uint8_t *out);
 size_t hil_enc_status(uint8_t *out);
 
+/* The byte count of each port, by index: a value's length is its port's. */
+struct hil_port_bytes {
+	const uint8_t *nbytes;
+	size_t n;
+};
+
 /* Length of the report starting at p: 0 if more bytes are needed, -1 if the
- * opcode is unknown. A version 1 HELLO_R is measured too, so that its
- * version can be read and refused. */
-int hil_msg_len(const uint8_t *p, size_t avail);
+ * opcode is unknown or it names a port not in pb. A version 1 HELLO_R is
+ * measured too, so that its version can be read and refused. */
+int hil_msg_len(const uint8_t *p, size_t avail, const struct hil_port_bytes *pb);
 
 struct hil_report {
 	uint8_t op; /* HIL_RE_*, the delta nibble cleared */
-	uint8_t port, unit, code, cmd_op, tag, len;
+	uint8_t port, unit, code, cmd_op, tag;
+	uint8_t len; /* of value: the port's byte count */
 	uint16_t delta; /* cycles since the previous report */
 	uint64_t cycle; /* left for the caller, who adds the deltas up */
 	const uint8_t *value; /* len bytes, inside the message */
@@ -81,7 +88,8 @@ struct hil_report {
 };
 
 /* Decodes one complete report (as delimited by hil_msg_len). */
-int hil_report_decode(const uint8_t *p, size_t n, struct hil_report *r);
+int hil_report_decode(const uint8_t *p, size_t n, const struct hil_port_bytes *pb,
+		      struct hil_report *r);
 
 const char *hil_bridge_error_name(uint8_t code);
 
