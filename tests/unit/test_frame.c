@@ -280,8 +280,8 @@ static void test_bridge_vectors(void)
 				break;
 			cycle += r.delta;
 			if (r.op == HIL_RE_STATUS)
-				CHECK(cycle == 65873 && r.frames_ok == 19 && r.crc_errors == 0 &&
-				      r.phy_errors == 0 && !r.halted);
+				CHECK(cycle == 65873 && r.frames_ok == 19 &&
+				      r.crc_errors == 0 && r.phy_errors == 0 && !r.halted);
 			if (r.op == HIL_RE_SAMPLE)
 				CHECK(cycle == 5 && r.value[0] == 4);
 			off += (size_t)n;

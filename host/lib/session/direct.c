@@ -132,9 +132,10 @@ static int reach(hil_t *h, uint64_t stamp, uint16_t *delta)
 	struct hil_direct *d = h->direct;
 	uint8_t m[HIL_MSG_MAX];
 	if (stamp < d->at)
-		return hil_seterr(h, HIL_E_LINK,
-				  "a command stamped %llu after one stamped %llu (a bug in hil)",
-				  (unsigned long long)stamp, (unsigned long long)d->at);
+		return hil_seterr(
+			h, HIL_E_LINK,
+			"a command stamped %llu after one stamped %llu (a bug in hil)",
+			(unsigned long long)stamp, (unsigned long long)d->at);
 	while (stamp - d->at > HIL_DELTA_MAX) {
 		int rc = send_cmd(h, m, hil_enc_wait(m, HIL_DELTA_MAX));
 		if (rc < 0)
@@ -308,7 +309,8 @@ static int run_to(hil_t *h, uint64_t target, int *broke, size_t k, const int *po
 				  "%ld to %lu",
 				  discarded, 1 + (long)k, total);
 	size_t ran = 0;
-	while (ran < (size_t)sent && d->pend[ran].cmd < first + total - (unsigned long)discarded)
+	while (ran < (size_t)sent &&
+	       d->pend[ran].cmd < first + total - (unsigned long)discarded)
 		ran++;
 	drop_pending(h, ran);
 	h->now = at;
@@ -591,7 +593,8 @@ int hil_direct_open(hil_t *h, const struct hil_target *tg, const struct hil_opti
 	for (size_t i = 0; i < h->ports.n && i < sizeof(d->port_bytes); i++)
 		d->port_bytes[i] = (uint8_t)h->ports.port[i].nbytes;
 	d->link.ports = (struct hil_port_bytes){
-		d->port_bytes, h->ports.n < sizeof(d->port_bytes) ? h->ports.n : sizeof(d->port_bytes)};
+		d->port_bytes,
+		h->ports.n < sizeof(d->port_bytes) ? h->ports.n : sizeof(d->port_bytes)};
 	int rc = hello(h, ports_path);
 	if (rc < 0)
 		hil_fail(err, errlen, "%s", h->err);

@@ -198,10 +198,10 @@ const char *hil_bridge_error_name(uint8_t code)
 {
 	/* Codes 3 and 4 (a value's length, a late stamp) were version 1's. */
 	static const char *const names[] = {
-		[1] = "unknown opcode",	       [2] = "no such port",
-		[5] = "poke to an output",     [6] = "no such break unit",
+		[1] = "unknown opcode",      [2] = "no such port",
+		[5] = "poke to an output",   [6] = "no such break unit",
 		[7] = "bad break condition",
 	};
 	return code < sizeof(names) / sizeof(names[0]) && names[code] ? names[code]
-								    : "unknown error";
+								      : "unknown error";
 }

@@ -40,7 +40,7 @@ enum {
 
 #define HIL_PROTO_VERSION 2
 #define HIL_DELTA_LONG    15
-#define HIL_DELTA_MAX     0xFFFFu /* the longest stamp delta of one command */
+#define HIL_DELTA_MAX     0xFFFFu      /* the longest stamp delta of one command */
 #define HIL_MSG_MAX       (5 + 2 * 32) /* the longest command: BREAK of 256 bits */
 
 /* Command encoders: write into out (HIL_MSG_MAX bytes), return the length.
@@ -72,9 +72,9 @@ int hil_msg_len(const uint8_t *p, size_t avail, const struct hil_port_bytes *pb)
 struct hil_report {
 	uint8_t op; /* HIL_RE_*, the delta nibble cleared */
 	uint8_t port, unit, code, cmd_op, tag;
-	uint8_t len; /* of value: the port's byte count */
-	uint16_t delta; /* cycles since the previous report */
-	uint64_t cycle; /* left for the caller, who adds the deltas up */
+	uint8_t len;          /* of value: the port's byte count */
+	uint16_t delta;       /* cycles since the previous report */
+	uint64_t cycle;       /* left for the caller, who adds the deltas up */
 	const uint8_t *value; /* len bytes, inside the message */
 	uint16_t discarded;
 	/* HELLO_R */
