@@ -116,7 +116,7 @@ module hil_bridge #(
         .clk(clk), .rst(rst), .sync(sync), .sync_nonce(sync_nonce),
         .peer_valid(peer_valid), .peer_ack(peer_ack), .peer_limit(peer_limit),
         .peer_nak(peer_nak), .dropped(dropped), .dup(dup),
-        .rx_exp(rx_exp), .rx_rd_pos(rx_rd_pos),
+        .rx_exp(rx_exp), .rx_rd_pos(rx_rd_pos), .rx_pop(c_valid && c_ready),
         .m_valid(m_valid), .m_ready(m_ready), .ring_we(tx_we), .ring_waddr(tx_waddr),
         .rd_start(rd_start), .rd_start_pos(rd_start_pos), .rd_end(rd_end),
         .rd_data(rd_data), .rd_valid(rd_valid), .rd_ready(rd_ready), .rd_pos(rd_pos),

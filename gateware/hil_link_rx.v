@@ -60,8 +60,13 @@ module hil_link_rx #(
     assign peer_nak   = flags[1];
     assign sync_nonce = h_seq;
 
-    // f_len and b_index are at most the longest frame (hil_frame_rx).
-    wire [W-1:0]  space  = RXSIZE - (rx_exp[W-1:0] - rd_pos[W-1:0]);
+    // Room in the ring, a clock late: a late figure is only cautious, as
+    // the engine's reads only add room and our commits, which take it, are
+    // at least a frame's header apart. f_len and b_index are at most the
+    // longest frame (hil_frame_rx).
+    reg  [W-1:0]  space;
+    always @(posedge clk)
+        space <= RXSIZE - (rx_exp[W-1:0] - rd_pos[W-1:0]);
     wire [LW-1:0] off    = b_index[LW-1:0] - 7;
     wire [LW-1:0] paylen = f_len[LW-1:0] - 11;
 

@@ -28,6 +28,7 @@ module hil_link_tx #(
     input  wire        dup,
     input  wire [15:0] rx_exp,
     input  wire [15:0] rx_rd_pos,
+    input  wire        rx_pop,      // the engine took a byte: rx_rd_pos moves
     // the engine's reports, appended to the transmit ring
     input  wire        m_valid,
     output wire        m_ready,
@@ -93,17 +94,19 @@ module hil_link_tx #(
     assign rd_start_pos = tx_acked;
 
     // The frontier: written bytes, but none at or past the host's limit.
-    // The reader sees it a clock late (rd_end is a register), which keeps
-    // its chain of subtractions out of the paths behind it; the frontier
-    // only moves forward, so a late one is merely cautious. moved: the
-    // frontier's inputs changed at the last edge, so rd_end has yet to
-    // catch up (a register, not a compare: idle is read every clock by
-    // the simulators, and a compare there costs them a third of their
-    // speed).
+    // The reader sees it a clock late (rd_end is a register), and whether
+    // a frame is due (want_q, need_q) a clock later still, which keeps
+    // their chains of subtractions apart; the frontier only moves forward,
+    // so a late one is merely cautious. moved, moved_d: something they
+    // depend on changed at one of the last two edges, so they have yet to
+    // catch up; no frame starts, and the bridge is not idle, until they
+    // have (registers, not compares: idle is read every clock by the
+    // simulators, and a compare there costs them a third of their speed).
     wire [15:0] lim_room = plimit - tx_acked;
     wire [15:0] frontier = ({{(16-TW){1'b0}}, used} <= lim_room) ? tx_wr : plimit;
     reg  [15:0] rd_end_q;
-    reg         moved;
+    reg         moved, moved_d, want_q, need_q;
+    wire        settled = !moved && !moved_d;
     assign rd_end = rd_end_q;
     wire [TW-1:0] avail = rd_end[TW-1:0] - rd_pos[TW-1:0];
     wire [15:0] my_limit = rx_rd_pos + RXSIZE;
@@ -117,11 +120,12 @@ module hil_link_tx #(
 
     assign rd_ready = (st == S_PAY) && s_ready;
     assign idle = st == S_IDLE && !ftx_busy && !sync_pend && !rewind_pend &&
-                  !want_data && !need_ack && !nak_req && !moved;
+                  !want_q && !need_q && !nak_req && settled;
 
-    wire [15:0] ack_ahead  = peer_ack - tx_acked;
-    wire [15:0] sent_ahead = sent_hi - tx_acked;
-    wire [15:0] sent_end   = rd_pos + {{(16-LW){1'b0}}, left};
+    // The host's ack is taken a clock after it came, once checked to lie
+    // between the oldest byte not yet acknowledged and the newest sent.
+    reg         ack_check;
+    reg  [15:0] ack_ahead, sent_ahead;
 
     always @(*) begin
         s_valid = 1'b0;
@@ -139,11 +143,18 @@ module hil_link_tx #(
 
     always @(posedge clk) begin
         rd_end_q <= (rst || sync) ? 16'd0 : frontier;
-        moved <= rst || sync || ring_we || peer_valid;
+        moved <= rst || sync || ring_we || peer_valid || ack_check || rx_pop ||
+                 st != S_IDLE;
+        moved_d <= moved;
+        want_q <= want_data;
+        need_q <= need_ack;
     end
 
     always @(posedge clk) begin
         rd_start <= 1'b0;
+        ack_check <= peer_valid && !rst && !sync;
+        ack_ahead <= peer_ack - tx_acked;
+        sent_ahead <= sent_hi - tx_acked;
         if (rst || sync) begin
             tx_wr <= 16'd0;
             tx_acked <= 16'd0;
@@ -165,10 +176,10 @@ module hil_link_tx #(
                 nak_req <= 1'b1;
             if (dup)
                 ack_req <= 1'b1;
+            if (ack_check && ack_ahead <= sent_ahead)
+                tx_acked <= peer_ack;
             if (peer_valid) begin
                 plimit <= peer_limit;
-                if (ack_ahead <= sent_ahead)
-                    tx_acked <= peer_ack;
                 // A NAK always gets an answer, even with nothing to resend:
                 // the host uses it to tell a busy bridge from a dead link.
                 if (peer_nak) begin
@@ -193,10 +204,10 @@ module hil_link_tx #(
                     end else if (rewind_pend) begin
                         rewind_pend <= peer_valid && peer_nak;
                         rd_start <= 1'b1;
-                    end else if (want_data || need_ack || nak_req) begin
-                        left <= !want_data ? 0 :
+                    end else if (settled && (want_q || need_q || nak_req)) begin
+                        left <= !want_q ? 0 :
                                 (avail > MAXPAY_T) ? MAXPAY_L : avail[LW-1:0];
-                        is_data <= want_data;
+                        is_data <= want_q;
                         is_nak <= nak_req;
                         is_sync_ack <= 1'b0;
                         last_ack <= rx_exp;
@@ -208,13 +219,14 @@ module hil_link_tx #(
                 end
                 S_HDR: if (s_ready) begin
                     hi <= hi + 3'd1;
-                    if (hi == 3'd6) begin
+                    if (hi == 3'd6)
                         st <= (left == 0) ? S_IDLE : S_PAY;
-                        if (is_data && (sent_end - tx_acked) > sent_ahead)
-                            sent_hi <= sent_end;
-                    end
                 end
                 default: if (rd_valid && s_ready) begin
+                    // The reader never passes sent_hi: it starts at or
+                    // before it, and moves it on when it reaches it.
+                    if (rd_pos[TW-1:0] == sent_hi[TW-1:0])
+                        sent_hi <= sent_hi + 16'd1;
                     left <= left - 1'b1;
                     if (left == 1)
                         st <= S_IDLE;
