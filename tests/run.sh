@@ -63,7 +63,7 @@ suite() {
 # another), run one after the other beside the suites that follow boards
 # (which uses both), and are counted at the end: make test takes minutes
 # less.
-BESIDE="fuzz build cocotb"
+BESIDE="fuzz build cocotb mutants"
 beside() {
 	for n in $BESIDE; do
 		wanted "$n" || continue

@@ -1,0 +1,17 @@
+#!/bin/sh
+# The gateware modules' own testbenches (gateware/tb/tb_NAME.v), each run
+# on its module as it is and then on every mutation listed in
+# tests/suites/gateware/mutations/NAME.txt, each of which it must catch
+# (tests/suites/gateware/mutate.py). A module testbench that passes on a
+# broken module proves nothing; this is how we know ours would not.
+cd "$(dirname "$0")/../../.." || exit 2
+. tests/lib.sh
+w=build/mutants
+mkdir -p $w
+for m in tests/suites/gateware/mutations/*.txt; do
+	n=$(basename "$m" .txt)
+	python3 tests/suites/gateware/mutate.py "$m" $w/$n >$w/$n.log 2>&1
+	sed '$d' $w/$n.log
+	tally $w/$n.log
+done
+summary
