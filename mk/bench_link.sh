@@ -23,12 +23,17 @@ bytes() {
 poke=$(stats2 per pokes) || exit 1
 rep=$(stats2 per reports) || exit 1
 step=$(stats2 per steps) || exit 1
+# "median (min-max)", or the median alone when every run agreed.
+range() { if [ "$2" = "$3" ]; then echo "$1"; else echo "$1 ($2-$3)"; fi; }
 set -- $poke
 pk=$1
+pkc="$(range $1 $2 $3) | $(range $4 $5 $6)"
 set -- $rep
 rp=$4
+rpc="$(range $1 $2 $3) | $(range $4 $5 $6)"
 set -- $step
-stt=$1 stf=$4
+stt=$1
+stc="$(range $1 $2 $3) | $(range $4 $5 $6)"
 rate() { echo "$1 $2" | awk '{printf "%.0f", $1 / 10 / $2 / 1000}'; }
 {
 	echo
@@ -37,8 +42,9 @@ rate() { echo "$1 $2" | awk '{printf "%.0f", $1 / 10 / $2 / 1000}'; }
 	echo "Bytes on the serial line per operation, measured on the bit-level"
 	echo "simulation of the iCEBreaker's board top (examples/counter): the"
 	echo "difference between scripts of $((2 * N)) and $N operations, over $N"
-	echo "(median of $RUNS; every run gave the same bytes, the link being"
-	echo "deterministic on a clean line). A poke is \`at C poke en V\` at"
+	echo "(median of $RUNS, with the range where runs differed: how the host"
+	echo "cuts its stream into frames depends on when the bridge's credit comes"
+	echo "back, which depends on timing). A poke is \`at C poke en V\` at"
 	echo "successive cycles, then a \`run\` past the last, packed into frames as"
 	echo "the link streams them; a"
 	echo "report is one watch report of \`count\` changing every cycle; a step is"
@@ -47,13 +53,15 @@ rate() { echo "$1 $2" | awk '{printf "%.0f", $1 / 10 / $2 / 1000}'; }
 	echo
 	echo "| operation | bytes to the board | bytes from the board | thousands a second at 3 Mbaud | at 12 Mbaud |"
 	echo "|---|---|---|---|---|"
-	echo "| poke (1-byte port) | $pk | $(echo $poke | cut -d' ' -f4) | $(rate 3000000 $pk) | $(rate 12000000 $pk) |"
-	echo "| watch report (8-bit port) | $(echo $rep | cut -d' ' -f1) | $rp | $(rate 3000000 $rp) | $(rate 12000000 $rp) |"
-	echo "| step (with its answer) | $stt | $stf | $(rate 3000000 $stt) | $(rate 12000000 $stt) |"
+	echo "| poke (1-byte port) | $pkc | $(rate 3000000 $pk) | $(rate 12000000 $pk) |"
+	echo "| watch report (8-bit port) | $rpc | $(rate 3000000 $rp) | $(rate 12000000 $rp) |"
+	echo "| step (with its answer) | $stc | $(rate 3000000 $stt) | $(rate 12000000 $stt) |"
 	echo
-	echo "From the protocol (docs/protocol.md): a poke is 9 bytes plus the"
-	echo "value's, a watch report 9 plus the value's, RUN and RUN_R 7 each; a"
-	echo "frame adds 13 (header, CRC, two ENDs) plus escapes, and acks ride in"
-	echo "the headers of frames going the other way. A step's rate is bound by"
-	echo "its round trip (the FTDI latency timer on a board), not by bytes."
+	echo "From the protocol (docs/protocol.md, version 2): a poke a few cycles"
+	echo "on is 2 bytes plus the value's, and so is a watch report; RUN and"
+	echo "RUN_R are 1 byte each; a frame adds 13 (header, CRC, two ENDs) plus"
+	echo "escapes, and acks ride in the headers of frames going the other way"
+	echo "(or in frames of their own when there are none). A step's rate is"
+	echo "bound by its round trip (the FTDI latency timer on a board), not by"
+	echo "bytes."
 } >$b/link.md
