@@ -60,13 +60,14 @@ module hil_link_rx #(
     assign peer_nak   = flags[1];
     assign sync_nonce = h_seq;
 
-    // Room in the ring, a clock late: a late figure is only cautious, as
-    // the engine's reads only add room and our commits, which take it, are
-    // at least a frame's header apart. f_len and b_index are at most the
-    // longest frame (hil_frame_rx).
+    // Room in the ring as a frame starts, which its bytes are written by
+    // and it is judged by: the engine's reads while it arrives only add
+    // room, so the figure is cautious, and the same for every byte (a
+    // frame that fits at its end may not have fitted at its middle). A
+    // commit comes the clock after a frame's last byte, before the next
+    // one's first. f_len and b_index are at most the longest frame
+    // (hil_frame_rx).
     reg  [W-1:0]  space;
-    always @(posedge clk)
-        space <= RXSIZE - (rx_exp[W-1:0] - rd_pos[W-1:0]);
     wire [LW-1:0] off    = b_index[LW-1:0] - 7;
     wire [LW-1:0] paylen = f_len[LW-1:0] - 11;
 
@@ -86,6 +87,8 @@ module hil_link_rx #(
         sync       <= 1'b0;
         dropped    <= 1'b0;
         dup        <= 1'b0;
+        if (b_valid && b_index[LW-1:0] == 0)
+            space <= RXSIZE - (rx_exp[W-1:0] - rd_pos[W-1:0]);
         if (b_valid) begin
             case (b_index[LW-1:0])
                 0: flags <= b_data[2:0];
