@@ -110,7 +110,7 @@ module hil_engine #(
     reg [6:0]   skip, bi;
 
     wire [3:0] kind = opb[7:4];
-    wire [1:0] cond = aux[5:4];
+    wire [3:0] cond = aux[7:4];
     wire [3:0] unit = aux[3:0];
 
     // Report being sent: its first byte (ST_EM0), the two bytes of `since`
@@ -158,10 +158,10 @@ module hil_engine #(
     wire eq_all  = beq && byte_eq;
     wire last_bbyte = bi == p_nbytes - 7'd1;
     wire has_port = kind == K_POKE || kind == K_SAMPLE || kind == K_WATCH ||
-                    kind == K_UNWATCH || (kind == K_BREAK && cond != 2'd0);
+                    kind == K_UNWATCH || (kind == K_BREAK && cond != 4'd0);
     // Value bytes behind the fields: a poke's value, a break's value and mask.
     wire [6:0] vbytes = (kind == K_POKE) ? p_nbytes :
-                        (kind == K_BREAK && cond != 2'd0) ? {p_nbytes[5:0], 1'b0} : 7'd0;
+                        (kind == K_BREAK && cond != 4'd0) ? {p_nbytes[5:0], 1'b0} : 7'd0;
 
     function known_kind(input [7:0] b);
         known_kind = b[7:4] != K_NOW ? b[7:4] <= K_RUN :
@@ -347,7 +347,7 @@ module hil_engine #(
                     if (kind == K_BREAK && !fi) begin
                         aux <= c_data;
                         fi <= 1'b1;
-                        if (c_data[5:4] == 2'd0)
+                        if (c_data[7:4] == 4'd0)
                             st <= ST_CHECK;
                     end else if (kind == K_NOW) begin
                         aux <= c_data;
@@ -379,7 +379,7 @@ module hil_engine #(
                         emit(R_STATUS, ST_OP);
                     end else if (kind == K_BREAK && {4'd0, unit} >= NBRK) begin
                         fail(E_BAD_UNIT);
-                    end else if (kind == K_BREAK && (cond == 2'd3 || aux[7:6] != 2'd0)) begin
+                    end else if (kind == K_BREAK && cond > 4'd2) begin
                         fail(E_BAD_COND);
                     end else if (kind == K_POKE && !p_is_in) begin
                         fail(E_NOT_INPUT);
@@ -414,8 +414,8 @@ module hil_engine #(
                         K_BREAK: begin
                             armed[bu] <= 1'b0;
                             brk_port[bu] <= p_sel;
-                            brk_cond[bu] <= cond;
-                            st <= (cond == 2'd0) ? ST_OP : ST_BRKW;
+                            brk_cond[bu] <= cond[1:0];
+                            st <= (cond == 4'd0) ? ST_OP : ST_BRKW;
                         end
                         default: st <= ST_OP;
                     endcase
