@@ -10,6 +10,9 @@ the list cannot silently rot.
 
   mutate.py LIST WORKDIR
 
+Mutants run with +first_fail: the testbench stops at its first failed
+check (with its closing line), as that is all a mutant needs.
+
 LIST is tests/suites/gateware/mutations/NAME.txt: first a line
 "tb: TESTBENCH FILES..." (the testbench, then the gateware it needs, the
 mutated module first), then one mutation a line,
@@ -24,15 +27,15 @@ import sys
 LIMIT = 120  # seconds a testbench run may take before it counts as hung
 
 
-def run_tb(files, work, tag):
+def run_tb(files, work, tag, first_fail=False):
     exe = os.path.join(work, "tb_" + tag)
     c = subprocess.run(["iverilog", "-g2005", "-o", exe] + files,
                        capture_output=True, text=True)
     if c.returncode != 0:
         return "compile", c.stderr.strip().splitlines()[:3]
     try:
-        r = subprocess.run(["vvp", "-n", exe], capture_output=True, text=True,
-                           timeout=LIMIT)
+        r = subprocess.run(["vvp", "-n", exe] + (["+first_fail"] if first_fail else []),
+                           capture_output=True, text=True, timeout=LIMIT)
     except subprocess.TimeoutExpired:
         return "hung", []
     lines = r.stdout.strip().splitlines()
@@ -79,7 +82,7 @@ def main():
         mfile = os.path.join(mdir, os.path.basename(target))
         with open(mfile, "w") as f:
             f.write(orig.replace(old, new))
-        verdict, detail = run_tb([files[0], mfile] + files[2:], mdir, name)
+        verdict, detail = run_tb([files[0], mfile] + files[2:], mdir, name, True)
         if verdict == "compile":
             say(False, "mutation '%s' of %s does not compile: %s" % (what, target, detail))
         else:
