@@ -123,9 +123,10 @@ module hil_link_tx #(
                   !want_q && !need_q && !nak_req && settled;
 
     // The host's ack is taken a clock after it came, once checked to lie
-    // between the oldest byte not yet acknowledged and the newest sent.
+    // between the oldest byte not yet acknowledged and the newest sent
+    // (held meanwhile: the next frame's header may overwrite peer_ack).
     reg         ack_check;
-    reg  [15:0] ack_ahead, sent_ahead;
+    reg  [15:0] ack_cand, ack_ahead, sent_ahead;
 
     always @(*) begin
         s_valid = 1'b0;
@@ -144,7 +145,8 @@ module hil_link_tx #(
     always @(posedge clk) begin
         rd_end_q <= (rst || sync) ? 16'd0 : frontier;
         moved <= rst || sync || ring_we || peer_valid || ack_check || rx_pop ||
-                 st != S_IDLE;
+                 dropped || dup || st != S_IDLE ||
+                 rd_start;
         moved_d <= moved;
         want_q <= want_data;
         need_q <= need_ack;
@@ -153,6 +155,7 @@ module hil_link_tx #(
     always @(posedge clk) begin
         rd_start <= 1'b0;
         ack_check <= peer_valid && !rst && !sync;
+        ack_cand <= peer_ack;
         ack_ahead <= peer_ack - tx_acked;
         sent_ahead <= sent_hi - tx_acked;
         if (rst || sync) begin
@@ -177,7 +180,7 @@ module hil_link_tx #(
             if (dup)
                 ack_req <= 1'b1;
             if (ack_check && ack_ahead <= sent_ahead)
-                tx_acked <= peer_ack;
+                tx_acked <= ack_cand;
             if (peer_valid) begin
                 plimit <= peer_limit;
                 // A NAK always gets an answer, even with nothing to resend:
