@@ -29,7 +29,7 @@ LIMIT = 120  # seconds a testbench run may take before it counts as hung
 
 def run_tb(files, work, tag, first_fail=False):
     exe = os.path.join(work, "tb_" + tag)
-    c = subprocess.run(["iverilog", "-g2005", "-o", exe] + files,
+    c = subprocess.run(["iverilog", "-g2005", "-I", "gateware/tb", "-o", exe] + files,
                        capture_output=True, text=True)
     if c.returncode != 0:
         return "compile", c.stderr.strip().splitlines()[:3]
