@@ -4,7 +4,8 @@
 #   lib/pkgconfig/libhil.pc            pkg-config --cflags --libs libhil
 #   share/hil/                         what DUT and bitstream builds read: the
 #                                      gateware, the simulator harness, the boards,
-#                                      the Yosys pass, the FX2 firmware
+#                                      the Yosys pass, the FX2 firmware, the
+#                                      examples (hil doctor runs them)
 #   PYDIR/hil (+ its .dist-info)       the Python package and its pytest plugin
 #   share/man/man1/hil.1, man8/hild.8
 #   lib/udev/rules.d, lib/systemd/system, lib/sysusers.d: the board rules, the
@@ -25,7 +26,8 @@ SHARE := $(D)/share/hil
 LIST := $(SHARE)/installed
 
 PUBLIC_H := host/include/hil/hil.h host/include/hil/ports.h
-GATEWARE := $(wildcard gateware/*.v gateware/ice40/*.v)
+GATEWARE := $(wildcard gateware/*.v gateware/ice40/*.v gateware/bringup/*.v)
+EXAMPLES := $(wildcard examples/*/*)
 SIM := $(wildcard host/sim/*)
 BOARDS := $(wildcard boards/*/*)
 FIRMWARE := $(wildcard build/firmware/*/hil-fx2.ihx)
@@ -47,7 +49,7 @@ install:
 	for f in $(PUBLIC_H); do put 644 $$f include/hil/$${f##*/}; done; \
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' mk/libhil.pc.in >build/libhil.pc; \
 	put 644 build/libhil.pc lib/pkgconfig/libhil.pc; \
-	for f in $(GATEWARE) $(SIM) $(BOARDS) $(COCOTB_PY); do put 644 $$f share/hil/$$f; done; \
+	for f in $(GATEWARE) $(SIM) $(BOARDS) $(EXAMPLES) $(COCOTB_PY); do put 644 $$f share/hil/$$f; done; \
 	put 644 build/lib/hil_ce.so share/hil/lib/hil_ce.so; \
 	for f in $(FIRMWARE); do put 644 $$f share/hil/$${f#build/}; done; \
 	for f in $(PYFILES); do put 644 $$f $(PYDIR:$(PREFIX)/%=%)/hil/$${f##*/}; done; \

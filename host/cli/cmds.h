@@ -11,6 +11,7 @@ int cmd_oracle(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_flash(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
+int cmd_doctor(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
 int cmd_boards(int argc, char **argv);
 int cmd_submit(int argc, char **argv);

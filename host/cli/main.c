@@ -31,6 +31,11 @@ static const struct {
 	{"flash", cmd_flash,
 	 "flash [--sram] [--board B] [--serial S | --bus N --device N] FILE\n"
 	 "      put a bitstream in the board's SPI flash (verified) or SRAM"},
+	{"doctor", cmd_doctor,
+	 "doctor [BOARD] [--serial S | --bus N --device N]\n"
+	 "      [--examples A,B | --no-examples] [--keep DIR]\n"
+	 "      check a board step by step: USB, identity, permission, a\n"
+	 "      bring-up bitstream in SRAM, the link, the examples against sim"},
 	{"replay", cmd_replay,
 	 "replay LOG --target URI\n"
 	 "      re-apply a recorded session on another target; prints\n"

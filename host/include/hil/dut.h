@@ -63,10 +63,16 @@ int hil_defines_canon(const char *in, char *out, size_t outlen, char *err, size_
 
 /* Where hil bitstream puts a DUT's bitstream for a board unless told
  * otherwise (and where the usb: target looks for it):
- * CACHE/bitstreams/BOARD/NAME-HASH, NAME the directory's, HASH its path's. */
+ * CACHE/bitstreams/BOARD/NAME-HASH, NAME the directory's, HASH its path's;
+ * the folder is made if missing. */
 int hil_bitstream_home(const char *board, const char *dir, char *out, size_t outlen, char *err,
 		       size_t errlen);
 
+/* The path of rel among hil's own files (the source tree it was built
+ * in, or PREFIX/share/hil once installed): "examples", "gateware/bringup".
+ * -1 with the reason in err when hil cannot find them or the path is too
+ * long. */
+int hil_share_path(const char *rel, char *out, size_t outlen, char *err, size_t errlen);
 /* The build cache's folder, created if missing; -1 with the reason in err. */
 int hil_cache_dir(char *out, size_t outlen, char *err, size_t errlen);
 

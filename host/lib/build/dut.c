@@ -247,6 +247,15 @@ int hil_bitstream_home(const char *board, const char *dir, char *out, size_t out
 		     (unsigned long long)h) >= (int)outlen)
 		return hil_fail(err, errlen,
 				"the build cache's path is too long: set HIL_CACHE");
+	/* It and the two folders above it, in the cache (which exists): a
+	 * failure above shows in the last. */
+	char above[PATH_MAX + 64];
+	snprintf(above, sizeof(above), "%s/bitstreams", cache);
+	mkdir(above, 0755);
+	snprintf(above, sizeof(above), "%s/bitstreams/%s", cache, board);
+	mkdir(above, 0755);
+	if (mkdir(out, 0755) != 0 && errno != EEXIST)
+		return hil_fail(err, errlen, "cannot make %s: %s", out, strerror(errno));
 	return 0;
 }
 

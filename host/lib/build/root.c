@@ -1,6 +1,8 @@
 /* hil_root(): see root.h. */
 #define _GNU_SOURCE
 #include "build/root.h"
+#include "hil/dut.h"
+#include "util/errfmt.h"
 
 #include <dlfcn.h>
 #include <limits.h>
@@ -52,4 +54,16 @@ void hil_root_built(char *out, size_t n, const char *rel)
 	snprintf(out, n, "%s/build/%s", hil_root(), rel);
 	if (access(out, F_OK) != 0)
 		snprintf(out, n, "%s/%s", hil_root(), rel);
+}
+
+int hil_share_path(const char *rel, char *out, size_t outlen, char *err, size_t errlen)
+{
+	const char *root = hil_root();
+	if (!*root)
+		return hil_fail(err, errlen,
+				"hil cannot find its own files (gateware/, boards/): set "
+				"HIL_ROOT to the folder that holds them");
+	if ((size_t)snprintf(out, outlen, "%s/%s", root, rel) >= outlen)
+		return hil_fail(err, errlen, "the path of hil's %s is too long", rel);
+	return 0;
 }

@@ -37,9 +37,15 @@ static void usage(void)
 		"                     programmed (non-FF) byte\n"
 		"  --uart-model PATH  channel B's board: a hil-sim built for\n"
 		"                     uart:BOARD:DIR\n"
-		"  --baud N           that board's UART rate (3000000)\n"
+		"  --uart-models FILE lines \"SIGNATURE PATH\": the model behind the\n"
+		"                     pins is the one for the signature of the\n"
+		"                     bitstream the FPGA runs, at its baud\n"
+		"  --baud N           the board's UART rate (3000000; with\n"
+		"                     --uart-models, the bitstream's unless given)\n"
 		"  --fault F          readback=ADDR | cdone-low | busy | protected |\n"
 		"                     no-flash | unplug=BYTES\n"
+		"                     | noise=P (a bad cable: each UART byte has one\n"
+		"                     bit flipped with chance P, either way)\n"
 		"                     | replug=BYTES (back after 300 ms, board powered)\n"
 		"                     | powercycle=BYTES (back after 300 ms, the board\n"
 		"                     lost power: the FPGA boots again from flash)\n"
@@ -66,6 +72,10 @@ static int fault(const char *f)
 	if (!strcmp(f, "cdone-low")) {
 		E.fpga.cdone_stuck_low = 1;
 		return 0;
+	}
+	if (!strncmp(f, "noise=", 6)) {
+		E.uart.noise = strtod(f + 6, &end);
+		return *end || E.uart.noise <= 0 || E.uart.noise >= 1 ? -1 : 0;
 	}
 	if (!strcmp(f, "busy")) {
 		E.flash.stuck_busy = 1;
@@ -107,7 +117,7 @@ static int fault(const char *f)
 static void on_config(void *user, int done)
 {
 	(void)user;
-	uartlink_power(&E.uart, done);
+	uartlink_power(&E.uart, done, E.fpga.comment);
 }
 
 static int load_flash(const char *path)
@@ -173,23 +183,17 @@ static gboolean go_away(gpointer unused)
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"serial", 1, 0, 's'},
-		{"description", 1, 0, 'd'},
-		{"devnum", 1, 0, 'n'},
-		{"flash-in", 1, 0, 'i'},
-		{"flash-out", 1, 0, 'o'},
-		{"uart-model", 1, 0, 'm'},
-		{"baud", 1, 0, 'b'},
-		{"fault", 1, 0, 'f'},
-		{"sio-bound", 0, 0, 'k'},
-		{"deny-user", 0, 0, 'u'},
-		{"ft232h", 0, 0, 'h'},
-		{"lenient-sck", 0, 0, 'l'},
-		{0, 0, 0, 0},
+		{"serial", 1, 0, 's'},      {"description", 1, 0, 'd'},
+		{"devnum", 1, 0, 'n'},      {"flash-in", 1, 0, 'i'},
+		{"flash-out", 1, 0, 'o'},   {"uart-model", 1, 0, 'm'},
+		{"baud", 1, 0, 'b'},        {"uart-models", 1, 0, 'M'},
+		{"fault", 1, 0, 'f'},       {"sio-bound", 0, 0, 'k'},
+		{"deny-user", 0, 0, 'u'},   {"ft232h", 0, 0, 'h'},
+		{"lenient-sck", 0, 0, 'l'}, {0, 0, 0, 0},
 	};
-	const char *flash_in = NULL, *flash_out = NULL, *model = NULL;
+	const char *flash_in = NULL, *flash_out = NULL, *model = NULL, *map = NULL;
 	unsigned long baud = 3000000;
-	int devnum = 5, sio = 0, deny = 0;
+	int devnum = 5, sio = 0, deny = 0, baud_fixed = 0;
 	E.chip.serial = "HIL00001";
 	E.chip.description = NULL;
 	if (spiflash_init(&E.flash) < 0)
@@ -218,6 +222,10 @@ int main(int argc, char **argv)
 			break;
 		case 'b':
 			baud = strtoul(optarg, NULL, 10);
+			baud_fixed = 1;
+			break;
+		case 'M':
+			map = optarg;
 			break;
 		case 'f':
 			if (fault(optarg) < 0) {
@@ -254,6 +262,8 @@ int main(int argc, char **argv)
 	}
 	mpsse_init(&E.mpsse, &E.flash, &E.fpga);
 	uartlink_init(&E.uart, model, baud);
+	E.uart.map = map;
+	E.uart.baud_fixed = baud_fixed;
 	E.fpga.on_config = on_config;
 	/* Power-on: CRESET is pulled up, so the FPGA boots from the flash. */
 	E.fpga.in_reset = 1;
@@ -269,15 +279,15 @@ int main(int argc, char **argv)
 	int rc = usbemu_run(&E.usb, argv + optind, deny ? become_nobody : NULL);
 	if (rc < 0)
 		return 125;
-	uartlink_power(&E.uart, 0);
+	uartlink_power(&E.uart, 0, NULL);
 	if (flash_out && dump_flash(flash_out) < 0)
 		rc = 125;
 	fprintf(stderr,
 		"ft2232h-emu: exit %d; flash: %lu page programs, %lu erases; "
 		"fpga: cdone %d%s%s; uart: %lu bytes to the board, %lu from it, "
-		"%lu garbled; mpsse: %lu bad opcodes; sio: %s%s\n",
+		"%lu garbled, %lu with a bit flipped; mpsse: %lu bad opcodes; sio: %s%s\n",
 		rc, E.flash.programs, E.flash.erases, E.fpga.cdone, E.fpga.why[0] ? ", " : "",
-		E.fpga.why, E.uart.to_board, E.uart.from_board, E.uart.garbled,
+		E.fpga.why, E.uart.to_board, E.uart.from_board, E.uart.garbled, E.uart.flipped,
 		E.mpsse.bad_ops, E.chip.ch[0].kernel_driver ? "A bound" : "A free",
 		E.chip.ft232h                        ? ""
 			: E.chip.ch[1].kernel_driver ? ", B bound"

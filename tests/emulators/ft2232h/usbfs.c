@@ -241,7 +241,7 @@ void usbfs_unplug(struct emu *e)
 {
 	e->unplug_after = 0;
 	if (!e->replug)
-		uartlink_power(&e->uart, 0);
+		uartlink_power(&e->uart, 0, NULL);
 	usbemu_unplug(&e->usb);
 	if (e->replug)
 		g_timeout_add(e->back_ms ? e->back_ms : 300, replug, e);

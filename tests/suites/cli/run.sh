@@ -10,7 +10,7 @@ mkdir -p $w
 # Every command's --help (and hil help COMMAND, and hild --help) prints its
 # usage on stdout and exits 0; an unknown command exits 2.
 helped=0
-cmds="run list bitstream flash replay trace boards submit jobs wait result ports oracle wrap"
+cmds="run list bitstream flash doctor replay trace boards submit jobs wait result ports oracle wrap"
 for c in $cmds; do
 	"$HIL" $c --help >$w/help.out 2>&1 && grep -q "^usage: hil $c" $w/help.out &&
 		"$HIL" help $c >$w/help2.out 2>&1 && cmp -s $w/help.out $w/help2.out &&
@@ -20,9 +20,9 @@ done
 	helped=$((helped + 1))
 "$HIL" nosuchcommand >/dev/null 2>&1
 unknown=$?
-[ $helped -eq 15 ] && [ $unknown -eq 2 ] &&
-	ok "--help exits 0 with the usage for all 14 commands and hild; an unknown command exits 2" ||
-	bad "--help: $helped of 15 exit 0 with their usage; unknown command exit $unknown"
+[ $helped -eq 16 ] && [ $unknown -eq 2 ] &&
+	ok "--help exits 0 with the usage for all 15 commands and hild; an unknown command exits 2" ||
+	bad "--help: $helped of 16 exit 0 with their usage; unknown command exit $unknown"
 
 # Options go through getopt_long: --opt=value, operands before options,
 # "--" before an operand, hil's own --cache=DIR before the command, and

@@ -66,6 +66,7 @@ echo \$? >prog.rc
 /usr/bin/python3 -m pytest -q -p no:cacheprovider counter/test_counter.py >pytest.out 2>&1
 echo \$? >pytest.rc
 hild --help >/dev/null 2>&1; echo \$? >hild-help.rc
+hil doctor icebreaker >doctor.out 2>&1; echo \$? >doctor.rc
 nroff -man \$(dirname \$(dirname \$(command -v hil)))/share/man/man1/hil.1 >man1.txt 2>&1
 nroff -man \$(dirname \$(dirname \$(command -v hil)))/share/man/man8/hild.8 >man8.txt 2>&1
 SH
@@ -81,6 +82,12 @@ SH
 	[ "$(cat $out/pytest.rc)" = 0 ] && grep -q "passed" $out/pytest.out &&
 		ok "$1: the example's Python test under Debian's pytest with the installed plugin: $(tail -n 1 $out/pytest.out)" ||
 		{ tail -15 $out/pytest.out; bad "$1: installed pytest plugin"; }
+	# No board is attached: the doctor stops at USB and lists the
+	# installed examples it would have run.
+	[ "$(cat $out/doctor.rc)" = 1 ] && grep -q '^usb  *FAIL  no icebreaker' $out/doctor.out &&
+		[ "$(grep -c '^[a-z]*  *skip  an earlier step failed' $out/doctor.out)" -eq $(($(ls -d examples/*/ | wc -l) + 1)) ] &&
+		ok "$1: hil doctor finds the installed examples (no board: usb FAIL, the rest skipped)" ||
+		{ cat $out/doctor.out; bad "$1: hil doctor installed (exit $(cat $out/doctor.rc))"; }
 	[ "$(cat $out/hild-help.rc)" = 0 ] && ok "$1: hild --help exits 0" ||
 		bad "$1: hild --help exit $(cat $out/hild-help.rc)"
 	grep -q "run a design under test" $out/man1.txt && grep -q "the hil daemon" $out/man8.txt &&

@@ -1,0 +1,24 @@
+/* Running this hil binary again as a child, from an argv (no shell), with
+ * its output in files: hil doctor runs examples the way a user would. */
+#ifndef HIL_CLI_SELFRUN_H
+#define HIL_CLI_SELFRUN_H
+
+#include <stddef.h>
+
+/* Runs `hil args...` (args ends with NULL) with standard output into out
+ * and standard error into out.err. Returns its exit status, with the last
+ * line it wrote on standard error in err when that is not 0, or -1 when
+ * it could not be started or was killed. */
+int selfrun(const char *const *args, const char *out, char *err, size_t errlen);
+
+/* 0 when files a and b hold the same bytes, else the first line (from 1)
+ * where they differ; *lines: a's line count. */
+long files_differ(const char *a, const char *b, long *lines);
+int fopen_ok(const char *path);
+
+/* A folder for the traces: keep if given (created), else a new temporary
+ * one. workdir_done removes the temporary one when nothing failed. */
+int workdir(const char *keep, char *out, size_t n, char *err, size_t errlen);
+void workdir_done(const char *keep, const char *dir, int failed);
+
+#endif
