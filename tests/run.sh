@@ -54,8 +54,12 @@ suite() {
 	shift
 	wanted "$name" || return 0
 	printf '== %s\n' "$name"
+	t0=$(date +%s)
 	"$@" >"$log/$name.log" 2>&1
-	tally "$name" $?
+	rc=$?
+	echo "   $(($(date +%s) - t0)) s" >"$log/$name.time"
+	tally "$name" $rc
+	cat "$log/$name.time"
 }
 
 # Most suites keep one core of two busy. These, each CPU-bound on one core
@@ -67,8 +71,10 @@ BESIDE="fuzz build cocotb mutants"
 beside() {
 	for n in $BESIDE; do
 		wanted "$n" || continue
+		t0=$(date +%s)
 		"tests/suites/$n/run.sh" >"$log/$n.log" 2>&1
 		echo $? >"$log/$n.rc"
+		echo "   $(($(date +%s) - t0)) s" >"$log/$n.time"
 	done
 }
 
@@ -92,6 +98,7 @@ if [ -n "$bpid" ]; then
 		wanted "$n" || continue
 		printf '== %s (beside the others)\n' "$n"
 		tally "$n" "$(cat "$log/$n.rc" 2>/dev/null || echo 1)"
+		cat "$log/$n.time" 2>/dev/null
 	done
 fi
 
