@@ -16,6 +16,7 @@
 #include "hil/board.h"
 #include "hil/dut.h"
 #include "hil/flash.h"
+#include "hil/fx2.h"
 #include "hil/usbdev.h"
 #include "opts.h"
 #include "selfrun.h"
@@ -26,11 +27,12 @@
 
 struct doctor {
 	struct hil_board b;
-	int have_board;
-	struct hil_usbdev dev; /* the board's device, once found */
-	struct hil_usbsel sel; /* it, by bus and device number */
-	char target_sel[32];   /* "BUS/DEV" as targets take it */
-	char work[2048];       /* where the traces go */
+	int have_board, fx2;    /* fx2: an FX2 board (Glasgow), else an FTDI one */
+	struct hil_usbdev dev;  /* the board's device, once found */
+	struct hil_usbsel sel;  /* it, by bus and device number */
+	char target_sel[32];    /* "BUS/DEV" as targets take it */
+	char work[2048];        /* where the traces go */
+	struct hil_fx2_done fw; /* what bring-up found and did on an FX2 */
 };
 
 static const char *const ground_lost = "an earlier step failed";
@@ -43,6 +45,14 @@ static int chosen(const struct hil_usbdev *d, const struct hil_usbsel *s)
 	if (s->bus > 0)
 		return d->bus == s->bus && d->addr == s->addr;
 	return 1;
+}
+
+/* Has the device the board's USB ID (or, for an FX2 board, its boot
+ * ROM's)? */
+static int is_board(const struct hil_usbdev *d, const struct hil_board *b)
+{
+	return (d->vid == b->vid && d->pid == b->pid) ||
+		(b->boot_vid && d->vid == b->boot_vid && d->pid == b->boot_pid);
 }
 
 static int step_usb(struct doctor *dr, const struct hil_usbsel *want)
@@ -59,9 +69,7 @@ static int step_usb(struct doctor *dr, const struct hil_usbsel *want)
 	int pick = -1, count = 0;
 	for (int i = 0; i < n; i++) {
 		hil_usb_boards_of(&devs[i], boards, sizeof(boards));
-		int fits = dr->have_board
-			? devs[i].vid == dr->b.vid && devs[i].pid == dr->b.pid
-			: boards[0] != '\0';
+		int fits = dr->have_board ? is_board(&devs[i], &dr->b) : boards[0] != '\0';
 		/* A device chosen by serial or number is checked by identity. */
 		if (chosen(&devs[i], want) && (want->serial || want->bus > 0 || fits)) {
 			pick = pick < 0 ? i : pick;
@@ -107,12 +115,15 @@ static int step_usb(struct doctor *dr, const struct hil_usbsel *want)
 				   "lists them)");
 			return -1;
 		}
+		/* "glasgow-revc (no firmware yet)" names glasgow-revc */
+		boards[strcspn(boards, " ")] = '\0';
 		if (hil_board_load(&dr->b, boards, err, sizeof(err)) < 0) {
 			doctor_say("usb", V_FAIL, err, NULL);
 			return -1;
 		}
 		dr->have_board = 1;
 	}
+	dr->fx2 = !strcmp(dr->b.link, "fx2");
 	dr->sel = (struct hil_usbsel){NULL, dr->dev.bus, dr->dev.addr};
 	snprintf(dr->target_sel, sizeof(dr->target_sel), "%d/%d", dr->dev.bus, dr->dev.addr);
 	snprintf(seen, sizeof(seen), "%04x:%04x at bus %03d device %03d (%s)", dr->dev.vid,
@@ -129,6 +140,11 @@ static int step_permission(struct doctor *dr)
 	if (dr->dev.no_access) {
 		doctor_say("permission", V_FAIL, seen, hil_usb_access_help());
 		return -1;
+	}
+	/* hil's firmware goes in at bring-up, which claims the FX2 then. */
+	if (dr->fx2) {
+		doctor_say("permission", V_OK, "this user may open the FX2", NULL);
+		return 0;
 	}
 	struct ftdi_context *f =
 		hil_usb_open(&dr->b, &dr->sel, dr->b.uart_if, err, sizeof(err));
@@ -147,7 +163,7 @@ static int step_identity(struct doctor *dr)
 {
 	char seen[512], todo[768], boards[256];
 	const struct hil_usbdev *d = &dr->dev;
-	if (d->vid != dr->b.vid || d->pid != dr->b.pid) {
+	if (!is_board(d, &dr->b)) {
 		hil_usb_boards_of(d, boards, sizeof(boards));
 		snprintf(seen, sizeof(seen),
 			 "the device is %04x:%04x (%s), not %s's %04x:%04x", d->vid, d->pid,
@@ -160,6 +176,11 @@ static int step_identity(struct doctor *dr)
 		doctor_say("identity", V_FAIL, seen, todo);
 		return -1;
 	}
+	if (dr->fx2 && d->vid == dr->b.boot_vid && d->pid == dr->b.boot_pid) {
+		doctor_say("identity", V_OK,
+			   "an FX2 in its boot ROM: hil's firmware goes in at bring-up", NULL);
+		return 0;
+	}
 	if (d->no_access) {
 		doctor_say("identity", V_OK,
 			   "the board's USB ID (its strings need the permission checked next)",
@@ -168,7 +189,9 @@ static int step_identity(struct doctor *dr)
 	}
 	snprintf(seen, sizeof(seen), "%s \"%s\", serial %s", d->manufacturer, d->product,
 		 d->serial[0] ? d->serial : "(none)");
-	if (!d->serial[0]) {
+	/* Neither the FX2's boot ROM nor hil's firmware has a serial: FX2
+	 * boards are told apart by their USB port. */
+	if (!d->serial[0] && !dr->fx2) {
 		doctor_say("identity", V_WARN, seen,
 			   "give the chip a serial number (ftdi_eeprom): with two boards "
 			   "attached, hil tells them apart by it");
@@ -197,19 +220,21 @@ static int bitstream(const struct doctor *dr, const char *dir, char *path, size_
 }
 
 /* The bitstream at path into the FPGA's SRAM. */
-static int configure(const struct doctor *dr, const char *path, char *err, size_t errlen)
+static int configure(struct doctor *dr, const char *path, char *err, size_t errlen)
 {
 	struct hil_bitfile img;
 	if (hil_bitfile_load(&img, path, err, errlen) < 0)
 		return -1;
-	int rc = -1;
-	struct ftdi_context *f = NULL;
-	if (hil_bitfile_check(&img, &dr->b, 0, err, errlen) == 0 &&
-	    (f = hil_usb_open(&dr->b, &dr->sel, dr->b.flash_if, err, errlen))) {
+	int rc = hil_bitfile_check(&img, &dr->b, 0, err, errlen);
+	if (rc == 0 && dr->fx2) {
+		rc = hil_fx2_sram(&dr->b, img.data, img.len, &dr->fw, err, errlen);
+	} else if (rc == 0) {
 		struct hil_flash_opts o = {0};
-		rc = hil_flash_sram(f, &dr->b, img.data, img.len, &o, err, errlen);
+		struct ftdi_context *f =
+			hil_usb_open(&dr->b, &dr->sel, dr->b.flash_if, err, errlen);
+		rc = f ? hil_flash_sram(f, &dr->b, img.data, img.len, &o, err, errlen) : -1;
+		hil_usb_close(f);
 	}
-	hil_usb_close(f);
 	hil_bitfile_free(&img);
 	return rc;
 }
@@ -230,31 +255,59 @@ static int step_bringup(struct doctor *dr, char *dir, size_t n)
 			   "and jumpers, and that it is the board named");
 		return -1;
 	}
-	snprintf(seen, sizeof(seen),
-		 "the bring-up bitstream is in the FPGA's SRAM, CDONE high");
+	if (dr->fx2)
+		snprintf(seen, sizeof(seen),
+			 "hil's firmware (API %u, build %08x) %s; the bring-up bitstream "
+			 "is in the FPGA's SRAM, CDONE high",
+			 dr->fw.api, (unsigned)dr->fw.build,
+			 dr->fw.firmware_loaded ? "loaded" : "was running");
+	else
+		snprintf(seen, sizeof(seen),
+			 "the bring-up bitstream is in the FPGA's SRAM, CDONE high");
 	doctor_say("bring-up", V_OK, seen, NULL);
 	return 0;
 }
 
+/* The board's target for the DUT in dir: an FTDI board by its bus and
+ * device number; the one FX2 board attached (its bitstream is configured
+ * by the session, from where bitstream() put it). */
+static void target(const struct doctor *dr, const char *dir, char *uri, size_t n)
+{
+	if (dr->fx2)
+		snprintf(uri, n, "usb:%s:%s", dr->b.name, dir);
+	else
+		snprintf(uri, n, "ftdi:%s@%s:%s", dr->b.name, dr->target_sel, dir);
+}
+
 static void step_link(struct doctor *dr, const char *dir)
 {
-	char uri[4400], err[2048], seen[512];
-	snprintf(uri, sizeof(uri), "ftdi:%s@%s:%s", dr->b.name, dr->target_sel, dir);
+	char uri[4400], err[2048], seen[512], line[64];
+	target(dr, dir, uri, sizeof(uri));
+	if (dr->fx2)
+		snprintf(line, sizeof(line), "FX2 bulk endpoints");
+	else
+		snprintf(line, sizeof(line), "%lu baud", dr->b.baud);
 	struct link_figures f;
 	if (doctor_link(uri, &f, err, sizeof(err)) < 0) {
 		char todo[512];
-		snprintf(todo, sizeof(todo),
-			 "the FPGA runs hil's bridge at %lu baud, from a %s MHz clock: a "
-			 "board of another kind, or one with another oscillator, answers "
-			 "at another rate; check that this is a %s, and the cable",
-			 dr->b.baud, dr->b.clk_mhz, dr->b.name);
+		if (dr->fx2)
+			snprintf(todo, sizeof(todo),
+				 "the FX2 and the FPGA do not talk: run hil doctor again "
+				 "after a power cycle of the board; if it stays, report it");
+		else
+			snprintf(
+				todo, sizeof(todo),
+				"the FPGA runs hil's bridge at %lu baud, from a %s MHz clock: a "
+				"board of another kind, or one with another oscillator, answers "
+				"at another rate; check that this is a %s, and the cable",
+				dr->b.baud, dr->b.clk_mhz, dr->b.name);
 		doctor_say("link", V_FAIL, err, todo);
 		return;
 	}
 	snprintf(seen, sizeof(seen),
-		 "%lu baud: %lu values looped back, %lu wrong; %lu streamed, %lu of "
+		 "%s: %lu values looped back, %lu wrong; %lu streamed, %lu of "
 		 "their echoes reported, %lu wrong",
-		 dr->b.baud, f.looped, f.wrong, f.streamed, f.reported, f.misreported);
+		 line, f.looped, f.wrong, f.streamed, f.reported, f.misreported);
 	int lost = f.wrong || f.misreported || f.reported != f.streamed;
 	doctor_say("loopback", lost ? V_FAIL : V_OK, seen,
 		   "the bridge gave back other values than it was given: reflash the "
@@ -285,10 +338,10 @@ static void step_link(struct doctor *dr, const char *dir)
 		   "the board straight into the computer");
 
 	/* A stamped poke of one byte costs about 3.3 bytes of 10 bits. */
-	double wire = (double)dr->b.baud / 10 / 3.3;
-	snprintf(seen, sizeof(seen),
-		 "%.0f pokes a second streamed (the line carries about %.0f)", f.pokes_per_s,
-		 wire);
+	int n = snprintf(seen, sizeof(seen), "%.0f pokes a second streamed", f.pokes_per_s);
+	if (!dr->fx2)
+		snprintf(seen + n, sizeof(seen) - (size_t)n, " (the line carries about %.0f)",
+			 (double)dr->b.baud / 10 / 3.3);
 	doctor_say("throughput", V_OK, seen, NULL);
 }
 
@@ -351,11 +404,11 @@ static void step_example(struct doctor *dr, const char *name)
 		doctor_say(name, V_FAIL, err, "the FPGA did not take the example's bitstream");
 		return;
 	}
-	char target[4400], board_out[4200], sim_out[4200];
-	snprintf(target, sizeof(target), "ftdi:%s@%s:%s", dr->b.name, dr->target_sel, dir);
+	char uri[4400], board_out[4200], sim_out[4200];
+	target(dr, dir, uri, sizeof(uri));
 	snprintf(board_out, sizeof(board_out), "%.2048s/%.63s.board", dr->work, name);
 	snprintf(sim_out, sizeof(sim_out), "%.2048s/%.63s.sim", dr->work, name);
-	const char *on_board[] = {"run", "--target", target, test, NULL};
+	const char *on_board[] = {"run", "--target", uri, test, NULL};
 	const char *in_sim[] = {"run", "--direct", "--dut", dir, test, NULL};
 	int rb = selfrun(on_board, board_out, err, sizeof(err));
 	if (rb != 0 && rb != 1) {
@@ -432,14 +485,6 @@ int cmd_doctor(int argc, char **argv)
 
 	char bringup[4096];
 	int ground = step_usb(&dr, &want) == 0;
-	if (ground && dr.have_board && strcmp(dr.b.link, "uart")) {
-		snprintf(err, sizeof(err),
-			 "%s reaches its FPGA through an FX2, which hil doctor does not "
-			 "check yet: use hil flash --sram and hil run --target usb:%s:DIR",
-			 dr.b.name, dr.b.name);
-		doctor_say("board", V_SKIP, err, NULL);
-		ground = 0;
-	}
 	ground = ground && step_identity(&dr) == 0;
 	ground = ground && step_permission(&dr) == 0;
 	ground = ground && step_bringup(&dr, bringup, sizeof(bringup)) == 0;

@@ -29,14 +29,23 @@ void usbemu_pump(struct usbemu *u)
 {
 	if (u->ops->poll)
 		u->ops->poll(u);
+	/* An endpoint's URBs complete in the order they were submitted, as
+	 * the kernel's do: one waits while an earlier one on its endpoint
+	 * is unfinished, so a later IN cannot take bytes that came after the
+	 * earlier one's, nor a later OUT go before the rest of an earlier. */
+	uint32_t busy[2] = {0, 0}; /* endpoints 0-31 OUT, IN */
 	for (int i = 0; i < u->nurbs; i++) {
 		struct usbemu_urb *r = &u->urbs[i];
 		if (r->complete || usbemu_urb(r)->type != USBDEVFS_URB_TYPE_BULK)
 			continue;
+		unsigned ep = usbemu_urb(r)->endpoint;
+		uint32_t bit = 1u << (ep & 0x1f), *b = &busy[!!(ep & 0x80)];
 		if (r->generation != u->generation)
 			usbemu_finish(r, -ENODEV, 0);
-		else
+		else if (!(*b & bit))
 			u->ops->bulk(u, r);
+		if (!r->complete)
+			*b |= bit;
 	}
 }
 

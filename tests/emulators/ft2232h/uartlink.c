@@ -1,5 +1,7 @@
 #include "uartlink.h"
 
+#include "modelmap.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,48 +16,13 @@ void uartlink_init(struct uartlink *u, const char *model, unsigned long baud)
 	modelproc_init(&u->proc);
 }
 
-/* The value after `key` in the bitstream's comment ("signature=...",
- * "baud=..."), or NULL. */
-static const char *field(const char *comment, const char *key)
-{
-	size_t n = strlen(key);
-	for (const char *at = comment; (at = strstr(at, key)); at += n)
-		if (at == comment || at[-1] == ' ')
-			return at + n;
-	return NULL;
-}
-
-/* The map's model for the configured bitstream, or NULL when the map has
- * none for its signature (the design runs, but nothing models it). */
+/* The model for the configured bitstream, and its baud rate. */
 static const char *pick(struct uartlink *u, const char *comment)
 {
-	const char *sig = field(comment, "signature=");
-	const char *baud = field(comment, "baud=");
+	const char *baud = modelmap_field(comment, "baud=");
 	if (baud && !u->baud_fixed)
 		u->baud = strtoul(baud, NULL, 10);
-	FILE *f = sig ? fopen(u->map, "r") : NULL;
-	if (!f) {
-		fprintf(stderr,
-			"ft2232h-emu: no model for a bitstream without a signature%s\n",
-			sig ? " (the map cannot be read)" : "");
-		return NULL;
-	}
-	char line[sizeof(u->picked) + 32];
-	const char *found = NULL;
-	while (!found && fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "\n")] = '\0';
-		char *sp = strchr(line, ' ');
-		if (sp && (size_t)(sp - line) == strspn(sig, "0123456789abcdef") &&
-		    !strncmp(line, sig, (size_t)(sp - line))) {
-			snprintf(u->picked, sizeof(u->picked), "%s", sp + 1);
-			found = u->picked;
-		}
-	}
-	fclose(f);
-	if (!found)
-		fprintf(stderr, "ft2232h-emu: the map has no model for signature %.16s\n",
-			sig);
-	return found;
+	return modelmap_pick(u->map, comment, u->picked, sizeof(u->picked), "ft2232h-emu");
 }
 
 void uartlink_power(struct uartlink *u, int running, const char *comment)

@@ -2,6 +2,8 @@
 
 #include <stdlib.h>
 
+#include "modelmap.h"
+
 void boardmodel_init(struct boardmodel *m, const char *path)
 {
 	m->path = path;
@@ -10,9 +12,12 @@ void boardmodel_init(struct boardmodel *m, const char *path)
 }
 
 /* A board whose model cannot start is no board to test against. */
-void boardmodel_power(struct boardmodel *m, int running)
+void boardmodel_power(struct boardmodel *m, int running, const char *comment)
 {
 	modelproc_stop(&m->proc);
-	if (running && m->path && modelproc_start(&m->proc, m->path, "fx2-emu") < 0)
+	const char *path = running && m->map
+		? modelmap_pick(m->map, comment, m->picked, sizeof(m->picked), "fx2-emu")
+		: m->path;
+	if (running && path && modelproc_start(&m->proc, path, "fx2-emu") < 0)
 		exit(125);
 }

@@ -61,6 +61,8 @@ static void usage(void)
 		"  --devnum N       its first device number on bus 1 (7)\n"
 		"  --model PATH     the FPGA, once configured: a hil-sim built for\n"
 		"                   fx2:glasgow-revc:DIR, behind the bulk endpoints\n"
+		"  --models FILE    lines \"SIGNATURE PATH\": the FPGA is the model for\n"
+		"                   the signature of the bitstream configured\n"
 		"  --fault F        cdone-high: CDONE reads high whatever the FPGA does\n"
 		"                   | unplug=BYTES: off the bus for good after BYTES\n"
 		"                   bulk bytes (both ways)\n"
@@ -115,14 +117,14 @@ static gboolean renumerate(gpointer unused)
 static void on_config(void *user, int done)
 {
 	(void)user;
-	boardmodel_power(&model, done);
+	boardmodel_power(&model, done, pins_model.fpga.comment);
 }
 
 /* Power-on: CRESET is pulled down, the FPGA waits unconfigured. */
 static void fpga_power_on(void)
 {
 	int stuck = pins_model.cdone_stuck_high;
-	boardmodel_power(&model, 0);
+	boardmodel_power(&model, 0, NULL);
 	pins_model_reset();
 	pins_model.cdone_stuck_high = stuck;
 	pins_model.fpga.on_config = on_config;
@@ -261,11 +263,11 @@ int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"firmware", 1, 0, 'w'}, {"devnum", 1, 0, 'n'}, {"fault", 1, 0, 'f'},
-		{"model", 1, 0, 'm'},    {0, 0, 0, 0},
+		{"model", 1, 0, 'm'},    {"models", 1, 0, 'M'}, {0, 0, 0, 0},
 	};
 	int devnum = 7, c;
 	char err[256];
-	const char *model_path = NULL;
+	const char *model_path = NULL, *map = NULL;
 	pins_model_reset();
 	fx2chip_init(&chip);
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -287,6 +289,9 @@ int main(int argc, char **argv)
 		case 'm':
 			model_path = optarg;
 			break;
+		case 'M':
+			map = optarg;
+			break;
 		case 'f':
 			if (parse_fault(optarg) < 0) {
 				fprintf(stderr, "fx2-emu: unknown fault '%s'\n", optarg);
@@ -300,6 +305,7 @@ int main(int argc, char **argv)
 	if (optind >= argc || devnum < 1 || devnum > 100)
 		usage();
 	boardmodel_init(&model, model_path);
+	model.map = map;
 	fpga_power_on();
 
 	usbemu_init(&usb, "fx2-emu", &ops, NULL);
@@ -318,7 +324,7 @@ int main(int argc, char **argv)
 		chip.configs, chip.resets, pins_model.fpga.cdone,
 		pins_model.fpga.why[0] ? ", " : "", pins_model.fpga.why, model.to_board,
 		model.from_board, unplugs);
-	boardmodel_power(&model, 0);
+	boardmodel_power(&model, 0, NULL);
 	usbemu_free(&usb);
 	return rc;
 }

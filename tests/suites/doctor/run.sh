@@ -1,5 +1,5 @@
 #!/bin/sh
-# hil doctor against the emulated iCEBreaker (tests/emulators/ft2232h,
+# hil doctor against the emulated iCEBreaker and Glasgow (tests/emulators/ft2232h,
 # presented to hil's real libusb and libftdi by umockdev). Its UART runs
 # the model of whatever bitstream the doctor configures, as a board runs
 # what it was given: the map names each DUT's board-top model by its
@@ -93,6 +93,26 @@ sed "s|^\($(signature examples/counter)\) .*|\1 $(grep "^$(signature examples/al
 	$w/map >$w/wrongmap
 fault "a board that runs another design" 1 counter FAIL 'runs another DUT\|signature' \
 	--uart-models $w/wrongmap -- $board --examples counter
+
+# An emulated Glasgow (an FX2 in its boot ROM): the doctor loads hil's
+# firmware, configures the bring-up bitstream, measures the link over the
+# FX2's bulk endpoints and runs counter there.
+for d in gateware/bringup examples/counter; do
+	m=$($HIL ports --dut $d --model fx2:glasgow-revc 2>$w/model.err) && echo "$(signature $d) $m" ||
+		cat $w/model.err >&2
+done >$w/fx2map
+timeout 300 build/bin/hil-fx2-emu --firmware build/firmware/glasgow-revc/hil-fx2.ihx \
+	--models $w/fx2map -- $HIL doctor --examples counter >$w/fx2.out 2>$w/fx2.err
+rc=$?
+if [ $rc -eq 0 ] && verdict $w/fx2.out usb ok '04b4:8613 .*glasgow-revc' &&
+	verdict $w/fx2.out identity ok 'boot ROM' && verdict $w/fx2.out bring-up ok "hil's firmware (API 1, build [0-9a-f]*) loaded" &&
+	verdict $w/fx2.out loopback ok 'FX2 bulk endpoints: 200 values looped back, 0 wrong; 20000 streamed, 20000 of their echoes reported, 0 wrong' &&
+	verdict $w/fx2.out errors ok ' 0 of' && verdict $w/fx2.out counter ok "trace == sim's" &&
+	grep -q '^verdict: glasgow-revc works with hil' $w/fx2.out; then
+	ok "an FX2 board found without naming it: firmware loaded, every step ok, counter's trace == sim's"
+else
+	cat $w/fx2.out; tail -3 $w/fx2.err; bad "an FX2 board (exit $rc)"
+fi
 
 # No board at all (no emulator): the first step says so, the rest skip.
 $HIL doctor $board --no-examples >$w/none.out 2>&1
