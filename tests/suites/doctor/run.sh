@@ -27,6 +27,7 @@ done >$w/map
 	bad "a board-top model for the bring-up DUT and every example"
 
 # verdict FILE STEP WORD TEXT: the report's line for STEP says WORD and TEXT.
+# (Latency is a warning past 20 ms, which a loaded machine can reach.)
 verdict() {
 	grep -q "^$2 *$3 .*$4" "$1"
 }
@@ -39,7 +40,8 @@ if [ $rc -eq 0 ] && verdict $w/ok.out usb ok '0403:6010 at bus 001 device 005' &
 	verdict $w/ok.out permission ok && verdict $w/ok.out identity ok 'serial HIL00001' &&
 	verdict $w/ok.out bring-up ok 'CDONE high' &&
 	verdict $w/ok.out loopback ok '200 values looped back, 0 wrong; 20000 streamed, 20000 of their echoes reported, 0 wrong' &&
-	verdict $w/ok.out errors ok ' 0 of' && verdict $w/ok.out latency ok &&
+	verdict $w/ok.out errors ok ' 0 of' &&
+	grep -Eq '^latency +(ok|WARN) +a poke and a read: [0-9]+ us median' $w/ok.out &&
 	[ "$(grep -c "trace == sim's" $w/ok.out)" -eq $nex ] &&
 	grep -q "^verdict: $board works with hil" $w/ok.out; then
 	ok "a healthy board: every step ok, $nex examples' traces == sim's"
