@@ -245,8 +245,12 @@ static int step_bringup(struct doctor *dr, char *dir, size_t n)
 	if (hil_share_path("gateware/bringup", dir, n, err, sizeof(err)) < 0 ||
 	    bitstream(dr, dir, path, sizeof(path), err, sizeof(err)) < 0) {
 		doctor_say("bring-up", V_FAIL, err,
-			   "hil could not build its bring-up bitstream: check that Yosys, "
-			   "nextpnr-ice40 and icestorm are installed");
+			   strstr(err, "does not fit")
+				   ? "hil's bridge does not fit this board's FPGA beside even "
+				     "the bring-up DUT: hil cannot run on this board yet "
+				     "(docs/resources.md)"
+				   : "hil could not build its bring-up bitstream: check that "
+				     "Yosys, nextpnr-ice40 and icestorm are installed");
 		return -1;
 	}
 	if (configure(dr, path, err, sizeof(err)) < 0) {
@@ -345,6 +349,22 @@ static void step_link(struct doctor *dr, const char *dir)
 	doctor_say("throughput", V_OK, seen, NULL);
 }
 
+/* Is there an example of that name (a plain name: letters, digits, '_'
+ * and '-') with a test.hil? */
+static int example_ok(const char *name)
+{
+	char rel[128], path[4200], err[256];
+	if (!*name ||
+	    strspn(name,
+		   "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		   "0123456789_-") != strlen(name) ||
+	    strlen(name) >= 64)
+		return 0;
+	snprintf(rel, sizeof(rel), "examples/%s/test.hil", name);
+	return hil_share_path(rel, path, sizeof(path), err, sizeof(err)) == 0 &&
+		readable(path);
+}
+
 /* The examples to run: those named (a comma-separated list), else every
  * folder of examples/ with a test.hil. */
 static int examples(const char *list, char names[][64], int max, char *err, size_t errlen)
@@ -353,12 +373,14 @@ static int examples(const char *list, char names[][64], int max, char *err, size
 	if (list) {
 		for (const char *p = list; *p && n < max;) {
 			size_t k = strcspn(p, ",");
-			if (k == 0 || k >= 64 || memchr(p, '/', k))
+			snprintf(names[n], 64, "%.*s", (int)(k < 63 ? k : 63), p);
+			if (k >= 64 || !example_ok(names[n]))
 				return snprintf(err, errlen,
-						"--examples: '%.*s' is no example's name",
-						(int)k, p),
+						"--examples: '%.*s' is no example's name (the "
+						"folders of examples/ are)",
+						(int)(k < 100 ? k : 100), p),
 				       -1;
-			snprintf(names[n++], 64, "%.*s", (int)k, p);
+			n++;
 			p += k + (p[k] == ',');
 		}
 		return n;
@@ -371,10 +393,7 @@ static int examples(const char *list, char names[][64], int max, char *err, size
 	if (m < 0)
 		return snprintf(err, errlen, "cannot read %.900s", dir), -1;
 	for (int i = 0; i < m; i++) {
-		char test[4400];
-		snprintf(test, sizeof(test), "%s/%s/test.hil", dir, ents[i]->d_name);
-		if (ents[i]->d_name[0] != '.' && n < max && strlen(ents[i]->d_name) < 64 &&
-		    fopen_ok(test))
+		if (n < max && example_ok(ents[i]->d_name))
 			snprintf(names[n++], 64, "%.63s", ents[i]->d_name);
 		free(ents[i]);
 	}

@@ -1,4 +1,4 @@
-/* hil doctor's parts: each step prints one verdict line (report.c) and the
+/* hil doctor's parts: each step prints one verdict line (doctor_report.c) and the
  * link step measures through libhil what a session on the board will get
  * (doctor_link.c). cmd_doctor.c runs the steps in order; a step whose
  * ground failed is skipped, saying so. */
@@ -34,5 +34,16 @@ struct link_figures {
  * streams pokes with a watch on the echo. -1 with the reason in err when
  * the session could not be opened or broke. */
 int doctor_link(const char *uri, struct link_figures *f, char *err, size_t errlen);
+
+/* The traces' files (doctor_files.c). 0 when files a and b hold the same bytes, else the first line (from 1)
+ * where they differ; *lines: a's line count. */
+long files_differ(const char *a, const char *b, long *lines);
+/* 1 if this process may read path. */
+int readable(const char *path);
+
+/* A folder for the traces: keep if given (created), else a new temporary
+ * one. workdir_done removes the temporary one when nothing failed. */
+int workdir(const char *keep, char *out, size_t n, char *err, size_t errlen);
+void workdir_done(const char *keep, const char *dir, int failed);
 
 #endif

@@ -11,14 +11,4 @@
  * it could not be started or was killed. */
 int selfrun(const char *const *args, const char *out, char *err, size_t errlen);
 
-/* 0 when files a and b hold the same bytes, else the first line (from 1)
- * where they differ; *lines: a's line count. */
-long files_differ(const char *a, const char *b, long *lines);
-int fopen_ok(const char *path);
-
-/* A folder for the traces: keep if given (created), else a new temporary
- * one. workdir_done removes the temporary one when nothing failed. */
-int workdir(const char *keep, char *out, size_t n, char *err, size_t errlen);
-void workdir_done(const char *keep, const char *dir, int failed);
-
 #endif
