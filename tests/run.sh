@@ -64,10 +64,11 @@ suite() {
 
 # Most suites keep one core of two busy. These, each CPU-bound on one core
 # (libFuzzer's runs; Yosys, Verilator and cocotb's simulators one after
-# another; Icarus on mutants), run one after the other beside the suites
+# another; Icarus on mutants and on the oracle's testbenches), run one
+# after the other beside the suites
 # that follow boards (which uses both), and are counted at the end: make
 # test takes minutes less.
-BESIDE="fuzz build cocotb mutants"
+BESIDE="fuzz build cocotb mutants oracle"
 beside() {
 	for n in $BESIDE; do
 		wanted "$n" || continue
