@@ -33,6 +33,7 @@ struct doctor {
 	char target_sel[32];    /* "BUS/DEV" as targets take it */
 	char work[2048];        /* where the traces go */
 	struct hil_fx2_done fw; /* what bring-up found and did on an FX2 */
+	int traces_kept;        /* a report named work: keep what is there */
 };
 
 static const char *const ground_lost = "an earlier step failed";
@@ -124,6 +125,19 @@ static int step_usb(struct doctor *dr, const struct hil_usbsel *want)
 		dr->have_board = 1;
 	}
 	dr->fx2 = !strcmp(dr->b.link, "fx2");
+	/* An FX2 is configured and reached as the one attached (the usb:
+	 * target cannot choose among several yet), so another would be the
+	 * board measured. */
+	int fx2s = 0;
+	for (int i = 0; dr->fx2 && i < n; i++)
+		fx2s += is_board(&devs[i], &dr->b);
+	if (fx2s > 1) {
+		snprintf(seen, sizeof(seen), "%d %s boards are attached", fx2s, dr->b.name);
+		doctor_say("usb", V_FAIL, seen,
+			   "hil reaches one FX2 board at a time: leave only the one to "
+			   "check plugged in");
+		return -1;
+	}
 	dr->sel = (struct hil_usbsel){NULL, dr->dev.bus, dr->dev.addr};
 	snprintf(dr->target_sel, sizeof(dr->target_sel), "%d/%d", dr->dev.bus, dr->dev.addr);
 	snprintf(seen, sizeof(seen), "%04x:%04x at bus %03d device %03d (%s)", dr->dev.vid,
@@ -371,7 +385,10 @@ static int examples(const char *list, char names[][64], int max, char *err, size
 {
 	int n = 0;
 	if (list) {
-		for (const char *p = list; *p && n < max;) {
+		for (const char *p = list; *p;) {
+			if (n == max)
+				return snprintf(err, errlen, "--examples: at most %d", max),
+				       -1;
 			size_t k = strcspn(p, ",");
 			snprintf(names[n], 64, "%.*s", (int)(k < 63 ? k : 63), p);
 			if (k >= 64 || !example_ok(names[n]))
@@ -431,14 +448,20 @@ static void step_example(struct doctor *dr, const char *name)
 	const char *in_sim[] = {"run", "--direct", "--dut", dir, test, NULL};
 	int rb = selfrun(on_board, board_out, err, sizeof(err));
 	if (rb != 0 && rb != 1) {
-		doctor_say(name, V_FAIL, err, "the example did not run on the board");
+		snprintf(seen, sizeof(seen), "%.1500s (its output kept in %.2047s)", err,
+			 dr->work);
+		doctor_say(name, V_FAIL, seen, "the example did not run on the board");
+		dr->traces_kept = 1;
 		return;
 	}
 	int rs = selfrun(in_sim, sim_out, err, sizeof(err));
 	if (rs != rb) {
-		snprintf(seen, sizeof(seen), "hil run exits %d on the board, %d in sim (%s)",
-			 rb, rs, err);
+		snprintf(seen, sizeof(seen),
+			 "hil run exits %d on the board, %d in sim (%.1500s; both outputs "
+			 "kept in %.2047s)",
+			 rb, rs, err, dr->work);
 		doctor_say(name, V_FAIL, seen, NULL);
+		dr->traces_kept = 1;
 		return;
 	}
 	long lines = 0, at = files_differ(board_out, sim_out, &lines);
@@ -446,6 +469,7 @@ static void step_example(struct doctor *dr, const char *name)
 		snprintf(seen, sizeof(seen),
 			 "the board's trace differs from sim's at line %ld (both kept in %s)",
 			 at, dr->work);
+		dr->traces_kept = 1;
 		doctor_say(name, V_FAIL, seen,
 			   "the board does not run the example as sim does: report it "
 			   "with both traces");
@@ -523,6 +547,6 @@ int cmd_doctor(int argc, char **argv)
 		       failed, failed == 1 ? "" : "s");
 	else
 		printf("verdict: %s works with hil\n", dr.b.name);
-	workdir_done(keep, dr.work, failed);
+	workdir_done(keep, dr.work, dr.traces_kept);
 	return failed ? 1 : 0;
 }

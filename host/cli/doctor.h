@@ -42,8 +42,9 @@ long files_differ(const char *a, const char *b, long *lines);
 int readable(const char *path);
 
 /* A folder for the traces: keep if given (created), else a new temporary
- * one. workdir_done removes the temporary one when nothing failed. */
+ * one. workdir_done removes the temporary one, with what it holds unless
+ * kept (a report named it: an example's traces differ). */
 int workdir(const char *keep, char *out, size_t n, char *err, size_t errlen);
-void workdir_done(const char *keep, const char *dir, int failed);
+void workdir_done(const char *keep, const char *dir, int kept);
 
 #endif

@@ -61,11 +61,11 @@ int workdir(const char *keep, char *out, size_t n, char *err, size_t errlen)
 }
 
 /* Only what selfrun wrote is there: NAME.board, NAME.sim and their .err. */
-void workdir_done(const char *keep, const char *dir, int failed)
+void workdir_done(const char *keep, const char *dir, int kept)
 {
-	if (keep || failed)
+	if (keep)
 		return;
-	DIR *d = opendir(dir);
+	DIR *d = kept ? NULL : opendir(dir);
 	struct dirent *e;
 	char path[4400];
 	while (d && (e = readdir(d)))
@@ -75,5 +75,5 @@ void workdir_done(const char *keep, const char *dir, int failed)
 		}
 	if (d)
 		closedir(d);
-	rmdir(dir);
+	rmdir(dir); /* only if empty: kept traces stay */
 }

@@ -1,5 +1,6 @@
 /* hil doctor's verdict lines. What a step saw may hold a device's strings
- * or a path: anything unprintable in it is shown escaped, so no name can
+ * or a path: anything but printable ASCII in it is shown escaped (a line
+ * break of a tool's message goes on an indented line), so no name can
  * forge a line of the report. */
 #include <stdio.h>
 
@@ -13,7 +14,7 @@ static void put_escaped(const char *s)
 		unsigned char c = (unsigned char)*s;
 		if (c == '\n' && s[1])
 			fputs("\n                  ", stdout);
-		else if (c < 0x20 || c == 0x7f)
+		else if (c < 0x20 || c >= 0x7f)
 			printf("\\x%02x", c);
 		else
 			putchar(c);

@@ -25,27 +25,36 @@ void usbemu_finish(struct usbemu_urb *r, int status, int actual)
 	r->complete = 1;
 }
 
+/* Is an earlier URB of the same client on the same endpoint unfinished?
+ * An endpoint's URBs complete in the order they were submitted, as the
+ * kernel's do, so a later IN cannot take bytes that came after the
+ * earlier one's, nor a later OUT go before the rest of an earlier one.
+ * Per client: one that went away without reaping blocks no other. */
+static int behind(struct usbemu *u, int i)
+{
+	struct usbemu_urb *r = &u->urbs[i];
+	for (int j = 0; j < i; j++) {
+		struct usbemu_urb *q = &u->urbs[j];
+		if (!q->complete && q->client == r->client &&
+		    usbemu_urb(q)->type == USBDEVFS_URB_TYPE_BULK &&
+		    usbemu_urb(q)->endpoint == usbemu_urb(r)->endpoint)
+			return 1;
+	}
+	return 0;
+}
+
 void usbemu_pump(struct usbemu *u)
 {
 	if (u->ops->poll)
 		u->ops->poll(u);
-	/* An endpoint's URBs complete in the order they were submitted, as
-	 * the kernel's do: one waits while an earlier one on its endpoint
-	 * is unfinished, so a later IN cannot take bytes that came after the
-	 * earlier one's, nor a later OUT go before the rest of an earlier. */
-	uint32_t busy[2] = {0, 0}; /* endpoints 0-31 OUT, IN */
 	for (int i = 0; i < u->nurbs; i++) {
 		struct usbemu_urb *r = &u->urbs[i];
 		if (r->complete || usbemu_urb(r)->type != USBDEVFS_URB_TYPE_BULK)
 			continue;
-		unsigned ep = usbemu_urb(r)->endpoint;
-		uint32_t bit = 1u << (ep & 0x1f), *b = &busy[!!(ep & 0x80)];
 		if (r->generation != u->generation)
 			usbemu_finish(r, -ENODEV, 0);
-		else if (!(*b & bit))
+		else if (!behind(u, i))
 			u->ops->bulk(u, r);
-		if (!r->complete)
-			*b |= bit;
 	}
 }
 

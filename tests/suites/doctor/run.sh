@@ -17,6 +17,10 @@ w=build/doctor-tests
 rm -rf $w && mkdir -p $w
 board=icebreaker
 emu() { timeout 300 $EMU "$@"; }
+# hil doctor's temporary folders go here, to be counted at the end (user
+# nobody makes one too).
+mkdir -p $w/tmp && chmod 1777 $w/tmp
+export TMPDIR=$PWD/$w/tmp
 
 # The map: "SIGNATURE MODEL" for the bring-up DUT and every example (the
 # usb suite builds the same models).
@@ -127,6 +131,16 @@ else
 	cat $w/fx2.out; tail -3 $w/fx2.err; bad "an FX2 board (exit $rc)"
 fi
 
+# A device string is data: a terminal escape in the chip's product string
+# is shown escaped, not sent to the terminal.
+emu --uart-models $w/map --description "$(printf 'Du\033[31mal')" -- $HIL doctor $board \
+	--no-examples >$w/esc.out 2>/dev/null
+if grep -q '^identity .*"Du\\x1b\[31mal"' $w/esc.out && ! grep -q "$(printf '\033')" $w/esc.out; then
+	ok "a terminal escape in the device's product string is shown escaped"
+else
+	od -c $w/esc.out | head; bad "device strings escaped"
+fi
+
 # No board at all (no emulator): the first step says so, the rest skip.
 $HIL doctor $board --no-examples >$w/none.out 2>&1
 rc=$?
@@ -152,6 +166,16 @@ if [ "$(id -u)" = 0 ]; then
 	rm -rf $u
 else
 	echo "skip no-permission check: it needs root to run hil as nobody"
+fi
+
+# Every run above left no temporary folder behind but the one whose
+# counter was refused, which keeps that run's output and says where.
+left=$(ls $w/tmp | grep -c '^hil-doctor-')
+kept=$(sed -n 's/.*its output kept in \([^)]*\)).*/\1/p' "$w/a board that runs another design.out")
+if [ "$left" -eq 1 ] && [ -s "$kept/counter.board.err" ]; then
+	ok "no temporary folder of hil doctor's left behind, but the one a report names"
+else
+	ls -la $w/tmp; bad "$left temporary folders of hil doctor's left behind (kept: $kept)"
 fi
 
 # Usage errors are not verdicts: exit 2.
