@@ -15,8 +15,10 @@ struct slot {
 	uint64_t gen; /* bumped at each unwatch: stale epoll entries miss */
 };
 
+/* id: the handle its owner keeps, the same when it runs again; seq:
+ * its place in time order, new each time it is put in. */
 struct timer {
-	uint64_t due, id;
+	uint64_t due, id, seq;
 	hil_timer_fn fn;
 	void *user;
 };
@@ -26,7 +28,7 @@ struct hil_reactor {
 	struct slot *slot;
 	struct epoll_event *ready;
 	struct timer *heap;
-	uint64_t next_id;
+	uint64_t next_id, next_seq;
 };
 
 uint64_t hil_reactor_now_us(void)
@@ -119,7 +121,7 @@ static void swap(struct timer *a, struct timer *b)
 
 static int earlier(const struct timer *a, const struct timer *b)
 {
-	return a->due < b->due || (a->due == b->due && a->id < b->id);
+	return a->due < b->due || (a->due == b->due && a->seq < b->seq);
 }
 
 static void sift_up(struct hil_reactor *r, int i)
@@ -161,6 +163,7 @@ uint64_t hil_reactor_timer(struct hil_reactor *r, long ms, hil_timer_fn fn, void
 	struct timer *t = &r->heap[r->ntimers];
 	t->due = hil_reactor_now_ms() + (uint64_t)ms;
 	t->id = ++r->next_id;
+	t->seq = ++r->next_seq;
 	t->fn = fn;
 	t->user = user;
 	sift_up(r, r->ntimers++);
@@ -178,12 +181,13 @@ void hil_reactor_cancel(struct hil_reactor *r, uint64_t id)
 }
 
 /* Runs the timers due now. One that asks to run again is put back due
- * after this round, so a 0 ms timer cannot starve the descriptors. */
+ * after this round, so a 0 ms timer cannot starve the descriptors, under
+ * the same id, so that its owner can still cancel it. */
 static int run_timers(struct hil_reactor *r)
 {
-	uint64_t now = hil_reactor_now_ms(), last = r->next_id;
+	uint64_t now = hil_reactor_now_ms(), last = r->next_seq;
 	int ran = 0;
-	while (r->ntimers && r->heap[0].due <= now && r->heap[0].id <= last) {
+	while (r->ntimers && r->heap[0].due <= now && r->heap[0].seq <= last) {
 		struct timer t = r->heap[0];
 		remove_at(r, 0);
 		long again = t.fn(r, t.id, t.user);
@@ -192,7 +196,7 @@ static int run_timers(struct hil_reactor *r)
 			struct timer *n = &r->heap[r->ntimers];
 			*n = t;
 			n->due = hil_reactor_now_ms() + (uint64_t)again;
-			n->id = ++r->next_id;
+			n->seq = ++r->next_seq;
 			sift_up(r, r->ntimers++);
 		}
 	}

@@ -161,6 +161,32 @@ static void test_timers(void)
 	hil_reactor_free(r);
 }
 
+static int spins;
+
+static long spin_count(struct hil_reactor *r, uint64_t id, void *user)
+{
+	(void)r, (void)id, (void)user;
+	spins++;
+	return 1;
+}
+
+/* A timer that ran and asked to run again keeps its id: its owner's
+ * cancel (a client freed before its idle timer is due) must stop it, or
+ * it runs later on freed memory. The ids once changed at each run. */
+static void test_cancel_after_run(void)
+{
+	struct hil_reactor *r = hil_reactor_new(64, 4);
+	uint64_t id = hil_reactor_timer(r, 0, spin_count, NULL);
+	while (spins < 2)
+		CHECK(hil_reactor_once(r, -1) >= 0);
+	hil_reactor_cancel(r, id);
+	int before = spins;
+	hil_reactor_timer(r, 20, stopper, NULL);
+	CHECK(hil_reactor_run(r) == 0);
+	CHECK(spins == before);
+	hil_reactor_free(r);
+}
+
 static void test_many(void)
 {
 	enum {
@@ -193,6 +219,7 @@ int main(void)
 	test_read_write();
 	test_removal_in_round();
 	test_timers();
+	test_cancel_after_run();
 	test_many();
 	return CHECK_DONE();
 }
