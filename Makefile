@@ -98,12 +98,21 @@ help:
 	@echo "make bench         measurements against what users use instead (docs/benchmarks.md)"
 	@echo "make resources     the bridge's cells and clock per board (docs/resources.md)"
 	@echo "make fuzz          every fuzzer [FUZZ_SECONDS=600]; make soak [MINUTES=10]"
-	@echo "make lint          Verilator's lint of the bridge"
+	@echo "make lint          Verilator's lint of both bridges"
+	@echo "make ucode         assemble the compact bridge's program (gateware/seq)"
 	@echo "make compile_commands  compile_commands.json for editors and clangd"
 	@echo "make clean         remove build/"
 
 lint: deps
 	verilator --lint-only -Wall $$(ls gateware/hil_*.v | grep -v hil_board) --top-module hil_bridge
+	verilator --lint-only -Wall gateware/seq/hil_*.v gateware/hil_frame_rx.v \
+		gateware/hil_frame_tx.v gateware/hil_crc32.v --top-module hil_bridge
+
+# The compact bridge's program, assembled into the ROM module it runs from
+# (committed: building a bitstream needs no Python).
+.PHONY: ucode
+ucode:
+	/usr/bin/python3 gateware/seq/seqasm.py gateware/seq/bridge.s gateware/seq/hil_seq_rom.v
 
 clean:
 	rm -rf build

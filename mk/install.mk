@@ -26,7 +26,7 @@ SHARE := $(D)/share/hil
 LIST := $(SHARE)/installed
 
 PUBLIC_H := host/include/hil/hil.h host/include/hil/ports.h
-GATEWARE := $(wildcard gateware/*.v gateware/ice40/*.v gateware/bringup/*.v)
+GATEWARE := $(wildcard gateware/*.v gateware/seq/*.v gateware/ice40/*.v gateware/bringup/*.v)
 EXAMPLES := $(wildcard examples/*/*)
 SIM := $(wildcard host/sim/*)
 BOARDS := $(wildcard boards/*/*)

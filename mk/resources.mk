@@ -28,7 +28,8 @@ all: $(BOARDS:%=$(R)/%.row)
 	echo "# Resources"; \
 	echo; \
 	echo "What the bridge and its PHY (the link: UART, or the FX2's slave FIFO) take"; \
-	echo "on each board's chip. They are built"; \
+	echo "on each board's chip: the compact bridge (gateware/seq) on a UART board, the"; \
+	echo "byte-a-clock one (gateware/hil_*.v) on the FX2 board. They are built"; \
 	echo "around the minimal DUT \`$(DUT)/$(notdir $(DUT)).v\` (one clock, a 1-bit input, a 1-bit"; \
 	echo "registered output), so the figures are the bridge's and the PHY's own plus"; \
 	echo "that one flip-flop. Produced by \`make resources\` on $$(date -u +%Y-%m-%d)"; \

@@ -300,6 +300,13 @@ static int export(struct job *j, const char *dir)
 	return 0;
 }
 
+/* A UART board gets the compact bridge; an FX2 board, which delivers a
+ * byte a clock, the byte-a-clock one. */
+static int gateware_of(const struct hil_board *b)
+{
+	return BJ_GW_BOARDS | (strcmp(b->link, "fx2") ? BJ_GW_COMPACT : 0);
+}
+
 static int build_bitstream(struct job *j, const char *dir)
 {
 	const struct hil_board *b = &j->board;
@@ -309,7 +316,8 @@ static int build_bitstream(struct job *j, const char *dir)
 	snprintf(to, sizeof(to), "%s/board.pcf", dir);
 	struct argv y = {.ar = &j->ar}, p = {.ar = &j->ar}, k = {.ar = &j->ar},
 		    gw = {.ar = &j->ar};
-	if (bj_copy(from, to, j->err, j->errlen) < 0 || bj_bring_gateware(j, dir, 1, &gw) < 0)
+	if (bj_copy(from, to, j->err, j->errlen) < 0 ||
+	    bj_bring_gateware(j, dir, gateware_of(b), &gw) < 0)
 		return -1;
 	snprintf(to, sizeof(to), "%s/gw/ice40", dir);
 	mkdir(to, 0755);
@@ -418,7 +426,7 @@ int bj_bitstream(struct job *j, char *out, size_t outlen)
 	snprintf(path, sizeof(path), "%u %d %d %d %d %d", b->div, b->pll, b->pll_divr,
 		 b->pll_divf, b->pll_divq, b->pll_filter);
 	bj_hash_str(h, path);
-	int n = bj_gateware(j, 1, names, 64);
+	int n = bj_gateware(j, gateware_of(b), names, 64);
 	for (int i = 0; i < n; i++) {
 		snprintf(path, sizeof(path), "%s/gateware/%s", j->root, names[i]);
 		bj_hash_file(h, path);

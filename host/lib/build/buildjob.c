@@ -170,25 +170,49 @@ void bj_key_end(EVP_MD_CTX *h, char hex[33])
 		snprintf(hex + 2 * i, 3, "%02x", md[i]);
 }
 
-/* hil's gateware: gateware/hil_*.v, sorted; board tops left out unless
- * `boards`. Returns how many names (each a path under root). */
-int bj_gateware(const struct job *j, int boards, char (*out)[64], int max)
+/* The byte-a-clock bridge's own files, which the compact one replaces. */
+static const char *const fast_only[] = {"hil_bridge.v", "hil_engine.v", "hil_link_rx.v",
+					"hil_link_tx.v", "hil_ring.v"};
+
+static int is_fast_only(const char *s)
 {
-	char dir[PATH_MAX + 16];
-	snprintf(dir, sizeof(dir), "%s/gateware", j->root);
+	for (size_t i = 0; i < sizeof(fast_only) / sizeof(fast_only[0]); i++)
+		if (!strcmp(s, fast_only[i]))
+			return 1;
+	return 0;
+}
+
+/* Adds the hil_*.v of folder sub (under gateware/, "" for itself) to out,
+ * sorted, as paths under gateware/. */
+static int list_gateware(const struct job *j, const char *sub, int flags, char (*out)[64],
+			 int k, int max)
+{
+	char dir[PATH_MAX + 32];
+	snprintf(dir, sizeof(dir), "%s/gateware/%s", j->root, sub);
 	struct dirent **e;
-	int n = scandir(dir, &e, NULL, alphasort), k = 0;
+	int n = scandir(dir, &e, NULL, alphasort);
 	for (int i = 0; i < n; i++) {
 		const char *s = e[i]->d_name;
 		size_t len = strlen(s);
 		if (!strncmp(s, "hil_", 4) && len > 2 && !strcmp(s + len - 2, ".v") &&
-		    (boards || strncmp(s, "hil_board", 9)) && k < max && len < 64)
-			memcpy(out[k++], s, len + 1);
+		    ((flags & BJ_GW_BOARDS) || strncmp(s, "hil_board", 9)) &&
+		    !(*sub == 0 && (flags & BJ_GW_COMPACT) && is_fast_only(s)) && k < max &&
+		    strlen(sub) + len < 63) {
+			size_t m = strlen(sub);
+			memcpy(out[k], sub, m);
+			memcpy(out[k++] + m, s, len + 1);
+		}
 		free(e[i]);
 	}
 	if (n >= 0)
 		free(e);
 	return k;
+}
+
+int bj_gateware(const struct job *j, int flags, char (*out)[64], int max)
+{
+	int k = list_gateware(j, "", flags, out, 0, max);
+	return (flags & BJ_GW_COMPACT) ? list_gateware(j, "seq/", flags, out, k, max) : k;
 }
 
 int bj_copy(const char *from, const char *to, char *err, size_t errlen)
@@ -319,12 +343,15 @@ int bj_bring(struct job *j, const char *dir, const char *const *files)
 }
 
 /* gw/: hil's gateware, copied, so no tool sees a path outside the folder. */
-int bj_bring_gateware(struct job *j, const char *dir, int boards, struct argv *v)
+int bj_bring_gateware(struct job *j, const char *dir, int flags, struct argv *v)
 {
 	char names[64][64], from[PATH_MAX + 64], to[PATH_MAX + 64];
-	int n = bj_gateware(j, boards, names, 64);
+	int n = bj_gateware(j, flags, names, 64);
 	snprintf(to, sizeof(to), "%s/gw", dir);
 	mkdir(to, 0755);
+	snprintf(to, sizeof(to), "%s/gw/seq", dir);
+	if (flags & BJ_GW_COMPACT)
+		mkdir(to, 0755);
 	for (int i = 0; i < n; i++) {
 		snprintf(from, sizeof(from), "%s/gateware/%s", j->root, names[i]);
 		snprintf(to, sizeof(to), "%s/gw/%s", dir, names[i]);

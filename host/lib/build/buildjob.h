@@ -95,12 +95,19 @@ int bj_stage(struct job *j, const char *final, int (*fn)(struct job *, const cha
  * descriptor to close to release it, or -1 with the reason in j->err. */
 int bj_lock(struct job *j, const char *path);
 
-/* hil's gateware/hil_*.v names, sorted (board tops only if `boards`). */
-int bj_gateware(const struct job *j, int boards, char (*out)[64], int max);
+/* hil's gateware/hil_*.v names, sorted, as paths under gateware/. Flags:
+ * BJ_GW_BOARDS, the board tops too; BJ_GW_COMPACT, the compact bridge
+ * (gateware/seq/, for a UART board) in place of the byte-a-clock one. */
+enum {
+	BJ_GW_BOARDS = 1,
+	BJ_GW_COMPACT = 2
+};
+int bj_gateware(const struct job *j, int flags, char (*out)[64], int max);
 /* Copies hil's files (paths under root) into dir, as their base names. */
 int bj_bring(struct job *j, const char *dir, const char *const *files);
-/* dir/gw/: hil's gateware, copied; each added to v as gw/NAME. */
-int bj_bring_gateware(struct job *j, const char *dir, int boards, struct argv *v);
+/* dir/gw/: hil's gateware (bj_gateware's flags), copied; each added to v
+ * as gw/NAME. */
+int bj_bring_gateware(struct job *j, const char *dir, int flags, struct argv *v);
 int bj_verilator_root(struct job *j);
 
 /* dut_models.c: Verilator's runtime, compiled once per Verilator and

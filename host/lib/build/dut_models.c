@@ -226,6 +226,12 @@ static int build_sim(struct job *j, const char *dir)
 			    "hil-model.so");
 }
 
+/* A UART board runs the compact bridge, so its model does too. */
+static int gateware_of(const char *kind)
+{
+	return BJ_GW_BOARDS | (!strcmp(kind, "uart") ? BJ_GW_COMPACT : 0);
+}
+
 /* The process models: a Verilator top behind one of host/sim's harnesses.
  * kind: ce, netlist, uart, fx2. */
 static int build_exe(struct job *j, const char *dir)
@@ -261,9 +267,9 @@ static int build_exe(struct job *j, const char *dir)
 		char script[4096];
 		size_t o = (size_t)snprintf(script, sizeof(script), "read_verilog");
 		char names[64][64];
-		int n = bj_gateware(j, 1, names, 64);
+		int n = bj_gateware(j, BJ_GW_BOARDS, names, 64);
 		struct argv ignored = {.ar = &j->ar};
-		if (bj_bring_gateware(j, dir, 1, &ignored) < 0)
+		if (bj_bring_gateware(j, dir, BJ_GW_BOARDS, &ignored) < 0)
 			return -1;
 		for (int i = 0; i < n; i++)
 			if (strcmp(names[i], "hil_board.v") && o < sizeof(script))
@@ -295,7 +301,7 @@ static int build_exe(struct job *j, const char *dir)
 			argv_addf(&v, "-GDIV=%u", j->board.div);
 		if (strcmp(kind, "ce"))
 			argv_addf(&v, "hil_%s.vlt", kind);
-		if (bj_bring_gateware(j, dir, 1, &v) < 0)
+		if (bj_bring_gateware(j, dir, gateware_of(kind), &v) < 0)
 			return -1;
 		argv_add(&v, "../hil_top.v");
 		argv_add(&v, "../dut_ce.v");
@@ -330,7 +336,7 @@ int bj_model(struct job *j, const char *kind, char *out, size_t outlen)
 		bj_hash_str(h, *f);
 	for (const char *const *f = VFLAGS; *f; f++)
 		bj_hash_str(h, *f);
-	int n = bj_gateware(j, 1, names, 64);
+	int n = bj_gateware(j, gateware_of(kind), names, 64);
 	for (int i = 0; i < n; i++) {
 		snprintf(path, sizeof(path), "%s/gateware/%s", j->root, names[i]);
 		bj_hash_file(h, path);

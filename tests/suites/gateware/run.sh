@@ -1,8 +1,10 @@
 #!/bin/sh
-# Gateware tests: Verilator lint of the bridge and the PHYs; the UART
-# PHY bit by bit (gateware/tb/tb_uart.v); the FX2 PHY against a model of
-# the FX2's slave FIFOs (gateware/tb/tb_fx2.v); the framers against
-# tests/fixtures/vectors/frames.vec (gateware/tb/tb_frames.v); and the
+# Gateware tests: Verilator lint of both bridges and the PHYs; the compact
+# bridge's ROM against its program, and its sequencer alone
+# (gateware/tb/tb_seq.v); the UART PHY bit by bit (gateware/tb/tb_uart.v);
+# the FX2 PHY against a model of the FX2's slave FIFOs
+# (gateware/tb/tb_fx2.v); the framers against
+# tests/fixtures/vectors/frames.vec (gateware/tb/tb_frames.v); and each
 # bridge fed the frames of tests/fixtures/vectors/bridge.vec under Icarus
 # (gateware/tb/tb_vectors.v) with the generated top of
 # tests/fixtures/vectors/vcounter.
@@ -18,6 +20,28 @@ if verilator --lint-only -Wall $(ls gateware/hil_*.v | grep -v hil_board) --top-
 else
 	cat $w/lint.log; bad "verilator lint"
 fi
+# The compact bridge (gateware/seq), for the UART boards.
+compact="gateware/seq/hil_bridge.v gateware/seq/hil_seq.v gateware/seq/hil_seq_rom.v
+	gateware/hil_frame_rx.v gateware/hil_frame_tx.v gateware/hil_crc32.v"
+if verilator --lint-only -Wall $compact --top-module hil_bridge >$w/lint_seq.log 2>&1; then
+	ok "verilator --lint-only -Wall on the compact bridge"
+else
+	cat $w/lint_seq.log; bad "verilator lint of the compact bridge"
+fi
+# Its ROM is what its program assembles to (make ucode).
+if python3 gateware/seq/seqasm.py gateware/seq/bridge.s $w/hil_seq_rom.v >$w/asm.log 2>&1 &&
+	cmp -s $w/hil_seq_rom.v gateware/seq/hil_seq_rom.v; then
+	ok "gateware/seq/hil_seq_rom.v is bridge.s assembled"
+else
+	cat $w/asm.log; bad "gateware/seq/hil_seq_rom.v is not bridge.s assembled: run make ucode"
+fi
+# The sequencer alone, every instruction, with stalls and outside writes.
+python3 gateware/seq/seqasm.py gateware/tb/tb_seq.s $w/tb_seq_rom.v --module tb_seq_rom &&
+	iverilog -g2005 -o $w/tb_seq gateware/tb/tb_seq.v gateware/seq/hil_seq.v $w/tb_seq_rom.v &&
+	vvp -n $w/tb_seq >$w/seq.log
+sed '$d' $w/seq.log
+tally $w/seq.log
+
 for m in hil_uart_rx hil_uart_tx hil_fx2_fifo; do
 	if verilator --lint-only -Wall gateware/$m.v --top-module $m >$w/lint_$m.log 2>&1; then
 		ok "verilator --lint-only -Wall on $m"
@@ -69,4 +93,28 @@ python3 $py/vectors.py check $vec $w/out.hex "$out/ports.json" >$w/check.log
 rc=$?
 sed '$d' $w/check.log
 tally $w/check.log
+
+# The same frames into the compact bridge, a byte every 30 clocks (12
+# Mbaud at the HX8K's 3 clocks a bit, the fastest a board delivers) and
+# every 40 (the iCEBreaker's 4), and a stream of 400 one-command frames
+# that passes the receive ring's end: the testbench does not resend, so a
+# frame the bridge dropped shows as a missing report.
+iverilog -g2005 -o $w/tb_vectors_seq gateware/tb/tb_vectors.v $compact \
+	"$out/hil_top.v" "$out/dut_ce.v" || bad "building the compact bridge's vector testbench"
+{
+	sed -n '/^#/p; /^hello /p' $vec
+	for i in $(seq 400); do echo "poke rst=1 | 20 00 01 | -"; done
+	echo "run 1 | 71 | d1"
+} >$w/long.vec
+python3 $py/vectors.py input $w/long.vec $w/long.memh
+for run in "$vec 30 in" "$vec 40 in" "$w/long.vec 30 long"; do
+	set -- $run
+	vvp -n $w/tb_vectors_seq +in=$w/$3.memh +n=$(wc -l <$w/$3.memh) +out=$w/out_seq_$3_$2.hex \
+		+gap=$2 >$w/vvp_seq_$3_$2.log
+	python3 $py/vectors.py check $1 $w/out_seq_$3_$2.hex "$out/ports.json" \
+		>$w/check_seq_$3_$2.log || rc=1
+	sed "\$d; s/\$/ (compact bridge, $(basename $1), a byte every $2 clocks)/" \
+		$w/check_seq_$3_$2.log
+	tally $w/check_seq_$3_$2.log
+done
 summary && [ $rc -eq 0 ]

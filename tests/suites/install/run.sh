@@ -3,7 +3,8 @@
 # an installed hil, from a directory outside any checkout with this one
 # hidden (a tmpfs mounted over it in a mount namespace of its own: as if the
 # clone had been renamed away, so nothing can reach into it): an example
-# copied there runs with the installed hil to the tree's trace; a C program
+# copied there runs with the installed hil to the tree's trace, in sim and
+# on a UART board's model (the compact bridge, gateware/seq); a C program
 # builds with `pkg-config --cflags --libs libhil` and runs; the example's
 # Python test passes under Debian's pytest, which finds the installed
 # plugin by itself; `hild --help` exits 0; the man pages format. Then make
@@ -61,6 +62,7 @@ export HIL_CACHE=$out/cache-$1
 $2
 ls $root | wc -l >checkout.seen
 hil run --direct --dut counter counter/test.hil >run.trace 2>run.err; echo \$? >run.rc
+hil run --target uart:icebreaker:counter counter/test.hil >uart.trace 2>uart.err; echo \$? >uart.rc
 cc prog.c \$(pkg-config --cflags --libs libhil) -o prog 2>cc.err && ./prog >prog.out 2>prog.err
 echo \$? >prog.rc
 /usr/bin/python3 -m pytest -q -p no:cacheprovider counter/test_counter.py >pytest.out 2>&1
@@ -76,6 +78,9 @@ SH
 	[ "$(cat $out/run.rc)" = 0 ] && cmp -s $out/run.trace $out/expected &&
 		ok "$1: the installed hil runs an example copied outside to the tree's trace ($(wc -l <$out/expected) lines)" ||
 		{ tail -5 $out/run.err; bad "$1: installed hil run (exit $(cat $out/run.rc))"; }
+	[ "$(cat $out/uart.rc)" = 0 ] && cmp -s $out/uart.trace $out/expected &&
+		ok "$1: the installed hil runs it on a UART board's model (the compact bridge) to the same trace" ||
+		{ tail -5 $out/uart.err; bad "$1: installed hil run on uart:icebreaker (exit $(cat $out/uart.rc))"; }
 	[ "$(cat $out/prog.rc)" = 0 ] && [ "$(cat $out/prog.out)" = "count 5" ] &&
 		ok "$1: a C program built with pkg-config --cflags --libs libhil runs: $(cat $out/prog.out)" ||
 		{ cat $out/cc.err $out/prog.err 2>/dev/null | tail -5; bad "$1: pkg-config program"; }

@@ -8,6 +8,9 @@ cd "$(dirname "$0")/../../.." || exit 2
 . tests/lib.sh
 w=build/mutants
 mkdir -p $w
+# The sequencer's testbench runs a program, assembled here.
+python3 gateware/seq/seqasm.py gateware/tb/tb_seq.s $w/tb_seq_rom.v --module tb_seq_rom ||
+	bad "assembling gateware/tb/tb_seq.s"
 for m in tests/suites/gateware/mutations/*.txt; do
 	n=$(basename "$m" .txt)
 	python3 tests/suites/gateware/mutate.py "$m" $w/$n >$w/$n.log 2>&1

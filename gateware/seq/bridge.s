@@ -1,0 +1,1149 @@
+; The compact bridge's program: the link layer and the command engine of
+; docs/protocol.md on hil_seq, with hil_bridge.v (this folder) doing what
+; must keep pace with the bytes and the DUT. Assembled by seqasm.py into
+; hil_seq_rom.v (make ucode).
+;
+; Shape: the command engine is the main line. Wherever it waits (for a
+; command byte, for room in the transmit ring, for the DUT's clock) it
+; calls `service`, which takes a received frame's end if one is latched
+; and starts the next transmit frame if one is due. service calls nothing,
+; so the two return addresses always suffice; on a SYNC it jumps to the
+; engine's start, leaving whatever called it. Neither getb nor service
+; keeps A or X.
+;
+; A frame's end must be taken before the frame after next starts
+; (hil_bridge.v keeps two): a frame is at least 12 bytes, 360 clocks at 12
+; Mbaud. A longer stretch without a call to service (a break check of two
+; 32-byte ports is about 1200 clocks) costs an overrun: the frame is
+; dropped, and the host asked to resend.
+
+; I/O ports (hil_bridge.v has the same numbers)
+.equ I_RXB 0
+.equ I_STAT 1
+.equ I_FEINFO 2
+.equ I_RP_LO 4
+.equ I_RP_HI 5
+.equ I_WP_LO 6
+.equ I_WP_HI 7
+.equ I_SINCE_LO 8
+.equ I_SINCE_HI 9
+.equ I_PDATA 10
+.equ I_PINFO 11
+.equ I_WIDX 12
+.equ I_PHY_LO 13
+.equ I_PHY_HI 14
+.equ O_TXB 0
+.equ O_TXH 1
+.equ O_TXHL 2
+.equ O_TXSP_LO 3
+.equ O_TXSP_HI 4
+.equ O_TXCNT 5
+.equ O_WEXP_LO 6
+.equ O_WEXP_HI 7
+.equ O_RXEND_LO 10
+.equ O_RXEND_HI 11
+.equ O_LEFT_LO 12
+.equ O_LEFT_HI 13
+.equ O_PSEL 14
+.equ O_PBYTE 15
+.equ O_PDATA 16
+.equ O_CTL 17
+.equ O_MODE 18
+; O_CTL's bits
+.equ C_STEP 1
+.equ C_SNAP 2
+.equ C_WSET 4
+.equ C_WON 8
+.equ C_WACK 16
+.equ C_CLRSINCE 32
+.equ C_FEACK 64
+.equ C_RESET 128
+; I_STAT's bits
+.equ S_RXAV 0x80
+.equ S_FEPEND 0x40
+.equ S_TXBUSY 0x20          ; a frame is going out
+.equ S_WHIT 0x10
+.equ S_LEFT0 0x08
+.equ S_SINCEMAX 0x04
+.equ S_ISIN 0x02
+; I_FEINFO's bits
+.equ F_OVER 0x80
+; a frame's end, in its bank at HDR + 7 (HDR + 8: its payload's length)
+.equ F_OK 0x80
+.equ F_TOOK 0x40          ; a DATA frame at the seq expected, in whole
+.equ F_LEN8 0x01
+; O_MODE's bits
+.equ M_RUN 1
+.equ M_EVAL 2
+
+; The link (hil_bridge.v's sizes)
+.equ RXSIZE 0x400
+.equ TXSIZE 0x400
+.equ FL_DATA 1
+.equ FL_NAK 2
+.equ FL_SYNC 4
+.equ FL_SYNCACK 8
+; A report is at most 36 bytes (SAMPLE_R of a 256-bit port with a long
+; delta): one starts only with that much room.
+.equ REPORT_MAX 36
+
+; Commands by the high nibble of their first byte, and the immediate ones
+.equ K_NOW 0
+.equ K_WAIT 1
+.equ K_POKE 2
+.equ K_SAMPLE 3
+.equ K_WATCH 4
+.equ K_UNWATCH 5
+.equ K_BREAK 6
+.equ K_RUN 7
+.equ OP_HELLO 0x01
+.equ OP_RESUME 0x07
+.equ OP_STATUS 0x08
+; Reports' first bytes, before the delta; HELLO_R's is whole
+.equ R_TICK 0x80
+.equ R_HELLO 0x81
+.equ R_SAMPLE 0x90
+.equ R_WATCH 0xa0
+.equ R_BREAK 0xb0
+.equ R_ERROR 0xc0
+.equ R_RUN 0xd0
+.equ R_RESUME 0xe0
+.equ R_STATUS 0xf0
+.equ E_UNKNOWN_OP 1
+.equ E_BAD_PORT 2
+.equ E_NOT_INPUT 5
+.equ E_BAD_UNIT 6
+.equ E_BAD_COND 7
+
+; Data memory. Break unit u's value is at BRK + 64u, its mask 32 bytes on;
+; hil_bridge.v writes received headers at HDR (two banks of 16) and puts
+; HELLO_R's fields after the tag at CONSTS (CONSTS + 1 is nports,
+; CONSTS + 2 the number of break units).
+.equ BRK 0x100
+.equ HDR 0x1c0
+.equ CONSTS 0x1f0
+.top 0x100
+
+; link, receive side
+.var rx_exp 2           ; next offset expected: the committed end
+.var crc_err 2
+.var seq_err 2
+.var frames_ok 2
+.var fe_info
+.var rbank              ; the bank of the next frame to take: 0 or 16
+.var h_flags
+.var h_ack 2
+.var h_seq 2
+.var h_lim 2
+; link, transmit side
+.var tx_acked 2
+.var sent_hi 2          ; the end of what went out
+.var plimit 2           ; the host's limit
+.var last_ack 2         ; ack and limit in the last header sent
+.var last_limit 2
+.var nonce 2            ; the SYNC's, for the SYNC_ACK
+.var sp_cur 2           ; where the next data frame starts
+.var sync_pend
+.var rewind_pend
+.var nak_req
+.var ack_req
+.var want
+.var tx_dirty           ; a frame may be due
+.var hdr_flags          ; the next header's flags and seq
+.var hdr_seq 2
+.var sstat
+.var rx_empty           ; getb found the ring read empty, and said so
+.var ncnt               ; a data frame's payload bytes, less one
+; scratch, service's
+.var t0 2
+.var t1 2
+.var t2 2
+.var t3 2
+.var t4 2
+; the engine
+.var opb
+.var aux                ; HELLO's tag, BREAK's unit and condition
+.var kind
+.var port
+.var hasp               ; the command names a port
+.var vbytes             ; value bytes behind its fields
+.var halted
+.var discarded 2
+.var code
+.var complete
+.var arm_a 2            ; a unit armed
+.var armed              ; any unit armed
+.var bport 2
+.var bcond 2
+.var u
+.var cnt
+.var bi
+.var diff
+.var stat
+.var rk
+.var e0 2               ; scratch, the engine's
+.var wport
+.var bj
+.var vars_end
+
+.macro inc16 v
+    ld v
+    addi 1
+    st v
+    ld v+1
+    adci 0
+    st v+1
+.endm
+
+.macro mov16 d, s
+    ld s
+    st d
+    ld s+1
+    st d+1
+.endm
+
+; d = a - b
+.macro sub16 d, a, b
+    ld a
+    sub b
+    st d
+    ld a+1
+    sbc b+1
+    st d+1
+.endm
+
+; C set when a < b, Z when a == b
+.macro cmp16 a, b
+    ld a
+    cmp b
+    ld a+1
+    cpc b+1
+.endm
+
+; ERROR_R with `code` for command opb (a macro: emit_hdr calls service,
+; and a third return address there is none).
+.macro error
+    ldi R_ERROR
+    call emit_hdr
+    ld code
+    out O_TXB
+    ld opb
+    out O_TXB
+.endm
+
+.macro one v
+    ldi 1
+    st v
+.endm
+
+.macro zero v
+    ldi 0
+    st v
+.endm
+
+start:
+    ldi C_RESET
+    out O_CTL
+    ldxi 0
+clear:
+    ldi 0
+    st 0,x
+    incx
+    txa
+    cmpi vars_end
+    jnz clear
+    ldi hi(RXSIZE)
+    st last_limit+1
+    ldi 0
+    out O_RXEND_LO
+    out O_RXEND_HI
+    jmp eng_restart
+
+; ---------------------------------------------------------------- service
+
+service:
+    in I_STAT
+    st sstat
+    andi S_FEPEND
+    jz svc_tx
+
+; A frame ended: its header and what its end showed are in bank rbank.
+    in I_FEINFO
+    andi F_OVER
+    jz rx_frame
+    ; A frame came with both banks full and was dropped: ask for it again.
+    inc16 crc_err
+    one nak_req
+    one tx_dirty
+    ; (the flag alone brought us here, or a frame is waiting too)
+    in I_STAT
+    andi S_FEPEND
+    jz svc_tx
+rx_frame:
+    one tx_dirty
+    ldx rbank
+    ld HDR+7,x
+    st fe_info
+    ld HDR,x
+    st h_flags
+    ld HDR+1,x
+    st h_ack
+    ld HDR+2,x
+    st h_ack+1
+    ld HDR+3,x
+    st h_seq
+    ld HDR+4,x
+    st h_seq+1
+    ld HDR+5,x
+    st h_lim
+    ld HDR+6,x
+    st h_lim+1
+    ld fe_info
+    andi F_OK
+    jz rx_bad
+    ld h_flags
+    andi FL_SYNC
+    jnz rx_sync
+    ; Every good frame brings the host's ack (taken if it lies between
+    ; what was acknowledged and what was sent), limit and NAK.
+    sub16 t0, h_ack, tx_acked
+    sub16 t1, sent_hi, tx_acked
+    cmp16 t1, t0
+    jc rx_limit
+    mov16 tx_acked, h_ack
+rx_limit:
+    mov16 plimit, h_lim
+    ld h_flags
+    andi FL_NAK
+    jz rx_data
+    ; A NAK always gets an answer, even with nothing to resend: the host
+    ; tells a busy bridge from a dead link by it.
+    one rewind_pend
+    one ack_req
+rx_data:
+    ld h_flags
+    andi FL_DATA
+    jz rx_good
+    ; Data: hil_bridge.v took it in if it came at the seq expected (by
+    ; the low bits) and in whole; it counts if all of seq is the one
+    ; expected, which a frame it took in fails only if the host's offsets
+    ; went 2048 astray.
+    ld fe_info
+    andi F_TOOK
+    jz rx_seq
+    cmp16 h_seq, rx_exp
+    jnz rx_astray
+    ldx rbank
+    ld HDR+8,x
+    add rx_exp
+    st rx_exp
+    ld fe_info
+    andi F_LEN8
+    adc rx_exp+1
+    st rx_exp+1
+    ld rx_exp
+    out O_RXEND_LO
+    ld rx_exp+1
+    out O_RXEND_HI
+rx_good:
+    inc16 frames_ok
+    jmp rx_done
+rx_astray:
+    ; hil_bridge.v moved its write offset past it: back.
+    ld rx_exp
+    out O_WEXP_LO
+    ld rx_exp+1
+    out O_WEXP_HI
+rx_seq:
+    ; A seq behind the expected one was taken already: a duplicate, which
+    ; gets a plain ack; anything else (or a frame that did not fit) gets a
+    ; NAK.
+    inc16 seq_err
+    sub16 t0, h_seq, rx_exp
+    ld t0+1
+    andi 0x80
+    jz rx_nak
+    one ack_req
+    jmp rx_done
+rx_bad:
+    inc16 crc_err
+rx_nak:
+    one nak_req
+rx_done:
+    ldi C_FEACK
+    out O_CTL
+    ld rbank
+    xori 16
+    st rbank
+    jmp svc_tx
+
+; SYNC: both rings empty, both offsets 0, watches and breaks cleared, the
+; halted state left and the command abandoned (the DUT keeps its state).
+rx_sync:
+    ldi C_RESET + C_FEACK
+    out O_CTL
+    ld rbank
+    xori 16
+    st rbank
+    ; the link's counters stay
+    zero rx_exp
+    zero rx_exp+1
+    inc16 frames_ok
+    ; what the session had (a store each: the next frame may be right behind)
+    ldi 0
+    st tx_acked
+    st tx_acked+1
+    st sent_hi
+    st sent_hi+1
+    st last_ack
+    st last_ack+1
+    st last_limit
+    st sp_cur
+    st sp_cur+1
+    st rewind_pend
+    st nak_req
+    st ack_req
+    st halted
+    st discarded
+    st discarded+1
+    st armed
+    st arm_a
+    st arm_a+1
+    mov16 plimit, h_lim
+    mov16 nonce, h_seq
+    ldi hi(RXSIZE)
+    st last_limit+1
+    one sync_pend
+    one tx_dirty
+    ; hil_bridge.v has set the ring's write base to 0 already
+    ldi 0
+    out O_RXEND_LO
+    out O_RXEND_HI
+    jmp eng_restart
+
+; Transmit: works out the next frame if one may be due (tx_dirty) and
+; none is going out (so acks gather while one is), and hands the framer
+; its header. An OUT to TXH waits while the framer has not taken the byte
+; before: about 4 byte times for a header, which cost the program less
+; than asking each time.
+svc_tx:
+    ld tx_dirty
+    ori 0
+    jz tx_ret
+    ld sstat
+    andi S_TXBUSY
+    jnz tx_ret
+    ; t1: the limit to advertise, the engine's read offset plus the ring
+    ; size; t2: that read offset.
+    in I_RP_LO
+    st t2
+    st t1
+    in I_RP_HI
+    st t2+1
+    addi hi(RXSIZE)
+    st t1+1
+    zero want
+    ld sync_pend
+    ori 0
+    jz tx_rewind
+    zero sync_pend
+    ldi FL_SYNCACK
+    st hdr_flags
+    mov16 hdr_seq, nonce
+    jmp tx_header
+tx_rewind:
+    ; Go back to the host's ack, between frames.
+    ld rewind_pend
+    ori 0
+    jz tx_frontier
+    zero rewind_pend
+    mov16 sp_cur, tx_acked
+tx_frontier:
+    ; frontier (t0): what was written, but not past the host's limit
+    in I_WP_LO
+    st t0
+    in I_WP_HI
+    st t0+1
+    sub16 t3, t0, tx_acked
+    sub16 t4, plimit, tx_acked
+    cmp16 t4, t3
+    jnc tx_front
+    mov16 t0, plimit
+tx_front:
+    ; what there is to send from sp_cur, at most a payload (256)
+    sub16 t0, t0, sp_cur
+    ld t0+1
+    ori 0
+    jnz tx_full
+    ld t0
+    ori 0
+    jz tx_need
+    subi 1
+    st ncnt
+    one want
+    jmp tx_flags
+tx_full:
+    ldi 255
+    st ncnt
+    one want
+    jmp tx_flags
+tx_need:
+    ; no data: an ack frame if the ack moved, one was asked for, or the
+    ; limit gained a quarter of the ring (or any, with the ring read empty)
+    ld nak_req
+    or ack_req
+    jnz tx_flags
+    cmp16 rx_exp, last_ack
+    jnz tx_flags
+    sub16 t3, t1, last_limit
+    ld t3
+    or t3+1
+    jz tx_idle
+    ld t3+1
+    ori 0
+    jnz tx_flags
+    cmp16 t2, rx_exp
+    jz tx_flags
+tx_idle:
+    zero tx_dirty
+    ret
+tx_flags:
+    ld nak_req
+    add nak_req
+    or want
+    st hdr_flags
+    zero nak_req
+    zero ack_req
+    mov16 hdr_seq, sp_cur
+    ld want
+    ori 0
+    jz tx_header
+    ; sp_cur moves past the payload, and sent_hi with it when that is
+    ; further than it was.
+    ld sp_cur
+    add ncnt
+    st sp_cur
+    ld sp_cur+1
+    adci 0
+    st sp_cur+1
+    inc16 sp_cur
+    sub16 t2, sp_cur, tx_acked
+    sub16 t3, sent_hi, tx_acked
+    cmp16 t3, t2
+    jnc tx_header
+    mov16 sent_hi, sp_cur
+tx_header:
+    ; ack and limit, as they stand (the last ones sent, from now on)
+    mov16 last_ack, rx_exp
+    mov16 last_limit, t1
+    ld hdr_flags
+    out O_TXH
+    ld rx_exp
+    out O_TXH
+    ld rx_exp+1
+    out O_TXH
+    ld hdr_seq
+    out O_TXH
+    ld hdr_seq+1
+    out O_TXH
+    ld t1
+    out O_TXH
+    ld want
+    ori 0
+    jnz tx_stream
+    ld t1+1
+    out O_TXHL
+tx_ret:
+    ret
+tx_stream:
+    ; the header's last byte, then the payload from the frame's seq
+    ld t1+1
+    out O_TXH
+    ld hdr_seq
+    out O_TXSP_LO
+    ld hdr_seq+1
+    out O_TXSP_HI
+    ld ncnt
+    out O_TXCNT
+    ret
+
+; The next command byte in A, once there is one. The link gets a turn
+; first when a frame ended, a header is going out or a frame may be due,
+; but a byte there is is taken after one turn (a SYNC's end holds the
+; engine's reads in hil_bridge.v until it is taken, so no byte behind it
+; is read before). Every 64 bytes read the limit may be worth advertising.
+getb:
+    in I_STAT
+    st sstat
+    andi S_FEPEND
+    jnz getb_svc
+    ld tx_dirty
+    ori 0
+    jz getb_rx
+getb_svc:
+    call service
+    in I_STAT
+    st sstat
+getb_rx:
+    ld sstat
+    andi S_RXAV
+    jnz getb_have
+    ; read empty: the limit may be worth advertising, once
+    ld rx_empty
+    ori 0
+    jnz getb_wait
+    one rx_empty
+    one tx_dirty
+getb_wait:
+    call service
+    jmp getb
+getb_have:
+    zero rx_empty
+    in I_RP_LO
+    andi 0x3f
+    jnz getb_read
+    one tx_dirty
+getb_read:
+    in I_RXB
+    ret
+
+; ---------------------------------------------------------------- reports
+
+; Starts a report: A is its first byte but the delta (R_HELLO whole),
+; written once there is room for any report; the delta is the cycles
+; since the last report, which then count from 0 (not for HELLO_R).
+emit_hdr:
+    st rk
+    one tx_dirty
+emit_wait:
+    in I_WP_LO
+    sub tx_acked
+    st e0
+    in I_WP_HI
+    sbc tx_acked+1
+    st e0+1
+    ldi lo(TXSIZE - REPORT_MAX)
+    cmp e0
+    ldi hi(TXSIZE - REPORT_MAX)
+    cpc e0+1
+    jnc emit_room
+    call service
+    jmp emit_wait
+emit_room:
+    ld rk
+    cmpi R_HELLO
+    jz emit_hello
+    in I_SINCE_LO
+    st e0
+    in I_SINCE_HI
+    st e0+1
+    ori 0
+    jnz emit_long
+    ld e0
+    cmpi 15
+    jnc emit_long
+    or rk
+    out O_TXB
+    jmp emit_clear
+emit_long:
+    ld rk
+    ori 0x0f
+    out O_TXB
+    ld e0
+    out O_TXB
+    ld e0+1
+    out O_TXB
+emit_clear:
+    ldi C_CLRSINCE
+    out O_CTL
+    ret
+emit_hello:
+    out O_TXB
+    ret
+
+; The value of port p_sel, its bytes low first.
+emit_value:
+    ldi 0
+    out O_PBYTE
+    in I_PINFO
+    andi 0x7f
+    st cnt
+emit_vbyte:
+    in I_PDATA
+    out O_TXB
+    ld cnt
+    subi 1
+    st cnt
+    jnz emit_vbyte
+    ret
+
+; ---------------------------------------------------------------- engine
+
+eng_restart:
+    ldi 0
+    out O_MODE
+eng_op:
+    call getb
+    st opb
+    zero aux
+    zero hasp
+    zero vbytes
+    ld opb
+    swap
+    andi 0x0f
+    st kind
+    jz op_now
+    cmpi 8
+    jnc op_unknown
+    ; the delta: the low nibble, or the two bytes after it
+    ld opb
+    andi 0x0f
+    cmpi 0x0f
+    jz op_delta2
+    out O_LEFT_LO
+    ldi 0
+    out O_LEFT_HI
+    jmp op_fields
+op_delta2:
+    call getb
+    out O_LEFT_LO
+    call getb
+    out O_LEFT_HI
+op_fields:
+    ld kind
+    cmpi K_BREAK
+    jz op_break
+    cmpi K_WAIT
+    jz op_check
+    cmpi K_RUN
+    jz op_check
+op_port:
+    call getb
+    st port
+    out O_PSEL
+    one hasp
+    jmp op_check
+op_break:
+    ; unit and condition, then a port unless disarming
+    call getb
+    st aux
+    andi 0xf0
+    jnz op_port
+    jmp op_check
+op_now:
+    ld opb
+    cmpi OP_RESUME
+    jz op_check
+    cmpi OP_STATUS
+    jz op_check
+    cmpi OP_HELLO
+    jnz op_unknown
+    call getb
+    st aux
+    jmp op_check
+op_unknown:
+    ; message boundaries are lost: nothing more until a SYNC
+    ldi E_UNKNOWN_OP
+    st code
+    error
+lost:
+    call getb
+    jmp lost
+
+op_check:
+    ld opb
+    cmpi OP_RESUME
+    jz do_resume
+    ld hasp
+    ori 0
+    jz op_vbytes
+    in I_PINFO
+    andi 0x80
+    jnz op_vbytes
+    ; a value's length is its port's: past a bad port the stream is lost
+    ldi E_BAD_PORT
+    st code
+    error
+    jmp lost
+op_vbytes:
+    ; a POKE's value, a BREAK's value and mask
+    ld kind
+    cmpi K_POKE
+    jz op_vb1
+    cmpi K_BREAK
+    jnz op_halted
+    ld hasp
+    ori 0
+    jz op_halted
+    in I_PINFO
+    andi 0x7f
+    st vbytes
+    add vbytes
+    st vbytes
+    jmp op_halted
+op_vb1:
+    in I_PINFO
+    andi 0x7f
+    st vbytes
+op_halted:
+    ld halted
+    ori 0
+    jz op_act
+    inc16 discarded
+    jmp skip
+op_act:
+    ld opb
+    cmpi OP_HELLO
+    jz do_hello
+    cmpi OP_STATUS
+    jz do_status
+    ld kind
+    cmpi K_BREAK
+    jnz op_poke
+    ld aux
+    andi 0x0f
+    cmp CONSTS+2
+    jnc fail_unit
+    ld aux
+    swap
+    andi 0x0f
+    cmpi 3
+    jnc fail_cond
+    jmp adv
+op_poke:
+    cmpi K_POKE
+    jnz adv
+    in I_STAT
+    andi S_ISIN
+    jz fail_input
+    jmp adv
+fail_unit:
+    ldi E_BAD_UNIT
+    jmp fail
+fail_cond:
+    ldi E_BAD_COND
+    jmp fail
+fail_input:
+    ldi E_NOT_INPUT
+fail:
+    ; an error halts, and counts its command as discarded
+    st code
+    one halted
+    one discarded
+    zero discarded+1
+    error
+skip:
+    ; the command's value bytes, unread
+    ld vbytes
+    ori 0
+    jz eng_op
+skip_byte:
+    call getb
+    ld vbytes
+    subi 1
+    st vbytes
+    jnz skip_byte
+    jmp eng_op
+
+do_resume:
+    ldi R_RESUME
+    call emit_hdr
+    ld discarded
+    out O_TXB
+    ld discarded+1
+    out O_TXB
+    zero halted
+    zero discarded
+    zero discarded+1
+    jmp eng_op
+do_hello:
+    ldi R_HELLO
+    call emit_hdr
+    ld aux
+    out O_TXB
+    ldxi 0
+do_hello_f:
+    ld CONSTS,x
+    out O_TXB
+    incx
+    txa
+    cmpi 15
+    jnz do_hello_f
+    jmp eng_op
+do_status:
+    ldi R_STATUS
+    call emit_hdr
+    ldxi crc_err
+    ld 0,x
+    out O_TXB
+    ld 1,x
+    out O_TXB
+    ld 2,x
+    out O_TXB
+    ld 3,x
+    out O_TXB
+    ld 4,x
+    out O_TXB
+    ld 5,x
+    out O_TXB
+    ld halted
+    out O_TXB
+    in I_PHY_LO
+    out O_TXB
+    in I_PHY_HI
+    out O_TXB
+    jmp eng_op
+
+; Advance the command's delta. The DUT runs a cycle a clock by itself
+; while no watch changed and no break is armed; otherwise each cycle's
+; evaluation point is here, and so are a due TICK_R and the delta's end.
+adv:
+    ld armed
+    ori 0
+    ldi M_RUN
+    jz adv_mode
+    ldi M_RUN + M_EVAL
+adv_mode:
+    out O_MODE
+adv_wait:
+    in I_STAT
+    st stat
+    andi S_LEFT0
+    jnz adv_done
+    ld stat
+    andi S_SINCEMAX
+    jnz adv_tick
+    ld stat
+    andi S_WHIT
+    jnz adv_eval
+    ld armed
+    ori 0
+    jnz adv_eval
+    call service
+    jmp adv_wait
+adv_tick:
+    ldi 0
+    out O_MODE
+    ldi R_TICK
+    call emit_hdr
+    jmp adv
+adv_eval:
+    ldi 0
+    out O_MODE
+    zero complete
+    jmp eval
+adv_done:
+    ldi 0
+    out O_MODE
+    ld kind
+    cmpi K_RUN
+    jnz exec
+    one complete
+    jmp eval
+
+exec:
+    ; the evaluation points on the way may have used the port bus
+    ld port
+    out O_PSEL
+    ld kind
+    cmpi K_POKE
+    jz ex_poke
+    cmpi K_SAMPLE
+    jz ex_sample
+    cmpi K_WATCH
+    jz ex_watch
+    cmpi K_UNWATCH
+    jz ex_unwatch
+    cmpi K_BREAK
+    jz ex_break
+    jmp eng_op
+ex_poke:
+    ldi 0
+    out O_PBYTE
+    ld vbytes
+    st cnt
+ex_poke_b:
+    call getb
+    out O_PDATA
+    ld cnt
+    subi 1
+    st cnt
+    jnz ex_poke_b
+    jmp eng_op
+ex_sample:
+    ldi R_SAMPLE
+    call emit_hdr
+    ld port
+    out O_TXB
+    call emit_value
+    jmp eng_op
+ex_watch:
+    ldi C_WSET + C_WON
+    out O_CTL
+    jmp eng_op
+ex_unwatch:
+    ldi C_WSET
+    out O_CTL
+    jmp eng_op
+ex_break:
+    ld aux
+    andi 0x0f
+    st u
+    tax
+    ldi 0
+    st arm_a,x
+    ld port
+    st bport,x
+    ld aux
+    swap
+    andi 0x0f
+    st bcond,x
+    jz brk_any
+    ; its value, then its mask, each as long as the port
+    ld u
+    swap
+    st e0
+    add e0
+    st e0
+    add e0
+    st bi
+    addi 32
+    st bj
+    ld vbytes
+    shr
+    st cnt
+brk_val:
+    call getb
+    ldx bi
+    st BRK,x
+    ld bi
+    addi 1
+    st bi
+    ld cnt
+    subi 1
+    st cnt
+    jnz brk_val
+    ld vbytes
+    shr
+    st cnt
+brk_mask:
+    call getb
+    ldx bj
+    st BRK,x
+    ld bj
+    addi 1
+    st bj
+    ld cnt
+    subi 1
+    st cnt
+    jnz brk_mask
+    ldx u
+    ldi 1
+    st arm_a,x
+brk_any:
+    ld arm_a
+    or arm_a+1
+    st armed
+    jmp eng_op
+
+; The evaluation point: watches, then breaks, then the cycle advances (or
+; a completing RUN reports).
+eval:
+    in I_STAT
+    andi S_WHIT
+    jz ev_breaks
+    in I_WIDX
+    out O_PSEL
+    st wport
+    ldi R_WATCH
+    call emit_hdr
+    ld wport
+    out O_TXB
+    call emit_value
+    ldi C_WACK
+    out O_CTL
+    jmp eval
+ev_breaks:
+    zero u
+ev_unit:
+    ldx u
+    ld arm_a,x
+    ori 0
+    jz ev_next
+    ld bport,x
+    out O_PSEL
+    ldi 0
+    out O_PBYTE
+    zero diff
+    in I_PINFO
+    andi 0x7f
+    st cnt
+    ld u
+    swap
+    st e0
+    add e0
+    st e0
+    add e0
+    tax
+ev_byte:
+    in I_PDATA
+    xor BRK,x
+    and BRK+32,x
+    or diff
+    st diff
+    incx
+    ld cnt
+    subi 1
+    st cnt
+    jnz ev_byte
+    ; condition 1 fires when equal under the mask, 2 when not
+    ldx u
+    ld bcond,x
+    cmpi 1
+    jz ev_c1
+    ld diff
+    ori 0
+    jz ev_next
+    jmp ev_fire
+ev_c1:
+    ld diff
+    ori 0
+    jnz ev_next
+ev_fire:
+    ldi 0
+    st arm_a,x
+    ld arm_a
+    or arm_a+1
+    st armed
+    ldi R_BREAK
+    call emit_hdr
+    ld u
+    out O_TXB
+    ldi C_SNAP
+    out O_CTL
+    ; halted; the command's value bytes, if any, are its port's
+    ld port
+    out O_PSEL
+    one halted
+    one discarded
+    zero discarded+1
+    jmp skip
+ev_next:
+    ld u
+    addi 1
+    st u
+    cmp CONSTS+2
+    jc ev_unit
+    ld complete
+    ori 0
+    jnz ev_run
+    call service
+    ldi C_STEP
+    out O_CTL
+    jmp adv
+ev_run:
+    ldi C_SNAP
+    out O_CTL
+    ldi R_RUN
+    call emit_hdr
+    jmp eng_op
