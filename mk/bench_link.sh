@@ -3,9 +3,12 @@
 # per step, measured on the bit-level board simulation (the iCEBreaker's
 # top with its UART PHY, driven by host/sim/hil_uart_main.cpp, which counts
 # the bytes on the line), and the rates they allow at 3 and 12 Mbaud (8N1:
-# 10 bits a byte). Each figure is the difference between a script of 2N
-# and one of N operations, divided by N, so the handshake and the end of
-# the run cancel out. Writes build/bench/link.md.
+# 10 bits a byte); then the rates the board's bridge sustains, measured in
+# its own clocks on the iCEBreaker's model (3 Mbaud, 12 MHz) and the
+# HX8K's (12 Mbaud, 36 MHz), where the bridge's own work counts as well as
+# the line. Each figure is the difference between a script of 2N and one
+# of N operations, divided by N, so the handshake and the end of the run
+# cancel out. Writes build/bench/link.md.
 cd "$(dirname "$0")/.." || exit 2
 . mk/bench_common.sh
 HIL=build/bin/hil
@@ -20,7 +23,22 @@ bytes() {
 	sed -n "s/^hil-uart: \([0-9]*\) bytes to the board, \([0-9]*\) from it.*/\1 \2/p" $b/link.err
 }
 
+# clocks KIND COUNT BOARD: the board clocks a script of COUNT of KIND took.
+clocks() {
+	$1 $2 >$b/link-$1-$2.hil
+	"$HIL" run --target uart:$3:$d $b/link-$1-$2.hil >/dev/null 2>$b/link.err ||
+		{ cat $b/link.err >&2; return 1; }
+	sed -n "s/^hil-uart: \([0-9]*\) board clocks$/\1/p" $b/link.err
+}
+# sustained KIND BOARD MHZ: thousands of KIND a second the board sustains.
+sustained() {
+	one=$(clocks $1 $N $2) && two=$(clocks $1 $((2 * N)) $2) || return 1
+	echo "$one $two $3" | awk -v n=$N '{printf "%.0f\n", n * $3 * 1000 / ($2 - $1)}'
+}
+
 poke=$(stats2 per pokes) || exit 1
+pk3=$(sustained pokes icebreaker 12) && pk12=$(sustained pokes hx8k 36) &&
+	rp3=$(sustained reports icebreaker 12) && rp12=$(sustained reports hx8k 36) || exit 1
 rep=$(stats2 per reports) || exit 1
 step=$(stats2 per steps) || exit 1
 # "median (min-max)", or the median alone when every run agreed.
@@ -56,6 +74,18 @@ rate() { echo "$1 $2" | awk '{printf "%.0f", $1 / 10 / $2 / 1000}'; }
 	echo "| poke (1-byte port) | $pkc | $(rate 3000000 $pk) | $(rate 12000000 $pk) |"
 	echo "| watch report (8-bit port) | $rpc | $(rate 3000000 $rp) | $(rate 12000000 $rp) |"
 	echo "| step (with its answer) | $stc | $(rate 3000000 $stt) | $(rate 12000000 $stt) |"
+	echo
+	echo "Sustained by the board, in thousands a second: the board clocks the"
+	echo "bit-level model of the board top (compact bridge and UART PHY, the"
+	echo "host's bits 1.5% slow) took for $((2 * N)) operations less those for"
+	echo "$N, at the board's clock; the model waits for the host without"
+	echo "counting while the bridge has nothing to do. The bridge's own work"
+	echo "counts here as well as the line."
+	echo
+	echo "| operation | iCEBreaker, 3 Mbaud (12 MHz) | HX8K, 12 Mbaud (36 MHz) |"
+	echo "|---|---|---|"
+	echo "| poke (1-byte port) | $pk3 | $pk12 |"
+	echo "| watch report (8-bit port) | $rp3 | $rp12 |"
 	echo
 	echo "From the protocol (docs/protocol.md, version 2): a poke a few cycles"
 	echo "on is 2 bytes plus the value's, and so is a watch report; RUN and"

@@ -66,6 +66,7 @@
 .equ S_LEFT0 0x08
 .equ S_SINCEMAX 0x04
 .equ S_ISIN 0x02
+.equ S_RP64 0x01            ; the next byte read is at a multiple of 64
 ; I_FEINFO's bits
 .equ F_OVER 0x80
 ; a frame's end, in its bank at HDR + 7 (HDR + 8: its payload's length)
@@ -75,10 +76,12 @@
 ; O_MODE's bits
 .equ M_RUN 1
 .equ M_EVAL 2
+.equ M_IDLE 4           ; waiting for a byte, nothing due
 
 ; The link (hil_bridge.v's sizes)
 .equ RXSIZE 0x400
 .equ TXSIZE 0x400
+.equ OFF_HI 0x07        ; the high byte of an offset's 11 low bits, as RP and WP are
 .equ FL_DATA 1
 .equ FL_NAK 2
 .equ FL_SYNC 4
@@ -152,7 +155,6 @@
 .var hdr_flags          ; the next header's flags and seq
 .var hdr_seq 2
 .var sstat
-.var rx_empty           ; getb found the ring read empty, and said so
 .var ncnt               ; a data frame's payload bytes, less one
 ; scratch, service's
 .var t0 2
@@ -271,7 +273,9 @@ service:
     in I_FEINFO
     andi F_OVER
     jz rx_frame
-    ; A frame came with both banks full and was dropped: ask for it again.
+    ; A frame was dropped: it came with both banks full, or it was an
+    ; escape and an END with nothing before. Counted as a frame spoilt,
+    ; and asked for again.
     inc16 crc_err
     one nak_req
     one tx_dirty
@@ -280,8 +284,8 @@ service:
     andi S_FEPEND
     jz svc_tx
 rx_frame:
-    one tx_dirty
     ldx rbank
+    one tx_dirty
     ld HDR+7,x
     st fe_info
     ld HDR,x
@@ -333,7 +337,6 @@ rx_data:
     jz rx_seq
     cmp16 h_seq, rx_exp
     jnz rx_astray
-    ldx rbank
     ld HDR+8,x
     add rx_exp
     st rx_exp
@@ -360,7 +363,6 @@ rx_seq:
     ; NAK.
     inc16 seq_err
     sub16 t0, h_seq, rx_exp
-    ld t0+1
     andi 0x80
     jz rx_nak
     one ack_req
@@ -433,13 +435,20 @@ svc_tx:
     ld sstat
     andi S_TXBUSY
     jnz tx_ret
-    ; t1: the limit to advertise, the engine's read offset plus the ring
-    ; size; t2: that read offset.
+    ; t2: the engine's read offset (hil_bridge.v keeps its low 11 bits:
+    ; it is at most a ring behind rx_exp); t1: the limit to advertise, t2
+    ; plus the ring's size.
     in I_RP_LO
     st t2
-    st t1
     in I_RP_HI
     st t2+1
+    sub16 t3, rx_exp, t2
+    andi OFF_HI
+    st t3+1
+    sub16 t2, rx_exp, t3
+    ld t2
+    st t1
+    ld t2+1
     addi hi(RXSIZE)
     st t1+1
     zero want
@@ -459,12 +468,21 @@ tx_rewind:
     zero rewind_pend
     mov16 sp_cur, tx_acked
 tx_frontier:
-    ; frontier (t0): what was written, but not past the host's limit
+    ; frontier (t0): what was written (WP's low 11 bits, at most a ring
+    ; ahead of tx_acked), but not past the host's limit
     in I_WP_LO
     st t0
     in I_WP_HI
     st t0+1
     sub16 t3, t0, tx_acked
+    andi OFF_HI
+    st t3+1
+    ld tx_acked
+    add t3
+    st t0
+    ld tx_acked+1
+    adc t3+1
+    st t0+1
     sub16 t4, plimit, tx_acked
     cmp16 t4, t3
     jnc tx_front
@@ -472,7 +490,6 @@ tx_frontier:
 tx_front:
     ; what there is to send from sp_cur, at most a payload (256)
     sub16 t0, t0, sp_cur
-    ld t0+1
     ori 0
     jnz tx_full
     ld t0
@@ -568,13 +585,29 @@ tx_stream:
     ret
 
 ; The next command byte in A, once there is one. The link gets a turn
-; first when a frame ended, a header is going out or a frame may be due,
-; but a byte there is is taken after one turn (a SYNC's end holds the
-; engine's reads in hil_bridge.v until it is taken, so no byte behind it
-; is read before). Every 64 bytes read the limit may be worth advertising.
+; first when a frame ended or a frame may be due, but a byte there is is
+; taken after one turn (a SYNC's end holds the engine's reads in
+; hil_bridge.v until it is taken, so no byte behind it is read before).
+; Every 64 bytes read, and whenever the ring is read empty, the limit may
+; be worth advertising.
 getb:
     in I_STAT
     st sstat
+    andi S_RXAV + S_FEPEND + S_RP64
+    cmpi S_RXAV
+    jnz getb_slow
+    ld tx_dirty
+    ori 0
+    jnz getb_slow
+    in I_RXB
+    ret
+getb_slow:
+    ld sstat
+    andi S_RP64
+    jz getb_link
+    one tx_dirty
+getb_link:
+    ld sstat
     andi S_FEPEND
     jnz getb_svc
     ld tx_dirty
@@ -587,22 +620,17 @@ getb_svc:
 getb_rx:
     ld sstat
     andi S_RXAV
-    jnz getb_have
-    ; read empty: the limit may be worth advertising, once
-    ld rx_empty
-    ori 0
-    jnz getb_wait
-    one rx_empty
-    one tx_dirty
-getb_wait:
-    call service
-    jmp getb
-getb_have:
-    zero rx_empty
-    in I_RP_LO
-    andi 0x3f
     jnz getb_read
     one tx_dirty
+    call service
+    ; nothing came and nothing is due: the board's simulators may wait
+    ; for the host
+    ld tx_dirty
+    ori 0
+    jnz getb
+    ldi M_IDLE
+    out O_MODE
+    jmp getb
 getb_read:
     in I_RXB
     ret
@@ -614,13 +642,13 @@ getb_read:
 ; since the last report, which then count from 0 (not for HELLO_R).
 emit_hdr:
     st rk
-    one tx_dirty
 emit_wait:
     in I_WP_LO
     sub tx_acked
     st e0
     in I_WP_HI
     sbc tx_acked+1
+    andi OFF_HI
     st e0+1
     ldi lo(TXSIZE - REPORT_MAX)
     cmp e0
@@ -630,6 +658,9 @@ emit_wait:
     call service
     jmp emit_wait
 emit_room:
+    ; (marked once there is room: service may have found nothing to send
+    ; while it waited)
+    one tx_dirty
     ld rk
     cmpi R_HELLO
     jz emit_hello
@@ -685,6 +716,63 @@ eng_restart:
 eng_op:
     call getb
     st opb
+    ; The fast path: a POKE a few cycles on (no delta bytes), not halted,
+    ; no break armed, to an input port; anything else, or a watch or a
+    ; TICK_R on the way, takes the general path below.
+    andi 0xf0
+    cmpi 0x20               ; POKE
+    jnz op_general
+    ld opb
+    andi 0x0f
+    cmpi 0x0f
+    jz op_general
+    out O_LEFT_LO
+    ldi 0
+    out O_LEFT_HI
+    ld halted
+    or armed
+    jnz op_poke_gen
+    call getb
+    st port
+    out O_PSEL
+    in I_PINFO
+    andi 0x80
+    jz op_poke_port
+    in I_STAT
+    andi S_ISIN
+    jz op_poke_port
+    in I_PINFO
+    andi 0x7f
+    st vbytes
+    st cnt
+    ldi M_RUN
+    out O_MODE
+    ldi K_POKE
+    st kind
+    in I_STAT
+    andi S_LEFT0
+    jz adv_wait
+    ; (a delta of 0 or 1, gone by now: the value is due)
+    ldi 0
+    out O_MODE
+    out O_PBYTE
+    jmp ex_poke_b
+op_poke_port:
+    ; a bad port or an output: the general checks say which
+    ldi K_POKE
+    st kind
+    zero aux
+    one hasp
+    zero vbytes
+    jmp op_check
+op_poke_gen:
+    ldi K_POKE
+    st kind
+    zero aux
+    zero hasp
+    zero vbytes
+    jmp op_port
+op_general:
     zero aux
     zero hasp
     zero vbytes
@@ -859,9 +947,9 @@ do_resume:
 do_hello:
     ldi R_HELLO
     call emit_hdr
+    ldxi 0
     ld aux
     out O_TXB
-    ldxi 0
 do_hello_f:
     ld CONSTS,x
     out O_TXB
@@ -873,18 +961,17 @@ do_hello_f:
 do_status:
     ldi R_STATUS
     call emit_hdr
-    ldxi crc_err
-    ld 0,x
+    ld crc_err
     out O_TXB
-    ld 1,x
+    ld crc_err+1
     out O_TXB
-    ld 2,x
+    ld seq_err
     out O_TXB
-    ld 3,x
+    ld seq_err+1
     out O_TXB
-    ld 4,x
+    ld frames_ok
     out O_TXB
-    ld 5,x
+    ld frames_ok+1
     out O_TXB
     ld halted
     out O_TXB
@@ -999,13 +1086,14 @@ ex_break:
     andi 0x0f
     st bcond,x
     jz brk_any
-    ; its value, then its mask, each as long as the port
+    ; its value, then its mask, each as long as the port; a unit's 64
+    ; bytes start at BRK + 64u (two units)
     ld u
-    swap
-    st e0
-    add e0
-    st e0
-    add e0
+    ori 0
+    ldi 0
+    jz brk_base
+    ldi 64
+brk_base:
     st bi
     addi 32
     st bj
@@ -1079,11 +1167,11 @@ ev_unit:
     andi 0x7f
     st cnt
     ld u
-    swap
-    st e0
-    add e0
-    st e0
-    add e0
+    ori 0
+    ldi 0
+    jz ev_base
+    ldi 64
+ev_base:
     tax
 ev_byte:
     in I_PDATA
@@ -1129,6 +1217,8 @@ ev_fire:
     zero discarded+1
     jmp skip
 ev_next:
+    ; (a frame's end may be waiting: a unit's check is up to 32 bytes)
+    call service
     ld u
     addi 1
     st u
@@ -1137,7 +1227,6 @@ ev_next:
     ld complete
     ori 0
     jnz ev_run
-    call service
     ldi C_STEP
     out O_CTL
     jmp adv

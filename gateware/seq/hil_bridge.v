@@ -61,9 +61,7 @@ module hil_bridge #(
     output wire        w_ack,
     output wire        snap,
     input  wire [15:0] phy_errors,
-    // Not computed: a board has no use for it (the simulators, which do,
-    // run the byte-a-clock bridge).
-    output wire        idle,
+    output wire        idle,        // nothing will happen until a byte arrives
     // fast-forward is the simulators' too: tie ff_add to 0
     /* verilator lint_off UNUSEDSIGNAL */
     input  wire [15:0] ff_add,
@@ -96,7 +94,6 @@ module hil_bridge #(
     // the header at 0..6, what its end showed at 7..9.
     localparam [8:0] HDR = 9'h1c0;
 
-    assign idle = 1'b0;
     assign ff_ok = 1'b0;
     assign ff_left = 16'd0;
 
@@ -126,10 +123,14 @@ module hil_bridge #(
     reg  [1:0]    fe_w, fe_r, info;
     reg  [8:0]    wcnt;
     reg  [RW-1:0] wexp, fseq, space, rx_end;
-    reg  [15:0]   rp;
+    // Read and write offsets in the ring's bits plus one: the program
+    // completes them to 16 from rx_exp and tx_acked.
+    reg  [RW-1:0] rp;
     wire [8:0]    paylen = f_len[8:0] - 9'd11;
     wire          fit = paylen <= wcnt;
-    wire [RW-1:0] used = wexp - rp[RW-1:0];
+    // After a SYNC the ring is the new session's, empty, whatever the
+    // engine had left to read (the program sets rp back to 0).
+    wire [RW-1:0] used = sync_hold ? {RW{1'b0}} : wexp - rp;
     wire [1:0]    pending = fe_w - fe_r;
     wire          take_data = f_ok && fl_data && !fl_sync && fit && fseq == wexp;
     reg           took;
@@ -140,8 +141,7 @@ module hil_bridge #(
     wire [3:0]    hw_idx = info != 2'd0 ? 4'd9 - {2'd0, info} : b_index[3:0];
     wire [8:0]    hw_waddr = HDR + {4'd0, fe_w[0], hw_idx};
     wire [7:0]    hw_wdata = info != 2'd0 ? info_byte : b_data;
-    wire [15:0]   wcnt16 = {7'd0, wcnt}, space16 = {{(16 - RW){1'b0}}, space};
-    wire          ring_we = b_valid && !is_hdr && !wblock && wcnt16 < space16;
+    wire          ring_we = b_valid && !is_hdr && !wblock && {2'd0, wcnt} < space;
     wire          wr_wexp_lo = io_wr && io_addr == O_WEXP_LO;
     wire          wr_wexp_hi = io_wr && io_addr == O_WEXP_HI;
 
@@ -200,8 +200,12 @@ module hil_bridge #(
                     wexp <= wexp + {2'd0, paylen};
                 end
             end
+            // A frame that was not taken, or an end with no frame before it
+            // (an escape right before END): dropped, for the program to count.
             if (f_end && !f_take)
                 fe_over <= 1'b1;
+            if (f_end)
+                f_take <= 1'b0;
         end
         if (io_wr && io_addr == O_RXEND_LO) rx_end[7:0] <= io_wdata;
         if (io_wr && io_addr == O_RXEND_HI) rx_end[RW-1:8] <= io_wdata[RW-9:0];
@@ -217,14 +221,14 @@ module hil_bridge #(
         rx_q <= rxmem[rp[RXLOG-1:0]];
     end
     always @(posedge clk)
-        if (sreset) rp <= 16'd0;
-        else if (io_rd && io_addr == I_RXB) rp <= rp + 16'd1;
-    wire rx_avail = rp[RW-1:0] != rx_end && !sync_hold;
+        if (sreset) rp <= {RW{1'b0}};
+        else if (io_rd && io_addr == I_RXB) rp <= rp + 1'b1;
+    wire rx_avail = rp != rx_end && !sync_hold;
 
     // The transmit ring: written by the program at WP, read by the streamer.
     reg  [7:0]  txmem [0:(1 << TXLOG) - 1];
     reg  [7:0]  tx_q;
-    reg  [15:0] wp;
+    reg  [RW-1:0] wp;
     reg  [TXLOG-1:0] sp;
     reg  [7:0]  cnt;
     reg         streaming, fetched;
@@ -234,8 +238,8 @@ module hil_bridge #(
         tx_q <= txmem[sp];
     end
     always @(posedge clk)
-        if (sreset) wp <= 16'd0;
-        else if (io_wr && io_addr == O_TXB) wp <= wp + 16'd1;
+        if (sreset) wp <= {RW{1'b0}};
+        else if (io_wr && io_addr == O_TXB) wp <= wp + 1'b1;
 
     // One byte ahead of the framer: a header byte from the program or a
     // payload byte from the streamer.
@@ -317,6 +321,19 @@ module hil_bridge #(
         end
     end
 
+    // Idle, for the simulators of the board (hil_uart_main.cpp waits for
+    // the host while it holds): the program says so when it waits for a
+    // command byte with nothing due, and a byte arriving takes it back; it
+    // holds only while no work shows here either.
+    reg idle_said;
+    always @(posedge clk)
+        if (rst || rx_valid)
+            idle_said <= 1'b0;
+        else if (io_wr && io_addr == O_MODE)
+            idle_said <= io_wdata[2];
+    assign idle = idle_said && pending == 2'd0 && !fe_over && info == 2'd0 && !tx_busy &&
+                  !rx_avail && !b_valid && !f_end;
+
     // The port bus.
     assign p_wdata = io_wdata;
     assign p_we    = io_wr && io_addr == O_PDATA;
@@ -337,12 +354,12 @@ module hil_bridge #(
         case (io_addr)
             I_RXB: io_rdata = rx_q;
             I_STAT: io_rdata = {rx_avail, pending != 2'd0 || fe_over, tx_busy, w_hit,
-                                left_zero, since_max, p_is_in, 1'b0};
+                                left_zero, since_max, p_is_in, rp[5:0] == 6'd0};
             I_FEINFO: io_rdata = {fe_over, 7'd0};
             I_RP_LO: io_rdata = rp[7:0];
-            I_RP_HI: io_rdata = rp[15:8];
+            I_RP_HI: io_rdata = {{(16 - RW){1'b0}}, rp[RW-1:8]};
             I_WP_LO: io_rdata = wp[7:0];
-            I_WP_HI: io_rdata = wp[15:8];
+            I_WP_HI: io_rdata = {{(16 - RW){1'b0}}, wp[RW-1:8]};
             I_SINCE_LO: io_rdata = since[7:0];
             I_SINCE_HI: io_rdata = since[15:8];
             I_PDATA: io_rdata = p_rdata;
@@ -353,7 +370,7 @@ module hil_bridge #(
             default: io_rdata = 8'd0;
         endcase
 
-    wire [9:0]  rom_addr;
+    wire [10:0] rom_addr;
     wire        rom_en;
     wire [15:0] rom_data;
     hil_seq_rom u_rom (.clk(clk), .en(rom_en), .addr(rom_addr), .data(rom_data));

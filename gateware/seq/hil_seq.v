@@ -23,8 +23,7 @@
 //   group 1, the same ALU on the immediate [7:0].
 //   group 2: ST m, LDX m (or [9]: an immediate), IN p, OUT p, TAX/TXA,
 //            SHR/SWAP, ADDX k.
-//   group 3, jumps to [PCW-1:0]: JMP JZ JNZ JC JNC CALL RET, JMPA (to the
-//            operand plus A, for a table of jumps).
+//   group 3, jumps to [PCW-1:0]: JMP JZ JNZ JC JNC CALL RET.
 // C is the carry of ADD/ADC and the borrow of SUB/SBC (and SHR's bit out).
 // Loads (LD, LDI, IN, TXA) leave the flags alone, and ADC and SBC keep Z
 // set only if it was set and their result is 0, so a multi-byte compare
@@ -33,7 +32,7 @@
 // The data memory's top 16 bytes start as CONSTS (byte 0 lowest), which
 // the bridge uses for what HELLO_R reports.
 module hil_seq #(
-    parameter PCW = 10,
+    parameter PCW = 11,
     parameter DAW = 9,
     parameter [127:0] CONSTS = 128'd0
 ) (
@@ -61,16 +60,17 @@ module hil_seq #(
     localparam M_ST = 3'd0, M_LDX = 3'd1, M_IN = 3'd2, M_OUT = 3'd3,
                M_TX = 3'd4, M_SH = 3'd5, M_ADDX = 3'd6;
     localparam J_JMP = 3'd0, J_JZ = 3'd1, J_JNZ = 3'd2, J_JC = 3'd3,
-               J_JNC = 3'd4, J_CALL = 3'd5, J_RET = 3'd6, J_JMPA = 3'd7;
+               J_JNC = 3'd4, J_CALL = 3'd5, J_RET = 3'd6;
 
     // Stage A: the ROM's word (ir_a, at pc_a), its data-memory read.
-    // Stage B: the word before (ir_b, at pc_b, if vb), executing.
+    // Stage B: the word before (ir_b, if vb), executing; while it is valid
+    // the word at stage A is the one after it (a CALL returns to pc_a).
     reg           vb;
     // (ir_b[10], the index bit, did its work at stage A)
     /* verilator lint_off UNUSEDSIGNAL */
     reg [15:0]    ir_b;
     /* verilator lint_on UNUSEDSIGNAL */
-    reg [PCW-1:0] pc_a, pc_b, lr, lr2;
+    reg [PCW-1:0] pc_a, lr, lr2;
     reg [DAW-1:0] daddr_b;
     reg [7:0]     a, x;
     reg           c, z;
@@ -121,12 +121,10 @@ module hil_seq #(
     // A jump taken at stage B fetches its target; the word at stage A,
     // the one after the jump, is dropped.
     wire taken = vb && grp == G_JMP &&
-                 (fn == J_JMP || fn == J_CALL || fn == J_RET || fn == J_JMPA ||
+                 (fn == J_JMP || fn == J_CALL || fn == J_RET ||
                   (fn == J_JZ && z) || (fn == J_JNZ && !z) || (fn == J_JC && c) ||
                   (fn == J_JNC && !c));
-    wire [PCW-1:0] target =
-        fn == J_RET ? lr : fn == J_JMPA ? ir_b[PCW-1:0] + {{(PCW-8){1'b0}}, a} :
-        ir_b[PCW-1:0];
+    wire [PCW-1:0] target = fn == J_RET ? lr : ir_b[PCW-1:0];
     assign rom_addr = rst ? {PCW{1'b0}} : taken ? target : pc_a + 1'b1;
     assign rom_en   = rst || go;
 
@@ -143,7 +141,6 @@ module hil_seq #(
             pc_a <= {PCW{1'b0}};
         end else if (go) begin
             pc_a <= rom_addr;
-            pc_b <= pc_a;
             ir_b <= ir_a;
             daddr_b <= daddr_a;
             vb <= !taken;
@@ -173,7 +170,7 @@ module hil_seq #(
                 endcase
                 default:
                     if (fn == J_CALL) begin
-                        lr <= pc_b + 1'b1;
+                        lr <= pc_a;
                         lr2 <= lr;
                     end else if (fn == J_RET) begin
                         lr <= lr2;

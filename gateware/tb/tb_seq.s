@@ -130,19 +130,12 @@ fill:
     ldi 0x10
     call twice
     out OUT             ; 19: 20
-    ; a table of jumps
-    ldi 2
-    jmpa table
+    jmp jumped
 fail:
     ldi 0xee
     out OUT
     jmp fail
-table:
-    jmp fail
-    jmp fail
-    jmp tabled
-    jmp fail
-tabled:
+jumped:
     ; inputs
     in SRC
     out OUT             ; 20: 5a

@@ -12,7 +12,7 @@ module tb_seq;
     reg clk = 1'b0, rst = 1'b1;
     always #5 clk = !clk;
 
-    wire [9:0]  rom_addr;
+    wire [10:0] rom_addr;
     wire        rom_en;
     wire [15:0] rom_data;
     wire [5:0]  io_addr;

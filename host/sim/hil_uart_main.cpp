@@ -194,6 +194,7 @@ int main(int argc, char **argv)
 	static unsigned char in[BUF], out[BUF];
 	size_t in_len = 0, in_pos = 0, out_len = 0;
 	unsigned long sent = 0;
+	unsigned long long clocks = 0;
 	unsigned since_poll = 0;
 	HilSocket sock = {fd, "hil-uart", false};
 	SerialRx rx;
@@ -205,6 +206,7 @@ int main(int argc, char **argv)
 		top->eval();
 		top->clk = 1;
 		top->eval();
+		clocks++;
 		unsigned char byte;
 		if (rx.clock(top->txd, &byte))
 			out[out_len++] = byte;
@@ -234,6 +236,9 @@ int main(int argc, char **argv)
 		if (sock.eof)
 			break;
 	}
+	// The board's time: the clocks simulated, which stop while the board
+	// waits for the host with nothing to do (make bench's rates).
+	std::fprintf(stderr, "hil-uart: %llu board clocks\n", clocks);
 	// The board counts the frames its receiver dropped; so do we.
 	std::fprintf(stderr,
 		     "hil-uart: %lu bytes to the board, %lu from it, our bits %.1f%% "

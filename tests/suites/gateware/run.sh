@@ -96,9 +96,11 @@ tally $w/check.log
 
 # The same frames into the compact bridge, a byte every 30 clocks (12
 # Mbaud at the HX8K's 3 clocks a bit, the fastest a board delivers) and
-# every 40 (the iCEBreaker's 4), and a stream of 400 one-command frames
-# that passes the receive ring's end: the testbench does not resend, so a
-# frame the bridge dropped shows as a missing report.
+# every 40 (the iCEBreaker's 4); a stream of 400 one-command frames that
+# passes the receive ring's end; and a session that read 1028 bytes, then
+# a SYNC with a DATA frame right behind it, which starts a session of its
+# own. The testbench does not resend, so a frame the bridge dropped shows
+# as a missing report.
 iverilog -g2005 -o $w/tb_vectors_seq gateware/tb/tb_vectors.v $compact \
 	"$out/hil_top.v" "$out/dut_ce.v" || bad "building the compact bridge's vector testbench"
 {
@@ -107,7 +109,15 @@ iverilog -g2005 -o $w/tb_vectors_seq gateware/tb/tb_vectors.v $compact \
 	echo "run 1 | 71 | d1"
 } >$w/long.vec
 python3 $py/vectors.py input $w/long.vec $w/long.memh
-for run in "$vec 30 in" "$vec 40 in" "$w/long.vec 30 long"; do
+{
+	sed -n '/^#/p; /^hello /p' $vec
+	for i in $(seq 342); do echo "poke rst=1 | 20 00 01 | -"; done
+	echo "resync | SYNC | -"
+	echo "five pokes | 20 00 01 20 00 01 20 00 01 20 00 01 20 00 01 | -"
+	echo "run 1 | 71 | d1"
+} >$w/resync.vec
+python3 $py/vectors.py input $w/resync.vec $w/resync.memh
+for run in "$vec 30 in" "$vec 40 in" "$w/long.vec 30 long" "$w/resync.vec 40 resync"; do
 	set -- $run
 	vvp -n $w/tb_vectors_seq +in=$w/$3.memh +n=$(wc -l <$w/$3.memh) +out=$w/out_seq_$3_$2.hex \
 		+gap=$2 >$w/vvp_seq_$3_$2.log

@@ -2,8 +2,10 @@
 """Turns tests/fixtures/vectors/bridge.vec into the byte stream the gateware testbench
 feeds the bridge (one DATA frame a command, after a SYNC), and checks what
 the bridge sent back: the DATA payloads, joined in stream order, must be the
-reports the vectors list. Framing and CRC are done here with zlib, apart
-from hil's own C and Verilog.
+reports the vectors list. A row whose command is SYNC starts a new session
+there (a SYNC frame, offsets from 0); then the last session's reports are
+checked. Framing and CRC are done here with zlib, apart from hil's own C
+and Verilog.
 
   vectors.py input  bridge.vec in.memh
   vectors.py check  bridge.vec out.hex ports.json
@@ -35,7 +37,7 @@ def read_vec(path):
         if line.startswith("#") or not line.strip():
             continue
         name, cmd, rep = [f.strip() for f in line.split("|")]
-        rows.append((name, bytes.fromhex(cmd), rep))
+        rows.append((name, b"SYNC" if cmd == "SYNC" else bytes.fromhex(cmd), rep))
     return rows
 
 
@@ -43,6 +45,10 @@ def make_input(vec, out):
     wire = frame(0x04, 0, NONCE, 0x4000)
     off = 0
     for _, cmd, _ in read_vec(vec):
+        if cmd == b"SYNC":
+            wire += frame(0x04, 0, NONCE, 0x4000)
+            off = 0
+            continue
         wire += frame(0x01, 0, off, 0x4000, cmd)
         off += len(cmd)
     with open(out, "w") as f:
@@ -72,8 +78,11 @@ def unframe(data):
 def check(vec, outfile, ports_path):
     ports = json.load(open(ports_path))
     sig = int(ports["signature"], 16)
+    rows = read_vec(vec)
+    last = max([i + 1 for i, (_, c, _) in enumerate(rows) if c == b"SYNC"] or [0])
+    rows = rows[last:]
     want = b""
-    for name, _, rep in read_vec(vec):
+    for name, _, rep in rows:
         if rep == "HELLO_R":
             want += bytes([0x81, 0x5A, 2, len(ports["ports"]), 2, 10, 10]) + \
                 struct.pack("<H", 256) + struct.pack("<Q", sig)
@@ -95,6 +104,7 @@ def check(vec, outfile, ports_path):
     for (flags, ack, seq, limit), pay in frames:
         if flags & 0x08:
             synced = seq == NONCE
+            stream = b""
         elif flags & 0x01 and seq == len(stream) & 0xFFFF:
             stream += pay
     ok(bad == 0, "no spoilt frames from the bridge (%d)" % bad)
@@ -104,7 +114,7 @@ def check(vec, outfile, ports_path):
         print("  got  ", stream.hex(" "))
         print("  want ", want.hex(" "))
     last_ack = frames[-1][0][1] if frames else -1
-    total = sum(len(c) for _, c, _ in read_vec(vec))
+    total = sum(len(c) for _, c, _ in rows)
     ok(last_ack == total, "bridge acknowledges all %d command bytes (%d)" % (total, last_ack))
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0

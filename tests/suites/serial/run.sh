@@ -65,7 +65,7 @@ check() {
 	elif [ "$2" = lossy ] && [ "${damaged:-0}" -eq 0 ]; then
 		bad "$n: no frame was damaged, the lossy run proved nothing"
 	else
-		ok "$n on $on: uart trace = RTL trace ($(wc -l <$w/$n.rtl) lines; $(sed -n 's/^hil-uart: //p' $w/$n.uart.err); $(grep -o 'bad_frames=[0-9]* retransmits=[0-9]*' $w/$n.uart.err))"
+		ok "$n on $on: uart trace = RTL trace ($(wc -l <$w/$n.rtl) lines; $(sed -n 's/^hil-uart: \(.* bytes to the board\)/\1/p' $w/$n.uart.err); $(grep -o 'bad_frames=[0-9]* retransmits=[0-9]*' $w/$n.uart.err))"
 	fi
 }
 
