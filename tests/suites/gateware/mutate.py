@@ -15,7 +15,10 @@ check (with its closing line), as that is all a mutant needs.
 
 LIST is tests/suites/gateware/mutations/NAME.txt: first a line
 "tb: TESTBENCH FILES..." (the testbench, then the gateware it needs, the
-mutated module first), then one mutation a line,
+mutated module first); for a testbench that does not judge by itself, a
+line "args: PLUSARGS..." for vvp and a line "check: COMMAND..." that
+judges what it wrote ({out} in either stands for a file in the run's
+folder), printing the closing line; then one mutation a line,
 "NAME | TEXT | REPLACEMENT", where TEXT occurs exactly once in the
 mutated module ("\\n" stands for a line break). Prints "ok"/"FAIL" lines
 and "N passed, M failed"."""
@@ -27,15 +30,20 @@ import sys
 LIMIT = 120  # seconds a testbench run may take before it counts as hung
 
 
-def run_tb(files, work, tag, first_fail=False):
+def run_tb(files, work, tag, first_fail=False, args=(), check=()):
     exe = os.path.join(work, "tb_" + tag)
+    out = os.path.join(work, "out")
     c = subprocess.run(["iverilog", "-g2005", "-I", "gateware/tb", "-o", exe] + files,
                        capture_output=True, text=True)
     if c.returncode != 0:
         return "compile", c.stderr.strip().splitlines()[:3]
     try:
-        r = subprocess.run(["vvp", "-n", exe] + (["+first_fail"] if first_fail else []),
+        r = subprocess.run(["vvp", "-n", exe] + (["+first_fail"] if first_fail else []) +
+                           [a.replace("{out}", out) for a in args],
                            capture_output=True, text=True, timeout=LIMIT)
+        if check:
+            r = subprocess.run([a.replace("{out}", out) for a in check],
+                               capture_output=True, text=True, timeout=LIMIT)
     except subprocess.TimeoutExpired:
         return "hung", []
     lines = r.stdout.strip().splitlines()
@@ -52,6 +60,10 @@ def main():
     rows = [l.rstrip("\n") for l in open(lst) if l.strip() and not l.startswith("#")]
     files = rows[0].split()[1:]
     target = files[1]
+    opts = {}
+    while len(rows) > 1 and rows[1].split(":", 1)[0] in ("args", "check"):
+        key, val = rows.pop(1).split(":", 1)
+        opts[key] = val.split()
     orig = open(target).read()
     name = os.path.splitext(os.path.basename(lst))[0]
     passed = failed = 0
@@ -64,7 +76,8 @@ def main():
         else:
             failed += 1
 
-    verdict, detail = run_tb(files, work, name)
+    verdict, detail = run_tb(files, work, name, False, opts.get("args", ()),
+                             opts.get("check", ()))
     say(verdict == "pass", "%s passes on %s as it is" % (files[0], target))
     for d in detail:
         print("   ", d)
@@ -82,7 +95,8 @@ def main():
         mfile = os.path.join(mdir, os.path.basename(target))
         with open(mfile, "w") as f:
             f.write(orig.replace(old, new))
-        verdict, detail = run_tb([files[0], mfile] + files[2:], mdir, name, True)
+        verdict, detail = run_tb([files[0], mfile] + files[2:], mdir, name, True,
+                                 opts.get("args", ()), opts.get("check", ()))
         if verdict == "compile":
             say(False, "mutation '%s' of %s does not compile: %s" % (what, target, detail))
         else:

@@ -79,6 +79,7 @@ def check(vec, outfile, ports_path):
     ports = json.load(open(ports_path))
     sig = int(ports["signature"], 16)
     rows = read_vec(vec)
+    resyncs = sum(1 for _, c, _ in rows if c == b"SYNC")
     last = max([i + 1 for i, (_, c, _) in enumerate(rows) if c == b"SYNC"] or [0])
     rows = rows[last:]
     want = b""
@@ -107,7 +108,9 @@ def check(vec, outfile, ports_path):
             stream = b""
         elif flags & 0x01 and seq == len(stream) & 0xFFFF:
             stream += pay
-    ok(bad == 0, "no spoilt frames from the bridge (%d)" % bad)
+    # A SYNC abandons the frame the bridge was sending, if any.
+    ok(bad <= resyncs, "no spoilt frames from the bridge, but one cut short by each SYNC "
+       "after the first (%d)" % bad)
     ok(synced, "SYNC_ACK echoes the nonce")
     ok(stream == want, "report stream equals the vectors")
     if stream != want:
