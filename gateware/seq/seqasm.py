@@ -38,6 +38,9 @@ JMP = {"jmp": 0, "jz": 1, "jeq": 1, "jnz": 2, "jne": 2, "jc": 3, "jlo": 3,
        "jnc": 4, "jhs": 4, "call": 5}
 
 
+# Instructions without an operand: (group, function, operand).
+BARE = {"tax": (2, 4, 0), "txa": (2, 4, 1), "shr": (2, 5, 0), "swap": (2, 5, 1),
+        "incx": (2, 6, 1), "decx": (2, 6, 0xFF), "nop": (2, 7, 0), "ret": (3, 6, 0)}
 X_WRITERS = {"ldx", "ldxi", "tax", "incx", "decx", "addx"}
 MEM_READERS = set(ALU) | set(CMP) | {"ldx"}
 
@@ -241,27 +244,12 @@ class Assembler:
             if not 0 <= p < 64:
                 raise AsmError(f"line {n}: I/O port {p} is not 0..63")
             return word(2, 2 if op == "in" else 3, p)
-        if op in ("tax", "txa"):
+        if op in BARE:
             nargs(0)
-            return word(2, 4, 1 if op == "txa" else 0)
-        if op in ("shr", "swap"):
-            nargs(0)
-            return word(2, 5, 1 if op == "swap" else 0)
+            return word(*BARE[op])
         if op == "addx":
             nargs(1)
             return word(2, 6, self.byte(args[0], n))
-        if op == "incx":
-            nargs(0)
-            return word(2, 6, 1)
-        if op == "decx":
-            nargs(0)
-            return word(2, 6, 0xFF)
-        if op == "nop":
-            nargs(0)
-            return word(2, 7, 0)
-        if op == "ret":
-            nargs(0)
-            return word(3, 6, 0)
         if op in JMP:
             nargs(1)
             t = self.value(args[0], n)
