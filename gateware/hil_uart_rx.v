@@ -13,7 +13,7 @@ module hil_uart_rx #(
     input  wire        clk,
     input  wire        rst,
     input  wire        rxd,
-    output reg  [7:0]  data,
+    output wire [7:0]  data,        // valid with `valid`, held until the next frame's bits
     output reg         valid,
     output reg  [15:0] frame_errors
 );
@@ -27,6 +27,7 @@ module hil_uart_rx #(
     reg [CW-1:0] cnt;
     reg [3:0] nbit;
     reg [7:0] shift;
+    assign data = shift;
 
     always @(posedge clk) begin
         sync <= {sync[1:0], rxd};
@@ -56,7 +57,6 @@ module hil_uart_rx #(
                 nbit <= nbit + 4'd1;
                 cnt <= FULL;
             end else if (line) begin
-                data <= shift;
                 valid <= 1'b1;
                 st <= S_IDLE;
             end else begin

@@ -25,8 +25,7 @@
 .equ I_RP_HI 5
 .equ I_WP_LO 6
 .equ I_WP_HI 7
-.equ I_SINCE_LO 8
-.equ I_SINCE_HI 9
+.equ I_LEFT 8
 .equ I_PDATA 10
 .equ I_PINFO 11
 .equ I_WIDX 12
@@ -42,8 +41,7 @@
 .equ O_WEXP_HI 7
 .equ O_RXEND_LO 10
 .equ O_RXEND_HI 11
-.equ O_LEFT_LO 12
-.equ O_LEFT_HI 13
+.equ O_LEFT 12
 .equ O_PSEL 14
 .equ O_PBYTE 15
 .equ O_PDATA 16
@@ -55,7 +53,6 @@
 .equ C_WSET 4
 .equ C_WON 8
 .equ C_WACK 16
-.equ C_CLRSINCE 32
 .equ C_FEACK 64
 .equ C_RESET 128
 ; I_STAT's bits
@@ -64,7 +61,6 @@
 .equ S_TXBUSY 0x20          ; a frame is going out
 .equ S_WHIT 0x10
 .equ S_LEFT0 0x08
-.equ S_SINCEMAX 0x04
 .equ S_ISIN 0x02
 .equ S_RP64 0x01            ; the next byte read is at a multiple of 64
 ; I_FEINFO's bits
@@ -184,6 +180,14 @@
 .var stat
 .var rk
 .var e0 2               ; scratch, the engine's
+.var dlt                ; the fast path's delta
+; The cycles since the last report are sincE - LEFT: sincE is what they
+; will be when the DUT has run the cycles in LEFT (8 bits), and it is
+; never more than 0xFFFF. rem is what the command has still to run past
+; those.
+.var sincE 2
+.var rem 2
+.var chunk
 .var wport
 .var bj
 .var vars_end
@@ -411,6 +415,10 @@ rx_sync:
     st armed
     st arm_a
     st arm_a+1
+    st sincE
+    st sincE+1
+    st rem
+    st rem+1
     mov16 plimit, h_lim
     mov16 nonce, h_seq
     ldi hi(RXSIZE)
@@ -664,10 +672,20 @@ emit_room:
     ld rk
     cmpi R_HELLO
     jz emit_hello
-    in I_SINCE_LO
+    ; (the DUT is stopped here) the delta, and from now 0
+    in I_LEFT
+    st chunk
+    ld sincE
+    sub chunk
     st e0
-    in I_SINCE_HI
+    ld sincE+1
+    sbci 0
     st e0+1
+    ld chunk
+    st sincE
+    ldi 0
+    st sincE+1
+    ld e0+1
     ori 0
     jnz emit_long
     ld e0
@@ -675,7 +693,7 @@ emit_room:
     jnc emit_long
     or rk
     out O_TXB
-    jmp emit_clear
+    ret
 emit_long:
     ld rk
     ori 0x0f
@@ -684,9 +702,6 @@ emit_long:
     out O_TXB
     ld e0+1
     out O_TXB
-emit_clear:
-    ldi C_CLRSINCE
-    out O_CTL
     ret
 emit_hello:
     out O_TXB
@@ -726,9 +741,7 @@ eng_op:
     andi 0x0f
     cmpi 0x0f
     jz op_general
-    out O_LEFT_LO
-    ldi 0
-    out O_LEFT_HI
+    st dlt
     ld halted
     or armed
     jnz op_poke_gen
@@ -745,10 +758,22 @@ eng_op:
     andi 0x7f
     st vbytes
     st cnt
-    ldi M_RUN
-    out O_MODE
     ldi K_POKE
     st kind
+    ; sincE + the delta, unless past 0xFFFF (then a TICK_R is due first)
+    ld sincE
+    add dlt
+    st chunk
+    ld sincE+1
+    adci 0
+    jc op_poke_far
+    st sincE+1
+    ld chunk
+    st sincE
+    ld dlt
+    out O_LEFT
+    ldi M_RUN
+    out O_MODE
     in I_STAT
     andi S_LEFT0
     jz adv_wait
@@ -757,8 +782,16 @@ eng_op:
     out O_MODE
     out O_PBYTE
     jmp ex_poke_b
+op_poke_far:
+    ld dlt
+    st rem
+    zero rem+1
+    jmp adv_start
 op_poke_port:
     ; a bad port or an output: the general checks say which
+    ld dlt
+    st rem
+    zero rem+1
     ldi K_POKE
     st kind
     zero aux
@@ -766,6 +799,9 @@ op_poke_port:
     zero vbytes
     jmp op_check
 op_poke_gen:
+    ld dlt
+    st rem
+    zero rem+1
     ldi K_POKE
     st kind
     zero aux
@@ -788,15 +824,14 @@ op_general:
     andi 0x0f
     cmpi 0x0f
     jz op_delta2
-    out O_LEFT_LO
-    ldi 0
-    out O_LEFT_HI
+    st rem
+    zero rem+1
     jmp op_fields
 op_delta2:
     call getb
-    out O_LEFT_LO
+    st rem
     call getb
-    out O_LEFT_HI
+    st rem+1
 op_fields:
     ld kind
     cmpi K_BREAK
@@ -897,14 +932,14 @@ op_act:
     andi 0x0f
     cmpi 3
     jnc fail_cond
-    jmp adv
+    jmp adv_start
 op_poke:
     cmpi K_POKE
-    jnz adv
+    jnz adv_start
     in I_STAT
     andi S_ISIN
     jz fail_input
-    jmp adv
+    jmp adv_start
 fail_unit:
     ldi E_BAD_UNIT
     jmp fail
@@ -981,9 +1016,12 @@ do_status:
     out O_TXB
     jmp eng_op
 
-; Advance the command's delta. The DUT runs a cycle a clock by itself
-; while no watch changed and no break is armed; otherwise each cycle's
-; evaluation point is here, and so are a due TICK_R and the delta's end.
+; Advance the command's delta (rem). The DUT runs a cycle a clock by
+; itself while no watch changed and no break is armed; otherwise each
+; cycle's evaluation point is here, and so are a due TICK_R and the
+; delta's end.
+adv_start:
+    call load_left
 adv:
     ld armed
     ori 0
@@ -996,10 +1034,7 @@ adv_wait:
     in I_STAT
     st stat
     andi S_LEFT0
-    jnz adv_done
-    ld stat
-    andi S_SINCEMAX
-    jnz adv_tick
+    jnz adv_left0
     ld stat
     andi S_WHIT
     jnz adv_eval
@@ -1007,6 +1042,17 @@ adv_wait:
     ori 0
     jnz adv_eval
     call service
+    jmp adv_wait
+adv_left0:
+    ld rem
+    or rem+1
+    jz adv_done
+    ; more to run; at 0xFFFF cycles since the last report, a TICK_R first
+    ld sincE
+    and sincE+1
+    cmpi 0xff
+    jz adv_tick
+    call load_left
     jmp adv_wait
 adv_tick:
     ldi 0
@@ -1027,6 +1073,41 @@ adv_done:
     jnz exec
     one complete
     jmp eval
+
+; LEFT = the next piece of rem (LEFT is 0): at most 255, and no further
+; than 0xFFFF cycles since the last report.
+load_left:
+    ld rem+1
+    ori 0
+    ldi 0xff
+    jnz ll_cap
+    ld rem
+ll_cap:
+    st chunk
+    ld sincE+1
+    cmpi 0xff
+    jnz ll_go
+    ldi 0xff
+    sub sincE
+    cmp chunk
+    jnc ll_go
+    st chunk
+ll_go:
+    ld rem
+    sub chunk
+    st rem
+    ld rem+1
+    sbci 0
+    st rem+1
+    ld sincE
+    add chunk
+    st sincE
+    ld sincE+1
+    adci 0
+    st sincE+1
+    ld chunk
+    out O_LEFT
+    ret
 
 exec:
     ; the evaluation points on the way may have used the port bus
@@ -1198,7 +1279,19 @@ ev_c1:
     ori 0
     jnz ev_next
 ev_fire:
+    ; the rest of the delta is dropped: sincE - LEFT stays the count
+    in I_LEFT
+    st chunk
+    ld sincE
+    sub chunk
+    st sincE
+    ld sincE+1
+    sbci 0
+    st sincE+1
     ldi 0
+    out O_LEFT
+    st rem
+    st rem+1
     st arm_a,x
     ld arm_a
     or arm_a+1

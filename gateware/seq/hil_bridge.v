@@ -7,7 +7,7 @@
 // and only what must keep pace with the bytes or the DUT is logic here:
 //
 // - receive: the framer (CRC, unstuffing); each frame's 7 header bytes go
-//   into the sequencer's data memory, and at its end 3 bytes on it
+//   into the sequencer's data memory, and at its end 2 bytes on it
 //   (whether it was good and went in, its payload's length): two banks,
 //   so the program may take a frame's end as late as the next one's. The
 //   payload goes into the receive ring at wexp, the offset expected next,
@@ -30,8 +30,9 @@
 //   for it), then starts the streamer, which sends cnt + 1 payload bytes
 //   from the transmit ring at sp.
 // - the DUT's clock: with `run` set, the DUT advances a cycle a clock while
-//   there are cycles left, no watched port changed, no break is armed
-//   (`evalmode`) and `since` has room; otherwise the program does what the
+//   there are cycles left (`left`, at most 255: the program counts the
+//   rest, and the cycles since the last report), no watched port changed
+//   and no break is armed (`evalmode`); otherwise the program does what the
 //   cycle needs and advances it itself (`step`).
 module hil_bridge #(
     parameter NPORTS = 1,
@@ -80,16 +81,16 @@ module hil_bridge #(
     // I/O ports: bridge.s has the same numbers.
     localparam I_RXB = 6'd0, I_STAT = 6'd1, I_FEINFO = 6'd2,
                I_RP_LO = 6'd4, I_RP_HI = 6'd5, I_WP_LO = 6'd6, I_WP_HI = 6'd7,
-               I_SINCE_LO = 6'd8, I_SINCE_HI = 6'd9, I_PDATA = 6'd10,
+               I_LEFT = 6'd8, I_PDATA = 6'd10,
                I_PINFO = 6'd11, I_WIDX = 6'd12, I_PHY_LO = 6'd13, I_PHY_HI = 6'd14;
     localparam O_TXB = 6'd0, O_TXH = 6'd1, O_TXHL = 6'd2, O_TXSP_LO = 6'd3,
                O_TXSP_HI = 6'd4, O_TXCNT = 6'd5, O_WEXP_LO = 6'd6,
-               O_WEXP_HI = 6'd7, O_RXEND_LO = 6'd10, O_RXEND_HI = 6'd11, O_LEFT_LO = 6'd12,
-               O_LEFT_HI = 6'd13, O_PSEL = 6'd14, O_PBYTE = 6'd15,
+               O_WEXP_HI = 6'd7, O_RXEND_LO = 6'd10, O_RXEND_HI = 6'd11, O_LEFT = 6'd12,
+               O_PSEL = 6'd14, O_PBYTE = 6'd15,
                O_PDATA = 6'd16, O_CTL = 6'd17, O_MODE = 6'd18;
     // O_CTL's bits, each a one-clock action.
     localparam C_STEP = 0, C_SNAP = 1, C_WSET = 2, C_WON = 3, C_WACK = 4,
-               C_CLRSINCE = 5, C_FEACK = 6, C_RESET = 7;
+               C_FEACK = 6, C_RESET = 7;
     // Where received headers go in the data memory: two banks of 16 bytes,
     // the header at 0..6, what its end showed at 7..9.
     localparam [8:0] HDR = 9'h1c0;
@@ -113,14 +114,15 @@ module hil_bridge #(
     /* verilator lint_off UNUSEDSIGNAL */
     wire [15:0] f_len;
     /* verilator lint_on UNUSEDSIGNAL */
-    hil_frame_rx #(.MAXLEN(MAXPAY + 16'd11)) u_frx (
+    hil_frame_rx #(.MAXLEN(MAXPAY + 16'd11), .REGOUT(0)) u_frx (
         .clk(clk), .rst(rst), .in_data(rx_data), .in_valid(rx_valid),
         .b_valid(b_valid), .b_data(b_data), .b_index(b_index),
         .f_end(f_end), .f_ok(f_ok), .f_len(f_len));
 
     wire          is_hdr = b_index < 16'd7;
     reg           wblock, fe_over, f_take, fl_data, fl_sync, sync_hold;
-    reg  [1:0]    fe_w, fe_r, info;
+    reg  [1:0]    fe_w, fe_r;
+    reg           info, ok_l, len8_l;
     reg  [8:0]    wcnt;
     reg  [RW-1:0] wexp, fseq, space, rx_end;
     // Read and write offsets in the ring's bits plus one: the program
@@ -134,13 +136,15 @@ module hil_bridge #(
     wire [1:0]    pending = fe_w - fe_r;
     wire          take_data = f_ok && fl_data && !fl_sync && fit && fseq == wexp;
     reg           took;
-    wire [7:0]    info_byte = info == 2'd2 ? {f_ok, took, 5'd0, paylen[8]} : paylen[7:0];
     // Whether this frame is taken: decided at its first byte.
     wire          take = b_index == 16'd0 ? pending != 2'd2 : f_take;
-    wire          hw_we = (b_valid && is_hdr && take) || info != 2'd0;
-    wire [3:0]    hw_idx = info != 2'd0 ? 4'd9 - {2'd0, info} : b_index[3:0];
+    // A frame's end writes its payload's length then (the framer shows it
+    // only in that clock), and the other byte in the next.
+    wire          end_w = f_end && f_take;
+    wire          hw_we = (b_valid && is_hdr && take) || end_w || info;
+    wire [3:0]    hw_idx = info ? 4'd7 : end_w ? 4'd8 : b_index[3:0];
     wire [8:0]    hw_waddr = HDR + {4'd0, fe_w[0], hw_idx};
-    wire [7:0]    hw_wdata = info != 2'd0 ? info_byte : b_data;
+    wire [7:0]    hw_wdata = info ? {ok_l, took, 5'd0, len8_l} : end_w ? paylen[7:0] : b_data;
     wire          ring_we = b_valid && !is_hdr && !wblock && {2'd0, wcnt} < space;
     wire          wr_wexp_lo = io_wr && io_addr == O_WEXP_LO;
     wire          wr_wexp_hi = io_wr && io_addr == O_WEXP_HI;
@@ -168,7 +172,7 @@ module hil_bridge #(
         if (rst) begin
             fe_w <= 2'd0;
             fe_r <= 2'd0;
-            info <= 2'd0;
+            info <= 1'b0;
             fe_over <= 1'b0;
             f_take <= 1'b0;
             sync_hold <= 1'b0;
@@ -185,13 +189,14 @@ module hil_bridge #(
             if (wr_wexp_hi) wexp[RW-1:8] <= io_wdata[RW-9:0];
             // The end's 2 bytes go in a clock each; then the bank is the
             // program's.
-            if (info != 2'd0) begin
-                info <= info - 2'd1;
-                if (info == 2'd1)
-                    fe_w <= fe_w + 2'd1;
+            if (info) begin
+                info <= 1'b0;
+                fe_w <= fe_w + 2'd1;
             end
-            if (f_end && f_take) begin
-                info <= 2'd2;
+            if (end_w) begin
+                info <= 1'b1;
+                ok_l <= f_ok;
+                len8_l <= paylen[8];
                 took <= take_data;
                 if (f_ok && fl_sync) begin
                     wexp <= {RW{1'b0}};
@@ -291,29 +296,22 @@ module hil_bridge #(
         .busy(ftx_busy));
 
     // The DUT's clock.
-    reg  [15:0] left, since;
+    reg  [7:0]  left;
     reg         run, evalmode;
-    wire        left_zero = left == 16'd0;
-    wire        since_max = since == 16'hFFFF;
-    wire        free = run && !left_zero && !w_hit && !evalmode && !since_max;
+    wire        left_zero = left == 8'd0;
+    wire        free = run && !left_zero && !w_hit && !evalmode;
     wire        step = wr_ctl && io_wdata[C_STEP];
     assign advance = free || step;
     assign snap = advance || (wr_ctl && io_wdata[C_SNAP]);
     always @(posedge clk) begin
         if (sreset) begin
-            since <= 16'd0;
-            left <= 16'd0;
+            left <= 8'd0;
             run <= 1'b0;
             evalmode <= 1'b0;
         end else begin
-            if (advance) begin
-                since <= since + 16'd1;
-                left <= left - 16'd1;
-            end
-            if (wr_ctl && io_wdata[C_CLRSINCE])
-                since <= 16'd0;
-            if (io_wr && io_addr == O_LEFT_LO) left[7:0] <= io_wdata;
-            if (io_wr && io_addr == O_LEFT_HI) left[15:8] <= io_wdata;
+            if (advance)
+                left <= left - 8'd1;
+            if (io_wr && io_addr == O_LEFT) left <= io_wdata;
             if (io_wr && io_addr == O_MODE) begin
                 run <= io_wdata[0];
                 evalmode <= io_wdata[1];
@@ -331,7 +329,7 @@ module hil_bridge #(
             idle_said <= 1'b0;
         else if (io_wr && io_addr == O_MODE)
             idle_said <= io_wdata[2];
-    assign idle = idle_said && pending == 2'd0 && !fe_over && info == 2'd0 && !tx_busy &&
+    assign idle = idle_said && pending == 2'd0 && !fe_over && !info && !tx_busy &&
                   !rx_avail && !b_valid && !f_end;
 
     // The port bus.
@@ -354,14 +352,13 @@ module hil_bridge #(
         case (io_addr)
             I_RXB: io_rdata = rx_q;
             I_STAT: io_rdata = {rx_avail, pending != 2'd0 || fe_over, tx_busy, w_hit,
-                                left_zero, since_max, p_is_in, rp[5:0] == 6'd0};
+                                left_zero, 1'b0, p_is_in, rp[5:0] == 6'd0};
             I_FEINFO: io_rdata = {fe_over, 7'd0};
             I_RP_LO: io_rdata = rp[7:0];
             I_RP_HI: io_rdata = {{(16 - RW){1'b0}}, rp[RW-1:8]};
             I_WP_LO: io_rdata = wp[7:0];
             I_WP_HI: io_rdata = {{(16 - RW){1'b0}}, wp[RW-1:8]};
-            I_SINCE_LO: io_rdata = since[7:0];
-            I_SINCE_HI: io_rdata = since[15:8];
+            I_LEFT: io_rdata = left;
             I_PDATA: io_rdata = p_rdata;
             I_PINFO: io_rdata = {p_valid, p_nbytes};
             I_WIDX: io_rdata = w_idx;

@@ -20,8 +20,10 @@ hil_seq executes an instruction while it reads the next one's operand, so
 where an instruction reads what the one before it writes (X for an indexed
 operand, data memory after an ST that may have written it) a NOP goes in
 between, before any label there (a jump does not need it). An index is
-taken to stay within 256 bytes past its base. The ROM is as many 256-word
-blocks as the program needs.
+taken to stay within 256 bytes past its base. The ROM is the power of
+two of words (256 at least) the program needs: yosys builds one of 1024
+words from four block RAMs of 1024 x 4 bits, but one of 1280 from five
+256 x 16 ones and 40-odd logic cells to choose among them.
 
 Errors name the file and line, and nothing is written.
 """
@@ -286,7 +288,9 @@ def main(argv):
     except OSError as e:
         sys.stderr.write(f"seqasm: {e}\n")
         return 1
-    size = max(256, (len(words) + 255) // 256 * 256)
+    size = 256
+    while size < len(words):
+        size *= 2
     # A ROM of a power of two below the address space takes the low bits
     # (the program never runs past its end).
     abits = (size - 1).bit_length()

@@ -6,6 +6,7 @@
 // logs the wire bytes it makes. Icarus; the checking is done in Python.
 `timescale 1ns/1ns
 module tb_frames;
+    parameter REGOUT = 1;
     reg clk = 1'b0;
     reg rst = 1'b1;
     always #5 clk = !clk;
@@ -15,7 +16,7 @@ module tb_frames;
     wire b_valid, f_end, f_ok;
     wire [7:0] b_data;
     wire [15:0] b_index, f_len;
-    hil_frame_rx #(.MAXLEN(16'd1035)) u_rx (
+    hil_frame_rx #(.MAXLEN(16'd1035), .REGOUT(REGOUT)) u_rx (
         .clk(clk), .rst(rst), .in_data(rx_data), .in_valid(rx_valid),
         .b_valid(b_valid), .b_data(b_data), .b_index(b_index),
         .f_end(f_end), .f_ok(f_ok), .f_len(f_len));

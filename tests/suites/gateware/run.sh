@@ -69,14 +69,17 @@ for pkt in 512 64; do
 	tally $w/fx2_$pkt.log
 done
 
-# The framers alone against frames.vec.
-n=$(python3 $py/frames.py input $w) &&
-	iverilog -g2005 -o $w/tb_frames gateware/tb/tb_frames.v gateware/hil_frame_rx.v \
-		gateware/hil_frame_tx.v gateware/hil_crc32.v &&
-	vvp -n $w/tb_frames +dir=$w +nrx=${n% *} +ntx=${n#* } >$w/frames_vvp.log
-python3 $py/frames.py check $w >$w/frames.log
-sed '$d' $w/frames.log
-tally $w/frames.log
+# The framers alone against frames.vec, the receiver with its outputs
+# registered (the byte-a-clock bridge) and not (the compact one).
+n=$(python3 $py/frames.py input $w)
+for regout in 1 0; do
+	iverilog -g2005 -Ptb_frames.REGOUT=$regout -o $w/tb_frames gateware/tb/tb_frames.v \
+		gateware/hil_frame_rx.v gateware/hil_frame_tx.v gateware/hil_crc32.v &&
+		vvp -n $w/tb_frames +dir=$w +nrx=${n% *} +ntx=${n#* } >$w/frames_vvp.log
+	python3 $py/frames.py check $w >$w/frames.log
+	sed "\$d; s/\$/ (REGOUT=$regout)/" $w/frames.log
+	tally $w/frames.log
+done
 
 out=$("$HIL" ports --dut tests/fixtures/vectors/vcounter --where)
 if [ -z "$out" ] || [ ! -f "$out/hil_top.v" ]; then
