@@ -758,22 +758,19 @@ eng_op:
     andi 0x7f
     st vbytes
     st cnt
-    ldi K_POKE
-    st kind
     ; sincE + the delta, unless past 0xFFFF (then a TICK_R is due first)
     ld sincE
     add dlt
-    st chunk
-    ld sincE+1
-    adci 0
-    jc op_poke_far
-    st sincE+1
-    ld chunk
     st sincE
+    jc op_poke_c
+op_poke_go:
     ld dlt
     out O_LEFT
     ldi M_RUN
     out O_MODE
+    ; (two instructions: a delta of 1 is run by the time STAT is read)
+    ldi K_POKE
+    st kind
     in I_STAT
     andi S_LEFT0
     jz adv_wait
@@ -782,7 +779,19 @@ eng_op:
     out O_MODE
     out O_PBYTE
     jmp ex_poke_b
+op_poke_c:
+    ld sincE+1
+    addi 1
+    jc op_poke_back
+    st sincE+1
+    jmp op_poke_go
+op_poke_back:
+    ld sincE
+    sub dlt
+    st sincE
 op_poke_far:
+    ldi K_POKE
+    st kind
     ld dlt
     st rem
     zero rem+1
@@ -956,7 +965,10 @@ fail:
     zero discarded+1
     error
 skip:
-    ; the command's value bytes, unread
+    ; the command's value bytes, unread (and its cycles, not run)
+    ldi 0
+    st rem
+    st rem+1
     ld vbytes
     ori 0
     jz eng_op
