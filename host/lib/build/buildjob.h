@@ -16,7 +16,7 @@
 
 /* Part of every key: bump when what a step produces changes in a way its
  * inputs do not show (the steps' code, the generator in wrap.c). */
-#define BUILD_VERSION "hil-build 3"
+#define BUILD_VERSION "hil-build 4"
 #define MAX_ARGS      1200
 
 extern const char *const VFLAGS[];

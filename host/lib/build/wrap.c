@@ -112,22 +112,36 @@ static void write_port(FILE *f, const struct hil_port *q, size_t i)
 	unsigned w = q->width, bw = 8 * q->nbytes;
 	fprintf(f, "\n    // port %zu: %s, %s, %u bit%s\n", i, q->name,
 		q->is_input ? "input" : "output", w, w == 1 ? "" : "s");
+	/* An input holds only its own bits (the host sends none above them),
+	 * and a port of one byte needs no byte select: on a UART board every
+	 * flip-flop and mux here is one the DUT does not get. */
 	if (q->is_input) {
-		fprintf(f, "    reg  [%u:0] pad_%zu;\n", bw - 1, i);
-		fprintf(f, "    wire [%u:0] cur_%zu = pad_%zu[%u:0];\n", w - 1, i, i, w - 1);
+		fprintf(f, "    reg  [%u:0] cur_%zu;\n", w - 1, i);
 		fprintf(f,
 			"    always @(posedge clk)\n"
-			"        if (rst) pad_%zu <= %u'd0;\n"
-			"        else if (p_we && p_sel == 8'd%zu) pad_%zu[8*p_byte +: 8] <= p_wdata;\n",
-			i, bw, i, i);
+			"        if (rst) cur_%zu <= %u'd0;\n"
+			"        else if (p_we && p_sel == 8'd%zu)",
+			i, w, i);
+		if (q->nbytes == 1) {
+			fprintf(f, " cur_%zu <= p_wdata[%u:0];\n", i, w - 1);
+		} else {
+			fprintf(f, "\n            case (p_byte)\n");
+			for (unsigned k = 0; k < q->nbytes; k++) {
+				unsigned hi = 8 * k + 7 < w ? 8 * k + 7 : w - 1;
+				fprintf(f,
+					"                6'd%u: cur_%zu[%u:%u] <= p_wdata[%u:0];\n",
+					k, i, hi, 8 * k, hi - 8 * k);
+			}
+			fprintf(f, "                default: ;\n            endcase\n");
+		}
 	} else {
 		fprintf(f, "    wire [%u:0] cur_%zu;\n", w - 1, i);
-		if (bw == w)
-			fprintf(f, "    wire [%u:0] pad_%zu = cur_%zu;\n", bw - 1, i, i);
-		else
-			fprintf(f, "    wire [%u:0] pad_%zu = {%u'd0, cur_%zu};\n", bw - 1, i,
-				bw - w, i);
 	}
+	if (bw == w)
+		fprintf(f, "    wire [%u:0] pad_%zu = cur_%zu;\n", bw - 1, i, i);
+	else
+		fprintf(f, "    wire [%u:0] pad_%zu = {%u'd0, cur_%zu};\n", bw - 1, i, bw - w,
+			i);
 	fprintf(f,
 		"    reg  [%u:0] prev_%zu;\n"
 		"    reg  wen_%zu, done_%zu;\n"
@@ -217,9 +231,10 @@ static int write_top(const struct hil_ports *p, FILE *f, int shell)
 		"        case (p_sel)\n");
 	for (size_t i = 0; i < p->n; i++)
 		fprintf(f,
-			"            8'd%zu: begin p_rdata = pad_%zu[8*p_byte +: 8]; "
+			"            8'd%zu: begin p_rdata = pad_%zu%s; "
 			"p_nbytes = 7'd%u; p_is_in = 1'b%d; end\n",
-			i, i, p->port[i].nbytes, p->port[i].is_input);
+			i, i, p->port[i].nbytes == 1 ? "" : "[8*p_byte +: 8]",
+			p->port[i].nbytes, p->port[i].is_input);
 	fprintf(f,
 		"            default: p_valid = 1'b0;\n"
 		"        endcase\n"

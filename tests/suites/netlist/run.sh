@@ -1,12 +1,13 @@
 #!/bin/sh
 # Gate-level identity: for every example, the netlist Yosys makes for the
-# iCEBreaker's and the HX8K's chip (synth_ice40), simulated with Yosys's
-# iCE40 cell models and driven by the same host code and script, must print
-# the trace the RTL model prints (which tests/suites/oracle holds equal to the
-# Icarus oracle of the bare DUT). Two builds run at a time. Every example
-# on the iCEBreaker; on the HX8K, make test's time allows alu (carry
-# chains) and mem (block RAM), where the two devices' cells differ most;
-# HIL_BOARDS=all runs every example there too.
+# iCEBreaker's, the HX8K's and the iCEstick's chip (synth_ice40), simulated
+# with Yosys's iCE40 cell models and driven by the same host code and
+# script, must print the trace the RTL model prints (which
+# tests/suites/oracle holds equal to the Icarus oracle of the bare DUT). Two
+# builds run at a time. Every example on the iCEBreaker; on the HX8K, make
+# test's time allows alu (carry chains) and mem (block RAM), where the two
+# devices' cells differ most; HIL_BOARDS=all runs every example there too.
+# On the iCEstick, the one example its HX1K holds: the counter.
 cd "$(dirname "$0")/../../.." || exit 2
 . tests/lib.sh
 HIL=${HIL:-build/asan/bin/hil}
@@ -21,22 +22,25 @@ one() {
 	echo $? >$w/$n.$board.rc
 }
 
-hx8k_too() {
-	[ "${HIL_BOARDS:-}" = all ] && return 0
-	case $(basename "$1") in alu | mem) return 0 ;; esac
-	return 1
+# on BOARD DIR: whether this run checks example DIR on BOARD.
+on() {
+	case $1/$(basename "$2") in
+	icebreaker/* | icestick/counter | hx8k/alu | hx8k/mem) return 0 ;;
+	hx8k/*) [ "${HIL_BOARDS:-}" = all ] ;;
+	*) return 1 ;;
+	esac
 }
-for board in icebreaker hx8k; do
+for board in icebreaker hx8k icestick; do
 	for d in examples/*/; do
-		[ $board = icebreaker ] || hx8k_too "$d" || continue
+		on $board "$d" || continue
 		two one "$d" $board
 	done
 done
 two_wait
 
-for board in icebreaker hx8k; do
+for board in icebreaker hx8k icestick; do
 	for d in examples/*/; do
-		[ $board = icebreaker ] || hx8k_too "$d" || continue
+		on $board "$d" || continue
 		n=$(basename "$d")
 		if [ "$(cat $w/$n.$board.rc)" != "$(cat $w/$n.rtl.rc)" ]; then
 			bad "$n on $board: exit $(cat $w/$n.$board.rc), RTL $(cat $w/$n.rtl.rc)"

@@ -2,7 +2,8 @@
 # The board top end to end: for every example, hil_board (power-on reset,
 # UART PHY at the iCEBreaker's clocks per bit, bridge, DUT) in Verilator,
 # and for two at the HX8K's (12 Mbaud, the fewest clocks per bit of any
-# board), driven bit by bit by the serial model of
+# board) and the counter at the iCEstick's, driven bit by bit by the serial
+# model of
 # host/sim/hil_uart_main.cpp, must print the trace and exit status of the
 # RTL model (which tests/suites/oracle holds equal to the Icarus oracle),
 # with no framing error seen by the model's receiver or the board's. The
@@ -91,6 +92,8 @@ timeout 60 env HIL_UART_BADSTOP=3 "$HIL" run --target uart:$board:examples/crc \
 	examples/crc/test.hil >$w/hopeless.out 2>$w/hopeless.err
 hopeless_rc=$?
 wait
+# The iCEstick, whose HX1K holds the compact bridge beside the counter.
+one counter-icestick examples/counter B=icestick
 
 for d in examples/*/; do
 	check "$(basename "$d")"
@@ -100,6 +103,7 @@ check alu-lossy lossy
 check crc-badstop badstop
 check crc-hx8k
 check mem-hx8k-fast
+check counter-icestick
 if [ $hopeless_rc -eq 2 ] && grep -q "link: the bridge answers but .*the line loses too much" $w/hopeless.err; then
 	ok "a hopeless line ends the run: $(grep -o 'link: .*' $w/hopeless.err)"
 else
