@@ -92,7 +92,7 @@ module hil_bridge #(
     localparam C_STEP = 0, C_SNAP = 1, C_WSET = 2, C_WON = 3, C_WACK = 4,
                C_FEACK = 6, C_RESET = 7;
     // Where received headers go in the data memory: two banks of 16 bytes,
-    // the header at 0..6, what its end showed at 7..9.
+    // the header at 0..6, what its end showed at 7..8.
     localparam [8:0] HDR = 9'h1c0;
 
     assign ff_ok = 1'b0;

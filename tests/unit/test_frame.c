@@ -280,12 +280,12 @@ static void test_bridge_vectors(void)
 				break;
 			cycle += r.delta;
 			if (r.op == HIL_RE_STATUS)
-				CHECK(cycle == 131413 && r.frames_ok == 27 &&
+				CHECK(cycle == 131414 && r.frames_ok == 27 &&
 				      r.crc_errors == 0 && r.phy_errors == 0 && !r.halted);
 			if (r.op == HIL_RE_SAMPLE)
 				CHECK((cycle == 5 && r.value[0] == 4) ||
-				      (cycle == 65876 && r.value[0] == 0x53) ||
-				      (cycle == 131413 && r.value[0] == 0x54));
+				      (cycle == 65876 && r.value[0] == 0x52) ||
+				      (cycle == 131414 && r.value[0] == 0x53));
 			off += (size_t)n;
 			reports++;
 		}

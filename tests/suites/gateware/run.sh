@@ -73,12 +73,16 @@ done
 # registered (the byte-a-clock bridge) and not (the compact one).
 n=$(python3 $py/frames.py input $w)
 for regout in 1 0; do
-	iverilog -g2005 -Ptb_frames.REGOUT=$regout -o $w/tb_frames gateware/tb/tb_frames.v \
+	rm -f $w/rx.out $w/tx.out
+	if iverilog -g2005 -Ptb_frames.REGOUT=$regout -o $w/tb_frames gateware/tb/tb_frames.v \
 		gateware/hil_frame_rx.v gateware/hil_frame_tx.v gateware/hil_crc32.v &&
-		vvp -n $w/tb_frames +dir=$w +nrx=${n% *} +ntx=${n#* } >$w/frames_vvp.log
-	python3 $py/frames.py check $w >$w/frames.log
-	sed "\$d; s/\$/ (REGOUT=$regout)/" $w/frames.log
-	tally $w/frames.log
+		vvp -n $w/tb_frames +dir=$w +nrx=${n% *} +ntx=${n#* } >$w/frames_vvp.log; then
+		python3 $py/frames.py check $w >$w/frames.log
+		sed "\$d; s/\$/ (REGOUT=$regout)/" $w/frames.log
+		tally $w/frames.log
+	else
+		bad "the framers' testbench (REGOUT=$regout) did not run" $w/frames_vvp.log
+	fi
 done
 
 out=$("$HIL" ports --dut tests/fixtures/vectors/vcounter --where)
