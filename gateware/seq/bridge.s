@@ -797,25 +797,23 @@ op_poke_far:
     zero rem+1
     jmp adv_start
 op_poke_port:
-    ; a bad port or an output: the general checks say which
-    ld dlt
-    st rem
-    zero rem+1
-    ldi K_POKE
-    st kind
-    zero aux
+    ; a bad port or an output: the general checks say which (its port read)
     one hasp
-    zero vbytes
-    jmp op_check
+    jmp op_poke_set
 op_poke_gen:
+    ; halted or a break armed: the general path from the port on
+    zero hasp
+op_poke_set:
     ld dlt
     st rem
     zero rem+1
     ldi K_POKE
     st kind
     zero aux
-    zero hasp
     zero vbytes
+    ld hasp
+    ori 0
+    jnz op_check
     jmp op_port
 op_general:
     zero aux

@@ -280,7 +280,7 @@ static void test_bridge_vectors(void)
 				break;
 			cycle += r.delta;
 			if (r.op == HIL_RE_STATUS)
-				CHECK(cycle == 131414 && r.frames_ok == 27 &&
+				CHECK(cycle == 131414 && r.frames_ok == 28 &&
 				      r.crc_errors == 0 && r.phy_errors == 0 && !r.halted);
 			if (r.op == HIL_RE_SAMPLE)
 				CHECK((cycle == 5 && r.value[0] == 4) ||
