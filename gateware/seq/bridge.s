@@ -65,17 +65,20 @@
 .equ S_RP64 0x01            ; the next byte read is at a multiple of 64
 ; I_FEINFO's bits
 .equ F_OVER 0x80
-; a frame's end, in its bank at HDR + 7 (HDR + 8: its payload's length)
+; a frame's end, in its bank at HDR + 7 (HDR + 8: the low byte of the
+; ring's write offset after it, F_WHI its 3 bits above)
 .equ F_OK 0x80
 .equ F_TOOK 0x40          ; a DATA frame at the seq expected, in whole
-.equ F_LEN8 0x01
+.equ F_WHI 0x07
 ; O_MODE's bits
 .equ M_RUN 1
 .equ M_EVAL 2
 .equ M_IDLE 4           ; waiting for a byte, nothing due
 
-; The link (hil_bridge.v's sizes)
+; The link (hil_bridge.v's sizes). The ring takes a frame's CRC in after
+; its payload, so the limit advertised leaves it room: RXSIZE - 4.
 .equ RXSIZE 0x400
+.equ RXROOM RXSIZE - 4
 .equ TXSIZE 0x400
 .equ OFF_HI 0x07        ; the high byte of an offset's 11 low bits, as RP and WP are
 .equ FL_DATA 1
@@ -258,7 +261,9 @@ clear:
     txa
     cmpi vars_end
     jnz clear
-    ldi hi(RXSIZE)
+    ldi lo(RXROOM)
+    st last_limit
+    ldi hi(RXROOM)
     st last_limit+1
     ldi 0
     out O_RXEND_LO
@@ -341,12 +346,20 @@ rx_data:
     jz rx_seq
     cmp16 h_seq, rx_exp
     jnz rx_astray
+    ; the payload's length: how far the write offset moved, in 11 bits
     ld HDR+8,x
-    add rx_exp
-    st rx_exp
+    sub rx_exp
+    st t0
     ld fe_info
-    andi F_LEN8
-    adc rx_exp+1
+    andi F_WHI
+    sbc rx_exp+1
+    andi OFF_HI
+    st t0+1
+    ld rx_exp
+    add t0
+    st rx_exp
+    ld rx_exp+1
+    adc t0+1
     st rx_exp+1
     ld rx_exp
     out O_RXEND_LO
@@ -403,7 +416,6 @@ rx_sync:
     st sent_hi+1
     st last_ack
     st last_ack+1
-    st last_limit
     st sp_cur
     st sp_cur+1
     st rewind_pend
@@ -421,7 +433,9 @@ rx_sync:
     st rem+1
     mov16 plimit, h_lim
     mov16 nonce, h_seq
-    ldi hi(RXSIZE)
+    ldi lo(RXROOM)
+    st last_limit
+    ldi hi(RXROOM)
     st last_limit+1
     one sync_pend
     one tx_dirty
@@ -445,7 +459,7 @@ svc_tx:
     jnz tx_ret
     ; t2: the engine's read offset (hil_bridge.v keeps its low 11 bits:
     ; it is at most a ring behind rx_exp); t1: the limit to advertise, t2
-    ; plus the ring's size.
+    ; plus the ring's room.
     in I_RP_LO
     st t2
     in I_RP_HI
@@ -455,9 +469,10 @@ svc_tx:
     st t3+1
     sub16 t2, rx_exp, t3
     ld t2
+    addi lo(RXROOM)
     st t1
     ld t2+1
-    addi hi(RXSIZE)
+    adci hi(RXROOM)
     st t1+1
     zero want
     ld sync_pend

@@ -8,17 +8,18 @@
 //
 // - receive: the framer (CRC, unstuffing); each frame's 7 header bytes go
 //   into the sequencer's data memory, and at its end 2 bytes on it
-//   (whether it was good and went in, its payload's length): two banks,
-//   so the program may take a frame's end as late as the next one's. The
-//   payload goes into the receive ring at wexp, the offset expected next,
-//   while it stays within the room the ring had as the frame started and
-//   every byte before it went in (wcnt counts them). A good DATA frame at
-//   seq wexp (compared in the ring's bits plus one: nothing in flight is
-//   further off) that went in whole moves wexp past itself at once, so the
-//   next frame lands after it before the program has looked; the program
-//   commits it (rx_end) after checking all 16 bits of seq, and sets wexp
-//   back in the case that cannot happen on a live link, where only the
-//   low bits matched. A good SYNC sets wexp to 0 and holds the engine's
+//   (whether it was good and went in, the write offset after it): two
+//   banks, so the program may take a frame's end as late as the next
+//   one's. The payload and its CRC go into the receive ring at wexp, the
+//   offset expected next, while the ring is not full and every byte before
+//   went in (wcnt counts them): the program advertises 4 bytes less than
+//   the ring, so a frame within the limit fits with its CRC. A good DATA
+//   frame at seq wexp (compared in the ring's bits plus one: nothing in
+//   flight is further off) that went in whole moves wexp past its payload
+//   at once, so the next frame lands after it before the program has
+//   looked; the program commits it (rx_end) after checking all 16 bits of
+//   seq, and sets wexp back in the case that cannot happen on a live link,
+//   where only the low bits matched. A good SYNC sets wexp to 0 and holds the engine's
 //   reads until the program has restarted (C_RESET). A frame that starts
 //   with both banks full is dropped whole, and flagged (fe_over) until the
 //   program reads the flag.
@@ -110,54 +111,51 @@ module hil_bridge #(
     wire        b_valid, f_end, f_ok;
     wire [7:0]  b_data;
     wire [15:0] b_index;
-    // lengths past the longest frame are the framer's to refuse
-    /* verilator lint_off UNUSEDSIGNAL */
-    wire [15:0] f_len;
-    /* verilator lint_on UNUSEDSIGNAL */
+    // (no f_len: the ring's write offset tells the payload's length)
+    /* verilator lint_off PINCONNECTEMPTY */
     hil_frame_rx #(.MAXLEN(MAXPAY + 16'd11), .REGOUT(0)) u_frx (
         .clk(clk), .rst(rst), .in_data(rx_data), .in_valid(rx_valid),
         .b_valid(b_valid), .b_data(b_data), .b_index(b_index),
-        .f_end(f_end), .f_ok(f_ok), .f_len(f_len));
+        .f_end(f_end), .f_ok(f_ok), .f_len());
+    /* verilator lint_on PINCONNECTEMPTY */
 
     wire          is_hdr = b_index < 16'd7;
     reg           wblock, fe_over, f_take, fl_data, fl_sync, sync_hold;
     reg  [1:0]    fe_w, fe_r;
-    reg           info, ok_l, len8_l;
+    reg           info, ok_l;
+    reg  [2:0]    wend_hi;
     reg  [8:0]    wcnt;
-    reg  [RW-1:0] wexp, fseq, space, rx_end;
+    reg  [RW-1:0] wexp, fseq, rx_end;
     // Read and write offsets in the ring's bits plus one: the program
     // completes them to 16 from rx_exp and tx_acked.
     reg  [RW-1:0] rp;
-    wire [8:0]    paylen = f_len[8:0] - 9'd11;
-    wire          fit = paylen <= wcnt;
+    wire [RW-1:0] wnext = wexp + {2'd0, wcnt};
+    wire [RW-1:0] wend = wnext - 11'd4;
     // After a SYNC the ring is the new session's, empty, whatever the
     // engine had left to read (the program sets rp back to 0).
-    wire [RW-1:0] used = sync_hold ? {RW{1'b0}} : wexp - rp;
+    wire          full = !sync_hold && wnext == (rp ^ {1'b1, {RXLOG{1'b0}}});
     wire [1:0]    pending = fe_w - fe_r;
-    wire          take_data = f_ok && fl_data && !fl_sync && fit && fseq == wexp;
+    wire          take_data = f_ok && fl_data && !fl_sync && !wblock && fseq == wexp;
     reg           took;
     // Whether this frame is taken: decided at its first byte.
     wire          take = b_index == 16'd0 ? pending != 2'd2 : f_take;
-    // A frame's end writes its payload's length then (the framer shows it
-    // only in that clock), and the other byte in the next.
+    // A frame's end writes the write offset's low byte then, and the
+    // other byte in the next.
     wire          end_w = f_end && f_take;
     wire          hw_we = (b_valid && is_hdr && take) || end_w || info;
     wire [3:0]    hw_idx = info ? 4'd7 : end_w ? 4'd8 : b_index[3:0];
     wire [8:0]    hw_waddr = HDR + {4'd0, fe_w[0], hw_idx};
-    wire [7:0]    hw_wdata = info ? {ok_l, took, 5'd0, len8_l} : end_w ? paylen[7:0] : b_data;
-    wire          ring_we = b_valid && !is_hdr && !wblock && {2'd0, wcnt} < space;
+    wire [7:0]    hw_wdata = info ? {ok_l, took, 3'd0, wend_hi} : end_w ? wend[7:0] : b_data;
+    wire          ring_we = b_valid && !is_hdr && !wblock && !full;
     wire          wr_wexp_lo = io_wr && io_addr == O_WEXP_LO;
     wire          wr_wexp_hi = io_wr && io_addr == O_WEXP_HI;
 
     always @(posedge clk) begin
         if (b_valid && b_index == 16'd0) begin
-            // The room as the frame starts: the engine's reads while it
-            // arrives only add to it. Without a bank for its header, none
-            // of the frame is taken.
+            // Without a bank for its header, none of the frame is taken.
             f_take <= take;
             wcnt <= 9'd0;
             wblock <= !take;
-            space <= {1'b1, {RXLOG{1'b0}}} - used;
             fl_data <= b_data[0];
             fl_sync <= b_data[2];
         end else if (ring_we) begin
@@ -196,13 +194,13 @@ module hil_bridge #(
             if (end_w) begin
                 info <= 1'b1;
                 ok_l <= f_ok;
-                len8_l <= paylen[8];
+                wend_hi <= wend[RW-1:8];
                 took <= take_data;
                 if (f_ok && fl_sync) begin
                     wexp <= {RW{1'b0}};
                     sync_hold <= 1'b1;
                 end else if (take_data) begin
-                    wexp <= wexp + {2'd0, paylen};
+                    wexp <= wend;
                 end
             end
             // A frame that was not taken, or an end with no frame before it
@@ -219,7 +217,7 @@ module hil_bridge #(
     // The receive ring: written above, read by the program at RP.
     reg  [7:0]  rxmem [0:(1 << RXLOG) - 1];
     reg  [7:0]  rx_q;
-    wire [RXLOG-1:0] ring_waddr = wexp[RXLOG-1:0] + {1'b0, wcnt};
+    wire [RXLOG-1:0] ring_waddr = wnext[RXLOG-1:0];
     always @(posedge clk) begin
         if (ring_we)
             rxmem[ring_waddr] <= b_data;

@@ -96,7 +96,7 @@ python3 $py/vectors.py input $vec $w/in.memh &&
 	iverilog -g2005 -o $w/tb_vectors gateware/tb/tb_vectors.v gateware/hil_*.v \
 		"$out/hil_top.v" "$out/dut_ce.v" &&
 	vvp -n $w/tb_vectors +in=$w/in.memh +n=$(wc -l <$w/in.memh) +out=$w/out.hex >$w/vvp.log
-python3 $py/vectors.py check $vec $w/out.hex "$out/ports.json" >$w/check.log
+python3 $py/vectors.py check $vec $w/out.hex "$out/ports.json" 1024 >$w/check.log
 rc=$?
 sed '$d' $w/check.log
 tally $w/check.log
@@ -106,8 +106,12 @@ tally $w/check.log
 # every 40 (the iCEBreaker's 4); a stream of 400 one-command frames that
 # passes the receive ring's end; and a session that read 1028 bytes, then
 # a SYNC with a DATA frame right behind it, which starts a session of its
-# own. The testbench does not resend, so a frame the bridge dropped shows
-# as a missing report.
+# own; a wait of 60000 cycles with 1020 bytes behind it, the whole of
+# the limit the compact bridge advertises (its ring keeps 4 bytes for a
+# frame's CRC); and the same with a byte more, past the limit, which the
+# bridge must refuse whole and not write over what it has not read. The
+# testbench does not resend, so a frame the bridge dropped shows as a
+# missing report.
 iverilog -g2005 -o $w/tb_vectors_seq gateware/tb/tb_vectors.v $compact \
 	"$out/hil_top.v" "$out/dut_ce.v" || bad "building the compact bridge's vector testbench"
 {
@@ -124,11 +128,16 @@ python3 $py/vectors.py input $w/long.vec $w/long.memh
 	echo "run 1 | 71 | d1"
 } >$w/resync.vec
 python3 $py/vectors.py input $w/resync.vec $w/resync.memh
-for run in "$vec 30 in" "$vec 40 in" "$w/long.vec 30 long" "$w/resync.vec 40 resync"; do
+python3 $py/vectors.py fill $vec 0 $w/fill.vec
+python3 $py/vectors.py input $w/fill.vec $w/fill.memh
+python3 $py/vectors.py fill $vec 1 $w/over.vec
+python3 $py/vectors.py input $w/over.vec $w/over.memh
+for run in "$vec 30 in" "$vec 40 in" "$w/long.vec 30 long" "$w/resync.vec 40 resync" \
+	"$w/fill.vec 30 fill" "$w/over.vec 30 over"; do
 	set -- $run
 	vvp -n $w/tb_vectors_seq +in=$w/$3.memh +n=$(wc -l <$w/$3.memh) +out=$w/out_seq_$3_$2.hex \
 		+gap=$2 >$w/vvp_seq_$3_$2.log
-	python3 $py/vectors.py check $1 $w/out_seq_$3_$2.hex "$out/ports.json" \
+	python3 $py/vectors.py check $1 $w/out_seq_$3_$2.hex "$out/ports.json" 1020 \
 		>$w/check_seq_$3_$2.log || rc=1
 	sed "\$d; s/\$/ (compact bridge, $(basename $1), a byte every $2 clocks)/" \
 		$w/check_seq_$3_$2.log

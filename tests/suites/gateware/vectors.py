@@ -8,7 +8,12 @@ checked. Framing and CRC are done here with zlib, apart from hil's own C
 and Verilog.
 
   vectors.py input  bridge.vec in.memh
-  vectors.py check  bridge.vec out.hex ports.json
+  vectors.py fill   bridge.vec EXTRA fill.vec
+  vectors.py check  bridge.vec out.hex ports.json ROOM
+
+ROOM is what the bridge's ring takes past its read offset: its last frame's
+limit must be its ack plus ROOM. A last row whose report is DROPPED must be
+refused whole: no report from it, and its bytes not acknowledged.
 """
 import json
 import struct
@@ -55,6 +60,22 @@ def make_input(vec, out):
         f.write("".join("%02x\n" % b for b in wire))
 
 
+def make_fill(vec, extra, out):
+    """The session of vec up to its HELLO, then a wait of 60000 cycles
+    with 1020 + extra command bytes behind it: a compact bridge's whole
+    limit, which the last frame fills (extra 0) or passes (extra 1, which
+    must be dropped)."""
+    head = [l for l in open(vec) if l.startswith("#") or l.startswith("hello ")]
+    fill = " 10" * 255
+    with open(out, "w") as f:
+        f.writelines(head)
+        f.write("wait 60000 | 1f 60 ea | -\n")
+        for _ in range(3):
+            f.write("255 bytes of WAIT 0 |%s | -\n" % fill)
+        f.write("%d more, run 1 |%s 71 | %s\n" % (254 + extra, " 10" * (254 + extra),
+                                                 "df 61 ea" if extra == 0 else "DROPPED"))
+
+
 def unframe(data):
     """Yields (header, payload) of each good frame; counts the bad ones."""
     frames, bad, buf, esc = [], 0, [], False
@@ -75,7 +96,7 @@ def unframe(data):
     return frames, bad
 
 
-def check(vec, outfile, ports_path):
+def check(vec, outfile, ports_path, room):
     ports = json.load(open(ports_path))
     sig = int(ports["signature"], 16)
     rows = read_vec(vec)
@@ -87,7 +108,7 @@ def check(vec, outfile, ports_path):
         if rep == "HELLO_R":
             want += bytes([0x81, 0x5A, 2, len(ports["ports"]), 2, 10, 10]) + \
                 struct.pack("<H", 256) + struct.pack("<Q", sig)
-        elif rep != "-":
+        elif rep not in ("-", "DROPPED"):
             want += bytes.fromhex(rep)
     data = [int(l, 16) for l in open(outfile) if l.strip()]
     frames, bad = unframe(data)
@@ -117,8 +138,11 @@ def check(vec, outfile, ports_path):
         print("  got  ", stream.hex(" "))
         print("  want ", want.hex(" "))
     last_ack = frames[-1][0][1] if frames else -1
-    total = sum(len(c) for _, c, _ in rows)
+    total = sum(len(c) for _, c, rep in rows if rep != "DROPPED")
     ok(last_ack == total, "bridge acknowledges all %d command bytes (%d)" % (total, last_ack))
+    last_limit = frames[-1][0][3] if frames else -1
+    ok(last_limit == (last_ack + room) & 0xFFFF,
+       "bridge's limit is its ack plus %d (%d)" % (room, last_limit))
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
 
@@ -126,5 +150,7 @@ def check(vec, outfile, ports_path):
 if __name__ == "__main__":
     if sys.argv[1] == "input":
         make_input(sys.argv[2], sys.argv[3])
+    elif sys.argv[1] == "fill":
+        make_fill(sys.argv[2], int(sys.argv[3]), sys.argv[4])
     else:
-        sys.exit(check(sys.argv[2], sys.argv[3], sys.argv[4]))
+        sys.exit(check(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])))

@@ -9,14 +9,19 @@ cd "$(dirname "$0")/../../.." || exit 2
 w=build/mutants
 mkdir -p $w
 # The sequencer's testbench runs a program, assembled here; the compact
-# bridge's is the bridge vectors around tests/fixtures/vectors/vcounter,
-# whose generated top and frames are put here.
+# bridge's is the bridge vectors around tests/fixtures/vectors/vcounter
+# (and a frame past its limit), whose generated top and frames are put
+# here.
 python3 gateware/seq/seqasm.py gateware/tb/tb_seq.s $w/tb_seq_rom.v --module tb_seq_rom ||
 	bad "assembling gateware/tb/tb_seq.s"
 vc=$("${HIL:-build/asan/bin/hil}" ports --dut tests/fixtures/vectors/vcounter --where) &&
 	mkdir -p $w/vcounter && cp "$vc/hil_top.v" "$vc/dut_ce.v" "$vc/ports.json" $w/vcounter/ &&
 	python3 tests/suites/gateware/vectors.py input tests/fixtures/vectors/bridge.vec \
-		$w/vcounter/in.memh || bad "building tests/fixtures/vectors/vcounter for the vectors"
+		$w/vcounter/in.memh &&
+	python3 tests/suites/gateware/vectors.py fill tests/fixtures/vectors/bridge.vec 1 \
+		$w/vcounter/over.vec &&
+	python3 tests/suites/gateware/vectors.py input $w/vcounter/over.vec $w/vcounter/over.memh ||
+	bad "building tests/fixtures/vectors/vcounter for the vectors"
 for m in tests/suites/gateware/mutations/*.txt; do
 	n=$(basename "$m" .txt)
 	python3 tests/suites/gateware/mutate.py "$m" $w/$n >$w/$n.log 2>&1
