@@ -29,8 +29,6 @@
 .equ I_PDATA 10
 .equ I_PINFO 11
 .equ I_WIDX 12
-.equ I_PHY_LO 13
-.equ I_PHY_HI 14
 .equ O_TXB 0
 .equ O_TXH 1
 .equ O_TXHL 2
@@ -61,10 +59,12 @@
 .equ S_TXBUSY 0x20          ; a frame is going out
 .equ S_WHIT 0x10
 .equ S_LEFT0 0x08
+.equ S_FRAME 0x04           ; a frame's end waits in its bank
 .equ S_ISIN 0x02
 .equ S_RP64 0x01            ; the next byte read is at a multiple of 64
 ; I_FEINFO's bits
-.equ F_OVER 0x80
+.equ F_OVER 0x01            ; a frame was dropped
+.equ F_PHY 0xF0             ; the PHY's error count's low 4 bits
 ; a frame's end, in its bank at HDR + 7 (HDR + 8: the low byte of the
 ; ring's write offset after it, F_WHI its 3 bits above)
 .equ F_OK 0x80
@@ -132,6 +132,9 @@
 .var seq_err 2
 .var frames_ok 2
 .var fe_info
+.var phy_err 2
+.var phy_seen           ; F_PHY when last looked at
+.var fe_now
 .var rbank              ; the bank of the next frame to take: 0 or 16
 .var h_flags
 .var h_ack 2
@@ -240,6 +243,43 @@
     out O_TXB
 .endm
 
+; What I_FEINFO (in A) shows. A frame dropped (F_OVER: it came with both
+; banks full, or it was an escape and an END with nothing before) counts
+; as a frame spoilt and is asked for again. The PHY's errors since the
+; last look are added to phy_err: looked at every frame end and STATUS,
+; so a burst of 16 or more between two looks counts short. Nothing new
+; when I_FEINFO equals phy_seen.
+.macro fe_look
+    st fe_now
+    andi F_OVER
+    add crc_err
+    st crc_err
+    ld crc_err+1
+    adci 0
+    st crc_err+1
+    ld fe_now
+    andi F_OVER
+    or nak_req
+    st nak_req
+    ld fe_now
+    andi F_OVER
+    or tx_dirty
+    st tx_dirty
+    ld fe_now
+    andi F_PHY
+    sub phy_seen
+    swap
+    andi 0x0F
+    add phy_err
+    st phy_err
+    ld phy_err+1
+    adci 0
+    st phy_err+1
+    ld fe_now
+    andi F_PHY
+    st phy_seen
+.endm
+
 .macro one v
     ldi 1
     st v
@@ -277,22 +317,17 @@ service:
     st sstat
     andi S_FEPEND
     jz svc_tx
+    ; a frame ended, or one was dropped
+    in I_FEINFO
+    cmp phy_seen
+    jz svc_frame
+    fe_look
+svc_frame:
+    ld sstat
+    andi S_FRAME
+    jz svc_tx
 
 ; A frame ended: its header and what its end showed are in bank rbank.
-    in I_FEINFO
-    andi F_OVER
-    jz rx_frame
-    ; A frame was dropped: it came with both banks full, or it was an
-    ; escape and an END with nothing before. Counted as a frame spoilt,
-    ; and asked for again.
-    inc16 crc_err
-    one nak_req
-    one tx_dirty
-    ; (the flag alone brought us here, or a frame is waiting too)
-    in I_STAT
-    andi S_FEPEND
-    jz svc_tx
-rx_frame:
     ldx rbank
     one tx_dirty
     ld HDR+7,x
@@ -1035,9 +1070,14 @@ do_status:
     out O_TXB
     ld halted
     out O_TXB
-    in I_PHY_LO
+    in I_FEINFO
+    cmp phy_seen
+    jz st_phy
+    fe_look
+st_phy:
+    ld phy_err
     out O_TXB
-    in I_PHY_HI
+    ld phy_err+1
     out O_TXB
     jmp eng_op
 

@@ -62,7 +62,10 @@ module hil_bridge #(
     input  wire [7:0]  w_idx,
     output wire        w_ack,
     output wire        snap,
+    // (the program reads the count's low 4 bits often enough)
+    /* verilator lint_off UNUSEDSIGNAL */
     input  wire [15:0] phy_errors,
+    /* verilator lint_on UNUSEDSIGNAL */
     output wire        idle,        // nothing will happen until a byte arrives
     // fast-forward is the simulators' too: tie ff_add to 0
     /* verilator lint_off UNUSEDSIGNAL */
@@ -83,7 +86,7 @@ module hil_bridge #(
     localparam I_RXB = 6'd0, I_STAT = 6'd1, I_FEINFO = 6'd2,
                I_RP_LO = 6'd4, I_RP_HI = 6'd5, I_WP_LO = 6'd6, I_WP_HI = 6'd7,
                I_LEFT = 6'd8, I_PDATA = 6'd10,
-               I_PINFO = 6'd11, I_WIDX = 6'd12, I_PHY_LO = 6'd13, I_PHY_HI = 6'd14;
+               I_PINFO = 6'd11, I_WIDX = 6'd12;
     localparam O_TXB = 6'd0, O_TXH = 6'd1, O_TXHL = 6'd2, O_TXSP_LO = 6'd3,
                O_TXSP_HI = 6'd4, O_TXCNT = 6'd5, O_WEXP_LO = 6'd6,
                O_WEXP_HI = 6'd7, O_RXEND_LO = 6'd10, O_RXEND_HI = 6'd11, O_LEFT = 6'd12,
@@ -125,7 +128,9 @@ module hil_bridge #(
     reg           info, ok_l;
     reg  [2:0]    wend_hi;
     reg  [8:0]    wcnt;
-    reg  [RW-1:0] wexp, fseq, rx_end;
+    reg  [RW-1:0] wexp, rx_end;
+    // whether the frame's seq is wexp: its low byte, then the whole
+    reg           seq_lo, seq_at;
     // Read and write offsets in the ring's bits plus one: the program
     // completes them to 16 from rx_exp and tx_acked.
     reg  [RW-1:0] rp;
@@ -135,7 +140,7 @@ module hil_bridge #(
     // engine had left to read (the program sets rp back to 0).
     wire          full = !sync_hold && wnext == (rp ^ {1'b1, {RXLOG{1'b0}}});
     wire [1:0]    pending = fe_w - fe_r;
-    wire          take_data = f_ok && fl_data && !fl_sync && !wblock && fseq == wexp;
+    wire          take_data = f_ok && fl_data && !fl_sync && !wblock && seq_at;
     reg           took;
     // Whether this frame is taken: decided at its first byte.
     wire          take = b_index == 16'd0 ? pending != 2'd2 : f_take;
@@ -164,9 +169,9 @@ module hil_bridge #(
             wblock <= 1'b1;
         end
         if (b_valid && b_index == 16'd3)
-            fseq[7:0] <= b_data;
+            seq_lo <= b_data == wexp[7:0];
         if (b_valid && b_index == 16'd4)
-            fseq[RW-1:8] <= b_data[RW-9:0];
+            seq_at <= seq_lo && b_data[RW-9:0] == wexp[RW-1:8];
         if (rst) begin
             fe_w <= 2'd0;
             fe_r <= 2'd0;
@@ -350,8 +355,8 @@ module hil_bridge #(
         case (io_addr)
             I_RXB: io_rdata = rx_q;
             I_STAT: io_rdata = {rx_avail, pending != 2'd0 || fe_over, tx_busy, w_hit,
-                                left_zero, 1'b0, p_is_in, rp[5:0] == 6'd0};
-            I_FEINFO: io_rdata = {fe_over, 7'd0};
+                                left_zero, pending != 2'd0, p_is_in, rp[5:0] == 6'd0};
+            I_FEINFO: io_rdata = {phy_errors[3:0], 3'd0, fe_over};
             I_RP_LO: io_rdata = rp[7:0];
             I_RP_HI: io_rdata = {{(16 - RW){1'b0}}, rp[RW-1:8]};
             I_WP_LO: io_rdata = wp[7:0];
@@ -360,8 +365,6 @@ module hil_bridge #(
             I_PDATA: io_rdata = p_rdata;
             I_PINFO: io_rdata = {p_valid, p_nbytes};
             I_WIDX: io_rdata = w_idx;
-            I_PHY_LO: io_rdata = phy_errors[7:0];
-            I_PHY_HI: io_rdata = phy_errors[15:8];
             default: io_rdata = 8'd0;
         endcase
 

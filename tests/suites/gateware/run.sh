@@ -106,12 +106,13 @@ tally $w/check.log
 # every 40 (the iCEBreaker's 4); a stream of 400 one-command frames that
 # passes the receive ring's end; and a session that read 1028 bytes, then
 # a SYNC with a DATA frame right behind it, which starts a session of its
-# own; a wait of 60000 cycles with 1020 bytes behind it, the whole of
-# the limit the compact bridge advertises (its ring keeps 4 bytes for a
-# frame's CRC); and the same with a byte more, past the limit, which the
-# bridge must refuse whole and not write over what it has not read. The
-# testbench does not resend, so a frame the bridge dropped shows as a
-# missing report.
+# own; a wait of 60000 cycles, a frame 256 bytes ahead of the one
+# expected (dropped: only its seq's low byte is right), then 1020 bytes,
+# the whole of the limit the compact bridge advertises (its ring keeps 4
+# bytes for a frame's CRC); and the same with a byte more, past the
+# limit, which the bridge must refuse whole and not write over what it
+# has not read. The testbench does not resend, so a frame the bridge
+# dropped shows as a missing report.
 iverilog -g2005 -o $w/tb_vectors_seq gateware/tb/tb_vectors.v $compact \
 	"$out/hil_top.v" "$out/dut_ce.v" || bad "building the compact bridge's vector testbench"
 {

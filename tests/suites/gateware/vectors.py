@@ -12,8 +12,10 @@ and Verilog.
   vectors.py check  bridge.vec out.hex ports.json ROOM
 
 ROOM is what the bridge's ring takes past its read offset: its last frame's
-limit must be its ack plus ROOM. A last row whose report is DROPPED must be
-refused whole: no report from it, and its bytes not acknowledged.
+limit must be its ack plus ROOM. A row whose report is DROPPED must be
+refused whole: no report from it, and its bytes not acknowledged (the
+offset does not move past them); its command may start "@+N ", which sends
+it N bytes past the offset expected.
 """
 import json
 import struct
@@ -42,20 +44,24 @@ def read_vec(path):
         if line.startswith("#") or not line.strip():
             continue
         name, cmd, rep = [f.strip() for f in line.split("|")]
-        rows.append((name, b"SYNC" if cmd == "SYNC" else bytes.fromhex(cmd), rep))
+        shift = 0
+        if cmd.startswith("@+"):
+            shift, cmd = cmd[2:].split(None, 1)
+        rows.append((name, b"SYNC" if cmd == "SYNC" else bytes.fromhex(cmd), rep, int(shift)))
     return rows
 
 
 def make_input(vec, out):
     wire = frame(0x04, 0, NONCE, 0x4000)
     off = 0
-    for _, cmd, _ in read_vec(vec):
+    for _, cmd, rep, shift in read_vec(vec):
         if cmd == b"SYNC":
             wire += frame(0x04, 0, NONCE, 0x4000)
             off = 0
             continue
-        wire += frame(0x01, 0, off, 0x4000, cmd)
-        off += len(cmd)
+        wire += frame(0x01, 0, off + shift, 0x4000, cmd)
+        if rep != "DROPPED":
+            off += len(cmd)
     with open(out, "w") as f:
         f.write("".join("%02x\n" % b for b in wire))
 
@@ -70,6 +76,7 @@ def make_fill(vec, extra, out):
     with open(out, "w") as f:
         f.writelines(head)
         f.write("wait 60000 | 1f 60 ea | -\n")
+        f.write("a frame 256 bytes ahead, seq's low byte the one expected | @+256 71 | DROPPED\n")
         for _ in range(3):
             f.write("255 bytes of WAIT 0 |%s | -\n" % fill)
         f.write("%d more, run 1 |%s 71 | %s\n" % (254 + extra, " 10" * (254 + extra),
@@ -100,11 +107,11 @@ def check(vec, outfile, ports_path, room):
     ports = json.load(open(ports_path))
     sig = int(ports["signature"], 16)
     rows = read_vec(vec)
-    resyncs = sum(1 for _, c, _ in rows if c == b"SYNC")
-    last = max([i + 1 for i, (_, c, _) in enumerate(rows) if c == b"SYNC"] or [0])
+    resyncs = sum(1 for _, c, _, _ in rows if c == b"SYNC")
+    last = max([i + 1 for i, (_, c, _, _) in enumerate(rows) if c == b"SYNC"] or [0])
     rows = rows[last:]
     want = b""
-    for name, _, rep in rows:
+    for name, _, rep, _ in rows:
         if rep == "HELLO_R":
             want += bytes([0x81, 0x5A, 2, len(ports["ports"]), 2, 10, 10]) + \
                 struct.pack("<H", 256) + struct.pack("<Q", sig)
@@ -138,7 +145,7 @@ def check(vec, outfile, ports_path, room):
         print("  got  ", stream.hex(" "))
         print("  want ", want.hex(" "))
     last_ack = frames[-1][0][1] if frames else -1
-    total = sum(len(c) for _, c, rep in rows if rep != "DROPPED")
+    total = sum(len(c) for _, c, rep, _ in rows if rep != "DROPPED")
     ok(last_ack == total, "bridge acknowledges all %d command bytes (%d)" % (total, last_ack))
     last_limit = frames[-1][0][3] if frames else -1
     ok(last_limit == (last_ack + room) & 0xFFFF,
