@@ -137,8 +137,11 @@ module hil_bridge #(
     wire [RW-1:0] wnext = wexp + {2'd0, wcnt};
     wire [RW-1:0] wend = wnext - 11'd4;
     // After a SYNC the ring is the new session's, empty, whatever the
-    // engine had left to read (the program sets rp back to 0).
-    wire          full = !sync_hold && wnext == (rp ^ {1'b1, {RXLOG{1'b0}}});
+    // engine had left to read (the program sets rp back to 0). Registered,
+    // as the bytes are 16 clocks apart or more: a clock late, it can only
+    // miss room a read has just made, never that which a host within the
+    // limit needs.
+    reg           full;
     wire [1:0]    pending = fe_w - fe_r;
     wire          take_data = f_ok && fl_data && !fl_sync && !wblock && seq_at;
     reg           took;
@@ -156,6 +159,7 @@ module hil_bridge #(
     wire          wr_wexp_hi = io_wr && io_addr == O_WEXP_HI;
 
     always @(posedge clk) begin
+        full <= !sync_hold && wnext == (rp ^ {1'b1, {RXLOG{1'b0}}});
         if (b_valid && b_index == 16'd0) begin
             // Without a bank for its header, none of the frame is taken.
             f_take <= take;
