@@ -122,7 +122,11 @@ module hil_bridge #(
         .f_end(f_end), .f_ok(f_ok), .f_len());
     /* verilator lint_on PINCONNECTEMPTY */
 
-    wire          is_hdr = b_index < 16'd7;
+    // Where the next byte falls, from the framer's index a clock before
+    // (the bytes are 16 clocks apart or more): the program's stall on a
+    // header write hangs on these, and the index compares would make
+    // that the bridge's longest path.
+    reg           is_hdr, is_first;
     reg           wblock, fe_over, f_take, fl_data, fl_sync, sync_hold;
     reg  [1:0]    fe_w, fe_r;
     reg           info, ok_l;
@@ -146,7 +150,7 @@ module hil_bridge #(
     wire          take_data = f_ok && fl_data && !fl_sync && !wblock && seq_at;
     reg           took;
     // Whether this frame is taken: decided at its first byte.
-    wire          take = b_index == 16'd0 ? pending != 2'd2 : f_take;
+    wire          take = is_first ? pending != 2'd2 : f_take;
     // A frame's end writes the write offset's low byte then, and the
     // other byte in the next.
     wire          end_w = f_end && f_take;
@@ -160,7 +164,9 @@ module hil_bridge #(
 
     always @(posedge clk) begin
         full <= !sync_hold && wnext == (rp ^ {1'b1, {RXLOG{1'b0}}});
-        if (b_valid && b_index == 16'd0) begin
+        is_hdr <= b_index < 16'd7;
+        is_first <= b_index == 16'd0;
+        if (b_valid && is_first) begin
             // Without a bank for its header, none of the frame is taken.
             f_take <= take;
             wcnt <= 9'd0;
