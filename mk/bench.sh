@@ -37,10 +37,11 @@ cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 	echo
 	echo "## Bridge size and speed"
 	echo
-	echo "The bridge and UART PHY around the minimal DUT, as \`make resources\`"
+	echo "The bridge and its PHY around the minimal DUT, as \`make resources\`"
 	echo "reports them, placed and routed from the current sources (it rebuilds"
 	echo "what changed; one run, nextpnr being deterministic for its seed);"
-	echo "docs/resources.md says what each column counts."
+	echo "docs/resources.md says what each column counts: the compact bridge on"
+	echo "the UART boards, the byte-a-clock one on the FX2 board."
 	echo
 	sed -n '/^| board/,/^$/p' docs/resources.md
 	cat $b/flash.md
