@@ -115,11 +115,12 @@ m=${ceil%% *}
 	echo "times an evaluation) and being built with --x-assign 0 rather than fast."
 	echo "Streaming and lock-step are bounded by the bridge, not the DUT: the sim"
 	echo "byte port moves one byte a clock, a poke stamped with its cycle is about"
-	echo "10.5 bytes on the wire (see Link cost) and one clock of the bridge's"
-	echo "model costs a few hundred nanoseconds, so the DUT can take a new poke"
-	echo "about every 17 bridge clocks whatever the host does. Closing that gap"
-	echo "needs a change to the protocol or the PHY (a denser poke, a wider sim"
-	echo "port), not to the host."
+	echo "3.2 bytes on the wire (protocol version 2, see Link cost: 10.5 with"
+	echo "version 1) and one clock of the bridge's model costs a few hundred"
+	echo "nanoseconds, so the DUT can take a new poke only every few bridge"
+	echo "clocks whatever the host does. Closing that gap needs a wider sim port"
+	echo "or pokes that reach the DUT's model without the bridge's, not a change"
+	echo "to the host."
 } >>$b/sim.md
 
 # Round trip: direct, and through a hild of our own on a private socket.
