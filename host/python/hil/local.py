@@ -87,6 +87,7 @@ class Local:
     internals, a model whose insides peek(signal=PATH) reads."""
 
     SUB = 1
+    PLANS = 64
 
     def __init__(self, dut_dir, params=None, waves=None, internals=False):
         self._lib = _library()
@@ -114,6 +115,7 @@ class Local:
                      "now": self._lib.hil_now(self._h), "sub": self.SUB, "log": None}
         self._names = [p["name"] for p in info_ports]
         self._buf = (ctypes.c_uint8 * 32)()
+        self._plans = {}
         self._next = 1
         self._replies = {}
         self._events = collections.deque()
@@ -136,7 +138,7 @@ class Local:
             failed = None
             for p in args.pop("pokes", ()):
                 try:
-                    self._op_poke(**p)
+                    self._poke(**p)
                 except HilError as e:
                     failed = failed or e
             r = getattr(self, "_op_" + op)(**args)
@@ -200,13 +202,16 @@ class Local:
     def _op_now(self):
         return self._now()
 
-    def _op_poke(self, port, value, at=None):
+    def _poke(self, port, value, at=None):
         i, nbytes, kind = self._port(port)
         val = self._value(value, nbytes, kind)
         if at is None:
             self._check(self._lib.hil_poke(self._h, i, val))
         else:
             self._check(self._lib.hil_poke_at(self._h, i, at, val))
+
+    def _op_poke(self, port, value, at=None):
+        self._poke(port, value, at)
         return self._now()
 
     def _read(self, name):
@@ -240,14 +245,28 @@ class Local:
         if not peek:
             self._check(self._lib.hil_run_until(self._h, until))
             return self._now()
-        ports = [self._port(name) for name in peek]
-        idx = (ctypes.c_int * len(ports))(*[q[0] for q in ports])
-        vals = (ctypes.c_uint8 * (32 * len(ports)))()
+        ports, idx, vals = self._plan(peek)
         self._check(self._lib.hil_run_and_peek(self._h, until, len(ports), idx, vals))
         raw = bytes(vals)
         return {"cycle": self._lib.hil_now(self._h),
                 "values": {name: "%#x" % int.from_bytes(raw[32 * k:32 * k + q[1]], "little")
                            for k, (name, q) in enumerate(zip(peek, ports))}}
+
+    def _plan(self, peek):
+        """The ports of a list of reads and the ctypes arrays for them, made
+        once a list: a lock-step loop reads the same ones every cycle, and
+        making the arrays cost more than the run. At most PLANS lists are
+        kept."""
+        key = tuple(peek)
+        plan = self._plans.get(key)
+        if plan is None:
+            ports = [self._port(name) for name in peek]
+            plan = (ports, (ctypes.c_int * len(ports))(*[q[0] for q in ports]),
+                    (ctypes.c_uint8 * (32 * len(ports)))())
+            if len(self._plans) >= self.PLANS:
+                self._plans.clear()
+            self._plans[key] = plan
+        return plan
 
     def _op_step(self, n, peek=None):
         return self._run(self._lib.hil_now(self._h) + n, peek)
