@@ -14,15 +14,16 @@
 //   offset expected next, while the ring is not full and every byte before
 //   went in (wcnt counts them): the program advertises 4 bytes less than
 //   the ring, so a frame within the limit fits with its CRC. A good DATA
-//   frame at seq wexp (compared in the ring's bits plus one: nothing in
-//   flight is further off) that went in whole moves wexp past its payload
-//   at once, so the next frame lands after it before the program has
-//   looked; the program commits it (rx_end) after checking all 16 bits of
-//   seq, and sets wexp back in the case that cannot happen on a live link,
-//   where only the low bits matched. A good SYNC sets wexp to 0 and holds the engine's
-//   reads until the program has restarted (C_RESET). A frame that starts
-//   with both banks full is dropped whole, and flagged (fe_over) until the
-//   program reads the flag.
+//   frame at seq wexp (compared a header byte at a time as they come, in
+//   the ring's bits plus one: nothing in flight is further off) that went
+//   in whole moves wexp past its payload at once, so the next frame lands
+//   after it before the program has looked; the program commits it
+//   (rx_end) after checking all 16 bits of seq, and sets wexp back in the
+//   case that cannot happen on a live link, where only the low bits
+//   matched. A good SYNC sets wexp to 0 and holds the engine's reads until
+//   the program has restarted (C_RESET). A frame that starts with both
+//   banks full is dropped whole, and flagged (fe_over) until the program
+//   reads the flag.
 // - the program reads commands from the receive ring at RP (up to rx_end,
 //   which it sets as it commits frames) and writes reports into the
 //   transmit ring at WP.
