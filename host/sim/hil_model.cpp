@@ -9,9 +9,19 @@
 // stamp and only while no watched output changes; the one bridge clock that
 // follows adds those cycles to its counter (ff_add, hil_engine.v). A free
 // run thus costs the DUT's evaluation and little else.
+//
+// The lane: pokes stamped after every command sent before them
+// (hil_model_lane) need not cross the byte port. Each is written into the
+// DUT model right after the edge into its cycle, with an evaluation, as
+// the bridge's POKE would have at that cycle; the shell's registers load
+// the DUT's inputs (lane_we) on the same bridge clock, so its reads,
+// watches and breaks see what they would have. The engine meanwhile only
+// counts the cycles of a command stamped later, fast-forwarding as usual.
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <new>
+#include <vector>
 
 #include "Vdut.h"
 #include "Vshell.h"
@@ -33,14 +43,25 @@ typedef VerilatedFstC Waves;
 // caller's clock budget (and with it its timers) still bites.
 static const uint64_t FF_MAX = 1u << 16;
 
+// The lane's bound: a caller with more waits for the model to use some.
+static const size_t LANE_CAP = 1u << 20;
+// A lane entry: its cycle (8 bytes, little-endian), port, value length,
+// then the value.
+static const size_t LANE_HDR = 10;
+
 struct hil_model {
 	VerilatedContext ctx;
 	Vshell *sh;
 	Vdut *dut;
+	uint64_t cycle; // the DUT's edges so far
+	std::vector<uint8_t> lane;
+	size_t lane_pos;    // the next entry's offset in lane
+	uint64_t lane_next; // its cycle, or UINT64_MAX when the lane is empty
+	uint64_t lane_last; // the cycle of the latest entry taken
+	bool lane_load;     // the shell must load the DUT's inputs
 #ifdef HIL_MODEL_TRACE
 	Waves *waves;
-	uint64_t cycle; // the DUT's edges so far
-	uint64_t last;  // the time of the last dump
+	uint64_t last; // the time of the last dump
 #endif
 };
 
@@ -73,16 +94,37 @@ static void dut_edge(hil_model *m)
 #ifdef HIL_GLUE_CLOCK
 	m->dut->HIL_GLUE_CLOCK = 1;
 	m->dut->eval();
-#ifdef HIL_MODEL_TRACE
 	m->cycle++;
-#endif
 	dump(m, 0);
 	m->dut->HIL_GLUE_CLOCK = 0;
-#elif defined(HIL_MODEL_TRACE)
+#else
 	m->cycle++;
 #endif
 	m->dut->eval();
 	dump(m, 500);
+}
+
+static uint64_t lane_cycle(const hil_model *m, size_t at)
+{
+	uint64_t c = 0;
+	for (int i = 7; i >= 0; i--)
+		c = c << 8 | m->lane[at + i];
+	return c;
+}
+
+// The lane's pokes due in the cycle the DUT has just entered, each with
+// the evaluation a POKE gets.
+static void lane_apply(hil_model *m)
+{
+	while (m->lane_next == m->cycle) {
+		const uint8_t *e = m->lane.data() + m->lane_pos;
+		hil_glue_poke(m->dut, e[8], e + LANE_HDR);
+		m->dut->eval();
+		dump(m, 500);
+		m->lane_pos += LANE_HDR + e[9];
+		m->lane_next = m->lane_pos < m->lane.size() ? lane_cycle(m, m->lane_pos) : UINT64_MAX;
+		m->lane_load = true;
+	}
 }
 
 // One rising edge of the bridge's clock, the DUT's with it when it
@@ -95,20 +137,28 @@ static void bridge_clock(hil_model *m)
 	if (adv) {
 		hil_glue_inputs(m->dut, sh);
 		dut_edge(m);
+		lane_apply(m);
 		if (sh->ff_ok) {
 			uint64_t room = (uint64_t)sh->ff_left - 1;
 			if (room > FF_MAX)
 				room = FF_MAX;
 			while (extra < room && !hil_glue_watched_changed(sh, m->dut)) {
 				dut_edge(m);
+				lane_apply(m);
 				extra++;
 			}
 		}
 	}
 	sh->ff_add = extra;
+	if (m->lane_load) {
+		hil_glue_lane(sh, m->dut);
+		sh->lane_we = 1;
+		m->lane_load = false;
+	}
 	sh->clk = 1;
 	sh->eval();
 	sh->ff_add = 0;
+	sh->lane_we = 0;
 	if (poked) {
 		hil_glue_inputs(m->dut, sh);
 		m->dut->eval();
@@ -137,9 +187,14 @@ extern "C" hil_model *hil_model_new(const char *waves, char *err, size_t errlen)
 		std::snprintf(err, errlen, "out of memory for the model");
 		return nullptr;
 	}
+	m->cycle = 0;
+	m->lane_pos = 0;
+	m->lane_next = UINT64_MAX;
+	m->lane_last = 0;
+	m->lane_load = false;
 #ifdef HIL_MODEL_TRACE
 	m->waves = nullptr;
-	m->cycle = m->last = 0;
+	m->last = 0;
 	if (waves)
 		m->ctx.traceEverOn(true);
 #endif
@@ -246,4 +301,59 @@ extern "C" int hil_model_run(hil_model *m, const uint8_t *in, size_t in_len, siz
 	*taken = pos;
 	*made = n;
 	return idle;
+}
+
+extern "C" uint64_t hil_model_cycles(const hil_model *m)
+{
+	return m->cycle;
+}
+
+extern "C" int hil_model_lane(hil_model *m, const uint8_t *in, size_t len, size_t *taken,
+			      char *err, size_t errlen)
+{
+	if (m->lane_pos == m->lane.size()) {
+		m->lane.clear();
+		m->lane_pos = 0;
+	} else if (m->lane_pos > LANE_CAP / 2) {
+		m->lane.erase(m->lane.begin(), m->lane.begin() + (long)m->lane_pos);
+		m->lane_pos = 0;
+	}
+	size_t pos = 0;
+	int rc = 0;
+	while (pos + LANE_HDR <= len && pos + LANE_HDR + in[pos + 9] <= len) {
+		size_t n = LANE_HDR + in[pos + 9];
+		if (m->lane.size() - m->lane_pos + n > LANE_CAP)
+			break;
+		uint64_t c = 0;
+		for (int i = 7; i >= 0; i--)
+			c = c << 8 | in[pos + i];
+		unsigned port = in[pos + 8];
+		// An entry for a cycle the DUT has entered would never be made,
+		// and would hold up every entry behind it.
+		if (c <= m->cycle || c < m->lane_last || port >= HIL_GLUE_NPORTS ||
+		    !hil_glue_in_bytes[port] || hil_glue_in_bytes[port] != in[pos + 9]) {
+			std::snprintf(err, errlen,
+				      "a lane poke of port %u (%u bytes) for cycle %llu, with the "
+				      "DUT at cycle %llu and the lane at %llu (a bug in hil)",
+				      port, in[pos + 9], (unsigned long long)c,
+				      (unsigned long long)m->cycle, (unsigned long long)m->lane_last);
+			rc = -1;
+			break;
+		}
+		m->lane.insert(m->lane.end(), in + pos, in + pos + n);
+		m->lane_last = c;
+		pos += n;
+	}
+	if (m->lane_next == UINT64_MAX && m->lane_pos < m->lane.size())
+		m->lane_next = lane_cycle(m, m->lane_pos);
+	*taken = pos;
+	return rc;
+}
+
+extern "C" void hil_model_lane_clear(hil_model *m)
+{
+	m->lane.clear();
+	m->lane_pos = 0;
+	m->lane_next = UINT64_MAX;
+	m->lane_last = 0;
 }

@@ -1,7 +1,7 @@
 /* The simulator as a shared library (hil-model.so): the C ABI between libhil
  * (transport/model.c, which dlopens it) and host/sim/hil_model.cpp, built
  * per DUT with the DUT's RTL and the bridge shell. Bytes in, bytes out, as
- * on the sim byte port; nothing else crosses. */
+ * on the sim byte port, and the lane: pokes handed to the model directly. */
 #ifndef HIL_MODEL_H
 #define HIL_MODEL_H
 
@@ -14,7 +14,7 @@ extern "C" {
 
 /* Bumped whenever this interface changes; a model of another version is
  * refused (and rebuilt: the number is part of the build cache's key). */
-#define HIL_MODEL_ABI 3
+#define HIL_MODEL_ABI 4
 
 /* The model is compiled with hidden symbols (calls inside it then need no
  * indirection); these are the ones it exports. */
@@ -44,6 +44,20 @@ HIL_MODEL_API void hil_model_free(struct hil_model *m);
  * cannot read; err then says why and lists what the scope holds. */
 HIL_MODEL_API int hil_model_signal(struct hil_model *m, const char *name, uint8_t *val,
 				   size_t cap, unsigned *width, char *err, size_t errlen);
+/* The DUT's edges since the model was made: the lane's cycles. */
+HIL_MODEL_API uint64_t hil_model_cycles(const struct hil_model *m);
+/* Pokes for the lane, each 8 bytes of cycle (little-endian), the port, the
+ * value's length (the port's bytes), the value: each is made right after
+ * the DUT's edge into its cycle, as a POKE executed there would be. The
+ * caller owes them that order: every command sent before an entry is
+ * stamped before its cycle, and the engine must reach the cycle through a
+ * command sent later. Entries in cycle order, each after the DUT's cycle;
+ * takes whole entries while the lane has room (about a megabyte) and sets
+ * *taken. Returns 0, or -1 with a message in err for an entry it refuses. */
+HIL_MODEL_API int hil_model_lane(struct hil_model *m, const uint8_t *in, size_t len,
+				 size_t *taken, char *err, size_t errlen);
+/* Drops the pokes waiting in the lane (the bridge halted before them). */
+HIL_MODEL_API void hil_model_lane_clear(struct hil_model *m);
 HIL_MODEL_API int hil_model_run(struct hil_model *m, const uint8_t *in, size_t in_len,
 				size_t *taken, uint8_t *out, size_t cap, size_t *made,
 				unsigned long clocks);

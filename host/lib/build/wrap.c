@@ -107,7 +107,7 @@ out:
 	return rc;
 }
 
-static void write_port(FILE *f, const struct hil_port *q, size_t i)
+static void write_port(FILE *f, const struct hil_port *q, size_t i, int shell)
 {
 	unsigned w = q->width, bw = 8 * q->nbytes;
 	fprintf(f, "\n    // port %zu: %s, %s, %u bit%s\n", i, q->name,
@@ -134,6 +134,10 @@ static void write_port(FILE *f, const struct hil_port *q, size_t i)
 			}
 			fprintf(f, "                default: ;\n            endcase\n");
 		}
+		/* The simulator's lane (host/sim/hil_model.cpp) pokes the DUT
+		 * model itself and then hands the shell its inputs. */
+		if (shell)
+			fprintf(f, "        else if (lane_we) cur_%zu <= lane_%zu;\n", i, i);
 	} else {
 		fprintf(f, "    wire [%u:0] cur_%zu;\n", w - 1, i);
 	}
@@ -191,12 +195,17 @@ static int write_top(const struct hil_ports *p, FILE *f, int shell)
 			"    input  wire [15:0] ff_add,\n"
 			"    output wire       ff_ok,\n"
 			"    output wire [15:0] ff_left,\n"
-			"    output wire [%zu:0] watched",
+			"    output wire [%zu:0] watched,\n"
+			"    input  wire       lane_we",
 			p->n - 1);
 		for (size_t i = 0; i < p->n; i++)
 			fprintf(f, ",\n    %s wire [%u:0] hil_%s_%zu",
 				p->port[i].is_input ? "output" : "input ",
 				p->port[i].width - 1, p->port[i].is_input ? "in" : "out", i);
+		for (size_t i = 0; i < p->n; i++)
+			if (p->port[i].is_input)
+				fprintf(f, ",\n    input  wire [%u:0] lane_%zu",
+					p->port[i].width - 1, i);
 	}
 	fprintf(f,
 		"\n);\n"
@@ -220,7 +229,7 @@ static int write_top(const struct hil_ports *p, FILE *f, int shell)
 		shell ? "ff_left" : "");
 
 	for (size_t i = 0; i < p->n; i++)
-		write_port(f, &p->port[i], i);
+		write_port(f, &p->port[i], i, shell);
 
 	fprintf(f,
 		"\n    always @(*) begin\n"

@@ -14,6 +14,53 @@ static unsigned words(unsigned width)
 	return (width + 31) / 32;
 }
 
+/* The lane's two halves (host/sim/hil_model.cpp): a poke written straight
+ * into the DUT model from its little-endian bytes, and the shell's copy of
+ * every input, which it loads on lane_we. */
+static void write_lane(const struct hil_ports *p, FILE *f)
+{
+	fprintf(f,
+		"\n// Input `port` of the DUT set from val (the port's bytes, little-endian);\n"
+		"// returns how many bytes that took, 0 when the port is no input.\n"
+		"static inline unsigned hil_glue_poke(Vdut *d, unsigned port, const uint8_t *v)\n"
+		"{\n\tswitch (port) {\n");
+	for (size_t i = 0; i < p->n; i++) {
+		const struct hil_port *q = &p->port[i];
+		if (!q->is_input)
+			continue;
+		fprintf(f, "\tcase %zu:\n", i);
+		unsigned nw = q->width <= 64 ? 1 : words(q->width);
+		unsigned per = q->width <= 64 ? q->nbytes : 4;
+		for (unsigned w = 0; w < nw; w++) {
+			if (q->width <= 64)
+				fprintf(f, "\t\td->%s = ", q->name);
+			else
+				fprintf(f, "\t\td->%s[%u] = ", q->name, w);
+			for (unsigned b = 0; b < per && w * 4 + b < q->nbytes; b++)
+				fprintf(f, "%s(uint64_t)v[%u] << %u", b ? " | " : "",
+					w * per + b, 8 * b);
+			fprintf(f, ";\n");
+		}
+		fprintf(f, "\t\treturn %u;\n", q->nbytes);
+	}
+	fprintf(f,
+		"\tdefault:\n\t\treturn 0;\n\t}\n}\n\n"
+		"// Each port's bytes as a poke, 0 for an output.\n"
+		"#define HIL_GLUE_NPORTS %zu\n"
+		"static const unsigned char hil_glue_in_bytes[HIL_GLUE_NPORTS] = {",
+		p->n);
+	for (size_t i = 0; i < p->n; i++)
+		fprintf(f, "%s%u", i ? ", " : "", p->port[i].is_input ? p->port[i].nbytes : 0);
+	fprintf(f,
+		"};\n\n"
+		"// The shell's copy of the DUT's inputs, loaded on lane_we.\n"
+		"static inline void hil_glue_lane(Vshell *s, const Vdut *d)\n{\n");
+	for (size_t i = 0; i < p->n; i++)
+		if (p->port[i].is_input)
+			fprintf(f, "\ts->lane_%zu = d->%s;\n", i, p->port[i].name);
+	fprintf(f, "}\n");
+}
+
 int hil_wrap_glue(const struct hil_ports *p, FILE *f)
 {
 	fprintf(f,
@@ -63,5 +110,6 @@ int hil_wrap_glue(const struct hil_ports *p, FILE *f)
 		fprintf(f, "\t}\n");
 	}
 	fprintf(f, "\treturn false;\n}\n");
+	write_lane(p, f);
 	return ferror(f) ? -1 : 0;
 }

@@ -16,6 +16,9 @@
 #include "wire/proto.h"
 
 #define MAX_PENDING 65536
+/* Lane entries (see lane_put) gathered before they go to the model. */
+#define LANE_BUF 65536
+#define LANE_HDR 10
 
 struct pend {
 	uint64_t cycle, seq;
@@ -51,6 +54,19 @@ struct hil_direct {
 
 	int halted; /* the bridge stopped on a break or error: stop says which */
 	struct hil_report stop;
+
+	/* The lane of an in-process model (hil_model_lane): a poke stamped
+	 * after `at` goes to the model itself, which makes it when the DUT
+	 * enters its cycle, instead of crossing the byte port. The engine
+	 * must pass lane_at (the latest entry's cycle) for all to be made.
+	 * Not for a port watched (its reports come from the shell) nor while
+	 * a break is armed (a break discards the pokes behind it). */
+	int can_lane, armed;
+	uint64_t lane_base; /* the model's cycle at the session's cycle 0 */
+	uint64_t lane_at;
+	uint8_t *lane;
+	size_t lane_len;
+	uint8_t watched[256];
 
 	char scheme[16]; /* the target's kind, for messages: sim, netlist, ftdi, ... */
 	int internals;   /* a sim: model built for hil_peek_signal */
@@ -118,11 +134,88 @@ static int on_msg(void *ctx, const uint8_t *msg, size_t n)
 	return 0;
 }
 
-static int send_cmd(hil_t *h, const uint8_t *m, size_t n)
+static int raw_send(hil_t *h, const uint8_t *m, size_t n)
 {
 	struct hil_direct *d = h->direct;
 	d->ncmds++;
 	return hil_link_send(&d->link, m, n) < 0 ? link_err(h) : HIL_OK;
+}
+
+/* WAITs that take the bridge to cycle c. */
+static int wait_to(hil_t *h, uint64_t c)
+{
+	struct hil_direct *d = h->direct;
+	uint8_t m[HIL_MSG_MAX];
+	while (d->at < c) {
+		uint64_t dt = c - d->at > HIL_DELTA_MAX ? HIL_DELTA_MAX : c - d->at;
+		int rc = raw_send(h, m, hil_enc_wait(m, (uint16_t)dt));
+		if (rc < 0)
+			return rc;
+		d->at += dt;
+	}
+	return HIL_OK;
+}
+
+static int poke_cmd(hil_t *h, int port, uint16_t dt, const uint8_t *val,
+		    int (*send)(hil_t *, const uint8_t *, size_t))
+{
+	uint8_t m[HIL_MSG_MAX];
+	return send(h, m,
+		    hil_enc_poke(m, dt, (uint8_t)port, val, (uint8_t)h->ports.port[port].nbytes));
+}
+
+/* Hands the gathered lane entries to the model. When it has no room, the
+ * bridge goes on to the cycle before the first entry left, making the
+ * entries the model holds, and the link runs until the model takes more.
+ * Should it hold nothing but entries for that entry's own cycle, the
+ * bridge goes on to that cycle too, and the entries left for it go as
+ * POKEs, since the bridge then stands there. */
+static int lane_flush(hil_t *h)
+{
+	struct hil_direct *d = h->direct;
+	struct hil_transport *t = d->link.t;
+	size_t off = 0;
+	while (off < d->lane_len) {
+		const uint8_t *e = d->lane + off;
+		uint64_t c = 0;
+		for (int i = 7; i >= 0; i--)
+			c = c << 8 | e[i];
+		c -= d->lane_base;
+		int rc = HIL_OK;
+		if (c < d->at) {
+			return hil_seterr(h, HIL_E_LINK,
+					  "a lane poke for cycle %llu with the bridge at %llu "
+					  "(a bug in hil)",
+					  (unsigned long long)c, (unsigned long long)d->at);
+		} else if (c == d->at) {
+			rc = poke_cmd(h, e[8], 0, e + LANE_HDR, raw_send);
+			off += LANE_HDR + e[9];
+		} else {
+			ssize_t n = t->ops->lane(t, e, d->lane_len - off);
+			if (n < 0)
+				return hil_seterr(h, HIL_E_LINK, "%s", t->err);
+			off += (size_t)n;
+			if (n == 0) {
+				uint64_t dut = t->ops->cycles(t) - d->lane_base;
+				rc = wait_to(h, dut + 1 >= c ? c : c - 1);
+				if (rc == HIL_OK && hil_link_pump(&d->link, t->rto_ms, 0) < 0)
+					rc = link_err(h);
+			}
+		}
+		if (rc < 0)
+			return rc;
+	}
+	d->lane_len = 0;
+	return HIL_OK;
+}
+
+/* Every command goes after the lane's entries: the model holds them
+ * before the bridge can reach their cycles. */
+static int send_cmd(hil_t *h, const uint8_t *m, size_t n)
+{
+	struct hil_direct *d = h->direct;
+	int rc = d->lane_len ? lane_flush(h) : HIL_OK;
+	return rc < 0 ? rc : raw_send(h, m, n);
 }
 
 /* The delta of a command stamped `stamp`, after the WAITs that take the
@@ -131,11 +224,18 @@ static int reach(hil_t *h, uint64_t stamp, uint16_t *delta)
 {
 	struct hil_direct *d = h->direct;
 	uint8_t m[HIL_MSG_MAX];
-	if (stamp < d->at)
+	/* The lane's entries go with the bridge where it stands. */
+	if (d->lane_len) {
+		int rc = lane_flush(h);
+		if (rc < 0)
+			return rc;
+	}
+	if (stamp < d->at || stamp < d->lane_at)
 		return hil_seterr(
 			h, HIL_E_LINK,
 			"a command stamped %llu after one stamped %llu (a bug in hil)",
-			(unsigned long long)stamp, (unsigned long long)d->at);
+			(unsigned long long)stamp,
+			(unsigned long long)(d->at > d->lane_at ? d->at : d->lane_at));
 	while (stamp - d->at > HIL_DELTA_MAX) {
 		int rc = send_cmd(h, m, hil_enc_wait(m, HIL_DELTA_MAX));
 		if (rc < 0)
@@ -145,6 +245,15 @@ static int reach(hil_t *h, uint64_t stamp, uint16_t *delta)
 	*delta = (uint16_t)(stamp - d->at);
 	d->at = stamp;
 	return HIL_OK;
+}
+
+/* Before a command that is not stamped (it runs where the bridge stands):
+ * the bridge goes through every lane entry first. */
+static int lane_settle(hil_t *h)
+{
+	struct hil_direct *d = h->direct;
+	int rc = d->lane_len ? lane_flush(h) : HIL_OK;
+	return rc < 0 ? rc : wait_to(h, d->lane_at);
 }
 
 /* Pumps the link until the awaited reply, or a break or error, arrives. */
@@ -167,11 +276,15 @@ static long resume(hil_t *h)
 	struct hil_direct *d = h->direct;
 	uint8_t m[HIL_MSG_MAX];
 	d->halted = 0;
-	int rc = send_cmd(h, m, hil_enc_resume(m));
+	int rc = raw_send(h, m, hil_enc_resume(m));
 	if (rc == HIL_OK)
 		rc = await(h, HIL_RE_RESUME);
-	/* A halted bridge stands where it stopped, whatever was sent since. */
-	d->at = d->cycle;
+	/* A halted bridge stands where it stopped, whatever was sent since,
+	 * and the lane's pokes beyond it will not be made. */
+	d->at = d->lane_at = d->cycle;
+	d->lane_len = 0;
+	if (d->can_lane)
+		d->link.t->ops->lane(d->link.t, NULL, 0);
 	return rc < 0 ? rc : (long)d->rep.discarded;
 }
 
@@ -187,15 +300,38 @@ static int bridge_refused(hil_t *h)
 			  hil_bridge_error_name(s.code));
 }
 
+/* A poke into the lane: the model makes it after the DUT's edge into
+ * `cycle`, where a POKE stamped `cycle` would have run, with every command
+ * sent so far (stamped at `at` or before) behind it. */
+static int lane_put(hil_t *h, int port, uint64_t cycle, const uint8_t *val)
+{
+	struct hil_direct *d = h->direct;
+	size_t nb = h->ports.port[port].nbytes;
+	if (d->lane_len + LANE_HDR + nb > LANE_BUF) {
+		int rc = lane_flush(h);
+		if (rc < 0)
+			return rc;
+	}
+	uint8_t *e = d->lane + d->lane_len;
+	uint64_t c = cycle + d->lane_base;
+	for (int i = 0; i < 8; i++)
+		e[i] = (uint8_t)(c >> (8 * i));
+	e[8] = (uint8_t)port;
+	e[9] = (uint8_t)nb;
+	memcpy(e + LANE_HDR, val, nb);
+	d->lane_len += LANE_HDR + nb;
+	d->lane_at = cycle;
+	return HIL_OK;
+}
+
 static int send_poke(hil_t *h, int port, uint64_t cycle, const uint8_t *val)
 {
-	uint8_t m[HIL_MSG_MAX];
+	struct hil_direct *d = h->direct;
+	if (d->can_lane && !d->armed && !d->watched[port] && cycle > d->at && cycle >= d->lane_at)
+		return lane_put(h, port, cycle, val);
 	uint16_t dt;
 	int rc = reach(h, cycle, &dt);
-	return rc < 0 ? rc
-		      : send_cmd(h, m,
-				 hil_enc_poke(m, dt, (uint8_t)port, val,
-					      (uint8_t)h->ports.port[port].nbytes));
+	return rc < 0 ? rc : poke_cmd(h, port, dt, val, send_cmd);
 }
 
 /* Sends the scheduled pokes stamped up to `upto`, in cycle order. Returns
@@ -396,7 +532,11 @@ static int direct_watch(hil_t *h, int port, int on)
 	int rc = flush_now(h);
 	if (rc == HIL_OK)
 		rc = reach(h, h->now, &dt);
-	return rc < 0 ? rc : send_cmd(h, m, hil_enc_watch(m, dt, (uint8_t)port, on));
+	if (rc == HIL_OK)
+		rc = send_cmd(h, m, hil_enc_watch(m, dt, (uint8_t)port, on));
+	if (rc == HIL_OK)
+		h->direct->watched[port] = (uint8_t)on;
+	return rc;
 }
 
 static int direct_wait(hil_t *h, int port, int ne, const uint8_t *val, const uint8_t *mask,
@@ -412,6 +552,8 @@ static int direct_wait(hil_t *h, int port, int ne, const uint8_t *val, const uin
 			      hil_enc_break(m, dt, 0, (uint8_t)port, ne ? 2 : 1, val, mask,
 					    (uint8_t)h->ports.port[port].nbytes));
 	int broke = 0;
+	struct hil_direct *d = h->direct;
+	d->armed = 1;
 	if (rc == HIL_OK)
 		rc = run_to(h, h->now + timeout, &broke, 0, NULL, NULL);
 	if (rc == HIL_OK)
@@ -419,6 +561,8 @@ static int direct_wait(hil_t *h, int port, int ne, const uint8_t *val, const uin
 	if (rc < 0)
 		return rc;
 	if (broke) {
+		/* A break that fires disarms its unit. */
+		d->armed = 0;
 		if (at)
 			*at = h->now;
 		return HIL_OK;
@@ -427,6 +571,8 @@ static int direct_wait(hil_t *h, int port, int ne, const uint8_t *val, const uin
 	rc = reach(h, h->now, &dt);
 	if (rc == HIL_OK)
 		rc = send_cmd(h, m, hil_enc_break(m, dt, 0, 0, 0, NULL, NULL, 0));
+	if (rc == HIL_OK)
+		d->armed = 0;
 	return rc < 0 ? rc : HIL_TIMEOUT;
 }
 
@@ -434,7 +580,9 @@ static int direct_sync(hil_t *h)
 {
 	struct hil_direct *d = h->direct;
 	uint8_t m[HIL_MSG_MAX];
-	int rc = send_cmd(h, m, hil_enc_status(m));
+	int rc = lane_settle(h);
+	if (rc == HIL_OK)
+		rc = raw_send(h, m, hil_enc_status(m));
 	if (rc == HIL_OK)
 		rc = await(h, HIL_RE_STATUS);
 	if (rc == HIL_OK && d->halted)
@@ -493,6 +641,7 @@ static void direct_close(hil_t *h)
 		return;
 	hil_link_close(&d->link);
 	free(d->pend);
+	free(d->lane);
 	free(h->direct);
 	h->direct = NULL;
 }
@@ -596,7 +745,20 @@ int hil_direct_open(hil_t *h, const struct hil_target *tg, const struct hil_opti
 		d->port_bytes,
 		h->ports.n < sizeof(d->port_bytes) ? h->ports.n : sizeof(d->port_bytes)};
 	int rc = hello(h, ports_path);
-	if (rc < 0)
+	if (rc < 0) {
 		hil_fail(err, errlen, "%s", h->err);
-	return rc;
+		return rc;
+	}
+	/* The lane counts the model's cycles; the session's start from 0 here,
+	 * where the bridge has executed everything and stands still. */
+	if (t->ops->lane && h->ports.n <= sizeof(d->watched)) {
+		d->lane = malloc(LANE_BUF);
+		if (!d->lane) {
+			hil_fail(err, errlen, "out of memory");
+			return HIL_E_OPEN;
+		}
+		d->lane_base = t->ops->cycles(t);
+		d->can_lane = 1;
+	}
+	return HIL_OK;
 }

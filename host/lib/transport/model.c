@@ -28,6 +28,9 @@ struct model {
 	void (*free_m)(struct hil_model *);
 	int (*signal)(struct hil_model *, const char *, uint8_t *, size_t, unsigned *, char *,
 		      size_t);
+	uint64_t (*cycles)(const struct hil_model *);
+	int (*lane)(struct hil_model *, const uint8_t *, size_t, size_t *, char *, size_t);
+	void (*lane_clear)(struct hil_model *);
 	uint8_t in[QCAP], out[QCAP];
 	size_t in_len, out_pos, out_len;
 	int idle;
@@ -98,12 +101,33 @@ static int model_signal(struct hil_transport *t, const char *name, uint8_t *val,
 	return s->signal(s->m, name, val, cap, width, t->err, sizeof(t->err));
 }
 
+static ssize_t model_lane(struct hil_transport *t, const uint8_t *p, size_t len)
+{
+	struct model *s = (struct model *)t;
+	if (!p) {
+		s->lane_clear(s->m);
+		return 0;
+	}
+	size_t taken = 0;
+	if (s->lane(s->m, p, len, &taken, t->err, sizeof(t->err)) < 0)
+		return -1;
+	return (ssize_t)taken;
+}
+
+static uint64_t model_cycles(struct hil_transport *t)
+{
+	struct model *s = (struct model *)t;
+	return s->cycles(s->m);
+}
+
 static const struct hil_transport_ops model_ops = {
 	.write = model_write,
 	.read = model_read,
 	.wait = model_wait,
 	.close = model_close,
 	.signal = model_signal,
+	.lane = model_lane,
+	.cycles = model_cycles,
 };
 
 struct hil_transport *hil_transport_model(const char *so_path, const char *waves, char *err,
@@ -127,7 +151,11 @@ struct hil_transport *hil_transport_model(const char *so_path, const char *waves
 	*(void **)&s->run = dlsym(s->so, "hil_model_run");
 	*(void **)&s->free_m = dlsym(s->so, "hil_model_free");
 	*(void **)&s->signal = dlsym(s->so, "hil_model_signal");
-	if (!abi || !make || !s->run || !s->free_m || !s->signal || abi() != HIL_MODEL_ABI) {
+	*(void **)&s->cycles = dlsym(s->so, "hil_model_cycles");
+	*(void **)&s->lane = dlsym(s->so, "hil_model_lane");
+	*(void **)&s->lane_clear = dlsym(s->so, "hil_model_lane_clear");
+	if (!abi || !make || !s->run || !s->free_m || !s->signal || !s->cycles || !s->lane ||
+	    !s->lane_clear || abi() != HIL_MODEL_ABI) {
 		hil_fail(err, errlen,
 			 "%s is not a hil model of this version (ABI %d): "
 			 "delete it and run again to rebuild",

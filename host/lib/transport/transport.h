@@ -26,6 +26,13 @@ struct hil_transport_ops {
 	 * 1, or 0 with the reason in the transport's err. */
 	int (*signal)(struct hil_transport *t, const char *name, uint8_t *val, size_t cap,
 		      unsigned *width);
+	/* The in-process model only (NULL elsewhere): its lane, pokes that
+	 * skip the byte port (hil_model_lane, whose entries and rules these
+	 * are). lane takes whole entries while there is room and returns how
+	 * many bytes, or -1 with a message in err; cycles is the DUT's edges
+	 * so far; len 0 with p NULL drops what the lane holds. */
+	ssize_t (*lane)(struct hil_transport *t, const uint8_t *p, size_t len);
+	uint64_t (*cycles)(struct hil_transport *t);
 };
 
 struct hil_transport {

@@ -376,4 +376,20 @@ oracle_refuses "peek nope" 6 "'nope' is no port of hier (ports: rst, d, q8, q12)
 oracle_refuses "expect u_acc.hist[4] 0" 8 "'u_acc.hist[4]': hist has words 0 to 3"
 oracle_refuses "expect lane[1].r 0x10" 18 "value is 5 bits wide, signal 'lane[1].r' has 4"
 
+# Random scripts (lane_scripts.py) whose pokes take every path: on sim:
+# those stamped past where the bridge stands go through the model's lane,
+# on ce: all cross the byte port; both must equal the oracle.
+for d in tests/fixtures/vectors/vcounter examples/alu examples/wide examples/fifo; do
+	e=$(basename $d)
+	if ! "$HIL" ports --dut $d >$w/lane-$e.ports 2>&1; then
+		bad "lane-$e: hil ports cannot list the DUT's ports" $w/lane-$e.ports
+		continue
+	fi
+	for seed in 1 2 3; do
+		/usr/bin/python3 tests/suites/oracle/lane_scripts.py $seed $w/lane-$e.ports \
+			$w/lane-$e-$seed.hil || { bad "lane-$e-$seed: lane_scripts.py failed"; continue; }
+		check lane-$e-$seed $d $w/lane-$e-$seed.hil
+	done
+done
+
 summary

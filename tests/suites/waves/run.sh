@@ -98,4 +98,21 @@ fi
 	ok "a waveform file that cannot be written: refused before the run" ||
 	bad "unwritable waveform" $w/nodir.err
 
+# The same pokes made two ways: stamped ahead of the bridge (the model's
+# lane makes them) and at `now` (POKEs through the bridge). Every signal's
+# dump must be the same, the times of the pokes included.
+v=tests/fixtures/vectors/vcounter
+printf 'poke rst 0\nat 1 poke en 1\nat 3 poke en 0\nat 3 poke en 1\nat 6 poke rst 1\nstep 8\n' >$w/lane.hil
+printf 'poke rst 0\nstep 1\npoke en 1\nstep 2\npoke en 0\npoke en 1\nstep 3\npoke rst 1\nstep 2\n' >$w/port.hil
+for k in lane port; do
+	"$HIL" run --dut $v --vcd $w/$k.vcd $w/$k.hil >$w/$k.out 2>$w/$k.err || bad "$k pokes: hil run" $w/$k.err
+	sed '/\$date/,/\$end/d' $w/$k.vcd >$w/$k.body
+done
+if cmp -s $w/lane.body $w/port.body && [ "$(grep -c '^#' $w/lane.body)" -ge 16 ]; then
+	ok "pokes through the lane and through the bridge: the same dump, $(grep -c '^#' $w/lane.body) times"
+else
+	bad "pokes through the lane and through the bridge dump differently (- lane, + bridge):"
+	diff $w/lane.body $w/port.body | head -n 20 | sed 's/^/    /'
+fi
+
 summary
