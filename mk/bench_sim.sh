@@ -113,14 +113,14 @@ m=${ceil%% *}
 	echo "of the gap to the ceiling is the model being a shared library (Verilator's"
 	echo "runtime reaches its thread-locals through __tls_get_addr there, a few"
 	echo "times an evaluation) and being built with --x-assign 0 rather than fast."
-	echo "Streaming and lock-step are bounded by the bridge, not the DUT: the sim"
-	echo "byte port moves one byte a clock, a poke stamped with its cycle is about"
-	echo "3.2 bytes on the wire (protocol version 2, see Link cost: 10.5 with"
-	echo "version 1) and one clock of the bridge's model costs a few hundred"
-	echo "nanoseconds, so the DUT can take a new poke only every few bridge"
-	echo "clocks whatever the host does. Closing that gap needs a wider sim port"
-	echo "or pokes that reach the DUT's model without the bridge's, not a change"
-	echo "to the host."
+	echo "Streaming goes through the model's lane (docs/architecture.md): a"
+	echo "poke stamped past where the bridge stands is handed to the model,"
+	echo "which writes it into the DUT right after the edge into its cycle, and"
+	echo "the bridge only counts; it costs the DUT's evaluation, one more"
+	echo "evaluation per poke, and libhil's checks and copies of each poke."
+	echo "Lock-step is bounded by the bridge, not the DUT: each round trip"
+	echo "crosses the sim byte port, one byte a bridge clock, and one clock of"
+	echo "the bridge's model costs a few hundred nanoseconds."
 } >>$b/sim.md
 
 # Round trip: direct, and through a hild of our own on a private socket.
