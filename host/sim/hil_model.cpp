@@ -122,7 +122,8 @@ static void lane_apply(hil_model *m)
 		m->dut->eval();
 		dump(m, 500);
 		m->lane_pos += LANE_HDR + e[9];
-		m->lane_next = m->lane_pos < m->lane.size() ? lane_cycle(m, m->lane_pos) : UINT64_MAX;
+		m->lane_next =
+			m->lane_pos < m->lane.size() ? lane_cycle(m, m->lane_pos) : UINT64_MAX;
 		m->lane_load = true;
 	}
 }
@@ -332,11 +333,13 @@ extern "C" int hil_model_lane(hil_model *m, const uint8_t *in, size_t len, size_
 		// and would hold up every entry behind it.
 		if (c <= m->cycle || c < m->lane_last || port >= HIL_GLUE_NPORTS ||
 		    !hil_glue_in_bytes[port] || hil_glue_in_bytes[port] != in[pos + 9]) {
-			std::snprintf(err, errlen,
-				      "a lane poke of port %u (%u bytes) for cycle %llu, with the "
-				      "DUT at cycle %llu and the lane at %llu (a bug in hil)",
-				      port, in[pos + 9], (unsigned long long)c,
-				      (unsigned long long)m->cycle, (unsigned long long)m->lane_last);
+			std::snprintf(
+				err, errlen,
+				"a lane poke of port %u (%u bytes) for cycle %llu, with the "
+				"DUT at cycle %llu and the lane at %llu (a bug in hil)",
+				port, in[pos + 9], (unsigned long long)c,
+				(unsigned long long)m->cycle,
+				(unsigned long long)m->lane_last);
 			rc = -1;
 			break;
 		}

@@ -160,8 +160,9 @@ static int poke_cmd(hil_t *h, int port, uint16_t dt, const uint8_t *val,
 		    int (*send)(hil_t *, const uint8_t *, size_t))
 {
 	uint8_t m[HIL_MSG_MAX];
-	return send(h, m,
-		    hil_enc_poke(m, dt, (uint8_t)port, val, (uint8_t)h->ports.port[port].nbytes));
+	return send(
+		h, m,
+		hil_enc_poke(m, dt, (uint8_t)port, val, (uint8_t)h->ports.port[port].nbytes));
 }
 
 /* Hands the gathered lane entries to the model. When it has no room, the
@@ -175,38 +176,45 @@ static int lane_flush(hil_t *h)
 	struct hil_direct *d = h->direct;
 	struct hil_transport *t = d->link.t;
 	size_t off = 0;
-	while (off < d->lane_len) {
+	int rc = HIL_OK;
+	while (rc == HIL_OK && off < d->lane_len) {
 		const uint8_t *e = d->lane + off;
 		uint64_t c = 0;
 		for (int i = 7; i >= 0; i--)
 			c = c << 8 | e[i];
 		c -= d->lane_base;
-		int rc = HIL_OK;
 		if (c < d->at) {
-			return hil_seterr(h, HIL_E_LINK,
-					  "a lane poke for cycle %llu with the bridge at %llu "
-					  "(a bug in hil)",
-					  (unsigned long long)c, (unsigned long long)d->at);
+			rc = hil_seterr(h, HIL_E_LINK,
+					"a lane poke for cycle %llu with the bridge at %llu "
+					"(a bug in hil)",
+					(unsigned long long)c, (unsigned long long)d->at);
 		} else if (c == d->at) {
 			rc = poke_cmd(h, e[8], 0, e + LANE_HDR, raw_send);
 			off += LANE_HDR + e[9];
 		} else {
 			ssize_t n = t->ops->lane(t, e, d->lane_len - off);
 			if (n < 0)
-				return hil_seterr(h, HIL_E_LINK, "%s", t->err);
-			off += (size_t)n;
-			if (n == 0) {
+				rc = hil_seterr(h, HIL_E_LINK, "%s", t->err);
+			else if (n > 0)
+				off += (size_t)n;
+			else if (d->halted) /* the bridge will not go on to make room */
+				rc = hil_seterr(
+					h, HIL_E_BRIDGE,
+					"the bridge stopped at cycle %llu with pokes for "
+					"later cycles waiting",
+					(unsigned long long)d->stop.cycle);
+			else {
 				uint64_t dut = t->ops->cycles(t) - d->lane_base;
 				rc = wait_to(h, dut + 1 >= c ? c : c - 1);
 				if (rc == HIL_OK && hil_link_pump(&d->link, t->rto_ms, 0) < 0)
 					rc = link_err(h);
 			}
 		}
-		if (rc < 0)
-			return rc;
 	}
-	d->lane_len = 0;
-	return HIL_OK;
+	/* What the model took, it keeps, also on failure. */
+	memmove(d->lane, d->lane + off, d->lane_len - off);
+	d->lane_len -= off;
+	return rc;
 }
 
 /* Every command goes after the lane's entries: the model holds them
@@ -327,7 +335,8 @@ static int lane_put(hil_t *h, int port, uint64_t cycle, const uint8_t *val)
 static int send_poke(hil_t *h, int port, uint64_t cycle, const uint8_t *val)
 {
 	struct hil_direct *d = h->direct;
-	if (d->can_lane && !d->armed && !d->watched[port] && cycle > d->at && cycle >= d->lane_at)
+	if (d->can_lane && !d->armed && !d->watched[port] && cycle > d->at &&
+	    cycle >= d->lane_at)
 		return lane_put(h, port, cycle, val);
 	uint16_t dt;
 	int rc = reach(h, cycle, &dt);
