@@ -34,6 +34,32 @@ stats2() {
 	echo "$(summary 1) $(summary 2)"
 }
 
+# Figures to be divided by one another are measured in turns, run by run
+# (this machine's speed drifts by a third over minutes; run after run,
+# each pair sees the same machine): `pairs NAME...` then runs, RUNS times,
+# each command named by NAME, defined as a function cmd_NAME, one after
+# the other; `pstats NAME` is "median min max" of NAME's figures, and
+# `pratio A B` the median of the runs' A/B.
+pairs() {
+	for n in "$@"; do : >$b/pair-$n; done
+	i=0
+	while [ $i -lt "$RUNS" ]; do
+		for n in "$@"; do
+			v=$(cmd_$n) || return 1
+			[ -n "$v" ] || return 1
+			echo "$v" >>$b/pair-$n
+		done
+		i=$((i + 1))
+	done
+}
+pstats() {
+	sort -g $b/pair-$1 | awk '{a[NR]=$1} END {printf "%s %s %s", a[int((NR+1)/2)], a[1], a[NR]}'
+}
+pratio() {
+	paste -d' ' $b/pair-$1 $b/pair-$2 | awk '{print $1 / $2}' | sort -g |
+		awk '{a[NR]=$1} END {printf "%.2g", a[int((NR+1)/2)]}'
+}
+
 # "median (min-max)" of a stats line, scaled: fmt "1234 1000 1500" 1e6 -> 0.00123 ...
 cell() {
 	echo "$1" | awk -v s="${2:-1}" -v d="${3:-2}" '{printf "%.*f (%.*f-%.*f)", d, $1/s, d, $2/s, d, $3/s}'

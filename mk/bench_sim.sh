@@ -35,7 +35,11 @@ FREE=10000000 STREAM=1000000 LOCK=20000 RTT=100000 WAVES=1000000
 	echo "a cycle for $STREAM cycles, then \`hil_sync\`. *Lock-step*: per cycle a"
 	echo "poke, \`hil_step(1)\` and \`hil_peek\`, each waiting for its answer,"
 	echo "$LOCK cycles. Ratio: to the ceiling (goals: free run 0.8 on cpu and"
-	echo "0.5 on the others, streaming 0.1). *Free run, --fst*: the same over"
+	echo "0.5 on the others, streaming 0.1). The ceiling, the free run and"
+	echo "streaming are measured in turns, one run of each after the other,"
+	echo "$RUNS times over, and their ratios are the median of the $RUNS runs'"
+	echo "(this machine's speed drifts by as much as a third over minutes);"
+	echo "lock-step's is to the ceiling's median. *Free run, --fst*: the same over"
 	echo "$WAVES cycles with every DUT signal written to an FST (\`hil run --fst\`);"
 	echo "without a waveform the model is built with no tracing code at all, so"
 	echo "the free run is what it was before waveforms existed. *Free run,"
@@ -61,18 +65,20 @@ for d in examples/*/; do
 	grep -q -e '-O3 -c -o V[^ ]*__ALL\.o' $c/verilator.log ||
 		{ echo "bench: the ceiling of $e was not compiled at -O3 ($c/verilator.log)" >&2; exit 1; }
 	# In the DUT's directory, where its $readmemh files are.
-	ceil=$(stats env -C $d $PWD/$c/obj/ceiling $FREE) || exit 1
-	free=$(stats $B sim:$d free $FREE) || exit 1
+	cmd_ceil() { env -C $d $PWD/$c/obj/ceiling $FREE; }
+	cmd_free() { $B sim:$d free $FREE; }
+	cmd_strm() { $B sim:$d stream $STREAM; }
+	pairs ceil free strm || exit 1
+	ceil=$(pstats ceil) free=$(pstats free) strm=$(pstats strm)
 	# Every DUT signal to an FST: what a waveform costs while it is on
 	# (off, the model has no tracing code: the free run above).
 	fst=$(stats $B sim:$d free-fst $WAVES) || exit 1
 	peek=$(stats $B sim:$d free-peek $FREE) || exit 1
-	strm=$(stats $B sim:$d stream $STREAM) || exit 1
 	lock=$(stats $B sim:$d lockstep $LOCK) || exit 1
 	m=${ceil%% *}
 	ratio() { echo "${1%% *} $m" | awk '{printf "%.2g", $1 / $2}'; }
-	echo "| $e | $(cell "$ceil" 1e6) | $(cell "$free" 1e6) | $(ratio "$free") |" \
-		"$(cell "$fst" 1e6 3) | $(cell "$peek" 1e6) | $(cell "$strm" 1e6 3) | $(ratio "$strm") |" \
+	echo "| $e | $(cell "$ceil" 1e6) | $(cell "$free" 1e6) | $(pratio free ceil) |" \
+		"$(cell "$fst" 1e6 3) | $(cell "$peek" 1e6) | $(cell "$strm" 1e6 3) | $(pratio strm ceil) |" \
 		"$(cell "$lock" 1e3 1) | $(ratio "$lock") |" >>$b/sim.md
 	echo "bench: $e done" >&2
 done
@@ -88,9 +94,10 @@ rm -rf $c/obj && mkdir -p $c
 python3 tests/bench/ceiling.py $dir/ports.json $c/main.cpp arg=$CPU_ARG &&
 	verilator $VFLAGS --top-module cpu -Mdir $c/obj examples/cpu/*.v $PWD/$c/main.cpp -o ceiling \
 		>$c/verilator.log 2>&1 || { tail $c/verilator.log >&2; exit 1; }
-ceil=$(stats $c/obj/ceiling $FREE) || exit 1
-free=$(stats $B sim:examples/cpu program $FREE arg=$CPU_ARG) || exit 1
-m=${ceil%% *}
+cmd_ceil() { $c/obj/ceiling $FREE; }
+cmd_free() { $B sim:examples/cpu program $FREE arg=$CPU_ARG; }
+pairs ceil free || exit 1
+ceil=$(pstats ceil) free=$(pstats free)
 {
 	echo
 	echo "examples/cpu running its program (arg $CPU_ARG set at power-on, no"
@@ -99,8 +106,7 @@ m=${ceil%% *}
 	echo
 	echo "| workload | ceiling | free run | ratio |"
 	echo "|---|---|---|---|"
-	echo "| cpu, its program | $(cell "$ceil" 1e6) | $(cell "$free" 1e6) |" \
-		"$(echo "${free%% *} $m" | awk '{printf "%.2g", $1 / $2}') |"
+	echo "| cpu, its program | $(cell "$ceil" 1e6) | $(cell "$free" 1e6) | $(pratio free ceil) |"
 } >>$b/sim.md
 {
 	echo
