@@ -89,18 +89,47 @@ static void dump(hil_model *, uint64_t)
 }
 #endif
 
+// eval() is Verilator's eval_step(), which around the evaluation itself
+// sets and reads per-thread state (Verilated::t_s) that a single-threaded
+// model has no use for; in a shared library each of those is a call to
+// __tls_get_addr, a few nanoseconds, as much as a small DUT's whole cycle.
+// Once the first eval() has run the DUT's initial blocks, the model calls
+// the root's evaluation directly. A traced model keeps eval(), whose
+// eval_step also marks activity for the dump.
+#ifdef HIL_MODEL_TRACE
+static inline void eval_dut(hil_model *m)
+{
+	m->dut->eval();
+}
+static inline void eval_shell(hil_model *m)
+{
+	m->sh->eval();
+}
+#else
+void Vdut___024root___eval(Vdut___024root *);
+void Vshell___024root___eval(Vshell___024root *);
+static inline void eval_dut(hil_model *m)
+{
+	Vdut___024root___eval(m->dut->rootp);
+}
+static inline void eval_shell(hil_model *m)
+{
+	Vshell___024root___eval(m->sh->rootp);
+}
+#endif
+
 static void dut_edge(hil_model *m)
 {
 #ifdef HIL_GLUE_CLOCK
 	m->dut->HIL_GLUE_CLOCK = 1;
-	m->dut->eval();
+	eval_dut(m);
 	m->cycle++;
 	dump(m, 0);
 	m->dut->HIL_GLUE_CLOCK = 0;
 #else
 	m->cycle++;
 #endif
-	m->dut->eval();
+	eval_dut(m);
 	dump(m, 500);
 }
 
@@ -119,7 +148,7 @@ static void lane_apply(hil_model *m)
 	while (m->lane_next == m->cycle) {
 		const uint8_t *e = m->lane.data() + m->lane_pos;
 		hil_glue_poke(m->dut, e[8], e + LANE_HDR);
-		m->dut->eval();
+		eval_dut(m);
 		dump(m, 500);
 		m->lane_pos += LANE_HDR + e[9];
 		m->lane_next =
@@ -157,12 +186,12 @@ static void bridge_clock(hil_model *m)
 		m->lane_load = false;
 	}
 	sh->clk = 1;
-	sh->eval();
+	eval_shell(m);
 	sh->ff_add = 0;
 	sh->lane_we = 0;
 	if (poked) {
 		hil_glue_inputs(m->dut, sh);
-		m->dut->eval();
+		eval_dut(m);
 		dump(m, 500);
 	}
 	if (adv || poked)
@@ -284,7 +313,7 @@ extern "C" int hil_model_run(hil_model *m, const uint8_t *in, size_t in_len, siz
 		sh->rx_valid = pos < in_len;
 		sh->rx_data = pos < in_len ? in[pos] : 0;
 		sh->tx_ready = n < cap;
-		sh->eval();
+		eval_shell(m);
 		if (sh->idle && pos == in_len && !sh->tx_valid) {
 			idle = 1;
 			break;
