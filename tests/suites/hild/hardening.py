@@ -181,7 +181,9 @@ def reattached_sim_counts():
     state = os.path.join(W, "reattach-state")
     d = Hild("reattach1", "--max-sims", "1", state=state)
     c = Client(d.sock)
-    job = c.ok("submit", script="run 40000000\n", dut=COUNTER, sim=True)["job"]
+    # Long enough to outlast the restart and the open's second at any
+    # speed the model reaches (50-100 million cycles a second here).
+    job = c.ok("submit", script="run 400000000\n", dut=COUNTER, sim=True)["job"]
     claim = os.path.join(state, "jobs", str(job), "claim")
     for _ in range(1200):
         if os.path.exists(claim) and os.path.getsize(claim):
