@@ -57,28 +57,29 @@ agreed() {
 }
 
 mkdir -p "$S" "$S-hil" "$S-wait" "$S-wait-hil"
-cc=$(stats2 cocotb_run "$S") || { echo "bench: the cocotb loop failed ($S/run.log)" >&2; exit 1; }
-crc_cc=$(agreed)
-vlt=$(sed -n 's/.*Running on Verilator version \([^ ]*\).*/\1/p' "$S/run.log" | head -n 1)
+# The four loops in turns, run by run (pairs, mk/bench_common.sh), so
+# that each ratio to cocotb is taken on the same machine state; hild runs
+# throughout and serves only the hl turns.
+cmd_cc() { cocotb_run "$S"; }
 # shellcheck disable=SC2086 # HILMK is make's arguments, one word each
-ch=$(stats2 cocotb_run "$S-hil" $HILMK) || { echo "bench: the cocotb loop on hil failed ($S-hil/run.log)" >&2; exit 1; }
-crc_ch=$(agreed)
-
+cmd_ch() { cocotb_run "$S-hil" $HILMK; }
+cmd_hl() { env PYTHONPATH=host/python "$PY" "$T/hil_alu_lockstep.py" $b/cocotb.sock "$PWD/examples/alu" $N; }
+cmd_il() { env PYTHONPATH=host/python "$PY" "$T/hil_alu_lockstep.py" local "$PWD/examples/alu" $N; }
+# The first cocotb runs build their models, untimed, outside the turns.
+cmd_cc >/dev/null && cmd_ch >/dev/null || { echo "bench: the cocotb loop failed ($S/run.log, $S-hil/run.log)" >&2; exit 1; }
 hild_start cocotb
-hl=$(stats2 env PYTHONPATH=host/python "$PY" "$T/hil_alu_lockstep.py" $b/cocotb.sock \
-	"$PWD/examples/alu" $N) || { kill $hp; cat $b/cocotb-hild.log >&2; exit 1; }
-crc_hl=$(cut -d' ' -f2 $b/samples | sort -u)
+pairs cc ch hl il || { kill $hp; cat $b/cocotb-hild.log >&2; echo "bench: a lock-step loop failed" >&2; exit 1; }
 kill $hp
 wait $hp 2>/dev/null
-il=$(stats2 env PYTHONPATH=host/python "$PY" "$T/hil_alu_lockstep.py" local \
-	"$PWD/examples/alu" $N) || exit 1
-crc_il=$(cut -d' ' -f2 $b/samples | sort -u)
-# stats2's summary of the CRC field is meaningless; each side's runs and
-# all three loops must have given the same one.
-[ -n "$crc_cc" ] && [ "$crc_cc" = "$crc_ch" ] && [ "$crc_cc" = "$crc_hl" ] && [ "$crc_cc" = "$crc_il" ] || {
-	echo "bench: the y values differ: cocotb CRC-32 $crc_cc, cocotb on hil $crc_ch, hil $crc_hl, in-process $crc_il" >&2
+cc=$(pstats cc) ch=$(pstats ch) hl=$(pstats hl) il=$(pstats il)
+vlt=$(sed -n 's/.*Running on Verilator version \([^ ]*\).*/\1/p' "$S/run.log" | head -n 1)
+# Every run of all four loops must have read the same y values.
+crc=$(cut -d' ' -f2 $b/pair-cc $b/pair-ch $b/pair-hl $b/pair-il | sort -u)
+[ -n "$crc" ] && [ "$(echo "$crc" | wc -l)" -eq 1 ] || {
+	echo "bench: the y values differ between runs or loops (CRC-32s:" $crc")" >&2
 	exit 1
 }
+crc_cc=$crc
 
 # The long wait: cocotb's own Verilator run once, hil's RUNS times.
 runs=$RUNS
@@ -97,8 +98,6 @@ grep -q "cycles of ClockCycles waits ran as free runs" "$S-wait-hil/run.log" ||
 	echo "bench: after the long wait acc differs: Verilator $acc_wv, hil $acc_wh" >&2
 	exit 1
 }
-m=${cc%% *}
-ratio() { echo "${1%% *} $m" | awk '{printf "%.2f", $1 / $2}'; }
 {
 	echo
 	echo "## Lock-step against cocotb (thousand cycles a second)"
@@ -106,7 +105,10 @@ ratio() { echo "${1%% *} $m" | awk '{printf "%.2f", $1 / $2}'; }
 	echo "One loop on examples/alu, $N cycles: per cycle poke a, b and op with"
 	echo "values from a 32-bit LCG, advance the clock one cycle, read y. Median"
 	echo "of $RUNS runs (min-max), the loop alone timed (not the build, the"
-	echo "simulator's start or the check). *cocotb*: cocotb 1.9.2"
+	echo "simulator's start or the check). The four loops run in turns, one"
+	echo "run of each after the other, $RUNS times over; a ratio is the median"
+	echo "of the runs' own ratios (this machine's speed drifts by a third over"
+	echo "minutes). *cocotb*: cocotb 1.9.2"
 	echo "(\`pip install cocotb==1.9.2\`) on Verilator $vlt through cocotb's own"
 	echo "Makefile flow (SIM=verilator, its default flags), a test that starts a"
 	echo "\`Clock\` on clk and per cycle writes the three inputs and awaits"
@@ -128,9 +130,9 @@ ratio() { echo "${1%% *} $m" | awk '{printf "%.2f", $1 / $2}'; }
 	echo "| loop | cycles per second (thousands) | ratio to cocotb |"
 	echo "|---|---|---|"
 	echo "| cocotb 1.9.2 + Verilator | $(cell "$cc" 1e3 1) | 1 |"
-	echo "| cocotb 1.9.2 + hil (\`SIM=hil\`, sim target) | $(cell "$ch" 1e3 1) | $(ratio "$ch") |"
-	echo "| hil Python through hild | $(cell "$hl" 1e3 1) | $(ratio "$hl") |"
-	echo "| hil Python in-process | $(cell "$il" 1e3 1) | $(ratio "$il") |"
+	echo "| cocotb 1.9.2 + hil (\`SIM=hil\`, sim target) | $(cell "$ch" 1e3 1) | $(pratio ch cc) |"
+	echo "| hil Python through hild | $(cell "$hl" 1e3 1) | $(pratio hl cc) |"
+	echo "| hil Python in-process | $(cell "$il" 1e3 1) | $(pratio il cc) |"
 	echo
 	echo "## A long wait in cocotb"
 	echo

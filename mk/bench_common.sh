@@ -39,7 +39,8 @@ stats2() {
 # each pair sees the same machine): `pairs NAME...` then runs, RUNS times,
 # each command named by NAME, defined as a function cmd_NAME, one after
 # the other; `pstats NAME` is "median min max" of NAME's figures, and
-# `pratio A B` the median of the runs' A/B.
+# `pratio A B` the median of the runs' A/B (of each line's first
+# number).
 pairs() {
 	for n in "$@"; do : >$b/pair-$n; done
 	i=0
@@ -56,8 +57,10 @@ pstats() {
 	sort -g $b/pair-$1 | awk '{a[NR]=$1} END {printf "%s %s %s", a[int((NR+1)/2)], a[1], a[NR]}'
 }
 pratio() {
-	paste -d' ' $b/pair-$1 $b/pair-$2 | awk '{print $1 / $2}' | sort -g |
-		awk '{a[NR]=$1} END {printf "%.2g", a[int((NR+1)/2)]}'
+	cut -d' ' -f1 $b/pair-$1 >$b/pair-num-a
+	cut -d' ' -f1 $b/pair-$2 >$b/pair-num-b
+	paste -d' ' $b/pair-num-a $b/pair-num-b | awk '{print $1 / $2}' | sort -g |
+		awk '{a[NR]=$1} END {printf "%.2f", a[int((NR+1)/2)]}'
 }
 
 # "median (min-max)" of a stats line, scaled: fmt "1234 1000 1500" 1e6 -> 0.00123 ...

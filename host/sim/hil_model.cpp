@@ -59,6 +59,7 @@ struct hil_model {
 	uint64_t lane_next; // its cycle, or UINT64_MAX when the lane is empty
 	uint64_t lane_last; // the cycle of the latest entry taken
 	bool lane_load;     // the shell must load the DUT's inputs
+	bool idle;          // the last run left the bridge idle, its input taken
 #ifdef HIL_MODEL_TRACE
 	Waves *waves;
 	uint64_t last; // the time of the last dump
@@ -222,6 +223,7 @@ extern "C" hil_model *hil_model_new(const char *waves, char *err, size_t errlen)
 	m->lane_next = UINT64_MAX;
 	m->lane_last = 0;
 	m->lane_load = false;
+	m->idle = false;
 #ifdef HIL_MODEL_TRACE
 	m->waves = nullptr;
 	m->last = 0;
@@ -330,6 +332,7 @@ extern "C" int hil_model_run(hil_model *m, const uint8_t *in, size_t in_len, siz
 	}
 	*taken = pos;
 	*made = n;
+	m->idle = idle;
 	return idle;
 }
 
@@ -380,6 +383,32 @@ extern "C" int hil_model_lane(hil_model *m, const uint8_t *in, size_t len, size_
 		m->lane_next = lane_cycle(m, m->lane_pos);
 	*taken = pos;
 	return rc;
+}
+
+// What a POKE does when the engine executes it (bridge_clock, poked),
+// without the bytes: the DUT's input written and evaluated, its outputs
+// handed to the shell, and the shell's copy of the input loaded on its
+// next clock (lane_we), before the engine can act on anything.
+extern "C" int hil_model_poke_now(hil_model *m, uint64_t cycle, unsigned port,
+				  const uint8_t *val, size_t len, char *err, size_t errlen)
+{
+	if (!m->idle || m->lane_pos != m->lane.size())
+		return 0;
+	if (cycle != m->cycle || port >= HIL_GLUE_NPORTS || !hil_glue_in_bytes[port] ||
+	    hil_glue_in_bytes[port] != len) {
+		std::snprintf(err, errlen,
+			      "a poke of port %u (%zu bytes) now at cycle %llu, with the DUT "
+			      "at cycle %llu (a bug in hil)",
+			      port, len, (unsigned long long)cycle,
+			      (unsigned long long)m->cycle);
+		return -1;
+	}
+	hil_glue_poke(m->dut, port, val);
+	eval_dut(m);
+	dump(m, 500);
+	hil_glue_outputs(m->sh, m->dut);
+	m->lane_load = true;
+	return 1;
 }
 
 extern "C" void hil_model_lane_clear(hil_model *m)

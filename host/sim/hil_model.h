@@ -14,7 +14,7 @@ extern "C" {
 
 /* Bumped whenever this interface changes; a model of another version is
  * refused (and rebuilt: the number is part of the build cache's key). */
-#define HIL_MODEL_ABI 4
+#define HIL_MODEL_ABI 5
 
 /* The model is compiled with hidden symbols (calls inside it then need no
  * indirection); these are the ones it exports. */
@@ -30,11 +30,6 @@ HIL_MODEL_API unsigned hil_model_abi(void);
  * the cycle's pokes show too. */
 HIL_MODEL_API struct hil_model *hil_model_new(const char *waves, char *err, size_t errlen);
 HIL_MODEL_API void hil_model_free(struct hil_model *m);
-/* Clocks the bridge at most `clocks` times, feeding it in[0..in_len) a byte
- * a clock as it takes them and collecting what it sends into out[0..cap).
- * Returns early once it has output and the bridge has paused sending, or
- * when it is idle: nothing will happen until more bytes come. Sets *taken
- * and *made; returns 1 when idle, else 0. */
 /* A signal inside the DUT, from a model built to read them (the sim-peek
  * builds, with every signal public; others refuse): name is its path below
  * the top ("pc", "u_core.pc", "g[0].r", "u_mem.ram[3]" for one word of a
@@ -58,6 +53,19 @@ HIL_MODEL_API int hil_model_lane(struct hil_model *m, const uint8_t *in, size_t 
 				 size_t *taken, char *err, size_t errlen);
 /* Drops the pokes waiting in the lane (the bridge halted before them). */
 HIL_MODEL_API void hil_model_lane_clear(struct hil_model *m);
+/* A poke made at once, in the cycle the DUT stands in, as a POKE the
+ * bridge executed now would be: for a caller whose every command has run
+ * (the bridge idle since its last hil_model_run, nothing queued for it).
+ * Returns 1 when made; 0 when the bridge is not idle or the lane holds
+ * pokes, so that it must go as a POKE; -1 with a message in err for a
+ * cycle other than the DUT's or a port that is not an input. */
+HIL_MODEL_API int hil_model_poke_now(struct hil_model *m, uint64_t cycle, unsigned port,
+				     const uint8_t *val, size_t len, char *err, size_t errlen);
+/* Clocks the bridge at most `clocks` times, feeding it in[0..in_len) a byte
+ * a clock as it takes them and collecting what it sends into out[0..cap).
+ * Returns early once it has output and the bridge has paused sending, or
+ * when it is idle: nothing will happen until more bytes come. Sets *taken
+ * and *made; returns 1 when idle, else 0. */
 HIL_MODEL_API int hil_model_run(struct hil_model *m, const uint8_t *in, size_t in_len,
 				size_t *taken, uint8_t *out, size_t cap, size_t *made,
 				unsigned long clocks);

@@ -163,6 +163,10 @@ static void test_receive(void)
 	feed(HIL_FL_DATA, 0, 0, 0x0400, rep5, 7);
 	CHECK(hil_link_pump(&lk, 0, 0) == 0);
 	CHECK(got_msgs == 1 && got_len == 7 && memcmp(got, rep5, 7) == 0);
+	/* 7 bytes: their ack waits for the next pump, which sends it first
+	 * thing, in the frame of a command sent meanwhile if there is one. */
+	CHECK(!last_frame(&h));
+	CHECK(hil_link_pump(&lk, 0, 0) == 0);
 	CHECK(last_frame(&h) && h.ack == 7 && !(h.flags & HIL_FL_NAK));
 
 	/* A duplicate is acknowledged again but not delivered twice. */
@@ -190,7 +194,18 @@ static void test_receive(void)
 	feed(HIL_FL_DATA, 0, 10, 0x0400, rep6 + 3, 4);
 	CHECK(hil_link_pump(&lk, 0, 0) == 0);
 	CHECK(got_msgs == 2 && memcmp(got + 7, rep6, 7) == 0);
+	CHECK(!last_frame(&h));
+	CHECK(hil_link_pump(&lk, 0, 0) == 0);
 	CHECK(last_frame(&h) && h.ack == 14);
+
+	/* 70 bytes of reports (64 or more): acknowledged at once. */
+	uint8_t reps[70];
+	for (int i = 0; i < 10; i++)
+		memcpy(reps + 7 * i, rep6, 7);
+	feed(HIL_FL_DATA, 0, 14, 0x0400, reps, sizeof(reps));
+	CHECK(hil_link_pump(&lk, 0, 0) == 0);
+	CHECK(got_msgs == 12);
+	CHECK(last_frame(&h) && h.ack == 84);
 }
 
 static void test_send_credit_resend(void)

@@ -60,7 +60,8 @@ struct hil_direct {
 	 * enters its cycle, instead of crossing the byte port. The engine
 	 * must pass lane_at (the latest entry's cycle) for all to be made.
 	 * Not for a port watched (its reports come from the shell) nor while
-	 * a break is armed (a break discards the pokes behind it). */
+	 * a break is armed (a break discards the pokes behind it). The same
+	 * holds for pokes where the bridge stands (poke_now). */
 	int can_lane, armed;
 	uint64_t lane_base; /* the model's cycle at the session's cycle 0 */
 	uint64_t lane_at;
@@ -332,12 +333,32 @@ static int lane_put(hil_t *h, int port, uint64_t cycle, const uint8_t *val)
 	return HIL_OK;
 }
 
+/* A poke where the bridge stands, once it has executed every command sent
+ * (all acknowledged, and the model's bridge idle): the model makes it at
+ * once, as that POKE would have been made, so a lock-step loop's pokes
+ * cost no bytes. Returns 1 when made, 0 when it must go as a POKE. */
+static int poke_now(hil_t *h, int port, uint64_t cycle, const uint8_t *val)
+{
+	struct hil_direct *d = h->direct;
+	struct hil_transport *t = d->link.t;
+	if (cycle != d->at || d->lane_len || d->lane_at > cycle || d->halted ||
+	    !hil_link_drained(&d->link))
+		return 0;
+	int rc = t->ops->poke_now(t, cycle + d->lane_base, port, val,
+				  h->ports.port[port].nbytes);
+	return rc < 0 ? hil_seterr(h, HIL_E_LINK, "%s", t->err) : rc;
+}
+
 static int send_poke(hil_t *h, int port, uint64_t cycle, const uint8_t *val)
 {
 	struct hil_direct *d = h->direct;
-	if (d->can_lane && !d->armed && !d->watched[port] && cycle > d->at &&
-	    cycle >= d->lane_at)
-		return lane_put(h, port, cycle, val);
+	if (d->can_lane && !d->armed && !d->watched[port]) {
+		if (cycle > d->at && cycle >= d->lane_at)
+			return lane_put(h, port, cycle, val);
+		int rc = poke_now(h, port, cycle, val);
+		if (rc != 0)
+			return rc < 0 ? rc : HIL_OK;
+	}
 	uint16_t dt;
 	int rc = reach(h, cycle, &dt);
 	return rc < 0 ? rc : poke_cmd(h, port, dt, val, send_cmd);
@@ -760,7 +781,7 @@ int hil_direct_open(hil_t *h, const struct hil_target *tg, const struct hil_opti
 	}
 	/* The lane counts the model's cycles; the session's start from 0 here,
 	 * where the bridge has executed everything and stands still. */
-	if (t->ops->lane && h->ports.n <= sizeof(d->watched)) {
+	if (t->ops->lane && t->ops->poke_now && h->ports.n <= sizeof(d->watched)) {
 		d->lane = malloc(LANE_BUF);
 		if (!d->lane) {
 			hil_fail(err, errlen, "out of memory");

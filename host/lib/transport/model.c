@@ -31,6 +31,8 @@ struct model {
 	uint64_t (*cycles)(const struct hil_model *);
 	int (*lane)(struct hil_model *, const uint8_t *, size_t, size_t *, char *, size_t);
 	void (*lane_clear)(struct hil_model *);
+	int (*poke_now)(struct hil_model *, uint64_t, unsigned, const uint8_t *, size_t,
+			char *, size_t);
 	uint8_t in[QCAP], out[QCAP];
 	size_t in_len, out_pos, out_len;
 	int idle;
@@ -114,6 +116,20 @@ static ssize_t model_lane(struct hil_transport *t, const uint8_t *p, size_t len)
 	return (ssize_t)taken;
 }
 
+/* The bridge is run until idle first (what it still had to send goes out
+ * as it would have), a few slices at most: the caller knows every command
+ * it wrote has run only once the bridge rests with nothing queued. */
+static int model_poke_now(struct hil_transport *t, uint64_t cycle, int port,
+			  const uint8_t *val, size_t len)
+{
+	struct model *s = (struct model *)t;
+	for (int i = 0; i < 4 && !s->idle && QCAP - s->out_len >= 1024; i++)
+		step(s);
+	if (!s->idle || s->in_len)
+		return 0;
+	return s->poke_now(s->m, cycle, (unsigned)port, val, len, t->err, sizeof(t->err));
+}
+
 static uint64_t model_cycles(struct hil_transport *t)
 {
 	struct model *s = (struct model *)t;
@@ -128,6 +144,7 @@ static const struct hil_transport_ops model_ops = {
 	.signal = model_signal,
 	.lane = model_lane,
 	.cycles = model_cycles,
+	.poke_now = model_poke_now,
 };
 
 struct hil_transport *hil_transport_model(const char *so_path, const char *waves, char *err,
@@ -154,8 +171,9 @@ struct hil_transport *hil_transport_model(const char *so_path, const char *waves
 	*(void **)&s->cycles = dlsym(s->so, "hil_model_cycles");
 	*(void **)&s->lane = dlsym(s->so, "hil_model_lane");
 	*(void **)&s->lane_clear = dlsym(s->so, "hil_model_lane_clear");
+	*(void **)&s->poke_now = dlsym(s->so, "hil_model_poke_now");
 	if (!abi || !make || !s->run || !s->free_m || !s->signal || !s->cycles || !s->lane ||
-	    !s->lane_clear || abi() != HIL_MODEL_ABI) {
+	    !s->lane_clear || !s->poke_now || abi() != HIL_MODEL_ABI) {
 		hil_fail(err, errlen,
 			 "%s is not a hil model of this version (ABI %d): "
 			 "delete it and run again to rebuild",

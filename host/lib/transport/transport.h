@@ -33,6 +33,12 @@ struct hil_transport_ops {
 	 * so far; len 0 with p NULL drops what the lane holds. */
 	ssize_t (*lane)(struct hil_transport *t, const uint8_t *p, size_t len);
 	uint64_t (*cycles)(struct hil_transport *t);
+	/* The in-process model only (NULL elsewhere): a poke made at once in
+	 * the DUT's current cycle (hil_model_poke_now), for a caller whose
+	 * every command has been written and acknowledged. Returns 1 when
+	 * made, 0 when it must go as a POKE, -1 with a message in err. */
+	int (*poke_now)(struct hil_transport *t, uint64_t cycle, int port, const uint8_t *val,
+			size_t len);
 };
 
 struct hil_transport {

@@ -74,6 +74,7 @@ static int send_frame(struct hil_link *l, uint8_t flags, uint16_t seq, const uin
 	struct hil_frame_hdr h = {flags, l->rx_exp, seq, my_limit(l)};
 	size_t len = hil_frame_encode(&h, pay, n, wire);
 	l->rx_ack_sent = h.ack;
+	l->want_ack = 0;
 	l->limit_sent = h.limit;
 	l->frames_out++;
 	if (flags & HIL_FL_NAK) {
@@ -111,7 +112,15 @@ static void refill(struct hil_link *l)
 	l->replay_pos += k;
 }
 
-static int transmit(struct hil_link *l)
+/* A standalone ack of fewer bytes than this waits for the next pump: a
+ * command sent meanwhile carries it in its frame's header (a lock-step
+ * loop's every round trip would otherwise cost an extra frame), and the
+ * bridge, whose ring holds far more, is not held up by it. */
+#define LAZY_ACK 64
+
+/* Sends what credit allows; lazy: at the end of a pump, an ack of little
+ * is put off (LAZY_ACK). */
+static int transmit(struct hil_link *l, int lazy)
 {
 	size_t n;
 	refill(l);
@@ -132,7 +141,8 @@ static int transmit(struct hil_link *l)
 		return 0;
 	/* Acknowledge when the bridge may be waiting on us: new data taken, or
 	 * room freed that it may need to go on. */
-	if (l->want_nak || l->rx_ack_sent != l->rx_exp ||
+	uint16_t unacked = (uint16_t)(l->rx_exp - l->rx_ack_sent);
+	if (l->want_nak || l->want_ack || (unacked && (!lazy || unacked >= LAZY_ACK)) ||
 	    (uint16_t)(my_limit(l) - l->limit_sent) >= HIL_LINK_RXCAP / 4)
 		return send_frame(l, l->want_nak ? HIL_FL_NAK : 0, 0, NULL, 0);
 	return 0;
@@ -221,7 +231,7 @@ static int on_frame(struct hil_link *l, const struct hil_frame_hdr *h, const uin
 	if ((uint16_t)(h->seq - l->rx_exp) < 0x8000)
 		l->want_nak = 1; /* a gap: something before it was lost */
 	else
-		l->rx_ack_sent = (uint16_t)(l->rx_exp - 1); /* a duplicate: re-ack */
+		l->want_ack = 1; /* a duplicate: re-ack at once */
 	return 0;
 }
 
@@ -263,7 +273,7 @@ int hil_link_pump(struct hil_link *l, int timeout_ms, int expecting)
 		return -1;
 	if (restarted(l))
 		return start_over(l);
-	if (transmit(l) < 0)
+	if (transmit(l, 0) < 0)
 		return -1;
 	if (!restarted(l) && l->t->ops->wait(l->t, 0, timeout_ms) < 0)
 		return fail(l, l->t->err);
@@ -302,7 +312,7 @@ int hil_link_pump(struct hil_link *l, int timeout_ms, int expecting)
 			 l->dead_ms, l->bad_frames, l->retransmits);
 		return fail(l, msg);
 	}
-	return transmit(l);
+	return transmit(l, 1);
 }
 
 static int grow_log(struct hil_link *l, size_t need)

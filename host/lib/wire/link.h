@@ -41,6 +41,7 @@ struct hil_link {
 	uint16_t rx_ack_sent;
 	uint16_t limit_sent;
 	int want_nak;
+	int want_ack; /* a duplicate came: the bridge has not heard our ack */
 	uint8_t rx[HIL_LINK_RXCAP];
 	size_t rx_len;
 	struct hil_frame_dec dec;
