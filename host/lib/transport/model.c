@@ -118,14 +118,17 @@ static ssize_t model_lane(struct hil_transport *t, const uint8_t *p, size_t len)
 
 /* The bridge is run until idle first (what it still had to send goes out
  * as it would have), a few slices at most: the caller knows every command
- * it wrote has run only once the bridge rests with nothing queued. */
+ * it wrote has run only once the bridge rests with nothing queued. And
+ * the caller must have read all the bridge said: a halt among it (an
+ * ERROR for a command) would leave the bridge idle short of the cycle,
+ * discarding the POKE this stands for. */
 static int model_poke_now(struct hil_transport *t, uint64_t cycle, int port,
 			  const uint8_t *val, size_t len)
 {
 	struct model *s = (struct model *)t;
 	for (int i = 0; i < 4 && !s->idle && QCAP - s->out_len >= 1024; i++)
 		step(s);
-	if (!s->idle || s->in_len)
+	if (!s->idle || s->in_len || s->out_pos != s->out_len)
 		return 0;
 	return s->poke_now(s->m, cycle, (unsigned)port, val, len, t->err, sizeof(t->err));
 }
