@@ -134,12 +134,18 @@ static void dut_edge(hil_model *m)
 	dump(m, 500);
 }
 
-static uint64_t lane_cycle(const hil_model *m, size_t at)
+// A lane entry's cycle.
+static uint64_t entry_cycle(const uint8_t *e)
 {
 	uint64_t c = 0;
 	for (int i = 7; i >= 0; i--)
-		c = c << 8 | m->lane[at + i];
+		c = c << 8 | e[i];
 	return c;
+}
+
+static uint64_t lane_cycle(const hil_model *m, size_t at)
+{
+	return entry_cycle(m->lane.data() + at);
 }
 
 // The lane's pokes due in the cycle the DUT has just entered, each with
@@ -357,9 +363,7 @@ extern "C" int hil_model_lane(hil_model *m, const uint8_t *in, size_t len, size_
 		size_t n = LANE_HDR + in[pos + 9];
 		if (m->lane.size() - m->lane_pos + n > LANE_CAP)
 			break;
-		uint64_t c = 0;
-		for (int i = 7; i >= 0; i--)
-			c = c << 8 | in[pos + i];
+		uint64_t c = entry_cycle(in + pos);
 		unsigned port = in[pos + 8];
 		// An entry for a cycle the DUT has entered would never be made,
 		// and would hold up every entry behind it.
