@@ -106,7 +106,7 @@ help:
 lint: deps
 	verilator --lint-only -Wall $$(ls gateware/hil_*.v | grep -v hil_board) --top-module hil_bridge
 	verilator --lint-only -Wall gateware/seq/hil_*.v gateware/hil_frame_rx.v \
-		gateware/hil_frame_tx.v gateware/hil_crc32.v --top-module hil_bridge
+		gateware/hil_frame_tx.v gateware/hil_crc32.v gateware/hil_crc32_bits.v --top-module hil_bridge
 
 # The compact bridge's program, assembled into the ROM module it runs from
 # (committed: building a bitstream needs no Python).

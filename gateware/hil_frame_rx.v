@@ -7,10 +7,12 @@
 // With REGOUT the outputs are registered (a clock after the byte); without,
 // they come in the byte's own clock, which saves the registers where the
 // logic behind has time for it (the compact bridge, a byte per 16 clocks
-// or more).
+// or more). With BITWISE the CRC takes a bit a clock (hil_crc32_bits), for
+// a PHY whose bytes are 9 clocks apart or more.
 module hil_frame_rx #(
     parameter [15:0] MAXLEN = 16'd300,  // longest frame accepted, CRC included
-    parameter REGOUT = 1
+    parameter REGOUT = 1,
+    parameter BITWISE = 0
 ) (
     input  wire        clk,
     input  wire        rst,
@@ -31,12 +33,12 @@ module hil_frame_rx #(
     // zeros above them, which synthesis folds into the link layer's logic.
     localparam PW = $clog2(MAXLEN + 16'd2);
     reg [PW-1:0] pos;
-    reg [31:0] crc;
-    wire [31:0] crc_next;
+    // pos == MAXLEN + 1, set as pos gets there: a compare of pos here
+    // would sit on the path from a byte to the logic behind.
+    reg too_far;
+    wire [31:0] crc;
     reg  [7:0] byte_val;
     wire [15:0] pos16 = {{(16-PW){1'b0}}, pos};
-
-    hil_crc32 u_crc (.crc_in(crc), .data(byte_val), .crc_out(crc_next));
 
     always @(*) begin
         byte_val = in_data;
@@ -47,23 +49,41 @@ module hil_frame_rx #(
     // This clock's outcome.
     wire is_end  = in_data == END;
     wire is_esc  = in_data == ESC && !esc;
-    wire too_far = pos16 > MAXLEN;
     wire n_byte  = in_valid && !is_end && !is_esc && !too_far;
     wire n_end   = in_valid && is_end && (pos != 0 || bad || esc);
     wire n_ok    = !bad && !esc && crc == 32'hDEBB20E3 && pos16 >= 16'd11 && !too_far;
+
+    // The CRC: started at each END, a byte added for each byte kept.
+    wire crc_init = rst || (in_valid && is_end);
+    generate
+        if (BITWISE) begin : g_bits
+            /* verilator lint_off PINCONNECTEMPTY */
+            hil_crc32_bits u_crc (.clk(clk), .init(crc_init), .load(n_byte),
+                .data(byte_val), .plain(1'b0), .crc(crc), .busy());
+            /* verilator lint_on PINCONNECTEMPTY */
+        end else begin : g_bytes
+            reg  [31:0] r;
+            wire [31:0] r_next;
+            hil_crc32 u_crc (.crc_in(r), .data(byte_val), .crc_out(r_next));
+            always @(posedge clk)
+                if (crc_init) r <= 32'hFFFFFFFF;
+                else if (n_byte) r <= r_next;
+            assign crc = r;
+        end
+    endgenerate
 
     always @(posedge clk) begin
         if (rst) begin
             esc <= 1'b0;
             bad <= 1'b0;
             pos <= 0;
-            crc <= 32'hFFFFFFFF;
+            too_far <= 1'b0;
         end else if (in_valid) begin
             if (is_end) begin
                 esc <= 1'b0;
                 bad <= 1'b0;
                 pos <= 0;
-                crc <= 32'hFFFFFFFF;
+                too_far <= 1'b0;
             end else if (is_esc) begin
                 esc <= 1'b1;
             end else begin
@@ -74,7 +94,7 @@ module hil_frame_rx #(
                     bad <= 1'b1;
                 end else begin
                     pos <= pos + 1'b1;
-                    crc <= crc_next;
+                    too_far <= pos16 == MAXLEN;
                 end
             end
         end

@@ -3,7 +3,11 @@
 // (s_last on its final byte), appends the CRC and sends it byte-stuffed
 // between two ENDs (docs/protocol.md, section 1). One byte per clock when the
 // PHY keeps up; the only buffering is the second byte of an escape pair.
-module hil_frame_tx (
+// With BITWISE the CRC takes a bit a clock (hil_crc32_bits), so a byte in
+// takes 9 clocks: for a PHY as slow as a UART.
+module hil_frame_tx #(
+    parameter BITWISE = 0
+) (
     input  wire       clk,
     input  wire       rst,
     input  wire [7:0] s_data,
@@ -21,14 +25,37 @@ module hil_frame_tx (
     // Stage A: the raw frame (delimiters, payload, CRC bytes).
     reg  [1:0]  a_st;
     reg  [1:0]  ci;
-    reg  [31:0] crc;
-    wire [31:0] crc_next;
     reg  [7:0]  a_data;
     reg         a_valid, a_delim;
     wire        a_ready;
-    wire [31:0] crc_fin = ~crc;
+    // the CRC's byte ci, as sent; crc_wait: the CRC is not ready for a byte
+    wire [7:0]  crc_out;
+    wire        crc_wait;
+    wire        a_go = a_valid && a_ready && !crc_wait;
 
-    hil_crc32 u_crc (.crc_in(crc), .data(s_data), .crc_out(crc_next));
+    generate
+        if (BITWISE) begin : g_bits
+            // The CRC's bytes go out from its low byte, shifted down a
+            // byte each.
+            /* verilator lint_off UNUSEDSIGNAL */
+            wire [31:0] crc;
+            /* verilator lint_on UNUSEDSIGNAL */
+            hil_crc32_bits u_crc (.clk(clk), .init(rst || (a_go && a_st == A_IDLE)),
+                .load(a_go && (a_st == A_PAY || a_st == A_CRC)),
+                .data(a_st == A_PAY ? s_data : 8'd0), .plain(a_st == A_CRC),
+                .crc(crc), .busy(crc_wait));
+            assign crc_out = ~crc[7:0];
+        end else begin : g_bytes
+            reg  [31:0] crc;
+            wire [31:0] crc_next;
+            hil_crc32 u_crc (.crc_in(crc), .data(s_data), .crc_out(crc_next));
+            always @(posedge clk)
+                if (rst || (a_go && a_st == A_IDLE)) crc <= 32'hFFFFFFFF;
+                else if (a_go && a_st == A_PAY) crc <= crc_next;
+            assign crc_out = ~crc[8*ci +: 8];
+            assign crc_wait = 1'b0;
+        end
+    endgenerate
 
     always @(*) begin
         a_valid = 1'b0;
@@ -37,22 +64,20 @@ module hil_frame_tx (
         case (a_st)
             A_IDLE: begin a_valid = s_valid; a_delim = 1'b1; end
             A_PAY:  a_valid = s_valid;
-            A_CRC:  begin a_valid = 1'b1; a_data = crc_fin[8*ci +: 8]; end
+            A_CRC:  begin a_valid = 1'b1; a_data = crc_out; end
             default: begin a_valid = 1'b1; a_delim = 1'b1; end
         endcase
     end
-    assign s_ready = (a_st == A_PAY) && a_ready;
+    assign s_ready = (a_st == A_PAY) && a_ready && !crc_wait;
 
     always @(posedge clk) begin
         if (rst) begin
             a_st <= A_IDLE;
             ci   <= 2'd0;
-            crc  <= 32'hFFFFFFFF;
-        end else if (a_valid && a_ready) begin
+        end else if (a_go) begin
             case (a_st)
-                A_IDLE: begin a_st <= A_PAY; crc <= 32'hFFFFFFFF; end
+                A_IDLE: a_st <= A_PAY;
                 A_PAY: begin
-                    crc <= crc_next;
                     if (s_last) begin a_st <= A_CRC; ci <= 2'd0; end
                 end
                 A_CRC: begin
@@ -88,7 +113,7 @@ module hil_frame_tx (
                 hv <= 1'b0;
                 second <= 1'b0;
             end
-            if (a_valid && a_ready) begin
+            if (a_go) begin
                 hv <= 1'b1;
                 hb <= a_data;
                 hdelim <= a_delim;

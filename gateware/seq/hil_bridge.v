@@ -117,7 +117,7 @@ module hil_bridge #(
     wire [15:0] b_index;
     // (no f_len: the ring's write offset tells the payload's length)
     /* verilator lint_off PINCONNECTEMPTY */
-    hil_frame_rx #(.MAXLEN(MAXPAY + 16'd11), .REGOUT(0)) u_frx (
+    hil_frame_rx #(.MAXLEN(MAXPAY + 16'd11), .REGOUT(0), .BITWISE(1)) u_frx (
         .clk(clk), .rst(rst), .in_data(rx_data), .in_valid(rx_valid),
         .b_valid(b_valid), .b_data(b_data), .b_index(b_index),
         .f_end(f_end), .f_ok(f_ok), .f_len());
@@ -303,7 +303,7 @@ module hil_bridge #(
         if (io_wr && io_addr == O_TXSP_HI) sp[TXLOG-1:8] <= io_wdata[TXLOG-9:0];
     end
 
-    hil_frame_tx u_ftx (
+    hil_frame_tx #(.BITWISE(1)) u_ftx (
         .clk(clk), .rst(sreset),
         .s_data(hold), .s_valid(hold_v), .s_last(hold_last), .s_ready(s_ready),
         .out_data(tx_data), .out_valid(tx_valid), .out_ready(tx_ready),

@@ -7,6 +7,8 @@
 `timescale 1ns/1ns
 module tb_frames;
     parameter REGOUT = 1;
+    // The CRC a bit a clock: the received bytes come 9 clocks apart.
+    parameter BITWISE = 0;
     reg clk = 1'b0;
     reg rst = 1'b1;
     always #5 clk = !clk;
@@ -16,7 +18,7 @@ module tb_frames;
     wire b_valid, f_end, f_ok;
     wire [7:0] b_data;
     wire [15:0] b_index, f_len;
-    hil_frame_rx #(.MAXLEN(16'd1035), .REGOUT(REGOUT)) u_rx (
+    hil_frame_rx #(.MAXLEN(16'd1035), .REGOUT(REGOUT), .BITWISE(BITWISE)) u_rx (
         .clk(clk), .rst(rst), .in_data(rx_data), .in_valid(rx_valid),
         .b_valid(b_valid), .b_data(b_data), .b_index(b_index),
         .f_end(f_end), .f_ok(f_ok), .f_len(f_len));
@@ -25,7 +27,7 @@ module tb_frames;
     reg s_valid = 1'b0, s_last = 1'b0;
     wire s_ready, out_valid, busy;
     wire [7:0] out_data;
-    hil_frame_tx u_tx (
+    hil_frame_tx #(.BITWISE(BITWISE)) u_tx (
         .clk(clk), .rst(rst), .s_data(s_data), .s_valid(s_valid), .s_last(s_last),
         .s_ready(s_ready), .out_data(out_data), .out_valid(out_valid),
         .out_ready(1'b1), .busy(busy));
@@ -58,6 +60,11 @@ module tb_frames;
             @(posedge clk);
             rx_data <= rx_mem[i];
             rx_valid <= 1'b1;
+            if (BITWISE) begin
+                @(posedge clk);
+                rx_valid <= 1'b0;
+                repeat (7) @(posedge clk);
+            end
         end
         @(posedge clk);
         rx_valid <= 1'b0;

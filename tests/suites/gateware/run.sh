@@ -22,7 +22,7 @@ else
 fi
 # The compact bridge (gateware/seq), for the UART boards.
 compact="gateware/seq/hil_bridge.v gateware/seq/hil_seq.v gateware/seq/hil_seq_rom.v
-	gateware/hil_frame_rx.v gateware/hil_frame_tx.v gateware/hil_crc32.v"
+	gateware/hil_frame_rx.v gateware/hil_frame_tx.v gateware/hil_crc32.v gateware/hil_crc32_bits.v"
 if verilator --lint-only -Wall $compact --top-module hil_bridge >$w/lint_seq.log 2>&1; then
 	ok "verilator --lint-only -Wall on the compact bridge"
 else
@@ -69,19 +69,23 @@ for pkt in 512 64; do
 	tally $w/fx2_$pkt.log
 done
 
-# The framers alone against frames.vec, the receiver with its outputs
-# registered (the byte-a-clock bridge) and not (the compact one).
+# The framers alone against frames.vec: as the byte-a-clock bridge has
+# them (the receiver's outputs registered), with the receiver's outputs in
+# the byte's clock, and as the compact bridge has them (that, and the CRC
+# a bit a clock).
 n=$(python3 $py/frames.py input $w)
-for regout in 1 0; do
+for setting in "1 0" "0 0" "0 1"; do
+	set -- $setting
 	rm -f $w/rx.out $w/tx.out
-	if iverilog -g2005 -Ptb_frames.REGOUT=$regout -o $w/tb_frames gateware/tb/tb_frames.v \
-		gateware/hil_frame_rx.v gateware/hil_frame_tx.v gateware/hil_crc32.v &&
+	if iverilog -g2005 -Ptb_frames.REGOUT=$1 -Ptb_frames.BITWISE=$2 -o $w/tb_frames \
+		gateware/tb/tb_frames.v gateware/hil_frame_rx.v gateware/hil_frame_tx.v \
+		gateware/hil_crc32.v gateware/hil_crc32_bits.v &&
 		vvp -n $w/tb_frames +dir=$w +nrx=${n% *} +ntx=${n#* } >$w/frames_vvp.log; then
 		python3 $py/frames.py check $w >$w/frames.log
-		sed "\$d; s/\$/ (REGOUT=$regout)/" $w/frames.log
+		sed "\$d; s/\$/ (REGOUT=$1, BITWISE=$2)/" $w/frames.log
 		tally $w/frames.log
 	else
-		bad "the framers' testbench (REGOUT=$regout) did not run" $w/frames_vvp.log
+		bad "the framers' testbench (REGOUT=$1, BITWISE=$2) did not run" $w/frames_vvp.log
 	fi
 done
 
