@@ -254,9 +254,14 @@ static int receive(struct hil_link *l)
 					return -1;
 				break;
 			case HIL_FRAME_BAD:
-				l->bad_frames++;
-				if (l->synced)
+				/* Before the answer to our SYNC, a spoilt frame is
+				 * what the bridge was sending when a SYNC of ours
+				 * reset it (its answer to one sent before, which
+				 * took longer than a timeout): not the line's doing. */
+				if (l->synced) {
+					l->bad_frames++;
 					l->want_nak = 1;
+				}
 				break;
 			default:
 				break;
