@@ -157,6 +157,7 @@
 .var hdr_flags          ; the next header's flags and seq
 .var hdr_seq 2
 .var sstat
+.var svc_from           ; 0: service was called; else where it returns to
 .var ncnt               ; a data frame's payload bytes, less one
 ; scratch, service's
 .var t0 2
@@ -372,14 +373,16 @@ rx_data:
     ld h_flags
     andi FL_DATA
     jz rx_good
-    ; Data: hil_bridge.v took it in if it came at the seq expected (by
-    ; the low bits) and in whole; it counts if all of seq is the one
-    ; expected, which a frame it took in fails only if the host's offsets
-    ; went 2048 astray.
+    ; Data: hil_bridge.v took it in if it came at the seq expected by
+    ; seq's low 11 bits, and in whole; it counts if the 5 bits above are
+    ; the ones expected too, which a frame it took in fails only if the
+    ; host's offsets went 2048 astray.
     ld fe_info
     andi F_TOOK
     jz rx_seq
-    cmp16 h_seq, rx_exp
+    ld h_seq+1
+    xor rx_exp+1
+    andi 0xf8
     jnz rx_astray
     ; the payload's length: how far the write offset moved, in 11 bits
     ld HDR+8,x
@@ -456,6 +459,7 @@ rx_sync:
     st rewind_pend
     st nak_req
     st ack_req
+    st svc_from
     st halted
     st discarded
     st discarded+1
@@ -581,7 +585,7 @@ tx_need:
     jz tx_flags
 tx_idle:
     zero tx_dirty
-    ret
+    jmp svc_exit
 tx_flags:
     ld nak_req
     add nak_req
@@ -629,7 +633,7 @@ tx_header:
     ld t1+1
     out O_TXHL
 tx_ret:
-    ret
+    jmp svc_exit
 tx_stream:
     ; the header's last byte, then the payload from the frame's seq
     ld t1+1
@@ -640,6 +644,23 @@ tx_stream:
     out O_TXSP_HI
     ld ncnt
     out O_TXCNT
+; Back to where service was entered: by a call (svc_from 0), or by a jump
+; from getb or emit_hdr, which are called themselves and so have the one
+; return address in use.
+svc_exit:
+    ld svc_from
+    ori 0
+    jz svc_ret
+    ldx svc_from
+    ldi 0
+    st svc_from
+    txa
+    cmpi 1
+    jz getb_back
+    cmpi 2
+    jz getb_idle
+    jmp emit_wait
+svc_ret:
     ret
 
 ; The next command byte in A, once there is one. The link gets a turn
@@ -672,7 +693,10 @@ getb_link:
     ori 0
     jz getb_rx
 getb_svc:
-    call service
+    ldi 1
+    st svc_from
+    jmp service
+getb_back:
     in I_STAT
     st sstat
 getb_rx:
@@ -680,7 +704,10 @@ getb_rx:
     andi S_RXAV
     jnz getb_read
     one tx_dirty
-    call service
+    ldi 2
+    st svc_from
+    jmp service
+getb_idle:
     ; nothing came and nothing is due: the board's simulators may wait
     ; for the host
     ld tx_dirty
@@ -713,8 +740,9 @@ emit_wait:
     ldi hi(TXSIZE - REPORT_MAX)
     cpc e0+1
     jnc emit_room
-    call service
-    jmp emit_wait
+    ldi 3
+    st svc_from
+    jmp service
 emit_room:
     ; (marked once there is room: service may have found nothing to send
     ; while it waited)
@@ -775,6 +803,8 @@ emit_vbyte:
 
 ; ---------------------------------------------------------------- engine
 
+; (a SYNC in service jumps here from wherever the engine was)
+.root eng_restart
 eng_restart:
     ldi 0
     out O_MODE

@@ -18,9 +18,8 @@
 //   the ring's bits plus one: nothing in flight is further off) that went
 //   in whole moves wexp past its payload at once, so the next frame lands
 //   after it before the program has looked; the program commits it
-//   (rx_end) after checking all 16 bits of seq, and sets wexp back in the
-//   case that cannot happen on a live link, where only the low bits
-//   matched. A good SYNC sets wexp to 0 and holds the engine's reads until
+//   (rx_end) after checking the 5 bits of seq above those, and sets wexp
+//   back in the case that cannot happen on a live link, where they differ. A good SYNC sets wexp to 0 and holds the engine's reads until
 //   the program has restarted (C_RESET). A frame that starts with both
 //   banks full is dropped whole, and flagged (fe_over) until the program
 //   reads the flag.

@@ -28,7 +28,7 @@
 // Loads (LD, LDI, IN, TXA) leave the flags alone, and ADC and SBC keep Z
 // set only if it was set and their result is 0, so a multi-byte compare
 // (CMP, then LD and CPC a byte at a time) leaves Z and C for the whole.
-// Return addresses: two, so a subroutine may call one that calls none.
+// One return address: a subroutine calls none (seqasm.py checks).
 // The data memory's top 16 bytes start as CONSTS (byte 0 lowest), which
 // the bridge uses for what HELLO_R reports.
 module hil_seq #(
@@ -70,7 +70,7 @@ module hil_seq #(
     /* verilator lint_off UNUSEDSIGNAL */
     reg [15:0]    ir_b;
     /* verilator lint_on UNUSEDSIGNAL */
-    reg [PCW-1:0] pc_a, lr, lr2;
+    reg [PCW-1:0] pc_a, lr;
     reg [DAW-1:0] daddr_b;
     reg [7:0]     a, x;
     reg           c, z;
@@ -130,7 +130,9 @@ module hil_seq #(
 
     assign io_addr  = ir_b[5:0];
     assign io_rd    = go && vb && grp == G_MISC && fn == M_IN;
-    assign io_wr    = go && is_out;
+    // (an OUT is no ST: only out_wait may hold it, and leaving the other
+    // term out keeps the outside write's stall off the ports' paths)
+    assign io_wr    = is_out && !out_wait;
     assign io_wdata = a;
 
     wire [7:0] xsum = x + imm;
@@ -169,12 +171,8 @@ module hil_seq #(
                     default: ;
                 endcase
                 default:
-                    if (fn == J_CALL) begin
+                    if (fn == J_CALL)
                         lr <= pc_a;
-                        lr2 <= lr;
-                    end else if (fn == J_RET) begin
-                        lr <= lr2;
-                    end
             endcase
         end
     end

@@ -9,6 +9,9 @@ Source, a statement a line (";" starts a comment):
     .equ NAME expr      a constant
     .var NAME [n]       n bytes (default 1) of data memory, allocated from 0
     .top expr           .var must stay below this address
+    .root name          label `name` starts afresh: a subroutine may jump
+                        there, leaving its call behind (the call check
+                        below does not follow such a jump)
     .macro NAME a b     the lines up to .endm, with a and b replaced by
                         what a use (NAME x, y) gives; no labels inside
     ld m   ld m,x       memory operand, m an expression, ",x" adds X
@@ -20,7 +23,9 @@ hil_seq executes an instruction while it reads the next one's operand, so
 where an instruction reads what the one before it writes (X for an indexed
 operand, data memory after an ST that may have written it) a NOP goes in
 between, before any label there (a jump does not need it). An index is
-taken to stay within 256 bytes past its base. The ROM is the power of
+taken to stay within 256 bytes past its base. hil_seq keeps one return
+address, so a subroutine (a CALL's target) must reach its RET without a
+CALL: the assembler checks. The ROM is the power of
 two of words (256 at least) the program needs: yosys builds one of 1024
 words from four block RAMs of 1024 x 4 bits, but one of 1280 from five
 256 x 16 ones and 40-odd logic cells to choose among them.
@@ -62,6 +67,7 @@ class Assembler:
         self.dm_next = 0
         self.dm_top = 1 << DAW
         self.code = []      # (line number, text, mnemonic, operands)
+        self.roots = []     # (label, line number)
         self.nops = 0
 
     def hazard(self, prev, op, args):
@@ -190,6 +196,8 @@ class Assembler:
                 self.dm_next += size
                 if self.dm_next > self.dm_top:
                     raise AsmError(f"line {n}: data memory is full (.top {self.dm_top})")
+            elif op == ".root":
+                self.roots.append((rest.strip(), n))
             elif op == ".top":
                 self.dm_top = self.value(rest, n)
                 if self.dm_next > self.dm_top:
@@ -261,7 +269,36 @@ class Assembler:
         raise AsmError(f"line {n}: unknown instruction '{op}'")
 
     def assemble(self):
-        return [self.encode(n, op, args) for n, _, op, args in self.code]
+        words = [self.encode(n, op, args) for n, _, op, args in self.code]
+        self.check_calls(words)
+        return words
+
+    def check_calls(self, words):
+        """hil_seq keeps one return address: a subroutine (a CALL's target)
+        must not reach a CALL before its RET."""
+        roots = set()
+        for name, n in self.roots:
+            if name not in self.labels:
+                raise AsmError(f"line {n}: .root of an unknown label '{name}'")
+            roots.add(self.labels[name])
+        for entry in sorted({w & ((1 << PCW) - 1) for w in words if w >> 11 == (3 << 3) | 5}):
+            seen, todo = set(), [entry]
+            while todo:
+                a = todo.pop()
+                if a in seen or a >= len(words) or a in roots:
+                    continue
+                seen.add(a)
+                w = words[a]
+                grp, fn, target = w >> 14, (w >> 11) & 7, w & ((1 << PCW) - 1)
+                if grp != 3:
+                    todo.append(a + 1)
+                elif fn == 5:
+                    raise AsmError(f"line {self.code[a][0]}: a CALL in the subroutine at line "
+                                   f"{self.code[entry][0]}: hil_seq keeps one return address")
+                elif fn == 0:
+                    todo.append(target)
+                elif fn in (1, 2, 3, 4):
+                    todo += [target, a + 1]
 
 
 def main(argv):

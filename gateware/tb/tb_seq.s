@@ -126,10 +126,11 @@ fill:
     out OUT             ; 17: 20
     swap
     out OUT             ; 18: 02
-    ; a subroutine that calls another
+    ; a subroutine, called twice in a row
     ldi 0x10
     call twice
-    out OUT             ; 19: 20
+    call twice
+    out OUT             ; 19: 40
     jmp jumped
 fail:
     ldi 0xee
@@ -159,9 +160,8 @@ done:
     jmp done
 
 twice:
-    call store
-    add t
-    ret
-store:
     st t
+    jmp twice_add
+twice_add:
+    add t
     ret

@@ -36,7 +36,7 @@ module tb_seq;
         want[4] = 8'h11;  want[5] = 8'h01;  want[6] = 8'h01;  want[7] = 8'h12;
         want[8] = 8'h77;  want[9] = 8'h30;  want[10] = 8'h35; want[11] = 8'hca;
         want[12] = 8'ha2; want[13] = 8'h12; want[14] = 8'ha3; want[15] = 8'hfe;
-        want[16] = 8'h20; want[17] = 8'h02; want[18] = 8'h20; want[19] = 8'h5a;
+        want[16] = 8'h20; want[17] = 8'h02; want[18] = 8'h40; want[19] = 8'h5a;
         want[20] = 8'ha5; want[21] = 8'hxx; want[22] = 8'hc5;
         want[23] = 8'hd0;
     end

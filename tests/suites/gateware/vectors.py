@@ -15,7 +15,8 @@ ROOM is what the bridge's ring takes past its read offset: its last frame's
 limit must be its ack plus ROOM. A row whose report is DROPPED must be
 refused whole: no report from it, and its bytes not acknowledged (the
 offset does not move past them); its command may start "@+N ", which sends
-it N bytes past the offset expected.
+it N bytes past the offset expected. A row "NAME | IDLE | DROPPED" is no
+frame but 32 ENDs on the line: time for the bridge, as a pause would give.
 """
 import json
 import struct
@@ -47,7 +48,9 @@ def read_vec(path):
         shift = 0
         if cmd.startswith("@+"):
             shift, cmd = cmd[2:].split(None, 1)
-        rows.append((name, b"SYNC" if cmd == "SYNC" else bytes.fromhex(cmd), rep, int(shift)))
+        if cmd not in ("SYNC", "IDLE"):
+            cmd = bytes.fromhex(cmd)
+        rows.append((name, cmd.encode() if isinstance(cmd, str) else cmd, rep, int(shift)))
     return rows
 
 
@@ -59,6 +62,9 @@ def make_input(vec, out):
             wire += frame(0x04, 0, NONCE, 0x4000)
             off = 0
             continue
+        if cmd == b"IDLE":
+            wire += [END] * 32
+            continue
         wire += frame(0x01, 0, off + shift, 0x4000, cmd)
         if rep != "DROPPED":
             off += len(cmd)
@@ -67,8 +73,10 @@ def make_input(vec, out):
 
 
 def make_fill(vec, extra, out):
-    """The session of vec up to its HELLO, then a wait of 60000 cycles
-    with 1020 + extra command bytes behind it: a compact bridge's whole
+    """The session of vec up to its HELLO, then a wait of 60000 cycles;
+    two frames ahead of the one expected that the bridge must drop (one
+    its logic refuses, one its program undoes), then 1020 + extra command
+    bytes: a compact bridge's whole
     limit, which the last frame fills (extra 0) or passes (extra 1, which
     must be dropped)."""
     head = [l for l in open(vec) if l.startswith("#") or l.startswith("hello ")]
@@ -77,6 +85,11 @@ def make_fill(vec, extra, out):
         f.writelines(head)
         f.write("wait 60000 | 1f 60 ea | -\n")
         f.write("a frame 256 bytes ahead, seq's low byte the one expected | @+256 71 | DROPPED\n")
+        f.write("a frame 2048 bytes ahead, seq's low 11 bits the ones expected | @+2048 71 | "
+                "DROPPED\n")
+        # (the program takes it out of the ring after its end: a frame
+        # before then would be dropped for its seq, and here never resent)
+        f.write("a pause | IDLE | DROPPED\n")
         for _ in range(3):
             f.write("255 bytes of WAIT 0 |%s | -\n" % fill)
         f.write("%d more, run 1 |%s 71 | %s\n" % (254 + extra, " 10" * (254 + extra),
