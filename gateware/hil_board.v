@@ -24,14 +24,15 @@ module hil_board #(
 
     wire [7:0] rx_data, tx_data;
     wire rx_valid, tx_valid, tx_ready;
-    wire [15:0] frame_errors;
+    // (the compact bridge reads the PHY's error count 4 bits at a time)
+    wire [3:0] frame_errors;
 
-    hil_uart_rx #(.DIV(DIV)) u_rx (.clk(clk), .rst(rst), .rxd(rxd), .data(rx_data),
+    hil_uart_rx #(.DIV(DIV), .EW(4)) u_rx (.clk(clk), .rst(rst), .rxd(rxd), .data(rx_data),
                                   .valid(rx_valid), .frame_errors(frame_errors));
     hil_uart_tx #(.DIV(DIV)) u_tx (.clk(clk), .rst(rst), .data(tx_data),
                                   .valid(tx_valid), .ready(tx_ready), .txd(txd));
     hil_top u_top (.clk(clk), .rst(rst), .rx_data(rx_data), .rx_valid(rx_valid),
                    .tx_data(tx_data), .tx_valid(tx_valid), .tx_ready(tx_ready),
-                   .phy_errors(frame_errors), .idle());
+                   .phy_errors({12'd0, frame_errors}), .idle());
 endmodule
 `default_nettype wire

@@ -7,15 +7,18 @@
 // few percent of baud error do not accumulate. A frame whose stop bit is low
 // (a framing error, or a break) is dropped and counted, and the receiver
 // waits for the line to go idle before it looks for the next start bit.
+// The count of them wraps at EW bits (a reader that looks often enough
+// needs no more: the compact bridge reads 4).
 module hil_uart_rx #(
-    parameter DIV = 4
+    parameter DIV = 4,
+    parameter EW = 16
 ) (
     input  wire        clk,
     input  wire        rst,
     input  wire        rxd,
     output wire [7:0]  data,        // valid with `valid`, held until the next frame's bits
     output reg         valid,
-    output reg  [15:0] frame_errors
+    output reg  [EW-1:0] frame_errors
 );
     localparam CW = $clog2(DIV + 1);
     localparam [CW-1:0] FULL = DIV - 1, HALF = DIV / 2 - 1;
@@ -35,7 +38,7 @@ module hil_uart_rx #(
         if (rst) begin
             sync <= 3'b111;
             st <= S_IDLE;
-            frame_errors <= 16'd0;
+            frame_errors <= {EW{1'b0}};
         end else case (st)
             S_IDLE: if (!line) begin
                 st <= S_START;
@@ -60,7 +63,7 @@ module hil_uart_rx #(
                 valid <= 1'b1;
                 st <= S_IDLE;
             end else begin
-                frame_errors <= frame_errors + 16'd1;
+                frame_errors <= frame_errors + 1'b1;
                 st <= S_WAIT_HIGH;
             end
             default: if (line) st <= S_IDLE;
