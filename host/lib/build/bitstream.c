@@ -335,14 +335,15 @@ static int build_bitstream(struct job *j, const char *dir)
 		o += (size_t)snprintf(
 			script + o, sizeof(script) - o,
 			" gw/ice40/hil_chip.v gw/ice40/hil_chip_fx2.v ../hil_top.v "
-			"../dut_ce.v; synth_ice40 -top hil_chip_fx2 -json synth.json");
+			"../dut_ce.v; synth_ice40 " BJ_SYNTH_OPTS
+			" -top hil_chip_fx2 -json synth.json");
 	else if (o < sizeof(script))
 		o += (size_t)snprintf(
 			script + o, sizeof(script) - o,
 			" gw/ice40/hil_chip.v gw/ice40/hil_chip_fx2.v ../hil_top.v "
 			"../dut_ce.v; chparam -set DIV %u -set PLL %d -set DIVR %d "
 			"-set DIVF %d -set DIVQ %d -set FILTER_RANGE %d hil_chip; "
-			"synth_ice40 -top hil_chip -json synth.json",
+			"synth_ice40 " BJ_SYNTH_OPTS " -top hil_chip -json synth.json",
 			b->div, b->pll, b->pll_divr, b->pll_divf, b->pll_divq, b->pll_filter);
 	if (o >= sizeof(script))
 		return hil_fail(j->err, j->errlen, "the synthesis script is too long");
@@ -422,6 +423,7 @@ int bj_bitstream(struct job *j, char *out, size_t outlen)
 	bj_hash_tool(h, "yosys");
 	bj_hash_tool(h, "nextpnr-ice40");
 	bj_hash_tool(h, "icepack");
+	bj_hash_str(h, BJ_SYNTH_OPTS);
 	bj_hash_str(h, c);
 	snprintf(path, sizeof(path), "%u %d %d %d %d %d", b->div, b->pll, b->pll_divr,
 		 b->pll_divf, b->pll_divq, b->pll_filter);

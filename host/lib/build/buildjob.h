@@ -103,6 +103,12 @@ enum {
 	BJ_GW_COMPACT = 2
 };
 int bj_gateware(const struct job *j, int flags, char (*out)[64], int max);
+/* synth_ice40's options, for a bitstream and the netlist model alike: a
+ * clock enable only where 4 flip-flops or more share it. A logic tile's 8
+ * cells share one enable, so a few-flip-flop enable leaves a tile part
+ * empty; with the default the iCEstick's HX1K could not place
+ * examples/crc at 91% of its cells, with this it places it at 89%. */
+#define BJ_SYNTH_OPTS "-dffe_min_ce_use 4"
 /* Copies hil's files (paths under root) into dir, as their base names. */
 int bj_bring(struct job *j, const char *dir, const char *const *files);
 /* dir/gw/: hil's gateware (bj_gateware's flags), copied; each added to v

@@ -276,11 +276,11 @@ static int build_exe(struct job *j, const char *dir)
 				o += (size_t)snprintf(script + o, sizeof(script) - o, " gw/%s",
 						      names[i]);
 		if (o < sizeof(script))
-			snprintf(
-				script + o, sizeof(script) - o,
-				" ../hil_top.v ../dut_ce.v; synth_ice40 -device %s -top hil_top; "
-				"write_verilog -noattr hil_top_netlist.v",
-				j->board.synth);
+			snprintf(script + o, sizeof(script) - o,
+				 " ../hil_top.v ../dut_ce.v; synth_ice40 " BJ_SYNTH_OPTS
+				 " -device %s -top hil_top; "
+				 "write_verilog -noattr hil_top_netlist.v",
+				 j->board.synth);
 		argv_add(&y, script);
 		struct argv *yv = &y;
 		if (bj_tools(j, dir, "Yosys, the chip's netlist", &yv, 1) < 0)
@@ -329,8 +329,10 @@ int bj_model(struct job *j, const char *kind, char *out, size_t outlen)
 	bj_hash_tool(h, "verilator_bin");
 	bj_hash_tool(h, "verilator");
 	bj_hash_tool(h, "g++");
-	if (!strcmp(kind, "netlist"))
+	if (!strcmp(kind, "netlist")) {
 		bj_hash_tool(h, "yosys");
+		bj_hash_str(h, BJ_SYNTH_OPTS);
+	}
 	bj_hash_str(h, j->vroot);
 	for (const char *const *f = CXXFLAGS; *f; f++)
 		bj_hash_str(h, *f);

@@ -9,7 +9,8 @@
 # such a build starts to fit, this test fails until it leaves MISFITS.
 # make test builds every example on one board of each device (hx8k for the
 # HX8K, icebreaker for the UP5K) and, on the boards that share a device, the
-# counter and what is known to fail there: the others differ only in pins,
+# counter (and crc on the iCEstick, which it fills to 93%) and what is known
+# to fail there: the others differ only in pins,
 # clock and PHY, which the counter exercises. HIL_BOARDS=all builds every
 # example for every board (36 builds, about 13 minutes on two cores).
 # Builds run in two lanes.
@@ -20,9 +21,10 @@ w=build/board-tests
 mkdir -p $w
 
 # The iCEstick's HX1K has 1280 logic cells; the compact bridge and its PHY
-# take about 1190, which leaves room for the counter and no other example.
-MISFITS="icestick/adder icestick/alu icestick/cpu icestick/crc icestick/fifo"
-MISFITS="$MISFITS icestick/mem icestick/wave icestick/wide"
+# take about 1040, which leaves room for adder, counter, crc, fifo and wave,
+# not for alu and mem (about 1390 and 1310: their ports' registers) nor cpu
+# and wide.
+MISFITS="icestick/alu icestick/cpu icestick/mem icestick/wide"
 # Builds whose DUT cannot meet the board's clock: wide's 129-bit adder is
 # one carry chain, about 44 MHz on the HX8K, and Glasgow's bridge clock is
 # the FX2's 48 MHz. Such a build must fail with the timing message; if it
@@ -49,7 +51,7 @@ picked() { # board example: is this build in the matrix?
 	case "$1/$2" in icebreaker/*) ;; */adder | */fifo | */wave) return 1 ;; esac
 	case " $FULL " in *" $1 "*) return 0 ;; esac
 	case " $SLOW " in *" $1/$2 "*) return 0 ;; esac
-	[ "$2" = counter ] || { [ "$1" = icestick ] && [ "$2" = cpu ]; }
+	[ "$2" = counter ] || { [ "$1" = icestick ] && { [ "$2" = cpu ] || [ "$2" = crc ]; }; }
 }
 build() {
 	$HIL_BIN bitstream --board $1 --dut examples/$2 --out build/$1/$2 >$w/$1-$2.log 2>&1

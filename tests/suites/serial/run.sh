@@ -92,8 +92,11 @@ timeout 60 env HIL_UART_BADSTOP=3 "$HIL" run --target uart:$board:examples/crc \
 	examples/crc/test.hil >$w/hopeless.out 2>$w/hopeless.err
 hopeless_rc=$?
 wait
-# The iCEstick, whose HX1K holds the compact bridge beside the counter.
-one counter-icestick examples/counter B=icestick
+# The iCEstick, whose HX1K holds the compact bridge beside the counter, and
+# beside crc.
+one counter-icestick examples/counter B=icestick &
+one crc-icestick examples/crc B=icestick
+wait
 
 for d in examples/*/; do
 	check "$(basename "$d")"
@@ -104,6 +107,7 @@ check crc-badstop badstop
 check crc-hx8k
 check mem-hx8k-fast
 check counter-icestick
+check crc-icestick
 if [ $hopeless_rc -eq 2 ] && grep -q "link: the bridge answers but .*the line loses too much" $w/hopeless.err; then
 	ok "a hopeless line ends the run: $(grep -o 'link: .*' $w/hopeless.err)"
 else
