@@ -692,6 +692,11 @@ getb_link:
     ld tx_dirty
     ori 0
     jz getb_rx
+    ; (a frame may be due, but none starts while one is going out: what
+    ; service would find, without the trip there and back)
+    ld sstat
+    andi S_TXBUSY
+    jnz getb_rx
 getb_svc:
     ldi 1
     st svc_from
@@ -1405,8 +1410,22 @@ ev_fire:
     zero discarded+1
     jmp skip
 ev_next:
-    ; (a frame's end may be waiting: a unit's check is up to 32 bytes)
+    ; (a frame's end may be waiting: a unit's check is up to 32 bytes; a
+    ; run of watched cycles calls service nowhere else.) What service
+    ; would find nothing to do in, looked at here, without the trip.
+    in I_STAT
+    st sstat
+    andi S_FEPEND
+    jnz ev_svc
+    ld tx_dirty
+    ori 0
+    jz ev_skip
+    ld sstat
+    andi S_TXBUSY
+    jnz ev_skip
+ev_svc:
     call service
+ev_skip:
     ld u
     addi 1
     st u
