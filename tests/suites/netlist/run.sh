@@ -7,7 +7,8 @@
 # builds run at a time. Every example on the iCEBreaker; on the HX8K, make
 # test's time allows alu (carry chains) and mem (block RAM), where the two
 # devices' cells differ most; HIL_BOARDS=all runs every example there too.
-# On the iCEstick, the counter and crc (crc fills its HX1K to 93%).
+# On the iCEstick, crc, which fills its HX1K to 93% (its netlist is the
+# HX8K's kind, -device hx: make test's time leaves the counter out there).
 cd "$(dirname "$0")/../../.." || exit 2
 . tests/lib.sh
 HIL=${HIL:-build/asan/bin/hil}
@@ -25,7 +26,7 @@ one() {
 # on BOARD DIR: whether this run checks example DIR on BOARD.
 on() {
 	case $1/$(basename "$2") in
-	icebreaker/* | icestick/counter | icestick/crc | hx8k/alu | hx8k/mem) return 0 ;;
+	icebreaker/* | icestick/crc | hx8k/alu | hx8k/mem) return 0 ;;
 	hx8k/*) [ "${HIL_BOARDS:-}" = all ] ;;
 	*) return 1 ;;
 	esac
